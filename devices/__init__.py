@@ -1,0 +1,1 @@
+"""ID-card reader and receipt printer drivers, scan inbox, device manager, simulators."""

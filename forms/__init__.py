@@ -1,0 +1,1 @@
+"""Service catalog, field validators, expressions, materials logic and working-day calendar."""

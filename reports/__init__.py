@@ -1,0 +1,1 @@
+"""Receipts, one-time notices, application forms and reports, as PDF and ESC/POS layouts."""

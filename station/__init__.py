@@ -1,0 +1,1 @@
+"""Jiujin station: the counter application of a neighbourhood service point."""

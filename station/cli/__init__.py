@@ -1,0 +1,63 @@
+"""The `jiujin` command line.
+
+Each command group lives in its own module and is imported only when used, so that
+`jiujin` starts the UI without loading the hub, PDF or device code.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: command name -> "module:attribute" of the click command implementing it.
+LAZY_COMMANDS: dict[str, str] = {
+    "run": "station.cli.app:run",
+    "kiosk": "station.cli.app:kiosk",
+    "demo": "station.cli.app:demo",
+    "init": "station.cli.setup:init",
+    "seed": "station.cli.setup:seed",
+    "applications": "station.cli.applications:applications",
+    "operator": "station.cli.operators:operator",
+    "audit": "station.cli.store:audit",
+    "db": "station.cli.store:db",
+    "catalog": "station.cli.catalog:catalog",
+    "forms": "station.cli.catalog:forms",
+    "devices": "station.cli.devices:devices",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it is invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    envvar="JIUJIN_DATA_DIR",
+    help="Data folder (default: the platform's user data folder). / 数据目录",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="JIUJIN_LANG", default=None)
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
+    """Jiujin (就近): the station suite of Hangzhou's neighbourhood service points."""
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+    ctx.obj["lang"] = lang
+    if ctx.invoked_subcommand is None:
+        run_command = main.get_command(ctx, "run")
+        assert run_command is not None
+        ctx.invoke(run_command)

@@ -1,0 +1,1 @@
+"""The station's services with no UI: store, keys, operators, applications, audit, outbox."""

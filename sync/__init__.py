@@ -1,0 +1,1 @@
+"""Sealed batches, transports to the city hub, signed bundles, and the hub itself."""
