@@ -1,0 +1,357 @@
+"""Applications (办件): drafts, submission, void, amendment, and the queries the counter needs.
+
+Every state change writes the application, its audit link and its outbox event in one
+transaction. Drafts are local working copies: they are audited but not sent to the hub.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import uuid_utils.compat as uuid_compat
+from peewee import fn
+
+from station.core import audit, outbox
+from station.core.canonical import canonical_json
+from station.core.clock import Clock, local_day
+from station.core.db import write_transaction
+from station.core.errors import InvalidTransition, NotFound, ValidationFailed
+from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
+from station.core.models import Application, Attachment, Operator, ReceiptCounter
+from station.core.roles import Action, require
+from station.core.session import Session
+
+
+class Status(StrEnum):
+    """申请状态 — the application lifecycle (DESIGN.md, Lifecycles)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # 受理, receipt printed
+    ACCEPTED_PENDING_MATERIALS = "accepted_pending_materials"  # 容缺受理
+    DELIVERED = "delivered"  # the hub holds it
+    ACCEPTED = "accepted"
+    NEEDS_AMENDMENT = "needs_amendment"  # 补正
+    AMENDED = "amended"
+    REJECTED = "rejected"  # 不予受理
+    COMPLETED = "completed"  # 办结
+    VOIDED = "voided"  # 作废
+
+
+VOIDABLE = {Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS}
+PROVENANCE_KINDS = {"card", "typed", "scanned", "shared_data", "context", "computed"}
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """申请人 — a person by ID number, or a business by credit code with its representative."""
+
+    kind: str  # person | business
+    id_number: str  # citizen ID number, or unified social credit code for a business
+    name: str
+    representative_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    """What the counter has gathered for a draft."""
+
+    item_code: str
+    item_name: str
+    catalog_version: str
+    applicant: Applicant
+    values: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    materials: dict[str, str] = field(default_factory=dict)
+
+
+class ApplicationService:
+    """The counter's operations on applications; each checks the caller's role."""
+
+    def __init__(self, clock: Clock, station_code: str) -> None:
+        self.clock = clock
+        self.station_code = station_code
+
+    # -- drafts -----------------------------------------------------------------
+
+    def create_draft(self, session: Session, draft: DraftInput) -> Application:
+        """Start a new draft (草稿)."""
+        require(session, Action.APPLICATION_CREATE)
+        applicant = _checked_applicant(draft)
+        now = self.clock()
+        with write_transaction():
+            app = Application.create(
+                id=str(uuid_compat.uuid7()), item_code=draft.item_code, item_name=draft.item_name,
+                catalog_version=draft.catalog_version, applicant_kind=applicant.kind,
+                applicant_id=applicant.id_number, applicant_name=applicant.name,
+                representative_id=applicant.representative_id,
+                payload=_json(draft.values), provenance=_json(draft.provenance),
+                materials=_json(draft.materials), status=Status.DRAFT,
+                created_at=now.isoformat(), updated_at=now.isoformat(), operator=session.operator_id,
+            )
+            audit.append(now, session.operator_name, "application.draft_created", app.id,
+                         {"item_code": draft.item_code})
+        return app
+
+    def update_draft(self, session: Session, app_id: str, draft: DraftInput) -> Application:
+        """Replace a draft's content (autosave)."""
+        require(session, Action.APPLICATION_CREATE)
+        applicant = _checked_applicant(draft)
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            _expect(app, {Status.DRAFT}, "update")
+            app.item_code, app.item_name = draft.item_code, draft.item_name
+            app.catalog_version = draft.catalog_version
+            app.applicant_kind, app.applicant_id = applicant.kind, applicant.id_number
+            app.applicant_name, app.representative_id = applicant.name, applicant.representative_id
+            app.payload, app.provenance = _json(draft.values), _json(draft.provenance)
+            app.materials = _json(draft.materials)
+            app.updated_at = self.clock().isoformat()
+            app.save()
+        return app
+
+    def discard_draft(self, session: Session, app_id: str) -> None:
+        """Delete a draft that will not be submitted."""
+        require(session, Action.APPLICATION_CREATE)
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            _expect(app, {Status.DRAFT}, "discard")
+            app.delete_instance(recursive=True)
+            audit.append(self.clock(), session.operator_name, "application.draft_discarded", app_id)
+
+    def attach(self, session: Session, app_id: str, content: bytes, media_type: str,
+               source: str, material_code: str | None = None) -> Attachment:
+        """Store a scanned document with a draft or an application awaiting amendment."""
+        require(session, Action.APPLICATION_CREATE)
+        digest = hashlib.sha256(content).hexdigest()
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            _expect(app, {Status.DRAFT, Status.NEEDS_AMENDMENT}, "attach")
+            existing = Attachment.get_or_none(Attachment.application == app, Attachment.sha256 == digest)
+            if existing is not None:
+                return existing
+            attachment = Attachment.create(
+                application=app, sha256=digest, media_type=media_type, content=content,
+                source=source, material_code=material_code, created_at=self.clock().isoformat())
+            audit.append(self.clock(), session.operator_name, "application.attached", app_id,
+                         {"sha256": digest, "material": material_code})
+        return attachment
+
+    # -- state changes ------------------------------------------------------------
+
+    def submit(self, session: Session, app_id: str, *, due_date: date | None = None,
+               rongque_deadline: date | None = None) -> Application:
+        """受理: give the draft its receipt number, freeze it and queue it for the hub.
+
+        With a 容缺 deadline the application is accepted pending minor materials.
+        """
+        require(session, Action.APPLICATION_SUBMIT)
+        now = self.clock()
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            _expect(app, {Status.DRAFT}, "submit")
+            day = local_day(now)
+            app.receipt_number = _next_receipt_number(self.station_code, day)
+            app.status = Status.ACCEPTED_PENDING_MATERIALS if rongque_deadline else Status.SUBMITTED
+            app.submitted_at = app.updated_at = now.isoformat()
+            app.day, app.due_date, app.rongque_deadline = day, due_date, rongque_deadline
+            app.content_hash = content_hash(app)
+            app.save()
+            self._record(session, now, "submitted", app, {"receipt_number": app.receipt_number})
+        return app
+
+    def void(self, session: Session, app_id: str, reason: str) -> Application:
+        """作废: a supervisor cancels an application the hub does not hold yet."""
+        require(session, Action.APPLICATION_VOID)
+        if not reason.strip():
+            raise ValidationFailed({"reason": "作废须填写原因 / a reason is required"})
+        now = self.clock()
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            _expect(app, VOIDABLE, "void")
+            app.status, app.status_message, app.updated_at = Status.VOIDED, reason, now.isoformat()
+            app.save()
+            self._record(session, now, "voided", app, {"reason": reason})
+        return app
+
+    def amend(self, session: Session, app_id: str, values: dict[str, Any],
+              provenance: dict[str, str], materials: dict[str, str] | None = None) -> Application:
+        """补正: supply what the hub asked for, and send the amended content."""
+        require(session, Action.APPLICATION_AMEND)
+        now = self.clock()
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            _expect(app, {Status.NEEDS_AMENDMENT}, "amend")
+            app.payload, app.provenance = _json(values), _json(provenance)
+            if materials is not None:
+                app.materials = _json(materials)
+            app.status, app.updated_at = Status.AMENDED, now.isoformat()
+            app.content_hash = content_hash(app)
+            app.save()
+            self._record(session, now, "amended", app, {})
+        return app
+
+    def record_hub_status(self, session: Session, app_id: str, status: Status,
+                          message: str | None = None) -> Application:
+        """Apply a status the hub reported (delivered, accepted, needs amendment, ...)."""
+        require(session, Action.SYNC_RUN)
+        now = self.clock()
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            if app.status in (Status.DRAFT, Status.VOIDED):
+                raise InvalidTransition(f"hub status {status}", app.status)
+            app.status, app.status_message, app.updated_at = status, message, now.isoformat()
+            app.save()
+            audit.append(now, session.operator_name, f"application.hub_{status}", app.id, {})
+        return app
+
+    # -- queries ------------------------------------------------------------------
+
+    def get(self, session: Session, key: str) -> Application:
+        """One application by id or receipt number."""
+        require(session, Action.APPLICATION_VIEW)
+        app = Application.get_or_none((Application.id == key) | (Application.receipt_number == key))
+        if app is None:
+            raise NotFound("找不到该申请", "no such application")
+        return app
+
+    def list(self, session: Session, *, day: date | None = None, status: str | None = None,
+             item_code: str | None = None, operator: str | None = None,
+             search: str | None = None, limit: int = 200) -> list[Application]:
+        """Applications, newest first, filtered as the counter's list screen asks."""
+        require(session, Action.APPLICATION_VIEW)
+        query = Application.select(Application, Operator).join(Operator)
+        if day is not None:
+            query = query.where((Application.day == day) | (
+                Application.day.is_null() & Application.created_at.startswith(day.isoformat())))
+        if status:
+            query = query.where(Application.status == status)
+        if item_code:
+            query = query.where(Application.item_code == item_code)
+        if operator:
+            query = query.where(Operator.name == operator)
+        if search:
+            term = search.strip()
+            query = query.where((Application.applicant_id == normalise_id_number(term))
+                                | (Application.receipt_number == term)
+                                | (Application.applicant_name == term))
+        return list(query.order_by(Application.created_at.desc()).limit(limit))
+
+    def find_by_id_number(self, session: Session, id_number: str) -> list[Application]:
+        """Every application of one applicant (or of a business's representative)."""
+        require(session, Action.APPLICATION_VIEW)
+        number = normalise_id_number(id_number)
+        query = Application.select().where(
+            (Application.applicant_id == number) | (Application.representative_id == number))
+        return list(query.order_by(Application.created_at.desc()))
+
+    def counts_for_day(self, session: Session, day: date) -> dict[str, int]:
+        """Status -> count of the day's applications (drafts by creation day)."""
+        require(session, Action.APPLICATION_VIEW)
+        rows = (Application.select(Application.status, fn.COUNT(Application.id).alias("n"))
+                .where((Application.day == day) | (Application.day.is_null()
+                       & Application.created_at.startswith(day.isoformat())))
+                .group_by(Application.status).tuples())
+        return {status: count for status, count in rows}
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _get_for_update(self, app_id: str) -> Application:
+        app = Application.get_or_none(Application.id == app_id)
+        if app is None:
+            raise NotFound("找不到该申请", "no such application")
+        return app
+
+    def _record(self, session: Session, now: datetime, kind: str, app: Application,
+                details: dict[str, Any]) -> None:
+        event = audit.append(now, session.operator_name, f"application.{kind}", app.id, details)
+        record = snapshot(app, self.station_code, session.operator_name)
+        outbox.append(now, kind, app.id, record, event)
+
+
+def snapshot(app: Application, station_code: str, operator_name: str) -> dict[str, Any]:
+    """The complete, self-contained record of an application that travels to the hub."""
+    return {
+        "id": app.id,
+        "station": station_code,
+        "receipt_number": app.receipt_number,
+        "item_code": app.item_code,
+        "item_name": app.item_name,
+        "catalog_version": app.catalog_version,
+        "applicant": {"kind": app.applicant_kind, "id": app.applicant_id,
+                      "name": app.applicant_name, "representative_id": app.representative_id},
+        "values": json.loads(app.payload),
+        "provenance": json.loads(app.provenance),
+        "materials": json.loads(app.materials),
+        "attachments": sorted(a.sha256 for a in app.attachments),
+        "status": str(app.status),
+        "status_message": app.status_message,
+        "submitted_at": app.submitted_at,
+        "day": _iso(app.day),
+        "due_date": _iso(app.due_date),
+        "rongque_deadline": _iso(app.rongque_deadline),
+        "operator": operator_name,
+        "content_hash": app.content_hash,
+    }
+
+
+def content_hash(app: Application) -> str:
+    """SHA-256 over what the applicant submitted: the frozen content of the application."""
+    content = {
+        "item_code": app.item_code, "catalog_version": app.catalog_version,
+        "applicant": [app.applicant_kind, app.applicant_id, app.applicant_name, app.representative_id],
+        "values": json.loads(app.payload), "materials": json.loads(app.materials),
+        "attachments": sorted(a.sha256 for a in app.attachments),
+    }
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def _next_receipt_number(station_code: str, day: date) -> str:
+    key = day.strftime("%Y%m%d")
+    counter = ReceiptCounter.get_or_none(ReceiptCounter.day == key)
+    number = (counter.last if counter else 0) + 1
+    ReceiptCounter.replace(day=key, last=number).execute()
+    return f"{station_code}-{key}-{number:04d}"
+
+
+def _checked_applicant(draft: DraftInput) -> Applicant:
+    applicant = draft.applicant
+    errors: dict[str, str] = {}
+    number = normalise_id_number(applicant.id_number)
+    if applicant.kind == "person" and not is_valid_id_number(number):
+        errors["applicant.id_number"] = "身份证号码无效 / invalid citizen ID number"
+    elif applicant.kind == "business":
+        if not is_valid_credit_code(number):
+            errors["applicant.id_number"] = "统一社会信用代码无效 / invalid credit code"
+        if not applicant.representative_id or not is_valid_id_number(applicant.representative_id):
+            errors["applicant.representative_id"] = "法定代表人身份证号码无效 / invalid representative ID"
+    elif applicant.kind not in ("person", "business"):
+        errors["applicant.kind"] = "申请人类型无效 / unknown applicant kind"
+    if not applicant.name.strip():
+        errors["applicant.name"] = "请填写申请人姓名 / the applicant's name is required"
+    if not draft.item_code:
+        errors["item_code"] = "请选择办理事项 / choose a service"
+    bad = {k: v for k, v in draft.provenance.items() if v not in PROVENANCE_KINDS}
+    if bad:
+        errors["provenance"] = f"未知来源 / unknown provenance: {sorted(set(bad.values()))}"
+    if errors:
+        raise ValidationFailed(errors)
+    rep = normalise_id_number(applicant.representative_id) if applicant.representative_id else None
+    return Applicant(applicant.kind, number, applicant.name.strip(), rep)
+
+
+def _expect(app: Application, allowed: set[Status], action: str) -> None:
+    if app.status not in allowed:
+        raise InvalidTransition(action, app.status)
+
+
+def _json(value: Any) -> str:
+    return canonical_json(value).decode("utf-8")
+
+
+def _iso(value: date | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value

@@ -1,0 +1,117 @@
+"""The audit trail: an append-only hash chain inside the encrypted store.
+
+Each event's hash is SHA-256 over the previous hash and the event's canonical JSON. The
+chain head is kept in `setting.audit_head` (so cutting off the newest rows shows) and is
+copied into every outbox event (so the hub holds an outside anchor against a rewrite
+that recomputes every later hash). Details hold ids, never personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from station.core.canonical import canonical_json
+from station.core.models import AuditEvent, OutboxEvent, Setting
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+_CHUNK = 2000
+
+
+def event_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, subject: str,
+               details: str) -> str:
+    """The hash of one link."""
+    body = {"seq": seq, "at": at, "operator": operator, "action": action, "subject": subject,
+            "details": details}
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(body)).hexdigest()
+
+
+def head() -> tuple[int, str]:
+    """The newest (seq, hash), or (0, GENESIS) for an empty chain."""
+    row = Setting.get_or_none(Setting.key == HEAD_KEY)
+    if row is None:
+        return 0, GENESIS
+    seq, digest = row.value.split(":")
+    return int(seq), digest
+
+
+def append(at: datetime, operator: str, action: str, subject: str = "",
+           details: dict[str, Any] | None = None) -> AuditEvent:
+    """Add one link; call inside the transaction of the change it records."""
+    prev_seq, prev_hash = head()
+    seq = prev_seq + 1
+    stamp = at.isoformat()
+    text = canonical_json(details or {}).decode("utf-8")
+    digest = event_hash(prev_hash, seq, stamp, operator, action, subject, text)
+    event = AuditEvent.create(seq=seq, at=stamp, operator=operator, action=action,
+                              subject=subject, details=text, prev_hash=prev_hash, hash=digest)
+    Setting.replace(key=HEAD_KEY, value=f"{seq}:{digest}").execute()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What `audit verify` found."""
+
+    ok: bool
+    events: int
+    first_broken_seq: int | None = None
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "first_broken_seq": self.first_broken_seq,
+                "reason_zh": self.reason_zh, "reason_en": self.reason_en}
+
+
+def verify() -> ChainReport:
+    """Walk the chain, then check the head and every outbox anchor; name the first break."""
+    expected_seq, running = 1, GENESIS
+    hashes: dict[int, str] = {}
+    last = 0
+    while True:
+        rows = list(AuditEvent.select().where(AuditEvent.seq >= expected_seq)
+                    .order_by(AuditEvent.seq).limit(_CHUNK))
+        if not rows:
+            break
+        for row in rows:
+            broken = _check_link(row, expected_seq, running)
+            if broken:
+                return ChainReport(False, last, expected_seq, *broken)
+            running = row.hash
+            hashes[row.seq] = row.hash
+            last = expected_seq
+            expected_seq += 1
+    return _check_anchors(last, running, hashes)
+
+
+def _check_link(row: AuditEvent, expected_seq: int, running: str) -> tuple[str, str] | None:
+    if row.seq != expected_seq:
+        return (f"第 {expected_seq} 条记录缺失", f"event {expected_seq} is missing")
+    if row.prev_hash != running:
+        return (f"第 {row.seq} 条记录与前一条不衔接", f"event {row.seq} does not link to its predecessor")
+    try:
+        json.loads(row.details)
+    except ValueError:
+        return (f"第 {row.seq} 条记录内容损坏", f"event {row.seq} has damaged details")
+    if event_hash(row.prev_hash, row.seq, row.at, row.operator, row.action, row.subject, row.details) != row.hash:
+        return (f"第 {row.seq} 条记录被修改", f"event {row.seq} was altered")
+    return None
+
+
+def _check_anchors(last: int, running: str, hashes: dict[int, str]) -> ChainReport:
+    head_seq, head_hash = head()
+    if (head_seq, head_hash) != (last, running if last else GENESIS):
+        return ChainReport(False, last, min(head_seq, last) + 1,
+                           f"审计链被截断：应有 {head_seq} 条，实有 {last} 条",
+                           f"the chain was cut: the head says {head_seq} events, {last} remain")
+    for event in OutboxEvent.select(OutboxEvent.seq, OutboxEvent.audit_seq, OutboxEvent.audit_hash):
+        if hashes.get(event.audit_seq) != event.audit_hash:
+            return ChainReport(False, last, event.audit_seq,
+                               f"第 {event.audit_seq} 条记录与发件箱 {event.seq} 号事件记下的不符",
+                               f"event {event.audit_seq} differs from the head recorded by outbox event {event.seq}")
+    return ChainReport(True, last)

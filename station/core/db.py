@@ -1,0 +1,93 @@
+"""The SQLCipher 4 database: raw 32-byte key, explicit cipher settings, WAL, FULL sync."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import DatabaseError, DatabaseProxy, OperationalError
+from playhouse.sqlcipher_ext import SqlCipherDatabase
+
+from station.core.errors import StorageFull, StorageReadOnly, StoreCorrupt
+
+DATABASE_NAME = "station.db"
+
+#: Stated explicitly rather than trusting the library's defaults: SQLCipher 4 settings.
+CIPHER_PRAGMAS: list[tuple[str, object]] = [
+    ("cipher_page_size", 4096),
+    ("cipher_hmac_algorithm", "HMAC_SHA512"),
+    ("cipher_kdf_algorithm", "PBKDF2_HMAC_SHA512"),
+    ("kdf_iter", 256000),
+    ("cipher_plaintext_header_size", 0),
+]
+STORE_PRAGMAS: list[tuple[str, object]] = [
+    ("journal_mode", "wal"),
+    ("synchronous", 2),  # FULL: a commit is on disk before it is acknowledged
+    ("foreign_keys", 1),
+    ("temp_store", 2),  # temporary tables and indexes in memory, never in plaintext files
+    ("busy_timeout", 10000),
+]
+
+database = DatabaseProxy()
+
+
+def raw_key_passphrase(key: bytes) -> str:
+    """The SQLCipher key form that skips the KDF: x'<64 hex digits>'."""
+    if len(key) != 32:
+        raise ValueError("the database key is 32 bytes")
+    return f"x'{key.hex()}'"
+
+
+def open_database(path: Path, key: bytes) -> SqlCipherDatabase:
+    """Open (creating if absent) the encrypted database and bind the models to it."""
+    db = SqlCipherDatabase(
+        str(path),
+        passphrase=raw_key_passphrase(key),
+        pragmas=CIPHER_PRAGMAS + STORE_PRAGMAS,
+        check_same_thread=False,
+    )
+    try:
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        db.close()
+        raise StoreCorrupt(
+            "数据库无法读取：文件已损坏或与密钥不符。已提交的数据请从备份恢复。",
+            f"The database cannot be read: the file is damaged or does not match the key ({type(exc).__name__}).",
+        ) from None
+    database.initialize(db)
+    return db
+
+
+def integrity_check(db: SqlCipherDatabase) -> list[str]:
+    """SQLite's integrity check plus SQLCipher's page HMAC check; ['ok'] when sound."""
+    rows = [str(r[0]) for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+    cipher_rows = [str(r[0]) for r in db.execute_sql("PRAGMA cipher_integrity_check").fetchall()]
+    return rows + cipher_rows
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction whose disk-full and read-only failures become the store's errors.
+
+    Nothing is committed when it fails, and what was committed before is untouched.
+    """
+    try:
+        with database.atomic():
+            yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        raise storage_failure(exc) from None
+
+
+def storage_failure(exc: Exception) -> Exception:
+    """Translate SQLite's disk-full, read-only and corruption errors."""
+    text = str(exc).lower()
+    if "full" in text:
+        return StorageFull()
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageReadOnly()
+    if "malformed" in text or "not a database" in text:
+        return StoreCorrupt("数据库已损坏", "the database is damaged")
+    return exc

@@ -1,0 +1,159 @@
+"""Errors raised by the station core, each with a Chinese and an English message.
+
+    JiujinError                      message_zh / message_en, never personal data
+    ├── ConfigError                  station.toml: file, key and reason
+    ├── StoreError
+    │   ├── StoreNotInitialised      no station in this data folder
+    │   ├── KeyFileError             key file missing, truncated, edited (MAC mismatch)
+    │   ├── StoreCorrupt             database truncated or failing its integrity check
+    │   ├── StorageFull              the disk holding the data folder is full
+    │   └── StorageReadOnly          the data folder cannot be written
+    ├── AuthError
+    │   ├── LoginFailed              unknown operator or wrong password (one message for both)
+    │   ├── OperatorLocked           too many failures; locked until a time
+    │   └── OperatorDisabled         the operator was disabled by an admin
+    ├── PermissionDenied             the caller's role may not do this
+    ├── NotFound                     no such application, operator or attachment
+    ├── InvalidTransition            e.g. voiding an application the hub already holds
+    └── ValidationFailed             bad input to a core service (field errors attached)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class JiujinError(Exception):
+    """Base of every error the station core raises; carries both languages."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return self.message_en if lang == "en" else self.message_zh
+
+
+class ConfigError(JiujinError):
+    """station.toml is missing a key or holds a bad value."""
+
+    def __init__(self, path: str, key: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(
+            f"配置文件 {path} 中的 {key} 有误：{reason_zh}",
+            f"{path}: {key}: {reason_en}",
+        )
+        self.path = path
+        self.key = key
+
+
+class StoreError(JiujinError):
+    """The encrypted store cannot be opened or written."""
+
+
+class StoreNotInitialised(StoreError):
+    """The data folder holds no station yet."""
+
+    def __init__(self, data_dir: str) -> None:
+        super().__init__(
+            f"数据目录 {data_dir} 中没有站点，请先运行 jiujin init",
+            f"no station in {data_dir}; run `jiujin init` first",
+        )
+
+
+class KeyFileError(StoreError):
+    """The key file is missing, truncated or was edited outside Jiujin."""
+
+
+class StoreCorrupt(StoreError):
+    """The database file is damaged."""
+
+
+class StorageFull(StoreError):
+    """No space is left on the disk that holds the data folder."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "磁盘空间已满，本次操作未保存，已保存的数据不受影响。请清理磁盘后重试。",
+            "The disk is full: this change was not saved; saved data is intact. "
+            "Free some space and try again.",
+        )
+
+
+class StorageReadOnly(StoreError):
+    """The data folder is read-only."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "数据目录为只读，无法保存。请检查磁盘或目录权限。",
+            "The data folder is read-only and cannot be written. Check the disk "
+            "or the folder's permissions.",
+        )
+
+
+class AuthError(JiujinError):
+    """Login or session problems."""
+
+
+class LoginFailed(AuthError):
+    """Unknown operator or wrong password: deliberately one message for both."""
+
+    def __init__(self) -> None:
+        super().__init__("用户名或密码错误", "Wrong operator name or password")
+
+
+class OperatorLocked(AuthError):
+    """Too many failed logins."""
+
+    def __init__(self, until: datetime) -> None:
+        stamp = until.strftime("%H:%M")
+        super().__init__(
+            f"登录失败次数过多，账户已锁定至 {stamp}，或请主管解锁",
+            f"Too many failed logins: locked until {stamp}, or ask a supervisor to unlock",
+        )
+        self.until = until
+
+
+class OperatorDisabled(AuthError):
+    """The operator was disabled."""
+
+    def __init__(self) -> None:
+        super().__init__("该账户已停用，请联系管理员", "This operator is disabled; ask an admin")
+
+
+class PermissionDenied(JiujinError):
+    """The caller's role may not perform the action."""
+
+    def __init__(self, action: str, role: str) -> None:
+        super().__init__(
+            f"当前角色（{role}）无权执行此操作：{action}",
+            f"role {role} may not perform {action}",
+        )
+        self.action = action
+        self.role = role
+
+
+class NotFound(JiujinError):
+    """No such record."""
+
+
+class InvalidTransition(JiujinError):
+    """The application's status does not allow the requested change."""
+
+    def __init__(self, action: str, status: str) -> None:
+        super().__init__(
+            f"申请当前状态为 {status}，不能执行：{action}",
+            f"cannot {action} an application that is {status}",
+        )
+        self.action = action
+        self.status = status
+
+
+class ValidationFailed(JiujinError):
+    """Input to a core service failed validation."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        fields = "、".join(sorted(errors))
+        super().__init__(f"以下字段有误：{fields}", f"invalid fields: {', '.join(sorted(errors))}")
+        self.errors = errors

@@ -1,0 +1,135 @@
+"""Key slots: the database key sealed to each operator and to the hub's recovery key.
+
+The database key is 32 random bytes, never a password. Each operator holds an X25519
+key pair; the private key is wrapped with AES-256-GCM under a key derived from the
+operator's password with Argon2id, and the database key is sealed to the public key
+with HPKE (RFC 9180). So an admin can add an operator, and a supervisor can re-key,
+without knowing anyone's password; the hub's private key opens a station whose every
+password is lost. Slots are kept in the key file (`keyfile.py`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from station.core.errors import LoginFailed
+
+DB_KEY_BYTES = 32
+#: Argon2id floor: 64 MiB of memory and three passes (OWASP's second recommendation).
+MIN_MEMORY_KIB = 64 * 1024
+MIN_ITERATIONS = 3
+HPKE_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+SEAL_INFO = b"jiujin/db-key/v1"
+
+
+def new_database_key() -> bytes:
+    """A fresh random database key."""
+    return os.urandom(DB_KEY_BYTES)
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters, stored with each slot so they can be raised later."""
+
+    salt: bytes
+    memory_kib: int = MIN_MEMORY_KIB
+    iterations: int = MIN_ITERATIONS
+    lanes: int = 4
+
+    @classmethod
+    def fresh(cls) -> KdfParams:
+        return cls(salt=os.urandom(16))
+
+    def derive(self, password: str) -> bytes:
+        """The 32-byte wrapping key for `password`."""
+        kdf = Argon2id(
+            salt=self.salt,
+            length=32,
+            iterations=self.iterations,
+            lanes=self.lanes,
+            memory_cost=self.memory_kib,
+        )
+        return kdf.derive(password.encode("utf-8"))
+
+
+#: Used to spend the same Argon2id work on an unknown operator name as on a known one.
+_DECOY_PARAMS = KdfParams(salt=b"jiujin-decoy-slt")
+
+
+@dataclass(frozen=True)
+class OperatorSlot:
+    """One operator's sealed copy of the database key."""
+
+    name: str
+    public_key: bytes
+    kdf: KdfParams
+    wrapped_private_key: bytes
+    sealed_db_key: bytes
+
+
+def create_slot(name: str, password: str, db_key: bytes, kdf: KdfParams | None = None) -> OperatorSlot:
+    """A new key pair for `name`, wrapped under `password`, holding `db_key`."""
+    private_key = X25519PrivateKey.generate()
+    params = kdf or KdfParams.fresh()
+    return OperatorSlot(
+        name=name,
+        public_key=private_key.public_key().public_bytes_raw(),
+        kdf=params,
+        wrapped_private_key=_wrap(private_key, params.derive(password), name),
+        sealed_db_key=seal_to(private_key.public_key().public_bytes_raw(), db_key),
+    )
+
+
+def open_slot(slot: OperatorSlot, password: str) -> bytes:
+    """The database key, if `password` is right; LoginFailed otherwise."""
+    wrapping_key = slot.kdf.derive(password)
+    blob = slot.wrapped_private_key
+    try:
+        raw = AESGCM(wrapping_key).decrypt(blob[:12], blob[12:], slot.name.encode())
+        private_key = X25519PrivateKey.from_private_bytes(raw)
+        return HPKE_SUITE.decrypt(slot.sealed_db_key, private_key, info=SEAL_INFO)
+    except (InvalidTag, ValueError):
+        raise LoginFailed() from None
+
+
+def spend_decoy_work(password: str) -> None:
+    """Spend one slot's Argon2id work, so an unknown name costs what a wrong password does."""
+    _DECOY_PARAMS.derive(password)
+
+
+def reseal_slot(slot: OperatorSlot, db_key: bytes) -> OperatorSlot:
+    """The same slot holding a new database key (after a re-key)."""
+    return OperatorSlot(
+        name=slot.name,
+        public_key=slot.public_key,
+        kdf=slot.kdf,
+        wrapped_private_key=slot.wrapped_private_key,
+        sealed_db_key=seal_to(slot.public_key, db_key),
+    )
+
+
+def seal_to(public_key: bytes, db_key: bytes) -> bytes:
+    """HPKE-seal the database key to an X25519 public key."""
+    recipient = X25519PublicKey.from_public_bytes(public_key)
+    return HPKE_SUITE.encrypt(db_key, recipient, info=SEAL_INFO)
+
+
+def open_sealed(sealed: bytes, private_key: X25519PrivateKey) -> bytes:
+    """Open a sealed database key with the matching private key (the hub's, for recovery)."""
+    try:
+        return HPKE_SUITE.decrypt(sealed, private_key, info=SEAL_INFO)
+    except (InvalidTag, ValueError):
+        raise LoginFailed() from None
+
+
+def _wrap(private_key: X25519PrivateKey, wrapping_key: bytes, name: str) -> bytes:
+    nonce = os.urandom(12)
+    raw = private_key.private_bytes_raw()
+    return nonce + AESGCM(wrapping_key).encrypt(nonce, raw, name.encode())

@@ -1,0 +1,101 @@
+"""Numbered schema migrations, applied in order and recorded in `setting.schema_version`.
+
+Migration 1 is written as plain DDL so that it never changes when the models do; later
+migrations use peewee's `playhouse.migrations` operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+from playhouse.migrate import SqliteMigrator
+
+Migration = Callable[[Database, SqliteMigrator], None]
+
+_SCHEMA_1 = """
+CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE station (
+    code VARCHAR(255) NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL,
+    point_type VARCHAR(255) NOT NULL, district VARCHAR(255) NOT NULL,
+    signing_key BLOB NOT NULL, created_at VARCHAR(255) NOT NULL);
+CREATE TABLE operator (
+    id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL,
+    display_name VARCHAR(255) NOT NULL, role VARCHAR(255) NOT NULL,
+    status VARCHAR(255) NOT NULL, failure_count INTEGER NOT NULL,
+    locked_until VARCHAR(255), public_key BLOB NOT NULL,
+    created_at VARCHAR(255) NOT NULL, updated_at VARCHAR(255) NOT NULL);
+CREATE UNIQUE INDEX operator_name ON operator (name);
+CREATE TABLE application (
+    id VARCHAR(36) NOT NULL PRIMARY KEY, receipt_number VARCHAR(255),
+    item_code VARCHAR(255) NOT NULL, item_name VARCHAR(255) NOT NULL,
+    catalog_version VARCHAR(255) NOT NULL, applicant_kind VARCHAR(255) NOT NULL,
+    applicant_id VARCHAR(255) NOT NULL, applicant_name VARCHAR(255) NOT NULL,
+    representative_id VARCHAR(255), payload TEXT NOT NULL, provenance TEXT NOT NULL,
+    materials TEXT NOT NULL, status VARCHAR(255) NOT NULL, status_message TEXT,
+    created_at VARCHAR(255) NOT NULL, updated_at VARCHAR(255) NOT NULL,
+    submitted_at VARCHAR(255), day DATE, due_date DATE, rongque_deadline DATE,
+    content_hash VARCHAR(255),
+    operator_id INTEGER NOT NULL REFERENCES operator (id));
+CREATE UNIQUE INDEX application_receipt_number ON application (receipt_number);
+CREATE INDEX application_applicant_id ON application (applicant_id);
+CREATE INDEX application_applicant_name ON application (applicant_name);
+CREATE INDEX application_representative_id ON application (representative_id);
+CREATE INDEX application_status ON application (status);
+CREATE INDEX application_day ON application (day);
+CREATE INDEX application_operator_id ON application (operator_id);
+CREATE TABLE attachment (
+    id INTEGER NOT NULL PRIMARY KEY,
+    application_id VARCHAR(36) NOT NULL REFERENCES application (id) ON DELETE CASCADE,
+    sha256 VARCHAR(255) NOT NULL, media_type VARCHAR(255) NOT NULL, content BLOB NOT NULL,
+    source VARCHAR(255) NOT NULL, material_code VARCHAR(255), created_at VARCHAR(255) NOT NULL);
+CREATE INDEX attachment_application_id ON attachment (application_id);
+CREATE UNIQUE INDEX attachment_application_id_sha256 ON attachment (application_id, sha256);
+CREATE TABLE audit_event (
+    seq INTEGER NOT NULL PRIMARY KEY, at VARCHAR(255) NOT NULL, operator VARCHAR(255) NOT NULL,
+    action VARCHAR(255) NOT NULL, subject VARCHAR(255) NOT NULL, details TEXT NOT NULL,
+    prev_hash VARCHAR(255) NOT NULL, hash VARCHAR(255) NOT NULL);
+CREATE TABLE outbox_event (
+    seq INTEGER NOT NULL PRIMARY KEY, kind VARCHAR(255) NOT NULL,
+    application_id VARCHAR(255) NOT NULL, payload TEXT NOT NULL, at VARCHAR(255) NOT NULL,
+    audit_seq INTEGER NOT NULL, audit_hash VARCHAR(255) NOT NULL, acknowledged_at VARCHAR(255));
+CREATE INDEX outbox_event_application_id ON outbox_event (application_id);
+CREATE TABLE receipt_counter (day VARCHAR(255) NOT NULL PRIMARY KEY, last INTEGER NOT NULL);
+"""
+
+
+def _initial_schema(db: Database, migrator: SqliteMigrator) -> None:
+    for statement in _SCHEMA_1.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "initial schema", _initial_schema),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(db: Database) -> int:
+    """The version the database is at; 0 for an empty one."""
+    if "setting" not in db.get_tables():
+        return 0
+    row = db.execute_sql("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every pending migration, each in its own transaction; returns those applied."""
+    migrator = SqliteMigrator(db)
+    applied = []
+    for version, _description, step in MIGRATIONS:
+        if version <= schema_version(db):
+            continue
+        with db.atomic():
+            step(db, migrator)
+            db.execute_sql(
+                "INSERT OR REPLACE INTO setting (key, value) VALUES ('schema_version', ?)",
+                (str(version),),
+            )
+        applied.append(version)
+    return applied

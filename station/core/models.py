@@ -1,0 +1,144 @@
+"""The station's tables (peewee models), bound late to the encrypted database.
+
+Every schema change is a numbered migration in `migrations.py`; a test checks that these
+models and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BlobField,
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from station.core.db import database
+
+
+class BaseModel(Model):  # type: ignore[misc]
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """A station-wide value (schema version, audit head)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Station(BaseModel):
+    """站点 — this service point; one row."""
+
+    code = CharField(primary_key=True)
+    name = CharField()
+    point_type = CharField()
+    district = CharField()
+    signing_key = BlobField()  # Ed25519 private key (raw): receipts' QR codes and batches
+    created_at = CharField()
+
+
+class Operator(BaseModel):
+    """工作人员 — a person who logs in; the role and status here are authoritative."""
+
+    name = CharField(unique=True)
+    display_name = CharField()
+    role = CharField()
+    status = CharField(default="active")
+    failure_count = IntegerField(default=0)
+    locked_until = CharField(null=True)
+    public_key = BlobField()
+    created_at = CharField()
+    updated_at = CharField()
+
+
+class Application(BaseModel):
+    """办件 — one application, from draft to completion."""
+
+    id = CharField(primary_key=True, max_length=36)  # UUIDv7
+    receipt_number = CharField(null=True, unique=True)
+    item_code = CharField()
+    item_name = CharField()
+    catalog_version = CharField()
+    applicant_kind = CharField()  # person | business
+    applicant_id = CharField(index=True)  # citizen ID number or unified social credit code
+    applicant_name = CharField(index=True)
+    representative_id = CharField(null=True, index=True)  # legal representative's ID number
+    payload = TextField()  # JSON: the form's values
+    provenance = TextField()  # JSON: field -> card | typed | scanned | shared_data
+    materials = TextField(default="{}")  # JSON: material code -> status
+    status = CharField(index=True)
+    status_message = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+    submitted_at = CharField(null=True)
+    day = DateField(null=True, index=True)  # local day of submission
+    due_date = DateField(null=True)
+    rongque_deadline = DateField(null=True)
+    content_hash = CharField(null=True)
+    operator = ForeignKeyField(Operator, backref="applications", column_name="operator_id")
+
+
+class Attachment(BaseModel):
+    """附件 — a scanned or received document, stored inside the encrypted store."""
+
+    application = ForeignKeyField(Application, backref="attachments", on_delete="CASCADE")
+    sha256 = CharField()
+    media_type = CharField()
+    content = BlobField()
+    source = CharField()  # scan | upload | card
+    material_code = CharField(null=True)
+    created_at = CharField()
+
+    class Meta:
+        indexes = ((("application", "sha256"), True),)
+
+
+class AuditEvent(BaseModel):
+    """审计记录 — one link of the hash chain."""
+
+    seq = IntegerField(primary_key=True)
+    at = CharField()
+    operator = CharField()
+    action = CharField()
+    subject = CharField()
+    details = TextField()
+    prev_hash = CharField()
+    hash = CharField()
+
+
+class OutboxEvent(BaseModel):
+    """发件箱事件 — a state change waiting for the hub, numbered by the station's sequence."""
+
+    seq = IntegerField(primary_key=True)
+    kind = CharField()
+    application_id = CharField(index=True)
+    payload = TextField()
+    at = CharField()
+    audit_seq = IntegerField()
+    audit_hash = CharField()
+    acknowledged_at = CharField(null=True)
+
+
+class ReceiptCounter(BaseModel):
+    """The last receipt number handed out on a day."""
+
+    day = CharField(primary_key=True)
+    last = IntegerField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Setting,
+    Station,
+    Operator,
+    Application,
+    Attachment,
+    AuditEvent,
+    OutboxEvent,
+    ReceiptCounter,
+]

@@ -1,0 +1,29 @@
+"""An authenticated operator's session: who, which role, and the opened database key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from station.core.errors import AuthError
+from station.core.roles import Role
+
+
+@dataclass
+class Session:
+    """Returned by login; every core service takes it and checks its role."""
+
+    operator_id: int
+    operator_name: str
+    display_name: str
+    role: Role
+    db_key: bytes = field(repr=False)
+    active: bool = True
+
+    def ensure_active(self) -> None:
+        if not self.active:
+            raise AuthError("会话已结束，请重新登录", "The session has ended; log in again")
+
+    def end(self) -> None:
+        """End the session and drop its copy of the key."""
+        self.active = False
+        self.db_key = b""
