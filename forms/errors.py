@@ -1,0 +1,129 @@
+"""Exceptions raised by `forms`; every one carries a Chinese and an English message.
+
+    FormsError
+    ├── CatalogError                    the catalog cannot be used
+    │   ├── CatalogInvalid              files failed validation (`.issues`: file, key path, reason)
+    │   └── ItemNotFound                no item (or no version in force) for a code and date
+    ├── ExpressionError                 an expression (`.source`, `.column`)
+    │   ├── ExpressionSyntaxError       not well formed
+    │   ├── ExpressionNameError         unknown name or function, wrong number of arguments
+    │   ├── ExpressionUnsafeError       forbidden construct: attribute access, indexing, dunder
+    │   ├── ExpressionLimitError        too long, too deep, too many nodes, number too large
+    │   └── ExpressionEvalError         failed while running (types, division by zero)
+    ├── CalendarError                   the overrides file is malformed
+    └── BundleError                     a signed catalog bundle is refused
+        ├── BundleFormatError           not a well-formed bundle
+        ├── BundleSignatureError        signature or file hashes do not verify
+        ├── BundleRollbackError         older than the installed version
+        └── BundleExpiredError          past its expiry
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forms.issues import Issue
+
+
+class FormsError(Exception):
+    """Base of every error raised by `forms`."""
+
+    zh_default = "事项目录出错"
+
+    def __init__(self, message: str, *, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.en = message
+        self.zh = zh or f"{self.zh_default}：{message}"
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return self.en if lang == "en" else self.zh
+
+
+class CatalogError(FormsError):
+    """The catalog cannot be used."""
+
+    zh_default = "事项目录不可用"
+
+
+class CatalogInvalid(CatalogError):
+    """One or more catalog files failed validation."""
+
+    zh_default = "事项目录校验失败"
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = list(issues)
+        first = self.issues[0].line() if self.issues else "no details"
+        more = f" (+{len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
+        super().__init__(f"{first}{more}", zh=f"事项目录校验失败：{first}{more}")
+
+
+class ItemNotFound(CatalogError, KeyError):
+    """No item, or no version in force, for a code and date."""
+
+    zh_default = "未找到事项"
+
+    def __str__(self) -> str:
+        return self.en
+
+
+class ExpressionError(FormsError):
+    """An expression could not be parsed, checked or evaluated."""
+
+    zh_default = "表达式错误"
+
+    def __init__(self, message: str, *, source: str = "", column: int = 0) -> None:
+        self.source = source
+        self.column = column
+        where = f"col {column}: " if column else ""
+        super().__init__(f"{where}{message}", zh=f"表达式错误（第{column}列）：{message}")
+
+
+class ExpressionSyntaxError(ExpressionError):
+    """The expression is not well formed."""
+
+
+class ExpressionNameError(ExpressionError):
+    """An unknown name or function, or a wrong number of arguments."""
+
+
+class ExpressionUnsafeError(ExpressionError):
+    """A forbidden construct such as attribute access or indexing."""
+
+
+class ExpressionLimitError(ExpressionError):
+    """The expression or its result exceeds a work bound."""
+
+
+class ExpressionEvalError(ExpressionError):
+    """The expression failed while running."""
+
+
+class CalendarError(FormsError):
+    """The working-day overrides are malformed."""
+
+    zh_default = "工作日历出错"
+
+
+class BundleError(FormsError):
+    """A signed catalog bundle is refused."""
+
+    zh_default = "目录包被拒绝"
+
+
+class BundleFormatError(BundleError):
+    """The bytes are not a well-formed bundle."""
+
+
+class BundleSignatureError(BundleError):
+    """The signature or a file hash does not verify."""
+
+
+class BundleRollbackError(BundleError):
+    """The bundle is older than the installed one."""
+
+
+class BundleExpiredError(BundleError):
+    """The bundle is past its expiry."""
