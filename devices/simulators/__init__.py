@@ -1,0 +1,1 @@
+"""Byte-exact simulators of the reader and the printer, on pseudo-terminals or in-process."""
