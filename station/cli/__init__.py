@@ -13,7 +13,6 @@ import click
 #: command name -> "module:attribute" of the click command implementing it.
 LAZY_COMMANDS: dict[str, str] = {
     "run": "station.cli.app:run",
-    "kiosk": "station.cli.app:kiosk",
     "demo": "station.cli.app:demo",
     "init": "station.cli.setup:init",
     "seed": "station.cli.setup:seed",

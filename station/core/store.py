@@ -164,7 +164,7 @@ class StationStore:
             next_key = open_slot(next_loaded.keys.slots[name], password)
             next_loaded.verify(next_key)
             self._open_database(next_key)
-            os.replace(pending, self.keyfile_path)
+            self._promote_pending_keyfile()
             return next_loaded
 
     def _open_database(self, db_key: bytes) -> None:
@@ -220,8 +220,12 @@ class StationStore:
         KeyFile(keys.station_code, slots, recovery).save(pending, new_key)
         audit.append(self.clock(), session.operator_name, "db.rekeyed", self.config.code)
         self.database.rekey(f"x'{new_key.hex()}'")
-        os.replace(pending, self.keyfile_path)
         session.db_key = new_key
+        self._promote_pending_keyfile()
+
+    def _promote_pending_keyfile(self) -> None:
+        """Make the re-key's key file the current one."""
+        os.replace(self.data_dir / PENDING_KEYFILE_NAME, self.keyfile_path)
 
     def signing_key(self) -> Ed25519PrivateKey:
         """The station's Ed25519 key (receipt QR codes, sealed batches)."""

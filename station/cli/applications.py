@@ -1,0 +1,60 @@
+"""`jiujin applications list`: the station's applications, as a table or stable JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+
+from station.cli.common import emit_json, open_session, operator_options, reports_errors
+from station.core.identity import mask_id
+from station.core.models import Application
+
+
+@click.group()
+def applications() -> None:
+    """Applications held by this station. / 申请"""
+
+
+@applications.command("list")
+@operator_options
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--status", default=None)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200)
+@click.option("--json", "as_json", is_flag=True, help="Stable JSON output.")
+@click.pass_context
+@reports_errors
+def list_applications(ctx: click.Context, data_dir_option: str | None, operator: str,
+                      password_file: str | None, day: Any, status: str | None, limit: int,
+                      as_json: bool) -> None:
+    """List applications, newest first; ID numbers masked. / 申请列表"""
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    chosen: date | None = day.date() if day else None
+    rows = store.applications.list(session, day=chosen, status=status, limit=limit)
+    if as_json:
+        emit_json([application_json(row) for row in rows])
+        return
+    for row in rows:
+        click.echo(f"{row.receipt_number or '(草稿)':<24} {row.status:<28} {row.item_name:<16} "
+                   f"{row.applicant_name:<6} {mask_id(row.applicant_id)}")
+
+
+def application_json(row: Application) -> dict[str, Any]:
+    """The stable JSON form of one application in a list (ID number masked)."""
+    return {
+        "id": row.id,
+        "receipt_number": row.receipt_number,
+        "status": row.status,
+        "item_code": row.item_code,
+        "item_name": row.item_name,
+        "applicant_kind": row.applicant_kind,
+        "applicant_id_masked": mask_id(row.applicant_id),
+        "applicant_name": row.applicant_name,
+        "day": row.day.isoformat() if isinstance(row.day, date) else row.day,
+        "submitted_at": row.submitted_at,
+        "created_at": row.created_at,
+        "operator": row.operator.name,
+        "materials": json.loads(row.materials),
+    }

@@ -1,0 +1,85 @@
+"""What the commands share: opening the store as an operator, errors, output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from station.core.config import resolve_data_dir
+from station.core.errors import JiujinError
+from station.core.session import Session
+from station.core.store import StationStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_dir(ctx: click.Context, option: str | None = None) -> Path:
+    """The data folder from the command's option, the root option, or the environment."""
+    root = (ctx.find_root().obj or {}).get("data_dir")
+    return resolve_data_dir(option or root)
+
+
+def lang(ctx: click.Context) -> str:
+    """The language of messages: zh unless --lang en or JIUJIN_LANG=en."""
+    return str((ctx.find_root().obj or {}).get("lang") or "zh")
+
+
+def read_password(password_file: str | None, variable: str = "JIUJIN_PASSWORD") -> str:
+    """A password from a file (first line) or an environment variable; never an argument."""
+    if password_file:
+        return Path(password_file).read_text(encoding="utf-8").splitlines()[0]
+    value = os.environ.get(variable)
+    if value is None:
+        raise click.UsageError(f"set {variable} or use --password-file / 请设置 {variable} 或使用 --password-file")
+    return value
+
+
+def operator_options(func: F) -> F:
+    """--operator and --password-file, for commands that unlock the store."""
+    func = click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+                        help="File whose first line is the password (else JIUJIN_PASSWORD).")(func)
+    func = click.option("--operator", envvar="JIUJIN_OPERATOR", required=True,
+                        help="Operator name (or JIUJIN_OPERATOR). / 工作人员用户名")(func)
+    func = click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False),
+                        default=None, help="Data folder. / 数据目录")(func)
+    return func
+
+
+def open_session(ctx: click.Context, data_dir_option: str | None, operator: str,
+                 password_file: str | None) -> tuple[StationStore, Session]:
+    """Open the station store and log in."""
+    store = StationStore(data_dir(ctx, data_dir_option))
+    session = store.login(operator, read_password(password_file))
+    ctx.call_on_close(store.close)
+    return store, session
+
+
+def reports_errors(func: F) -> F:
+    """Print a JiujinError in the user's language and exit 1, instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except JiujinError as exc:
+            ctx = click.get_current_context()
+            click.echo(f"jiujin: {exc.message(lang(ctx))}", err=True)
+            details = getattr(exc, "errors", None)
+            if details:
+                for key, message in sorted(details.items()):
+                    click.echo(f"  {key}: {message}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(value: Any) -> None:
+    """Stable JSON on standard output."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str))

@@ -1,0 +1,79 @@
+"""`jiujin init` and `jiujin seed`: create a station, fill it with synthetic applications."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from station.cli.common import data_dir, emit_json, open_session, operator_options, read_password, reports_errors
+from station.core.config import POINT_TYPES, parse_config
+from station.core.seed import seed_applications
+from station.core.services import service_choices
+from station.core.store import StationStore
+
+
+@click.command()
+@click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
+@click.option("--station-code", required=True, help="e.g. XH0001 / 站点编码")
+@click.option("--station-name", required=True, help="站点名称")
+@click.option("--point-type", type=click.Choice(POINT_TYPES), required=True)
+@click.option("--district", required=True, help="6-digit division code, e.g. 330106 / 区划代码")
+@click.option("--admin", "admin_name", required=True, help="First admin's login name.")
+@click.option("--admin-display-name", default="管理员")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+              help="File with the admin's password (else JIUJIN_PASSWORD).")
+@click.option("--hub-url", default="", help="The city hub's URL.")
+@click.option("--hub-key", type=click.Path(exists=True, dir_okay=False),
+              help="The hub's public key file: enables the recovery slot.")
+@click.pass_context
+@reports_errors
+def init(ctx: click.Context, data_dir_option: str | None, station_code: str, station_name: str,
+         point_type: str, district: str, admin_name: str, admin_display_name: str,
+         password_file: str | None, hub_url: str, hub_key: str | None) -> None:
+    """Create a station in the data folder, non-interactively. / 创建站点"""
+    folder = data_dir(ctx, data_dir_option)
+    recovery_key, fingerprint = None, ""
+    if hub_key:
+        from sync.hubkeys import load_hub_public_keys
+
+        hub_keys = load_hub_public_keys(Path(hub_key))
+        recovery_key, fingerprint = hub_keys.hpke_public_key, hub_keys.fingerprint()
+    document = {
+        "station": {"code": station_code, "name": station_name, "point_type": point_type,
+                    "district": district},
+        "hub": {"url": hub_url, "key_fingerprint": fingerprint},
+    }
+    config = parse_config(document, "--options")
+    store = StationStore.initialise(folder, config, admin_name, admin_display_name,
+                                    read_password(password_file), recovery_public_key=recovery_key)
+    store.close()
+    click.echo(f"站点 {config.code}（{config.name}）已创建于 {folder}")
+    if fingerprint:
+        click.echo(f"hub key fingerprint / 中心公钥指纹: {fingerprint}")
+
+
+@click.command()
+@operator_options
+@click.option("--applications", "count", type=click.IntRange(1, 10_000_000), required=True)
+@click.option("--days", type=click.IntRange(1, 3650), default=30)
+@click.option("--seed", "random_seed", type=int, default=2026)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def seed(ctx: click.Context, data_dir_option: str | None, operator: str,
+         password_file: str | None, count: int, days: int, random_seed: int,
+         as_json: bool) -> None:
+    """File COUNT synthetic applications (valid ID numbers, Hangzhou addresses). / 生成演示数据"""
+    _store, session = open_session(ctx, data_dir_option, operator, password_file)
+    from rich.progress import Progress
+
+    with Progress(disable=as_json or not click.get_text_stream("stdout").isatty()) as bar:
+        task = bar.add_task("seeding / 生成中", total=count)
+        filed = seed_applications(session, service_choices(), count, seed=random_seed, days=days,
+                                  progress=lambda done: bar.update(task, completed=done))
+    if as_json:
+        emit_json({"applications": filed})
+    else:
+        click.echo(f"已生成 {filed} 件申请")
+

@@ -1,0 +1,105 @@
+"""`jiujin audit verify` and `jiujin db check | rekey | recover`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.cli.common import data_dir, emit_json, lang, open_session, operator_options, read_password, reports_errors
+from station.core import audit as audit_chain
+from station.core.roles import Action, require
+from station.core.store import StationStore
+
+
+@click.group()
+def audit() -> None:
+    """The audit trail. / 审计"""
+
+
+@audit.command("verify")
+@operator_options
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def verify(ctx: click.Context, data_dir_option: str | None, operator: str,
+           password_file: str | None, as_json: bool) -> None:
+    """Walk the hash chain and name the first broken link; exit 1 if broken. / 校验审计链"""
+    _store, session = open_session(ctx, data_dir_option, operator, password_file)
+    require(session, Action.AUDIT_VERIFY)
+    report = audit_chain.verify()
+    if as_json:
+        emit_json(report.as_json())
+    elif report.ok:
+        click.echo(f"审计链完整，共 {report.events} 条 / audit chain intact: {report.events} events")
+    else:
+        reason = report.reason_en if lang(ctx) == "en" else report.reason_zh
+        click.echo(f"审计链断裂于第 {report.first_broken_seq} 条：{reason}", err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+@click.group()
+def db() -> None:
+    """The encrypted store. / 数据库"""
+
+
+@db.command("check")
+@operator_options
+@click.pass_context
+@reports_errors
+def check(ctx: click.Context, data_dir_option: str | None, operator: str,
+          password_file: str | None) -> None:
+    """Integrity checks of the database pages and their HMACs. / 检查数据库"""
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    rows = store.check(session)
+    for row in rows:
+        click.echo(row)
+    sys.exit(0 if rows == ["ok"] else 1)
+
+
+@db.command("rekey")
+@operator_options
+@click.pass_context
+@reports_errors
+def rekey(ctx: click.Context, data_dir_option: str | None, operator: str,
+          password_file: str | None) -> None:
+    """Give the database a new key, resealed to every operator (supervisor, admin). / 更换密钥"""
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    store.rekey(session)
+    click.echo("数据库密钥已更换 / database re-keyed")
+
+
+@db.command("recover")
+@click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
+@click.option("--hub-private-key", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="The hub's X25519 private key file (raw 32 bytes or PEM).")
+@click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="The admin to reset.")
+@click.option("--new-password-file", type=click.Path(exists=True, dir_okay=False),
+              help="File with the admin's new password (else JIUJIN_NEW_PASSWORD).")
+@click.pass_context
+@reports_errors
+def recover(ctx: click.Context, data_dir_option: str | None, hub_private_key: str, operator: str,
+            new_password_file: str | None) -> None:
+    """Open a station whose passwords are lost, and set an admin's new password. / 恢复"""
+    store = StationStore(data_dir(ctx, data_dir_option))
+    ctx.call_on_close(store.close)
+    key = load_x25519_private_key(Path(hub_private_key))
+    store.recover(key, operator, read_password(new_password_file, "JIUJIN_NEW_PASSWORD"))
+    click.echo(f"已恢复，{operator} 的新密码已生效 / recovered: {operator}'s new password is set")
+
+
+def load_x25519_private_key(path: Path) -> X25519PrivateKey:
+    """An X25519 private key from a PEM file or 32 raw bytes."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    data = path.read_bytes()
+    if data.startswith(b"-----BEGIN"):
+        key = load_pem_private_key(data, password=None)
+        if not isinstance(key, X25519PrivateKey):
+            raise click.BadParameter("not an X25519 key", param_hint="--hub-private-key")
+        return key
+    if len(data) != 32:
+        raise click.BadParameter("expected PEM or 32 raw bytes", param_hint="--hub-private-key")
+    return X25519PrivateKey.from_private_bytes(data)

@@ -1,0 +1,83 @@
+"""The station app: screens wired to core services injected by `make_app`."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from station.core.demo import DemoOperator
+from station.core.errors import JiujinError
+from station.core.session import Session
+from station.core.store import StationStore
+from station.ui.messages import LoggedIn, LoginRefused
+from station.ui.screens.home import HomeScreen
+from station.ui.screens.login import LoginScreen
+
+
+class JiujinApp(App[None]):
+    """就近 — the counter application."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "就近 Jiujin"
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "锁屏 Lock", id="lock"),
+        Binding("ctrl+q", "quit", "退出 Quit", id="quit"),
+    ]
+
+    def __init__(self, store: StationStore, *, lang: str = "zh",
+                 demo_operators: list[DemoOperator] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.lang = lang
+        self.demo_operators = demo_operators or []
+        self.session: Session | None = None
+        self.sub_title = f"{store.config.name}（{store.config.code}）"
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen(self.store.config, self.demo_operators))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="login", description="login")
+    def login(self, name: str, password: str) -> None:
+        """Unlock the store (Argon2id takes a moment) and report the outcome."""
+        try:
+            session = self.store.login(name, password)
+        except JiujinError as exc:
+            self.post_message(LoginRefused(exc.message(self.lang)))
+            return
+        self.post_message(LoggedIn(session))
+
+    @on(LoggedIn)
+    def start_session(self, message: LoggedIn) -> None:
+        self.session = message.session
+        self.switch_screen(HomeScreen(message.session))
+
+    @on(LoginRefused)
+    def show_login_error(self, message: LoginRefused) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_error(message.message)
+
+    def action_lock(self) -> None:
+        """Return to the login screen; the session ends."""
+        if self.session is None:
+            return
+        self.session.end()
+        self.session = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen(self.store.config, self.demo_operators))
+
+    @on(Worker.StateChanged)
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures surface: a notification, never a silent loss."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = error.message(self.lang) if isinstance(error, JiujinError) else type(error).__name__
+            self.notify(text, title="出错了 Error", severity="error", timeout=10)
+
+
+def make_app(store: StationStore, *, lang: str = "zh",
+             demo_operators: list[DemoOperator] | None = None) -> JiujinApp:
+    """The one app factory, shared by the command line and the tests."""
+    return JiujinApp(store, lang=lang, demo_operators=demo_operators)

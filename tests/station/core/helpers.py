@@ -1,0 +1,19 @@
+"""Builders for core tests."""
+
+from __future__ import annotations
+
+from station.core.applications import Applicant, DraftInput
+
+VALID_ID = "11010519491231002X"
+OTHER_ID = "34052419800101001X"
+CREDIT_CODE = "91350100M000100Y43"
+
+
+def draft(id_number: str = VALID_ID, name: str = "张三", **values: str) -> DraftInput:
+    """A person's draft for the residence permit."""
+    return DraftInput(
+        item_code="JZZ-SL", item_name="居住证申领", catalog_version="test-1",
+        applicant=Applicant("person", id_number, name),
+        values={"name": name, "id_number": id_number, **values},
+        provenance={"name": "card", "id_number": "card"},
+    )

@@ -1,0 +1,140 @@
+"""Applications: draft, submit (receipt number, frozen content, outbox and audit in one
+transaction), void before delivery, amendment, and the counter's queries."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from station.core import audit, outbox
+from station.core.applications import Applicant, DraftInput, Status
+from station.core.errors import InvalidTransition, ValidationFailed
+from station.core.models import Application
+from station.core.store import StationStore
+from tests.conftest import FakeClock, Sessions
+from tests.station.core.helpers import CREDIT_CODE, OTHER_ID, VALID_ID, draft
+
+
+def test_submit_gives_a_receipt_number_and_queues_one_outbox_event(
+        store: StationStore, sessions: Sessions) -> None:
+    app = store.applications.create_draft(sessions.operator, draft(phone="13800000000"))
+    assert app.status == Status.DRAFT and outbox.high_water() == 0
+    submitted = store.applications.submit(sessions.operator, app.id, due_date=date(2026, 12, 3))
+    assert submitted.receipt_number == "TS0001-20261126-0001"
+    assert submitted.status == Status.SUBMITTED
+    [event] = outbox.read_range(1, 10)
+    assert event.kind == "submitted" and event.application_id == app.id
+    assert event.payload["values"]["phone"] == "13800000000"
+    assert event.payload["content_hash"] == submitted.content_hash
+    assert (event.audit_seq, event.audit_hash) == audit.head()
+
+
+def test_receipt_numbers_count_per_day(store: StationStore, sessions: Sessions, clock: FakeClock) -> None:
+    numbers = []
+    for _ in range(2):
+        app = store.applications.create_draft(sessions.operator, draft())
+        numbers.append(store.applications.submit(sessions.operator, app.id).receipt_number)
+    clock.advance(days=1)
+    app = store.applications.create_draft(sessions.operator, draft())
+    numbers.append(store.applications.submit(sessions.operator, app.id).receipt_number)
+    assert numbers == ["TS0001-20261126-0001", "TS0001-20261126-0002", "TS0001-20261127-0001"]
+
+
+def test_submitted_content_is_frozen(store: StationStore, sessions: Sessions) -> None:
+    app = store.applications.create_draft(sessions.operator, draft())
+    store.applications.submit(sessions.operator, app.id)
+    with pytest.raises(InvalidTransition):
+        store.applications.update_draft(sessions.operator, app.id, draft(name="李四"))
+    with pytest.raises(InvalidTransition):
+        store.applications.submit(sessions.operator, app.id)
+
+
+def test_rongque_acceptance_records_the_deadline(store: StationStore, sessions: Sessions) -> None:
+    app = store.applications.create_draft(sessions.operator, draft())
+    done = store.applications.submit(sessions.operator, app.id, rongque_deadline=date(2026, 12, 10))
+    assert done.status == Status.ACCEPTED_PENDING_MATERIALS
+    assert outbox.read_range(1, 1)[0].payload["rongque_deadline"] == "2026-12-10"
+
+
+def test_void_needs_a_reason_and_is_refused_after_delivery(store: StationStore, sessions: Sessions) -> None:
+    first = store.applications.create_draft(sessions.operator, draft())
+    store.applications.submit(sessions.operator, first.id)
+    with pytest.raises(ValidationFailed):
+        store.applications.void(sessions.supervisor, first.id, " ")
+    voided = store.applications.void(sessions.supervisor, first.id, "申请人撤回")
+    assert voided.status == Status.VOIDED
+    second = store.applications.create_draft(sessions.operator, draft())
+    store.applications.submit(sessions.operator, second.id)
+    store.applications.record_hub_status(sessions.sync_operator, second.id, Status.DELIVERED)
+    with pytest.raises(InvalidTransition):
+        store.applications.void(sessions.supervisor, second.id, "太晚了")
+    assert [e.kind for e in outbox.read_range(1, 10)] == ["submitted", "voided", "submitted"]
+
+
+def test_amendment_after_the_hub_asks_for_it(store: StationStore, sessions: Sessions) -> None:
+    app = store.applications.create_draft(sessions.operator, draft())
+    store.applications.submit(sessions.operator, app.id)
+    with pytest.raises(InvalidTransition):
+        store.applications.amend(sessions.operator, app.id, {"phone": "1"}, {})
+    store.applications.record_hub_status(sessions.sync_operator, app.id, Status.NEEDS_AMENDMENT, "请补充照片")
+    amended = store.applications.amend(sessions.operator, app.id, {"name": "张三", "phone": "13900000000"},
+                                       {"phone": "typed"})
+    assert amended.status == Status.AMENDED
+    assert outbox.read_range(2, 2)[0].payload["values"]["phone"] == "13900000000"
+
+
+def test_bad_applicants_are_refused_with_field_errors(store: StationStore, sessions: Sessions) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        store.applications.create_draft(sessions.operator, draft(id_number="110105194912310021"))
+    assert "applicant.id_number" in caught.value.errors
+    business = DraftInput("GTGSH-DJ", "个体工商户登记", "t", Applicant("business", CREDIT_CODE, "某某商行", None))
+    with pytest.raises(ValidationFailed) as caught:
+        store.applications.create_draft(sessions.operator, business)
+    assert "applicant.representative_id" in caught.value.errors
+
+
+def test_business_applicant_with_legal_representative(store: StationStore, sessions: Sessions) -> None:
+    business = DraftInput("GTGSH-DJ", "个体工商户登记", "t",
+                          Applicant("business", CREDIT_CODE.lower(), "某某商行", OTHER_ID))
+    app = store.applications.create_draft(sessions.operator, business)
+    assert app.applicant_id == CREDIT_CODE
+    assert [a.id for a in store.applications.find_by_id_number(sessions.operator, OTHER_ID)] == [app.id]
+
+
+def test_lowercase_x_is_normalised_and_search_finds_it(store: StationStore, sessions: Sessions) -> None:
+    app = store.applications.create_draft(sessions.operator, draft(id_number=VALID_ID.lower()))
+    store.applications.submit(sessions.operator, app.id)
+    assert Application.get_by_id(app.id).applicant_id == VALID_ID
+    found = store.applications.list(sessions.operator, search=VALID_ID.lower())
+    assert [a.id for a in found] == [app.id]
+    assert [a.id for a in store.applications.list(sessions.operator, search="TS0001-20261126-0001")] == [app.id]
+
+
+def test_attachments_are_stored_once_by_content(store: StationStore, sessions: Sessions) -> None:
+    app = store.applications.create_draft(sessions.operator, draft())
+    first = store.applications.attach(sessions.operator, app.id, b"%PDF-1.4 scan", "application/pdf", "scan", "M1")
+    again = store.applications.attach(sessions.operator, app.id, b"%PDF-1.4 scan", "application/pdf", "scan", "M1")
+    assert first.id == again.id
+    store.applications.submit(sessions.operator, app.id)
+    assert outbox.read_range(1, 1)[0].payload["attachments"] == [first.sha256]
+
+
+def test_day_counts_and_list_filters(store: StationStore, sessions: Sessions, clock: FakeClock) -> None:
+    submitted = store.applications.create_draft(sessions.operator, draft())
+    store.applications.submit(sessions.operator, submitted.id)
+    store.applications.create_draft(sessions.operator, draft())
+    counts = store.applications.counts_for_day(sessions.operator, clock().date())
+    assert counts == {"draft": 1, "submitted": 1}
+    assert len(store.applications.list(sessions.operator, status="draft")) == 1
+    assert store.applications.list(sessions.operator, day=date(2026, 1, 1)) == []
+
+
+def test_audit_details_hold_ids_not_personal_data(store: StationStore, sessions: Sessions) -> None:
+    from station.core.models import AuditEvent
+
+    app = store.applications.create_draft(sessions.operator, draft(phone="13800000000"))
+    store.applications.submit(sessions.operator, app.id)
+    text = json.dumps([(e.subject, e.details) for e in AuditEvent.select()], ensure_ascii=False)
+    assert "张三" not in text and VALID_ID not in text and "13800000000" not in text
