@@ -49,3 +49,10 @@ MESSAGES: dict[str, Text] = {
 def message(code: str, **params: object) -> Text:
     """The message for `code` with its placeholders filled."""
     return MESSAGES[code].format(**params)
+
+
+def field_message(code: str, label: Text, **params: object) -> Text:
+    """The message for `code` about a field, with its label in each language."""
+    template = MESSAGES[code]
+    return Text(template.zh.format(label=label.zh, **params),
+                template.en.format(label=label.en, **params))

@@ -1,0 +1,127 @@
+"""Working days on the Chinese calendar (holidays and 调休), with hub overrides.
+
+Dates beyond the known data are counted as Monday–Friday and flagged unconfirmed, never
+silently guessed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import chinese_calendar
+
+from forms.errors import CalendarError
+from forms.models import Limit
+
+KNOWN_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+MAX_WORKING_DAYS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DueDate:
+    """A deadline and whether every day counted was confirmed by calendar data."""
+
+    date: date
+    confirmed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The due date as JSON."""
+        return {"date": self.date.isoformat(), "confirmed": self.confirmed}
+
+
+class WorkingCalendar:
+    """Decides working days from chinese-calendar plus explicit overrides."""
+
+    def __init__(self, overrides: Mapping[date, bool] | None = None,
+                 complete_years: Iterable[int] = ()) -> None:
+        self.overrides = dict(overrides or {})
+        self.complete_years = frozenset(complete_years)
+
+    @classmethod
+    def load(cls, extra: Path | None = None) -> WorkingCalendar:
+        """The packaged overrides, plus a hub-distributed overrides file when given."""
+        text = resources.files("forms").joinpath("data/calendar-overrides.toml").read_text("utf-8")
+        overrides, years = parse_overrides(text, "forms/data/calendar-overrides.toml")
+        if extra is not None and extra.is_file():
+            more, more_years = parse_overrides(extra.read_text("utf-8"), str(extra))
+            overrides.update(more)
+            years |= more_years
+        return cls(overrides, years)
+
+    def is_confirmed(self, day: date) -> bool:
+        """True when `day` is covered by chinese-calendar, a complete year or an override."""
+        return day.year in KNOWN_YEARS or day.year in self.complete_years or day in self.overrides
+
+    def is_working_day(self, day: date) -> bool:
+        """True for a working day (unconfirmed days fall back to Monday–Friday)."""
+        if day in self.overrides:
+            return self.overrides[day]
+        if day.year in KNOWN_YEARS:
+            return bool(chinese_calendar.is_workday(day))
+        return day.weekday() < 5
+
+    def add_working_days(self, start: date, count: int) -> DueDate:
+        """The `count`-th working day after `start` (start itself not counted)."""
+        if not 0 <= count <= MAX_WORKING_DAYS:
+            raise ValueError(f"count must be 0–{MAX_WORKING_DAYS}")
+        day, confirmed = start, self.is_confirmed(start)
+        while count:
+            day += timedelta(days=1)
+            confirmed = confirmed and self.is_confirmed(day)
+            count -= self.is_working_day(day)
+        return DueDate(day, confirmed)
+
+    def next_working_day(self, day: date) -> DueDate:
+        """`day` itself when it is a working day, else the next one."""
+        confirmed = self.is_confirmed(day)
+        for _ in range(60):
+            if self.is_working_day(day):
+                return DueDate(day, confirmed)
+            day += timedelta(days=1)
+            confirmed = confirmed and self.is_confirmed(day)
+        raise CalendarError(f"no working day within 60 days of {day}")
+
+    def working_days_between(self, start: date, end: date) -> tuple[int, bool]:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        sign, first, last = (1, start, end) if end >= start else (-1, end, start)
+        count, confirmed, day = 0, self.is_confirmed(first), first
+        while day < last:
+            day += timedelta(days=1)
+            confirmed = confirmed and self.is_confirmed(day)
+            count += self.is_working_day(day)
+        return sign * count, confirmed
+
+
+def due_date(limit: Limit, start: date, calendar: WorkingCalendar) -> DueDate:
+    """The deadline of `limit` counted from `start` (the day of acceptance)."""
+    if limit.unit == "on_the_spot":
+        return DueDate(start, calendar.is_confirmed(start))
+    if limit.unit == "working_days":
+        return calendar.add_working_days(start, limit.value)
+    plain = calendar.next_working_day(start + timedelta(days=limit.value))
+    return DueDate(plain.date, plain.confirmed and calendar.is_confirmed(start))
+
+
+def parse_overrides(text: str, name: str) -> tuple[dict[date, bool], set[int]]:
+    """Overrides and complete years from an overrides TOML text; raise `CalendarError`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CalendarError(f"{name}: invalid TOML: {exc}") from exc
+    years = data.get("complete_years", [])
+    if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
+        raise CalendarError(f"{name}:complete_years: expected a list of years")
+    overrides: dict[date, bool] = {}
+    for index, entry in enumerate(data.get("days", [])):
+        where = f"{name}:days[{index}]"
+        day, working = entry.get("date"), entry.get("working")
+        if not isinstance(day, date) or hasattr(day, "hour") or not isinstance(working, bool):
+            raise CalendarError(f"{where}: needs date = YYYY-MM-DD and working = true/false")
+        overrides[day] = working
+    return overrides, set(years)
