@@ -121,7 +121,8 @@ def _materials(item: Item, state: FormState, card: Mapping[str, Any] | None,
 def _unmet_conditions(item: Item, state: FormState) -> list[tuple[int, Condition]]:
     unmet = []
     for index, condition in enumerate(item.conditions):
-        if condition.check is None:
+        if condition.check is None or any(
+                state.env.get(name) is None for name in condition.check.names):
             continue
         try:
             result = condition.check.evaluate(state.env)

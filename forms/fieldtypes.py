@@ -53,8 +53,9 @@ def _integer(field: Field, raw: object) -> int:
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw.strip()) < 19:
-        return int(raw.strip())
+    text = raw.strip() if isinstance(raw, str) else ""
+    if text.isascii() and text.lstrip("-").isdigit() and len(text) < 19:
+        return int(text)
     raise FieldProblem("type_integer")
 
 

@@ -53,6 +53,7 @@ class FormState:
         self.warnings: list[Text] = []
         self.visible: set[str] = set()
         self.computed: dict[str, Any] = {}
+        self.invalid: set[str] = set()
 
     # -- loading
     def load(self, raw: Mapping[str, Any]) -> None:
@@ -82,6 +83,7 @@ class FormState:
             return coerce(field, raw)
         except FieldProblem as problem:
             self._error(field, path, problem)
+            self.invalid.add(path)
             return None
 
     def _load_rows(self, group: Field, raw: Any) -> list[dict[str, Any]]:
@@ -125,7 +127,9 @@ class FormState:
                                                                 path))
 
     def _validate(self, field: Field, env: Mapping[str, Any], path: str) -> None:
-        value = env.get(field.id)
+        value: Any = env.get(field.id)
+        if path in self.invalid:
+            return
         if is_blank(value):
             if self._required(field, env, path):
                 self._error(field, path, FieldProblem("required"))

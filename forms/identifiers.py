@@ -49,7 +49,8 @@ def normalize_id_number(raw: str) -> str:
 def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
     """Validate an 18-character ID number (or HK/Macao/Taiwan permit number)."""
     value = normalize_id_number(raw)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit() \
+            or not (value[17].isdigit() or value[17] == "X"):
         raise IdentifierError("id_format", value)
     if id_check_char(value[:17]) != value[17]:
         raise IdentifierError("id_check", value)

@@ -1,0 +1,180 @@
+"""Validators: citizen ID numbers, credit codes, phones and division codes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from forms.identifiers import (
+    USCC_ALPHABET,
+    IdentifierError,
+    id_check_char,
+    org_check_char,
+    parse_id_number,
+    uscc_check_char,
+    validate_credit_code,
+)
+from forms.phones import normalize_phone
+
+PROVINCE_CODES = ["11", "31", "33", "44", "65"]
+HMT = ["810000", "820000", "830000"]
+
+
+def digits(count: int) -> st.SearchStrategy[str]:
+    """ASCII digit strings of a fixed length."""
+    return st.text(alphabet="0123456789", min_size=count, max_size=count)
+
+
+@st.composite
+def id_numbers(draw: st.DrawFn) -> str:
+    """Valid 18-character ID numbers, including HK/Macao/Taiwan permit numbers."""
+    if draw(st.booleans()):
+        prefix = draw(st.sampled_from(PROVINCE_CODES)) + draw(digits(3)) + draw(st.sampled_from("123456789"))
+    else:
+        prefix = draw(st.sampled_from(HMT))
+    born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)))
+    body = prefix + born.strftime("%Y%m%d") + draw(digits(3))
+    return body + id_check_char(body)
+
+
+@st.composite
+def credit_codes(draw: st.DrawFn) -> str:
+    """Valid unified social credit codes with a valid embedded organisation code."""
+    head = draw(st.sampled_from("159Y")) + draw(st.sampled_from("123"))
+    division = draw(st.sampled_from(["330106", "110105", "440300", "100000"]))
+    org_body = draw(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
+    body = head + division + org_body + org_check_char(org_body)
+    return body + uscc_check_char(body)
+
+
+@pytest.mark.parametrize(("number", "born", "gender"), [
+    ("11010519491231002X", date(1949, 12, 31), "female"),
+    ("11010519491231002x", date(1949, 12, 31), "female"),
+    ("34052419800101001X", date(1980, 1, 1), "male"),
+    ("330106199003070014", date(1990, 3, 7), "male"),
+])
+def test_known_id_numbers(number: str, born: date, gender: str) -> None:
+    parsed = parse_id_number(number)
+    assert (parsed.birth_date, parsed.gender) == (born, gender)
+    assert parsed.value == number.upper()
+
+
+@pytest.mark.parametrize(("number", "code"), [
+    ("11010519491231002", "id_format"),
+    ("110105194912310021", "id_check"),
+    ("1101051949123100X2", "id_format"),
+    ("11010519990230" + "001", "id_format"),
+])
+def test_malformed_id_numbers(number: str, code: str) -> None:
+    with pytest.raises(IdentifierError) as caught:
+        parse_id_number(number)
+    assert caught.value.code == code
+
+
+def with_check(body: str) -> str:
+    return body + id_check_char(body)
+
+
+@pytest.mark.parametrize(("birth", "valid"), [
+    ("20000229", True), ("20040229", True), ("19000229", False), ("20230229", False),
+    ("19990230", False), ("19991301", False), ("19990431", False), ("18790101", False),
+])
+def test_birth_dates_and_leap_years(birth: str, valid: bool) -> None:
+    number = with_check(f"330106{birth}001")
+    if valid:
+        assert parse_id_number(number).birth_date.strftime("%Y%m%d") == birth
+    else:
+        with pytest.raises(IdentifierError, match="id_birth_date"):
+            parse_id_number(number)
+
+
+def test_future_birth_date_fails() -> None:
+    with pytest.raises(IdentifierError, match="id_birth_date"):
+        parse_id_number(with_check("330106203001010011"[:17]), today=date(2024, 1, 1))
+
+
+def test_hmt_residence_permit_numbers() -> None:
+    for prefix in HMT:
+        parsed = parse_id_number(with_check(f"{prefix}19850512002"))
+        assert parsed.hmt_permit
+
+
+@pytest.mark.parametrize("prefix", ["810100", "990101", "330000", "000000"])
+def test_bad_division_in_id_number(prefix: str) -> None:
+    with pytest.raises(IdentifierError, match="id_division"):
+        parse_id_number(with_check(f"{prefix}19850512002"))
+
+
+def test_retired_hangzhou_codes_accepted_inside_id_numbers() -> None:
+    for retired in ("330103", "330104"):
+        parsed = parse_id_number(with_check(f"{retired}19700101002"))
+        assert parsed.division_retired
+
+
+@given(id_numbers())
+def test_generated_id_numbers_pass(number: str) -> None:
+    assert parse_id_number(number).value == number
+
+
+@given(id_numbers(), st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_any_single_change_of_an_id_number_fails(number: str, index: int, char: str) -> None:
+    if number[index] == char:
+        return
+    changed = number[:index] + char + number[index + 1:]
+    with pytest.raises(IdentifierError):
+        parse_id_number(changed)
+
+
+def test_known_credit_code_and_org_code() -> None:
+    assert validate_credit_code(" 91350100m000100y43 ") == "91350100M000100Y43"
+    assert org_check_char("D2143569") == "X"
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    ("91350100M000100Y4", "uscc_format"),
+    ("91350100M000100Y4I", "uscc_format"),
+    ("91350100M000100Y44", "uscc_check"),
+])
+def test_malformed_credit_codes(code: str, reason: str) -> None:
+    with pytest.raises(IdentifierError) as caught:
+        validate_credit_code(code)
+    assert caught.value.code == reason
+
+
+def test_credit_code_with_bad_embedded_org_code() -> None:
+    org_body = "12345678"
+    wrong = "0" if org_check_char(org_body) != "0" else "1"
+    body = "91330106" + org_body + wrong
+    with pytest.raises(IdentifierError, match="uscc_org_code"):
+        validate_credit_code(body + uscc_check_char(body))
+
+
+@given(credit_codes())
+def test_generated_credit_codes_pass(code: str) -> None:
+    assert validate_credit_code(code) == code
+
+
+@given(credit_codes(), st.integers(0, 17), st.sampled_from(USCC_ALPHABET))
+def test_any_single_change_of_a_credit_code_fails(code: str, index: int, char: str) -> None:
+    if code[index] == char:
+        return
+    with pytest.raises(IdentifierError):
+        validate_credit_code(code[:index] + char + code[index + 1:])
+
+
+@pytest.mark.parametrize(("raw", "normal"), [
+    ("13812345678", "13812345678"), ("+86 138 1234 5678", "13812345678"),
+    ("0571-87654321", "0571-87654321"), ("057187654321", "0571-87654321"),
+    ("010 62345678", "010-62345678"), ("0571-87654321-123", "0571-87654321-123"),
+])
+def test_valid_phones(raw: str, normal: str) -> None:
+    assert normalize_phone(raw) == normal
+
+
+@pytest.mark.parametrize("raw", ["12345", "1381234567", "12812345678", "0571-0765432", "abc"])
+def test_invalid_phones(raw: str) -> None:
+    with pytest.raises(IdentifierError, match="phone_format"):
+        normalize_phone(raw)
