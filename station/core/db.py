@@ -53,6 +53,9 @@ def open_database(path: Path, key: bytes) -> SqlCipherDatabase:
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
+        translated = storage_failure(exc)
+        if isinstance(translated, (StorageFull, StorageReadOnly)):
+            raise translated from None
         raise StoreCorrupt(
             "数据库无法读取：文件已损坏或与密钥不符。已提交的数据请从备份恢复。",
             f"The database cannot be read: the file is damaged or does not match the key ({type(exc).__name__}).",
@@ -82,8 +85,17 @@ def write_transaction() -> Iterator[None]:
 
 
 def storage_failure(exc: Exception) -> Exception:
-    """Translate SQLite's disk-full, read-only and corruption errors."""
-    text = str(exc).lower()
+    """Translate SQLite's disk-full, read-only and corruption errors.
+
+    SQLite rolls a transaction back by itself on a full disk, so peewee's own rollback
+    then fails: the first cause is found along the exception's context chain.
+    """
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 8:
+        chain.append(cause)
+        cause = cause.__context__
+    text = " ".join(str(e).lower() for e in chain)
     if "full" in text:
         return StorageFull()
     if "readonly" in text or "read-only" in text or "unable to open" in text:

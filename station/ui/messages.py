@@ -1,6 +1,7 @@
 """Messages between the station's workers, screens and app: small dataclasses.
 
-Events are named in the past tense; requests in the imperative.
+Events are named in the past tense; requests in the imperative. Textual's `Message`
+initialises itself in `__post_init__`, so plain dataclasses work as messages.
 """
 
 from __future__ import annotations
@@ -18,18 +19,12 @@ class LoggedIn(Message):
 
     session: Session
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 @dataclass
 class LoginRefused(Message):
     """Login failed; the message is already in the user's language."""
 
     message: str
-
-    def __post_init__(self) -> None:
-        super().__init__()
 
 
 @dataclass
@@ -39,9 +34,6 @@ class ApplicationSubmitted(Message):
     application_id: str
     receipt_number: str
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 @dataclass
 class ApplicationRefused(Message):
@@ -50,18 +42,12 @@ class ApplicationRefused(Message):
     message: str
     errors: dict[str, str]
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 @dataclass
 class ApplicationsLoaded(Message):
     """Rows for the applications list."""
 
     rows: list[tuple[str, ...]]
-
-    def __post_init__(self) -> None:
-        super().__init__()
 
 
 @dataclass
@@ -70,6 +56,3 @@ class HomeLoaded(Message):
 
     counts: dict[str, int]
     outbox_depth: int
-
-    def __post_init__(self) -> None:
-        super().__init__()

@@ -1,0 +1,90 @@
+"""Disk full, a read-only data folder and a truncated database: each gives a clear error
+and loses nothing already committed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from station.core import audit
+from station.core.errors import StorageFull, StorageReadOnly, StoreCorrupt
+from station.core.store import StationStore
+from tests.conftest import PASSWORDS, FakeClock
+from tests.station.core.helpers import draft
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+
+
+@contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _remount(folder: Path, mode: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)
+
+
+@needs_root
+def test_disk_full_refuses_the_change_and_keeps_what_was_committed(
+        station_dir: Path, tmp_path: Path, clock: FakeClock) -> None:
+    with tmpfs(tmp_path / "small", "3M") as mount:
+        folder = mount / "station"
+        shutil.copytree(station_dir, folder)
+        store = StationStore(folder, clock)
+        session = store.login("wang", PASSWORDS["wang"])
+        committed = []
+        with pytest.raises(StorageFull) as caught:
+            for _ in range(10_000):
+                app = store.applications.create_draft(session, draft(notes=os.urandom(20_000).hex()))
+                committed.append(store.applications.submit(session, app.id).receipt_number)
+        assert "磁盘空间已满" in caught.value.message_zh
+        store.close()
+        reopened = StationStore(folder, clock)
+        admin = reopened.login("li", PASSWORDS["li"])
+        held = {a.receipt_number for a in reopened.applications.list(admin, limit=100_000)}
+        assert committed and set(committed) <= held
+        assert reopened.check(admin) == ["ok"]
+        assert audit.verify().ok
+        reopened.close()
+
+
+@needs_root
+def test_read_only_folder_gives_a_clear_error_and_loses_nothing(
+        station_dir: Path, tmp_path: Path, clock: FakeClock) -> None:
+    with tmpfs(tmp_path / "ro", "20M") as mount:
+        folder = mount / "station"
+        shutil.copytree(station_dir, folder)
+        store = StationStore(folder, clock)
+        session = store.login("wang", PASSWORDS["wang"])
+        app = store.applications.create_draft(session, draft())
+        receipt = store.applications.submit(session, app.id).receipt_number
+        store.close()
+        _remount(mount, "ro")
+        with pytest.raises(StorageReadOnly) as caught:
+            StationStore(folder, clock).login("wang", PASSWORDS["wang"])
+        assert "只读" in caught.value.message_zh
+        _remount(mount, "rw")
+        reopened = StationStore(folder, clock)
+        session = reopened.login("wang", PASSWORDS["wang"])
+        assert reopened.applications.get(session, receipt).id == app.id
+        reopened.close()
+
+
+def test_truncated_database_is_reported_clearly(station_dir: Path) -> None:
+    database = station_dir / "station.db"
+    data = database.read_bytes()
+    database.write_bytes(data[: len(data) // 3])
+    with pytest.raises(StoreCorrupt) as caught:
+        StationStore(station_dir).login("wang", PASSWORDS["wang"])
+    assert "损坏" in caught.value.message_zh and "damaged" in caught.value.message_en

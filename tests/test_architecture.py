@@ -1,0 +1,45 @@
+"""The house's directions hold: only the station UI imports Textual, and devices, forms
+and reports never import the station (checked in fresh interpreters)."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+HEADLESS = ["station.core", "forms", "devices", "sync", "reports"]
+NO_STATION = ["forms", "devices", "reports", "sync"]
+
+
+def _modules(package: str) -> list[str]:
+    module = __import__(package, fromlist=["__path__"])
+    names = [package]
+    for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}."):
+        names.append(info.name)
+    return names
+
+
+def _loaded_after_import(modules: list[str]) -> set[str]:
+    code = ("import json, sys\n"
+            f"for name in {modules!r}:\n    __import__(name)\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    return set(json.loads(out))
+
+
+@pytest.mark.parametrize("package", HEADLESS)
+def test_headless_packages_never_load_textual(package: str) -> None:
+    loaded = _loaded_after_import(_modules(package))
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+
+
+@pytest.mark.parametrize("package", NO_STATION)
+def test_libraries_never_import_the_station(package: str) -> None:
+    loaded = _loaded_after_import(_modules(package))
+    assert not {m for m in loaded if m == "station" or m.startswith("station.")}
