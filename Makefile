@@ -20,14 +20,16 @@ run: $(STAMP)
 	$(BIN)/jiujin demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
+		$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
+		$(BIN)/python -m bench
 
 soak: $(STAMP)
 	JIUJIN_SOAK=1 $(BIN)/python -m pytest -m slow tests
