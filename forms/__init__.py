@@ -1,8 +1,88 @@
-"""Service catalog, field validators, expressions, materials logic and working-day calendar."""
+"""Service catalog, field validators, expressions, materials logic and working-day calendar.
 
+The station uses a small surface: `load_catalog()` → `Catalog.items_for(point_type, on=)`
+and `Catalog.get(code, on=)`; `evaluate(item, values, card=, context=, attachments=)` →
+`Evaluation`; the validators; `WorkingCalendar` and `due_date()`; `CatalogWatcher` for hot
+reload; `build_bundle()`/`verify_bundle()`/`install_bundle()` for signed catalog bundles.
+"""
+
+from forms.bundle import (
+    CatalogBundle,
+    build_bundle,
+    install_bundle,
+    installed_version,
+    verify_bundle,
+)
 from forms.collection import Catalog, lint, load_catalog
+from forms.divisions import hangzhou_divisions
 from forms.engine import evaluate
-from forms.errors import CatalogError, CatalogInvalid, FormsError, ItemNotFound
+from forms.errors import (
+    BundleError,
+    BundleExpiredError,
+    BundleFormatError,
+    BundleRollbackError,
+    BundleSignatureError,
+    CalendarError,
+    CatalogError,
+    CatalogInvalid,
+    ExpressionError,
+    FormsError,
+    IdentifierError,
+    ItemNotFound,
+)
+from forms.expr import Expression, compile_expression
+from forms.identifiers import IdNumber, parse_id_number, validate_credit_code
+from forms.issues import Issue
+from forms.models import Field, Item, Material
+from forms.phones import validate_phone
+from forms.reload import CatalogWatcher
+from forms.results import Evaluation, FieldError, MaterialStatus, NoticeEntry, Outcome
+from forms.search import pinyin_initials
+from forms.text import Text
+from forms.workdays import DueDate, WorkingCalendar, due_date
 
-__all__ = ["Catalog", "CatalogError", "CatalogInvalid", "FormsError", "ItemNotFound", "evaluate", "lint",
-           "load_catalog"]
+__all__ = [
+    "BundleError",
+    "BundleExpiredError",
+    "BundleFormatError",
+    "BundleRollbackError",
+    "BundleSignatureError",
+    "CalendarError",
+    "Catalog",
+    "CatalogBundle",
+    "CatalogError",
+    "CatalogInvalid",
+    "CatalogWatcher",
+    "DueDate",
+    "Evaluation",
+    "Expression",
+    "ExpressionError",
+    "Field",
+    "FieldError",
+    "FormsError",
+    "IdNumber",
+    "IdentifierError",
+    "Issue",
+    "Item",
+    "ItemNotFound",
+    "Material",
+    "MaterialStatus",
+    "NoticeEntry",
+    "Outcome",
+    "Text",
+    "WorkingCalendar",
+    "build_bundle",
+    "compile_expression",
+    "due_date",
+    "evaluate",
+    "hangzhou_divisions",
+    "install_bundle",
+    "installed_version",
+    "lint",
+    "load_catalog",
+    "parse_id_number",
+    "pinyin_initials",
+    "validate_credit_code",
+    "validate_phone",
+    "verify_bundle",
+]

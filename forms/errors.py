@@ -10,6 +10,7 @@
     │   ├── ExpressionUnsafeError       forbidden construct: attribute access, indexing, dunder
     │   ├── ExpressionLimitError        too long, too deep, too many nodes, number too large
     │   └── ExpressionEvalError         failed while running (types, division by zero)
+    ├── IdentifierError (ValueError)    an ID number, credit code or phone is malformed (`.code`)
     ├── CalendarError                   the overrides file is malformed
     └── BundleError                     a signed catalog bundle is refused
         ├── BundleFormatError           not a well-formed bundle
@@ -99,6 +100,16 @@ class ExpressionLimitError(ExpressionError):
 
 class ExpressionEvalError(ExpressionError):
     """The expression failed while running."""
+
+
+class IdentifierError(FormsError, ValueError):
+    """An identifier is malformed; `code` names its message in forms.messages."""
+
+    zh_default = "号码无效"
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        super().__init__(f"{code}: {detail}" if detail else code)
 
 
 class CalendarError(FormsError):

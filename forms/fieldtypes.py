@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from forms.divisions import hangzhou_divisions
-from forms.identifiers import IdentifierError, parse_id_number, validate_credit_code
+from forms.errors import IdentifierError
+from forms.identifiers import parse_id_number, validate_credit_code
 from forms.models import Field
 from forms.phones import normalize_phone
 

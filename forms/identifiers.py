@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from forms.divisions import HMT_PERMIT_CODES, PROVINCES, hangzhou_divisions
+from forms.errors import IdentifierError
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -13,14 +14,6 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_VALUES = {char: index for index, char in enumerate(USCC_ALPHABET)}
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
-
-class IdentifierError(ValueError):
-    """An identifier is malformed; `code` names the message (see forms.messages)."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

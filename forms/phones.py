@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forms.identifiers import IdentifierError
+from forms.errors import IdentifierError
 
 MOBILE = re.compile(r"1[3-9]\d{9}\Z")
 LANDLINE = re.compile(r"(0(?:1\d|2\d|[3-9]\d{2}))([2-9]\d{6,7})(?:-(\d{1,6}))?\Z")

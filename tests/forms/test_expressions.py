@@ -145,6 +145,8 @@ def test_the_largest_allowed_expression_is_fast() -> None:
                max_size=60))
 def test_arbitrary_input_only_raises_expression_errors(source: str) -> None:
     try:
-        run(source)
-    except ExpressionError:
-        pass
+        value = run(source)
+    except ExpressionError as exc:
+        assert exc.column >= 0 and exc.zh and exc.en
+    else:
+        assert value is None or isinstance(value, bool | int | Decimal | str | date | list)

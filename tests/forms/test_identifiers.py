@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from forms.errors import IdentifierError
 from forms.identifiers import (
     USCC_ALPHABET,
-    IdentifierError,
     id_check_char,
     org_check_char,
     parse_id_number,
