@@ -14,7 +14,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -90,7 +90,7 @@ def write_results(suite: str, figures: list[Figure]) -> Path:
     path = RESULTS_DIR / f"{suite}.json"
     record = {
         "suite": suite,
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "node": platform.node(),
             "python": platform.python_version(),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from station.cli.common import emit_json, open_session, operator_options, read_password, reports_errors
+from station.cli.common import (
+    emit_json,
+    open_session,
+    operator_options,
+    read_password,
+    reports_errors,
+)
 from station.core.roles import Role
 
 

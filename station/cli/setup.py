@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from station.cli.common import data_dir, emit_json, open_session, operator_options, read_password, reports_errors
+from station.cli.common import (
+    data_dir,
+    emit_json,
+    open_session,
+    operator_options,
+    read_password,
+    reports_errors,
+)
 from station.core.config import POINT_TYPES, parse_config
 from station.core.seed import seed_applications
 from station.core.services import service_choices
@@ -68,7 +76,7 @@ def seed(ctx: click.Context, data_dir_option: str | None, operator: str,
     _store, session = open_session(ctx, data_dir_option, operator, password_file)
     from rich.progress import Progress
 
-    with Progress(disable=as_json or not click.get_text_stream("stdout").isatty()) as bar:
+    with Progress(disable=as_json or not sys.stdout.isatty()) as bar:
         task = bar.add_task("seeding / 生成中", total=count)
         filed = seed_applications(session, service_choices(), count, seed=random_seed, days=days,
                                   progress=lambda done: bar.update(task, completed=done))

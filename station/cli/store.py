@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from station.cli.common import data_dir, emit_json, lang, open_session, operator_options, read_password, reports_errors
+from station.cli.common import (
+    data_dir,
+    emit_json,
+    lang,
+    open_session,
+    operator_options,
+    read_password,
+    reports_errors,
+)
 from station.core import audit as audit_chain
 from station.core.roles import Action, require
 from station.core.store import StationStore

@@ -6,12 +6,14 @@ transaction. Drafts are local working copies: they are audited but not sent to t
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import uuid_utils.compat as uuid_compat
 from peewee import fn
@@ -19,10 +21,10 @@ from peewee import fn
 from station.core import audit, outbox
 from station.core.canonical import canonical_json
 from station.core.clock import Clock, local_day
-from station.core.db import write_transaction
+from station.core.db import database, write_transaction
 from station.core.errors import InvalidTransition, NotFound, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
-from station.core.models import Application, Attachment, Operator, ReceiptCounter
+from station.core.models import Application, Attachment, Operator
 from station.core.roles import Action, require
 from station.core.session import Session
 
@@ -43,6 +45,11 @@ class Status(StrEnum):
 
 
 VOIDABLE = {Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS}
+# Submission is the counter's hot path: fixed SQL, no query building.
+_SELECT_BY_ID = "SELECT * FROM application WHERE id = ?"
+_SUBMIT_UPDATE = ("UPDATE application SET receipt_number = ?, status = ?, submitted_at = ?,"
+                  " updated_at = ?, day = ?, due_date = ?, rongque_deadline = ?, content_hash = ?"
+                  " WHERE id = ?")
 PROVENANCE_KINDS = {"card", "typed", "scanned", "shared_data", "context", "computed"}
 
 
@@ -159,9 +166,13 @@ class ApplicationService:
             app.status = Status.ACCEPTED_PENDING_MATERIALS if rongque_deadline else Status.SUBMITTED
             app.submitted_at = app.updated_at = now.isoformat()
             app.day, app.due_date, app.rongque_deadline = day, due_date, rongque_deadline
-            app.content_hash = content_hash(app)
-            app.save()
-            self._record(session, now, "submitted", app, {"receipt_number": app.receipt_number})
+            attachments = attachment_hashes(app.id)
+            app.content_hash = content_hash(app, attachments)
+            database.execute_sql(_SUBMIT_UPDATE, (
+                app.receipt_number, app.status, app.submitted_at, app.updated_at, day,
+                due_date, rongque_deadline, app.content_hash, app.id))
+            self._record(session, now, "submitted", app, {"receipt_number": app.receipt_number},
+                         attachments)
         return app
 
     def void(self, session: Session, app_id: str, reason: str) -> Application:
@@ -190,7 +201,7 @@ class ApplicationService:
             if materials is not None:
                 app.materials = _json(materials)
             app.status, app.updated_at = Status.AMENDED, now.isoformat()
-            app.content_hash = content_hash(app)
+            app.content_hash = content_hash(app, attachment_hashes(app.id))
             app.save()
             self._record(session, now, "amended", app, {})
         return app
@@ -241,7 +252,7 @@ class ApplicationService:
                                 | (Application.applicant_name == term))
         return list(query.order_by(Application.created_at.desc()).limit(limit))
 
-    def find_by_id_number(self, session: Session, id_number: str) -> list[Application]:
+    def find_by_id_number(self, session: Session, id_number: str) -> builtins.list[Application]:
         """Every application of one applicant (or of a business's representative)."""
         require(session, Action.APPLICATION_VIEW)
         number = normalise_id_number(id_number)
@@ -252,28 +263,31 @@ class ApplicationService:
     def counts_for_day(self, session: Session, day: date) -> dict[str, int]:
         """Status -> count of the day's applications (drafts by creation day)."""
         require(session, Action.APPLICATION_VIEW)
-        rows = (Application.select(Application.status, fn.COUNT(Application.id).alias("n"))
-                .where((Application.day == day) | (Application.day.is_null()
-                       & Application.created_at.startswith(day.isoformat())))
-                .group_by(Application.status).tuples())
-        return {status: count for status, count in rows}
+        query = (Application.select(Application.status, fn.COUNT(Application.id))
+                 .where((Application.day == day) | (Application.day.is_null()
+                        & Application.created_at.startswith(day.isoformat())))
+                 .group_by(Application.status).tuples())
+        rows = cast(Iterable[tuple[str, int]], query)
+        return {str(status): int(count) for status, count in rows}
 
     # -- helpers ------------------------------------------------------------------
 
     def _get_for_update(self, app_id: str) -> Application:
-        app = Application.get_or_none(Application.id == app_id)
+        app: Application | None = next(iter(Application.raw(_SELECT_BY_ID, app_id)), None)
         if app is None:
             raise NotFound("找不到该申请", "no such application")
         return app
 
     def _record(self, session: Session, now: datetime, kind: str, app: Application,
-                details: dict[str, Any]) -> None:
-        event = audit.append(now, session.operator_name, f"application.{kind}", app.id, details)
-        record = snapshot(app, self.station_code, session.operator_name)
-        outbox.append(now, kind, app.id, record, event)
+                details: dict[str, Any], attachments: builtins.list[str] | None = None) -> None:
+        link = audit.append(now, session.operator_name, f"application.{kind}", app.id, details)
+        hashes = attachment_hashes(app.id) if attachments is None else attachments
+        record = snapshot(app, self.station_code, session.operator_name, hashes)
+        outbox.append(now, kind, app.id, record, link)
 
 
-def snapshot(app: Application, station_code: str, operator_name: str) -> dict[str, Any]:
+def snapshot(app: Application, station_code: str, operator_name: str,
+             attachments: list[str]) -> dict[str, Any]:
     """The complete, self-contained record of an application that travels to the hub."""
     return {
         "id": app.id,
@@ -287,7 +301,7 @@ def snapshot(app: Application, station_code: str, operator_name: str) -> dict[st
         "values": json.loads(app.payload),
         "provenance": json.loads(app.provenance),
         "materials": json.loads(app.materials),
-        "attachments": sorted(a.sha256 for a in app.attachments),
+        "attachments": attachments,
         "status": str(app.status),
         "status_message": app.status_message,
         "submitted_at": app.submitted_at,
@@ -299,22 +313,31 @@ def snapshot(app: Application, station_code: str, operator_name: str) -> dict[st
     }
 
 
-def content_hash(app: Application) -> str:
+def content_hash(app: Application, attachments: list[str]) -> str:
     """SHA-256 over what the applicant submitted: the frozen content of the application."""
     content = {
         "item_code": app.item_code, "catalog_version": app.catalog_version,
         "applicant": [app.applicant_kind, app.applicant_id, app.applicant_name, app.representative_id],
         "values": json.loads(app.payload), "materials": json.loads(app.materials),
-        "attachments": sorted(a.sha256 for a in app.attachments),
+        "attachments": attachments,
     }
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
+def attachment_hashes(app_id: str) -> list[str]:
+    """The SHA-256 of each attachment of an application, sorted."""
+    rows = database.execute_sql(_ATTACHMENT_HASHES, (app_id,)).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+_ATTACHMENT_HASHES = "SELECT sha256 FROM attachment WHERE application_id = ? ORDER BY sha256"
+_NEXT_RECEIPT = ("INSERT INTO receipt_counter (day, last) VALUES (?, 1)"
+                 " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last")
+
+
 def _next_receipt_number(station_code: str, day: date) -> str:
     key = day.strftime("%Y%m%d")
-    counter = ReceiptCounter.get_or_none(ReceiptCounter.day == key)
-    number = (counter.last if counter else 0) + 1
-    ReceiptCounter.replace(day=key, last=number).execute()
+    number = int(database.execute_sql(_NEXT_RECEIPT, (key,)).fetchone()[0])
     return f"{station_code}-{key}-{number:04d}"
 
 

@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from station.core.canonical import canonical_json
-from station.core.models import AuditEvent, OutboxEvent, Setting
+from station.core.db import database
+from station.core.models import AuditEvent, OutboxEvent
 
 GENESIS = "0" * 64
-HEAD_KEY = "audit_head"
 _CHUNK = 2000
 
 
@@ -30,27 +30,41 @@ def event_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, su
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(body)).hexdigest()
 
 
+# Appends run on every state change, so they use fixed SQL rather than built queries.
+_SELECT_HEAD = "SELECT value FROM setting WHERE key = 'audit_head'"
+_INSERT_EVENT = ("INSERT INTO audit_event (seq, at, operator, action, subject, details, prev_hash, hash)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_UPDATE_HEAD = "INSERT OR REPLACE INTO setting (key, value) VALUES ('audit_head', ?)"
+
+
+@dataclass(frozen=True)
+class AuditLink:
+    """The position of one event in the chain."""
+
+    seq: int
+    hash: str
+
+
 def head() -> tuple[int, str]:
     """The newest (seq, hash), or (0, GENESIS) for an empty chain."""
-    row = Setting.get_or_none(Setting.key == HEAD_KEY)
+    row = database.execute_sql(_SELECT_HEAD).fetchone()
     if row is None:
         return 0, GENESIS
-    seq, digest = row.value.split(":")
+    seq, digest = str(row[0]).split(":")
     return int(seq), digest
 
 
 def append(at: datetime, operator: str, action: str, subject: str = "",
-           details: dict[str, Any] | None = None) -> AuditEvent:
+           details: dict[str, Any] | None = None) -> AuditLink:
     """Add one link; call inside the transaction of the change it records."""
     prev_seq, prev_hash = head()
     seq = prev_seq + 1
     stamp = at.isoformat()
     text = canonical_json(details or {}).decode("utf-8")
     digest = event_hash(prev_hash, seq, stamp, operator, action, subject, text)
-    event = AuditEvent.create(seq=seq, at=stamp, operator=operator, action=action,
-                              subject=subject, details=text, prev_hash=prev_hash, hash=digest)
-    Setting.replace(key=HEAD_KEY, value=f"{seq}:{digest}").execute()
-    return event
+    database.execute_sql(_INSERT_EVENT, (seq, stamp, operator, action, subject, text, prev_hash, digest))
+    database.execute_sql(_UPDATE_HEAD, (f"{seq}:{digest}",))
+    return AuditLink(seq, digest)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ STORE_PRAGMAS: list[tuple[str, object]] = [
     ("foreign_keys", 1),
     ("temp_store", 2),  # temporary tables and indexes in memory, never in plaintext files
     ("busy_timeout", 10000),
+    ("cache_size", -32000),  # 32 MB of decrypted pages: index lookups stay off the cipher
 ]
 
 database = DatabaseProxy()

@@ -6,7 +6,10 @@ models and the migrated schema agree.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import (
+    AutoField,
     BlobField,
     CharField,
     DateField,
@@ -19,7 +22,7 @@ from peewee import (
 from station.core.db import database
 
 
-class BaseModel(Model):  # type: ignore[misc]
+class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
@@ -46,6 +49,7 @@ class Station(BaseModel):
 class Operator(BaseModel):
     """工作人员 — a person who logs in; the role and status here are authoritative."""
 
+    id = AutoField()
     name = CharField(unique=True)
     display_name = CharField()
     role = CharField()
@@ -83,10 +87,16 @@ class Application(BaseModel):
     content_hash = CharField(null=True)
     operator = ForeignKeyField(Operator, backref="applications", column_name="operator_id")
 
+    if TYPE_CHECKING:
+        from collections.abc import Iterable
+
+        attachments: Iterable[Attachment]
+
 
 class Attachment(BaseModel):
     """附件 — a scanned or received document, stored inside the encrypted store."""
 
+    id = AutoField()
     application = ForeignKeyField(Application, backref="attachments", on_delete="CASCADE")
     sha256 = CharField()
     media_type = CharField()

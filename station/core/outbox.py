@@ -14,8 +14,10 @@ from typing import Any
 
 from peewee import fn
 
+from station.core.audit import AuditLink
 from station.core.canonical import canonical_json
-from station.core.models import AuditEvent, OutboxEvent
+from station.core.db import database
+from station.core.models import OutboxEvent
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,18 @@ class OutboxRecord:
     acknowledged: bool
 
 
+_APPEND = ("INSERT INTO outbox_event (seq, kind, application_id, payload, at, audit_seq, audit_hash)"
+           " SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM outbox_event RETURNING seq")
+
+
 def append(at: datetime, kind: str, application_id: str, payload: dict[str, Any],
-           audit_event: AuditEvent) -> OutboxEvent:
-    """Add the next event; call inside the transaction of the change it records."""
-    seq = high_water() + 1
-    return OutboxEvent.create(
-        seq=seq, kind=kind, application_id=application_id,
-        payload=canonical_json(payload).decode("utf-8"), at=at.isoformat(),
-        audit_seq=audit_event.seq, audit_hash=audit_event.hash,
-    )
+           audit_link: AuditLink) -> int:
+    """Add the next event and return its sequence number; call inside the transaction of
+    the change it records."""
+    text = canonical_json(payload).decode("utf-8")
+    row = database.execute_sql(
+        _APPEND, (kind, application_id, text, at.isoformat(), audit_link.seq, audit_link.hash)).fetchone()
+    return int(row[0])
 
 
 def high_water() -> int:

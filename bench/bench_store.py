@@ -1,0 +1,172 @@
+"""Station store benchmarks (issue: foundation).
+
+- submit latency p50/p95 with 100,000 applications already stored, and submit throughput
+  against bare peewee inserts of the same payload into plain SQLite (same durability);
+- find by ID number among 100,000;
+- station start to login screen ready against a bare Textual app started the same way;
+- login time (Argon2id) beside a bare Argon2id derivation with the same parameters;
+- peak RSS while seeding 100,000 applications, and its growth from 25,000 to 100,000.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bench._harness import Figure, percentile, time_calls, write_results
+
+APPLICATIONS = int(os.environ.get("JIUJIN_BENCH_APPLICATIONS", "100000"))
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-pass-1"
+SUBMITS = 400
+
+
+def _make_station(folder: Path) -> None:
+    from station.core.config import StationConfig
+    from station.core.roles import Role
+    from station.core.store import StationStore
+
+    config = StationConfig(code="BN0001", name="基准测试社区", point_type="community", district="330106")
+    store = StationStore.initialise(folder, config, "admin", "管理员", PASSWORD)
+    store.operators.add(store.login("admin", PASSWORD), "clerk", "柜员", Role.OPERATOR, PASSWORD)
+    store.close()
+
+
+def _seed_in_child(folder: Path) -> dict[str, float]:
+    """Seed in a separate process, sampling its RSS, so the figure is the seeder's alone."""
+    code = f"""
+import json, sys
+from pathlib import Path
+from bench._harness import current_rss_mb, peak_rss_mb
+from station.core.store import StationStore
+from station.core.seed import seed_applications
+from station.core.services import service_choices
+store = StationStore(Path({str(folder)!r}))
+session = store.login("clerk", {PASSWORD!r})
+samples = {{"start": current_rss_mb()}}
+def progress(done):
+    if done in ({APPLICATIONS // 4}, {APPLICATIONS}):
+        samples[str(done)] = current_rss_mb()
+seed_applications(session, service_choices(), {APPLICATIONS}, days=60, progress=progress)
+samples["peak"] = peak_rss_mb()
+print(json.dumps(samples))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    samples: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return samples
+
+
+def _submit_figures(folder: Path) -> list[Figure]:
+    """Submits and bare inserts alternate, one each in turn, so both see the same machine."""
+    from station.core.seed import people
+    from station.core.store import StationStore
+    from tests.station.core.helpers import draft
+
+    store = StationStore(folder)
+    session = store.login("clerk", PASSWORD)
+    stream = people(99, date.today())
+    drafts = [store.applications.create_draft(session, draft(p.id_number, p.name, phone=p.phone, address=p.address))
+              for p in (next(stream) for _ in range(SUBMITS))]
+    bare_insert = _bare_inserter(folder.parent / "bare.db", json.loads(drafts[0].payload))
+    submits, bares = [], []
+    for app in drafts:
+        submits += time_calls(lambda app=app: store.applications.submit(session, app.id), 1)
+        bares += time_calls(bare_insert, 1)
+    known = [d.applicant_id for d in drafts] + [p.id_number for p in (next(stream) for _ in range(100))]
+    random.Random(1).shuffle(known)
+    lookups = iter(known)
+    find = time_calls(lambda: store.applications.find_by_id_number(session, next(lookups)), len(known))
+    store.close()
+    ours_rate, bare_rate = len(submits) / sum(submits), len(bares) / sum(bares)
+    return [
+        Figure("submit latency p50", percentile(submits, 50) * 1000, "ms"),
+        Figure("submit latency p95", percentile(submits, 95) * 1000, "ms", target="≤ 20 ms",
+               passed=percentile(submits, 95) * 1000 <= 20, notes={"stored": APPLICATIONS}),
+        Figure("submit throughput", ours_rate, "per s", baseline=bare_rate,
+               baseline_name="bare peewee insert of the same payload into plain SQLite, WAL, synchronous=FULL",
+               target="≥ 0.5× bare", passed=ours_rate / bare_rate >= 0.5),
+        Figure("find by ID number p95", percentile(find, 95) * 1000, "ms", target="≤ 5 ms",
+               passed=percentile(find, 95) * 1000 <= 5, notes={"stored": APPLICATIONS}),
+    ]
+
+
+def _bare_inserter(path: Path, payload: dict[str, object]) -> Callable[[], object]:
+    """One single-row transaction per call: peewee over plain SQLite, same durability."""
+    from peewee import CharField, Model, SqliteDatabase, TextField
+
+    db = SqliteDatabase(str(path), pragmas={"journal_mode": "wal", "synchronous": 2})
+
+    class Row(Model):
+        applicant_id = CharField(index=True)
+        payload = TextField()
+
+        class Meta:
+            database = db
+
+    db.create_tables([Row])
+    text = json.dumps(payload, ensure_ascii=False)
+    return lambda: Row.create(applicant_id="11010519491231002X", payload=text)
+
+
+def _startup_figure(folder: Path) -> Figure:
+    def run(*args: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bench.startup_probe", *args], cwd=REPO, check=True,
+                       capture_output=True, timeout=60)
+        return time.perf_counter() - start
+
+    station_runs, bare_runs = [], []
+    for _ in range(5):  # interleaved, so both see the same machine
+        bare_runs.append(run("bare"))
+        station_runs.append(run("station", str(folder)))
+    ours, bare = min(station_runs), min(bare_runs)
+    return Figure("start to login screen ready", ours, "s", baseline=bare,
+                  baseline_name="bare Textual app with one input", target="≤ 2.0×",
+                  passed=ours / bare <= 2.0)
+
+
+def _login_figure(folder: Path) -> Figure:
+    from station.core.keys import KdfParams
+    from station.core.store import StationStore
+
+    store = StationStore(folder)
+    logins = time_calls(lambda: store.login("clerk", PASSWORD), 5)
+    store.close()
+    derive = time_calls(lambda: KdfParams.fresh().derive(PASSWORD), 5)
+    return Figure("login (Argon2id 64 MiB, 3 passes)", min(logins), "s", baseline=min(derive),
+                  baseline_name="bare Argon2id derivation, same parameters")
+
+
+def main() -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix="jiujin-bench-") as scratch:
+        folder = Path(scratch) / "station"
+        _make_station(folder)
+        rss = _seed_in_child(folder)
+        growth = rss[str(APPLICATIONS)] - rss[str(APPLICATIONS // 4)]
+        figures = [
+            Figure(f"peak RSS seeding {APPLICATIONS:,}", rss["peak"], "MB", baseline=rss["start"],
+                   baseline_name="RSS after unlocking, before seeding", target="≤ 300 MB",
+                   passed=rss["peak"] <= 300),
+            Figure(f"RSS growth from {APPLICATIONS // 4:,} to {APPLICATIONS:,}", growth, "MB",
+                   target="flat (≤ 10 MB)", passed=growth <= 10),
+        ]
+        backup = Path(scratch) / "seeded"
+        shutil.copytree(folder, backup)
+        figures += _submit_figures(folder)
+        figures.append(_startup_figure(backup))
+        figures.append(_login_figure(backup))
+    write_results("store", figures)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
