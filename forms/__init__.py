@@ -6,13 +6,8 @@ and `Catalog.get(code, on=)`; `evaluate(item, values, card=, context=, attachmen
 reload; `build_bundle()`/`verify_bundle()`/`install_bundle()` for signed catalog bundles.
 """
 
-from forms.bundle import (
-    CatalogBundle,
-    build_bundle,
-    install_bundle,
-    installed_version,
-    verify_bundle,
-)
+from typing import TYPE_CHECKING, Any
+
 from forms.collection import Catalog, lint, load_catalog
 from forms.divisions import hangzhou_divisions
 from forms.engine import evaluate
@@ -35,11 +30,38 @@ from forms.identifiers import IdNumber, parse_id_number, validate_credit_code
 from forms.issues import Issue
 from forms.models import Field, Item, Material
 from forms.phones import validate_phone
-from forms.reload import CatalogWatcher
 from forms.results import Evaluation, FieldError, MaterialStatus, NoticeEntry, Outcome
 from forms.search import pinyin_initials
 from forms.text import Text
 from forms.workdays import DueDate, WorkingCalendar, due_date
+
+if TYPE_CHECKING:
+    from forms.bundle import (
+        CatalogBundle,
+        build_bundle,
+        install_bundle,
+        installed_version,
+        verify_bundle,
+    )
+    from forms.reload import CatalogWatcher
+
+#: Names imported on first use, so that loading a catalog need not import cryptography
+#: or watchdog.
+_LAZY = {
+    "CatalogBundle": "forms.bundle", "build_bundle": "forms.bundle",
+    "install_bundle": "forms.bundle", "installed_version": "forms.bundle",
+    "verify_bundle": "forms.bundle", "CatalogWatcher": "forms.reload",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the bundle and hot-reload names lazily."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'forms' has no attribute {name!r}")
+
 
 __all__ = [
     "BundleError",

@@ -6,6 +6,7 @@ silently guessed.
 
 from __future__ import annotations
 
+import bisect
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,10 @@ from forms.errors import CalendarError
 from forms.models import Limit
 
 KNOWN_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+#: Holidays falling on Monday–Friday, and 调休 workdays falling on weekends, sorted.
+WEEKDAY_HOLIDAYS = sorted(d for d in chinese_calendar.holidays if d.weekday() < 5)
+WEEKEND_WORKDAYS = sorted(d for d in chinese_calendar.workdays if d.weekday() >= 5)
+_HOLIDAY_SET, _WORKDAY_SET = frozenset(WEEKDAY_HOLIDAYS), frozenset(WEEKEND_WORKDAYS)
 MAX_WORKING_DAYS = 2000
 
 
@@ -62,9 +67,7 @@ class WorkingCalendar:
         """True for a working day (unconfirmed days fall back to Monday–Friday)."""
         if day in self.overrides:
             return self.overrides[day]
-        if day.year in KNOWN_YEARS:
-            return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5
+        return _base_working(day)
 
     def add_working_days(self, start: date, count: int) -> DueDate:
         """The `count`-th working day after `start` (start itself not counted)."""
@@ -90,12 +93,33 @@ class WorkingCalendar:
     def working_days_between(self, start: date, end: date) -> tuple[int, bool]:
         """Working days after `start` up to and including `end` (negative when end < start)."""
         sign, first, last = (1, start, end) if end >= start else (-1, end, start)
-        count, confirmed, day = 0, self.is_confirmed(first), first
-        while day < last:
-            day += timedelta(days=1)
-            confirmed = confirmed and self.is_confirmed(day)
-            count += self.is_working_day(day)
+        count = _weekdays_through(last) - _weekdays_through(first)
+        count -= _between(WEEKDAY_HOLIDAYS, first, last)
+        count += _between(WEEKEND_WORKDAYS, first, last)
+        for day, working in self.overrides.items():
+            if first < day <= last:
+                count += int(working) - int(_base_working(day))
+        years = range(first.year, last.year + 1)
+        confirmed = all(y in KNOWN_YEARS or y in self.complete_years for y in years)
         return sign * count, confirmed
+
+
+def _base_working(day: date) -> bool:
+    """Working day by chinese-calendar alone (Monday–Friday outside its years)."""
+    if day in _WORKDAY_SET:
+        return True
+    return day.weekday() < 5 and day not in _HOLIDAY_SET
+
+
+def _weekdays_through(day: date) -> int:
+    """Mondays to Fridays from 0001-01-01 (a Monday) through `day`."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+def _between(days: list[date], first: date, last: date) -> int:
+    """How many of the sorted `days` fall after `first` up to and including `last`."""
+    return bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
 
 
 def due_date(limit: Limit, start: date, calendar: WorkingCalendar) -> DueDate:

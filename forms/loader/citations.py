@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection
 from pathlib import Path
 
 from forms.issues import IssueSink
+from forms.loader import toml
 from forms.loader.tables import Table
 from forms.models import Citation
 
@@ -20,8 +20,8 @@ def load_registry(root: Path, sink: IssueSink) -> set[str]:
     if not path.is_file():
         return set()
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = toml.loads(path.read_text("utf-8"))
+    except (toml.TOMLDecodeError, UnicodeDecodeError) as exc:
         sink.add("", f"invalid TOML: {exc}")
         return set()
     return registry_keys(Table(data, "", sink))

@@ -82,20 +82,22 @@ def read_field(table: Table, scope: Scope, nested: bool) -> Field | None:
         field_id = None
     kind = table.enum("type", FIELD_TYPES)
     label = table.text("label")
-    help_text = table.text("help", required=False)
     if kind == "group" and nested:
         table.error("type", "groups cannot be nested")
-    field = Field(id=field_id or "?", type=kind or "text", label=label or Text("?", "?"),
-                  help=help_text, required=table.boolean("required"),
-                  read_only=table.boolean("read_only"))
-    field = _expressions(table, field, scope)
-    field = _type_options(table, field, scope)
-    field = _default(table, field)
+    options: dict[str, Any] = {
+        "id": field_id or "?", "type": kind or "text", "label": label or Text("?", "?"),
+        "help": table.text("help", required=False), "required": table.boolean("required"),
+        "read_only": table.boolean("read_only"),
+    }
+    options.update(_expressions(table, options["id"], scope))
+    options["read_only"] = options["read_only"] or options["compute"] is not None
+    options.update(_type_options(table, options["type"], options["id"], scope))
+    field = _default(table, Field(**options))
     table.finish()
     return field if field_id and kind and label else None
 
 
-def _expressions(table: Table, field: Field, scope: Scope) -> Field:
+def _expressions(table: Table, field_id: str, scope: Scope) -> dict[str, Any]:
     compute = read_expression(table, "compute", scope)
     check = read_expression(table, "check", scope)
     message = table.text("check_message", required=check is not None)
@@ -106,12 +108,11 @@ def _expressions(table: Table, field: Field, scope: Scope) -> Field:
         table.error("prefill", f"unknown prefill source {prefill!r}; use card.<key> or "
                                "context.<key>")
         prefill = None
-    if compute is not None and field.id in compute.names:
+    if compute is not None and field_id in compute.names:
         table.error("compute", "a field cannot compute from itself")
-    return dataclasses.replace(
-        field, required_if=read_expression(table, "required_if", scope),
-        show_if=read_expression(table, "show_if", scope), compute=compute, check=check,
-        check_message=message, prefill=prefill, read_only=field.read_only or compute is not None)
+    return {"required_if": read_expression(table, "required_if", scope),
+            "show_if": read_expression(table, "show_if", scope), "compute": compute,
+            "check": check, "check_message": message, "prefill": prefill}
 
 
 def _valid_prefill(source: str) -> bool:
@@ -131,8 +132,8 @@ def _only(table: Table, key: str, kind: str, allowed: Collection[str]) -> bool:
     return True
 
 
-def _type_options(table: Table, field: Field, scope: Scope) -> Field:
-    kind, changes = field.type, {}
+def _type_options(table: Table, kind: str, field_id: str, scope: Scope) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
     if _only(table, "min_length", kind, TEXTUAL):
         changes["min_length"] = table.integer("min_length", minimum=0)
     if _only(table, "max_length", kind, TEXTUAL):
@@ -146,8 +147,8 @@ def _type_options(table: Table, field: Field, scope: Scope) -> Field:
     for key in ("min", "max"):
         if _only(table, key, kind, NUMERIC | {"date"}):
             changes[key] = _bound(table, key, kind)
-    changes.update(_structure(table, field, scope))
-    return dataclasses.replace(field, **changes)
+    changes.update(_structure(table, kind, field_id, scope))
+    return changes
 
 
 def _pattern(table: Table) -> re.Pattern[str] | None:
@@ -174,8 +175,8 @@ def _bound(table: Table, key: str, kind: str) -> Any:
     return int(number) if kind == "integer" and number == int(number) else number
 
 
-def _structure(table: Table, field: Field, scope: Scope) -> dict[str, Any]:
-    kind, changes = field.type, {}
+def _structure(table: Table, kind: str, field_id: str, scope: Scope) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
     if kind in ("choice", "multi_choice"):
         changes["choices"] = _choices(table)
     elif "choices" in table.data:
@@ -188,7 +189,7 @@ def _structure(table: Table, field: Field, scope: Scope) -> dict[str, Any]:
     elif "material" in table.data:
         _only(table, "material", kind, ())
     if kind == "group":
-        changes.update(_group(table, field, scope))
+        changes.update(_group(table, field_id, scope))
     else:
         for key in ("fields", "min_items", "max_items"):
             _only(table, key, kind, ())
@@ -210,8 +211,8 @@ def _choices(table: Table) -> tuple[Choice, ...]:
     return tuple(choices)
 
 
-def _group(table: Table, field: Field, scope: Scope) -> dict[str, Any]:
-    sub_names = scope.groups.get(field.id, frozenset())
+def _group(table: Table, field_id: str, scope: Scope) -> dict[str, Any]:
+    sub_names = scope.groups.get(field_id, frozenset())
     inner = Scope(scope.names | sub_names, scope.groups, scope.materials)
     subfields = read_fields(table.tables("fields", required=True), inner, nested=True)
     if not subfields:

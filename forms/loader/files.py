@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from forms.issues import Issue, IssueSink
+from forms.loader import toml
 from forms.loader.citations import REGISTRY_FILE, load_registry
 from forms.loader.items import read_item
 from forms.models import Item
@@ -67,8 +67,8 @@ def load_file(path: Path, sources: set[str]) -> tuple[Item | None, list[Issue]]:
     """One item file: its item (None on errors) and its issues."""
     sink = IssueSink(display(path))
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        data = toml.loads(path.read_text("utf-8"))
+    except (toml.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         sink.add("", f"cannot read TOML: {exc}")
         return None, sink.issues
     item = read_item(data, sink, sources, path)
