@@ -27,3 +27,21 @@ def test_catalog_loads_and_every_item_is_in_force_somewhere() -> None:
     for code in catalog.codes():
         versions = catalog.versions(code)
         assert catalog.get(code, on=versions[-1].effective_from) is versions[-1]
+
+
+def test_content_meets_the_issue_bar() -> None:
+    """≥100 items, every point type served, ≥85% of personal items card-only (一证通办)."""
+    stats = load_catalog().stats()
+    assert stats["items"] >= 100
+    points = stats["point_types"]
+    assert isinstance(points, dict)
+    assert all(points.get(p, 0) >= 5 for p in ("village", "community", "police", "bank"))
+    assert float(stats["card_only_share"]) >= 0.85  # type: ignore[arg-type]
+
+
+def test_police_and_bank_items_sit_at_their_windows() -> None:
+    catalog = load_catalog()
+    assert any(i.department == "police" for i in catalog.items_for("police"))
+    bank_departments = {i.department for i in catalog.items_for("bank")}
+    assert {"housing-fund", "citizen-card", "market-regulation", "natural-resources"} <= \
+        bank_departments
