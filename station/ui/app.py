@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual import on, work
+import time
+from collections.abc import Callable
+
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -26,17 +29,34 @@ class JiujinApp(App[None]):
         Binding("ctrl+q", "quit", "退出 Quit", id="quit"),
     ]
 
+    IDLE_CHECK_SECONDS = 5.0
+
     def __init__(self, store: StationStore, *, lang: str = "zh",
-                 demo_operators: list[DemoOperator] | None = None) -> None:
+                 demo_operators: list[DemoOperator] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.store = store
         self.lang = lang
         self.demo_operators = demo_operators or []
         self.session: Session | None = None
         self.sub_title = f"{store.config.name}（{store.config.code}）"
+        self.monotonic = monotonic
+        self.last_input = monotonic()
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen(self.store.config, self.demo_operators))
+        self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    def on_event(self, event: events.Event):  # type: ignore[no-untyped-def]
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_input = self.monotonic()
+        return super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        """Lock the screen after the station's idle-lock minutes without input."""
+        idle = self.monotonic() - self.last_input
+        if self.session is not None and idle >= self.store.config.idle_lock_minutes * 60:
+            self.action_lock()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login", description="login")
     def login(self, name: str, password: str) -> None:
@@ -78,6 +98,7 @@ class JiujinApp(App[None]):
 
 
 def make_app(store: StationStore, *, lang: str = "zh",
-             demo_operators: list[DemoOperator] | None = None) -> JiujinApp:
+             demo_operators: list[DemoOperator] | None = None,
+             monotonic: Callable[[], float] = time.monotonic) -> JiujinApp:
     """The one app factory, shared by the command line and the tests."""
-    return JiujinApp(store, lang=lang, demo_operators=demo_operators)
+    return JiujinApp(store, lang=lang, demo_operators=demo_operators, monotonic=monotonic)

@@ -38,7 +38,7 @@ class HomeScreen(Screen[None]):
             yield Static(f"您好，{self.session.display_name}", id="greeting")
             yield Static("今日办件：加载中…", id="today")
             yield Static("", id="outbox")
-            yield Static("[n] 新建申请   [l] 申请列表   [ctrl+l] 锁屏", id="hints")
+            yield Static("n 新建申请   l 申请列表   ctrl+l 锁屏", id="hints", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

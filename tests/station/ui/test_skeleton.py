@@ -98,3 +98,19 @@ async def test_lock_returns_to_login_and_ends_the_session(store: StationStore) -
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and not session.active
+
+
+@pytest.mark.asyncio
+async def test_idle_session_locks_after_the_configured_minutes(store: StationStore) -> None:
+    now = [1000.0]
+    app = make_app(store, monotonic=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _login(pilot, "wang", PASSWORDS["wang"])
+        await pilot.press("n")  # input resets the idle timer
+        now[0] += store.config.idle_lock_minutes * 60 - 1
+        app.lock_if_idle()
+        assert app.session is not None
+        now[0] += 2
+        app.lock_if_idle()
+        await pilot.pause()
+        assert app.session is None and isinstance(app.screen, LoginScreen)
