@@ -1,0 +1,96 @@
+"""Simulated reader and printer on pseudo-terminals, for ``jiujin demo`` and UI tests.
+
+    with DemoDevices() as demo:
+        manager = DeviceManager(demo.config(), on_event)   # real drivers, real serial ports
+        demo.present_card(0)                               # "tap" the first fixture card
+        ...
+        demo.printer_model.receipts[-1].render_text()      # what came out of the printer
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from devices.fixtures import CardFixture, all_fixtures, load_fixture
+from devices.manager import DeviceConfig, PrinterConfig, ReaderConfig
+from devices.simulators.link import PtyLink
+from devices.simulators.printer import PrinterSimulator
+from devices.simulators.printer_model import PrinterModel
+from devices.simulators.reader import CardTiming, ReaderSimulator
+
+
+class DemoDevices:
+    """Both simulators served on ptys; a context manager that stops them on exit."""
+
+    def __init__(
+        self,
+        paper_mm: Literal[58, 80] = 80,
+        reader_baud: int = 115200,
+        printer_baud: int | None = None,
+        timing: CardTiming | None = None,
+    ) -> None:
+        self.paper_mm = paper_mm
+        self.fixtures: list[CardFixture] = all_fixtures()
+        self.reader_simulator = ReaderSimulator(timing or CardTiming())
+        self.printer_simulator = PrinterSimulator(paper_mm)
+        self._reader_link = PtyLink(self.reader_simulator, reader_baud, name="demo-reader")
+        self._printer_link = PtyLink(self.printer_simulator, printer_baud, name="demo-printer")
+        self._reader_baud = reader_baud
+        self._printer_baud = printer_baud or 115200
+        self._started = False
+
+    def start(self) -> DemoDevices:
+        self._reader_link.start()
+        self._printer_link.start()
+        self._started = True
+        return self
+
+    def stop(self) -> None:
+        if self._started:
+            self._reader_link.stop()
+            self._printer_link.stop()
+            self._started = False
+
+    def __enter__(self) -> DemoDevices:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def reader_port(self) -> str:
+        return self._reader_link.port
+
+    @property
+    def printer_port(self) -> str:
+        return self._printer_link.port
+
+    @property
+    def printer_model(self) -> PrinterModel:
+        """What the simulated printer has printed (for previews and tests)."""
+        return self.printer_simulator.model
+
+    def present_card(self, card: CardFixture | str | int | Path) -> CardFixture:
+        """Place a fixture card on the reader: by fixture, name, index or file path."""
+        fixture = self._fixture(card)
+        self.reader_simulator.present(fixture)
+        return fixture
+
+    def remove_card(self) -> None:
+        self.reader_simulator.remove()
+
+    def config(self, scan_folder: Path | None = None) -> DeviceConfig:
+        """A :class:`DeviceConfig` pointing the drivers at these simulators."""
+        return DeviceConfig(
+            reader=ReaderConfig(self.reader_port, self._reader_baud),
+            printer=PrinterConfig(self.printer_port, self._printer_baud, paper_mm=self.paper_mm),
+            scan_folder=scan_folder,
+        )
+
+    def _fixture(self, card: CardFixture | str | int | Path) -> CardFixture:
+        if isinstance(card, CardFixture):
+            return card
+        if isinstance(card, int):
+            return self.fixtures[card]
+        return load_fixture(card)
