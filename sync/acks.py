@@ -1,0 +1,78 @@
+"""Acknowledgements and ledgers signed by the hub, and their checks at the station.
+
+An acknowledgement says what the hub made of one sealed object:
+
+    {"format": "jiujin-ack/1", "station", "object_id", "kind", "status",
+     "first_seq", "last_seq", "batch_no", "reason", "held": [[first, last], ...],
+     "hub": <hub fingerprint>, "at"}
+
+`status` is "stored" (new records), "duplicate" (already held: a success with no
+effect) or "quarantined" (`reason` says why). `held` is the station's ledger at the hub:
+the runs of sequence numbers it holds. The signed form is
+`{"document": <ack>, "signature": base64 Ed25519 over "jiujin/ack/v1" 00 || canonical ack}`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from sync.canonical import canonical_json
+from sync.errors import AckError
+from sync.hubkeys import HubPublicKeys
+
+FORMAT = "jiujin-ack/1"
+CONTEXT = b"jiujin/ack/v1\x00"
+SUCCESS = ("stored", "duplicate")
+
+
+@dataclass(frozen=True)
+class Ack:
+    """A verified acknowledgement."""
+
+    document: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        return str(self.document["status"])
+
+    @property
+    def object_id(self) -> str:
+        return str(self.document["object_id"])
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SUCCESS
+
+    @property
+    def held(self) -> list[tuple[int, int]]:
+        return [(int(a), int(b)) for a, b in self.document.get("held", [])]
+
+
+def sign(document: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+    """The signed acknowledgement as JSON bytes."""
+    body = {"format": FORMAT} | document
+    signature = key.sign(CONTEXT + canonical_json(body))
+    return canonical_json({"document": body, "signature": base64.b64encode(signature).decode()})
+
+
+def verify(data: bytes, hub: HubPublicKeys, station: str) -> Ack:
+    """Check an acknowledgement's signature and that it is for `station`; AckError if not."""
+    try:
+        wrapper = json.loads(data)
+        document = wrapper["document"]
+        signature = base64.b64decode(wrapper["signature"], validate=True)
+        Ed25519PublicKey.from_public_bytes(hub.signing_public_key).verify(
+            signature, CONTEXT + canonical_json(document))
+    except (ValueError, KeyError, TypeError, InvalidSignature):
+        raise AckError("回执签名无效或格式有误，已忽略", "an acknowledgement with a bad signature or form was ignored") from None
+    if document.get("format") != FORMAT or document.get("station") != station:
+        raise AckError("回执不属于本站点，已忽略", "an acknowledgement for another station was ignored")
+    if document.get("hub") != hub.fingerprint():
+        raise AckError("回执来自另一个中心，已忽略", "an acknowledgement from another hub was ignored")
+    return Ack(document)

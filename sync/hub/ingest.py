@@ -1,0 +1,259 @@
+"""Ingest: a sealed object in, records stored exactly once, a signed acknowledgement out.
+
+Order (docs/sealed-batch.md, "Opening at the hub"): read the header → the station is
+known and not revoked → signature → already held? (a success with no effect) → decrypt
+→ body checks → records and catalog versions → store idempotently on (station, seq),
+extend the ledger, record gaps → acknowledge. Any failure puts the object in quarantine
+with its reason; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync import acks, seal
+from sync.canonical import canonical_json
+from sync.errors import BodyMismatch, SealError
+from sync.hub.db import is_postgres, tuples, write_transaction
+from sync.hub.metrics import Metrics
+from sync.hub.models import HubAttachment, HubBatch, HubGap, HubRange, HubRecord, HubStation
+from sync.hub.store import HubStore
+
+log = logging.getLogger("jiujin.hub.ingest")
+_RECORD_KEYS = {"seq", "kind", "application_id", "at", "audit_seq", "audit_hash", "record"}
+_INSERT_CHUNK = 500
+
+
+@dataclass
+class IngestResult:
+    """What became of one sealed object."""
+
+    status: str  # stored | duplicate | quarantined
+    kind: str = ""
+    station: str | None = None
+    object_id: str | None = None
+    first_seq: int | None = None
+    last_seq: int | None = None
+    new_records: int = 0
+    reason: str | None = None
+    quarantine_id: int | None = None
+    ack: bytes | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in acks.SUCCESS
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": self.status, "kind": self.kind, "station": self.station,
+                "object_id": self.object_id, "first_seq": self.first_seq, "last_seq": self.last_seq,
+                "new_records": self.new_records, "reason": self.reason,
+                "quarantine_id": self.quarantine_id}
+
+
+def _reject(reason: str, zh: str, en: str) -> SealError:
+    return SealError(zh, en, reason)
+
+
+class Ingestor:
+    """Turns sealed bytes into stored records or a quarantine entry."""
+
+    def __init__(self, store: HubStore, metrics: Metrics | None = None) -> None:
+        self.store = store
+        self.metrics = metrics or Metrics()
+
+    def ingest(self, data: bytes, via: str) -> IngestResult:
+        """Ingest one sealed object received over `via` ("http", "folder", ...)."""
+        sealed: seal.Sealed | None = None
+        try:
+            sealed = seal.read(data)
+            station_key = self._station_key(sealed.station)
+            seal.verify(sealed, station_key)
+            result = self._ingest_verified(sealed, via)
+        except SealError as error:
+            result = self._quarantine(data, error, via, sealed)
+        self.metrics.count_object(result.kind or "unknown", result.status, len(data))
+        if result.new_records:
+            self.metrics.count_records(result.new_records)
+        return result
+
+    def _station_key(self, code: str) -> bytes:
+        station = HubStation.get_or_none(HubStation.code == code)
+        if station is None or station.signing_public_key is None:
+            raise _reject("unknown_station", f"未注册的站点 {code}", f"unknown or unenrolled station {code}")
+        if station.status == "revoked":
+            raise _reject("revoked_station", f"站点 {code} 已被吊销", f"station {code} is revoked")
+        return bytes(station.signing_public_key)
+
+    def _ingest_verified(self, sealed: seal.Sealed, via: str) -> IngestResult:
+        if sealed.kind == "attachment":
+            return self._ingest_attachment(sealed)
+        if HubBatch.get_or_none(HubBatch.batch_id == sealed.object_id) is not None:
+            return self._result(sealed, "duplicate", 0)
+        body = seal.open_body(sealed, self.store.keys.hpke, self.store.fingerprint)
+        rows = self._records(sealed, body)
+        return self._store_batch(sealed, rows, via)
+
+    # -- batches ------------------------------------------------------------------------
+
+    def _records(self, sealed: seal.Sealed, body: bytes) -> list[dict[str, Any]]:
+        header = sealed.header
+        versions = set(header["catalog_versions"])
+        unknown = sorted(v for v in versions if not self.store.known_catalog_version(v))
+        if unknown:
+            raise _reject("unknown_catalog_version", f"中心不认识的事项版本：{', '.join(unknown)}",
+                          f"catalog versions the hub does not know: {', '.join(unknown)}")
+        rows, expected = [], header["first_seq"]
+        for entry in seal.iter_records(body):
+            rows.append(_row(entry, sealed.station, expected, versions, sealed.object_id))
+            expected += 1
+        if len(rows) != header["count"]:
+            raise BodyMismatch("记录条数与头部不符", "the record count differs from the header", "bad_records")
+        return rows
+
+    def _store_batch(self, sealed: seal.Sealed, rows: list[dict[str, Any]], via: str) -> IngestResult:
+        header, station = sealed.header, sealed.station
+        first, last = header["first_seq"], header["last_seq"]
+        with write_transaction():
+            if is_postgres():
+                HubStation.select().where(HubStation.code == station).for_update().get()
+            if HubBatch.get_or_none(HubBatch.batch_id == sealed.object_id) is not None:
+                return self._result(sealed, "duplicate", 0)
+            held = dict(tuples(HubRecord.select(HubRecord.seq, HubRecord.record_sha256)
+                        .where((HubRecord.station == station) & HubRecord.seq.between(first, last))))
+            conflicts = [r["seq"] for r in rows if r["seq"] in held and held[r["seq"]] != r["record_sha256"]]
+            if conflicts:
+                raise _reject("conflict", f"序号 {conflicts[0]} 已有内容不同的记录",
+                              f"seq {conflicts[0]} is already held with other content")
+            self._check_chain(sealed)
+            new = [r for r in rows if r["seq"] not in held]
+            _insert_records(new)
+            now = self.store.now()
+            HubBatch.create(batch_id=sealed.object_id, station=station, batch_no=header["batch_no"],
+                            first_seq=first, last_seq=last, count=header["count"],
+                            prev_batch=header["prev_batch"], body_sha256=header["body_sha256"],
+                            created_at=header["created_at"], received_at=now, via=via, new_records=len(new),
+                            audit_seq=header["audit_head"]["seq"], audit_hash=header["audit_head"]["hash"])
+            _merge_range(station, first, last)
+            _update_gaps(station, now)
+            HubStation.update(last_received_at=now).where(HubStation.code == station).execute()
+        return self._result(sealed, "stored" if new else "duplicate", len(new))
+
+    def _check_chain(self, sealed: seal.Sealed) -> None:
+        header, station = sealed.header, sealed.station
+        previous = {b for (b,) in tuples(HubBatch.select(HubBatch.batch_id).where(
+            (HubBatch.station == station) & (HubBatch.batch_no == header["batch_no"] - 1)))}
+        following = {p for (p,) in tuples(HubBatch.select(HubBatch.prev_batch).where(
+            (HubBatch.station == station) & (HubBatch.batch_no == header["batch_no"] + 1)))}
+        if (previous and header["prev_batch"] not in previous) or (following and sealed.object_id not in following):
+            raise _reject("chain_mismatch", "批次链与中心已有批次不衔接",
+                          "the batch does not chain to the batches the hub holds")
+
+    # -- attachments --------------------------------------------------------------------
+
+    def _ingest_attachment(self, sealed: seal.Sealed) -> IngestResult:
+        digest = sealed.header["body_sha256"]
+        if HubAttachment.get_or_none(HubAttachment.sha256 == digest) is not None:
+            return self._result(sealed, "duplicate", 0)
+        seal.open_body(sealed, self.store.keys.hpke, self.store.fingerprint)
+        with write_transaction():
+            inserted = HubAttachment.insert(
+                sha256=digest, station=sealed.station, media_type=sealed.header["media_type"],
+                size=sealed.header["body_size"], sealed=sealed.data, received_at=self.store.now(),
+            ).on_conflict_ignore().execute()
+        return self._result(sealed, "stored" if inserted else "duplicate", 0)
+
+    # -- outcomes -----------------------------------------------------------------------
+
+    def _result(self, sealed: seal.Sealed, status: str, new: int, reason: str | None = None,
+                quarantine_id: int | None = None) -> IngestResult:
+        header = sealed.header
+        first, last = header.get("first_seq"), header.get("last_seq")
+        result = IngestResult(status, sealed.kind, sealed.station, sealed.object_id, first, last,
+                              new, reason, quarantine_id)
+        result.ack = self.acknowledge(result, header.get("batch_no"))
+        return result
+
+    def acknowledge(self, result: IngestResult, batch_no: int | None = None) -> bytes:
+        """The signed acknowledgement of a result, with the station's ledger."""
+        document = {
+            "station": result.station, "object_id": result.object_id, "kind": result.kind,
+            "status": result.status, "first_seq": result.first_seq, "last_seq": result.last_seq,
+            "batch_no": batch_no, "reason": result.reason,
+            "held": [list(r) for r in self.store.held_ranges(result.station or "")],
+            "hub": self.store.fingerprint, "at": self.store.now(),
+        }
+        return acks.sign(document, self.store.keys.signing)
+
+    def _quarantine(self, data: bytes, error: SealError, via: str,
+                    sealed: seal.Sealed | None) -> IngestResult:
+        station = sealed.station if sealed is not None else None
+        object_id = sealed.object_id if sealed is not None else None
+        qid = self.store.quarantine(data, error, via, station, object_id)
+        if sealed is None:
+            return IngestResult("quarantined", reason=error.reason, quarantine_id=qid)
+        return self._result(sealed, "quarantined", 0, error.reason, qid)
+
+
+def _row(entry: dict[str, Any], station: str, expected: int, versions: set[str],
+         batch_id: str) -> dict[str, Any]:
+    record = entry.get("record")
+    ok = (set(entry) == _RECORD_KEYS and entry["seq"] == expected and isinstance(record, dict)
+          and isinstance(entry["kind"], str) and isinstance(entry["at"], str)
+          and isinstance(entry["audit_seq"], int) and isinstance(entry["audit_hash"], str)
+          and record.get("station") == station and record.get("id") == entry["application_id"]
+          and f"{record.get('item_code')}@{record.get('catalog_version')}" in versions)
+    if not ok:
+        raise BodyMismatch(f"第 {expected} 号记录与头部不符", f"record {expected} disagrees with the header",
+                           "bad_records")
+    line = canonical_json(entry)
+    return {"station": station, "seq": entry["seq"], "kind": entry["kind"],
+            "application_id": entry["application_id"], "at": entry["at"],
+            "audit_seq": entry["audit_seq"], "audit_hash": entry["audit_hash"],
+            "record_sha256": hashlib.sha256(line).hexdigest(),
+            "record": canonical_json(record).decode("utf-8"), "batch_id": batch_id}
+
+
+def _insert_records(rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        HubRecord.insert_many(rows[start:start + _INSERT_CHUNK]).execute()
+
+
+def _merge_range(station: str, first: int, last: int) -> None:
+    """Add [first, last] to the station's ledger, merging touching runs."""
+    touching = list(HubRange.select().where((HubRange.station == station)
+                                            & (HubRange.first_seq <= last + 1)
+                                            & (HubRange.last_seq >= first - 1)))
+    low = min([first, *(r.first_seq for r in touching)])
+    high = max([last, *(r.last_seq for r in touching)])
+    if touching:
+        HubRange.delete().where(HubRange.id.in_([r.id for r in touching])).execute()
+    HubRange.create(station=station, first_seq=low, last_seq=high)
+
+
+def _update_gaps(station: str, now: str) -> None:
+    """Record the holes below the highest held number; mark filled the ones that closed."""
+    runs = tuples(HubRange.select(HubRange.first_seq, HubRange.last_seq)
+                  .where(HubRange.station == station).order_by(HubRange.first_seq))
+    holes, expected = set(), 1
+    for first, last in runs:
+        if first > expected:
+            holes.add((expected, first - 1))
+        expected = last + 1
+    open_gaps = {(g.first_seq, g.last_seq): g for g in HubGap.select().where(
+        (HubGap.station == station) & HubGap.filled_at.is_null())}
+    closed = [g.id for key, g in open_gaps.items() if key not in holes]
+    if closed:
+        HubGap.update(filled_at=now).where(HubGap.id.in_(closed)).execute()
+    for first, last in sorted(holes - set(open_gaps)):
+        HubGap.create(station=station, first_seq=first, last_seq=last, detected_at=now)
+        log.info("gap recorded: station=%s seqs %s..%s", station, first, last)
+
+
+def result_from_json(text: str) -> dict[str, Any]:
+    """A stored ingest result (as kept with a finished upload)."""
+    value: dict[str, Any] = json.loads(text)
+    return value

@@ -1,0 +1,180 @@
+"""The hub's tables (peewee), the same on SQLite and PostgreSQL, bound late to `db.database`."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    BlobField,
+    CharField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from sync.hub.db import database
+
+SCHEMA_VERSION = 1
+
+
+class HubModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class HubSetting(HubModel):
+    """A hub-wide value (schema version)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class HubStation(HubModel):
+    """站点 — a station the hub knows: pending (token issued), active, or revoked."""
+
+    code = CharField(primary_key=True, max_length=16)
+    name = CharField(default="")
+    status = CharField(default="pending")
+    signing_public_key = BlobField(null=True)  # Ed25519, raw
+    token_hash = CharField(null=True)  # SHA-256 of the one-time enrolment token
+    token_expires_at = CharField(null=True)
+    credential_hash = CharField(null=True)  # SHA-256 of the station's upload credential
+    created_at = CharField()
+    enrolled_at = CharField(null=True)
+    revoked_at = CharField(null=True)
+    last_received_at = CharField(null=True)
+
+
+class HubBatch(HubModel):
+    """批次 — a batch the hub has stored (its id is the SHA-256 of its header)."""
+
+    id = AutoField()
+    batch_id = CharField(unique=True, max_length=64)
+    station = CharField(max_length=16)
+    batch_no = IntegerField()
+    first_seq = BigIntegerField()
+    last_seq = BigIntegerField()
+    count = IntegerField()
+    prev_batch = CharField(max_length=64)
+    body_sha256 = CharField(max_length=64)
+    created_at = CharField()
+    received_at = CharField()
+    via = CharField()
+    new_records = IntegerField()
+    audit_seq = BigIntegerField()
+    audit_hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("station", "batch_no"), False), (("station", "last_seq"), False))
+
+
+class HubRecord(HubModel):
+    """One outbox event of one station, stored once: unique on (station, seq)."""
+
+    id = AutoField()
+    station = CharField(max_length=16)
+    seq = BigIntegerField()
+    kind = CharField()
+    application_id = CharField(max_length=36, index=True)
+    at = CharField()
+    audit_seq = BigIntegerField()
+    audit_hash = CharField(max_length=64)
+    record_sha256 = CharField(max_length=64)
+    record = TextField()  # canonical JSON of the application's snapshot
+    batch_id = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("station", "seq"), True),)
+
+
+class HubRange(HubModel):
+    """The per-station ledger: contiguous runs of sequence numbers the hub holds."""
+
+    id = AutoField()
+    station = CharField(max_length=16)
+    first_seq = BigIntegerField()
+    last_seq = BigIntegerField()
+
+    class Meta:
+        indexes = ((("station", "first_seq"), True),)
+
+
+class HubGap(HubModel):
+    """缺号 — sequence numbers missing below the highest received, and when they filled."""
+
+    id = AutoField()
+    station = CharField(max_length=16, index=True)
+    first_seq = BigIntegerField()
+    last_seq = BigIntegerField()
+    detected_at = CharField()
+    filled_at = CharField(null=True)
+
+
+class HubQuarantine(HubModel):
+    """隔离区 — an object that failed a check, kept with its reason; never dropped."""
+
+    id = AutoField()
+    received_at = CharField()
+    via = CharField()
+    station = CharField(null=True, max_length=64)  # as claimed by the header, if readable
+    object_id = CharField(null=True, max_length=64)
+    reason = CharField()
+    message_zh = TextField()
+    message_en = TextField()
+    sha256 = CharField(max_length=64, index=True)
+    size = BigIntegerField()
+    data = BlobField()
+    resolved_at = CharField(null=True)
+
+
+class HubAttachment(HubModel):
+    """附件 — a document by the SHA-256 of its bytes, kept as the sealed object received."""
+
+    sha256 = CharField(primary_key=True, max_length=64)
+    station = CharField(max_length=16)
+    media_type = CharField()
+    size = BigIntegerField()
+    sealed = BlobField()
+    received_at = CharField()
+
+
+class HubUpload(HubModel):
+    """A tus upload in progress or finished; its bytes are in HubUploadChunk."""
+
+    id = CharField(primary_key=True, max_length=32)
+    station = CharField(max_length=16, index=True)
+    length = BigIntegerField()
+    offset = BigIntegerField(default=0)
+    metadata = TextField(default="")
+    created_at = CharField()
+    completed_at = CharField(null=True)
+    result = TextField(null=True)  # JSON: what ingest made of it
+
+
+class HubUploadChunk(HubModel):
+    """A run of an upload's bytes, stored as it arrived."""
+
+    id = AutoField()
+    upload = CharField(max_length=32)
+    offset = BigIntegerField()
+    data = BlobField()
+
+    class Meta:
+        indexes = ((("upload", "offset"), True),)
+
+
+class HubCatalogVersion(HubModel):
+    """An item version the hub can validate: `<code>@<version>`; code `*` for any item."""
+
+    code = CharField()
+    version = CharField()
+
+    class Meta:
+        indexes = ((("code", "version"), True),)
+
+
+ALL_MODELS: list[type[HubModel]] = [
+    HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
+    HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion,
+]

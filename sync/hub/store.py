@@ -1,0 +1,277 @@
+"""The hub's store: schema, stations (enrolment tokens, credentials, revocation), catalog
+versions, quarantine and the counts `jiujin hub stats` prints."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from peewee import Database, fn
+
+from sync.errors import EnrolmentError, HubError, SealError, StationNotFound
+from sync.hub.config import HubFolder, HubKeys
+from sync.hub.db import execute, open_database, tuples, write_transaction
+from sync.hub.models import (
+    ALL_MODELS,
+    SCHEMA_VERSION,
+    HubAttachment,
+    HubBatch,
+    HubCatalogVersion,
+    HubGap,
+    HubQuarantine,
+    HubRange,
+    HubRecord,
+    HubSetting,
+    HubStation,
+)
+from sync.keys import station_fingerprint
+
+log = logging.getLogger("jiujin.hub")
+Clock = Callable[[], datetime]
+STATION_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
+TOKEN_DAYS = 7
+#: The station's built-in service list (before it uses the catalog) is version builtin-1.
+BUILTIN_CATALOG_VERSIONS = [("*", "builtin-1")]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What a station receives when its token is accepted."""
+
+    station: str
+    credential: str
+    hub_fingerprint: str
+    station_fingerprint: str
+
+
+class HubStore:
+    """One hub: its keys and its database. One per process (the models bind globally)."""
+
+    def __init__(self, folder: Path, database_url: str | None = None, clock: Clock = utc_now) -> None:
+        self.folder = HubFolder(folder)
+        config = self.folder.config()
+        self.database_url = database_url or config.database
+        self.keys: HubKeys = self.folder.keys()
+        self.public = self.keys.public()
+        self.fingerprint = self.public.fingerprint()
+        self.clock = clock
+        self.db: Database = open_database(self.database_url, base=self.folder.path)
+        self._catalog: set[str] | None = None
+
+    def now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+    # -- schema ---------------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Create the tables (idempotent) and register the packaged catalog's versions."""
+        with self.db.atomic():
+            self.db.create_tables(ALL_MODELS, safe=True)
+            HubSetting.insert(key="schema_version", value=str(SCHEMA_VERSION)).on_conflict_ignore().execute()
+        self.register_catalog_versions(packaged_catalog_versions())
+
+    def register_catalog_versions(self, versions: list[tuple[str, str]]) -> None:
+        rows = [{"code": c, "version": v} for c, v in versions]
+        with self.db.atomic():
+            for start in range(0, len(rows), 200):
+                HubCatalogVersion.insert_many(rows[start:start + 200]).on_conflict_ignore().execute()
+        self._catalog = None
+
+    def known_catalog_version(self, entry: str) -> bool:
+        """Whether `<code>@<version>` is a version the hub can validate."""
+        if self._catalog is None:
+            self._catalog = {f"{c}@{v}" for c, v in tuples(HubCatalogVersion.select(
+                HubCatalogVersion.code, HubCatalogVersion.version))}
+        _code, _, version = entry.partition("@")
+        return entry in self._catalog or f"*@{version}" in self._catalog
+
+    def healthy(self) -> bool:
+        """The database answers."""
+        try:
+            execute(self.db, "SELECT 1").fetchone()
+            return True
+        except Exception:  # any driver error means "not ready"
+            log.warning("hub database not ready")
+            return False
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    # -- stations -------------------------------------------------------------------
+
+    def add_station(self, code: str, name: str = "", days: int = TOKEN_DAYS) -> str:
+        """Register a station (or re-issue its token) and return a one-time enrolment token."""
+        if not STATION_CODE.match(code):
+            raise HubError("站点编码应为 4–16 位大写字母或数字", "a station code is 4–16 capital letters or digits")
+        token = secrets.token_urlsafe(24)
+        expires = (self.clock() + timedelta(days=days)).isoformat(timespec="seconds")
+        with write_transaction():
+            station = HubStation.get_or_none(HubStation.code == code)
+            if station is not None and station.status == "revoked":
+                raise EnrolmentError(f"站点 {code} 已吊销", f"station {code} is revoked")
+            if station is None:
+                HubStation.create(code=code, name=name, created_at=self.now(), status="pending",
+                                  token_hash=_digest(token), token_expires_at=expires)
+            else:
+                HubStation.update(token_hash=_digest(token), token_expires_at=expires,
+                                  name=name or station.name).where(HubStation.code == code).execute()
+        return token
+
+    def enrol(self, code: str, token: str, signing_public_key: bytes) -> Enrolment:
+        """Spend a token: record the station's public key and issue its upload credential."""
+        if len(signing_public_key) != 32:
+            raise EnrolmentError("站点公钥无效", "the station's public key is invalid")
+        credential = secrets.token_urlsafe(32)
+        with write_transaction():
+            station = HubStation.get_or_none(HubStation.code == code)
+            if station is None or station.token_hash is None or not hmac.compare_digest(
+                    station.token_hash, _digest(token)):
+                raise EnrolmentError("注册令牌无效或已使用", "the enrolment token is invalid or already used")
+            if station.status == "revoked":
+                raise EnrolmentError(f"站点 {code} 已吊销", f"station {code} is revoked")
+            if station.token_expires_at and station.token_expires_at < self.now():
+                raise EnrolmentError("注册令牌已过期，请向中心重新申请", "the enrolment token has expired; ask the hub for a new one")
+            HubStation.update(status="active", signing_public_key=signing_public_key,
+                              token_hash=None, token_expires_at=None, enrolled_at=self.now(),
+                              credential_hash=_digest(credential)).where(HubStation.code == code).execute()
+        return Enrolment(code, credential, self.fingerprint, station_fingerprint(signing_public_key))
+
+    def revoke(self, code: str) -> None:
+        """吊销: refuse this station's uploads from now on (they go to quarantine)."""
+        with write_transaction():
+            changed = HubStation.update(status="revoked", revoked_at=self.now(), credential_hash=None,
+                                        token_hash=None).where(HubStation.code == code).execute()
+        if not changed:
+            raise StationNotFound(code)
+
+    def authenticate(self, code: str, credential: str) -> HubStation | None:
+        """The active station holding this credential, or None."""
+        station = HubStation.get_or_none(HubStation.code == code)
+        if station is None or station.status != "active" or station.credential_hash is None:
+            return None
+        if not hmac.compare_digest(station.credential_hash, _digest(credential)):
+            return None
+        return station
+
+    def stations(self) -> list[dict[str, Any]]:
+        return [{"code": s.code, "name": s.name, "status": s.status,
+                 "fingerprint": station_fingerprint(bytes(s.signing_public_key)) if s.signing_public_key else None,
+                 "enrolled_at": s.enrolled_at, "revoked_at": s.revoked_at}
+                for s in HubStation.select().order_by(HubStation.code)]
+
+    # -- quarantine -----------------------------------------------------------------
+
+    def quarantine(self, data: bytes, error: SealError | HubError, via: str,
+                   station: str | None = None, object_id: str | None = None) -> int:
+        """Keep a rejected object with its reason; returns its quarantine id."""
+        reason = getattr(error, "reason", "rejected")
+        digest = hashlib.sha256(data).hexdigest()
+        with write_transaction():
+            existing = HubQuarantine.get_or_none((HubQuarantine.sha256 == digest)
+                                                 & (HubQuarantine.reason == reason)
+                                                 & HubQuarantine.resolved_at.is_null())
+            if existing is not None:
+                return int(existing.id)
+            row = HubQuarantine.create(
+                received_at=self.now(), via=via, station=station, object_id=object_id, reason=reason,
+                message_zh=error.message_zh, message_en=error.message_en, sha256=digest,
+                size=len(data), data=data)
+        log.info("quarantined an object: reason=%s station=%s", reason, station)
+        return int(row.id)
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        query = (HubQuarantine.select(HubQuarantine.id, HubQuarantine.received_at, HubQuarantine.via,
+                                      HubQuarantine.station, HubQuarantine.object_id, HubQuarantine.reason,
+                                      HubQuarantine.message_zh, HubQuarantine.message_en, HubQuarantine.size)
+                 .where(HubQuarantine.resolved_at.is_null()).order_by(HubQuarantine.id))
+        return [{"id": q.id, "received_at": q.received_at, "via": q.via, "station": q.station,
+                 "object_id": q.object_id, "reason": q.reason, "message_zh": q.message_zh,
+                 "message_en": q.message_en, "size": q.size} for q in query]
+
+    # -- ledger and stats -------------------------------------------------------------
+
+    def held_ranges(self, station: str) -> list[tuple[int, int]]:
+        """The runs of sequence numbers held for `station`, ascending."""
+        query = (HubRange.select(HubRange.first_seq, HubRange.last_seq)
+                 .where(HubRange.station == station).order_by(HubRange.first_seq))
+        return [(int(a), int(b)) for a, b in tuples(query)]
+
+    def open_gaps(self, station: str) -> list[tuple[int, int]]:
+        query = (HubGap.select(HubGap.first_seq, HubGap.last_seq)
+                 .where((HubGap.station == station) & HubGap.filled_at.is_null())
+                 .order_by(HubGap.first_seq))
+        return [(int(a), int(b)) for a, b in tuples(query)]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per station and overall, for `jiujin hub stats`."""
+        records = _counts(HubRecord.select(HubRecord.station, fn.COUNT(HubRecord.id)).group_by(HubRecord.station))
+        applications = _counts(HubRecord.select(HubRecord.station, fn.COUNT(HubRecord.application_id.distinct()))
+                               .group_by(HubRecord.station))
+        batches = _counts(HubBatch.select(HubBatch.station, fn.COUNT(HubBatch.id)).group_by(HubBatch.station))
+        quarantined = _counts(HubQuarantine.select(HubQuarantine.station, fn.COUNT(HubQuarantine.id))
+                           .where(HubQuarantine.resolved_at.is_null()).group_by(HubQuarantine.station))
+        stations = []
+        for station in HubStation.select().order_by(HubStation.code):
+            ranges = self.held_ranges(station.code)
+            stations.append({
+                "code": station.code, "name": station.name, "status": station.status,
+                "batches": int(batches.get(station.code, 0)), "records": int(records.get(station.code, 0)),
+                "applications": int(applications.get(station.code, 0)),
+                "high_seq": ranges[-1][1] if ranges else 0, "held": [list(r) for r in ranges],
+                "gaps": [list(g) for g in self.open_gaps(station.code)],
+                "quarantined": int(quarantined.get(station.code, 0)),
+                "last_received_at": station.last_received_at,
+            })
+        return {
+            "hub_fingerprint": self.fingerprint,
+            "stations": stations,
+            "totals": {
+                "stations": len(stations), "batches": HubBatch.select().count(),
+                "records": HubRecord.select().count(), "attachments": HubAttachment.select().count(),
+                "quarantined": HubQuarantine.select().where(HubQuarantine.resolved_at.is_null()).count(),
+            },
+        }
+
+
+def packaged_catalog_versions() -> list[tuple[str, str]]:
+    """Every (item code, version) of the packaged catalog, plus the station's built-in list."""
+    versions = list(BUILTIN_CATALOG_VERSIONS)
+    try:
+        from forms import load_catalog
+
+        catalog = load_catalog()
+        versions += [(item.code, item.version) for code in catalog.codes() for item in catalog.versions(code)]
+    except Exception as exc:  # a broken packaged catalog must not stop the hub from starting
+        log.warning("packaged catalog not loaded: %s", type(exc).__name__)
+    return versions
+
+
+def initialise_hub(folder: Path, database_url: str | None = None) -> HubStore:
+    """`jiujin hub init`: keys, public key file, hub.toml and the database schema."""
+    from sync.hub.config import DEFAULT_DATABASE
+
+    HubFolder(folder).create(database_url or DEFAULT_DATABASE)
+    store = HubStore(folder)
+    store.create_schema()
+    return store
+
+
+def _counts(query: Any) -> dict[str, int]:
+    return {str(key): int(value) for key, value in tuples(query)}

@@ -1,0 +1,43 @@
+"""Hub fixtures: every hub test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sync.hub.ingest import Ingestor
+from sync.hub.store import HubStore, initialise_hub
+from tests.sync.helpers import STATION, hub_database
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with hub_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def hub(tmp_path: Path, db_url: str) -> Iterator[HubStore]:
+    store = initialise_hub(tmp_path / "hub", db_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def station_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def enrolled(hub: HubStore, station_key: Ed25519PrivateKey) -> str:
+    """The station's upload credential."""
+    token = hub.add_station(STATION, "测试站")
+    return hub.enrol(STATION, token, station_key.public_key().public_bytes_raw()).credential
+
+
+@pytest.fixture
+def ingestor(hub: HubStore) -> Ingestor:
+    return Ingestor(hub)

@@ -1,0 +1,80 @@
+"""Sealed batches made without a station: synthetic outbox entries, keys, and a hub folder."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sync.batches import OutboxEntry, cut_batch
+from sync.hub.store import HubStore, initialise_hub
+from sync.hubkeys import HubPublicKeys
+from sync.seal import GENESIS, BatchMeta, seal_batch
+
+STATION = "TS0001"
+CREATED = "2026-11-26T09:30:00+08:00"
+
+
+def entry(seq: int, station: str = STATION, item: str = "JZZ-SL", version: str = "builtin-1",
+          kind: str = "submitted") -> OutboxEntry:
+    """A synthetic outbox event carrying a plausible application snapshot."""
+    app_id = str(uuid.UUID(int=seq))
+    record = {"id": app_id, "station": station, "receipt_number": f"{station}-20261126-{seq:04d}",
+              "item_code": item, "item_name": "居住证申领", "catalog_version": version,
+              "applicant": {"kind": "person", "id": "330106199001011234", "name": "测试人",
+                            "representative_id": None},
+              "values": {"phone": "13800000000", "address": "浙江省杭州市西湖区文一路1号"},
+              "provenance": {"phone": "typed"}, "materials": {}, "attachments": [],
+              "status": kind, "status_message": None, "submitted_at": CREATED, "day": "2026-11-26",
+              "due_date": None, "rongque_deadline": None, "operator": "wang",
+              "content_hash": f"{seq:064x}"}
+    return OutboxEntry(seq, kind, app_id, CREATED, seq, f"{seq:064x}", record)
+
+
+def sealed_batch(key: Ed25519PrivateKey, hub: HubPublicKeys, first: int, last: int,
+                 batch_no: int = 1, prev: str = GENESIS, station: str = STATION,
+                 version: str = "builtin-1") -> bytes:
+    """Seal events first..last as one batch."""
+    body = cut_batch([entry(s, station, version=version) for s in range(first, last + 1)])
+    assert body is not None and body.last_seq == last
+    meta = BatchMeta(station, batch_no, first, last, prev, body.catalog_versions, body.audit_head, CREATED)
+    return seal_batch(meta, body.body, key, hub)
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("JIUJIN_TEST_POSTGRES_URL")
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A private schema for one test (xdist-safe); its URL, dropped afterwards."""
+    base = postgres_url()
+    if not base:
+        pytest.skip("JIUJIN_TEST_POSTGRES_URL is not set (make test starts PostgreSQL)")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"t_{worker}_{uuid.uuid4().hex[:10]}"
+    try:
+        yield f"{base}?schema={schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@contextmanager
+def hub_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """A database URL of `kind` ("sqlite" or "postgres") for one test."""
+    if kind == "sqlite":
+        yield f"sqlite://{tmp_path / 'hub.db'}"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+def new_hub(folder: Path, url: str) -> HubStore:
+    return initialise_hub(folder, url)

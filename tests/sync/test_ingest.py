@@ -1,0 +1,96 @@
+"""Hub ingest on SQLite and PostgreSQL: exactly once, gaps, out of order, and quarantine."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sync import acks, seal
+from sync.errors import AckError, EnrolmentError
+from sync.hub.ingest import Ingestor
+from sync.hub.models import HubQuarantine, HubRecord
+from sync.hub.store import HubStore
+from tests.sync.helpers import STATION, sealed_batch
+
+pytestmark = pytest.mark.usefixtures("enrolled")
+
+
+def test_a_batch_is_stored_once_and_a_resend_is_a_success_with_no_effect(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    batch = sealed_batch(station_key, hub.public, 1, 300)
+    first = ingestor.ingest(batch, "test")
+    assert (first.status, first.new_records) == ("stored", 300)
+    again = ingestor.ingest(batch, "test")
+    assert (again.status, again.new_records) == ("duplicate", 0)
+    assert HubRecord.select().count() == 300
+    ack = acks.verify(again.ack or b"", hub.public, STATION)
+    assert ack.ok and ack.held == [(1, 300)] and ack.object_id == first.object_id
+
+
+def test_gaps_are_recorded_and_filled_out_of_order(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    one = sealed_batch(station_key, hub.public, 1, 10, 1)
+    two = sealed_batch(station_key, hub.public, 11, 20, 2, seal.read(one).object_id)
+    three = sealed_batch(station_key, hub.public, 21, 30, 3, seal.read(two).object_id)
+    assert ingestor.ingest(three, "test").ok
+    assert hub.open_gaps(STATION) == [(1, 20)]
+    assert ingestor.ingest(one, "test").ok
+    assert hub.open_gaps(STATION) == [(11, 20)]
+    assert ingestor.ingest(two, "test").ok
+    assert hub.open_gaps(STATION) == [] and hub.held_ranges(STATION) == [(1, 30)]
+    stats = hub.stats()["stations"][0]
+    assert (stats["records"], stats["batches"], stats["high_seq"]) == (30, 3, 30)
+
+
+def _quarantined(hub: HubStore, ingestor: Ingestor, data: bytes, reason: str) -> None:
+    result = ingestor.ingest(data, "test")
+    assert (result.status, result.reason) == ("quarantined", reason)
+    row = HubQuarantine.get_by_id(result.quarantine_id)
+    assert bytes(row.data) == data and row.message_zh and row.message_en
+    assert HubRecord.select().count() == 0
+
+
+def test_flipped_bytes_in_header_ciphertext_and_signature_are_quarantined(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    batch = sealed_batch(station_key, hub.public, 1, 20)
+    header_end = 9 + int.from_bytes(batch[5:9], "big")
+    for offset, reason in ((40, "bad_signature"), (header_end + 100, "bad_signature"),
+                           (len(batch) - 3, "bad_signature"), (2, "malformed")):
+        damaged = bytearray(batch)
+        damaged[offset] ^= 0x01
+        _quarantined(hub, ingestor, bytes(damaged), reason)
+    assert HubQuarantine.select().count() == 4
+
+
+def test_unknown_and_revoked_stations_and_unknown_versions_are_quarantined(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    stranger = sealed_batch(Ed25519PrivateKey.generate(), hub.public, 1, 5, station="XX9999")
+    _quarantined(hub, ingestor, stranger, "unknown_station")
+    odd_version = sealed_batch(station_key, hub.public, 1, 5, version="1999.9")
+    _quarantined(hub, ingestor, odd_version, "unknown_catalog_version")
+    forged = sealed_batch(Ed25519PrivateKey.generate(), hub.public, 1, 5)
+    _quarantined(hub, ingestor, forged, "bad_signature")
+    hub.revoke(STATION)
+    _quarantined(hub, ingestor, sealed_batch(station_key, hub.public, 1, 5), "revoked_station")
+
+
+def test_a_known_sequence_number_with_other_content_is_a_conflict(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    assert ingestor.ingest(sealed_batch(station_key, hub.public, 1, 5), "test").ok
+    hub.register_catalog_versions([("JZZ-SL", "2030.1")])
+    other = sealed_batch(station_key, hub.public, 3, 8, 2, seal.read(
+        sealed_batch(station_key, hub.public, 1, 5)).object_id, version="2030.1")
+    result = ingestor.ingest(other, "test")
+    assert (result.status, result.reason) == ("quarantined", "conflict")
+    assert HubRecord.select().count() == 5
+
+
+def test_tokens_are_one_time_and_acks_for_another_station_are_refused(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    token = hub.add_station("XH0002")
+    hub.enrol("XH0002", token, Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+    with pytest.raises(EnrolmentError):
+        hub.enrol("XH0002", token, Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+    result = ingestor.ingest(sealed_batch(station_key, hub.public, 1, 2), "test")
+    with pytest.raises(AckError):
+        acks.verify(result.ack or b"", hub.public, "XH0002")
