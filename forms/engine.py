@@ -57,7 +57,8 @@ def evaluate(item: Item, values: Mapping[str, Any], card: Mapping[str, Any] | No
     outcome = decide(item, statuses, unmet, day, calendar)
     due = due_date(item.promised_limit, day, calendar)
     warnings = list(state.warnings)
-    if not due.confirmed or (outcome.rongque_deadline and not outcome.rongque_deadline.confirmed):
+    late_rongque = outcome.rongque_deadline and not outcome.rongque_deadline.confirmed
+    if not due.confirmed or late_rongque or env[WARNINGS_KEY]:
         warnings.append(UNCONFIRMED)
     return Evaluation(item, day, state.output(), frozenset(state.visible), state.computed,
                       state.errors, statuses, [c for _, c in unmet], outcome, due, warnings)

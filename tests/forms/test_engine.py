@@ -176,3 +176,17 @@ def test_json_is_stable(item: Item) -> None:
                           "visible", "computed", "errors", "materials", "unmet_conditions",
                           "outcome", "due", "warnings"]
     assert data["outcome"]["kind"] == ONE_TIME_NOTICE
+
+
+def test_unconfirmed_working_days_in_an_expression_are_flagged(item: Item) -> None:
+    import dataclasses
+
+    from forms.expr import compile_expression
+
+    names = {f.id for f in item.fields}
+    counting = dataclasses.replace(item.get_field("age"), compute=compile_expression(
+        "working_days(today, date('2027-03-01'))", names))
+    fields = tuple(counting if f.id == "age" else f for f in item.fields)
+    result = run(dataclasses.replace(item, fields=fields), today=date(2026, 6, 1))
+    assert result.due.confirmed
+    assert any("待确认" in w.zh for w in result.warnings)
