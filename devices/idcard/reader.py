@@ -133,16 +133,20 @@ class CardReader:
         Raises :class:`~devices.errors.NoCardError` if there is no card, the last
         card error after ``attempts`` tries, or :class:`~devices.errors.CardDataError`.
         """
-        last: ReaderError = NoCardError(0x80)
-        for attempt in range(max(1, attempts)):
-            if not self.find_card():
-                if attempt == 0:
-                    raise last
-                break
+        last: ReaderError | None = None
+        for _ in range(max(1, attempts)):
+            try:
+                found = self.find_card()
+            except FrameError as error:
+                last = error
+                continue
+            if not found:
+                raise last or NoCardError(0x80, "no card in the field")
             try:
                 return self._select_and_read(fingerprint, new_address)
             except (CardError, FrameError) as error:
                 last = error
+        assert last is not None
         raise last
 
     def read_found_card(self, *, fingerprint: bool = False, new_address: bool = False) -> IdCard:

@@ -8,9 +8,7 @@ import pytest
 
 from devices.simulators.link import PtyLink
 from devices.simulators.reader import CardTiming, ReaderSimulator
-
-#: Bulk tests run the wire 8× faster than a real reader; timing tests use 115200.
-FAST_BAUD = 921600
+from tests.devices.helpers import FAST_BAUD
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from devices.idcard.poller import CardPoller, PollSettings
 from devices.idcard.reader import CardReader, ReaderTimeouts
 from devices.simulators.link import PtyLink
 from devices.simulators.reader import CardTiming, Fault, ReaderSimulator
-from tests.devices.conftest import FAST_BAUD
-from tests.devices.helpers import Recorder
+from tests.devices.helpers import FAST_BAUD, Recorder
 
 pytestmark = pytest.mark.xdist_group("devices_reader_pty")
 
