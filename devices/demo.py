@@ -1,10 +1,10 @@
 """Simulated reader and printer on pseudo-terminals, for ``jiujin demo`` and UI tests.
 
-    with DemoDevices() as demo:
-        manager = DeviceManager(demo.config(), on_event)   # real drivers, real serial ports
-        demo.present_card(0)                               # "tap" the first fixture card
-        ...
-        demo.printer_model.receipts[-1].render_text()      # what came out of the printer
+with DemoDevices() as demo:
+    manager = DeviceManager(demo.config(), on_event)   # real drivers, real serial ports
+    demo.present_card(0)                               # "tap" the first fixture card
+    ...
+    demo.printer_model.receipts[-1].render_text()      # what came out of the printer
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ class PrinterConfig:
     paper_mm: Literal[58, 80] = 80
     charset: Charset = "gb18030"
     fallback: Fallback = "substitute"
+    proof: bool = True
 
     @property
     def profile(self) -> PrinterProfile:
@@ -61,7 +62,26 @@ class PrinterConfig:
 
 @dataclass(frozen=True)
 class DeviceConfig:
-    """Everything the manager needs, as plain values (the station loads station.toml)."""
+    """Everything the manager needs, as plain values (the station loads station.toml).
+
+    The ``[devices]`` table :meth:`from_mapping` reads (every key optional)::
+
+        [devices]
+        scan_folder = "/home/counter/Scans"
+        hotplug_interval = 2.0
+
+        [devices.reader]        # port omitted: found by probing
+        baud = 115200
+        new_address = true
+
+        [devices.printer]
+        port = "/dev/serial/by-id/usb-Printer_POS80-if00"
+        baud = 9600
+        paper_mm = 80           # 58 or 80
+        charset = "gb18030"     # or "gbk", "gb2312": what the printer's font covers
+        fallback = "substitute" # or "raster": print such lines as images
+        proof = true            # false for printers that do not answer GS r
+    """
 
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
@@ -243,7 +263,9 @@ class DeviceManager:
         config = self.config.printer
         if self._printer_port is None:
             raise PortError("no printer found", message_zh="未找到打印机")
-        return ReceiptPrinter.open(self._printer_port, config.baud, profile=config.profile)
+        return ReceiptPrinter.open(
+            self._printer_port, config.baud, profile=config.profile, proof=config.proof
+        )
 
     def _assign(self, ports: list[PortInfo]) -> list[tuple[PortInfo, str | None]]:
         """Probe new ports for a role that has no port yet."""
@@ -265,6 +287,13 @@ class DeviceManager:
             found.append((port, result.kind))
         return found
 
+    def _release(self, path: str) -> None:
+        """A found (not configured) port that vanished may come back under another name."""
+        if path == self._reader_port and self.config.reader.port is None:
+            self._reader_port = None
+        if path == self._printer_port and self.config.printer.port is None:
+            self._printer_port = None
+
     def _needs_port(self) -> bool:
         reader = self.config.reader.enabled and self._reader_port is None
         printer = self.config.printer.enabled and self._printer_port is None
@@ -284,6 +313,7 @@ class DeviceManager:
         removed = [p for path, p in self._ports.items() if path not in current]
         self._ports = current
         for port in removed:
+            self._release(port.path)
             self._on_event(DeviceDetached(port))
         for port, kind in self._assign(added):
             self._on_event(DeviceAttached(port, kind))

@@ -4,6 +4,11 @@ A job is sent only when every status answer says "ready". It ends with GS r 1, w
 the printer answers only after it has processed (printed) everything before it; that
 answer is the proof the job printed. While waiting, real-time DLE EOT polls catch a
 paper end or an opened cover mid-job.
+
+A printer that does not implement GS r would leave every job "uncertain"; for it, pass
+``proof=False``: a job then counts as printed when, once its bytes have had time to go
+out, the real-time status still shows no paper end and no open cover (weaker: a printer
+that drops data without stopping is not caught).
 """
 
 from __future__ import annotations
@@ -58,8 +63,10 @@ class ReceiptPrinter:
         profile: PrinterProfile | None = None,
         timeouts: PrinterTimeouts | None = None,
         baud: int = DEFAULT_BAUD,
+        proof: bool = True,
     ) -> None:
         self._transport = transport
+        self._proof = proof
         self.profile = profile or PrinterProfile()
         self._timeouts = timeouts or PrinterTimeouts()
         self._byte_time = 10.0 / baud
@@ -128,11 +135,28 @@ class ReceiptPrinter:
         if not before.ready:
             return JobResult(Outcome.NOT_SENT, before)
         self._proof_seen = False
+        request = cmd.paper_sensor_request() if self._proof else b""
         try:
-            self.send(payload + cmd.paper_sensor_request())
+            self.send(payload + request)
         except PortError:
             return JobResult(Outcome.UNCERTAIN, PrinterStatus.unknown())
+        if not self._proof:
+            return self._check_without_proof(len(payload))
         return self._verify(len(payload))
+
+    def _check_without_proof(self, size: int) -> JobResult:
+        """For printers without GS r: printed unless the status shows it stopped."""
+        deadline = time.monotonic() + size * self._byte_time + self._timeouts.poll
+        while (remaining := deadline - time.monotonic()) > 0:
+            stopped = self._stopped_mid_job()
+            if stopped is not None:
+                return JobResult(Outcome.INTERRUPTED, stopped)
+            self._read_replies(min(self._timeouts.poll, remaining))  # wait on the port
+        status = self.status(fresh=False)
+        if not status.reachable:
+            return JobResult(Outcome.UNCERTAIN, status)
+        stopped = status.problem in ("paper_out", "cover_open")
+        return JobResult(Outcome.INTERRUPTED if stopped else Outcome.PRINTED, status)
 
     def _verify(self, size: int) -> JobResult:
         timeouts = self._timeouts

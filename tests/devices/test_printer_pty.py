@@ -100,6 +100,17 @@ def test_printer_without_paper_sensor_leaves_job_uncertain(
     assert result.outcome is Outcome.UNCERTAIN and result.status.ready
 
 
+def test_printer_without_paper_sensor_can_print_without_proof(
+    link: PtyLink, sim: PrinterSimulator
+) -> None:
+    sim.paper_sensor = False
+    with ReceiptPrinter.open(link.port, 115200, timeouts=FAST, proof=False) as printer:
+        assert printer.print_job(printer.encode(receipt("P", 1))).outcome is Outcome.PRINTED
+        sim.set_paper("ok", lines=3)
+        assert printer.print_job(printer.encode(receipt("Q"))).outcome is Outcome.INTERRUPTED
+    assert [r.lines[0] for r in sim.model.receipts] == ["P"]
+
+
 def test_queue_prints_in_order(link: PtyLink, sim: PrinterSimulator) -> None:
     recorder = Recorder()
     with _queue(link, recorder) as queue:

@@ -46,7 +46,9 @@ def test_reader_over_the_seam() -> None:
     st.sampled_from(fixture_names()),
     st.lists(st.sampled_from(["read", "auth", "checksum", "truncate"]), max_size=4),
 )
-def test_each_fault_costs_one_attempt_and_the_read_then_succeeds(name: str, faults: list[str]) -> None:
+def test_each_fault_costs_one_attempt_and_the_read_then_succeeds(
+    name: str, faults: list[str]
+) -> None:
     sim = ReaderSimulator(CardTiming.instant())
     sim.present(load_fixture(name))
     make = {
