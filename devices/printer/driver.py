@@ -155,8 +155,8 @@ class ReceiptPrinter:
         status = self.status(fresh=False)
         if not status.reachable:
             return JobResult(Outcome.UNCERTAIN, status)
-        stopped = status.problem in ("paper_out", "cover_open")
-        return JobResult(Outcome.INTERRUPTED if stopped else Outcome.PRINTED, status)
+        halted = status.problem in ("paper_out", "cover_open")
+        return JobResult(Outcome.INTERRUPTED if halted else Outcome.PRINTED, status)
 
     def _verify(self, size: int) -> JobResult:
         timeouts = self._timeouts
