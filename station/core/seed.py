@@ -8,18 +8,16 @@ Work proceeds in bounded chunks so memory stays flat whatever the count.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
-from importlib import resources
 
+from forms import hangzhou_divisions
+from forms.identifiers import id_check_char
 from station.core.applications import Applicant, ApplicationService, DraftInput
 from station.core.clock import CST
 from station.core.db import write_transaction
-from station.core.identity import id_check_char
 from station.core.models import Station
 from station.core.session import Session
 
@@ -51,35 +49,21 @@ class ServiceChoice:
     catalog_version: str
 
 
-@cache
-def _divisions() -> dict[str, object]:
-    text = resources.files("station.core").joinpath("data/hangzhou-divisions.json").read_text("utf-8")
-    document: dict[str, object] = json.loads(text)
-    return document
-
-
-def _districts() -> list[dict[str, object]]:
-    districts = _divisions()["districts"]
-    assert isinstance(districts, list)
-    return districts
-
-
 def synthetic_person(rng: random.Random, today: date) -> SyntheticPerson:
     """One plausible Hangzhou resident with a valid ID number."""
-    district = rng.choice(_districts())
+    table = hangzhou_divisions()
+    district = rng.choice(sorted(table.counties(), key=lambda d: d.code))
     birth = today - timedelta(days=rng.randint(18 * 365, 90 * 365))
     # People registered before 2021 in the old 下城/江干 districts keep those codes.
-    code = str(district["code"])
+    code = district.code
     if code == "330105" and rng.random() < 0.4:
         code = "330103"
     elif code == "330102" and rng.random() < 0.4:
         code = "330104"
     sequence = rng.randint(1, 999)
     first17 = f"{code}{birth:%Y%m%d}{sequence:03d}"
-    towns = district["towns"]
-    assert isinstance(towns, list)
-    town = rng.choice(towns)
-    address = (f"浙江省杭州市{district['name']}{town['name']}{rng.choice(ROADS)}"
+    town = rng.choice(sorted(table.towns(district.code), key=lambda d: d.code))
+    address = (f"浙江省杭州市{district.name}{town.name}{rng.choice(ROADS)}"
                f"{rng.randint(1, 999)}号{rng.randint(1, 30)}幢{rng.randint(101, 2806)}室")
     given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
     return SyntheticPerson(
