@@ -1,0 +1,376 @@
+"""The hub's HTTP app (Starlette): tus uploads, acknowledgements, enrolment, health, metrics.
+
+Stations authenticate with `Authorization: Bearer <station code>.<secret>`, the
+credential issued at enrolment. Every error is a JSON body with a code and a Chinese and
+an English message. The OpenAPI description is served at /openapi.json.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync.canonical import canonical_json
+from sync.errors import EnrolmentError
+from sync.hub import tus
+from sync.hub.metrics import CONTENT_TYPE
+from sync.hub.openapi import openapi_document
+from sync.hub.service import HubService
+
+log = logging.getLogger("jiujin.hub.http")
+MAX_JSON = 1024 * 1024
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+TUS_HEADERS = {"Tus-Resumable": tus.TUS_VERSION}
+
+
+def problem(status: int, code: str, message_en: str, message_zh: str,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "message_en": message_en, "message_zh": message_zh},
+                        status_code=status, headers=headers)
+
+
+class Unauthorised(Exception):
+    pass
+
+
+def create_app(service: HubService, *, bench: bool = False,
+               on_startup: Callable[[], None] | None = None,
+               on_shutdown: Callable[[], None] | None = None) -> Starlette:
+    """The ASGI app over one hub service. `bench` adds the one-record-per-request endpoint."""
+    handlers = _Handlers(service)
+    routes = [
+        Route("/health", handlers.health, methods=["GET"]),
+        Route("/metrics", handlers.metrics, methods=["GET"]),
+        Route("/openapi.json", handlers.openapi, methods=["GET"]),
+        Route("/v1/hub-keys", handlers.hub_keys, methods=["GET"]),
+        Route("/v1/enrolments", handlers.enrol, methods=["POST"]),
+        Route("/v1/uploads", handlers.tus_options, methods=["OPTIONS"]),
+        Route("/v1/uploads", handlers.tus_create, methods=["POST"]),
+        Route("/v1/uploads/{upload_id}", handlers.tus_head, methods=["HEAD"]),
+        Route("/v1/uploads/{upload_id}", handlers.tus_patch, methods=["PATCH"]),
+        Route("/v1/uploads/{upload_id}", handlers.tus_delete, methods=["DELETE"]),
+        Route("/v1/uploads/{upload_id}", handlers.tus_options, methods=["OPTIONS"]),
+        Route("/v1/uploads/{upload_id}/result", handlers.upload_result, methods=["GET"]),
+        Route("/v1/batches/{batch_id}/ack", handlers.batch_ack, methods=["GET"]),
+        Route("/v1/acks", handlers.acks, methods=["GET"]),
+        Route("/v1/attachments/missing", handlers.missing_attachments, methods=["POST"]),
+        Route("/v1/ledger", handlers.ledger, methods=["GET"]),
+    ]
+    if bench:
+        routes.append(Route("/bench/records", handlers.bench_record, methods=["POST"]))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await run_in_threadpool(service.recover_uploads)
+        if on_startup:
+            on_startup()
+        yield
+        if on_shutdown:
+            on_shutdown()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(_MetricsAndErrors, service=service)
+    return app
+
+
+class _MetricsAndErrors:
+    """Counts requests per route and answers an unexpected failure with a JSON 500."""
+
+    _ROUTE = re.compile(r"/(?:[0-9a-f]{32}|[0-9a-f]{64})(?=/|$)")
+
+    def __init__(self, app: ASGIApp, service: HubService) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = [500]
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            route = self._ROUTE.sub("/{id}", scope.get("path", ""))
+            self.service.metrics.count_request(scope.get("method", ""), route, status[0])
+
+
+class _Handlers:
+    def __init__(self, service: HubService) -> None:
+        self.service = service
+        self.store = service.store
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    async def _station(self, request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        scheme, _, credential = header.partition(" ")
+        code, _, secret = credential.strip().partition(".")
+        if scheme.lower() != "bearer" or not code or not secret or len(credential) > 200:
+            raise Unauthorised()
+        station = await run_in_threadpool(self.store.authenticate, code, secret)
+        if station is None:
+            raise Unauthorised()
+        return code
+
+    async def _json(self, request: Request) -> Any:
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_JSON:
+                raise ValueError("too large")
+        return json.loads(body)
+
+    # -- public endpoints -----------------------------------------------------------------
+
+    async def health(self, request: Request) -> Response:
+        ok = await run_in_threadpool(self.store.healthy)
+        body = {"status": "ok" if ok else "unavailable", "hub_fingerprint": self.store.fingerprint}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    async def metrics(self, request: Request) -> Response:
+        text = await run_in_threadpool(self.service.metrics.render, self.service.gauges)
+        return PlainTextResponse(text, media_type=CONTENT_TYPE)
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi_document())
+
+    async def hub_keys(self, request: Request) -> Response:
+        return Response(self.store.public.to_json(), media_type="application/json")
+
+    async def enrol(self, request: Request) -> Response:
+        try:
+            body = await self._json(request)
+            station, token = body["station"], body["token"]
+            public_key = base64.b64decode(body["signing_public_key"], validate=True)
+            if not all(isinstance(v, str) for v in (station, token)):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            return problem(400, "bad_request", "expected station, token and signing_public_key",
+                           "请求应包含 station、token 和 signing_public_key")
+        try:
+            enrolment = await run_in_threadpool(self.store.enrol, station, token, public_key)
+        except EnrolmentError as error:
+            return problem(403, "enrolment_refused", error.message_en, error.message_zh)
+        return JSONResponse({"station": enrolment.station, "credential": f"{station}.{enrolment.credential}",
+                             "hub_fingerprint": enrolment.hub_fingerprint,
+                             "station_fingerprint": enrolment.station_fingerprint}, status_code=201)
+
+    # -- tus ------------------------------------------------------------------------------
+
+    async def tus_options(self, request: Request) -> Response:
+        return Response(status_code=204, headers=TUS_HEADERS | {
+            "Tus-Version": tus.TUS_VERSION, "Tus-Extension": tus.EXTENSIONS,
+            "Tus-Max-Size": str(tus.MAX_SIZE), "Tus-Checksum-Algorithm": ",".join(tus.CHECKSUMS)})
+
+    async def _tus(self, request: Request, work: Callable[[str], Awaitable[Response]]) -> Response:
+        if request.headers.get("tus-resumable") != tus.TUS_VERSION:
+            return problem(412, "tus_version", "Tus-Resumable 1.0.0 is required", "需要 Tus-Resumable: 1.0.0",
+                           headers=TUS_HEADERS | {"Tus-Version": tus.TUS_VERSION})
+        try:
+            station = await self._station(request)
+            response = await work(station)
+        except Unauthorised:
+            response = problem(401, "unauthorised", "a valid station credential is required",
+                               "需要有效的站点凭据", headers={"WWW-Authenticate": "Bearer"})
+        except tus.TusProblem as error:
+            response = problem(error.status, error.code, error.message_en, error.message_zh)
+        response.headers.update(TUS_HEADERS)
+        return response
+
+    async def tus_create(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            length = _int_header(request, "upload-length")
+            if length is None or length < 1:
+                raise tus.TusProblem(400, "bad_length", "Upload-Length is required (deferred length is not supported)",
+                                     "需要 Upload-Length")
+            if length > tus.MAX_SIZE:
+                raise tus.TusProblem(413, "too_large", "the upload is larger than Tus-Max-Size", "上传超过大小上限")
+            metadata = tus.parse_metadata(request.headers.get("upload-metadata", ""))
+            upload = await run_in_threadpool(tus.create, station, length, metadata, self.store.now())
+            return Response(status_code=201, headers={"Location": f"/v1/uploads/{upload.id}"})
+        return await self._tus(request, work)
+
+    async def _upload(self, request: Request, station: str) -> Any:
+        upload_id = request.path_params["upload_id"]
+        if not _UPLOAD_ID.match(upload_id):
+            raise tus.TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
+        return await run_in_threadpool(tus.find, upload_id, station)
+
+    async def tus_head(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            upload = await self._upload(request, station)
+            if upload.offset == upload.length and upload.result is None:
+                await run_in_threadpool(self.service.finish_upload, upload.id)
+            return Response(status_code=200, headers={
+                "Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length),
+                "Cache-Control": "no-store"})
+        return await self._tus(request, work)
+
+    async def tus_patch(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            if request.headers.get("content-type") != "application/offset+octet-stream":
+                raise tus.TusProblem(415, "bad_content_type", "Content-Type must be application/offset+octet-stream",
+                                     "Content-Type 应为 application/offset+octet-stream")
+            offset = _int_header(request, "upload-offset")
+            if offset is None:
+                raise tus.TusProblem(400, "bad_offset", "Upload-Offset is required", "需要 Upload-Offset")
+            checksum = tus.parse_checksum(request.headers.get("upload-checksum"))
+            upload = await self._upload(request, station)
+            patch = await run_in_threadpool(self.service.patches.begin, upload.id, offset, checksum)
+            new_offset = await self._receive(request, patch)
+            headers = {"Upload-Offset": str(new_offset)}
+            if new_offset == upload.length:
+                result = await run_in_threadpool(self.service.finish_upload, upload.id)
+                headers |= {"Jiujin-Status": str(result["status"]), "Jiujin-Object": str(result["object_id"] or "")}
+            return Response(status_code=204, headers=headers)
+        return await self._tus(request, work)
+
+    async def _receive(self, request: Request, patch: tus.Patch) -> int:
+        registry = self.service.patches
+        try:
+            async for data in request.stream():
+                self.service.metrics.count_upload_bytes(len(data))
+                if registry.feed(patch, data):
+                    await run_in_threadpool(registry.flush, patch)
+        except ClientDisconnect:
+            await run_in_threadpool(registry.interrupted, patch)
+            raise tus.TusProblem(400, "client_disconnected", "the connection closed mid-request",
+                                 "连接在请求中途断开") from None
+        except tus.TusProblem:
+            await run_in_threadpool(registry.abandon, patch)
+            raise
+        return int(await run_in_threadpool(registry.commit, patch))
+
+    async def tus_delete(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            upload = await self._upload(request, station)
+            await run_in_threadpool(tus.terminate, upload)
+            return Response(status_code=204)
+        return await self._tus(request, work)
+
+    # -- results, acknowledgements, attachments ---------------------------------------
+
+    async def _authorised(self, request: Request, work: Callable[[str], Awaitable[Response]]) -> Response:
+        try:
+            return await work(await self._station(request))
+        except Unauthorised:
+            return problem(401, "unauthorised", "a valid station credential is required", "需要有效的站点凭据",
+                           headers={"WWW-Authenticate": "Bearer"})
+        except tus.TusProblem as error:
+            return problem(error.status, error.code, error.message_en, error.message_zh)
+
+    async def upload_result(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            upload = await self._upload(request, station)
+            if upload.offset < upload.length:
+                return problem(409, "incomplete", "the upload is not complete", "上传尚未完成")
+            return JSONResponse(await run_in_threadpool(self.service.finish_upload, upload.id))
+        return await self._authorised(request, work)
+
+    async def batch_ack(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            batch_id = request.path_params["batch_id"]
+            ack = None
+            if _HEX64.match(batch_id):
+                ack = await run_in_threadpool(self.service.batch_ack, station, batch_id)
+            if ack is None:
+                return problem(404, "not_held", "the hub does not hold this batch", "中心没有该批次")
+            return Response(ack, media_type="application/json")
+        return await self._authorised(request, work)
+
+    async def acks(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            try:
+                after = int(request.query_params.get("after", "0"))
+            except ValueError:
+                return problem(400, "bad_after", "after must be an integer", "after 应为整数")
+            found = await run_in_threadpool(self.service.acks_after, station, max(after, 0))
+            return JSONResponse({"acks": [json.loads(a) for a in found]})
+        return await self._authorised(request, work)
+
+    async def ledger(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            def build() -> dict[str, Any]:
+                return {"station": station, "held": [list(r) for r in self.store.held_ranges(station)],
+                        "gaps": [list(g) for g in self.store.open_gaps(station)]}
+            return JSONResponse(await run_in_threadpool(build))
+        return await self._authorised(request, work)
+
+    async def missing_attachments(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            try:
+                wanted = (await self._json(request))["sha256"]
+                if not isinstance(wanted, list) or len(wanted) > 5000 or not all(
+                        isinstance(h, str) and _HEX64.match(h) for h in wanted):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                return problem(400, "bad_request", "expected {\"sha256\": [hex, ...]}", "请求应包含 sha256 列表")
+            from sync.hub.models import HubAttachment
+
+            def missing() -> list[str]:
+                held = {a.sha256 for a in HubAttachment.select(HubAttachment.sha256).where(
+                    HubAttachment.sha256.in_(wanted))} if wanted else set()
+                return sorted(set(wanted) - held)
+            return JSONResponse({"missing": await run_in_threadpool(missing)})
+        return await self._authorised(request, work)
+
+    # -- benchmark baseline -----------------------------------------------------------
+
+    async def bench_record(self, request: Request) -> Response:
+        """One signed record per request: the baseline that `bench/bench_sync.py` measures."""
+        async def work(station: str) -> Response:
+            body = await self._json(request)
+            stored = await run_in_threadpool(_store_one, self.service, station, body)
+            return JSONResponse({"stored": stored}, status_code=201)
+        return await self._authorised(request, work)
+
+
+def _store_one(service: HubService, station: str, body: dict[str, Any]) -> bool:
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from sync.hub.db import write_transaction
+    from sync.hub.models import HubRecord, HubStation
+
+    entry = body["entry"]
+    key = HubStation.get_by_id(station).signing_public_key
+    if key is None:
+        return False
+    Ed25519PublicKey.from_public_bytes(bytes(key)).verify(
+        base64.b64decode(body["signature"]), canonical_json(entry))
+    with write_transaction():
+        inserted = HubRecord.insert(
+            station=station, seq=entry["seq"], kind=entry["kind"], application_id=entry["application_id"],
+            at=entry["at"], audit_seq=entry["audit_seq"], audit_hash=entry["audit_hash"],
+            record_sha256=hashlib.sha256(canonical_json(entry)).hexdigest(),
+            record=canonical_json(entry["record"]).decode(), batch_id="bench",
+        ).on_conflict_ignore().execute()
+    return bool(inserted)
+
+
+def _int_header(request: Request, name: str) -> int | None:
+    value = request.headers.get(name)
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+

@@ -1,0 +1,145 @@
+"""The hub's OpenAPI 3.0 description, written by hand so that it says exactly what is served."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_TUS = {"$ref": "#/components/parameters/TusResumable"}
+_ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+_AUTH: list[dict[str, list[str]]] = [{"stationCredential": []}]
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {400: "Bad request", 401: "No valid station credential", 403: "Refused", 404: "Not found",
+            409: "Conflict (offset mismatch, or not complete)", 412: "Tus-Resumable missing or unsupported",
+            413: "Larger than Tus-Max-Size", 415: "Wrong Content-Type", 460: "Checksum mismatch",
+            503: "Not ready"}
+    return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ERROR}}} for c in codes}
+
+
+def _header(name: str, description: str, required: bool = True, pattern: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if pattern:
+        schema["pattern"] = pattern
+    return {"name": name, "in": "header", "required": required, "description": description, "schema": schema}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The description served at /openapi.json."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Jiujin city hub (就近 市级中心)", "version": "1",
+                 "description": "Sealed batches arrive by tus 1.0 uploads (core, creation, checksum, "
+                                "termination); see docs/sealed-batch.md."},
+        "paths": {
+            "/health": {"get": {"summary": "Readiness", "operationId": "health", "responses": {
+                "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                **_errors(503)}}},
+            "/metrics": {"get": {"summary": "Prometheus text format", "operationId": "metrics", "responses": {
+                "200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/v1/hub-keys": {"get": {"summary": "The hub's public keys (hub-public-keys.json)", "operationId": "hubKeys",
+                                     "responses": {"200": {"description": "Public keys", "content": {
+                                         "application/json": {"schema": {"type": "object"}}}}}}},
+            "/v1/enrolments": {"post": {
+                "summary": "Spend a one-time enrolment token; returns the station's upload credential",
+                "operationId": "enrol",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnrolmentRequest"}}}},
+                "responses": {"201": {"description": "Enrolled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Enrolment"}}}},
+                              **_errors(400, 403)}}},
+            "/v1/uploads": {
+                "options": {"summary": "tus capabilities", "operationId": "tusOptions",
+                            "responses": {"204": {"description": "Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm"}}},
+                "post": {"summary": "tus creation: start an upload of one sealed object", "operationId": "tusCreate",
+                         "security": _AUTH,
+                         "parameters": [_TUS, _header("Upload-Length", "Total bytes", pattern="^[0-9]{1,18}$"),
+                                        _header("Upload-Metadata", "tus metadata (optional)", required=False)],
+                         "responses": {"201": {"description": "Created; Location names the upload"},
+                                       **_errors(400, 401, 412, 413)}}},
+            "/v1/uploads/{upload_id}": {
+                "parameters": [_ID],
+                "head": {"summary": "tus: the server's offset", "operationId": "tusHead", "security": _AUTH,
+                         "parameters": [_TUS], "responses": {"200": {"description": "Upload-Offset and Upload-Length"},
+                                                             "401": {"description": "No credential"},
+                                                             "404": {"description": "No such upload"},
+                                                             "412": {"description": "Tus-Resumable missing"}}},
+                "patch": {"summary": "tus: append bytes at Upload-Offset (optional Upload-Checksum)",
+                          "operationId": "tusPatch", "security": _AUTH,
+                          "parameters": [_TUS, _header("Upload-Offset", "Offset", pattern="^[0-9]{1,18}$"),
+                                         _header("Upload-Checksum", "sha1|sha256|md5 and base64 digest", required=False)],
+                          "requestBody": {"required": True, "content": {"application/offset+octet-stream": {
+                              "schema": {"type": "string", "format": "binary"}}}},
+                          "responses": {"204": {"description": "Appended; the last PATCH ingests the object"},
+                                        **_errors(400, 401, 404, 409, 412, 415, 460)}},
+                "delete": {"summary": "tus termination", "operationId": "tusDelete", "security": _AUTH,
+                           "parameters": [_TUS], "responses": {"204": {"description": "Terminated"},
+                                                               **_errors(401, 404, 412)}},
+                "options": {"summary": "tus capabilities", "operationId": "tusOptionsUpload",
+                            "responses": {"204": {"description": "Capabilities"}}}},
+            "/v1/uploads/{upload_id}/result": {"get": {
+                "summary": "What ingest made of a finished upload, with the signed acknowledgement",
+                "operationId": "uploadResult", "security": _AUTH, "parameters": [_ID],
+                "responses": {"200": {"description": "Result", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
+                              **_errors(401, 404, 409)}}},
+            "/v1/batches/{batch_id}/ack": {"get": {
+                "summary": "The signed acknowledgement of a batch the hub holds", "operationId": "batchAck",
+                "security": _AUTH,
+                "parameters": [{"name": "batch_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}],
+                "responses": {"200": {"description": "Signed acknowledgement", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignedAck"}}}},
+                              **_errors(401, 404)}}},
+            "/v1/acks": {"get": {
+                "summary": "Signed acknowledgements of the station's batches numbered above `after`",
+                "operationId": "acks", "security": _AUTH,
+                "parameters": [{"name": "after", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0}}],
+                "responses": {"200": {"description": "Acknowledgements", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"acks": {"type": "array", "items": {"$ref": "#/components/schemas/SignedAck"}}}}}}},
+                    **_errors(400, 401)}}},
+            "/v1/ledger": {"get": {
+                "summary": "The runs of sequence numbers the hub holds for the station, and its gaps",
+                "operationId": "ledger", "security": _AUTH,
+                "responses": {"200": {"description": "Ledger", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ledger"}}}},
+                              **_errors(401)}}},
+            "/v1/attachments/missing": {"post": {
+                "summary": "Which of these documents (by SHA-256) the hub lacks", "operationId": "missingAttachments",
+                "security": _AUTH,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["sha256"], "properties": {"sha256": {
+                        "type": "array", "maxItems": 5000, "items": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}}}}},
+                "responses": {"200": {"description": "Missing", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"missing": {"type": "array", "items": {"type": "string"}}}}}}},
+                    **_errors(400, 401)}}},
+        },
+        "components": {
+            "securitySchemes": {"stationCredential": {"type": "http", "scheme": "bearer",
+                                                      "description": "<station code>.<secret> from enrolment"}},
+            "parameters": {"TusResumable": {"name": "Tus-Resumable", "in": "header", "required": True,
+                                            "schema": {"type": "string", "enum": ["1.0.0"]}}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message_en", "message_zh"], "properties": {
+                    "error": {"type": "string"}, "message_en": {"type": "string"}, "message_zh": {"type": "string"}}},
+                "Health": {"type": "object", "properties": {"status": {"type": "string"},
+                                                            "hub_fingerprint": {"type": "string"}}},
+                "EnrolmentRequest": {"type": "object", "required": ["station", "token", "signing_public_key"],
+                                     "properties": {"station": {"type": "string"}, "token": {"type": "string"},
+                                                    "signing_public_key": {"type": "string", "format": "byte"}}},
+                "Enrolment": {"type": "object", "properties": {
+                    "station": {"type": "string"}, "credential": {"type": "string"},
+                    "hub_fingerprint": {"type": "string"}, "station_fingerprint": {"type": "string"}}},
+                "SignedAck": {"type": "object", "required": ["document", "signature"], "properties": {
+                    "document": {"type": "object"}, "signature": {"type": "string", "format": "byte"}}},
+                "IngestResult": {"type": "object", "properties": {
+                    "status": {"type": "string", "enum": ["stored", "duplicate", "quarantined"]},
+                    "kind": {"type": "string"}, "station": {"type": "string", "nullable": True},
+                    "object_id": {"type": "string", "nullable": True}, "reason": {"type": "string", "nullable": True},
+                    "ack": {"type": "string", "nullable": True}}},
+                "Ledger": {"type": "object", "properties": {
+                    "station": {"type": "string"},
+                    "held": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+                    "gaps": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
+            },
+        },
+    }

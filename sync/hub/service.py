@@ -1,0 +1,79 @@
+"""The hub's operations shared by the HTTP app, the folder import and the command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sync.hub import tus
+from sync.hub.ingest import Ingestor, IngestResult
+from sync.hub.metrics import Metrics
+from sync.hub.models import HubBatch, HubGap, HubQuarantine, HubRecord, HubStation, HubUpload
+from sync.hub.store import HubStore
+
+log = logging.getLogger("jiujin.hub")
+
+
+class HubService:
+    """A hub store with its ingestor, metrics and the tus uploads in flight."""
+
+    def __init__(self, store: HubStore, metrics: Metrics | None = None) -> None:
+        self.store = store
+        self.metrics = metrics or Metrics()
+        self.ingestor = Ingestor(store, self.metrics)
+        self.patches = tus.PatchRegistry()
+
+    def ingest(self, data: bytes, via: str) -> IngestResult:
+        return self.ingestor.ingest(data, via)
+
+    def finish_upload(self, upload_id: str) -> dict[str, Any]:
+        """Ingest a complete upload once; later calls return the stored result."""
+        upload = HubUpload.get_by_id(upload_id)
+        if upload.result is not None:
+            stored: dict[str, Any] = json.loads(upload.result)
+            return stored
+        result = self.ingest(tus.assemble(upload), "http")
+        document = result.as_json() | {"ack": (result.ack or b"").decode() or None}
+        tus.finish(upload_id, document, self.store.now())
+        return document
+
+    def recover_uploads(self) -> int:
+        """Ingest uploads that were complete when the hub stopped; returns how many."""
+        pending = [u.id for u in HubUpload.select(HubUpload.id).where(
+            HubUpload.result.is_null() & (HubUpload.offset == HubUpload.length))]
+        for upload_id in pending:
+            self.finish_upload(upload_id)
+        if pending:
+            log.info("ingested %d uploads left complete at the last stop", len(pending))
+        return len(pending)
+
+    def batch_ack(self, station: str, batch_id: str) -> bytes | None:
+        """A fresh signed acknowledgement of a batch the hub holds, or None."""
+        batch = HubBatch.get_or_none((HubBatch.batch_id == batch_id) & (HubBatch.station == station))
+        if batch is None:
+            return None
+        return self._ack(batch)
+
+    def acks_after(self, station: str, batch_no: int, limit: int = 200) -> list[bytes]:
+        """Acknowledgements of the station's held batches numbered above `batch_no`."""
+        query = (HubBatch.select().where((HubBatch.station == station) & (HubBatch.batch_no > batch_no))
+                 .order_by(HubBatch.batch_no).limit(limit))
+        return [self._ack(batch) for batch in query]
+
+    def _ack(self, batch: HubBatch) -> bytes:
+        result = IngestResult("stored", "batch", batch.station, batch.batch_id, batch.first_seq,
+                              batch.last_seq)
+        return self.ingestor.acknowledge(result, batch.batch_no)
+
+    def gauges(self) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
+        """Values read from the database at scrape time."""
+        stations: dict[tuple[tuple[str, str], ...], float] = {}
+        for status in ("pending", "active", "revoked"):
+            stations[(("status", status),)] = HubStation.select().where(HubStation.status == status).count()
+        return {
+            "jiujin_hub_stations": stations,
+            "jiujin_hub_records": {(): HubRecord.select().count()},
+            "jiujin_hub_quarantined": {(): HubQuarantine.select().where(HubQuarantine.resolved_at.is_null()).count()},
+            "jiujin_hub_open_gaps": {(): HubGap.select().where(HubGap.filled_at.is_null()).count()},
+        }

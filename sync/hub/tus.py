@@ -1,0 +1,210 @@
+"""tus 1.0 resumable uploads (core, creation, checksum, termination), kept in the database.
+
+An upload's bytes are stored as runs (`HubUploadChunk`) so that a hub killed mid-upload,
+or another replica over the same PostgreSQL, resumes at the stored offset. Invariant:
+the valid bytes are the runs below `HubUpload.offset`; anything at or above it is left
+from an interrupted PATCH and is removed before the next one writes.
+
+A PATCH with `Upload-Checksum` is all-or-nothing (460 on a mismatch, nothing kept if the
+connection drops); without one, whatever arrived before a cut is kept, as tus suggests.
+A newer PATCH on the same upload takes over from an older one still streaming.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.hub.db import write_transaction
+from sync.hub.models import HubUpload, HubUploadChunk
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,checksum,termination"
+CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
+MAX_SIZE = 96 * 1024 * 1024
+PIECE = 1024 * 1024
+
+
+class TusProblem(Exception):
+    """A tus request that must be answered with `status`."""
+
+    def __init__(self, status: int, code: str, message_en: str, message_zh: str) -> None:
+        super().__init__(message_en)
+        self.status, self.code = status, code
+        self.message_en, self.message_zh = message_en, message_zh
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """`Upload-Metadata`: comma-separated `key base64value` pairs."""
+    metadata: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in header.split(","))):
+        key, _, value = pair.partition(" ")
+        if not key or " " in value.strip() or len(key) > 100:
+            raise TusProblem(400, "bad_metadata", "Upload-Metadata is malformed", "Upload-Metadata 格式有误")
+        try:
+            metadata[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            raise TusProblem(400, "bad_metadata", "Upload-Metadata is not base64", "Upload-Metadata 不是 base64") from None
+    return metadata
+
+
+def parse_checksum(header: str | None) -> tuple[str, bytes] | None:
+    """`Upload-Checksum: <algorithm> <base64 digest>`."""
+    if header is None:
+        return None
+    algorithm, _, encoded = header.strip().partition(" ")
+    if algorithm not in CHECKSUMS:
+        raise TusProblem(400, "bad_checksum_algorithm", "unsupported checksum algorithm", "不支持的校验算法")
+    try:
+        return algorithm, base64.b64decode(encoded.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise TusProblem(400, "bad_checksum", "Upload-Checksum is not base64", "Upload-Checksum 不是 base64") from None
+
+
+def create(station: str, length: int, metadata: dict[str, str], now: str) -> HubUpload:
+    upload_id = secrets.token_hex(16)
+    with write_transaction():
+        return HubUpload.create(id=upload_id, station=station, length=length, offset=0,
+                                metadata=json.dumps(metadata, ensure_ascii=False, sort_keys=True),
+                                created_at=now)
+
+
+def find(upload_id: str, station: str) -> HubUpload:
+    upload = HubUpload.get_or_none((HubUpload.id == upload_id) & (HubUpload.station == station))
+    if upload is None:
+        raise TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
+    return upload
+
+
+def terminate(upload: HubUpload) -> None:
+    with write_transaction():
+        HubUploadChunk.delete().where(HubUploadChunk.upload == upload.id).execute()
+        HubUpload.delete().where(HubUpload.id == upload.id).execute()
+
+
+def assemble(upload: HubUpload) -> bytes:
+    """Every byte of a finished upload, in order."""
+    query = (HubUploadChunk.select(HubUploadChunk.offset, HubUploadChunk.data)
+             .where((HubUploadChunk.upload == upload.id) & (HubUploadChunk.offset < upload.offset))
+             .order_by(HubUploadChunk.offset))
+    data = b"".join(bytes(row.data) for row in query)
+    if len(data) != upload.length:
+        raise TusProblem(500, "upload_incomplete", "stored upload is incomplete", "上传数据不完整")
+    return data
+
+
+def finish(upload_id: str, result: dict[str, Any], now: str) -> None:
+    """Record what ingest made of a finished upload and drop its bytes."""
+    with write_transaction():
+        HubUpload.update(completed_at=now, result=json.dumps(result, ensure_ascii=False)).where(
+            HubUpload.id == upload_id).execute()
+        HubUploadChunk.delete().where(HubUploadChunk.upload == upload_id).execute()
+
+
+@dataclass
+class Patch:
+    """One PATCH request streaming into an upload."""
+
+    upload_id: str
+    start: int
+    length: int
+    checksum: tuple[str, bytes] | None
+    token: str = field(default_factory=lambda: secrets.token_hex(8))
+    received: int = 0
+    buffer: bytearray = field(default_factory=bytearray)
+    digest: Any = None
+    written: int = 0
+
+    def __post_init__(self) -> None:
+        if self.checksum is not None:
+            self.digest = CHECKSUMS[self.checksum[0]]()
+
+
+class PatchRegistry:
+    """Which PATCH owns each upload right now (a newer one takes over), with a lock per upload."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, upload_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(upload_id, threading.Lock())
+
+    def begin(self, upload_id: str, offset_header: int, checksum: tuple[str, bytes] | None) -> Patch:
+        """Take the upload over; 409 unless the client's offset is the stored one."""
+        with self._lock(upload_id):
+            upload = HubUpload.get_by_id(upload_id)
+            if upload.completed_at is not None or upload.offset != offset_header:
+                raise TusProblem(409, "offset_mismatch", "Upload-Offset differs from the server's",
+                                 "Upload-Offset 与服务器不符")
+            patch = Patch(upload_id, upload.offset, upload.length, checksum)
+            with write_transaction():
+                HubUploadChunk.delete().where((HubUploadChunk.upload == upload_id)
+                                              & (HubUploadChunk.offset >= upload.offset)).execute()
+            self._owners[upload_id] = patch.token
+            return patch
+
+    def feed(self, patch: Patch, data: bytes) -> bool:
+        """Take bytes from the request (no IO); True once a piece is ready for `flush`."""
+        if patch.start + patch.received + len(data) > patch.length:
+            raise TusProblem(400, "too_long", "more bytes than Upload-Length", "数据超出 Upload-Length")
+        patch.received += len(data)
+        patch.buffer += data
+        if patch.digest is not None:
+            patch.digest.update(data)
+        return len(patch.buffer) >= PIECE
+
+    def flush(self, patch: Patch) -> None:
+        """Store the gathered bytes as one run."""
+        if not patch.buffer:
+            return
+        with self._lock(patch.upload_id):
+            self._check_owner(patch)
+            with write_transaction():
+                HubUploadChunk.create(upload=patch.upload_id, offset=patch.start + patch.written,
+                                      data=bytes(patch.buffer))
+            patch.written += len(patch.buffer)
+            patch.buffer = bytearray()
+
+    def commit(self, patch: Patch) -> int:
+        """End the PATCH: check the checksum, move the offset; returns the new offset."""
+        if patch.checksum is not None and patch.digest.digest() != patch.checksum[1]:
+            self.abandon(patch)
+            raise TusProblem(460, "checksum_mismatch", "checksum mismatch", "校验和不符")
+        self.flush(patch)
+        with self._lock(patch.upload_id):
+            self._check_owner(patch)
+            offset = patch.start + patch.written
+            with write_transaction():
+                HubUpload.update(offset=offset).where(HubUpload.id == patch.upload_id).execute()
+            self._owners.pop(patch.upload_id, None)
+            return offset
+
+    def interrupted(self, patch: Patch) -> None:
+        """The client went away: keep what arrived unless the PATCH carried a checksum."""
+        if patch.checksum is not None:
+            self.abandon(patch)
+            return
+        with contextlib.suppress(TusProblem):
+            self.commit(patch)
+
+    def abandon(self, patch: Patch) -> None:
+        with self._lock(patch.upload_id):
+            if self._owners.get(patch.upload_id) == patch.token:
+                with write_transaction():
+                    HubUploadChunk.delete().where((HubUploadChunk.upload == patch.upload_id)
+                                                  & (HubUploadChunk.offset >= patch.start)).execute()
+                self._owners.pop(patch.upload_id, None)
+
+    def _check_owner(self, patch: Patch) -> None:
+        if self._owners.get(patch.upload_id) != patch.token:
+            raise TusProblem(409, "superseded", "a newer PATCH took over this upload", "该上传已由新的请求接管")

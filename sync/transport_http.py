@@ -1,0 +1,335 @@
+"""The station's HTTP client to the hub (httpx): tus uploads that resume, backoff, pinning.
+
+- Uploads follow tus 1.0: create, then PATCH chunks with `Upload-Checksum: sha256`; after
+  any failure the client asks the server's offset (HEAD) and continues from there, so a
+  cut costs at most one chunk.
+- Failures that may pass (network errors, timeouts, 5xx, 409/460) are retried with
+  exponential backoff and full jitter up to a deadline; refusals (4xx) are not.
+- Timeouts on connect, read and write; a proxy setting (else the environment's); TLS
+  verification with the system's or a given CA bundle, and optional pinning of the
+  hub certificate's SHA-256, checked right after the handshake, before any request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import random
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import httpcore
+import httpx
+
+from sync.errors import EnrolmentError, HubRejected, HubUnavailable, HubUnreachable, PinMismatch
+
+log = logging.getLogger("jiujin.sync.http")
+TUS = {"Tus-Resumable": "1.0.0"}
+CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, bounded by attempts and a deadline."""
+
+    initial: float = 0.5
+    factor: float = 2.0
+    maximum: float = 30.0
+    attempts: int = 12
+    deadline: float = 600.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        return rng.uniform(0, min(self.maximum, self.initial * self.factor ** attempt))
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How to reach the hub."""
+
+    url: str
+    credential: str = field(default="", repr=False)
+    proxy: str | None = None
+    verify: bool | str = True  # False only for tests; a path is a CA bundle
+    pin_sha256: str | None = None  # hex SHA-256 of the hub's certificate (DER)
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    write_timeout: float = 60.0
+    chunk_size: int = CHUNK
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass
+class UploadOutcome:
+    """A finished upload: where it lived, what the hub said, and the bytes actually sent."""
+
+    location: str
+    result: dict[str, Any]
+    bytes_sent: int
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Checks the hub certificate's SHA-256 right after the TLS handshake."""
+
+    def __init__(self, pin: str) -> None:
+        self.pin = pin.lower().replace(":", "")
+        self.inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
+        return _PinnedStream(self.inner.connect_tcp(host, port, timeout, local_address, socket_options), self.pin)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _PinnedStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream, pin: str) -> None:
+        self.stream, self.pin = stream, pin
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.stream.get_extra_info(info)
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        secured = self.stream.start_tls(ssl_context, server_hostname, timeout)
+        der = secured.get_extra_info("ssl_object").getpeercert(binary_form=True)
+        if der is None or hashlib.sha256(der).hexdigest() != self.pin:
+            secured.close()
+            raise PinMismatch()
+        return secured
+
+
+def _transport(settings: ClientSettings) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(verify=_ssl_context(settings.verify), proxy=settings.proxy)
+    if settings.pin_sha256:
+        pool = transport._pool  # httpx offers no public hook for the network backend
+        pool._network_backend = _PinnedBackend(settings.pin_sha256)
+    return transport
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    return verify
+
+
+class HubClient:
+    """Talks to one hub as one station."""
+
+    def __init__(self, settings: ClientSettings, *, rng: random.Random | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self.rng = rng or random.Random()
+        self.sleep = sleep
+        timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
+                                write=settings.write_timeout, pool=settings.connect_timeout)
+        headers = {"User-Agent": "jiujin-station/1"}
+        if settings.credential:
+            headers["Authorization"] = f"Bearer {settings.credential}"
+        self.http = httpx.Client(base_url=settings.url, timeout=timeout, headers=headers,
+                                 transport=_transport(settings), trust_env=settings.proxy is None)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one request, classified --------------------------------------------------------
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except PinMismatch:
+            raise
+        except httpx.TransportError as exc:
+            raise HubUnreachable(type(exc).__name__) from None
+        if response.status_code >= 500:
+            raise HubUnavailable(response.status_code)
+        return response
+
+    def _retrying(self, action: Callable[[], Any]) -> Any:
+        """Run `action`, retrying network errors and 5xx with backoff and jitter."""
+        started = time.monotonic()
+        for attempt in range(self.settings.retry.attempts):
+            try:
+                return action()
+            except (HubUnreachable, HubUnavailable) as error:
+                spent = time.monotonic() - started
+                if attempt + 1 >= self.settings.retry.attempts or spent >= self.settings.retry.deadline:
+                    raise
+                delay = self.settings.retry.delay(attempt, self.rng)
+                log.info("hub not reached (%s); retrying in %.2fs", type(error).__name__, delay)
+                self.sleep(delay)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _refused(response: httpx.Response) -> HubRejected:
+        try:
+            body = response.json()
+            detail = f"{body.get('error')}: {body.get('message_en')}"
+        except ValueError:
+            detail = response.reason_phrase
+        return HubRejected(response.status_code, detail)
+
+    # -- endpoints ----------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        response = self._request("GET", "/health")
+        if response.status_code != 200:
+            raise HubUnavailable(response.status_code)
+        value: dict[str, Any] = response.json()
+        return value
+
+    def enrol(self, station: str, token: str, public_key: bytes) -> dict[str, Any]:
+        """Register the station's public key with a one-time token; returns the credential."""
+        body = {"station": station, "token": token, "signing_public_key": base64.b64encode(public_key).decode()}
+        response = self._retrying(lambda: self._request("POST", "/v1/enrolments", json=body))
+        if response.status_code == 403:
+            detail = response.json()
+            raise EnrolmentError(detail.get("message_zh", "注册被拒绝"), detail.get("message_en", "enrolment refused"))
+        if response.status_code != 201:
+            raise self._refused(response)
+        value: dict[str, Any] = response.json()
+        return value
+
+    def batch_ack(self, batch_id: str) -> bytes | None:
+        """The hub's signed acknowledgement of a batch it holds, or None."""
+        response = self._retrying(lambda: self._request("GET", f"/v1/batches/{batch_id}/ack"))
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise self._refused(response)
+        return bytes(response.content)
+
+    def acks_after(self, batch_no: int) -> list[dict[str, Any]]:
+        response = self._retrying(lambda: self._request("GET", "/v1/acks", params={"after": batch_no}))
+        if response.status_code != 200:
+            raise self._refused(response)
+        acks: list[dict[str, Any]] = response.json()["acks"]
+        return acks
+
+    def missing_attachments(self, digests: list[str]) -> list[str]:
+        if not digests:
+            return []
+        response = self._retrying(lambda: self._request("POST", "/v1/attachments/missing",
+                                                        json={"sha256": digests}))
+        if response.status_code != 200:
+            raise self._refused(response)
+        missing: list[str] = response.json()["missing"]
+        return missing
+
+    # -- tus upload -----------------------------------------------------------------------
+
+    def upload(self, data: bytes, metadata: dict[str, str] | None = None, location: str | None = None,
+               on_location: Callable[[str], None] | None = None,
+               progress: Progress | None = None) -> UploadOutcome:
+        """Upload one sealed object, resuming `location` if given; returns the hub's result."""
+        state = _UploadState(data, location)
+        started, attempt, progress_mark = time.monotonic(), 0, -1
+        while True:
+            try:
+                return self._upload_step(state, metadata or {}, on_location, progress)
+            except (HubUnreachable, HubUnavailable, _Resync) as error:
+                if state.offset is not None and state.offset > progress_mark:
+                    attempt, progress_mark = 0, state.offset  # moving forward: not a stuck upload
+                attempt += 1
+                if attempt >= self.settings.retry.attempts or time.monotonic() - started >= self.settings.retry.deadline:
+                    if isinstance(error, _Resync):
+                        raise HubRejected(409, "the upload's offset keeps changing") from None
+                    raise
+                if not isinstance(error, _Resync) or attempt > 3:
+                    self.sleep(self.settings.retry.delay(attempt - 1, self.rng))
+                state.offset = None
+
+    def _upload_step(self, state: _UploadState, metadata: dict[str, str],
+                     on_location: Callable[[str], None] | None,
+                     progress: Progress | None) -> UploadOutcome:
+        if state.location is None:
+            state.location = self._create(len(state.data), metadata)
+            state.offset = 0
+            if on_location:
+                on_location(state.location)
+        if state.offset is None:
+            state.offset = self._server_offset(state)
+            if state.location is None:
+                return self._upload_step(state, metadata, on_location, progress)
+        while state.offset < len(state.data):
+            state.offset = self._patch(state)
+            if progress:
+                progress(state.offset, len(state.data))
+        return UploadOutcome(state.location, self._result(state.location), state.sent)
+
+    def _create(self, length: int, metadata: dict[str, str]) -> str:
+        encoded = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in sorted(metadata.items()))
+        headers = TUS | {"Upload-Length": str(length)}
+        if encoded:
+            headers["Upload-Metadata"] = encoded
+        response = self._request("POST", "/v1/uploads", headers=headers)
+        if response.status_code != 201 or "location" not in response.headers:
+            raise self._refused(response)
+        return urljoin(self.settings.url + "/", response.headers["location"])
+
+    def _server_offset(self, state: _UploadState) -> int:
+        assert state.location is not None
+        response = self._request("HEAD", state.location, headers=TUS)
+        if response.status_code == 404:
+            state.location = None  # the hub forgot it (restored database): start again
+            return 0
+        if response.status_code != 200:
+            raise self._refused(response)
+        return int(response.headers["upload-offset"])
+
+    def _patch(self, state: _UploadState) -> int:
+        assert state.location is not None and state.offset is not None
+        chunk = state.data[state.offset:state.offset + self.settings.chunk_size]
+        digest = base64.b64encode(hashlib.sha256(chunk).digest()).decode()
+        headers = TUS | {"Upload-Offset": str(state.offset), "Content-Type": "application/offset+octet-stream",
+                         "Upload-Checksum": f"sha256 {digest}"}
+        state.sent += len(chunk)
+        response = self._request("PATCH", state.location, content=chunk, headers=headers)
+        if response.status_code in (409, 460):
+            raise _Resync()
+        if response.status_code == 404:
+            state.location = None
+            raise _Resync()
+        if response.status_code != 204:
+            raise self._refused(response)
+        return int(response.headers["upload-offset"])
+
+    def _result(self, location: str) -> dict[str, Any]:
+        response = self._request("GET", location + "/result")
+        if response.status_code != 200:
+            raise self._refused(response)
+        result: dict[str, Any] = response.json()
+        return result
+
+
+class _Resync(Exception):
+    """The server's offset differs from ours: ask it again and continue."""
+
+
+@dataclass
+class _UploadState:
+    data: bytes
+    location: str | None
+    offset: int | None = None
+    sent: int = 0
