@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 
 class JobState(Enum):
+    """Where a print job stands (see the module docstring for the transitions)."""
+
     QUEUED = "queued"
     PRINTING = "printing"
     PRINTED = "printed"

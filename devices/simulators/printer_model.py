@@ -21,12 +21,16 @@ class Style:
 
 @dataclass(frozen=True)
 class PrintedLine:
+    """A line of text as printed, with its style."""
+
     text: str
     style: Style = Style()
 
 
 @dataclass(frozen=True)
 class PrintedQR:
+    """A QR symbol printed by GS ( k function 181."""
+
     payload: bytes
     module_size: int
     error_correction: str
@@ -40,6 +44,8 @@ class PrintedQR:
 
 @dataclass(frozen=True)
 class PrintedBarcode:
+    """A barcode printed by GS k."""
+
     symbology: int
     data: bytes
     height: int
@@ -56,6 +62,8 @@ class PrintedBarcode:
 
 @dataclass(frozen=True)
 class PrintedImage:
+    """A raster image printed by GS v 0 (1 bits are black dots)."""
+
     width: int
     height: int
     bits: bytes = field(repr=False)
