@@ -56,7 +56,7 @@ samples = {{"start": current_rss_mb()}}
 def progress(done):
     if done in ({APPLICATIONS // 4}, {APPLICATIONS}):
         samples[str(done)] = current_rss_mb()
-seed_applications(session, service_choices(), {APPLICATIONS}, days=60, progress=progress)
+seed_applications(session, service_choices("community"), {APPLICATIONS}, days=60, progress=progress)
 samples["peak"] = peak_rss_mb()
 print(json.dumps(samples))
 """

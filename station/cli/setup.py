@@ -78,7 +78,7 @@ def seed(ctx: click.Context, data_dir_option: str | None, operator: str,
 
     with Progress(disable=as_json or not sys.stdout.isatty()) as bar:
         task = bar.add_task("seeding / 生成中", total=count)
-        filed = seed_applications(session, service_choices(), count, seed=random_seed, days=days,
+        filed = seed_applications(session, service_choices(_store.config.point_type), count, seed=random_seed, days=days,
                                   progress=lambda done: bar.update(task, completed=done))
     if as_json:
         emit_json({"applications": filed})

@@ -47,6 +47,7 @@ def ensure_demo_station(data_dir: Path) -> StationStore:
     for person in DEMO_OPERATORS[:-1]:
         store.operators.add(session, person.name, person.display_name, person.role, person.password)
     clerk = DEMO_OPERATORS[0]
-    seed_applications(store.login(clerk.name, clerk.password), service_choices(), DEMO_APPLICATIONS, days=3)
+    clerk_session = store.login(clerk.name, clerk.password)
+    seed_applications(clerk_session, service_choices(DEMO_CONFIG.point_type), DEMO_APPLICATIONS, days=3)
     store.close()
     return StationStore(data_dir)

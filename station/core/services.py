@@ -1,23 +1,24 @@
-"""The services this station offers at its counter.
-
-A short built-in list serves the walking skeleton; the service catalog (`forms`)
-replaces it when loaded.
-"""
+"""The services this station offers at its counter, from the service catalog."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import cache
+
+from forms import Catalog, load_catalog
 from station.core.seed import ServiceChoice
 
-BUILTIN_VERSION = "builtin-1"
-BUILTIN_SERVICES: list[ServiceChoice] = [
-    ServiceChoice("JZZ-SL", "居住证申领", BUILTIN_VERSION),
-    ServiceChoice("SBK-BL", "社会保障卡补领", BUILTIN_VERSION),
-    ServiceChoice("GJJ-TQ", "住房公积金提取", BUILTIN_VERSION),
-    ServiceChoice("GLJT-SQ", "高龄津贴申请", BUILTIN_VERSION),
-    ServiceChoice("YBCB-DJ", "城乡居民医疗保险参保登记", BUILTIN_VERSION),
-]
+
+@cache
+def station_catalog() -> Catalog:
+    """The packaged catalog, loaded and validated once per process."""
+    return load_catalog()
 
 
-def service_choices() -> list[ServiceChoice]:
-    """The services offered, in menu order."""
-    return list(BUILTIN_SERVICES)
+def service_choices(point_type: str | None = None, on: date | None = None,
+                    target: str = "person") -> list[ServiceChoice]:
+    """Items in force that this point type may accept, for `target`, in code order."""
+    catalog = station_catalog()
+    items = catalog.items_for(point_type, on=on) if point_type else catalog.current(on=on)
+    return [ServiceChoice(item.code, item.name.zh, item.version)
+            for item in sorted(items, key=lambda i: i.code) if item.target == target]

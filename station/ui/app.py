@@ -46,6 +46,14 @@ class JiujinApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(LoginScreen(self.store.config, self.demo_operators))
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.load_catalog()
+
+    @work(thread=True, exit_on_error=False, group="catalog", description="load the service catalog")
+    def load_catalog(self) -> None:
+        """Load and validate the catalog off the UI thread while the operator logs in."""
+        from station.core.services import station_catalog
+
+        station_catalog()
 
     def on_event(self, event: events.Event):  # type: ignore[no-untyped-def]
         if isinstance(event, (events.Key, events.MouseDown)):

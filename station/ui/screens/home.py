@@ -61,9 +61,11 @@ class HomeScreen(Screen[None]):
         self.query_one("#outbox", Static).update(f"待上报事件 {message.outbox_depth} 条")
 
     def action_new_application(self) -> None:
+        from station.core.services import service_choices
         from station.ui.screens.new_application import NewApplicationScreen
 
-        self.app.push_screen(NewApplicationScreen(self.session))
+        point_type = self.app.store.config.point_type  # type: ignore[attr-defined]
+        self.app.push_screen(NewApplicationScreen(self.session, service_choices(point_type)))
 
     def action_applications(self) -> None:
         from station.ui.screens.applications import ApplicationsScreen

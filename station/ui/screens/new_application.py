@@ -14,7 +14,6 @@ from station.core.applications import Applicant, DraftInput
 from station.core.errors import JiujinError, ValidationFailed
 from station.core.identity import is_valid_id_number
 from station.core.seed import ServiceChoice
-from station.core.services import service_choices
 from station.core.session import Session
 from station.ui.messages import ApplicationRefused, ApplicationSubmitted
 
@@ -30,10 +29,10 @@ class NewApplicationScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "返回 Back", id="back"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, services: list[ServiceChoice]) -> None:
         super().__init__()
         self.session = session
-        self.services: list[ServiceChoice] = service_choices()
+        self.services = services
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -34,7 +34,7 @@ def test_no_seeded_name_or_id_number_in_any_file(station_dir: Path, tmp_path: Pa
     monkeypatch.setenv("SQLITE_TMPDIR", str(scratch))
     store = StationStore(station_dir)
     session = store.login("wang", PASSWORDS["wang"])
-    seed_applications(session, service_choices(), 1000, seed=7, now=SEED_NOW)
+    seed_applications(session, service_choices("community"), 1000, seed=7, now=SEED_NOW)
     seeded = list(islice(people(7, SEED_NOW.date()), 1000))
     needles = {p.id_number.encode() for p in seeded} | {p.name.encode("utf-8") for p in seeded}
     needles |= {p.address.encode("utf-8") for p in seeded}

@@ -47,7 +47,7 @@ async def test_login_submit_and_list(store: StationStore) -> None:
 
         await pilot.press("n")
         assert isinstance(app.screen, NewApplicationScreen)
-        app.screen.query_one("#service", Select).value = "JZZ-SL"
+        app.screen.query_one("#service", Select).value = "HZ-GA-004"
         await _type(pilot, "#applicant-name", "张三")
         await _type(pilot, "#id-number", VALID_ID)
         await _type(pilot, "#phone", "13800000000")
@@ -57,7 +57,7 @@ async def test_login_submit_and_list(store: StationStore) -> None:
         # The message bubbles from the screen to the app: one message, seen by both.
         [submitted] = list({id(m): m for m in seen if isinstance(m, ApplicationSubmitted)}.values())
         stored = Application.get_by_id(submitted.application_id)
-        assert (stored.applicant_name, stored.status, stored.item_code) == ("张三", "submitted", "JZZ-SL")
+        assert (stored.applicant_name, stored.status, stored.item_code) == ("张三", "submitted", "HZ-GA-004")
         assert outbox.read_range(1, 1)[0].application_id == stored.id
         assert isinstance(app.screen, HomeScreen)
 
@@ -77,7 +77,7 @@ async def test_bad_id_number_is_refused_with_the_field_marked(store: StationStor
     async with app.run_test(size=(120, 40)) as pilot:
         await _login(pilot, "wang", PASSWORDS["wang"])
         await pilot.press("n")
-        app.screen.query_one("#service", Select).value = "JZZ-SL"
+        app.screen.query_one("#service", Select).value = "HZ-GA-004"
         await _type(pilot, "#applicant-name", "张三")
         await _type(pilot, "#id-number", "110105194912310021")
         await pilot.press("ctrl+s")
