@@ -23,6 +23,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "catalog": "station.cli.catalog:catalog",
     "forms": "station.cli.catalog:forms",
     "devices": "station.cli.devices:devices",
+    "report": "station.cli.report:report",
+    "sync": "station.cli.sync:sync",
+    "hub": "station.cli.hub:hub",
 }
 
 

@@ -34,11 +34,13 @@ from station.core.store import StationStore
 @click.option("--hub-url", default="", help="The city hub's URL.")
 @click.option("--hub-key", type=click.Path(exists=True, dir_okay=False),
               help="The hub's public key file: enables the recovery slot.")
+@click.option("--enroll-token", default=None,
+              help="One-time token from `jiujin hub station add`: registers this station's key.")
 @click.pass_context
 @reports_errors
 def init(ctx: click.Context, data_dir_option: str | None, station_code: str, station_name: str,
          point_type: str, district: str, admin_name: str, admin_display_name: str,
-         password_file: str | None, hub_url: str, hub_key: str | None) -> None:
+         password_file: str | None, hub_url: str, hub_key: str | None, enroll_token: str | None) -> None:
     """Create a station in the data folder, non-interactively. / 创建站点"""
     folder = data_dir(ctx, data_dir_option)
     recovery_key, fingerprint = None, ""
@@ -52,13 +54,37 @@ def init(ctx: click.Context, data_dir_option: str | None, station_code: str, sta
                     "district": district},
         "hub": {"url": hub_url, "key_fingerprint": fingerprint},
     }
+    if enroll_token and not hub_key:
+        raise click.UsageError("--enroll-token needs --hub-key / 注册需要 --hub-key")
     config = parse_config(document, "--options")
+    password = read_password(password_file)
     store = StationStore.initialise(folder, config, admin_name, admin_display_name,
-                                    read_password(password_file), recovery_public_key=recovery_key)
-    store.close()
+                                    password, recovery_public_key=recovery_key)
     click.echo(f"站点 {config.code}（{config.name}）已创建于 {folder}")
     if fingerprint:
         click.echo(f"hub key fingerprint / 中心公钥指纹: {fingerprint}")
+    try:
+        if hub_key:
+            _connect_hub(store, admin_name, password, Path(hub_key), enroll_token)
+    finally:
+        store.close()
+
+
+def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: Path,
+                 token: str | None) -> None:
+    """Keep the hub's keys in the store and, with a token, enrol with the hub."""
+    from station.cli.hub import reports_sync_errors
+    from station.cli.sync import print_enrolment
+    from station.core.sync_service import SyncService
+    from sync.hubkeys import load_hub_public_keys
+
+    service = SyncService(store)
+    session = store.login(admin_name, password)
+    service.configure_hub(session, load_hub_public_keys(hub_key))
+    if token:
+        click.echo("正在向市级中心注册… / enrolling with the hub…")
+        enrol = reports_sync_errors(lambda: service.enrol(session, token))
+        print_enrolment(enrol(), bool(store.config.hub_url))
 
 
 @click.command()

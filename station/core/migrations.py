@@ -70,8 +70,28 @@ def _initial_schema(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+_SCHEMA_2 = """
+CREATE TABLE sync_batch (
+    batch_no INTEGER NOT NULL PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+    record_count INTEGER NOT NULL, batch_id VARCHAR(255) NOT NULL, prev_batch VARCHAR(255) NOT NULL,
+    body_sha256 VARCHAR(255) NOT NULL, created_at VARCHAR(255) NOT NULL, size INTEGER NOT NULL,
+    state VARCHAR(255) NOT NULL, transport VARCHAR(255), upload_url VARCHAR(255),
+    sent_at VARCHAR(255), acknowledged_at VARCHAR(255), last_error TEXT, ack TEXT);
+CREATE UNIQUE INDEX sync_batch_batch_id ON sync_batch (batch_id);
+CREATE INDEX sync_batch_state ON sync_batch (state);
+CREATE TABLE sync_attachment (sha256 VARCHAR(255) NOT NULL PRIMARY KEY, delivered_at VARCHAR(255) NOT NULL);
+"""
+
+
+def _sync_batches(db: Database, migrator: SqliteMigrator) -> None:
+    for statement in _SCHEMA_2.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
+    (2, "sync batches and delivered attachments", _sync_batches),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -142,6 +142,38 @@ class ReceiptCounter(BaseModel):
     last = IntegerField()
 
 
+class SyncBatch(BaseModel):
+    """同步批次 — a sealed outbox range and where it stands: sealed → sent → acknowledged.
+
+    The sealed bytes are not kept: sealing is deterministic, so a resend reseals the
+    range and checks that the batch id (the SHA-256 of the header) is unchanged.
+    """
+
+    batch_no = IntegerField(primary_key=True)
+    first_seq = IntegerField()
+    last_seq = IntegerField()
+    record_count = IntegerField()
+    batch_id = CharField(unique=True)
+    prev_batch = CharField()
+    body_sha256 = CharField()
+    created_at = CharField()
+    size = IntegerField()
+    state = CharField(index=True)  # sealed | sent | acknowledged | quarantined
+    transport = CharField(null=True)  # http | folder
+    upload_url = CharField(null=True)  # the tus upload to resume
+    sent_at = CharField(null=True)
+    acknowledged_at = CharField(null=True)
+    last_error = TextField(null=True)
+    ack = TextField(null=True)  # the hub's signed acknowledgement, kept as proof
+
+
+class SyncAttachment(BaseModel):
+    """An attachment (by SHA-256) the hub is known to hold."""
+
+    sha256 = CharField(primary_key=True)
+    delivered_at = CharField()
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Station,
@@ -151,4 +183,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEvent,
     OutboxEvent,
     ReceiptCounter,
+    SyncBatch,
+    SyncAttachment,
 ]

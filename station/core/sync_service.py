@@ -1,0 +1,490 @@
+"""Sync at the station: outbox → sealed batches → the hub (HTTP or USB) → acknowledgements.
+
+The service reads only the outbox (DESIGN.md decision 4), seals with the station's key,
+records each batch's state in `sync_batch`, and applies the hub's signed
+acknowledgements: the outbox range is marked acknowledged and the applications it
+carried become `delivered`, in one transaction. A batch the hub quarantined stops being
+resent (a sync operator sees it in the status) and never blocks the batches after it.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from peewee import fn
+
+from station.core import outbox
+from station.core.applications import Status
+from station.core.db import write_transaction
+from station.core.errors import JiujinError
+from station.core.models import (
+    Application,
+    Attachment,
+    OutboxEvent,
+    Setting,
+    SyncAttachment,
+    SyncBatch,
+)
+from station.core.roles import Action, require
+from station.core.session import Session
+from station.core.store import StationStore
+from sync import acks, seal
+from sync.acks import Ack
+from sync.batches import OutboxEntry, cut_batch
+from sync.errors import AckError, HubUnavailable, HubUnreachable, SyncError
+from sync.hubkeys import HubPublicKeys
+from sync.keys import station_fingerprint
+from sync.transport_folder import FolderObject, StationFolder
+from sync.transport_http import ClientSettings, HubClient
+
+log = logging.getLogger("jiujin.station.sync")
+HUB_KEYS = "sync.hub_public_keys"
+CREDENTIAL = "sync.credential"
+ENROL_TOKEN = "sync.enrol_token"
+ENROLLED_AT = "sync.enrolled_at"
+BATCH_STATES = ("sealed", "sent", "acknowledged", "quarantined")
+DELIVERABLE = (Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS, Status.AMENDED)
+Progress = Callable[[str, int, int], None]
+ClientFactory = Callable[[ClientSettings], HubClient]
+
+
+class SyncNotReady(JiujinError):
+    """The station has no hub key, hub address or credential yet."""
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What `jiujin sync status` and the UI show."""
+
+    station: str
+    station_fingerprint: str
+    hub_url: str
+    hub_fingerprint: str
+    enrolled: bool
+    outbox_high_water: int
+    outbox_depth: int
+    batches: dict[str, int]
+    quarantined_batches: list[int]
+    last_error: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class PushReport:
+    """What a push or an import achieved."""
+
+    sealed: int = 0
+    sent: int = 0
+    acknowledged: int = 0
+    records_acknowledged: int = 0
+    delivered: int = 0
+    attachments_sent: int = 0
+    bytes_sent: int = 0
+    quarantined: list[int] = field(default_factory=list)
+    files: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    station_fingerprint: str
+    hub_fingerprint: str
+
+
+class SyncService:
+    """Sync operations on one unlocked station store; each checks the caller's role."""
+
+    def __init__(self, store: StationStore, client_factory: ClientFactory = HubClient) -> None:
+        self.store = store
+        self.client_factory = client_factory
+        self._lock = threading.Lock()
+
+    # -- configuration and enrolment ---------------------------------------------------
+
+    def configure_hub(self, session: Session, keys: HubPublicKeys) -> None:
+        """Keep the hub's public keys (from `hub-public-keys.json`) in the encrypted store."""
+        require(session, Action.STATION_CONFIGURE)
+        expected = self.store.config.hub_key_fingerprint
+        if expected and expected != keys.fingerprint():
+            raise SyncNotReady("中心公钥与站点配置中的指纹不符", "the hub key does not match the configured fingerprint")
+        with write_transaction():
+            _set(HUB_KEYS, keys.to_json().decode())
+        if not expected:
+            self._save_config(hub_key_fingerprint=keys.fingerprint())
+
+    def enrol(self, session: Session, token: str, hub_url: str | None = None) -> EnrolResult:
+        """Register this station's public key with the hub using a one-time token.
+
+        Without a hub address the token is kept and travels in the next USB export.
+        """
+        require(session, Action.STATION_CONFIGURE)
+        keys = self.hub_keys()
+        if hub_url:
+            self._save_config(hub_url=hub_url)
+        public = self.store.signing_key().public_key().public_bytes_raw()
+        if not self.store.config.hub_url:
+            with write_transaction():
+                _set(ENROL_TOKEN, token)
+            return EnrolResult(station_fingerprint(public), keys.fingerprint())
+        with self.client_factory(ClientSettings(self.store.config.hub_url)) as client:
+            answer = client.enrol(self.store.config.code, token, public)
+        if answer.get("hub_fingerprint") != keys.fingerprint():
+            raise SyncNotReady("应答的中心与公钥文件不符，已拒绝", "the hub that answered is not the one in the key file")
+        with write_transaction():
+            _set(CREDENTIAL, str(answer["credential"]))
+            _set(ENROLLED_AT, self.store.clock().isoformat())
+            Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
+        return EnrolResult(station_fingerprint(public), keys.fingerprint())
+
+    def hub_keys(self) -> HubPublicKeys:
+        row = Setting.get_or_none(Setting.key == HUB_KEYS)
+        if row is None:
+            raise SyncNotReady("尚未配置市级中心公钥（jiujin init --hub-key）",
+                               "no hub public key yet (jiujin init --hub-key)")
+        document = json.loads(row.value)
+        return HubPublicKeys(base64.b64decode(document["hpke_public_key"]),
+                             base64.b64decode(document["signing_public_key"]))
+
+    def _save_config(self, hub_url: str | None = None, hub_key_fingerprint: str | None = None) -> None:
+        config = dataclasses.replace(
+            self.store.config, hub_url=self.store.config.hub_url if hub_url is None else hub_url,
+            hub_key_fingerprint=hub_key_fingerprint or self.store.config.hub_key_fingerprint)
+        config.save(self.store.data_dir)
+        self.store.config = config
+
+    # -- status -----------------------------------------------------------------------
+
+    def status(self, session: Session) -> SyncStatus:
+        """Outbox depth, batches by state, enrolment and fingerprints."""
+        require(session, Action.OUTBOX_READ)
+        counts = {state: int(SyncBatch.select().where(SyncBatch.state == state).count()) for state in BATCH_STATES}
+        quarantined = [int(b.batch_no) for b in SyncBatch.select(SyncBatch.batch_no)
+                       .where(SyncBatch.state == "quarantined").order_by(SyncBatch.batch_no)]
+        failed = (SyncBatch.select(SyncBatch.last_error).where(SyncBatch.last_error.is_null(False)
+                  & (SyncBatch.state != "acknowledged")).order_by(SyncBatch.batch_no.desc()).first())
+        keys_row = Setting.get_or_none(Setting.key == HUB_KEYS)
+        return SyncStatus(
+            station=self.store.config.code,
+            station_fingerprint=station_fingerprint(self.store.signing_key().public_key().public_bytes_raw()),
+            hub_url=self.store.config.hub_url,
+            hub_fingerprint=self.hub_keys().fingerprint() if keys_row else "",
+            enrolled=Setting.get_or_none(Setting.key == CREDENTIAL) is not None,
+            outbox_high_water=outbox.high_water(), outbox_depth=outbox.depth(),
+            batches=counts, quarantined_batches=quarantined,
+            last_error=failed.last_error if failed else None,
+        )
+
+    # -- sealing ----------------------------------------------------------------------
+
+    def seal_pending(self, session: Session) -> list[SyncBatch]:
+        """Seal every outbox event not yet in a batch into bounded, chained batches."""
+        require(session, Action.SYNC_RUN)
+        keys, key = self.hub_keys(), self.store.signing_key()
+        made: list[SyncBatch] = []
+        with self._lock:
+            while True:
+                last = SyncBatch.select().order_by(SyncBatch.batch_no.desc()).first()
+                first_seq = last.last_seq + 1 if last else 1
+                entries = _entries(first_seq, first_seq + seal.MAX_BATCH_RECORDS - 1)
+                body = cut_batch(entries)
+                if body is None:
+                    return made
+                meta = seal.BatchMeta(self.store.config.code, (last.batch_no + 1) if last else 1, body.first_seq,
+                                      body.last_seq, last.batch_id if last else seal.GENESIS, body.catalog_versions,
+                                      body.audit_head, self.store.clock().isoformat())
+                sealed = seal.seal_batch(meta, body.body, key, keys)
+                with write_transaction():
+                    made.append(SyncBatch.create(
+                        batch_no=meta.batch_no, first_seq=meta.first_seq, last_seq=meta.last_seq,
+                        record_count=meta.last_seq - meta.first_seq + 1, batch_id=seal.read(sealed).object_id,
+                        prev_batch=meta.prev_batch, body_sha256=hashlib.sha256(body.body).hexdigest(),
+                        created_at=meta.created_at, size=len(sealed), state="sealed"))
+
+    def sealed_bytes(self, batch: SyncBatch) -> bytes:
+        """Reseal a recorded batch; identical to the first sealing (checked by its id)."""
+        entries = _entries(batch.first_seq, batch.last_seq)
+        body = cut_batch(entries, max_records=len(entries), max_bytes=1 << 62)
+        if body is None or body.last_seq != batch.last_seq:
+            raise SyncNotReady("发件箱记录缺失，无法重新封装", "outbox events are missing; cannot reseal")
+        meta = seal.BatchMeta(self.store.config.code, batch.batch_no, batch.first_seq, batch.last_seq,
+                              batch.prev_batch, body.catalog_versions, body.audit_head, batch.created_at)
+        data = seal.seal_batch(meta, body.body, self.store.signing_key(), self.hub_keys())
+        if seal.read(data).object_id != batch.batch_id:
+            raise SyncNotReady("重新封装的批次与原批次不符（中心密钥或发件箱已变）",
+                               "the resealed batch differs from the original (hub key or outbox changed)")
+        return data
+
+    def _sealed_attachment(self, attachment: Attachment) -> bytes:
+        return seal.seal_attachment(self.store.config.code, bytes(attachment.content), attachment.media_type,
+                                    attachment.created_at, self.store.signing_key(), self.hub_keys())
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    def client(self) -> HubClient:
+        credential = Setting.get_or_none(Setting.key == CREDENTIAL)
+        if not self.store.config.hub_url or credential is None:
+            raise SyncNotReady("站点尚未注册到市级中心（jiujin init --enroll-token）",
+                               "the station is not enrolled with a hub (jiujin init --enroll-token)")
+        return self.client_factory(ClientSettings(self.store.config.hub_url, credential.value))
+
+    def push(self, session: Session, progress: Progress | None = None) -> PushReport:
+        """Seal, send what the hub lacks (attachments first), and apply its acknowledgements."""
+        require(session, Action.SYNC_RUN)
+        report = PushReport(sealed=len(self.seal_pending(session)))
+        with self.client() as client:
+            self._push_attachments(client, report)
+            pending = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent")))
+                           .order_by(SyncBatch.batch_no))
+            for index, batch in enumerate(pending):
+                self._push_batch(session, client, batch, report)
+                if progress:
+                    progress("batches", index + 1, len(pending))
+        return report
+
+    def _push_batch(self, session: Session, client: HubClient, batch: SyncBatch, report: PushReport) -> None:
+        held = client.batch_ack(batch.batch_id)
+        if held is None:
+            def remember(url: str) -> None:
+                with write_transaction():
+                    SyncBatch.update(upload_url=url).where(SyncBatch.batch_no == batch.batch_no).execute()
+            outcome = client.upload(self.sealed_bytes(batch), {"kind": "batch", "batch": batch.batch_id},
+                                    location=batch.upload_url, on_location=remember)
+            report.sent += 1
+            report.bytes_sent += outcome.bytes_sent
+            with write_transaction():
+                SyncBatch.update(state="sent", transport="http", sent_at=self.store.clock().isoformat()).where(
+                    (SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")).execute()
+            held = (outcome.result.get("ack") or "").encode()
+        if held:
+            self.apply_ack(session, held, report)
+
+    def _push_attachments(self, client: HubClient, report: PushReport) -> None:
+        waiting = _undelivered_attachments()
+        if not waiting:
+            return
+        missing = set(client.missing_attachments(sorted(waiting)))
+        for digest in sorted(waiting):
+            if digest in missing:
+                attachment = Attachment.get(Attachment.sha256 == digest)
+                outcome = client.upload(self._sealed_attachment(attachment), {"kind": "attachment"})
+                report.bytes_sent += outcome.bytes_sent
+                report.attachments_sent += 1
+                if outcome.result.get("status") not in acks.SUCCESS:
+                    continue
+            with write_transaction():
+                SyncAttachment.insert(sha256=digest, delivered_at=self.store.clock().isoformat()
+                                      ).on_conflict_ignore().execute()
+
+    def requeue(self, session: Session, batch_no: int) -> None:
+        """Send a quarantined batch again (after the hub's operator has dealt with the cause)."""
+        require(session, Action.SYNC_RUN)
+        with write_transaction():
+            SyncBatch.update(state="sealed", upload_url=None, last_error=None).where(
+                (SyncBatch.batch_no == batch_no) & (SyncBatch.state == "quarantined")).execute()
+
+    def pull(self, session: Session) -> PushReport:
+        """Fetch the hub's acknowledgements of batches sent by any path, and apply them."""
+        require(session, Action.SYNC_RUN)
+        report = PushReport()
+        oldest = (SyncBatch.select(fn.MIN(SyncBatch.batch_no))
+                  .where(SyncBatch.state.in_(("sealed", "sent"))).scalar())
+        if oldest is None:
+            return report
+        with self.client() as client:
+            for document in client.acks_after(int(oldest) - 1):
+                self.apply_ack(session, json.dumps(document).encode(), report)
+        return report
+
+    # -- acknowledgements ---------------------------------------------------------------
+
+    def apply_ack(self, session: Session, data: bytes, report: PushReport | None = None) -> Ack:
+        """Verify one signed acknowledgement and apply it; AckError if it is not the hub's."""
+        require(session, Action.SYNC_RUN)
+        ack = acks.verify(data, self.hub_keys(), self.store.config.code)
+        report = report if report is not None else PushReport()
+        if ack.document.get("kind") != "batch":
+            return ack
+        batch = SyncBatch.get_or_none(SyncBatch.batch_id == ack.object_id)
+        now = self.store.clock().isoformat()
+        with write_transaction():
+            if batch is not None and not ack.ok and batch.state != "acknowledged":
+                SyncBatch.update(state="quarantined", last_error=f"{ack.document.get('reason')}", ack=data.decode()
+                                 ).where(SyncBatch.batch_no == batch.batch_no).execute()
+                report.quarantined.append(int(batch.batch_no))
+                return ack
+            if batch is not None and batch.state != "acknowledged":
+                SyncBatch.update(state="acknowledged", acknowledged_at=now, ack=data.decode(), last_error=None
+                                 ).where(SyncBatch.batch_no == batch.batch_no).execute()
+                report.acknowledged += 1
+            for first, last in ack.held:
+                self._acknowledge_range(session, first, last, report)
+        return ack
+
+    def _acknowledge_range(self, session: Session, first: int, last: int, report: PushReport) -> None:
+        now = self.store.clock()
+        newly = [e.application_id for e in OutboxEvent.select(OutboxEvent.application_id).where(
+            OutboxEvent.seq.between(first, last) & OutboxEvent.acknowledged_at.is_null())]
+        if not newly:
+            return
+        report.records_acknowledged += outbox.acknowledge(first, last, now)
+        for app_id in sorted(set(newly)):
+            app = Application.get_or_none(Application.id == app_id)
+            if app is not None and app.status in DELIVERABLE:
+                self.store.applications.record_hub_status(session, app_id, Status.DELIVERED)
+                report.delivered += 1
+
+    # -- USB folder ---------------------------------------------------------------------
+
+    def export(self, session: Session, root: Path) -> PushReport:
+        """Write every unacknowledged batch and undelivered attachment, then the manifest."""
+        require(session, Action.SYNC_RUN)
+        report = PushReport(sealed=len(self.seal_pending(session)))
+        folder = StationFolder(root, self.store.config.code)
+        objects: list[FolderObject] = []
+        for digest in sorted(_undelivered_attachments()):
+            data = self._sealed_attachment(Attachment.get(Attachment.sha256 == digest))
+            objects.append(folder.write_object(f"attachments/{digest}.jjs", data, "attachment",
+                                               seal.read(data).object_id))
+        now = self.store.clock().isoformat()
+        for batch in SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no):
+            data = self.sealed_bytes(batch)
+            objects.append(folder.write_object(f"batches/batch-{batch.batch_no:06d}.jjs", data, "batch",
+                                               batch.batch_id, (batch.batch_no, batch.first_seq, batch.last_seq)))
+            report.bytes_sent += len(data)
+            with write_transaction():
+                SyncBatch.update(state="sent", transport="folder", sent_at=now).where(
+                    (SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")).execute()
+        folder.write_manifest(objects, now, self._enrolment_request())
+        report.files = len(objects)
+        return report
+
+    def _enrolment_request(self) -> dict[str, str] | None:
+        token = Setting.get_or_none(Setting.key == ENROL_TOKEN)
+        if token is None:
+            return None
+        public = self.store.signing_key().public_key().public_bytes_raw()
+        return {"token": token.value, "signing_public_key": base64.b64encode(public).decode()}
+
+    def import_acks(self, session: Session, root: Path) -> PushReport:
+        """Apply the hub's acknowledgement files from a USB folder, then tidy the folder."""
+        require(session, Action.SYNC_RUN)
+        report = PushReport()
+        folder = StationFolder(root, self.store.config.code)
+        for path in folder.ack_files():
+            try:
+                ack = self.apply_ack(session, path.read_bytes(), report)
+            except AckError as error:
+                log.warning("ignored %s: %s", path.name, error.message_en)
+                continue
+            report.files += 1
+            if ack.document.get("kind") == "enrolment":
+                with write_transaction():
+                    Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
+                    _set(ENROLLED_AT, self.store.clock().isoformat())
+        self._tidy(folder)
+        return report
+
+    def _tidy(self, folder: StationFolder) -> None:
+        """Drop acknowledged batches (and their ack files) from the folder; rewrite the manifest."""
+        try:
+            objects = folder.objects()
+        except SyncError:
+            return
+        done = {b.batch_id for b in SyncBatch.select(SyncBatch.batch_id).where(SyncBatch.state == "acknowledged")}
+        done |= {o.object_id for o in objects if o.kind == "attachment"
+                 and (folder.acks_path / f"{o.object_id}.json").exists()}
+        keep = [o for o in objects if o.object_id not in done]
+        for obj in objects:
+            if obj.object_id in done:
+                folder.remove(obj.file)
+                (folder.acks_path / f"{obj.object_id}.json").unlink(missing_ok=True)
+        folder.write_manifest(keep, self.store.clock().isoformat(), self._enrolment_request())
+
+
+def _set(key: str, value: str) -> None:
+    Setting.replace(key=key, value=value).execute()
+
+
+def _entries(first: int, last: int) -> list[OutboxEntry]:
+    return [OutboxEntry(r.seq, r.kind, r.application_id, r.at, r.audit_seq, r.audit_hash, r.payload)
+            for r in outbox.read_range(first, last)]
+
+
+def _undelivered_attachments() -> set[str]:
+    """Attachments of submitted applications the hub is not known to hold."""
+    delivered = SyncAttachment.select(SyncAttachment.sha256)
+    query = (Attachment.select(Attachment.sha256).join(Application)
+             .where((Application.status != Status.DRAFT) & Attachment.sha256.not_in(delivered)))
+    return {a.sha256 for a in query}
+
+
+class SyncLoop:
+    """Background sync: push every `interval` seconds; while the hub cannot be reached, probe
+    it every `probe` seconds and push as soon as it answers. Reports through a callback."""
+
+    def __init__(self, service: SyncService, session: Session, interval: float = 300.0, probe: float = 15.0,
+                 on_result: Callable[[PushReport | None, SyncError | JiujinError | None], None] | None = None) -> None:
+        self.service, self.session = service, session
+        self.interval, self.probe = interval, probe
+        self.on_result = on_result
+        self.online = True
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="jiujin-sync", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Push now (e.g. after a submission)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self.online or self._hub_answers():
+                self._push_once()
+            self._wake.wait(self.interval if self.online else self.probe)
+            self._wake.clear()
+
+    def _hub_answers(self) -> bool:
+        try:
+            with self.service.client() as client:
+                client.health()
+            return True
+        except (SyncError, JiujinError):
+            return False
+
+    def _push_once(self) -> None:
+        try:
+            report = self.service.push(self.session)
+            self.online = True
+            if self.on_result:
+                self.on_result(report, None)
+        except (HubUnreachable, HubUnavailable) as error:
+            self.online = False
+            if self.on_result:
+                self.on_result(None, error)
+        except (SyncError, JiujinError) as error:
+            if self.on_result:
+                self.on_result(None, error)
+

@@ -1,0 +1,125 @@
+"""Whole flows on the real command line: a hub process, stations enrolled with tokens, push,
+USB export and import both ways, revocation, and tuspy uploading an exported batch."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tusclient import client as tus_client
+
+from sync.hubkeys import load_hub_public_keys
+from tests.sync.hubproc import HubProcess, jiujin
+
+ADMIN = {"JIUJIN_OPERATOR": "boss", "JIUJIN_PASSWORD": "boss-pass-1"}
+SYNC = {"JIUJIN_OPERATOR": "zhou", "JIUJIN_PASSWORD": "zhou-pass-1"}
+CLERK = {"JIUJIN_OPERATOR": "clerk", "JIUJIN_PASSWORD": "clerk-pass-1"}
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubProcess]:
+    folder = tmp_path / "hub"
+    out = jiujin("hub", "init", "--data-dir", str(folder)).stdout
+    assert "hub-public-keys.json" in out and "中心公钥指纹" in out
+    process = HubProcess(folder, f"sqlite://{folder / 'hub.db'}").start()
+    yield process
+    process.stop()
+
+
+def token(hub: HubProcess, code: str) -> str:
+    out = jiujin("hub", "station", "add", "--code", code, "--json", "--data-dir", str(hub.folder)).stdout
+    return str(json.loads(out)["token"])
+
+
+def make_station(tmp_path: Path, hub: HubProcess, code: str, url: str | None = None,
+                 enrol: bool = True) -> Path:
+    folder = tmp_path / code
+    args = ["init", "--data-dir", str(folder), "--station-code", code, "--station-name", "测试站",
+            "--point-type", "village", "--district", "330127", "--admin", "boss",
+            "--hub-key", str(hub.folder / "hub-public-keys.json")]
+    if url is not None:
+        args += ["--hub-url", url]
+    if enrol:
+        args += ["--enroll-token", token(hub, code)]
+    out = jiujin(*args, env={"JIUJIN_PASSWORD": "boss-pass-1"}).stdout
+    fingerprint = load_hub_public_keys(hub.folder / "hub-public-keys.json").fingerprint()
+    assert fingerprint[:4] in out and "站点公钥指纹" in out
+    for name, role in (("zhou", "sync_operator"), ("clerk", "operator")):
+        jiujin("operator", "add", name, "--role", role, "--display-name", name, "--data-dir", str(folder),
+               env={**ADMIN, "JIUJIN_NEW_PASSWORD": f"{name}-pass-1"})
+    return folder
+
+
+def hub_stats(hub: HubProcess) -> dict[str, dict[str, object]]:
+    report = json.loads(jiujin("hub", "stats", "--json", "--data-dir", str(hub.folder)).stdout)
+    return {s["code"]: s for s in report["stations"]}
+
+
+def test_enrol_seed_push_and_the_applications_are_delivered(tmp_path: Path, hub: HubProcess) -> None:
+    station = make_station(tmp_path, hub, "CA0001", hub.url)
+    jiujin("seed", "--applications", "30", "--data-dir", str(station), env=CLERK)
+    pushed = json.loads(jiujin("sync", "push", "--json", "--data-dir", str(station), env=SYNC).stdout)
+    assert pushed["acknowledged"] == 1 and pushed["delivered"] == 30
+    status = json.loads(jiujin("sync", "status", "--json", "--data-dir", str(station), env=SYNC).stdout)
+    assert status["outbox_depth"] == 0 and status["enrolled"] and status["batches"]["acknowledged"] == 1
+    rows = json.loads(jiujin("applications", "list", "--json", "--data-dir", str(station), env=CLERK).stdout)
+    assert {r["status"] for r in rows} == {"delivered"}
+    again = json.loads(jiujin("sync", "push", "--json", "--data-dir", str(station), env=SYNC).stdout)
+    assert again["sent"] == 0
+    stats = hub_stats(hub)["CA0001"]
+    assert (stats["records"], stats["applications"], stats["gaps"]) == (30, 30, [])
+    denied = jiujin("sync", "push", "--data-dir", str(station), env=CLERK, check=False)
+    assert denied.returncode == 1 and "无权" in denied.stderr
+
+
+def test_usb_export_hub_import_and_acks_back(tmp_path: Path, hub: HubProcess) -> None:
+    station = make_station(tmp_path, hub, "CA0002", url=None, enrol=True)
+    jiujin("seed", "--applications", "12", "--data-dir", str(station), env=CLERK)
+    usb = tmp_path / "usb"
+    jiujin("sync", "export", "--to", str(usb), "--data-dir", str(station), env=SYNC)
+    manifest = json.loads((usb / "jiujin-sync" / "CA0002" / "manifest.json").read_text())
+    assert manifest["enrolment"]["token"] and [o["kind"] for o in manifest["objects"]] == ["batch"]
+    imported = json.loads(jiujin("hub", "import", str(usb), "--json", "--data-dir", str(hub.folder)).stdout)
+    assert (imported["enrolled"], imported["stored"]) == (["CA0002"], 1)
+    applied = json.loads(jiujin("sync", "import", str(usb), "--json", "--data-dir", str(station), env=SYNC).stdout)
+    assert applied["acknowledged"] == 1 and applied["delivered"] == 12
+    assert json.loads((usb / "jiujin-sync" / "CA0002" / "manifest.json").read_text())["objects"] == []
+    assert hub_stats(hub)["CA0002"]["records"] == 12
+
+
+def test_tuspy_uploads_an_exported_batch_and_revocation_quarantines(tmp_path: Path, hub: HubProcess) -> None:
+    station = make_station(tmp_path, hub, "CA0003", hub.url)
+    jiujin("seed", "--applications", "5", "--data-dir", str(station), env=CLERK)
+    usb = tmp_path / "usb"
+    jiujin("sync", "export", "--to", str(usb), "--data-dir", str(station), env=SYNC)
+    sealed = (usb / "jiujin-sync" / "CA0003" / "batches" / "batch-000001.jjs").read_bytes()
+    credential = _credential(station)
+    uploader = tus_client.TusClient(f"{hub.url}/v1/uploads", headers={"Authorization": f"Bearer {credential}"}
+                                    ).uploader(file_stream=io.BytesIO(sealed), chunk_size=700, upload_checksum=True)
+    uploader.upload()
+    result = httpx.get(f"{uploader.url}/result", headers={"Authorization": f"Bearer {credential}"}).json()
+    assert result["status"] == "stored"
+    assert hub_stats(hub)["CA0003"]["records"] == 5
+    jiujin("hub", "station", "revoke", "--code", "CA0003", "--data-dir", str(hub.folder))
+    jiujin("seed", "--applications", "2", "--seed", "7", "--data-dir", str(station), env=CLERK)
+    jiujin("sync", "export", "--to", str(usb), "--data-dir", str(station), env=SYNC)
+    jiujin("hub", "import", str(usb), "--data-dir", str(hub.folder))
+    quarantined = json.loads(jiujin("hub", "quarantine", "list", "--json", "--data-dir", str(hub.folder)).stdout)
+    assert quarantined and {q["reason"] for q in quarantined} == {"revoked_station"}
+    assert hub_stats(hub)["CA0003"]["records"] == 5
+
+
+def _credential(station: Path) -> str:
+    from station.core.models import Setting
+    from station.core.store import StationStore
+
+    store = StationStore(station)
+    store.login("boss", "boss-pass-1")
+    try:
+        return str(Setting.get(Setting.key == "sync.credential").value)
+    finally:
+        store.close()
