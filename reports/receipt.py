@@ -1,0 +1,121 @@
+"""受理回执 — the acceptance receipt, as a thermal-printer layout (58/80 mm) and as A4 PDF."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from forms import Text
+from reports import pdf
+from reports.fonts import CjkFont
+from reports.inputs import ReceiptData
+from reports.layout import COLUMNS, Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
+from reports.masking import mask_id
+from reports.qr import QRFlowable
+from reports.wording import deadline_text, fee_text, material_status, promise_text, tracking_text
+
+TITLE = Text("受理回执", "Acceptance Receipt")
+VERIFY = Text("扫码核验回执真伪", "Scan to verify this receipt")
+STAMP = Text("受理单位（盖章）", "Issuing point (stamp)")
+
+
+def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
+    """The receipt for a 58 or 80 mm thermal printer."""
+    if paper_mm not in COLUMNS:
+        raise ValueError(f"paper width {paper_mm} mm: 58 or 80")
+    elements: list[Element] = [
+        Line(data.station.name, "center", bold=True),
+        Line(TITLE.zh, "center", bold=True, size=2),
+        Rule(),
+        *(Columns(key.zh, value) for key, value in _summary(data)),
+        Line(f"办理事项：{data.service.zh}"),
+        Line(f"承诺办结：{promise_text(data.promise).zh}"),
+        Line(f"收费：{fee_text(data.fee).zh}"),
+        Rule(),
+        Line("已收材料：", bold=True),
+        *(Line(f"{i}. {m.name.zh}（{material_status(m).zh}）")
+          for i, m in enumerate(data.materials, 1)),
+    ]
+    if not data.materials:
+        elements.append(Line("无需提交纸质材料"))
+    if data.rongque:
+        elements += [Rule(), Line(f"容缺受理：{deadline_text(data.rongque_deadline).zh}", bold=True)]
+        elements += [Line(f"{i}. {item.what.zh}") for i, item in enumerate(data.rongque, 1)]
+    elements += [
+        Rule(),
+        Line(tracking_text(data.receipt_number, data.consult_phone).zh),
+        Feed(1),
+        QRCode(data.qr_payload, module_size=5 if paper_mm == 58 else 6),
+        Line(VERIFY.zh, "center"),
+        Feed(3),
+        Cut(),
+    ]
+    return ReceiptLayout(tuple(elements), title=f"{TITLE.zh} {data.receipt_number}")
+
+
+def _summary(data: ReceiptData) -> list[tuple[Text, str]]:
+    return [
+        (Text("受理编号", "Receipt No."), data.receipt_number),
+        (Text("申请人", "Applicant"), data.applicant.name),
+        (Text("证件号码", "ID No."), mask_id(data.applicant.id_number)),
+        (Text("受理时间", "Accepted at"), pdf.stamp(data.accepted_at)),
+        (Text("受理人", "Operator"), data.operator),
+    ]
+
+
+def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
+    """The receipt on one A4 page."""
+    styles = pdf.document_styles(font)
+    rows: list[tuple[Text, object]] = [
+        (Text("受理点", "Service point"), f"{data.station.name}（{data.station.code}）"),
+        *_summary(data)[:3],
+        (Text("办理事项", "Service"), Text(f"{data.service.zh}（{data.service_code}）",
+                                            data.service.en)),
+        (Text("受理时间", "Accepted at"), pdf.stamp(data.accepted_at)),
+        (Text("承诺办结", "Promised by"), promise_text(data.promise)),
+        (Text("收费", "Fee"), fee_text(data.fee)),
+        (Text("受理人", "Operator"), data.operator),
+    ]
+    story: list[Flowable] = [
+        _head(data, styles),
+        pdf.spacer(3),
+        pdf.field_table(rows, styles),
+        pdf.heading(Text("已收材料", "Materials received"), styles),
+        _materials(data, styles),
+    ]
+    if data.rongque:
+        story += [pdf.heading(Text("容缺受理", "Accepted with materials to follow"), styles),
+                  pdf.markup(pdf.label(deadline_text(data.rongque_deadline)), styles.body),
+                  pdf.spacer(2), _rongque(data, styles)]
+    story += [
+        pdf.heading(Text("查询办理进度", "How to track"), styles),
+        pdf.markup(pdf.label(tracking_text(data.receipt_number, data.consult_phone)), styles.body),
+        pdf.spacer(10),
+        pdf.signature_lines([STAMP, Text("日期", "Date")], styles),
+    ]
+    return pdf.build_pdf(story, styles, title=f"{TITLE.zh} {data.receipt_number}",
+                         footer=f"{TITLE.zh} · {data.receipt_number} · 就近 Jiujin")
+
+
+def _head(data: ReceiptData, styles: pdf.Styles) -> Table:
+    title = [*pdf.title_block(TITLE, data.station.name, styles)]
+    code = [QRFlowable(data.qr_payload, 36 * mm), pdf.markup(pdf.label(VERIFY), styles.small)]
+    table = Table([[title, code]], colWidths=[pdf.WIDTH - 42 * mm, 42 * mm])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.font.name),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("ALIGN", (1, 0), (1, 0), "CENTER")]))
+    return table
+
+
+def _materials(data: ReceiptData, styles: pdf.Styles) -> Flowable:
+    if not data.materials:
+        return pdf.markup(pdf.label(Text("无需提交纸质材料", "No paper documents needed")), styles.body)
+    rows = [[str(i), m.name, material_status(m)] for i, m in enumerate(data.materials, 1)]
+    header = [Text("序号", "No."), Text("材料", "Material"), Text("方式", "How")]
+    return pdf.grid_table(header, rows, styles, [16 * mm, pdf.WIDTH - 66 * mm, 50 * mm])
+
+
+def _rongque(data: ReceiptData, styles: pdf.Styles) -> Flowable:
+    rows = [[str(i), item.what, item.where] for i, item in enumerate(data.rongque, 1)]
+    header = [Text("序号", "No."), Text("待补材料", "To bring"), Text("何处获取", "Where")]
+    return pdf.grid_table(header, rows, styles, [16 * mm, 80 * mm, pdf.WIDTH - 96 * mm])
