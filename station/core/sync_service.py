@@ -107,9 +107,11 @@ class EnrolResult:
 class SyncService:
     """Sync operations on one unlocked station store; each checks the caller's role."""
 
-    def __init__(self, store: StationStore, client_factory: ClientFactory = HubClient) -> None:
+    def __init__(self, store: StationStore, client_factory: ClientFactory = HubClient,
+                 max_records: int = seal.MAX_BATCH_RECORDS, max_bytes: int = seal.MAX_BATCH_BYTES) -> None:
         self.store = store
         self.client_factory = client_factory
+        self.max_records, self.max_bytes = max_records, max_bytes
         self._lock = threading.Lock()
 
     # -- configuration and enrolment ---------------------------------------------------
@@ -198,8 +200,8 @@ class SyncService:
             while True:
                 last = SyncBatch.select().order_by(SyncBatch.batch_no.desc()).first()
                 first_seq = last.last_seq + 1 if last else 1
-                entries = _entries(first_seq, first_seq + seal.MAX_BATCH_RECORDS - 1)
-                body = cut_batch(entries)
+                entries = _entries(first_seq, first_seq + self.max_records - 1)
+                body = cut_batch(entries, self.max_records, self.max_bytes)
                 if body is None:
                     return made
                 meta = seal.BatchMeta(self.store.config.code, (last.batch_no + 1) if last else 1, body.first_seq,

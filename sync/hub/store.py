@@ -117,7 +117,11 @@ class HubStore:
     # -- stations -------------------------------------------------------------------
 
     def add_station(self, code: str, name: str = "", days: int = TOKEN_DAYS) -> str:
-        """Register a station (or re-issue its token) and return a one-time enrolment token."""
+        """Register a station and return a one-time enrolment token.
+
+        Re-issuing a token for a known station puts it back to pending: its uploads wait
+        until it enrols again (a reinstalled station with a new key).
+        """
         if not STATION_CODE.match(code):
             raise HubError("站点编码应为 4–16 位大写字母或数字", "a station code is 4–16 capital letters or digits")
         token = secrets.token_urlsafe(24)
@@ -130,8 +134,8 @@ class HubStore:
                 HubStation.create(code=code, name=name, created_at=self.now(), status="pending",
                                   token_hash=_digest(token), token_expires_at=expires)
             else:
-                HubStation.update(token_hash=_digest(token), token_expires_at=expires,
-                                  name=name or station.name).where(HubStation.code == code).execute()
+                HubStation.update(token_hash=_digest(token), token_expires_at=expires, status="pending",
+                                  credential_hash=None, name=name or station.name).where(HubStation.code == code).execute()
         return token
 
     def enrol(self, code: str, token: str, signing_public_key: bytes) -> Enrolment:
@@ -148,8 +152,11 @@ class HubStore:
                 raise EnrolmentError(f"站点 {code} 已吊销", f"station {code} is revoked")
             if station.token_expires_at and station.token_expires_at < self.now():
                 raise EnrolmentError("注册令牌已过期，请向中心重新申请", "the enrolment token has expired; ask the hub for a new one")
+            if station.status == "active" and bytes(station.signing_public_key or b"") != signing_public_key:
+                raise EnrolmentError("注册令牌已使用", "the enrolment token was already used")
+            # The same key may spend its token again (an answer lost on the way): a new credential.
             HubStation.update(status="active", signing_public_key=signing_public_key,
-                              token_hash=None, token_expires_at=None, enrolled_at=self.now(),
+                              enrolled_at=station.enrolled_at or self.now(),
                               credential_hash=_digest(credential)).where(HubStation.code == code).execute()
         return Enrolment(code, credential, self.fingerprint, station_fingerprint(signing_public_key))
 
