@@ -1,0 +1,153 @@
+"""The station side on real SQLCipher stores, with a hub serving on 127.0.0.1 in a thread."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from station.core import outbox
+from station.core.applications import Applicant, DraftInput, Status
+from station.core.errors import PermissionDenied
+from station.core.models import Application, SyncBatch
+from station.core.seed import seed_applications
+from station.core.services import service_choices
+from station.core.store import StationStore
+from station.core.sync_service import SyncLoop, SyncService
+from sync import acks
+from sync.errors import AckError
+from sync.hub.serve import LocalHub, start_local_hub
+from tests.conftest import Sessions
+from tests.sync.faultproxy import FaultProxy
+
+
+@pytest.fixture
+def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
+    hub = start_local_hub(tmp_path / "hub")
+    yield hub
+    hub.stop()
+
+
+def _connect(store: StationStore, sessions: Sessions, hub: LocalHub, url: str | None = None) -> SyncService:
+    service = SyncService(store, max_records=25)
+    service.configure_hub(sessions.admin, hub.service.store.public)
+    token = hub.service.store.add_station(store.config.code)
+    service.enrol(sessions.admin, token, hub.url)
+    if url:
+        service._save_config(hub_url=url)
+    return service
+
+
+def _seed(store: StationStore, sessions: Sessions, count: int, seed: int = 1) -> None:
+    seed_applications(sessions.operator, service_choices(store.config.point_type), count, seed=seed, days=2)
+
+
+def test_sealing_is_deterministic_bounded_and_chained(store: StationStore, sessions: Sessions,
+                                                      local_hub: LocalHub) -> None:
+    service = _connect(store, sessions, local_hub)
+    _seed(store, sessions, 60)
+    batches = service.seal_pending(sessions.sync_operator)
+    assert [(b.first_seq, b.last_seq) for b in batches] == [(1, 25), (26, 50), (51, 60)]
+    assert [b.prev_batch for b in batches[1:]] == [b.batch_id for b in batches[:-1]]
+    assert service.seal_pending(sessions.sync_operator) == []
+    again = SyncBatch.get_by_id(2)
+    assert service.sealed_bytes(again) == service.sealed_bytes(again)
+
+
+def test_push_delivers_every_application_and_a_second_push_sends_nothing(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    service = _connect(store, sessions, local_hub)
+    _seed(store, sessions, 40)
+    report = service.push(sessions.sync_operator)
+    assert (report.sent, report.acknowledged, report.delivered) == (2, 2, 40)
+    assert outbox.depth() == 0
+    assert {a.status for a in Application.select()} == {Status.DELIVERED}
+    status = service.status(sessions.sync_operator)
+    assert status.enrolled and status.batches["acknowledged"] == 2 and status.outbox_depth == 0
+    assert service.push(sessions.sync_operator).sent == 0
+    hub_stats = local_hub.service.store.stats()["stations"][0]
+    assert (hub_stats["records"], hub_stats["gaps"]) == (40, [])
+
+
+def test_acks_signed_by_another_key_are_refused(store: StationStore, sessions: Sessions,
+                                                local_hub: LocalHub) -> None:
+    service = _connect(store, sessions, local_hub)
+    _seed(store, sessions, 3)
+    batch = service.seal_pending(sessions.sync_operator)[0]
+    forged = acks.sign({"station": store.config.code, "object_id": batch.batch_id, "kind": "batch",
+                        "status": "stored", "held": [[1, 3]], "hub": local_hub.service.store.fingerprint},
+                       Ed25519PrivateKey.generate())
+    with pytest.raises(AckError):
+        service.apply_ack(sessions.sync_operator, forged)
+    assert outbox.depth() == 3
+
+
+def test_a_quarantined_batch_never_blocks_the_ones_after_it(store: StationStore, sessions: Sessions,
+                                                             local_hub: LocalHub) -> None:
+    service = _connect(store, sessions, local_hub)
+    odd = store.applications.create_draft(sessions.operator, DraftInput(
+        "HZ-ODD-1", "未知事项", "1999.9", Applicant("person", "33010619900101123X", "测试人")))
+    store.applications.submit(sessions.operator, odd.id)
+    service.seal_pending(sessions.sync_operator)
+    _seed(store, sessions, 10)
+    report = service.push(sessions.sync_operator)
+    assert report.quarantined == [1] and report.acknowledged == 1
+    status = service.status(sessions.sync_operator)
+    assert status.quarantined_batches == [1] and status.last_error == "unknown_catalog_version"
+    assert outbox.depth() == 1
+    assert local_hub.service.store.open_gaps(store.config.code) == [(1, 1)]
+
+
+def test_attachments_travel_once_and_only_when_the_hub_lacks_them(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    service = _connect(store, sessions, local_hub)
+    scan = b"%PDF-1.4 scanned household register page" * 50
+    for number in ("33010619900101123X", "330106198505052348"):
+        draft = store.applications.create_draft(sessions.operator, DraftInput(
+            "HZ-GA-110", "居住登记", "2024.1", Applicant("person", number, "测试人")))
+        store.applications.attach(sessions.operator, draft.id, scan, "application/pdf", "scan")
+        store.applications.submit(sessions.operator, draft.id)
+        report = service.push(sessions.sync_operator)
+        assert report.attachments_sent == (1 if number == "33010619900101123X" else 0)
+    assert local_hub.service.store.stats()["totals"]["attachments"] == 1
+
+
+def test_roles_that_may_not_sync(store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    service = _connect(store, sessions, local_hub)
+    for session in (sessions.operator, sessions.admin):
+        with pytest.raises(PermissionDenied):
+            service.push(session)
+    with pytest.raises(PermissionDenied):
+        service.enrol(sessions.sync_operator, "token")
+
+
+def test_the_background_loop_pushes_soon_after_the_network_returns(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    offline = FaultProxy(upstream_port=1, faults=False)  # nothing listens on port 1: the network is down
+    service = _connect(store, sessions, local_hub, url=offline.url)
+    service.client_factory = lambda settings: __import__("sync.transport_http", fromlist=["HubClient"]).HubClient(
+        dataclasses.replace(settings, retry=dataclasses.replace(settings.retry, attempts=1)))
+    _seed(store, sessions, 5)
+    results: list[object] = []
+    loop = SyncLoop(service, sessions.sync_operator, interval=3600, probe=0.05,
+                    on_result=lambda report, error: results.append(error or report))
+    loop.start()
+    try:
+        _wait(lambda: bool(results) and not loop.online)
+        offline.upstream_port = int(local_hub.url.rsplit(":", 1)[1])  # the network is back
+        _wait(lambda: outbox.depth() == 0)
+    finally:
+        loop.stop()
+        offline.close()
+    assert Application.select().where(Application.status == Status.DELIVERED).count() == 5
+
+
+def _wait(condition: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)
