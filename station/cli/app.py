@@ -34,7 +34,7 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
     """A demo community station with demo operators shown at login. / 演示站点"""
     import shutil
 
-    from station.core.demo import DEMO_OPERATORS, ensure_demo_station
+    from station.core.demo import DEMO_OPERATORS, ensure_demo_station, start_demo_hub
     from station.ui.app import make_app
 
     folder = data_dir(ctx, data_dir_option)
@@ -44,7 +44,10 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
         shutil.rmtree(folder)
     click.echo(f"演示站点 / demo station: {folder}")
     store = ensure_demo_station(folder)
+    hub = start_demo_hub(folder, store)
+    click.echo(f"本地市级中心 / local hub: {hub.url}")
     try:
         make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS).run()
     finally:
+        hub.stop()
         store.close()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.core.config import StationConfig
 from station.core.roles import Role
 from station.core.seed import seed_applications
 from station.core.services import service_choices
 from station.core.store import StationStore
+
+if TYPE_CHECKING:
+    from station.core.sync_service import LocalHubLink
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,16 @@ DEMO_CONFIG = StationConfig(
     district="330106",
 )
 DEMO_APPLICATIONS = 24
+
+
+def start_demo_hub(data_dir: Path, store: StationStore) -> LocalHubLink:
+    """The demo's city hub on 127.0.0.1 (SQLite in the demo folder), the station enrolled and
+    pushing in the background as the demo sync operator; stop it with the demo."""
+    from station.core.sync_service import connect_local_hub
+
+    admin, sync_operator = DEMO_OPERATORS[-1], DEMO_OPERATORS[2]
+    return connect_local_hub(store, data_dir / "hub", (admin.name, admin.password),
+                             (sync_operator.name, sync_operator.password))
 
 
 def ensure_demo_station(data_dir: Path) -> StationStore:

@@ -490,3 +490,39 @@ class SyncLoop:
             if self.on_result:
                 self.on_result(None, error)
 
+
+
+@dataclass
+class LocalHubLink:
+    """A hub on this machine with the station enrolled and a background loop pushing to it."""
+
+    url: str
+    stop_hub: Callable[[], None]
+    loop: SyncLoop | None
+
+    def stop(self) -> None:
+        if self.loop is not None:
+            self.loop.stop()
+        self.stop_hub()
+
+
+def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, str],
+                      sync_operator: tuple[str, str] | None = None, interval: float = 20.0) -> LocalHubLink:
+    """Start a SQLite hub on 127.0.0.1 in `hub_folder`, enrol the station on first use (or point
+    it at the hub's new port), and push in the background as `sync_operator` (the demo's)."""
+    from sync.hub.serve import start_local_hub
+
+    hub = start_local_hub(hub_folder)
+    service = SyncService(store)
+    session = store.login(*admin)
+    if Setting.get_or_none(Setting.key == CREDENTIAL) is None:
+        service.configure_hub(session, hub.service.store.public)
+        service.enrol(session, hub.service.store.add_station(store.config.code, store.config.name), hub.url)
+    else:
+        service._save_config(hub_url=hub.url)
+    session.end()
+    loop = None
+    if sync_operator is not None:
+        loop = SyncLoop(service, store.login(*sync_operator), interval=interval, probe=5.0)
+        loop.start()
+    return LocalHubLink(hub.url, hub.stop, loop)
