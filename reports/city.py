@@ -157,8 +157,13 @@ def _district_name(code: str) -> str:
     return division.name if division is not None else code
 
 
+#: Channels that are not near-home points, as the hub may name them.
+OTHER_CHANNELS = {"district_hall": Text("区县政务服务中心", "district service hall"),
+                  "online": Text("网上办理", "online")}
+
+
 def _point_type_name(key: str) -> str:
-    text = POINT_TYPES.get(key)
+    text = POINT_TYPES.get(key) or OTHER_CHANNELS.get(key)
     return text.zh if text is not None else key
 
 
@@ -190,11 +195,13 @@ def city_pdf(figures: CityFigures, font: CjkFont | None = None) -> bytes:
         charts.horizontal_bars("各区县申请件数 Applications by district", [r.label for r in districts],
                                [r.applications for r in districts], font_name, pdf.WIDTH,
                                max(60 * mm, (len(districts) * 5 + 20) * mm)),
+        pdf.spacer(4),
         pdf.heading(Text("按区县", "By district"), styles),
         _table(districts, Text("区县", "District"), styles),
         charts.vertical_bars("各区县比率 Rates by district (%)", [r.label for r in districts],
                              _rate_series(districts), font_name, pdf.WIDTH, 80 * mm,
                              names=RATE_NAMES, percent=True, label_angle=30),
+        pdf.spacer(4),
         pdf.heading(Text("按受理点类型", "By point type"), styles),
         _table(f.by_point_type, Text("受理点类型", "Point type"), styles),
         charts.vertical_bars("各类受理点比率 Rates by point type (%)",

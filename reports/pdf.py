@@ -65,7 +65,7 @@ def styles_for(font: CjkFont) -> Styles:
         font=font,
         title=style("title", 18, alignment=TA_CENTER, spaceAfter=2),
         subtitle=style("subtitle", 9, alignment=TA_CENTER, textColor=MUTED, spaceAfter=8),
-        heading=style("heading", 11.5, spaceBefore=8, spaceAfter=4),
+        heading=style("heading", 11.5, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         body=style("body", 10),
         cell=style("cell", 9.5),
         small=style("small", 7.5, textColor=MUTED),

@@ -1,0 +1,101 @@
+"""The city report: SQL aggregation by district and point type, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports import CITY_TABLE_DDL, HubDataError, city_figures, city_pdf
+from station.core.clock import CST
+from tests.reports.helpers import A4, page_sizes, pdf_text, render_pages
+
+# id, station, district, point_type, item, day, status, card_only, due, completed, amendments
+ROWS = [
+    ("a1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-02", "completed", 1, "2026-11-10", "2026-11-09", 0),
+    ("a2", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-02", "completed", 1, "2026-11-10", "2026-11-12", 1),
+    ("a3", "XH0001", "330106", "community", "HZ-MZ-001", "2026-11-03", "delivered", 1, "2026-11-20", None, 0),
+    ("a4", "XH0001", "330106", "community", "HZ-MZ-001", "2026-11-03", "needs_amendment", 0, "2026-11-20", None, 2),
+    ("b1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-11-04", "completed", 1, None, "2026-11-04", 0),
+    ("b2", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-11-05", "submitted", 0, "2026-11-12", None, 0),
+    ("h1", "QT0001", "330106", "district_hall", "HZ-GA-004", "2026-11-05", "submitted", 0, "2026-11-12", None, 0),
+    ("v1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-05", "voided", 1, None, None, 0),
+    ("o1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-10-30", "completed", 1, "2026-11-01", "2026-11-01", 0),
+]
+
+
+def _fill(connection: Any, mark: str) -> None:
+    connection.execute(CITY_TABLE_DDL)
+    sql = f"INSERT INTO hub_application VALUES ({', '.join([mark] * 11)})"
+    for row in ROWS:
+        connection.execute(sql, row)
+
+
+@pytest.fixture
+def sqlite_hub() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    _fill(connection, "?")
+    yield connection
+    connection.close()
+
+
+def _check(figures: Any) -> None:
+    total = figures.total
+    assert (total.applications, total.card_only, total.near_home) == (7, 4, 6)
+    assert (total.completed, total.on_time, total.amended) == (3, 2, 2)
+    assert total.card_only_rate == pytest.approx(4 / 7)
+    assert total.on_time_rate == pytest.approx(2 / 3)
+    districts = {r.key: r for r in figures.by_district}
+    assert districts["330106"].label == "西湖区" and districts["330106"].applications == 5
+    assert districts["330108"].label == "滨江区" and districts["330108"].on_time_rate == 1.0
+    points = {r.key: r for r in figures.by_point_type}
+    assert points["community"].label == "社区便民服务中心" and points["community"].amended == 2
+    assert points["district_hall"].near_home_rate == 0.0 and points["bank"].near_home_rate == 1.0
+    assert [r.key for r in figures.by_district] == ["330106", "330108"]  # most applications first
+
+
+def test_city_figures_on_sqlite(sqlite_hub: sqlite3.Connection) -> None:
+    _check(city_figures(sqlite_hub, start=date(2026, 11, 1), end=date(2026, 11, 30)))
+    assert city_figures(sqlite_hub).total.applications == 8  # no period: October too
+
+
+@pytest.mark.postgres
+def test_city_figures_on_postgresql() -> None:
+    psycopg = pytest.importorskip("psycopg")
+    from tests.sync.helpers import postgres_schema
+
+    with postgres_schema() as url:
+        base, schema = url.split("?schema=")
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'CREATE SCHEMA "{schema}"')
+        with psycopg.connect(base, options=f"-csearch_path={schema}", autocommit=True) as connection:
+            _fill(connection, "%s")
+            _check(city_figures(connection, start=date(2026, 11, 1), end=date(2026, 11, 30)))
+
+
+def test_a_hub_without_the_table_is_a_clear_error() -> None:
+    with pytest.raises(HubDataError) as caught:
+        city_figures(sqlite3.connect(":memory:"))
+    assert "hub_application" in caught.value.message("zh")
+
+
+def test_table_names_are_checked(sqlite_hub: sqlite3.Connection) -> None:
+    with pytest.raises(ValueError):
+        city_figures(sqlite_hub, table="hub_application; DROP TABLE x")
+
+
+def test_city_pdf_has_tables_and_charts(sqlite_hub: sqlite3.Connection, tmp_path: Path) -> None:
+    figures = city_figures(sqlite_hub, start=date(2026, 11, 1), end=date(2026, 11, 30),
+                           generated_at=datetime(2026, 12, 1, 8, 0, tzinfo=CST))
+    data = city_pdf(figures)
+    text = pdf_text(data)
+    for phrase in ("杭州市就近办事报告", "一证通办率", "就近办率", "按期办结率", "补正率", "西湖区",
+                   "滨江区", "银行网点", "社区便民服务中心", "57.1%", "66.7%", "2026-11-01",
+                   "各区县申请件数", "各类受理点比率"):
+        assert phrase in text, phrase
+    assert set(page_sizes(data)) == {A4}
+    assert render_pages(data, tmp_path)

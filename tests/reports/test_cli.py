@@ -1,0 +1,97 @@
+"""`jiujin report …` against a real SQLCipher station and SQLite hub databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from devices.simulators.printer import PrinterSimulator
+from reports import CITY_TABLE_DDL
+from station.cli import main
+from station.core.store import StationStore
+from tests.conftest import PASSWORDS, FakeClock
+from tests.reports.helpers import no_middle_digits, pdf_text
+from tests.reports.test_city import ROWS
+from tests.reports.test_station_documents import CARD_ONLY, RONGQUE, _draft
+
+
+def _run(station_dir: Path, *args: str, operator: str = "wang") -> Result:
+    env = {"JIUJIN_OPERATOR": operator, "JIUJIN_PASSWORD": PASSWORDS[operator], "JIUJIN_LANG": "zh",
+           "JIUJIN_DATA_DIR": str(station_dir)}
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.fixture
+def filed(station_dir: Path, clock: FakeClock) -> tuple[str, str]:
+    """Two applications: one accepted with 容缺 (its receipt number), one draft (its id)."""
+    store = StationStore(station_dir, clock)
+    session = store.login("wang", PASSWORDS["wang"])
+    app = store.applications.create_draft(session, _draft(RONGQUE))
+    clock.advance(minutes=5)
+    number = store.applications.submit(session, app.id, rongque_deadline=clock().date()).receipt_number
+    draft = store.applications.create_draft(session, _draft({**CARD_ONLY, "photo": "missing"}))
+    store.close()
+    return str(number), draft.id
+
+
+def test_receipt_pdf_escpos_and_offline_verification(station_dir: Path, filed: tuple[str, str],
+                                                     tmp_path: Path) -> None:
+    number, _ = filed
+    pdf, raw, key = tmp_path / "r.pdf", tmp_path / "r.bin", tmp_path / "station.pem"
+    result = _run(station_dir, "report", "receipt", number, "--pdf", str(pdf), "--escpos", str(raw),
+                  "--paper", "58")
+    assert result.exit_code == 0, result.output
+    assert number in pdf_text(pdf.read_bytes()) and no_middle_digits(pdf_text(pdf.read_bytes()))
+    assert "受理回执".encode("gb18030") in raw.read_bytes()
+    assert _run(station_dir, "report", "public-key", "--out", str(key)).exit_code == 0
+    printer = PrinterSimulator(58)
+    printer.receive(raw.read_bytes())
+    (qr,) = printer.model.receipts[0].qr_payloads
+    ok = CliRunner().invoke(main, ["report", "verify-qr", qr, "--station-key", str(key), "--json"])
+    assert ok.exit_code == 0 and '"ok": true' in ok.output and number in ok.output
+    local = _run(station_dir, "report", "verify-qr", qr)
+    assert local.exit_code == 0 and "签名有效" in local.output
+    tampered = qr.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
+    bad = CliRunner().invoke(main, ["report", "verify-qr", tampered, "--station-key", str(key)])
+    assert bad.exit_code == 1 and "签名无效" in bad.output
+    junk = CliRunner().invoke(main, ["report", "verify-qr", "hello", "--station-key", str(key)])
+    assert junk.exit_code == 1 and "不是就近受理回执二维码" in junk.output
+
+
+def test_notice_form_daily_and_reconcile(station_dir: Path, filed: tuple[str, str], tmp_path: Path) -> None:
+    number, draft_id = filed
+    out = tmp_path / "out.pdf"
+    assert _run(station_dir, "report", "notice", draft_id, "--pdf", str(out)).exit_code == 0
+    assert "近期免冠照片" in pdf_text(out.read_bytes())
+    assert _run(station_dir, "report", "form", number, "--pdf", str(out)).exit_code == 0
+    assert "申请表" in pdf_text(out.read_bytes())
+    denied = _run(station_dir, "report", "daily", "--date", "2026-11-26", "--pdf", str(out))
+    assert denied.exit_code == 1 and "无权" in denied.output
+    daily = _run(station_dir, "report", "daily", "--date", "2026-11-26", "--pdf", str(out), operator="li")
+    assert daily.exit_code == 0, daily.output
+    assert "受理点日报" in pdf_text(out.read_bytes())
+    result = _run(station_dir, "report", "reconcile", "--pdf", str(out), operator="zhao")
+    assert result.exit_code == 0 and "站点发件箱" in pdf_text(out.read_bytes())
+    amendment = _run(station_dir, "report", "amendment", number, "--pdf", str(out))
+    assert amendment.exit_code == 1 and "没有补正要求" in amendment.output
+
+
+def test_city_and_hub_reconcile_from_a_hub_database(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(CITY_TABLE_DDL)
+        connection.executemany(f"INSERT INTO hub_application VALUES ({', '.join('?' * 11)})", ROWS)
+    out = tmp_path / "city.pdf"
+    result = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite://{path}", "--pdf", str(out),
+                                       "--from", "2026-11-01", "--to", "2026-11-30", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"applications": 7' in result.output and "西湖区" in pdf_text(out.read_bytes())
+    missing = CliRunner().invoke(main, ["report", "reconcile", "--hub-db", f"sqlite://{path}",
+                                        "--pdf", str(out)])
+    assert missing.exit_code == 1 and "中心数据库" in missing.output
+    nowhere = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite://{tmp_path}/none.db",
+                                        "--pdf", str(out)])
+    assert nowhere.exit_code != 0
