@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import select
 import signal
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -232,13 +234,54 @@ def _serve_until_stopped(link: PtyLink, on_tick: Any = None) -> None:
 )
 @click.option("--baud", type=int, default=115200, show_default=True, help="Pacing (0 = unpaced).")
 def simulate_reader(card: str | None, baud: int) -> None:
-    """A GA 467 SAM reader; prints its port path and serves until stopped."""
+    """A GA 467 SAM reader; prints its port path and serves until stopped.
+
+    Lines typed on stdin change the card: ``present NAME|FILE`` or ``remove``.
+    """
     simulator = ReaderSimulator()
     if card:
-        fixture = load_fixture(Path(card) if Path(card).suffix else card)
-        simulator.present(fixture)
-        click.echo(f"card: {fixture.name} ({fixture.card_type})", err=True)
-    _serve_until_stopped(PtyLink(simulator, baud or None, name="reader"))
+        _present(simulator, card)
+    console = _ReaderConsole(simulator)
+    _serve_until_stopped(PtyLink(simulator, baud or None, name="reader"), console.tick)
+
+
+def _present(simulator: ReaderSimulator, card: str) -> None:
+    fixture = load_fixture(Path(card) if Path(card).suffix else card)
+    simulator.present(fixture)
+    click.echo(f"card: {fixture.name} ({fixture.card_type})", err=True)
+
+
+class _ReaderConsole:
+    """Reads ``present``/``remove`` commands from stdin without holding up the stop."""
+
+    def __init__(self, simulator: ReaderSimulator) -> None:
+        self._simulator = simulator
+        self._open = True
+
+    def tick(self, stop: threading.Event) -> None:
+        if not self._open:
+            stop.wait(0.5)
+            return
+        ready, _, _ = select.select([sys.stdin], [], [], 0.5)
+        if ready:
+            self._command(sys.stdin.readline())
+
+    def _command(self, line: str) -> None:
+        if not line:
+            self._open = False  # end of input: keep serving, stop reading
+            return
+        verb, _, argument = line.strip().partition(" ")
+        try:
+            if verb == "present" and argument:
+                _present(self._simulator, argument.strip())
+            elif verb == "remove":
+                self._simulator.remove()
+                click.echo("card removed", err=True)
+            elif verb:
+                names = ", ".join(fixture_names())
+                click.echo(f"commands: present NAME|FILE, remove; cards: {names}", err=True)
+        except (OSError, ValueError, KeyError) as error:
+            click.echo(f"cannot present {argument!r}: {error}", err=True)
 
 
 @simulate.command("printer")

@@ -16,12 +16,13 @@ from devices.demo import DemoDevices
 from devices.simulators.reader import CardTiming
 from station.cli import main
 
-pytestmark = pytest.mark.xdist_group("devices_cli")
+pytestmark = [pytest.mark.xdist_group("devices_cli"), pytest.mark.timeout(60)]
 
 
 def _spawn(*args: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "station.cli", "devices", "simulate", *args],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -35,7 +36,7 @@ def _spawn(*args: str) -> tuple[subprocess.Popen[str], str]:
 
 def _stop(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGTERM)
-    out, _ = process.communicate(timeout=10)
+    out, _ = process.communicate(timeout=10)  # also closes stdin
     assert process.returncode == 0
     return out
 
@@ -54,6 +55,23 @@ def test_simulated_reader_process_and_read_card(tmp_path: Path) -> None:
         data = json.loads(result.stdout)
         assert data["name"] == "张三" and data["id_number"] == "1101**********0011"
         assert "文三路" not in data["address"] and data["valid_to"] == "2035-03-10"
+    finally:
+        _stop(process)
+
+
+def test_simulated_reader_takes_cards_from_stdin() -> None:
+    process, port = _spawn("reader", "--baud", "0")
+    assert process.stdin is not None and process.stderr is not None
+    try:
+        process.stdin.write("present foreigner_old_smith\n")
+        process.stdin.flush()
+        assert process.stderr.readline().startswith("card: foreigner_old_smith")
+        args = ["devices", "read-card", "--port", port, "--json", "--full"]
+        result = CliRunner().invoke(main, args)
+        assert json.loads(result.stdout)["id_number"] == "CAN330075010512"
+        process.stdin.write("remove\n")
+        process.stdin.flush()
+        assert process.stderr.readline().startswith("card removed")
     finally:
         _stop(process)
 
