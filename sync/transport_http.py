@@ -107,7 +107,7 @@ class _PinnedStream(httpcore.NetworkStream):
     def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
         secured = self.stream.start_tls(ssl_context, server_hostname, timeout)
-        der = secured.get_extra_info("ssl_object").getpeercert(binary_form=True)
+        der = secured.get_extra_info("ssl_object").getpeercert(True)
         if der is None or hashlib.sha256(der).hexdigest() != self.pin:
             secured.close()
             raise PinMismatch()
