@@ -103,10 +103,17 @@ DATASETS: dict[str, Text] = {
 }
 
 #: card_type values read by devices -> identity token they prove.
+#: The reader reports resident | hmt_permit | foreigner_old | foreigner_new. A foreigner's
+#: permanent-residence card proves identity only where a material names that card: it is
+#: not among the identity proofs of Zhejiang's regulation, art. 9.
 CARD_TYPE_TOKENS: dict[str, str] = {
     "id_card": "id_card",
     "resident_id": "id_card",
+    "resident": "id_card",
     "hmt_residence_permit": "residence_permit",
+    "hmt_permit": "residence_permit",
+    "foreigner_old": "permanent_residence_card",
+    "foreigner_new": "permanent_residence_card",
 }
 
 CARD_KEYS = frozenset(
