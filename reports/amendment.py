@@ -38,7 +38,7 @@ def amendment_pdf(data: AmendmentData, font: CjkFont | None = None) -> bytes:
         pdf.field_table(rows, styles),
         pdf.spacer(3),
         pdf.markup(pdf.label(GUIDE), styles.body),
-        pdf.heading(Text("审批机关意见", "What the deciding body says"), styles),
+        *pdf.heading(Text("审批机关意见", "What the deciding body says"), styles),
         pdf.para(mask_ids_in_text(data.request) or "（无）", styles.body),
     ]
     if data.items:
@@ -46,7 +46,7 @@ def amendment_pdf(data: AmendmentData, font: CjkFont | None = None) -> bytes:
         header = [Text("序号", "No."), Text("补正内容", "What"), Text("原因", "Why"),
                   Text("何处获取", "Where")]
         width = pdf.WIDTH - 16 * mm
-        story += [pdf.heading(Text("需补正事项", "To amend"), styles),
+        story += [*pdf.heading(Text("需补正事项", "To amend"), styles),
                   pdf.grid_table(header, rows_items, styles,
                                  [16 * mm, width * 0.34, width * 0.33, width * 0.33])]
     story += [

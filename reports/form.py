@@ -89,20 +89,20 @@ def form_pdf(data: FormData, font: CjkFont | None = None) -> bytes:
     story: list[Flowable] = [
         *pdf.title_block(TITLE, data.station.name, styles),
         pdf.field_table(head, styles),
-        pdf.heading(Text("申请信息", "Application details"), styles),
+        *pdf.heading(Text("申请信息", "Application details"), styles),
     ]
     simple = [(f.label, f.value) for f in data.fields if not f.columns]
     if simple:
         story.append(pdf.field_table(simple, styles))
     for group in (f for f in data.fields if f.columns):
-        story += [pdf.heading(group.label, styles), _group_table(group, styles)]
+        story += [*pdf.heading(group.label, styles), _group_table(group, styles)]
     if data.materials:
         rows = [[str(i), m.name, material_status(m)] for i, m in enumerate(data.materials, 1)]
-        story += [pdf.heading(Text("材料清单", "Materials"), styles),
+        story += [*pdf.heading(Text("材料清单", "Materials"), styles),
                   pdf.grid_table([Text("序号", "No."), Text("材料", "Material"), Text("方式", "How")],
                                  rows, styles, [16 * mm, pdf.WIDTH - 66 * mm, 50 * mm])]
     story += [
-        pdf.heading(Text("申请人承诺", "Declaration"), styles),
+        *pdf.heading(Text("申请人承诺", "Declaration"), styles),
         pdf.markup(pdf.label(PLEDGE), styles.body),
         pdf.spacer(8),
         pdf.signature_lines([Text("申请人签名", "Applicant's signature"), Text("日期", "Date")], styles),

@@ -65,7 +65,7 @@ def notice_pdf(data: NoticeData, font: CjkFont | None = None) -> bytes:
         pdf.field_table(rows, styles),
         pdf.spacer(3),
         pdf.markup(pdf.label(RONGQUE_PROMISE if rongque else PROMISE), styles.body),
-        pdf.heading(Text(f"尚需材料和条件（共 {len(items)} 项）", f"Still needed ({len(items)})"), styles),
+        *pdf.heading(Text(f"尚需材料和条件（共 {len(items)} 项）", f"Still needed ({len(items)})"), styles),
         _items_table(items, styles),
         pdf.spacer(4),
         pdf.markup(pdf.label(Text(f"如有疑问请咨询 {data.consult_phone}。",

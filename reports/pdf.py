@@ -21,7 +21,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from forms import Text
 from reports.fonts import CjkFont, cjk_font
@@ -65,7 +73,7 @@ def styles_for(font: CjkFont) -> Styles:
         font=font,
         title=style("title", 18, alignment=TA_CENTER, spaceAfter=2),
         subtitle=style("subtitle", 9, alignment=TA_CENTER, textColor=MUTED, spaceAfter=8),
-        heading=style("heading", 11.5, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        heading=style("heading", 11.5, spaceBefore=8, spaceAfter=4),
         body=style("body", 10),
         cell=style("cell", 9.5),
         small=style("small", 7.5, textColor=MUTED),
@@ -153,9 +161,9 @@ def words(text: Text | str, style: ParagraphStyle) -> Words:
     return Words(text, "", style)
 
 
-def heading(text: Text, styles: Styles) -> Paragraph:
-    """A section heading, Chinese first."""
-    return markup(label(text), styles.heading)
+def heading(text: Text, styles: Styles) -> list[Flowable]:
+    """A section heading, Chinese first; it starts a new page rather than end one."""
+    return [CondPageBreak(28 * mm), markup(label(text), styles.heading)]
 
 
 def title_block(title: Text, station_name: str, styles: Styles) -> list[Flowable]:
@@ -242,6 +250,16 @@ def build_pdf(story: list[Flowable], styles: Styles, *, title: str, footer: str,
 def stamp(moment: datetime) -> str:
     """A local time as people read it: 2026-11-26 09:30."""
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def when(text: str | None) -> str:
+    """An ISO timestamp from a ledger as people read it (its own offset kept), or —."""
+    if not text:
+        return "—"
+    try:
+        return stamp(datetime.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def _cell(value: Any, styles: Styles) -> Any:

@@ -80,15 +80,15 @@ def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
         _head(data, styles),
         pdf.spacer(3),
         pdf.field_table(rows, styles),
-        pdf.heading(Text("已收材料", "Materials received"), styles),
+        *pdf.heading(Text("已收材料", "Materials received"), styles),
         _materials(data, styles),
     ]
     if data.rongque:
-        story += [pdf.heading(Text("容缺受理", "Accepted with materials to follow"), styles),
+        story += [*pdf.heading(Text("容缺受理", "Accepted with materials to follow"), styles),
                   pdf.markup(pdf.label(deadline_text(data.rongque_deadline)), styles.body),
                   pdf.spacer(2), _rongque(data, styles)]
     story += [
-        pdf.heading(Text("查询办理进度", "How to track"), styles),
+        *pdf.heading(Text("查询办理进度", "How to track"), styles),
         pdf.markup(pdf.label(tracking_text(data.receipt_number, data.consult_phone)), styles.body),
         pdf.spacer(10),
         pdf.signature_lines([STAMP, Text("日期", "Date")], styles),

@@ -26,6 +26,8 @@ from reports.inputs import StationInfo
 
 TITLE = Text("对账报告", "Reconciliation Report")
 Run = tuple[int, int]
+BATCH_STATES = {"sealed": "已封装 sealed", "sent": "已发送 sent", "acknowledged": "已确认 acknowledged",
+                "quarantined": "被隔离 quarantined"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class StationLedger:
     oldest_pending_at: str | None
     last_acknowledged_at: str | None
     days: tuple[LedgerDay, ...]
+    batches: tuple[tuple[str, int], ...] = ()
 
     @property
     def pending(self) -> int:
@@ -157,16 +160,18 @@ def _station_part(ledger: StationLedger, styles: pdf.Styles) -> list[Flowable]:
         (Text("已确认区间", "Acknowledged"), runs_text(ledger.acknowledged_runs)),
         (Text("待确认区间", "Pending"), f"{runs_text(ledger.pending_runs)}（{ledger.pending} 条）"),
         (Text("缺号", "Missing numbers"), runs_text(ledger.missing_runs)),
-        (Text("最早待确认", "Oldest pending"), ledger.oldest_pending_at or "—"),
-        (Text("最近确认", "Last acknowledged"), ledger.last_acknowledged_at or "—"),
+        (Text("最早待确认", "Oldest pending"), pdf.when(ledger.oldest_pending_at)),
+        (Text("最近确认", "Last acknowledged"), pdf.when(ledger.last_acknowledged_at)),
+        (Text("批次", "Batches"), "，".join(f"{BATCH_STATES.get(state, state)} {count}"
+                                          for state, count in ledger.batches) or "—"),
     ]
     header = [Text("日期", "Day"), Text("受理件数", "Accepted"), Text("受理记录", "Submitted events"),
               Text("全部记录", "Events"), Text("已确认", "Acknowledged"), Text("核对", "Check")]
     days = [[d.day, str(d.applications), str(d.submitted_events), str(d.events), str(d.acknowledged),
              Text("一致", "match") if d.consistent else Text("不一致", "MISMATCH")] for d in ledger.days]
     width = (pdf.WIDTH - 30 * mm) / 5
-    return [pdf.heading(Text("站点发件箱", "Station outbox"), styles), pdf.field_table(rows, styles),
-            pdf.heading(Text("按日核对", "By day"), styles),
+    return [*pdf.heading(Text("站点发件箱", "Station outbox"), styles), pdf.field_table(rows, styles),
+            *pdf.heading(Text("按日核对", "By day"), styles),
             pdf.grid_table(header, days, styles, [30 * mm] + [width] * 5) if days
             else pdf.para("（无）", styles.cell)]
 
@@ -176,12 +181,12 @@ def _hub_part(ledgers: list[HubStationLedger], styles: pdf.Styles) -> list[Flowa
               Text("已收区间", "Held"), Text("缺号", "Open gaps"), Text("隔离", "Quarantined"),
               Text("最近接收", "Last received")]
     rows = [[f"{h.code} {h.name}".strip(), h.status, str(h.records), runs_text(h.held, 4),
-             runs_text(h.open_gaps, 4), str(h.quarantined), h.last_received_at or "—"] for h in ledgers]
+             runs_text(h.open_gaps, 4), str(h.quarantined), pdf.when(h.last_received_at)] for h in ledgers]
     widths = [34 * mm, 16 * mm, 16 * mm, 36 * mm, 30 * mm, 14 * mm]
     widths.append(pdf.WIDTH - sum(widths))
     gaps = sum(len(h.open_gaps) for h in ledgers)
     quarantined = sum(h.quarantined for h in ledgers)
     summary = Text(f"站点 {len(ledgers)} 个，未补缺号 {gaps} 段，隔离对象 {quarantined} 个。",
                    f"{len(ledgers)} stations, {gaps} open gaps, {quarantined} quarantined objects.")
-    return [pdf.heading(Text("中心账本", "Hub ledger"), styles), pdf.markup(pdf.label(summary), styles.body),
+    return [*pdf.heading(Text("中心账本", "Hub ledger"), styles), pdf.markup(pdf.label(summary), styles.body),
             pdf.spacer(2), pdf.grid_table(header, rows, styles, widths)]

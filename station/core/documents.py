@@ -233,7 +233,8 @@ def station_ledger(store: StationStore, session: Session) -> reports.StationLedg
         station=station_info(store), generated_at=store.clock(), high_water=int(high_water or 0),
         events=int(events or 0), acknowledged_runs=_runs("IS NOT NULL"), pending_runs=_runs("IS NULL"),
         missing_runs=_missing_runs(int(high_water or 0)), oldest_pending_at=oldest,
-        last_acknowledged_at=last_ack, days=days)
+        last_acknowledged_at=last_ack, days=days,
+        batches=tuple((str(state), int(n)) for state, n in _query(_BATCH_STATES)))
 
 
 def reconcile_pdf(store: StationStore, session: Session) -> bytes:
@@ -271,6 +272,7 @@ _LEDGER_DAYS = (
     " UNION ALL SELECT substr(at, 1, 10), 0, SUM(kind = 'submitted'), COUNT(*), COUNT(acknowledged_at)"
     "  FROM outbox_event GROUP BY 1"
     ") GROUP BY d ORDER BY d DESC LIMIT 62")
+_BATCH_STATES = "SELECT state, COUNT(*) FROM sync_batch GROUP BY state ORDER BY state"
 _CARD_STATUSES = {"satisfied_by_card", "satisfied_by_shared_data"}
 
 

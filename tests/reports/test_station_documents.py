@@ -16,7 +16,7 @@ from reports import QRSignatureError, verify_payload
 from station.core import documents, outbox
 from station.core.applications import Applicant, DraftInput, Status
 from station.core.errors import PermissionDenied
-from station.core.models import AuditEvent
+from station.core.models import AuditEvent, SyncBatch
 from station.core.session import Session
 from station.core.store import StationStore
 from tests.conftest import FakeClock, Sessions
@@ -181,7 +181,11 @@ def test_station_reconciliation_follows_the_outbox(store: StationStore, sessions
     for _ in range(4):
         _file(store, sessions.operator, clock, CARD_ONLY)
     outbox.acknowledge(1, 2, clock())
+    SyncBatch.create(batch_no=1, first_seq=1, last_seq=2, record_count=2, batch_id="a" * 64,
+                     prev_batch="0" * 64, body_sha256="b" * 64, created_at=clock().isoformat(), size=10,
+                     state="acknowledged")
     ledger = documents.station_ledger(store, sessions.sync_operator)
+    assert ledger.batches == (("acknowledged", 1),)
     assert ledger.high_water == 4 and ledger.events == 4
     assert ledger.acknowledged_runs == ((1, 2),) and ledger.pending_runs == ((3, 4),)
     assert ledger.missing_runs == () and ledger.pending == 2
@@ -191,7 +195,7 @@ def test_station_reconciliation_follows_the_outbox(store: StationStore, sessions
     assert day.consistent
     data = documents.reconcile_pdf(store, sessions.sync_operator)
     text = pdf_text(data)
-    for phrase in ("对账报告", "站点发件箱", "1–2", "3–4", "一致", "2026-11-26"):
+    for phrase in ("对账报告", "站点发件箱", "1–2", "3–4", "一致", "2026-11-26", "已确认 acknowledged 1"):
         assert phrase in text, phrase
     assert render_pages(data, tmp_path)
     with pytest.raises(PermissionDenied):
