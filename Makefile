@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench soak lint system-deps clean
+.PHONY: run test bench soak lint system-deps translations clean
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 system-deps:
 	bash scripts/install-system-deps.sh
 
-run: $(STAMP)
+# The UI's gettext catalogs (station/ui/locale/<lang>/LC_MESSAGES/jiujin.po), compiled by Babel.
+translations: $(STAMP)
+	@if [ -d station/ui/locale ]; then $(BIN)/pybabel compile -q -d station/ui/locale -D jiujin; fi
+
+run: $(STAMP) translations
 	$(BIN)/jiujin demo
 
-test: $(STAMP)
+test: $(STAMP) translations
 	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
 		$(BIN)/python -m pytest -n 2 --dist loadgroup
 
@@ -27,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) translations
 	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
 		$(BIN)/python -m bench
 
