@@ -29,12 +29,11 @@ def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
         Rule(),
         *(Columns(key.zh, value) for key, value in _summary(data)),
         Line(f"办理事项：{data.service.zh}"),
-        Line(f"承诺办结：{promise_text(data.promise).zh}"),
+        *_promise_rows(data),
         Line(f"收费：{fee_text(data.fee).zh}"),
         Rule(),
         Line("已收材料：", bold=True),
-        *(Line(f"{i}. {m.name.zh}（{material_status(m).zh}）")
-          for i, m in enumerate(data.materials, 1)),
+        *(Columns(f"{i}. {m.name.zh}", material_status(m).zh) for i, m in enumerate(data.materials, 1)),
     ]
     if not data.materials:
         elements.append(Line("无需提交纸质材料"))
@@ -51,6 +50,18 @@ def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
         Cut(),
     ]
     return ReceiptLayout(tuple(elements), title=f"{TITLE.zh} {data.receipt_number}")
+
+
+def _promise_rows(data: ReceiptData) -> list[Element]:
+    promise = data.promise
+    if promise.due is None:
+        return [Line(f"承诺办结：{promise_text(promise).zh}")]
+    rows: list[Element] = [Columns("承诺办结", promise.due.isoformat())]
+    if promise.limit is not None:
+        rows.append(Columns("办结时限", promise.limit.zh))
+    if not promise.confirmed:
+        rows.append(Line("（节假日安排待公布，日期待确认）", "right"))
+    return rows
 
 
 def _summary(data: ReceiptData) -> list[tuple[Text, str]]:

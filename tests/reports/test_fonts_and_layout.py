@@ -84,3 +84,21 @@ def test_the_notice_masks_an_id_given_masked_or_not() -> None:
     from tests.reports.test_citizen_documents import _notice
 
     assert no_middle_digits(pdf_text(notice_pdf(_notice())))
+
+
+def test_the_printed_qr_scans_from_the_simulated_paper() -> None:
+    zxingcpp = pytest.importorskip("zxingcpp", reason="QR decoding needs the zxing-cpp wheel")
+    import io
+
+    from PIL import Image
+
+    from devices.simulators.render import receipt_png
+    from reports import verify_payload
+    from tests.reports.helpers import KEY
+
+    layout = printer_layout.ReceiptLayout.from_dict(receipt_layout(receipt_data(), 58).to_dict())
+    printer = PrinterSimulator(58)
+    printer.receive(encode_receipt(layout, PrinterProfile(paper_mm=58)))
+    image = Image.open(io.BytesIO(receipt_png(printer.model.receipts[0], 58)))
+    (decoded,) = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert verify_payload(decoded, KEY.public_key()).receipt_number == receipt_data().receipt_number
