@@ -40,6 +40,7 @@ class FaultProxy:
     faults: bool = True
     plans: Counter[str] = field(default_factory=Counter)
     bytes_up: int = 0
+    bytes_down: int = 0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -112,9 +113,11 @@ class FaultProxy:
                     break
                 sink.sendall(data)
                 moved += len(data)
-                if upward:
-                    with self.lock:
+                with self.lock:
+                    if upward:
                         self.bytes_up += len(data)
+                    else:
+                        self.bytes_down += len(data)
         except OSError:
             pass
         finally:
