@@ -89,9 +89,28 @@ def _sync_batches(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+_SCHEMA_3 = """
+CREATE TABLE print_job (
+    id VARCHAR(64) NOT NULL PRIMARY KEY, title VARCHAR(255) NOT NULL, state VARCHAR(255) NOT NULL,
+    payload BLOB NOT NULL, created_at REAL NOT NULL, attempts INTEGER NOT NULL,
+    partial INTEGER NOT NULL, problem TEXT, operator_reprints INTEGER NOT NULL);
+CREATE INDEX print_job_state ON print_job (state);
+CREATE TABLE counter_draft (
+    application_id VARCHAR(36) NOT NULL PRIMARY KEY REFERENCES application (id) ON DELETE CASCADE,
+    card TEXT, received TEXT NOT NULL, updated_at VARCHAR(255) NOT NULL);
+"""
+
+
+def _counter_state(db: Database, migrator: SqliteMigrator) -> None:
+    for statement in _SCHEMA_3.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
+    (3, "print jobs and counter drafts' card and papers", _counter_state),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -13,6 +13,7 @@ from peewee import (
     BlobField,
     CharField,
     DateField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -174,6 +175,34 @@ class SyncAttachment(BaseModel):
     delivered_at = CharField()
 
 
+class PrintJobRow(BaseModel):
+    """打印任务 — a receipt print job not yet finished; its bytes hold personal data, so they
+    live only in the encrypted store."""
+
+    id = CharField(primary_key=True, max_length=64)
+    title = CharField()
+    state = CharField(index=True)
+    payload = BlobField()
+    created_at = FloatField()
+    attempts = IntegerField()
+    partial = IntegerField()
+    problem = TextField(null=True)
+    operator_reprints = IntegerField()
+
+    class Meta:
+        table_name = "print_job"
+
+
+class CounterDraft(BaseModel):
+    """What a counter draft holds besides its values: the tapped card and papers received."""
+
+    application = ForeignKeyField(Application, primary_key=True, on_delete="CASCADE",
+                                  column_name="application_id")
+    card = TextField(null=True)  # JSON: the card data the draft was prefilled from
+    received = TextField()  # JSON: ids of materials handed over on paper
+    updated_at = CharField()
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Station,
@@ -185,4 +214,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     ReceiptCounter,
     SyncBatch,
     SyncAttachment,
+    PrintJobRow,
+    CounterDraft,
 ]
