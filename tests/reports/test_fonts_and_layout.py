@@ -102,3 +102,14 @@ def test_the_printed_qr_scans_from_the_simulated_paper() -> None:
     image = Image.open(io.BytesIO(receipt_png(printer.model.receipts[0], 58)))
     (decoded,) = [r.text for r in zxingcpp.read_barcodes(image)]
     assert verify_payload(decoded, KEY.public_key()).receipt_number == receipt_data().receipt_number
+
+
+def test_the_configured_font_comes_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from reports.fonts import FONT_ENV, candidate_paths
+
+    monkeypatch.setenv(FONT_ENV, str(tmp_path / "mine.ttf"))
+    assert candidate_paths()[0] == tmp_path / "mine.ttf"
+
+
+def test_the_same_input_gives_the_same_bytes() -> None:
+    assert receipt_pdf(receipt_data()) == receipt_pdf(receipt_data())

@@ -200,3 +200,24 @@ def test_station_reconciliation_follows_the_outbox(store: StationStore, sessions
     assert render_pages(data, tmp_path)
     with pytest.raises(PermissionDenied):
         documents.station_ledger(store, sessions.operator)
+
+
+def test_notice_straight_from_the_engine(store: StationStore, sessions: Sessions) -> None:
+    from forms import evaluate
+    from reports import ApplicantInfo
+
+    item = CATALOG.get("HZ-GA-004", on=date(2026, 11, 26))
+    values = {"applicant_name": "张三", "id_number": ID_NUMBER, "phone": "13812345678",
+              "district": "330106", "address": "杭州市西湖区文三路100号", "registered_on": "2026-01-05",
+              "basis": "residence"}
+    evaluation = evaluate(item, values, card=None, context={"unavailable_datasets": ["photo"]},
+                          today=date(2026, 11, 26))
+    assert evaluation.outcome.kind == "one_time_notice"
+    draft = store.applications.create_draft(sessions.operator, _draft({}))
+    data = documents.notice_pdf_from_evaluation(store, sessions.operator, evaluation,
+                                                ApplicantInfo("张三", ID_NUMBER), record_subject=draft.id)
+    text = pdf_text(data)
+    assert "一次性告知书" in text and "本人有效身份证件" in text and no_middle_digits(text)
+    for entry in evaluation.outcome.notice:
+        assert text.count(entry.what.zh) == 1
+    assert _issued("notice") == 1
