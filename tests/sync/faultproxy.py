@@ -83,6 +83,9 @@ class FaultProxy:
         except OSError:
             _reset(client)
             return
+        upstream.settimeout(None)
+        for sock in (client, upstream):  # forward at once: Nagle plus delayed ACKs would stall every request
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         done = threading.Event()
         up = threading.Thread(target=self._pump, args=(client, upstream, plan, True, done), daemon=True)
         down = threading.Thread(target=self._pump, args=(upstream, client, plan, False, done), daemon=True)

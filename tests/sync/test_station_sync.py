@@ -151,3 +151,18 @@ def _wait(condition: object, timeout: float = 20.0) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "condition not reached"
         time.sleep(0.02)
+
+
+def test_pull_fetches_acks_of_batches_that_went_by_usb(store: StationStore, sessions: Sessions,
+                                                       local_hub: LocalHub, tmp_path: Path) -> None:
+    from sync.hub.folder import import_folder
+
+    service = _connect(store, sessions, local_hub)
+    _seed(store, sessions, 30)
+    exported = service.export(sessions.sync_operator, tmp_path / "usb")
+    assert exported.files == 2
+    assert import_folder(local_hub.service, tmp_path / "usb").stored == 2
+    pulled = service.pull(sessions.sync_operator)
+    assert (pulled.acknowledged, pulled.delivered) == (2, 30) and outbox.depth() == 0
+    assert service.import_acks(sessions.sync_operator, tmp_path / "usb").files == 2
+    assert not list((tmp_path / "usb").rglob("*.jjs"))
