@@ -14,6 +14,7 @@ import click
 LAZY_COMMANDS: dict[str, str] = {
     "run": "station.cli.app:run",
     "demo": "station.cli.app:demo",
+    "kiosk": "station.cli.app:kiosk",
     "init": "station.cli.setup:init",
     "seed": "station.cli.setup:seed",
     "applications": "station.cli.applications:applications",

@@ -1,13 +1,20 @@
-"""`jiujin run` and `jiujin demo`: open the station UI."""
+"""`jiujin run`, `jiujin demo` and `jiujin kiosk`: open the station UI."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
-from station.cli.common import data_dir, lang, reports_errors
+from station.cli.common import data_dir, lang, read_password, reports_errors
 from station.core.store import StationStore
+
+
+def _log_to_file(folder: Path) -> None:
+    """Under a full-screen UI, warnings go to a file in the data folder, never the terminal."""
+    logging.basicConfig(filename=folder / "jiujin.log", level=logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
 
 @click.command()
@@ -16,11 +23,15 @@ from station.core.store import StationStore
 @reports_errors
 def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
     """Open the station UI. / 打开窗口程序"""
+    from station.core.print_jobs import default_a4_output
+    from station.core.station_devices import device_config
     from station.ui.app import make_app
 
     store = StationStore(data_dir(ctx, data_dir_option))
+    _log_to_file(store.data_dir)
     try:
-        make_app(store, lang=lang(ctx)).run()
+        make_app(store, lang=lang(ctx), devices=device_config(store.config.devices),
+                 a4=default_a4_output()).run()
     finally:
         store.close()
 
@@ -31,9 +42,11 @@ def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
 @click.pass_context
 @reports_errors
 def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
-    """A demo community station with demo operators shown at login. / 演示站点"""
+    """A demo community station: simulated card reader and printer (F9 taps a demo card),
+    a local hub, demo operators shown at login. / 演示站点"""
     import shutil
 
+    from devices import DemoDevices
     from station.core.demo import DEMO_OPERATORS, ensure_demo_station, start_demo_hub
     from station.ui.app import make_app
 
@@ -44,10 +57,54 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
         shutil.rmtree(folder)
     click.echo(f"演示站点 / demo station: {folder}")
     store = ensure_demo_station(folder)
+    _log_to_file(folder)
     hub = start_demo_hub(folder, store)
     click.echo(f"本地市级中心 / local hub: {hub.url}")
+    scans = folder / "scans"
+    scans.mkdir(exist_ok=True)
     try:
-        make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS).run()
+        with DemoDevices() as simulators:
+            click.echo(f"高拍仪文件夹 / scan folder: {scans}")
+            make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS, demo_devices=simulators,
+                     devices=simulators.config(scan_folder=scans)).run()
     finally:
         hub.stop()
+        store.close()
+
+
+@click.command()
+@click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
+@click.option("--operator", envvar="JIUJIN_OPERATOR", required=True,
+              help="The kiosk's own operator account (or JIUJIN_OPERATOR). / 自助机账户")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+              help="File whose first line is the password (else JIUJIN_PASSWORD, else asked).")
+@click.option("--demo", "demo_devices", is_flag=True, help="Use the simulated reader and printer.")
+@click.pass_context
+@reports_errors
+def kiosk(ctx: click.Context, data_dir_option: str | None, operator: str,
+          password_file: str | None, demo_devices: bool) -> None:
+    """The self-service kiosk: full screen, the citizen's own card-only services. / 自助机模式"""
+    import os
+    from contextlib import nullcontext
+
+    from devices import DemoDevices
+    from station.core.print_jobs import default_a4_output
+    from station.core.station_devices import device_config
+    from station.ui.app import make_app
+
+    store = StationStore(data_dir(ctx, data_dir_option))
+    _log_to_file(store.data_dir)
+    if password_file or "JIUJIN_PASSWORD" in os.environ:
+        password = read_password(password_file)
+    else:
+        password = click.prompt("密码 / password", hide_input=True)
+    session = store.login(operator, password)
+    try:
+        with DemoDevices() if demo_devices else nullcontext() as simulators:
+            devices = (simulators.config() if simulators is not None
+                       else device_config(store.config.devices))
+            make_app(store, lang=lang(ctx), devices=devices, demo_devices=simulators,
+                     a4=default_a4_output(), kiosk=True, session=session).run()
+    finally:
+        session.end()
         store.close()

@@ -198,7 +198,7 @@ class CounterDraft(BaseModel):
 
     application = ForeignKeyField(Application, primary_key=True, on_delete="CASCADE",
                                   column_name="application_id")
-    card = TextField(null=True)  # JSON: the card data the draft was prefilled from
+    card = TextField(null=True)  # JSON: the identity (ID number, name, card data if tapped)
     received = TextField()  # JSON: ids of materials handed over on paper
     updated_at = CharField()
 

@@ -4,67 +4,101 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from devices import DeviceEvent, HealthSummary
+from station.core.counter import Counter
 from station.core.demo import DemoOperator
 from station.core.errors import JiujinError
+from station.core.print_jobs import A4Output, HeldDocuments
 from station.core.session import Session
+from station.core.station_devices import StationDevices
 from station.core.store import StationStore
-from station.ui.messages import LoggedIn, LoginRefused
-from station.ui.screens.home import HomeScreen
+from station.ui.context import StationServices, Timing
+from station.ui.device_bridge import device_message
+from station.ui.i18n import N_, _, language, set_language
+from station.ui.messages import (
+    CardTapped,
+    CardUnreadable,
+    DevicesChanged,
+    LoggedIn,
+    LoginRefused,
+    PrintJobChanged,
+    ScanArrived,
+)
+from station.ui.screens.base import translate_bindings
 from station.ui.screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from devices import DemoDevices, DeviceConfig
+    from forms import Catalog
+
+STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs"]
 
 
 class JiujinApp(App[None]):
     """就近 — the counter application."""
 
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = [f"styles/{name}.tcss" for name in STYLES]
     TITLE = "就近 Jiujin"
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+l", "lock", "锁屏 Lock", id="lock"),
-        Binding("ctrl+q", "quit", "退出 Quit", id="quit"),
+        Binding("ctrl+l", "lock", N_("锁屏"), id="lock", tooltip=N_("结束会话，回到登录界面")),
+        Binding("f1", "help", N_("帮助"), id="help", tooltip=N_("列出本界面的全部按键")),
+        Binding("ctrl+q", "quit", N_("退出"), id="quit"),
+        Binding("f9", "demo_card", N_("演示读卡"), id="demo-card", tooltip=N_("把一张模拟身份证放到读卡器上")),
     ]
-
     IDLE_CHECK_SECONDS = 5.0
 
-    def __init__(self, store: StationStore, *, lang: str = "zh",
-                 demo_operators: list[DemoOperator] | None = None,
+    device_health: reactive[HealthSummary | None] = reactive(None)
+    hub_status: reactive[tuple[str, str]] = reactive(("absent", ""))
+
+    def __init__(self, services: StationServices, *, demo_operators: list[DemoOperator] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.store = store
-        self.lang = lang
+        translate_bindings(self)
+        self.services = services
+        self.store = services.store
         self.demo_operators = demo_operators or []
         self.session: Session | None = None
-        self.sub_title = f"{store.config.name}（{store.config.code}）"
+        self.sub_title = f"{self.store.config.name}（{self.store.config.code}）"
         self.monotonic = monotonic
         self.last_input = monotonic()
+        self.last_key_at: float | None = None
+        services.devices.on_event = self.relay_device_event
+
+    @property
+    def lang(self) -> str:
+        return language()
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen(self.store.config, self.demo_operators))
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.load_catalog()
 
+    def on_unmount(self) -> None:
+        self.services.devices.stop()
+
     @work(thread=True, exit_on_error=False, group="catalog", description="load the service catalog")
     def load_catalog(self) -> None:
         """Load and validate the catalog off the UI thread while the operator logs in."""
-        from station.core.services import station_catalog
-
-        station_catalog()
+        self.services.counter.catalog.codes()
 
     def on_event(self, event: events.Event):  # type: ignore[no-untyped-def]
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = self.monotonic()
+            self.last_key_at = time.perf_counter()
         return super().on_event(event)
 
-    def lock_if_idle(self) -> None:
-        """Lock the screen after the station's idle-lock minutes without input."""
-        idle = self.monotonic() - self.last_input
-        if self.session is not None and idle >= self.store.config.idle_lock_minutes * 60:
-            self.action_lock()
+    # -- sessions ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login", description="login")
     def login(self, name: str, password: str) -> None:
@@ -78,35 +112,120 @@ class JiujinApp(App[None]):
 
     @on(LoggedIn)
     def start_session(self, message: LoggedIn) -> None:
+        from station.ui.screens.home import HomeScreen
+
         self.session = message.session
-        self.switch_screen(HomeScreen(message.session))
+        self.last_input = self.monotonic()
+        self.start_devices()
+        self.switch_screen(HomeScreen(offer_drafts=True))
 
     @on(LoginRefused)
     def show_login_error(self, message: LoginRefused) -> None:
         if isinstance(self.screen, LoginScreen):
             self.screen.show_error(message.message)
 
+    def lock_if_idle(self) -> None:
+        """Lock the screen after the station's idle-lock minutes without input."""
+        idle = self.monotonic() - self.last_input
+        if self.session is not None and idle >= self.store.config.idle_lock_minutes * 60:
+            self.action_lock()
+
     def action_lock(self) -> None:
-        """Return to the login screen; the session ends."""
+        """Return to the login screen; open drafts are saved first, then the session ends."""
         if self.session is None:
             return
+        for screen in self.screen_stack:
+            before_lock = getattr(screen, "before_lock", None)
+            if callable(before_lock):
+                before_lock()
         self.session.end()
         self.session = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen(self.store.config, self.demo_operators))
 
+    def action_help(self) -> None:
+        from station.ui.dialogs.help import HelpDialog
+
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self.screen))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "demo_card":
+            return self.services.demo is not None and self.session is not None
+        return True
+
+    def action_demo_card(self) -> None:
+        from station.ui.dialogs.demo_card import DemoCardDialog
+
+        demo = self.services.demo
+        if demo is not None and self.session is not None:
+            self.push_screen(DemoCardDialog(demo.fixtures), self.present_demo_card)
+
+    def present_demo_card(self, name: str | None) -> None:
+        if name and self.services.demo is not None:
+            self.services.demo.present_card(name)
+
+    # -- devices -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="devices", description="start devices")
+    def start_devices(self) -> None:
+        """Open the reader, printer and scan inbox (their print jobs live in the store)."""
+        self.services.devices.start()
+        self.post_message(DevicesChanged(self.services.devices.health()))
+
+    def relay_device_event(self, event: DeviceEvent) -> None:
+        """Called on a device thread: hand the event on as messages, nothing more."""
+        message = device_message(event)
+        if message is not None:
+            self.post_message(message)
+        self.post_message(DevicesChanged(self.services.devices.health()))
+
+    @on(CardTapped)
+    @on(CardUnreadable)
+    @on(PrintJobChanged)
+    @on(ScanArrived)
+    def route_device_message(self, message: Message) -> None:
+        """Device news goes to the screen in front, only while someone is logged in."""
+        if self.session is not None:
+            self.screen.post_message(replace(message))  # type: ignore[type-var]
+
+    @on(DevicesChanged)
+    def show_device_health(self, message: DevicesChanged) -> None:
+        self.device_health = message.health
+
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
         """The one place worker failures surface: a notification, never a silent loss."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            text = error.message(self.lang) if isinstance(error, JiujinError) else type(error).__name__
-            self.notify(text, title="出错了 Error", severity="error", timeout=10)
+            known = isinstance(error, JiujinError) or hasattr(error, "message_zh")
+            text = error.message(self.lang) if known else _(  # type: ignore[attr-defined]
+                "操作未完成：{kind}").format(kind=type(error).__name__)
+            self.notify(text, title=_("出错了"), severity="error", timeout=10)
 
 
 def make_app(store: StationStore, *, lang: str = "zh",
              demo_operators: list[DemoOperator] | None = None,
-             monotonic: Callable[[], float] = time.monotonic) -> JiujinApp:
-    """The one app factory, shared by the command line and the tests."""
-    return JiujinApp(store, lang=lang, demo_operators=demo_operators, monotonic=monotonic)
+             monotonic: Callable[[], float] = time.monotonic,
+             devices: DeviceConfig | None = None, demo_devices: DemoDevices | None = None,
+             catalog: Catalog | None = None, a4: A4Output | None = None,
+             timing: Timing | None = None, kiosk: bool = False,
+             session: Session | None = None) -> App[None]:
+    """The one app factory, shared by the command line, the tests and the benchmarks.
+
+    `devices` configures the reader, printer and scan inbox (None: no devices);
+    `demo_devices` are the simulators behind `jiujin demo`; `kiosk` builds the citizen's
+    self-service app instead of the counter, running as the kiosk account's `session`.
+    """
+    set_language(lang)
+    if devices is None and demo_devices is not None:
+        devices = demo_devices.config()
+    services = StationServices(store, Counter(store, catalog), StationDevices(devices),
+                               a4 or HeldDocuments(), demo_devices, timing=timing)
+    if kiosk:
+        from station.ui.kiosk.app import KioskApp
+
+        assert session is not None, "the kiosk runs as its own operator account"
+        return KioskApp(services, session, monotonic=monotonic)
+    return JiujinApp(services, demo_operators=demo_operators, monotonic=monotonic)

@@ -1,16 +1,26 @@
-"""Messages between the station's workers, screens and app: small dataclasses.
+"""Messages between the station's workers, devices, screens and app: small dataclasses.
 
 Events are named in the past tense; requests in the imperative. Textual's `Message`
-initialises itself in `__post_init__`, so plain dataclasses work as messages.
+initialises itself in `__post_init__`, so plain dataclasses work as messages. Bursty
+device messages override `can_replace` so that the queue merges them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from station.core.session import Session
+if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
+    from devices import HealthSummary
+    from forms import Evaluation, Item
+    from station.core.counter import CounterDraft
+    from station.core.issuing import CounterResult, Issued
+    from station.core.models import Operator
+    from station.core.overview import ApplicationDetail, ApplicationRow, CounterOverview
+    from station.core.session import Session
+    from station.core.sync_service import SyncStatus
 
 
 @dataclass
@@ -28,31 +38,153 @@ class LoginRefused(Message):
 
 
 @dataclass
-class ApplicationSubmitted(Message):
-    """An application was accepted and has its receipt number."""
+class CardTapped(Message, bubble=False):  # the app hands it on; it must not come back
+    """The reader read a card; `card` is `IdCard.as_card_data()` (shown masked in lists)."""
 
-    application_id: str
-    receipt_number: str
+    card: dict[str, Any]
+
+
+@dataclass
+class CardUnreadable(Message, bubble=False):  # the app hands it on; it must not come back
+    """A card was on the reader but could not be read; it must be placed again."""
+
+    message: str
+
+
+@dataclass
+class DevicesChanged(Message):
+    """The devices' health changed (merged: only the newest matters)."""
+
+    health: HealthSummary | None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DevicesChanged)
+
+
+@dataclass
+class PrintJobChanged(Message, bubble=False):  # the app hands it on; it must not come back
+    """A print job moved to a new state (queued, printing, printed, held, uncertain...)."""
+
+    job_id: str
+    state: str
+    problem: str | None
+
+
+@dataclass
+class ScanArrived(Message, bubble=False):  # the app hands it on; it must not come back
+    """The document camera finished a scan that can be attached."""
+
+    path: str
+    sha256: str
+    media_type: str
+    size: int
+
+
+@dataclass
+class OverviewLoaded(Message):
+    """The home screen's figures."""
+
+    overview: CounterOverview
+
+
+@dataclass
+class DraftOpened(Message):
+    """A draft was created or resumed and can be filled in."""
+
+    draft: CounterDraft
+
+
+@dataclass
+class DraftSaved(Message):
+    """An autosave reached the store."""
+
+    app_id: str
+
+
+@dataclass
+class DraftDiscarded(Message):
+    """A draft was deleted at the operator's request."""
+
+    app_id: str
+
+
+@dataclass
+class ApplicationSubmitted(Message):
+    """Submission finished: accepted with a receipt number, or a notice with the draft kept;
+    and the document that was printed (or why it was not)."""
+
+    result: CounterResult
 
 
 @dataclass
 class ApplicationRefused(Message):
-    """Submission failed: field errors by key, or one message."""
+    """Submission failed: field errors by path, or one message."""
 
     message: str
     errors: dict[str, str]
 
 
 @dataclass
-class ApplicationsLoaded(Message):
-    """Rows for the applications list."""
+class DocumentIssued(Message):
+    """A receipt or notice went to the printer or the A4 output."""
 
-    rows: list[tuple[str, ...]]
+    issued: Issued
 
 
 @dataclass
-class HomeLoaded(Message):
-    """Today's figures for the home screen."""
+class ApplicationsLoaded(Message):
+    """Rows for the applications list."""
 
-    counts: dict[str, int]
-    outbox_depth: int
+    rows: list[ApplicationRow]
+
+
+@dataclass
+class ActionDone(Message):
+    """A supervisor, admin or sync action finished; `message` is already translated."""
+
+    message: str
+    ok: bool = True
+
+
+@dataclass
+class EvaluationChanged(Message):
+    """The form's evaluation after an edit (posted by the form to its screen)."""
+
+    evaluation: Evaluation
+
+
+@dataclass
+class ServicesFound(Message):
+    """Catalog items matching the operator's search."""
+
+    items: list[Item]
+
+
+@dataclass
+class DetailLoaded(Message):
+    """One application in full, for its detail screen."""
+
+    detail: ApplicationDetail
+
+
+@dataclass
+class AmendmentOpened(Message):
+    """An application awaiting amendment, loaded as a working copy; `locked` came from the card."""
+
+    draft: CounterDraft
+    locked: set[str]
+
+
+@dataclass
+class OperatorsLoaded(Message):
+    """The station's operators, for the management screen."""
+
+    operators: list[Operator]
+
+
+@dataclass
+class SyncLoaded(Message):
+    """The sync status, and when the hub last acknowledged anything."""
+
+    status: SyncStatus
+    last_contact: str | None

@@ -1,52 +1,98 @@
-"""Today's applications, newest first, ID numbers masked."""
+"""Applications: filters (today, status, service, operator), search, and the way to the detail."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select
 
-from station.core.clock import local_day
-from station.core.identity import mask_id
-from station.core.session import Session
+from station.core.overview import ApplicationRow, ListFilters, application_rows, operator_names
+from station.ui.i18n import N_, _
 from station.ui.messages import ApplicationsLoaded
-from station.ui.screens.home import STATUS_NAMES
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.applications.rows import STATUS_NAMES, row_cells
+from station.ui.widgets.status.status_bar import StatusBar
 
 
-class ApplicationsScreen(Screen[None]):
+class ApplicationsScreen(StationScreen):
     """申请列表."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "返回 Back", id="back")]
+    BINDINGS = [
+        Binding("f4", "focus_search", N_("搜索"), id="search", tooltip=N_("身份证号、姓名或回执号")),
+        Binding("f6", "toggle_today", N_("今天/全部"), id="today"),
+        Binding("f5", "refresh", N_("刷新"), id="refresh"),
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+    ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.session = session
+        self.rows: list[ApplicationRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="filters"):
+            yield Input(id="search", placeholder=_("搜索：身份证号、姓名或回执号"))
+            yield Select([(_(name), status) for status, name in STATUS_NAMES.items()], id="status",
+                         prompt=_("全部状态"))
+            yield Select([(f"{i.code} {i.name.zh}", i.code) for i in self.services.counter.services()],
+                         id="service", prompt=_("全部事项"))
+            yield Select([(f"{display}（{name}）", name) for name, display in operator_names(self.session)],
+                         id="operator", prompt=_("全部人员"))
+            yield Checkbox(_("仅今天"), True, id="today-only")
         yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("回执号", "状态", "事项", "申请人", "身份证号")
-        self.load()
+        table = self.query_one("#applications", DataTable)
+        table.add_columns(_("回执号"), _("状态"), _("事项"), _("申请人"), _("身份证号"), _("时间"), _("经办"))
+        table.focus()
+        self.load(self.filters())
+
+    def on_screen_resume(self) -> None:
+        self.load(self.filters())
+
+    def filters(self) -> ListFilters:
+        def chosen(selector: str) -> str:
+            value = self.query_one(selector, Select).value
+            return "" if value is Select.NULL else str(value)
+
+        return ListFilters(self.query_one("#today-only", Checkbox).value, chosen("#status"),
+                           chosen("#service"), chosen("#operator"), self.query_one("#search", Input).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="list", description="list")
-    def load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        rows = store.applications.list(self.session, day=local_day(store.clock()))
-        self.post_message(ApplicationsLoaded([
-            (row.receipt_number or "（草稿）", STATUS_NAMES.get(row.status, row.status),
-             row.item_name, row.applicant_name, mask_id(row.applicant_id))
-            for row in rows
-        ]))
+    def load(self, filters: ListFilters) -> None:
+        rows = application_rows(self.services.store, self.session, filters)
+        self.post_message(ApplicationsLoaded(rows))
 
     @on(ApplicationsLoaded)
     def show_rows(self, message: ApplicationsLoaded) -> None:
-        table = self.query_one(DataTable)
+        self.rows = message.rows
+        table = self.query_one("#applications", DataTable)
         table.clear()
         for row in message.rows:
-            table.add_row(*row)
+            table.add_row(*row_cells(row))
+
+    @on(Input.Submitted, "#search")
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def filters_changed(self) -> None:
+        self.load(self.filters())
+
+    @on(DataTable.RowSelected, "#applications")
+    def open_detail(self, event: DataTable.RowSelected) -> None:
+        from station.ui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(self.rows[event.cursor_row].id))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_toggle_today(self) -> None:
+        box = self.query_one("#today-only", Checkbox)
+        box.value = not box.value
+
+    def action_refresh(self) -> None:
+        self.load(self.filters())

@@ -1,47 +1,79 @@
-"""Home: today's figures and the way to every counter task."""
+"""Home: today's figures, drafts to continue, amendments asked for, the outbox and the devices."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
 
-from station.core import outbox
-from station.core.clock import local_day
-from station.core.session import Session
-from station.ui.messages import HomeLoaded
+from station.core.overview import ApplicationRow, CounterOverview, counter_overview
+from station.core.roles import Action, Role, allowed
+from station.ui.i18n import N_, _
+from station.ui.messages import CardTapped, DraftOpened, OverviewLoaded
+from station.ui.screens.base import StationScreen
+from station.ui.screens.login import ROLE_NAMES
+from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
+from station.ui.widgets.status.status_bar import StatusBar
 
-STATUS_NAMES = {"draft": "草稿", "submitted": "已受理", "accepted_pending_materials": "容缺受理",
-                "delivered": "已上报", "accepted": "已受理（中心）", "needs_amendment": "待补正",
-                "amended": "已补正", "rejected": "不予受理", "completed": "已办结", "voided": "已作废"}
+COUNTER_ACTIONS = {"new_application": Action.APPLICATION_CREATE, "applications": Action.APPLICATION_VIEW,
+                   "business": Action.APPLICATION_CREATE, "sync": Action.OUTBOX_READ}
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(StationScreen):
     """首页."""
 
     BINDINGS = [
-        Binding("n", "new_application", "新建申请 New", id="new"),
-        Binding("l", "applications", "申请列表 List", id="list"),
-        Binding("r", "refresh", "刷新 Refresh", id="refresh"),
+        Binding("n", "new_application", N_("新建申请"), id="new", tooltip=N_("读卡或输入身份证号，开始一件申请")),
+        Binding("b", "business", N_("企业申请"), id="business", tooltip=N_("以统一社会信用代码办理")),
+        Binding("l", "applications", N_("申请列表"), id="list"),
+        Binding("s", "sync", N_("同步"), id="sync"),
+        Binding("m", "manage", N_("管理"), id="manage", tooltip=N_("作废、解锁、工作人员、设备与站点设置")),
+        Binding("r", "refresh", N_("刷新"), id="refresh"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, offer_drafts: bool = False) -> None:
         super().__init__()
-        self.session = session
+        self.offer_drafts = offer_drafts
+        self.drafts: list[ApplicationRow] = []
+        self.amendments: list[ApplicationRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
-            yield Static(f"您好，{self.session.display_name}", id="greeting")
-            yield Static("今日办件：加载中…", id="today")
-            yield Static("", id="outbox")
-            yield Static("n 新建申请   l 申请列表   ctrl+l 锁屏", id="hints", markup=False)
+            role = _(ROLE_NAMES[self.session.role])
+            yield Static(_("您好，{name}（{role}）").format(name=self.session.display_name, role=role),
+                         id="greeting", markup=False)
+            yield Static(_("今日办件：加载中…"), id="today", markup=False)
+            yield Static("", id="outbox", markup=False)
+            with Horizontal(id="home-tables"):
+                with Vertical(classes="home-column"):
+                    yield Static(_("未完成的草稿（回车继续办理）"), classes="section-title")
+                    yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="home-column"):
+                    yield Static(_("待补正（回车打开）"), classes="section-title")
+                    yield DataTable(id="amendments", cursor_type="row", zebra_stripes=True)
+            yield Static(self.hints(), id="hints", markup=False)
+        yield StatusBar(id="status-bar")
         yield Footer()
 
+    def hints(self) -> str:
+        if self.session.role == Role.ADMIN:
+            return _("按 m 进入管理；ctrl+l 锁屏；F1 查看全部按键")
+        return _("把身份证放在读卡器上即可开始；n 新建申请，l 申请列表，F1 查看全部按键")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needed = COUNTER_ACTIONS.get(action)
+        if needed is not None:
+            return allowed(self.session.role, needed)
+        if action == "manage":
+            return self.session.role in (Role.SUPERVISOR, Role.ADMIN)
+        return True
+
     def on_mount(self) -> None:
+        for table_id in ("#drafts", "#amendments"):
+            self.query_one(table_id, DataTable).add_columns(_("事项"), _("申请人"), _("身份证号"), _("时间"))
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -49,28 +81,98 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home", description="home figures")
     def load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        counts = store.applications.counts_for_day(self.session, local_day(store.clock()))
-        self.post_message(HomeLoaded(counts, outbox.depth()))
+        self.post_message(OverviewLoaded(counter_overview(self.services.store, self.session)))
 
-    @on(HomeLoaded)
-    def show_figures(self, message: HomeLoaded) -> None:
-        total = sum(n for status, n in message.counts.items() if status != "draft")
-        parts = [f"{STATUS_NAMES.get(s, s)} {n}" for s, n in sorted(message.counts.items())]
-        self.query_one("#today", Static).update(f"今日办件 {total} 件：" + ("，".join(parts) or "暂无"))
-        self.query_one("#outbox", Static).update(f"待上报事件 {message.outbox_depth} 条")
+    @on(OverviewLoaded)
+    def show_overview(self, message: OverviewLoaded) -> None:
+        overview = message.overview
+        self.show_counts(overview)
+        self.drafts, self.amendments = overview.drafts, overview.awaiting_amendment
+        for table_id, rows in (("#drafts", self.drafts), ("#amendments", self.amendments)):
+            table = self.query_one(table_id, DataTable)
+            table.clear()
+            for row in rows:
+                table.add_row(row.item_name, row.applicant_name, row.masked_id, row.updated_at[11:])
+        contact = overview.last_hub_contact or _("尚未联系")
+        self.query_one("#outbox", Static).update(
+            _("待上报 {depth} 条 · 最近与市级中心联系：{contact}").format(depth=overview.outbox_depth,
+                                                                 contact=contact))
+        state = "ok" if overview.last_hub_contact else "warning"
+        self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
+        if self.offer_drafts and self.drafts:
+            self.offer_drafts = False
+            self.ask_to_resume()
+
+    def show_counts(self, overview: CounterOverview) -> None:
+        counts = overview.counts
+        total = sum(n for status, n in counts.items() if status != "draft")
+        parts = [f"{status_name(s)} {n}" for s, n in sorted(counts.items()) if s in STATUS_NAMES]
+        self.query_one("#today", Static).update(
+            _("今日（{day}）办件 {total} 件：").format(day=overview.day.isoformat(), total=total)
+            + ("，".join(parts) or _("暂无")))
+
+    def ask_to_resume(self) -> None:
+        from station.ui.dialogs.resume import ResumeDraftsDialog
+
+        def resume(app_id: str | None) -> None:
+            if app_id:
+                self.open_draft(app_id)
+
+        self.app.push_screen(ResumeDraftsDialog(self.drafts), resume)
+
+    @on(DataTable.RowSelected, "#drafts")
+    def continue_draft(self, event: DataTable.RowSelected) -> None:
+        self.open_draft(self.drafts[event.cursor_row].id)
+
+    @on(DataTable.RowSelected, "#amendments")
+    def open_amendment(self, event: DataTable.RowSelected) -> None:
+        from station.ui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(self.amendments[event.cursor_row].id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="resume a draft")
+    def open_draft(self, app_id: str) -> None:
+        """Load a saved draft with its card, papers and scans."""
+        self.post_message(DraftOpened(self.services.counter.resume(self.session, app_id)))
+
+    @on(DraftOpened)
+    def show_draft(self, message: DraftOpened) -> None:
+        from station.ui.screens.counter.form import FormScreen
+
+        self.app.push_screen(FormScreen(message.draft))
+
+    @on(CardTapped)
+    def start_with_card(self, message: CardTapped) -> None:
+        """A card tapped on the home screen starts a new application for its holder."""
+        if allowed(self.session.role, Action.APPLICATION_CREATE):
+            from station.ui.screens.counter.start import StartScreen
+
+            self.app.push_screen(StartScreen(card=message.card))
 
     def action_new_application(self) -> None:
-        from station.core.services import service_choices
-        from station.ui.screens.new_application import NewApplicationScreen
+        from station.ui.screens.counter.start import StartScreen
 
-        point_type = self.app.store.config.point_type  # type: ignore[attr-defined]
-        self.app.push_screen(NewApplicationScreen(self.session, service_choices(point_type)))
+        self.app.push_screen(StartScreen())
+
+    def action_business(self) -> None:
+        from station.ui.screens.counter.start import StartScreen
+
+        self.app.push_screen(StartScreen(business=True))
 
     def action_applications(self) -> None:
         from station.ui.screens.applications import ApplicationsScreen
 
-        self.app.push_screen(ApplicationsScreen(self.session))
+        self.app.push_screen(ApplicationsScreen())
+
+    def action_sync(self) -> None:
+        from station.ui.screens.sync import SyncScreen
+
+        self.app.push_screen(SyncScreen())
+
+    def action_manage(self) -> None:
+        from station.ui.screens.supervisor import SupervisorScreen
+
+        self.app.push_screen(SupervisorScreen())
 
     def action_refresh(self) -> None:
         self.load()

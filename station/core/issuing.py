@@ -1,0 +1,157 @@
+"""Handing documents to the citizen: the receipt (受理回执) or the one-time notice (一次性告知书),
+on the receipt printer or as an A4 PDF.
+
+The receipt and the A4 documents come from `station.core.documents`; the one-time notice
+on thermal paper is laid out here (reports has no thermal notice yet) and recorded in the
+audit trail as `document.notice_issued`, like the A4 notice, so the daily report counts it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from devices.errors import DeviceError
+from devices.printer.layout import Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
+from devices.printer.width import COLUMNS, align, spread, wrap
+from forms import Evaluation
+from reports import ApplicantInfo, ReportsError
+from reports.masking import mask_id
+from station.core import audit, documents
+from station.core.counter import Counter, CounterDraft, Submission
+from station.core.db import write_transaction
+from station.core.print_jobs import A4Output
+from station.core.roles import Action, require
+from station.core.session import Session
+from station.core.store import StationStore
+
+Output = Literal["receipt_printer", "a4"]
+
+
+class ReceiptPrinterPort(Protocol):
+    """What issuing needs of the device manager: queue a receipt layout, get a job id."""
+
+    def print_receipt(self, layout: ReceiptLayout) -> str: ...
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A document handed out: which, where to, its print job, and its text for the screen."""
+
+    kind: Literal["receipt", "notice"]
+    output: Output
+    job_id: str | None
+    destination: str  # printer | cups | held
+    preview: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CounterResult:
+    """A submission and the document it gave; `print_error` when the document did not go out."""
+
+    submission: Submission
+    issued: Issued | None
+    print_error: tuple[str, str] | None = None
+
+
+def submit_and_issue(counter: Counter, session: Session, draft: CounterDraft, output: Output,
+                     printer: ReceiptPrinterPort | None, a4: A4Output) -> CounterResult:
+    """Submit, then print the receipt — or the one-time notice when materials are missing.
+
+    An accepted application stays accepted when printing fails: the receipt can be printed
+    again from the applications list.
+    """
+    submission = counter.submit(session, draft)
+    store = counter.store
+    try:
+        if submission.accepted:
+            issued = issue_receipt(store, session, submission.application_id, output, printer, a4)
+        else:
+            issued = issue_notice(store, session, draft, submission.evaluation, output, printer, a4)
+    except (DeviceError, ReportsError, OSError, subprocess.SubprocessError) as error:
+        zh = getattr(error, "message_zh", None) or type(error).__name__
+        en = getattr(error, "message_en", None) or type(error).__name__
+        return CounterResult(submission, None, (str(zh), str(en)))
+    return CounterResult(submission, issued)
+
+
+def issue_receipt(store: StationStore, session: Session, application_id: str, output: Output,
+                  printer: ReceiptPrinterPort | None, a4: A4Output) -> Issued:
+    """Print (or reprint) an accepted application's receipt."""
+    if output == "a4" or printer is None:
+        pdf = documents.receipt_pdf(store, session, application_id)
+        return Issued("receipt", "a4", None, a4.spool(pdf, "受理回执"), ())
+    layout = documents.receipt_layout(store, session, application_id)
+    job = printer.print_receipt(layout)
+    return Issued("receipt", output, job, "printer", preview_lines(layout, _paper(store)))
+
+
+def issue_notice(store: StationStore, session: Session, draft: CounterDraft, evaluation: Evaluation,
+                 output: Output, printer: ReceiptPrinterPort | None, a4: A4Output) -> Issued:
+    """Print the one-time notice of everything the application still lacks; the draft stays."""
+    require(session, Action.APPLICATION_VIEW)
+    applicant = ApplicantInfo(draft.applicant.name, draft.applicant.id_number,
+                              draft.applicant.kind, draft.applicant.representative_id)
+    if output == "a4" or printer is None:
+        pdf = documents.notice_pdf_from_evaluation(store, session, evaluation, applicant,
+                                                   record_subject=draft.app_id)
+        return Issued("notice", "a4", None, a4.spool(pdf, "一次性告知书"), ())
+    layout = notice_layout(store, session, evaluation, applicant)
+    job = printer.print_receipt(layout)
+    with write_transaction():
+        audit.append(store.clock(), session.operator_name, "document.notice_issued", draft.app_id,
+                     {"format": "escpos"})
+    return Issued("notice", output, job, "printer", preview_lines(layout, _paper(store)))
+
+
+def notice_layout(store: StationStore, session: Session, evaluation: Evaluation,
+                  applicant: ApplicantInfo) -> ReceiptLayout:
+    """The one-time notice for the receipt printer: what is missing, why, and where to get it."""
+    item, outcome = evaluation.item, evaluation.outcome
+    elements: list[Element] = [
+        Line(store.config.name, "center", bold=True),
+        Line("一次性告知书", "center", bold=True, size=2),
+        Rule(),
+        Columns("申请人", applicant.name),
+        Columns("证件号码", mask_id(applicant.id_number)),
+        Line(f"办理事项：{item.name.zh}"),
+        Columns("告知时间", store.clock().strftime("%Y-%m-%d %H:%M")),
+        Columns("告知人", session.display_name),
+        Rule(),
+        Line(f"尚需材料和条件（共 {len(outcome.notice)} 项）：", bold=True),
+    ]
+    for number, entry in enumerate(outcome.notice, 1):
+        elements += [Line(f"{number}. {entry.what.zh}", bold=True), Line(f"   原因：{entry.why.zh}"),
+                     Line(f"   获取：{entry.where.zh}")]
+    elements += [
+        Rule(),
+        Line("备齐以上材料后，无需再因本事项的其他材料往返。"),
+        Line(f"咨询电话：{item.contact.consult}"),
+        Feed(3),
+        Cut(),
+    ]
+    return ReceiptLayout(tuple(elements), title=f"一次性告知书 {item.code}")
+
+
+def preview_lines(layout: ReceiptLayout, paper_mm: int = 80) -> tuple[str, ...]:
+    """The layout as the paper will read, for the screen (QR codes as a marker)."""
+    columns = COLUMNS.get(paper_mm, COLUMNS[80])
+    rows: list[str] = []
+    for element in layout.elements:
+        if isinstance(element, Line):
+            width = max(2, columns // max(1, element.size))
+            rows += [align(text, columns, element.align).rstrip() for text in wrap(element.text, width)]
+        elif isinstance(element, Columns):
+            rows += spread(element.left, element.right, columns, element.fill)
+        elif isinstance(element, Rule):
+            rows.append(element.char * columns)
+        elif isinstance(element, QRCode):
+            rows.append(align("[二维码 QR]", columns, "center").rstrip())
+        elif isinstance(element, Cut):
+            rows.append("✂" + "-" * (columns - 2))
+    return tuple(rows)
+
+
+def _paper(store: StationStore) -> int:
+    return store.config.devices.paper_width_mm

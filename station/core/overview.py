@@ -1,0 +1,169 @@
+"""The counter's overview for the home screen: today's figures, open work, the outbox."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from station.core import outbox
+from station.core.applications import Status
+from station.core.clock import local_day
+from station.core.db import database
+from station.core.identity import mask_id
+from station.core.models import Application, AuditEvent, Operator, OutboxEvent
+from station.core.roles import Action, allowed
+from station.core.session import Session
+from station.core.store import StationStore
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    """One application as lists show it: the ID number already masked."""
+
+    id: str
+    receipt_number: str
+    status: str
+    item_code: str
+    item_name: str
+    applicant_name: str
+    masked_id: str
+    updated_at: str
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class CounterOverview:
+    """What the home screen shows."""
+
+    day: date
+    counts: dict[str, int]
+    drafts: list[ApplicationRow]
+    awaiting_amendment: list[ApplicationRow]
+    outbox_depth: int
+    last_hub_contact: str | None
+    hub_url: str
+
+
+def row(app: Application, operator: str = "") -> ApplicationRow:
+    """The list form of an application."""
+    return ApplicationRow(str(app.id), app.receipt_number or "", str(app.status), str(app.item_code),
+                          str(app.item_name), str(app.applicant_name), mask_id(str(app.applicant_id)),
+                          str(app.updated_at)[:16].replace("T", " "), operator)
+
+
+def counter_overview(store: StationStore, session: Session) -> CounterOverview:
+    """Today's counts, drafts to continue, amendments asked for, and the outbox."""
+    day = local_day(store.clock())
+    if not allowed(session.role, Action.APPLICATION_VIEW):
+        return CounterOverview(day, {}, [], [], outbox.depth(), last_hub_contact(), store.config.hub_url)
+    applications = store.applications
+    counts = applications.counts_for_day(session, day)
+    drafts = [row(a) for a in applications.list(session, status=Status.DRAFT, limit=20)]
+    amend = [row(a) for a in applications.list(session, status=Status.NEEDS_AMENDMENT, limit=20)]
+    return CounterOverview(day, counts, drafts, amend, outbox.depth(), last_hub_contact(),
+                           store.config.hub_url)
+
+
+def last_hub_contact() -> str | None:
+    """When the hub last acknowledged anything from this station (local ISO time)."""
+    found = database.execute_sql("SELECT MAX(acknowledged_at) FROM outbox_event").fetchone()
+    return str(found[0])[:16].replace("T", " ") if found and found[0] else None
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The applications list's filters; empty means any."""
+
+    today_only: bool = True
+    status: str = ""
+    item_code: str = ""
+    operator: str = ""
+    search: str = ""
+
+
+def application_rows(store: StationStore, session: Session, filters: ListFilters) -> list[ApplicationRow]:
+    """Applications matching the filters, newest first, ID numbers masked."""
+    day = local_day(store.clock()) if filters.today_only else None
+    found = store.applications.list(session, day=day, status=filters.status or None,
+                                     item_code=filters.item_code or None,
+                                     operator=filters.operator or None, search=filters.search or None)
+    return [row(app, str(app.operator.name)) for app in found]
+
+
+def operator_names(session: Session) -> list[tuple[str, str]]:
+    """(name, display name) of everyone who has filed an application here."""
+    if not allowed(session.role, Action.APPLICATION_VIEW):
+        return []
+    query = (Operator.select(Operator.name, Operator.display_name).join(Application)
+             .distinct().order_by(Operator.name))
+    return [(str(o.name), str(o.display_name)) for o in query]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event in an application's life, local and from the hub."""
+
+    at: str
+    action: str
+    operator: str
+    detail: str = ""
+
+
+def application_history(session: Session, app_id: str) -> list[HistoryEntry]:
+    """What happened to an application: the audit trail, then whether the hub holds it."""
+    if not allowed(session.role, Action.APPLICATION_VIEW):
+        return []
+    entries = [HistoryEntry(str(e.at)[:16].replace("T", " "), str(e.action), str(e.operator))
+               for e in AuditEvent.select().where(AuditEvent.subject == app_id).order_by(AuditEvent.seq)]
+    for event in OutboxEvent.select().where(OutboxEvent.application_id == app_id).order_by(OutboxEvent.seq):
+        if event.acknowledged_at:
+            entries.append(HistoryEntry(str(event.acknowledged_at)[:16].replace("T", " "),
+                                        "hub.acknowledged", "", f"#{event.seq} {event.kind}"))
+    return sorted(entries, key=lambda e: e.at)
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    """One application in full (the only place its whole ID number is shown)."""
+
+    row: ApplicationRow
+    applicant_kind: str
+    applicant_id: str
+    representative_id: str | None
+    status_message: str | None
+    submitted_at: str | None
+    due_date: str | None
+    rongque_deadline: str | None
+    values: list[tuple[str, str, str]]  # label zh, label en, value
+    materials: list[tuple[str, str, str]]  # name zh, name en, status
+    history: list[HistoryEntry]
+
+
+def application_detail(store: StationStore, session: Session, app_id: str,
+                       labels: dict[str, tuple[str, str]]) -> ApplicationDetail:
+    """The application with its values, materials and history; `labels` names fields and
+    materials (id -> Chinese, English) from the catalog version it was filed under."""
+    app = store.applications.get(session, app_id)
+    values = json.loads(str(app.payload))
+    materials = json.loads(str(app.materials or "{}"))
+    return ApplicationDetail(
+        row(app, str(app.operator.name)), str(app.applicant_kind), str(app.applicant_id),
+        app.representative_id, app.status_message, app.submitted_at,
+        _text(app.due_date), _text(app.rongque_deadline),
+        [(*labels.get(k, (k, k)), _value(v)) for k, v in values.items()],
+        [(*labels.get(k, (k, k)), str(v.get("status", "") if isinstance(v, dict) else v))
+         for k, v in materials.items()],
+        application_history(session, str(app.id)))
+
+
+def _text(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, date) else (str(value) if value else None)
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        return "；".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{k}={_value(v)}" for k, v in value.items())
+    return "" if value is None else str(value)

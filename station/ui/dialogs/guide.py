@@ -1,0 +1,60 @@
+"""办事指南 — the service guide of one catalog item, one key away from the counter."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from forms import Item
+from station.ui.i18n import N_, _, language
+from station.ui.screens.base import StationDialog
+
+NECESSITY = {"required": N_("必需"), "optional": N_("可选"), "rongque": N_("可容缺后补")}
+
+
+def guide_markdown(item: Item) -> str:
+    """The guide as Markdown: conditions, materials, limits, fees, basis, contact, FAQ."""
+    lang = language()
+    lines = [f"## {item.name.get(lang)}（{item.code}）", "",
+             f"**{_('实施机关')}**：{item.bodies.implementing.get(lang)}", ""]
+    if item.conditions:
+        lines += [f"### {_('受理条件')}"] + [f"- {c.text.get(lang)}" for c in item.conditions] + [""]
+    lines += [f"### {_('申请材料')}"]
+    for material in item.materials:
+        where = f" — {material.where.get(lang)}" if material.where else ""
+        lines.append(f"- {material.name.get(lang)}（{_(NECESSITY[material.necessity])}）{where}")
+    lines += ["", f"### {_('时限与收费')}", f"- {_('承诺时限')}：{item.promised_limit.text().get(lang)}"]
+    if item.legal_limit is not None:
+        lines.append(f"- {_('法定时限')}：{item.legal_limit.text().get(lang)}")
+    if item.rongque is not None:
+        lines.append(f"- {_('容缺补交期限')}：{item.rongque.text().get(lang)}")
+    lines.append(f"- {_('收费')}：{_('收费') if item.fee.charged else _('不收费')}")
+    lines += ["", f"### {_('办理依据')}"] + [f"- {b.law} {b.article}" for b in item.basis]
+    lines += ["", f"### {_('咨询与投诉')}", f"- {_('咨询')} {item.contact.consult} · "
+              f"{_('投诉')} {item.contact.complaint}"]
+    if item.faq:
+        lines += ["", f"### {_('常见问题')}"]
+        for faq in item.faq:
+            lines += [f"**{faq.question.get(lang)}**", "", faq.answer.get(lang), ""]
+    return "\n".join(lines)
+
+
+class GuideDialog(StationDialog[None]):
+    """办事指南."""
+
+    BINDINGS = [Binding("escape,f2,q", "dismiss", N_("关闭"), id="close")]
+
+    def __init__(self, item: Item) -> None:
+        super().__init__()
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="guide"):
+            with VerticalScroll():
+                yield Markdown(guide_markdown(self.item))
+            yield Static(_("Esc 关闭 · ↑↓ 滚动"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()

@@ -1,0 +1,46 @@
+"""The help overlay (F1): every key of the screen behind it and of the app, with what it does."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from station.ui.i18n import N_, _
+from station.ui.screens.base import StationDialog
+
+
+class HelpDialog(StationDialog[None]):
+    """按键帮助."""
+
+    BINDINGS = [Binding("escape,f1,q", "dismiss", N_("关闭"), id="close")]
+
+    def __init__(self, behind: Screen[object]) -> None:
+        super().__init__()
+        self.behind = behind
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Static(_("按键一览（鼠标同样可用）"), classes="section-title")
+            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Esc 关闭"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("按键"), _("作用"), _("说明"))
+        seen: set[tuple[str, str]] = set()
+        for node in (self.behind, *self.behind.query("*"), self.app):
+            for bindings in node._bindings.key_to_bindings.values():
+                for binding in bindings:
+                    self._add(table, binding, seen)
+        table.focus()
+
+    def _add(self, table: DataTable[str], binding: Binding, seen: set[tuple[str, str]]) -> None:
+        if not binding.description or binding.system:
+            return
+        key = self.app.get_key_display(binding)
+        if (key, binding.description) not in seen:
+            seen.add((key, binding.description))
+            table.add_row(key, binding.description, binding.tooltip)

@@ -1,0 +1,63 @@
+"""Add an operator (admin): name, display name, role and a first password."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Button, Input, Select, Static
+
+from station.core.errors import JiujinError
+from station.core.roles import Role
+from station.ui.i18n import N_, _, bilingual, language
+from station.ui.messages import ActionDone
+from station.ui.screens.base import StationDialog
+from station.ui.screens.login import ROLE_NAMES
+
+
+class AddOperatorDialog(StationDialog[bool]):
+    """添加工作人员."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("取消"), id="cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="add-operator"):
+            yield Static(_("添加工作人员"), classes="section-title")
+            yield Input(id="new-name", placeholder=_("用户名（字母、数字）"))
+            yield Input(id="new-display", placeholder=_("姓名"))
+            yield Select([(_(name), role) for role, name in ROLE_NAMES.items()], id="new-role",
+                         value=Role.OPERATOR.value, allow_blank=False)
+            yield Input(id="new-password", password=True, placeholder=_("初始密码（至少 8 位）"))
+            yield Button(_("添加"), id="add", variant="primary")
+            yield Static("", id="add-error", markup=False)
+
+    @on(Button.Pressed, "#add")
+    @on(Input.Submitted, "#new-password")
+    def add_pressed(self) -> None:
+        role = self.query_one("#new-role", Select).value
+        self.add(self.query_one("#new-name", Input).value.strip(),
+                 self.query_one("#new-display", Input).value.strip(), Role(str(role)),
+                 self.query_one("#new-password", Input).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="operators", description="add operator")
+    def add(self, name: str, display: str, role: Role, password: str) -> None:
+        """Add through the operator service: a key slot sealed by this admin's session."""
+        try:
+            self.services.store.operators.add(self.session, name, display, role, password)
+        except JiujinError as error:
+            errors = getattr(error, "errors", None)
+            text = "；".join(bilingual(t) for t in errors.values()) if errors else error.message(language())
+            self.post_message(ActionDone(text, ok=False))
+            return
+        self.post_message(ActionDone(_("已添加")))
+
+    @on(ActionDone)
+    def done(self, message: ActionDone) -> None:
+        if message.ok:
+            self.dismiss(True)
+        else:
+            self.query_one("#add-error", Static).update(message.message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,62 @@
+"""What every station screen and dialog shares: translated bindings and the app's services."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from station.ui.i18n import _
+
+if TYPE_CHECKING:
+    from station.core.session import Session
+    from station.ui.app import JiujinApp
+    from station.ui.context import StationServices
+
+T = TypeVar("T")
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Show each binding's description (a Chinese message id) in the current language."""
+    bindings = node._bindings.key_to_bindings
+    for key, found in bindings.items():
+        bindings[key] = [replace(b, description=_(b.description) if b.description else "",
+                                 tooltip=_(b.tooltip) if b.tooltip else "") for b in found]
+
+
+class ServicesMixin:
+    """Access to the station's services and the logged-in session."""
+
+    app: Any
+
+    @property
+    def station(self) -> JiujinApp:
+        return self.app  # type: ignore[no-any-return]
+
+    @property
+    def services(self) -> StationServices:
+        return self.station.services
+
+    @property
+    def session(self) -> Session:
+        session = self.station.session
+        assert session is not None, "a station screen is shown only with a session"
+        return session
+
+
+class StationScreen(ServicesMixin, Screen[None]):
+    """A full screen of the station."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+
+class StationDialog(ServicesMixin, ModalScreen[T]):
+    """A modal dialog that returns a value with `dismiss`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)

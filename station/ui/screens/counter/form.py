@@ -1,0 +1,210 @@
+"""New application, step two: the form from the catalog beside the materials checklist."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from forms import Evaluation
+from forms.serialize import jsonable
+from station.core.counter import CounterDraft, locked_fields
+from station.core.identity import mask_id
+from station.ui.i18n import N_, _, language
+from station.ui.messages import CardTapped, DraftDiscarded, DraftSaved, ScanArrived
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.counter.fields import FieldChanged, FormView
+from station.ui.widgets.counter.materials import MaterialsChecklist, MaterialToggled
+from station.ui.widgets.counter.outcome import outcome_text
+from station.ui.widgets.status.status_bar import StatusBar
+
+AUTOSAVE_SECONDS = 0.8
+
+
+class FormScreen(StationScreen):
+    """填写申请."""
+
+    BINDINGS = [
+        Binding("f5", "review", N_("核对提交"), id="review", tooltip=N_("核对全部内容后提交")),
+        Binding("f2", "guide", N_("办事指南"), id="guide"),
+        Binding("f3", "attach_scan", N_("附加扫描件"), id="scan"),
+        Binding("f4", "focus_materials", N_("材料清单"), id="materials"),
+        Binding("ctrl+s", "save", N_("保存草稿"), id="save"),
+        Binding("ctrl+d", "discard", N_("放弃草稿"), id="discard"),
+        Binding("escape", "leave", N_("返回"), id="back", tooltip=N_("草稿已自动保存")),
+    ]
+
+    def __init__(self, draft: CounterDraft) -> None:
+        super().__init__()
+        self.draft = draft
+        self.evaluation: Evaluation | None = None
+        self.locked = locked_fields(draft)
+        self.pending_scans: list[ScanArrived] = []
+        self.autosave_timer: Timer | None = None
+        self.dirty = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.heading(), id="form-head", markup=False)
+        with Horizontal(id="form-body"):
+            yield FormView(self.draft.item.fields, id="form")
+            with Vertical(id="side"):
+                yield Static(_("申请材料（空格：纸质已收）"), classes="section-title")
+                yield MaterialsChecklist(id="materials")
+                yield Static("", id="outcome", markup=False)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def heading(self) -> str:
+        draft, lang = self.draft, language()
+        source = _("读卡") if draft.identity.from_card else _("手工录入")
+        who = f"{draft.identity.name} {mask_id(draft.identity.id_number)}（{source}）"
+        if draft.applicant.kind == "business":
+            who = f"{draft.applicant.name} {draft.applicant.id_number} · {_('法定代表人')} {who}"
+        return f"{draft.item.name.get(lang)}（{draft.item.code}） · {who}"
+
+    def on_mount(self) -> None:
+        evaluation = self.services.counter.evaluate(self.session, self.draft)
+        self.query_one(FormView).load(self.draft.values, jsonable(evaluation.values))
+        self.show(evaluation)
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """The first field still to fill (required and blank), else the first editable one."""
+        editable = [w for w in self.query_one(FormView).widgets()
+                    if w.display and w.control is not None and not w.control.disabled
+                    and w.control.focusable]
+        blank = [w for w in editable if w.field.required and w.value() is None]
+        if blank or editable:
+            control = (blank or editable)[0].control
+            assert control is not None
+            control.focus()
+
+    # -- live evaluation -------------------------------------------------------------------
+
+    @on(FieldChanged)
+    def field_changed(self) -> None:
+        self.draft.values = self.query_one(FormView).to_values()
+        self.reevaluate()
+
+    @on(MaterialToggled)
+    def material_toggled(self, message: MaterialToggled) -> None:
+        self.draft.received ^= {message.material_id}
+        self.reevaluate()
+
+    def reevaluate(self) -> None:
+        self.show(self.services.counter.evaluate(self.session, self.draft))
+        self.dirty = True
+        if self.autosave_timer is not None:
+            self.autosave_timer.stop()
+        self.autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave)
+        self.call_after_refresh(self.report_render_time)
+
+    def show(self, evaluation: Evaluation) -> None:
+        self.evaluation = evaluation
+        scans: dict[str, int] = {}
+        for material in self.draft.scans.values():
+            scans[material] = scans.get(material, 0) + 1
+        self.query_one(FormView).apply(evaluation, self.locked, scans)
+        self.query_one(MaterialsChecklist).apply(evaluation)
+        self.query_one("#outcome", Static).update(outcome_text(evaluation))
+
+    def report_render_time(self) -> None:
+        """Keystroke to re-rendered form, for the app's timing hook."""
+        started = getattr(self.app, "last_key_at", None)
+        if started is not None:
+            self.services.time("form.keystroke", time.perf_counter() - started)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        if self.dirty:
+            self.dirty = False
+            self.save_draft()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="autosave", description="autosave")
+    def save_draft(self) -> None:
+        """Write the draft through the application service (it survives a crash from here)."""
+        self.services.counter.save(self.session, self.draft)
+        self.post_message(DraftSaved(self.draft.app_id))
+
+    def before_lock(self) -> None:
+        """Idle lock or ctrl+l: save now, while the session is still open."""
+        self.services.counter.save(self.session, self.draft)
+        self.dirty = False
+
+    def action_save(self) -> None:
+        self.dirty = False
+        self.save_draft()
+        self.notify(_("草稿已保存"), timeout=2)
+
+    def action_leave(self) -> None:
+        if self.dirty:
+            self.dirty = False
+            self.save_draft()
+        self.app.pop_screen()
+
+    def action_discard(self) -> None:
+        from station.ui.dialogs.confirm import ConfirmDialog
+
+        def discard(yes: bool | None) -> None:
+            if yes:
+                self.discard_draft()
+
+        self.app.push_screen(ConfirmDialog(_("放弃这份草稿？已填写的内容将被删除。")), discard)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="autosave", description="discard")
+    def discard_draft(self) -> None:
+        self.services.counter.discard(self.session, self.draft.app_id)
+        self.post_message(DraftDiscarded(self.draft.app_id))
+
+    @on(DraftDiscarded)
+    def draft_discarded(self) -> None:
+        self.app.pop_screen()
+
+    # -- other keys ------------------------------------------------------------------------
+
+    def action_guide(self) -> None:
+        from station.ui.dialogs.guide import GuideDialog
+
+        self.app.push_screen(GuideDialog(self.draft.item))
+
+    def action_focus_materials(self) -> None:
+        self.query_one(MaterialsChecklist).focus()
+
+    def action_review(self) -> None:
+        from station.ui.screens.counter.review import ReviewScreen
+
+        self.query_one(FormView).show_all_errors = True
+        self.reevaluate()
+        self.app.push_screen(ReviewScreen(self.draft))
+
+    @on(ScanArrived)
+    def scan_arrived(self, message: ScanArrived) -> None:
+        self.pending_scans.append(message)
+        self.notify(_("高拍仪有新扫描件：按 F3 附加到所选材料"), timeout=4)
+
+    def action_attach_scan(self) -> None:
+        from station.ui.dialogs.scan import AttachScanDialog
+
+        material = self.query_one(MaterialsChecklist).selected_material()
+        if not self.pending_scans:
+            self.notify(_("暂无新的扫描件：请先用高拍仪扫描"), severity="warning")
+            return
+        self.app.push_screen(AttachScanDialog(self.draft, self.pending_scans, material),
+                             self.scan_attached)
+
+    def scan_attached(self, sha256: str | None) -> None:
+        if sha256:
+            self.pending_scans = [s for s in self.pending_scans if s.sha256 != sha256]
+            self.reevaluate()
+
+    @on(CardTapped)
+    def other_card(self, message: CardTapped) -> None:
+        if message.card.get("id_number") != self.draft.identity.id_number:
+            self.notify(_("读到另一张身份证：请先完成或保存当前申请"), severity="warning")

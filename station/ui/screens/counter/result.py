@@ -1,0 +1,105 @@
+"""New application, done: the receipt number or the notice, the print job and a preview."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from station.core.issuing import CounterResult, Issued, issue_receipt
+from station.ui.i18n import N_, _, bilingual
+from station.ui.messages import DocumentIssued, PrintJobChanged
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.status.status_bar import StatusBar
+
+JOB_STATES = {"queued": N_("排队等待打印"), "printing": N_("正在打印…"), "printed": N_("已打印"),
+              "held": N_("打印暂停：请检查纸张或机盖，恢复后自动续打"),
+              "uncertain": N_("无法确认是否打印完整：请查看后选择补打"), "cancelled": N_("已取消")}
+
+
+class ResultScreen(StationScreen):
+    """办理结果."""
+
+    BINDINGS = [
+        Binding("enter", "next", N_("下一位"), id="next", tooltip=N_("回到首页，接待下一位")),
+        Binding("r", "reprint", N_("补打回执"), id="reprint"),
+        Binding("escape", "next", N_("返回首页"), id="home", show=False),
+    ]
+
+    def __init__(self, result: CounterResult) -> None:
+        super().__init__()
+        self.result = result
+        self.issued: Issued | None = result.issued
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.title_text(), id="result-title", markup=False)
+        yield Static(self.detail_text(), id="result-detail", markup=False)
+        yield Static(self.print_text(), id="print-state", markup=False)
+        with VerticalScroll(id="preview-box"):
+            yield Static("\n".join(self.issued.preview) if self.issued else "", id="preview",
+                         markup=False)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def title_text(self) -> str:
+        outcome = self.result.submission.outcome
+        if outcome == "one_time_notice":
+            return _("材料不全：已出具一次性告知书，草稿已保留")
+        if outcome == "accept_with_rongque":
+            return _("容缺受理 · 回执号 {number}").format(number=self.result.submission.receipt_number)
+        return _("已受理 · 回执号 {number}").format(number=self.result.submission.receipt_number)
+
+    def detail_text(self) -> str:
+        submission = self.result.submission
+        if not submission.accepted:
+            return _("申请人备齐告知书所列材料后，可在首页的草稿中继续办理。")
+        text = _("承诺办结日期：{due}").format(due=submission.due_date)
+        if submission.rongque_deadline:
+            text += "\n" + _("容缺材料补交期限：{day}").format(day=submission.rongque_deadline)
+        return text
+
+    def print_text(self) -> str:
+        if self.result.print_error is not None:
+            return _("打印失败：{reason}。可在申请列表中补打。").format(
+                reason=bilingual(" / ".join(self.result.print_error)))
+        issued = self.issued
+        if issued is None:
+            return ""
+        if issued.output == "a4":
+            where = _("已发送到 A4 打印机") if issued.destination == "cups" else _("A4 PDF 已生成，暂存待打印")
+            return where
+        return _(JOB_STATES["queued"])
+
+    def action_reprint(self) -> None:
+        if self.result.submission.accepted:
+            self.reprint()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="reprint")
+    def reprint(self) -> None:
+        """Print the receipt again (recorded as issued again in the audit trail)."""
+        output = self.issued.output if self.issued else "receipt_printer"
+        printer = self.services.devices if self.services.devices.configured else None
+        self.post_message(DocumentIssued(issue_receipt(
+            self.services.store, self.session, self.result.submission.application_id, output,
+            printer, self.services.a4)))
+
+    @on(DocumentIssued)
+    def document_issued(self, message: DocumentIssued) -> None:
+        self.issued = message.issued
+        self.query_one("#print-state", Static).update(self.print_text())
+
+    @on(PrintJobChanged)
+    def job_changed(self, message: PrintJobChanged) -> None:
+        if self.issued is None or message.job_id != self.issued.job_id:
+            return
+        self.query_one("#print-state", Static).update(_(JOB_STATES.get(message.state, message.state)))
+        demo = self.services.demo
+        if message.state == "printed" and demo is not None and demo.printer_model.receipts:
+            self.query_one("#preview", Static).update(
+                _("演示打印机实际打印：") + "\n" + demo.printer_model.receipts[-1].render_text())
+
+    def action_next(self) -> None:
+        self.app.pop_screen()

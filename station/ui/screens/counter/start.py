@@ -1,0 +1,188 @@
+"""New application, step one: who applies (card, typed ID number, or a business) and for what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from forms import Item
+from station.core.counter import (
+    Identity,
+    business_applicant,
+    card_expired,
+    identity_from_card,
+    typed_identity,
+)
+from station.core.errors import ValidationFailed
+from station.core.identity import mask_id
+from station.ui.i18n import N_, _, bilingual, language
+from station.ui.messages import CardTapped, CardUnreadable, DraftOpened, ServicesFound
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.status.status_bar import StatusBar
+
+
+def service_label(item: Item) -> str:
+    """One line of the catalog browser: code, name, and 一证通办 when the card is enough."""
+    tag = _("［一证通办］") if item.card_only else ""
+    return f"{item.code}  {item.name.get(language())} {tag}"
+
+
+class StartScreen(StationScreen):
+    """新建申请：申请人与事项."""
+
+    BINDINGS = [
+        Binding("f2", "guide", N_("办事指南"), id="guide", tooltip=N_("所选事项的条件、材料、时限、收费")),
+        Binding("f4", "focus_search", N_("搜索事项"), id="search"),
+        Binding("enter", "start", N_("开始填表"), id="start", show=False),
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+    ]
+
+    def __init__(self, card: dict[str, Any] | None = None, business: bool = False) -> None:
+        super().__init__()
+        self.card = card
+        self.business = business
+        self.items: list[Item] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="start"):
+            with Vertical(id="applicant-panel"):
+                yield Static(_("企业申请：统一社会信用代码与法定代表人") if self.business
+                             else _("个人申请"), classes="section-title")
+                yield Static(_("请将身份证放在读卡器上"), id="card-state", markup=False)
+                if self.business:
+                    with Horizontal(classes="typed-row"):
+                        yield Input(id="credit-code", placeholder=_("统一社会信用代码（18 位）"),
+                                    max_length=18)
+                        yield Input(id="business-name", placeholder=_("单位名称"))
+                with Horizontal(classes="typed-row"):
+                    yield Input(id="id-number", max_length=18,
+                                placeholder=_("无卡时输入法定代表人身份证号") if self.business
+                                else _("无卡时输入身份证号"))
+                    yield Input(id="person-name", placeholder=_("姓名"))
+                yield Static("", id="applicant-error", markup=False)
+            yield Input(id="service-search", placeholder=_("搜索事项：名称、编码或拼音首字母（如 jzz）"))
+            yield OptionList(id="services")
+            yield Static("", id="service-hint", markup=False)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.find_services("")
+        if self.card is not None:
+            self.show_card(self.card)
+        else:
+            self.query_one("#credit-code" if self.business else "#id-number", Input).focus()
+
+    # -- the applicant ---------------------------------------------------------------------
+
+    @on(CardTapped)
+    def card_tapped(self, message: CardTapped) -> None:
+        self.card = message.card
+        self.show_card(message.card)
+
+    @on(CardUnreadable)
+    def card_unreadable(self, message: CardUnreadable) -> None:
+        self.query_one("#card-state", Static).update(message.message)
+
+    def show_card(self, card: dict[str, Any]) -> None:
+        text = _("已读卡：{name}  {number}").format(name=card["name"], number=mask_id(str(card["id_number"])))
+        if card_expired(card, self.services.counter.today()):
+            text += "  " + _("（证件已过期，有效期至 {day}）").format(day=card["valid_to"])
+        self.query_one("#card-state", Static).update(text)
+        for selector in ("#id-number", "#person-name"):
+            self.query_one(selector, Input).display = False
+        if not self.business:
+            self.query_one("#service-search", Input).focus()
+
+    def identity(self) -> Identity:
+        """The person at the counter, from the card or typed (raises ValidationFailed)."""
+        if self.card is not None:
+            return identity_from_card(self.card)
+        return typed_identity(self.query_one("#id-number", Input).value,
+                              self.query_one("#person-name", Input).value)
+
+    # -- the catalog browser -----------------------------------------------------------------
+
+    @on(Input.Changed, "#service-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.find_services(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
+    def find_services(self, query: str) -> None:
+        """Search the catalog (pinyin needs a moment the first time)."""
+        target = "business" if self.business else "person"
+        self.post_message(ServicesFound(self.services.counter.services(target, query)))
+
+    @on(ServicesFound)
+    def show_services(self, message: ServicesFound) -> None:
+        self.items = items = message.items
+        options = self.query_one("#services", OptionList)
+        options.clear_options()
+        options.add_options([Option(service_label(item), id=item.code) for item in items])
+        if items:
+            options.highlighted = 0
+        self.query_one("#service-hint", Static).update(
+            _("共 {count} 项；↑↓ 选择，回车开始填表，F2 办事指南").format(count=len(items)))
+
+    @on(Input.Submitted, "#service-search")
+    def search_submitted(self) -> None:
+        self.query_one("#services", OptionList).focus()
+
+    @on(Input.Submitted, "#id-number")
+    def id_submitted(self) -> None:
+        self.query_one("#person-name", Input).focus()
+
+    @on(Input.Submitted, "#person-name")
+    def name_submitted(self) -> None:
+        self.query_one("#service-search", Input).focus()
+
+    def highlighted_item(self) -> Item | None:
+        index = self.query_one("#services", OptionList).highlighted
+        return self.items[index] if index is not None and index < len(self.items) else None
+
+    def action_guide(self) -> None:
+        from station.ui.dialogs.guide import GuideDialog
+
+        item = self.highlighted_item()
+        if item is not None:
+            self.app.push_screen(GuideDialog(item))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#service-search", Input).focus()
+
+    @on(OptionList.OptionSelected, "#services")
+    def action_start(self) -> None:
+        """Check the applicant, then open the draft for the highlighted service."""
+        item = self.highlighted_item()
+        error = self.query_one("#applicant-error", Static)
+        if item is None:
+            return
+        try:
+            identity = self.identity()
+            applicant = (business_applicant(self.query_one("#credit-code", Input).value,
+                                            self.query_one("#business-name", Input).value, identity)
+                         if self.business else None)
+        except ValidationFailed as exc:
+            error.update("；".join(bilingual(text) for text in exc.errors.values()))
+            return
+        error.update(_("正在建立草稿…"))
+        self.open_draft(item, identity, applicant)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")
+    def open_draft(self, item: Item, identity: Identity, applicant: Any) -> None:
+        """Create the draft in the store (it autosaves from here on)."""
+        self.post_message(DraftOpened(self.services.counter.start(self.session, item, identity, applicant)))
+
+    @on(DraftOpened)
+    def show_form(self, message: DraftOpened) -> None:
+        from station.ui.screens.counter.form import FormScreen
+
+        self.app.switch_screen(FormScreen(draft=message.draft))
+

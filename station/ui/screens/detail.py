@@ -1,0 +1,161 @@
+"""One application: its content, materials, history and the hub's status; reprint, amend, void."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from station.core.amendments import amendment_draft
+from station.core.applications import VOIDABLE, Status
+from station.core.overview import ApplicationDetail, application_detail
+from station.core.roles import Action, allowed
+from station.ui.i18n import N_, _, language
+from station.ui.messages import ActionDone, AmendmentOpened, DetailLoaded, DocumentIssued
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.applications.rows import status_name
+from station.ui.widgets.status.status_bar import StatusBar
+
+ACCEPTED = {"submitted", "accepted_pending_materials", "delivered", "accepted", "needs_amendment",
+            "amended", "completed"}
+ACTIONS = {
+    "application.draft_created": N_("建立草稿"), "application.submitted": N_("受理"),
+    "application.voided": N_("作废"), "application.amended": N_("补正"),
+    "application.attached": N_("附加扫描件"), "document.receipt_issued": N_("出具回执"),
+    "document.notice_issued": N_("出具一次性告知书"), "document.amendment_issued": N_("出具补正通知"),
+    "document.form_issued": N_("打印申请表"), "hub.acknowledged": N_("市级中心已接收"),
+}
+
+
+def action_name(action: str) -> str:
+    if action.startswith("application.hub_"):
+        return _("中心状态：{status}").format(status=status_name(action.removeprefix("application.hub_")))
+    return _(ACTIONS[action]) if action in ACTIONS else action
+
+
+class DetailScreen(StationScreen):
+    """申请详情."""
+
+    BINDINGS = [
+        Binding("r", "reprint", N_("补打回执"), id="reprint"),
+        Binding("a", "amend", N_("补正"), id="amend", tooltip=N_("按市级中心的要求补正后重新提交")),
+        Binding("v", "void", N_("作废"), id="void", tooltip=N_("主管：作废尚未上报的申请，须填写原因")),
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+    ]
+
+    def __init__(self, app_id: str) -> None:
+        super().__init__()
+        self.app_id = app_id
+        self.detail: ApplicationDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("加载中…"), id="detail-head", classes="section-title", markup=False)
+        yield Static("", id="detail-status", markup=False)
+        with Horizontal(id="detail-body"):
+            with Vertical(id="detail-info"):
+                yield DataTable(id="detail-values", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="detail-history"):
+                yield Static(_("办理记录"), classes="section-title")
+                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-values", DataTable).add_columns(_("项目"), _("内容"))
+        self.query_one("#history", DataTable).add_columns(_("时间"), _("事件"), _("经办"))
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="detail")
+    def load(self) -> None:
+        app = self.services.store.applications.get(self.session, self.app_id)
+        labels = self.services.counter.labels(str(app.item_code), str(app.catalog_version))
+        self.post_message(DetailLoaded(application_detail(self.services.store, self.session,
+                                                          self.app_id, labels)))
+
+    @on(DetailLoaded)
+    def show(self, message: DetailLoaded) -> None:
+        detail = self.detail = message.detail
+        row, en = detail.row, language() == "en"
+        self.query_one("#detail-head", Static).update(
+            f"{row.receipt_number or _('（草稿）')} · {row.item_name} · {status_name(row.status)}")
+        status = _("状态：{status}").format(status=status_name(row.status))
+        if detail.status_message:
+            status += " · " + _("说明：{text}").format(text=detail.status_message)
+        self.query_one("#detail-status", Static).update(status)
+        table = self.query_one("#detail-values", DataTable)
+        table.clear()
+        rows = [(_("申请人"), row.applicant_name), (_("证件号码"), detail.applicant_id)]
+        if detail.representative_id:
+            rows.append((_("法定代表人身份证号"), detail.representative_id))
+        rows += [(_("受理时间"), (detail.submitted_at or "")[:16].replace("T", " ")),
+                 (_("承诺办结"), detail.due_date or ""), (_("容缺补交期限"), detail.rongque_deadline or "")]
+        rows += [(en_label if en else zh_label, value) for zh_label, en_label, value in detail.values]
+        rows += [(f"{_('材料')}：{en_name if en else zh_name}", status_text)
+                 for zh_name, en_name, status_text in detail.materials]
+        for label, value in rows:
+            if value:
+                table.add_row(label, value)
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        for entry in detail.history:
+            history.add_row(entry.at, action_name(entry.action), entry.operator or entry.detail)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        status = self.detail.row.status if self.detail else ""
+        role = self.session.role
+        if action == "reprint":
+            return status in ACCEPTED and allowed(role, Action.APPLICATION_VIEW)
+        if action == "amend":
+            return status == Status.NEEDS_AMENDMENT and allowed(role, Action.APPLICATION_AMEND)
+        if action == "void":
+            return status in VOIDABLE and allowed(role, Action.APPLICATION_VOID)
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="reprint")
+    def action_reprint(self) -> None:
+        """Print the receipt again on the receipt printer (or A4 without one)."""
+        from station.core.issuing import issue_receipt
+
+        devices = self.services.devices
+        self.post_message(DocumentIssued(issue_receipt(
+            self.services.store, self.session, self.app_id, "receipt_printer",
+            devices if devices.configured else None, self.services.a4)))
+
+    @on(DocumentIssued)
+    def issued(self, message: DocumentIssued) -> None:
+        self.notify(_("回执已补打") if message.issued.output != "a4" else _("A4 回执已生成"))
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="amend")
+    def action_amend(self) -> None:
+        """Load the application as a working copy for the amendment (补正)."""
+        draft, locked = amendment_draft(self.services.counter, self.session, self.app_id)
+        self.post_message(AmendmentOpened(draft, locked))
+
+    @on(AmendmentOpened)
+    def show_amendment(self, message: AmendmentOpened) -> None:
+        from station.ui.screens.counter.amend import AmendScreen
+
+        request = self.detail.status_message if self.detail else None
+        self.app.push_screen(AmendScreen(message.draft, message.locked, request or ""))
+
+    def action_void(self) -> None:
+        from station.ui.dialogs.void import VoidDialog
+
+        self.app.push_screen(VoidDialog(self.app_id), self.voided)
+
+    def voided(self, done: bool | None) -> None:
+        if done:
+            self.load()
+
+    @on(ActionDone)
+    def action_done(self, message: ActionDone) -> None:
+        self.notify(message.message, severity="information" if message.ok else "error")
+        self.load()

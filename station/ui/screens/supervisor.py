@@ -1,0 +1,246 @@
+"""Supervisor and admin: void, unlock, operators, device settings with a live test, station settings.
+
+Day close is not here yet: it joins this screen when the reconciliation work lands.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from station.core.config import DeviceSettings
+from station.core.errors import JiujinError
+from station.core.models import Operator
+from station.core.roles import Action, Role, allowed
+from station.core.settings import update_devices, update_station
+from station.core.station_devices import device_config, test_receipt
+from station.ui.i18n import N_, _, bilingual, language
+from station.ui.messages import ActionDone, OperatorsLoaded
+from station.ui.screens.base import StationScreen
+from station.ui.screens.login import ROLE_NAMES
+from station.ui.widgets.status.status_bar import StatusBar
+
+
+def error_text(error: JiujinError) -> str:
+    errors = getattr(error, "errors", None)
+    if errors:
+        return "；".join(bilingual(text) for text in errors.values())
+    return error.message(language())
+
+
+class SupervisorScreen(StationScreen):
+    """管理."""
+
+    BINDINGS = [
+        Binding("a", "add_operator", N_("添加人员"), id="add-operator"),
+        Binding("d", "disable_operator", N_("停用人员"), id="disable-operator"),
+        Binding("u", "unlock_operator", N_("解锁人员"), id="unlock-operator",
+                tooltip=N_("解除登录失败造成的锁定")),
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.operators: list[Operator] = []
+
+    def compose(self) -> ComposeResult:
+        role = self.session.role
+        config = self.services.store.config
+        yield Header()
+        with Vertical(id="manage"):
+            with TabbedContent():
+                with TabPane(_("工作人员"), id="tab-operators"):
+                    yield DataTable(id="operators", cursor_type="row", zebra_stripes=True)
+                if allowed(role, Action.APPLICATION_VOID):
+                    with TabPane(_("作废申请"), id="tab-void"):
+                        yield Label(_("输入回执号后回车，再填写作废原因（仅限尚未上报的申请）"))
+                        yield Input(id="void-receipt", placeholder=_("回执号"))
+                if role == Role.ADMIN:
+                    with TabPane(_("设备"), id="tab-devices"):
+                        yield from self.device_form(config.devices)
+                    with TabPane(_("站点"), id="tab-station"):
+                        yield from self.station_form()
+            yield Static("", id="manage-result", markup=False)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def device_form(self, devices: DeviceSettings) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Input(devices.reader_port, id="reader-port", placeholder=_("读卡器串口（空：自动查找）"))
+            yield Input(str(devices.reader_baud), id="reader-baud", placeholder=_("波特率"))
+        with Horizontal(classes="form-row"):
+            yield Input(devices.printer_port, id="printer-port", placeholder=_("打印机串口（空：自动查找）"))
+            yield Input(str(devices.printer_baud), id="printer-baud", placeholder=_("波特率"))
+            yield Select([("80 mm", 80), ("58 mm", 58)], id="paper", value=devices.paper_width_mm,
+                         allow_blank=False)
+        yield Input(devices.scan_inbox, id="scan-inbox", placeholder=_("高拍仪文件夹（空：不使用）"))
+        with Horizontal(classes="form-row"):
+            yield Button(_("测试（打印测试页）"), id="test-devices")
+            yield Button(_("保存设备设置"), id="save-devices", variant="primary")
+        yield Static("", id="device-test", markup=False)
+
+    def station_form(self) -> ComposeResult:
+        config = self.services.store.config
+        yield Label(_("站点名称"))
+        yield Input(config.name, id="station-name-input")
+        yield Label(_("无操作自动锁屏（分钟）"))
+        yield Input(str(config.idle_lock_minutes), id="idle-minutes")
+        yield Label(_("本地保留天数"))
+        yield Input(str(config.retention_days), id="retention-days")
+        yield Label(_("市级中心地址"))
+        yield Input(config.hub_url, id="hub-url")
+        yield Button(_("保存站点设置"), id="save-station", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#operators", DataTable).add_columns(_("用户名"), _("姓名"), _("角色"), _("状态"))
+        self.load_operators()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        role = self.session.role
+        return {"add_operator": allowed(role, Action.OPERATOR_ADD),
+                "disable_operator": allowed(role, Action.OPERATOR_DISABLE),
+                "unlock_operator": allowed(role, Action.OPERATOR_UNLOCK)}.get(action, True)
+
+    # -- operators ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="operators", description="operators")
+    def load_operators(self) -> None:
+        self.post_message(OperatorsLoaded(self.services.store.operators.list(self.session)))
+
+    @on(OperatorsLoaded)
+    def show_operators(self, message: OperatorsLoaded) -> None:
+        self.operators = message.operators
+        table = self.query_one("#operators", DataTable)
+        table.clear()
+        for person in self.operators:
+            state = _("在职") if person.status == "active" else _("已停用")
+            table.add_row(person.name, person.display_name, _(ROLE_NAMES[person.role]), state)
+
+    def selected_operator(self) -> str | None:
+        table = self.query_one("#operators", DataTable)
+        if not self.operators or table.cursor_row >= len(self.operators):
+            return None
+        return str(self.operators[table.cursor_row].name)
+
+    def action_add_operator(self) -> None:
+        from station.ui.dialogs.operator import AddOperatorDialog
+
+        self.app.push_screen(AddOperatorDialog(), lambda added: self.load_operators())
+
+    def action_disable_operator(self) -> None:
+        from station.ui.dialogs.confirm import ConfirmDialog
+
+        name = self.selected_operator()
+        if name is not None:
+            question = _("停用 {name}？停用后该账户无法登录，其密钥槽将被移除。").format(name=name)
+            self.app.push_screen(ConfirmDialog(question),
+                                 lambda yes: self.change_operator("disable", name) if yes else None)
+
+    def action_unlock_operator(self) -> None:
+        name = self.selected_operator()
+        if name is not None:
+            self.change_operator("unlock", name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="operators", description="operator")
+    def change_operator(self, change: str, name: str) -> None:
+        """Disable or unlock through the operator service (it checks the role)."""
+        operators = self.services.store.operators
+        try:
+            (operators.disable if change == "disable" else operators.unlock)(self.session, name)
+        except JiujinError as error:
+            self.post_message(ActionDone(error_text(error), ok=False))
+            return
+        done = _("已停用 {name}") if change == "disable" else _("已解锁 {name}")
+        self.post_message(ActionDone(done.format(name=name)))
+
+    @on(ActionDone)
+    def action_done(self, message: ActionDone) -> None:
+        self.query_one("#manage-result", Static).update(message.message)
+        self.load_operators()
+
+    # -- void -----------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#void-receipt")
+    def void_receipt(self, event: Input.Submitted) -> None:
+        from station.ui.dialogs.void import VoidDialog
+
+        self.app.push_screen(VoidDialog(event.value.strip()), self.voided)
+
+    def voided(self, done: bool | None) -> None:
+        if done:
+            self.query_one("#manage-result", Static).update(_("已作废"))
+
+    # -- devices and station --------------------------------------------------------------------
+
+    def device_settings(self) -> DeviceSettings:
+        def number(selector: str, default: int) -> int:
+            text = self.query_one(selector, Input).value.strip()
+            return int(text) if text.isdigit() else default
+
+        paper = self.query_one("#paper", Select).value
+        return DeviceSettings(
+            self.query_one("#reader-port", Input).value.strip(), number("#reader-baud", 115200),
+            self.query_one("#printer-port", Input).value.strip(), number("#printer-baud", 115200),
+            paper if isinstance(paper, int) else 80, self.query_one("#scan-inbox", Input).value.strip())
+
+    @on(Button.Pressed, "#test-devices")
+    def test_pressed(self) -> None:
+        self.query_one("#device-test", Static).update(_("正在测试…"))
+        self.test_devices(self.device_settings())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="devices", description="device test")
+    def test_devices(self, settings: DeviceSettings) -> None:
+        """Restart the devices with these settings and print a test page."""
+        devices = self.services.devices
+        devices.restart(device_config(settings))
+        devices.print_receipt(test_receipt(self.services.store.config.name))
+        health = devices.health()
+        lines = [d.message(language()) for d in (health.reader, health.printer, health.scanner)] if health else []
+        self.post_message(ActionDone(_("测试页已送打印机。") + " · ".join(lines)))
+
+    @on(Button.Pressed, "#save-devices")
+    def save_devices(self) -> None:
+        self.save_settings("devices")
+
+    @on(Button.Pressed, "#save-station")
+    def save_station(self) -> None:
+        self.save_settings("station")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings", description="settings")
+    def save_settings(self, which: str) -> None:
+        """Validate and save station.toml through the core (admin only), then apply it."""
+        store = self.services.store
+        try:
+            if which == "devices":
+                config = update_devices(store, self.session, self.device_settings())
+                self.services.devices.restart(device_config(config.devices))
+            else:
+                update_station(store, self.session, **self.station_settings())
+        except (JiujinError, ValueError) as error:
+            text = error_text(error) if isinstance(error, JiujinError) else str(error)
+            self.post_message(ActionDone(text, ok=False))
+            return
+        self.post_message(ActionDone(_("设置已保存")))
+
+    def station_settings(self) -> dict[str, object]:
+        def number(selector: str) -> int:
+            return int(self.query_one(selector, Input).value.strip())
+
+        return {"name": self.query_one("#station-name-input", Input).value.strip(),
+                "idle_lock_minutes": number("#idle-minutes"),
+                "retention_days": number("#retention-days"),
+                "hub_url": self.query_one("#hub-url", Input).value.strip()}

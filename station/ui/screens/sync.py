@@ -1,0 +1,138 @@
+"""Sync: the outbox, the hub's last contact, batches; push and pull now; USB export and import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from station.core.errors import JiujinError
+from station.core.overview import last_hub_contact
+from station.core.roles import Action, allowed
+from station.ui.i18n import N_, _, language
+from station.ui.messages import ActionDone, SyncLoaded
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.status.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from station.core.sync_service import SyncService
+from sync.errors import SyncError
+
+BATCH_STATES = {"sealed": N_("已封装"), "sent": N_("已发送"), "acknowledged": N_("已确认"),
+                "quarantined": N_("已隔离")}
+
+
+class SyncScreen(StationScreen):
+    """同步."""
+
+    BINDINGS = [
+        Binding("p", "push", N_("立即上报"), id="push", tooltip=N_("封装待上报事件并发送到市级中心")),
+        Binding("l", "pull", N_("拉取回执"), id="pull", tooltip=N_("从市级中心取回确认和状态")),
+        Binding("e", "export", N_("导出到U盘"), id="export"),
+        Binding("i", "import_folder", N_("从U盘导入"), id="import"),
+        Binding("f5", "refresh", N_("刷新"), id="refresh"),
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sync"):
+            yield Static(_("加载中…"), id="sync-status", markup=False)
+            yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="form-row"):
+                yield Input(id="usb-folder", placeholder=_("U 盘文件夹，例如 /media/usb/jiujin"))
+            yield Static("", id="sync-result", markup=False)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#batches", DataTable).add_columns(_("批次状态"), _("数量"))
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("push", "pull", "export", "import_folder"):
+            return allowed(self.session.role, Action.SYNC_RUN)
+        return True
+
+    def service(self) -> SyncService:
+        from station.core.sync_service import SyncService
+
+        factory = self.services.sync or SyncService
+        return factory(self.services.store)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="sync status")
+    def load(self) -> None:
+        self.post_message(SyncLoaded(self.service().status(self.session), last_hub_contact()))
+
+    @on(SyncLoaded)
+    def show(self, message: SyncLoaded) -> None:
+        status = message.status
+        hub = status.hub_url or _("未配置")
+        enrolled = _("已注册") if status.enrolled else _("未注册")
+        lines = [
+            _("待上报事件：{depth} 条（本站序号已到 {high}）").format(depth=status.outbox_depth,
+                                                         high=status.outbox_high_water),
+            _("最近与市级中心联系：{when}").format(when=message.last_contact or _("尚未联系")),
+            _("市级中心：{hub}（{enrolled}）").format(hub=hub, enrolled=enrolled),
+        ]
+        if status.quarantined_batches:
+            lines.append(_("被隔离的批次：{batches}，请联系市级中心").format(
+                batches=", ".join(map(str, status.quarantined_batches))))
+        if status.last_error:
+            lines.append(_("最近一次错误：{error}").format(error=status.last_error))
+        self.query_one("#sync-status", Static).update("\n".join(lines))
+        table = self.query_one("#batches", DataTable)
+        table.clear()
+        for state, count in status.batches.items():
+            table.add_row(_(BATCH_STATES.get(state, state)), str(count))
+
+    def folder(self) -> Path | None:
+        text = self.query_one("#usb-folder", Input).value.strip()
+        if not text:
+            self.query_one("#sync-result", Static).update(_("请先填写 U 盘文件夹"))
+            self.query_one("#usb-folder", Input).focus()
+            return None
+        return Path(text).expanduser()
+
+    def action_push(self) -> None:
+        self.run_sync("push", None)
+
+    def action_pull(self) -> None:
+        self.run_sync("pull", None)
+
+    def action_export(self) -> None:
+        folder = self.folder()
+        if folder is not None:
+            self.run_sync("export", folder)
+
+    def action_import_folder(self) -> None:
+        folder = self.folder()
+        if folder is not None:
+            self.run_sync("import", folder)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync-run", description="sync")
+    def run_sync(self, what: str, folder: Path | None) -> None:
+        """Push, pull, export or import through the sync service; report what it did."""
+        service = self.service()
+        try:
+            report = {"push": lambda: service.push(self.session), "pull": lambda: service.pull(self.session),
+                      "export": lambda: service.export(self.session, folder or Path()),
+                      "import": lambda: service.import_acks(self.session, folder or Path())}[what]()
+        except (JiujinError, SyncError) as error:
+            self.post_message(ActionDone(error.message(language()), ok=False))
+            return
+        self.post_message(ActionDone(_("完成：发送 {sent} 批，确认 {acked} 批，送达 {delivered} 件").format(
+            sent=report.sent, acked=report.acknowledged, delivered=report.delivered)))
+
+    @on(ActionDone)
+    def done(self, message: ActionDone) -> None:
+        self.query_one("#sync-result", Static).update(message.message)
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()

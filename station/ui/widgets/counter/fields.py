@@ -1,0 +1,280 @@
+"""The form, rendered from the catalog: one widget per field, values out, evaluation in.
+
+Widgets translate: `FormView.to_values()` gives the raw values as entered and
+`FormView.apply(evaluation)` shows what the forms engine decided (visibility, computed
+values, field errors). Nothing here decides whether a value is valid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
+
+from forms import Evaluation, Field, hangzhou_divisions
+from forms.serialize import jsonable
+from station.ui.i18n import _, language
+
+PLACEHOLDERS = {"date": "YYYY-MM-DD", "phone": "13800000000", "division": "330106",
+                "money": "0.00", "id_number": "18 位", "credit_code": "18 位"}
+
+
+class FieldChanged(Message):
+    """The operator changed a field's value."""
+
+    def __init__(self, field_id: str) -> None:
+        super().__init__()
+        self.field_id = field_id
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(jsonable(value))
+
+
+def control_for(field: Field, widget_id: str) -> Widget:
+    """The input control of one plain field (compact: one line each)."""
+    tooltip = field.help.get(language()) if field.help is not None else None
+    control: Widget
+    if field.type == "choice":
+        options = [(c.label.get(language()), c.value) for c in field.choices]
+        control = Select(options, id=widget_id, prompt=_("请选择"), allow_blank=True, compact=True)
+    elif field.type == "multi_choice":
+        control = SelectionList[str](*[(c.label.get(language()), c.value) for c in field.choices],
+                                     id=widget_id)
+    elif field.type == "boolean":
+        control = Checkbox("", id=widget_id, compact=True)
+    else:
+        placeholder = tooltip or _(PLACEHOLDERS.get(field.type, ""))
+        control = Input(id=widget_id, placeholder=placeholder, max_length=field.max_length or 0,
+                        compact=True)
+    control.tooltip = tooltip
+    return control
+
+
+def control_value(control: Widget) -> Any:
+    """The raw value a control holds (None when blank)."""
+    if isinstance(control, Select):
+        return None if control.value is Select.NULL else control.value
+    if isinstance(control, SelectionList):
+        return list(control.selected) or None
+    if isinstance(control, Checkbox):
+        return control.value
+    if isinstance(control, Input):
+        return control.value.strip() or None
+    return None
+
+
+def set_control(control: Widget, value: Any) -> None:
+    """Show `value` in the control without posting a change of our own."""
+    with control.prevent(Input.Changed, Select.Changed, Checkbox.Changed,
+                         SelectionList.SelectedChanged):
+        if isinstance(control, Select):
+            control.value = value if value is not None else Select.NULL
+        elif isinstance(control, SelectionList):
+            control.deselect_all()
+            for choice in value or []:
+                control.select(choice)
+        elif isinstance(control, Checkbox):
+            control.value = bool(value)
+        elif isinstance(control, Input):
+            control.value = _text(value)
+
+
+class FieldWidget(Vertical):
+    """One field: label, control, help, and the engine's error for it."""
+
+    def __init__(self, field: Field) -> None:
+        super().__init__(classes="field", id=f"field-{field.id}")
+        self.field = field
+        self.error_text = ""
+
+    def on_mount(self) -> None:
+        self.query_one(".field-error", Static).display = False
+
+    def compose(self) -> ComposeResult:
+        label = self.field.label.get(language()) + (" *" if self.field.required else "")
+        with Horizontal(classes="field-row"):
+            yield Label(label, classes="field-label", markup=False)
+            yield from self.controls()
+        yield Static("", classes="field-error", markup=False)
+
+    def controls(self) -> ComposeResult:
+        if self.field.type == "attachment":
+            yield Static(_("尚未附扫描件（F3 附加）"), classes="attachment-state", markup=False)
+        else:
+            yield control_for(self.field, f"input-{self.field.id}")
+
+    @property
+    def control(self) -> Widget | None:
+        found = self.query(f"#input-{self.field.id}")
+        return found.first() if found else None
+
+    def value(self) -> Any:
+        control = self.control
+        return control_value(control) if control is not None else None
+
+    def load(self, value: Any) -> None:
+        if self.control is not None:
+            set_control(self.control, value)
+
+    def show_error(self, text: str) -> None:
+        if text != self.error_text:
+            self.error_text = text
+            error = self.query_one(".field-error", Static)
+            error.update(text)
+            error.display = bool(text)
+            self.set_class(bool(text), "-invalid")
+
+    def show_value(self, value: Any, locked: bool) -> None:
+        """A computed or card-given value: shown, not editable."""
+        control = self.control
+        if isinstance(control, Input):
+            if control.value != _text(value):
+                set_control(control, value)
+            control.disabled = locked
+        elif control is not None:
+            control.disabled = locked
+
+    def show_attachments(self, count: int) -> None:
+        for state in self.query(".attachment-state").results(Static):
+            state.update(_("已附 {count} 份扫描件").format(count=count) if count
+                         else _("尚未附扫描件（F3 附加）"))
+
+
+class DivisionField(FieldWidget):
+    """A division code, with the division's name shown as it is typed."""
+
+    def controls(self) -> ComposeResult:
+        yield from super().controls()
+        yield Static("", classes="division-name", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(".field-error", Static).display = False
+
+    @on(Input.Changed)
+    def show_name(self, event: Input.Changed) -> None:
+        division = hangzhou_divisions().get(event.value.strip())
+        self.query_one(".division-name", Static).update(division.name if division else "")
+
+
+class GroupField(FieldWidget):
+    """A repeat group (e.g. household members): rows of sub-fields, added and removed."""
+
+    def controls(self) -> ComposeResult:
+        with Vertical(classes="group-box"):
+            yield Vertical(classes="group-rows")
+            with Horizontal(classes="group-buttons"):
+                yield Button(_("添加一行"), classes="add-row", compact=True)
+                yield Button(_("删除末行"), classes="remove-row", compact=True)
+
+    def rows(self) -> list[Horizontal]:
+        return list(self.query(".group-row").results(Horizontal))
+
+    def add_row(self, values: dict[str, Any] | None = None) -> None:
+        index = len(self.rows())
+        controls = [control_for(sub, f"input-{self.field.id}-{index}-{sub.id}") for sub in self.field.fields]
+        for sub, control in zip(self.field.fields, controls, strict=True):
+            if isinstance(control, Input):
+                control.placeholder = sub.label.get(language())
+        row = Horizontal(*controls, classes="group-row")
+        self.query_one(".group-rows", Vertical).mount(row)
+        if values:
+            self.call_after_refresh(self._fill, controls, values)
+
+    def _fill(self, controls: list[Widget], values: dict[str, Any]) -> None:
+        for sub, control in zip(self.field.fields, controls, strict=True):
+            set_control(control, values.get(sub.id))
+
+    @on(Button.Pressed, ".add-row")
+    def added(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.add_row()
+        self.post_message(FieldChanged(self.field.id))
+
+    @on(Button.Pressed, ".remove-row")
+    def removed(self, event: Button.Pressed) -> None:
+        event.stop()
+        rows = self.rows()
+        if rows:
+            rows[-1].remove()
+            self.call_after_refresh(self.post_message, FieldChanged(self.field.id))
+
+    def value(self) -> Any:
+        rows = []
+        for row in self.rows():
+            controls = list(row.children)
+            rows.append({sub.id: control_value(c) for sub, c in zip(self.field.fields, controls, strict=False)})
+        return rows or None
+
+    def load(self, value: Any) -> None:
+        for row_values in value or []:
+            self.add_row(row_values if isinstance(row_values, dict) else {})
+
+
+def field_widget(field: Field) -> FieldWidget:
+    if field.type == "group":
+        return GroupField(field)
+    if field.type == "division":
+        return DivisionField(field)
+    return FieldWidget(field)
+
+
+class FormView(VerticalScroll):
+    """Every field of an item, in catalog order."""
+
+    def __init__(self, fields: tuple[Field, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields = fields
+        self.touched: set[str] = set()
+        self.show_all_errors = False
+
+    def compose(self) -> ComposeResult:
+        for field in self.fields:
+            yield field_widget(field)
+
+    def widgets(self) -> list[FieldWidget]:
+        return list(self.query(FieldWidget).results(FieldWidget))
+
+    def to_values(self) -> dict[str, Any]:
+        """The raw values as entered (computed and attachment fields left to the engine)."""
+        return {w.field.id: w.value() for w in self.widgets()
+                if w.field.compute is None and w.field.type != "attachment" and w.value() is not None}
+
+    def load(self, values: dict[str, Any], shown: dict[str, Any]) -> None:
+        """Fill the controls: what was entered, else what the engine prefilled."""
+        for widget in self.widgets():
+            value = values.get(widget.field.id)
+            widget.load(value if value is not None else shown.get(widget.field.id))
+
+    def apply(self, evaluation: Evaluation, card_given: set[str], scans: dict[str, int]) -> None:
+        """Show the engine's verdict: visibility, computed and card values, errors."""
+        for widget in self.widgets():
+            field = widget.field
+            widget.display = field.id in evaluation.visible
+            if field.compute is not None or field.id in card_given:
+                widget.show_value(evaluation.values.get(field.id), locked=True)
+            if field.type == "attachment":
+                widget.show_attachments(scans.get(field.material or "", 0))
+            shown = self.show_all_errors or field.id in self.touched
+            errors = [e for e in evaluation.errors if e.path.split("[")[0].split(".")[0] == field.id]
+            widget.show_error("；".join(e.message.get(language()) for e in errors) if shown else "")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def changed(self, event: Message) -> None:
+        control = getattr(event, "control", None)
+        if control is None:
+            return
+        widget = next((a for a in control.ancestors_with_self if isinstance(a, FieldWidget)), None)
+        if widget is not None:
+            self.touched.add(widget.field.id)
+            self.post_message(FieldChanged(widget.field.id))

@@ -1,0 +1,50 @@
+"""The status bar: card reader, receipt printer, scan inbox and hub, one cell each."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from devices import DeviceHealth, HealthSummary
+from station.ui.i18n import _, language
+
+STATES = ("ok", "warning", "fault", "absent", "disabled")
+
+
+class StatusCell(Static):
+    """One device: a dot coloured by its state, its name and what it says."""
+
+    def show(self, name: str, state: str, message: str) -> None:
+        self.set_classes(f"-{state}")
+        self.update(f"● {name} {message}")
+
+
+class StatusBar(Horizontal):
+    """Follows the app's `device_health` and `hub_status`; the screen never feeds it."""
+
+    def compose(self) -> ComposeResult:
+        for cell in ("reader", "printer", "scanner", "hub"):
+            yield StatusCell("", id=f"status-{cell}", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "device_health", self.show_devices)
+        self.watch(self.app, "hub_status", self.show_hub)
+
+    def show_devices(self, health: HealthSummary | None) -> None:
+        names = {"reader": _("读卡器"), "printer": _("打印机"), "scanner": _("高拍仪")}
+        for kind, name in names.items():
+            device: DeviceHealth | None = getattr(health, kind) if health is not None else None
+            cell = self.query_one(f"#status-{kind}", StatusCell)
+            if device is None:
+                cell.show(name, "absent", _("未连接"))
+            else:
+                cell.show(name, device.state, device.message(language()))
+        if health is not None and (health.held_jobs or health.uncertain_jobs):
+            self.query_one("#status-printer", StatusCell).show(
+                _("打印机"), "warning", _("{held} 张待打印，{uncertain} 张待确认").format(
+                    held=health.held_jobs, uncertain=health.uncertain_jobs))
+
+    def show_hub(self, status: tuple[str, str]) -> None:
+        state, message = status
+        self.query_one("#status-hub", StatusCell).show(_("市级中心"), state, message)

@@ -1,0 +1,95 @@
+"""UI test fixtures: the device simulators on real pseudo-terminals, a message log to wait on,
+and the compiled translations."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from textual.message import Message
+from textual.widgets import Input
+
+from devices import DemoDevices
+from devices.simulators.reader import CardTiming
+from station.ui.i18n import LOCALE_DIR, set_language
+from tests.conftest import PASSWORDS, REPO
+
+M = TypeVar("M", bound=Message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """`make` compiles the catalogs; `pytest` alone compiles them when they are missing."""
+    if LOCALE_DIR.exists() and not any(LOCALE_DIR.glob("*/LC_MESSAGES/jiujin.mo")):
+        subprocess.run([str(Path(sys.executable).with_name("pybabel")), "compile", "-q", "-d",
+                        str(LOCALE_DIR), "-D", "jiujin"], cwd=REPO, check=True)
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default() -> Iterator[None]:
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoDevices]:
+    """The reader and printer simulators on ptys, answering without card delays."""
+    with DemoDevices(timing=CardTiming.instant()) as devices:
+        yield devices
+
+
+class MessageLog:
+    """Every message the app handled (the `message_hook`), with a way to wait for one."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+        self._changed.set()
+
+    def of(self, kind: type[M]) -> list[M]:
+        """Messages of one kind, each once (a message seen by a screen and the app counts once)."""
+        unique = {id(m): m for m in self.messages if isinstance(m, kind)}
+        return list(unique.values())
+
+    async def wait_for(self, kind: type[M], where: Callable[[M], bool] = lambda m: True,
+                       timeout: float = 15.0) -> M:
+        """The first message of `kind` that satisfies `where`, waiting for it to arrive."""
+        async def found() -> M:
+            while True:
+                for message in self.of(kind):
+                    if where(message):
+                        return message
+                self._changed.clear()
+                await self._changed.wait()
+
+        return await asyncio.wait_for(found(), timeout)
+
+
+@pytest.fixture
+def log() -> MessageLog:
+    return MessageLog()
+
+
+async def login(pilot: Any, name: str) -> None:
+    """Log in from the login screen and wait until the session has started."""
+    screen = pilot.app.screen
+    screen.query_one("#name", Input).value = name
+    screen.query_one("#password", Input).value = PASSWORDS[name]
+    await pilot.click("#login")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

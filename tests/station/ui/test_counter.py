@@ -1,0 +1,228 @@
+"""Pilot: the counter flows with the reader and printer simulators on real pseudo-terminals.
+
+Each test asserts on the messages and the store first, then on the screen.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Input, Select
+
+from devices import DemoDevices
+from station.core.models import Application, AuditEvent, CounterDraft
+from station.core.store import StationStore
+from station.ui.app import make_app
+from station.ui.messages import ApplicationSubmitted, CardTapped, DraftSaved, PrintJobChanged
+from station.ui.screens.counter.form import FormScreen
+from station.ui.screens.counter.result import ResultScreen
+from station.ui.screens.counter.review import ReviewScreen
+from station.ui.screens.counter.start import StartScreen
+from station.ui.screens.home import HomeScreen
+from station.ui.screens.login import LoginScreen
+from tests.station.ui.conftest import MessageLog, login, settle
+
+ZHANGSAN = "110101199003070011"  # the resident_zhangsan fixture card
+
+
+async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
+    """From home: tap the demo card, search the service by code, open its form."""
+    demo.present_card("resident_zhangsan")
+    await log.wait_for(CardTapped)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StartScreen)
+    pilot.app.screen.query_one("#service-search", Input).value = code
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, FormScreen) and screen.draft.item.code == code
+    return screen
+
+
+def set_field(screen: FormScreen, field_id: str, value: object) -> None:
+    control = screen.query_one(f"#input-{field_id}")
+    if isinstance(control, Select):
+        control.value = value
+    else:
+        assert isinstance(control, Input)
+        control.value = str(value)
+
+
+async def submit(pilot, log: MessageLog) -> ApplicationSubmitted:  # type: ignore[no-untyped-def]
+    await pilot.press("f5")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    await pilot.press("ctrl+s")
+    message = await log.wait_for(ApplicationSubmitted)
+    await settle(pilot)
+    return message
+
+
+@pytest.mark.asyncio
+async def test_card_to_prefilled_form_to_receipt_on_the_printer(store: StationStore, demo: DemoDevices,
+                                                                 log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        form = await tap_card_and_choose(pilot, demo, log, "HZ-YB-106")
+        assert form.query_one("#input-applicant_name", Input).value == "张三"
+        assert form.query_one("#input-id_number", Input).disabled  # the card's value, locked
+        await pilot.press(*"13800000000")  # the first field to fill has the focus
+        await pilot.pause()
+        submitted = await submit(pilot, log)
+        result = submitted.result
+        assert result.submission.accepted and result.issued is not None
+        printed = await log.wait_for(PrintJobChanged, lambda m: m.job_id == result.issued.job_id
+                                     and m.state == "printed")
+        assert printed.state == "printed"
+
+        stored = Application.get_by_id(result.submission.application_id)
+        assert (stored.status, stored.applicant_id) == ("submitted", ZHANGSAN)
+        assert json.loads(stored.provenance)["id_number"] == "card"
+        assert json.loads(stored.provenance)["phone"] == "typed"
+        receipt = demo.printer_model.receipts[-1]
+        assert stored.receipt_number in receipt.render_text()
+        assert "110101********0011" in receipt.render_text()  # masked on paper
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.asyncio
+async def test_missing_material_prints_the_one_time_notice_and_keeps_the_draft(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await tap_card_and_choose(pilot, demo, log, "HZ-YB-103")
+        submitted = await submit(pilot, log)
+        result = submitted.result
+        assert result.submission.outcome == "one_time_notice" and result.issued is not None
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == result.issued.job_id
+                           and m.state == "printed")
+
+        draft = Application.get_by_id(result.submission.application_id)
+        assert draft.status == "draft" and draft.receipt_number is None
+        notice = "\n".join(demo.printer_model.receipts[-1].lines)
+        assert "一次性告知书" in notice and "异地居住证明" in notice
+        assert AuditEvent.get_or_none(AuditEvent.action == "document.notice_issued",
+                                      AuditEvent.subject == draft.id) is not None
+        assert "一次性告知书" in str(app.screen.query_one("#result-title").render())
+
+
+@pytest.mark.asyncio
+async def test_rongque_prints_the_receipt_with_the_list_and_deadline(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        form = await tap_card_and_choose(pilot, demo, log, "HZ-MZ-102")
+        for field_id, value in {"town": "330106002", "current_address": "西湖区文三路90号",
+                                "phone": "13800000000", "hardship": "illness",
+                                "description": "住院治疗，自付费用较高"}.items():
+            set_field(form, field_id, value)
+        await settle(pilot)
+        submitted = await submit(pilot, log)
+        submission = submitted.result.submission
+        assert submission.outcome == "accept_with_rongque" and submission.rongque_deadline
+        issued = submitted.result.issued
+        assert issued is not None
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == issued.job_id and m.state == "printed")
+
+        stored = Application.get_by_id(submission.application_id)
+        assert stored.status == "accepted_pending_materials"
+        assert stored.rongque_deadline == submission.rongque_deadline
+        text = "\n".join(demo.printer_model.receipts[-1].lines)
+        assert "容缺受理" in text and submission.rongque_deadline.isoformat() in text
+        assert "困难情况证明" in text
+
+
+@pytest.mark.asyncio
+async def test_typed_id_number_is_checked_and_recorded_as_typed(store: StationStore, log: MessageLog) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        screen.query_one("#id-number", Input).value = "110105194912310021"  # wrong check digit
+        screen.query_one("#person-name", Input).value = "李四"
+        screen.query_one("#service-search", Input).value = "HZ-YB-106"
+        await settle(pilot)
+        screen.query_one("#services").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and Application.select().count() == 0
+        assert "校验" in str(screen.query_one("#applicant-error").render())
+
+        screen.query_one("#id-number", Input).value = "11010519491231002X"
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#input-id_number", Input).value == "11010519491231002X"
+        form.before_lock()  # save now
+        stored = Application.get_by_id(form.draft.app_id)
+        assert json.loads(stored.provenance)["id_number"] == "typed"
+
+
+@pytest.mark.asyncio
+async def test_idle_lock_keeps_the_draft(store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    now = [1000.0]
+    app = make_app(store, demo_devices=demo, monotonic=lambda: now[0])
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        form = await tap_card_and_choose(pilot, demo, log, "HZ-YB-106")
+        await pilot.press(*"1380000")  # half a phone number, not yet autosaved
+        now[0] += store.config.idle_lock_minutes * 60 + 1
+        app.lock_if_idle()
+        await settle(pilot)
+        assert app.session is None and isinstance(app.screen, LoginScreen)
+
+        saved = Application.get_by_id(form.draft.app_id)
+        assert saved.status == "draft" and json.loads(saved.payload)["phone"] == "1380000"
+        assert json.loads(CounterDraft.get_by_id(saved.id).card)["card"]["id_number"] == ZHANGSAN
+
+        await login(pilot, "wang")  # the draft is offered again
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        resumed = app.screen
+        assert isinstance(resumed, FormScreen) and resumed.draft.app_id == saved.id
+        assert resumed.query_one("#input-phone", Input).value == "1380000"
+
+
+@pytest.mark.asyncio
+async def test_a_crash_mid_draft_loses_nothing_autosaved(station_dir, clock, demo: DemoDevices,  # type: ignore[no-untyped-def]
+                                                         log: MessageLog) -> None:
+    store = StationStore(station_dir, clock)
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        form = await tap_card_and_choose(pilot, demo, log, "HZ-YB-106")
+        await pilot.press(*"13800000000")
+        await log.wait_for(DraftSaved)  # the autosave reached the store
+        draft_id = form.draft.app_id
+        app.exit()  # no goodbye: nothing but the autosave may keep the draft
+    store.close()
+
+    reopened = StationStore(station_dir, clock)
+    second = MessageLog()
+    app = make_app(reopened, demo_devices=demo)
+    try:
+        async with app.run_test(size=(120, 40), message_hook=second) as pilot:
+            await login(pilot, "wang")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "ResumeDraftsDialog"
+            await pilot.press("enter")
+            await settle(pilot)
+            resumed = app.screen
+            assert isinstance(resumed, FormScreen) and resumed.draft.app_id == draft_id
+            assert resumed.draft.identity.card is not None  # the card's data came back too
+            assert resumed.query_one("#input-phone", Input).value == "13800000000"
+            assert "身份证已核验" in str(resumed.query_one("#materials").get_row_at(0))
+    finally:
+        reopened.close()

@@ -1,0 +1,72 @@
+"""Pilot: login and refusal, the lock key, the idle lock, roles on the home screen."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from station.core.store import StationStore
+from station.ui.app import make_app
+from station.ui.messages import LoggedIn, LoginRefused
+from station.ui.screens.home import HomeScreen
+from station.ui.screens.login import LoginScreen
+from tests.station.ui.conftest import MessageLog, login
+
+
+@pytest.mark.asyncio
+async def test_wrong_password_is_refused_then_the_right_one_opens_home(store: StationStore,
+                                                                       log: MessageLog) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        app.screen.query_one("#name").value = "wang"
+        app.screen.query_one("#password").value = "not-the-password"
+        await pilot.click("#login")
+        await log.wait_for(LoginRefused)
+        await pilot.pause()
+        assert "用户名或密码错误" in str(app.screen.query_one("#login-error", Static).render())
+
+        await login(pilot, "wang")
+        assert log.of(LoggedIn) and isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.asyncio
+async def test_lock_key_returns_to_login_and_ends_the_session(store: StationStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, "wang")
+        session = app.session
+        assert session is not None
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and not session.active
+
+
+@pytest.mark.asyncio
+async def test_idle_session_locks_after_the_configured_minutes(store: StationStore) -> None:
+    now = [1000.0]
+    app = make_app(store, monotonic=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("r")  # input resets the idle timer
+        now[0] += store.config.idle_lock_minutes * 60 - 1
+        app.lock_if_idle()
+        assert app.session is not None
+        now[0] += 2
+        app.lock_if_idle()
+        await pilot.pause()
+        assert app.session is None and isinstance(app.screen, LoginScreen)
+
+
+@pytest.mark.asyncio
+async def test_admin_home_offers_management_but_no_counter(store: StationStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "admin")
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        shown = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
+        assert "manage" in shown and "new_application" not in shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
