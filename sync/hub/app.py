@@ -363,7 +363,7 @@ def _store_one(service: HubService, station: str, body: dict[str, Any]) -> bool:
             station=station, seq=entry["seq"], kind=entry["kind"], application_id=entry["application_id"],
             at=entry["at"], audit_seq=entry["audit_seq"], audit_hash=entry["audit_hash"],
             record_sha256=hashlib.sha256(canonical_json(entry)).hexdigest(),
-            record=canonical_json(entry["record"]).decode(), batch_id="bench",
+            record=canonical_json(entry).decode(), batch_id="bench",
         ).on_conflict_ignore().execute()
     return bool(inserted)
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import acks, seal
-from sync.canonical import canonical_json
 from sync.errors import BodyMismatch, SealError
 from sync.hub.db import database, is_postgres, tuples, write_transaction
 from sync.hub.metrics import Metrics
@@ -106,9 +105,10 @@ class Ingestor:
         if unknown:
             raise _reject("unknown_catalog_version", f"中心不认识的事项版本：{', '.join(unknown)}",
                           f"catalog versions the hub does not know: {', '.join(unknown)}")
+        pairs = {tuple(v.split("@", 1)) for v in versions if "@" in v}
         rows, expected = [], header["first_seq"]
         for line, entry in seal.iter_lines(body):
-            rows.append(_row(line, entry, sealed.station, expected, versions, sealed.object_id))
+            rows.append(_row(line, entry, sealed.station, expected, pairs, sealed.object_id))
             expected += 1
         if len(rows) != header["count"]:
             raise BodyMismatch("记录条数与头部不符", "the record count differs from the header", "bad_records")
@@ -198,31 +198,22 @@ class Ingestor:
         return self._result(sealed, "quarantined", 0, error.reason, qid)
 
 
-def _row(line: bytes, entry: dict[str, Any], station: str, expected: int, versions: set[str],
-         batch_id: str) -> tuple[Any, ...]:
-    """One hub_record row (columns as `_COLUMNS`) from a checked line of the body."""
+def _row(line: bytes, entry: dict[str, Any], station: str, expected: int,
+         versions: set[tuple[Any, Any]], batch_id: str) -> tuple[Any, ...]:
+    """One hub_record row (columns as `_COLUMNS`) from a checked line of the body.
+
+    The row keeps the line itself, exactly as the station signed it inside the batch."""
     record = entry.get("record")
-    ok = (len(entry) == len(_RECORD_KEYS) and entry.keys() == _RECORD_KEYS and entry["seq"] == expected
-          and isinstance(record, dict) and isinstance(entry["kind"], str) and isinstance(entry["at"], str)
-          and isinstance(entry["audit_seq"], int) and isinstance(entry["audit_hash"], str)
-          and isinstance(entry["application_id"], str) and record.get("station") == station
-          and record.get("id") == entry["application_id"]
-          and f"{record.get('item_code')}@{record.get('catalog_version')}" in versions)
-    if not ok:
+    if not (entry.keys() == _RECORD_KEYS and entry["seq"] == expected and type(record) is dict
+            and type(entry["kind"]) is str and type(entry["at"]) is str and type(entry["audit_seq"]) is int
+            and type(entry["audit_hash"]) is str and record.get("station") == station
+            and record.get("id") == entry["application_id"] and type(entry["application_id"]) is str
+            and (record.get("item_code"), record.get("catalog_version")) in versions):
         raise BodyMismatch(f"第 {expected} 号记录与头部不符", f"record {expected} disagrees with the header",
                            "bad_records")
+    text = line.decode("utf-8")
     return (station, expected, entry["kind"], entry["application_id"], entry["at"], entry["audit_seq"],
-            entry["audit_hash"], hashlib.sha256(line).hexdigest(), _record_text(line, entry), batch_id)
-
-
-def _record_text(line: bytes, entry: dict[str, Any]) -> str:
-    """The snapshot's JSON, cut from the canonical line rather than encoded again."""
-    head = {k: entry[k] for k in ("application_id", "at", "audit_hash", "audit_seq", "kind")}
-    prefix = canonical_json(head)[:-1] + b',"record":'
-    suffix = b',"seq":' + str(entry["seq"]).encode() + b"}"
-    if line.startswith(prefix) and line.endswith(suffix):
-        return line[len(prefix):len(line) - len(suffix)].decode("utf-8")
-    return canonical_json(entry["record"]).decode("utf-8")
+            entry["audit_hash"], hashlib.sha256(line).hexdigest(), text, batch_id)
 
 
 _COLUMNS = ("station", "seq", "kind", "application_id", "at", "audit_seq", "audit_hash", "record_sha256",

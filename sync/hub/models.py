@@ -81,7 +81,7 @@ class HubRecord(HubModel):
     audit_seq = BigIntegerField()
     audit_hash = CharField(max_length=64)
     record_sha256 = CharField(max_length=64)
-    record = TextField()  # canonical JSON of the application's snapshot
+    record = TextField()  # the outbox entry's canonical JSON line, as signed: {"record": snapshot, ...}
     batch_id = CharField(max_length=64)
 
     class Meta:
