@@ -1,0 +1,170 @@
+"""The kiosk's screens: place the card, choose a service, confirm, take the receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical, VerticalScroll
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from forms import Field, Item
+from station.core import kiosk
+from station.core.counter import FormIncomplete
+from station.core.identity import mask_id
+from station.core.issuing import CounterResult
+from station.ui.i18n import N_, _, language
+from station.ui.messages import ApplicationRefused, ApplicationSubmitted, CardTapped, CardUnreadable
+from station.ui.screens.base import StationScreen
+from station.ui.widgets.counter.fields import FieldWidget
+
+
+class KioskStartScreen(StationScreen):
+    """请将身份证放在读卡区."""
+
+    def compose(self) -> ComposeResult:
+        with Center(id="kiosk-start"), Vertical(classes="kiosk-box"):
+            yield Static(self.services.store.config.name, classes="kiosk-station", markup=False)
+            yield Static(_("请将身份证放在读卡区"), classes="kiosk-prompt")
+            yield Static(_("Please place your ID card on the reader") if language() == "zh" else "",
+                         classes="kiosk-subprompt")
+            yield Static("", id="kiosk-message", markup=False)
+
+    @on(CardTapped)
+    def card_tapped(self, message: CardTapped) -> None:
+        self.app.push_screen(KioskServicesScreen(message.card))
+
+    @on(CardUnreadable)
+    def unreadable(self, message: CardUnreadable) -> None:
+        self.query_one("#kiosk-message", Static).update(message.message)
+
+
+class KioskServicesScreen(StationScreen):
+    """选择事项."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("返回"), id="back")]
+
+    def __init__(self, card: dict[str, Any]) -> None:
+        super().__init__()
+        self.card = card
+        self.items: list[Item] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="kiosk-page"):
+            yield Static(_("{name}，您好！请选择要办理的事项").format(name=self.card["name"]),
+                         classes="kiosk-title", markup=False)
+            yield OptionList(id="kiosk-services")
+            yield Static(_("↑↓ 选择，回车确认；Esc 返回"), classes="kiosk-hint")
+
+    def on_mount(self) -> None:
+        self.items = kiosk.kiosk_services(self.services.counter)
+        options = self.query_one(OptionList)
+        options.add_options([Option(i.name.get(language()), id=i.code) for i in self.items])
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        item = self.items[event.option_index]
+        fields = kiosk.questions(self.services.counter, self.session, item, self.card)
+        self.app.push_screen(KioskConfirmScreen(self.card, item, fields))
+
+
+class KioskConfirmScreen(StationScreen):
+    """核对信息并提交."""
+
+    BINDINGS = [
+        Binding("f5", "submit", N_("确认提交"), id="submit"),
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+    ]
+
+    def __init__(self, card: dict[str, Any], item: Item, fields: list[Field]) -> None:
+        super().__init__()
+        self.card = card
+        self.item = item
+        self.fields = fields
+        self.submitting = False
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        with VerticalScroll(classes="kiosk-page"):
+            yield Static(self.item.name.get(lang), classes="kiosk-title", markup=False)
+            yield Static(_("姓名：{name}    证件号码：{number}").format(
+                name=self.card["name"], number=mask_id(str(self.card["id_number"]))),
+                classes="kiosk-line", markup=False)
+            yield Static(_("办结时限：{limit}").format(limit=self.item.promised_limit.text().get(lang)),
+                         classes="kiosk-line", markup=False)
+            if self.fields:
+                yield Static(_("请补充以下信息："), classes="kiosk-line")
+            for field in self.fields:
+                yield FieldWidget(field)
+            yield Button(_("确认提交"), id="kiosk-submit", variant="success")
+            yield Static("", id="kiosk-error", markup=False)
+
+    def on_mount(self) -> None:
+        controls = [w.control for w in self.query(FieldWidget).results(FieldWidget) if w.control]
+        (controls[0] if controls else self.query_one("#kiosk-submit", Button)).focus()
+
+    def answers(self) -> dict[str, Any]:
+        return {w.field.id: w.value() for w in self.query(FieldWidget).results(FieldWidget)}
+
+    @on(Button.Pressed, "#kiosk-submit")
+    def action_submit(self) -> None:
+        if not self.submitting:
+            self.submitting = True
+            self.query_one("#kiosk-error", Static).update(_("正在办理，请稍候…"))
+            self.submit(self.answers())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="submit", description="kiosk submit")
+    def submit(self, answers: dict[str, Any]) -> None:
+        """File the application and print the receipt through the kiosk rules."""
+        devices = self.services.devices
+        try:
+            result = kiosk.submit(self.services.counter, self.session, self.card, self.item, answers,
+                                  devices if devices.configured else None, self.services.a4)
+        except FormIncomplete as error:
+            self.post_message(ApplicationRefused(_("请检查填写的内容"), error.errors))
+            return
+        finally:
+            self.submitting = False
+        self.post_message(ApplicationSubmitted(result))
+
+    @on(ApplicationRefused)
+    def refused(self, message: ApplicationRefused) -> None:
+        for widget in self.query(FieldWidget).results(FieldWidget):
+            text = message.errors.get(widget.field.id, "")
+            widget.show_error(text.partition(" / ")[2 if language() == "en" else 0])
+        self.query_one("#kiosk-error", Static).update(message.message)
+
+    @on(ApplicationSubmitted)
+    def submitted(self, message: ApplicationSubmitted) -> None:
+        self.app.push_screen(KioskDoneScreen(message.result))
+
+
+class KioskDoneScreen(StationScreen):
+    """办理完成."""
+
+    BINDINGS = [Binding("enter,escape", "finish", N_("完成"), id="finish")]
+
+    def __init__(self, result: CounterResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        submission = self.result.submission
+        with Center(), Vertical(classes="kiosk-box"):
+            if submission.accepted:
+                yield Static(_("已受理，请取走回执"), classes="kiosk-prompt")
+                yield Static(_("回执号 {number}    承诺办结 {due}").format(
+                    number=submission.receipt_number, due=submission.due_date), classes="kiosk-line")
+            else:
+                yield Static(_("本事项需要补充材料，请取走告知书，或到人工窗口办理"), classes="kiosk-prompt")
+            if self.result.print_error is not None:
+                yield Static(_("打印机暂时无法打印，请到人工窗口领取回执"), classes="kiosk-line")
+            yield Static(_("按回车结束，并请取回身份证"), classes="kiosk-hint")
+
+    def action_finish(self) -> None:
+        self.app.restart()

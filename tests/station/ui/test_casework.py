@@ -1,0 +1,156 @@
+"""Pilot: the applications list (filters, search, masked numbers), the detail with its history,
+the amendment (补正) and the supervisor's void."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Input
+
+from station.core.applications import Status
+from station.core.counter import Counter, identity_from_card
+from station.core.models import Application, OutboxEvent
+from station.core.store import StationStore
+from station.ui.app import make_app
+from station.ui.dialogs.void import VoidDialog
+from station.ui.messages import ActionDone, ApplicationsLoaded, DetailLoaded
+from station.ui.screens.applications import ApplicationsScreen
+from station.ui.screens.counter.amend import AmendScreen
+from station.ui.screens.detail import DetailScreen
+from tests.conftest import Sessions
+from tests.station.ui.conftest import MessageLog, login, settle
+
+CARD = {"name": "张三", "gender": "男", "nation": "汉", "birth_date": "1990-03-07",
+        "address": "浙江省杭州市西湖区文三路90号", "id_number": "110101199003070011",
+        "issuer": "杭州市公安局西湖分局", "valid_from": "2015-03-10", "valid_to": "2035-03-10",
+        "card_type": "resident"}
+
+
+def accepted(store: StationStore, sessions: Sessions, code: str = "HZ-YB-106") -> Application:
+    counter = Counter(store)
+    draft = counter.start(sessions.operator, counter.item(code), identity_from_card(CARD))
+    draft.values["phone"] = "13800000000"
+    submission = counter.submit(sessions.operator, draft)
+    return Application.get_by_id(submission.application_id)
+
+
+@pytest.mark.asyncio
+async def test_list_filters_search_and_masks(store: StationStore, sessions: Sessions, log: MessageLog) -> None:
+    first = accepted(store, sessions)
+    accepted(store, sessions, "HZ-SMK-103")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("l")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApplicationsScreen)
+        assert len(log.of(ApplicationsLoaded)[-1].rows) == 2
+        table = screen.query_one("#applications", DataTable)
+        assert all(table.get_row_at(i)[4] == "110101********0011" for i in range(table.row_count))
+
+        screen.query_one("#search", Input).value = first.receipt_number
+        screen.query_one("#search", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r.id for r in log.of(ApplicationsLoaded)[-1].rows] == [first.id]
+        screen.query_one("#search", Input).value = ""
+        screen.query_one("#service").value = "HZ-SMK-103"
+        await settle(pilot)
+        assert [r.item_code for r in log.of(ApplicationsLoaded)[-1].rows] == ["HZ-SMK-103"]
+        screen.query_one("#today-only", Checkbox).value = False
+        await settle(pilot)
+        assert len(log.of(ApplicationsLoaded)[-1].rows) == 1
+
+        screen.query_one("#service").clear()
+        await settle(pilot)
+        table.focus()
+        table.move_cursor(row=[r.id for r in screen.rows].index(first.id))
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        loaded = log.of(DetailLoaded)[-1].detail
+        assert loaded.applicant_id == "110101199003070011"  # the full number, here only
+        assert [e.action for e in loaded.history][:2] == ["application.draft_created",
+                                                          "application.submitted"]
+
+
+@pytest.mark.asyncio
+async def test_amendment_from_home_to_the_outbox(store: StationStore, sessions: Sessions,
+                                                 log: MessageLog) -> None:
+    app_row = accepted(store, sessions)
+    store.applications.record_hub_status(sessions.sync_operator, app_row.id, Status.NEEDS_AMENDMENT,
+                                         "联系电话有误，请核实")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await settle(pilot)
+        amendments = app.screen.query_one("#amendments", DataTable)
+        assert amendments.row_count == 1
+        amendments.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AmendScreen)
+        assert "联系电话有误" in str(form.query_one("#amend-request").render())
+        assert form.query_one("#input-applicant_name", Input).disabled  # the card's value stays locked
+        form.query_one("#input-phone", Input).value = "13900000000"
+        await settle(pilot)
+        await pilot.press("f5")
+        await log.wait_for(ActionDone)
+        await settle(pilot)
+
+        stored = Application.get_by_id(app_row.id)
+        assert stored.status == "amended" and json.loads(stored.payload)["phone"] == "13900000000"
+        assert json.loads(stored.provenance)["applicant_name"] == "card"
+        last = OutboxEvent.select().order_by(OutboxEvent.seq.desc()).first()
+        assert (last.kind, last.application_id) == ("amended", app_row.id)
+        assert isinstance(app.screen, DetailScreen)
+
+
+@pytest.mark.asyncio
+async def test_supervisor_voids_with_a_reason(store: StationStore, sessions: Sessions,
+                                              log: MessageLog) -> None:
+    app_row = accepted(store, sessions)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "li")
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("v")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, VoidDialog)
+        await pilot.press("enter")  # no reason: refused by the core
+        await settle(pilot)
+        assert Application.get_by_id(app_row.id).status == "submitted"
+        assert "原因" in str(dialog.query_one("#void-error").render())
+        dialog.query_one("#reason", Input).value = "申请人撤回"
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = Application.get_by_id(app_row.id)
+        assert (stored.status, stored.status_message) == ("voided", "申请人撤回")
+        assert isinstance(app.screen, DetailScreen)
+
+
+@pytest.mark.asyncio
+async def test_an_operator_cannot_void(store: StationStore, sessions: Sessions) -> None:
+    accepted(store, sessions)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)

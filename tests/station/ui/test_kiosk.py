@@ -1,0 +1,144 @@
+"""Pilot: the self-service kiosk with the simulators on pseudo-terminals."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from devices import DemoDevices
+from station.core.models import Application
+from station.core.store import StationStore
+from station.ui.app import make_app
+from station.ui.kiosk.leave import LeaveKioskDialog
+from station.ui.kiosk.screens import (
+    KioskConfirmScreen,
+    KioskDoneScreen,
+    KioskServicesScreen,
+    KioskStartScreen,
+)
+from station.ui.messages import ApplicationSubmitted, CardTapped, PrintJobChanged
+from tests.conftest import PASSWORDS
+from tests.station.ui.conftest import MessageLog, settle
+
+KIOSK_SCREENS = (KioskStartScreen, KioskServicesScreen, KioskConfirmScreen, KioskDoneScreen,
+                 LeaveKioskDialog)
+OPERATOR_KEYS = ["n", "b", "l", "s", "m", "r", "ctrl+l", "f1", "f2", "f3", "f4", "f5", "f6", "f9",
+                 "ctrl+s", "ctrl+d", "ctrl+p", "ctrl+q", "ctrl+c", "tab", "escape"]
+
+
+def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float]):  # type: ignore[no-untyped-def]
+    session = store.login("wang", PASSWORDS["wang"])  # the kiosk's own operator account
+    return make_app(store, demo_devices=demo, kiosk=True, session=session, monotonic=lambda: now[0])
+
+
+async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> KioskConfirmScreen:  # type: ignore[no-untyped-def]
+    demo.present_card("resident_zhangsan")
+    await log.wait_for(CardTapped)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, KioskServicesScreen)
+    assert 0 < len(screen.items) <= 20 and all(i.access.kiosk and i.card_only for i in screen.items)
+    index = [i.code for i in screen.items].index(code)
+    screen.query_one("#kiosk-services").highlighted = index
+    await pilot.press("enter")
+    await settle(pilot)
+    confirm = pilot.app.screen
+    assert isinstance(confirm, KioskConfirmScreen)
+    return confirm
+
+
+@pytest.mark.asyncio
+async def test_card_service_confirm_receipt(store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        assert isinstance(app.screen, KioskStartScreen)
+        assert "请将身份证放在读卡区" in str(app.screen.query_one(".kiosk-prompt").render())
+        confirm = await choose(pilot, demo, log, "HZ-SMK-103")
+        assert [f.id for f in confirm.fields] == ["phone"]
+        confirm.query_one("#input-phone", Input).value = "13800000000"
+        await pilot.press("f5")
+        submitted = await log.wait_for(ApplicationSubmitted)
+        issued = submitted.result.issued
+        assert submitted.result.submission.accepted and issued is not None
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == issued.job_id and m.state == "printed")
+        stored = Application.get_by_id(submitted.result.submission.application_id)
+        assert stored.status == "submitted" and stored.item_code == "HZ-SMK-103"
+        assert stored.receipt_number in "\n".join(demo.printer_model.receipts[-1].lines)
+        await settle(pilot)
+        assert isinstance(app.screen, KioskDoneScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskStartScreen) and len(app.screen_stack) == 2
+
+
+@pytest.mark.asyncio
+async def test_sixty_seconds_without_input_clears_the_session(store: StationStore, demo: DemoDevices,
+                                                              log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        confirm = await choose(pilot, demo, log, "HZ-SMK-103")
+        confirm.query_one("#input-phone", Input).value = "13800000000"
+        await pilot.press("end")  # input: the minute starts again
+        now[0] += 59
+        app.restart_if_idle()
+        assert app.screen is confirm
+        now[0] += 2
+        app.restart_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, KioskStartScreen) and len(app.screen_stack) == 2
+        assert not confirm.is_attached  # the card and the answers went with the screens
+        assert Application.select().count() == 0
+
+
+@pytest.mark.asyncio
+async def test_no_operator_function_is_reachable(store: StationStore, demo: DemoDevices,
+                                                 log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        for stage in ("start", "services", "confirm"):
+            if stage == "services":
+                demo.present_card("resident_zhangsan")
+                await log.wait_for(CardTapped)
+                await settle(pilot)
+            if stage == "confirm":
+                await pilot.press("enter")
+                await settle(pilot)
+            for key in OPERATOR_KEYS:
+                before = app.screen
+                await pilot.press(key)
+                await settle(pilot)
+                assert isinstance(app.screen, KIOSK_SCREENS), (stage, key, app.screen)
+                assert app.is_running
+                if app.screen is not before and key == "escape":
+                    app.push_screen(before)  # escape only steps back within the kiosk
+                    await settle(pilot)
+        assert not any(type(s).__module__.startswith("station.ui.screens.") and
+                       not type(s).__module__.endswith(".base") for s in app.screen_stack[1:])
+
+
+@pytest.mark.asyncio
+async def test_leaving_needs_the_exit_keys_and_an_admin(store: StationStore, demo: DemoDevices) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f12", "f12")
+        assert isinstance(app.screen, KioskStartScreen)
+        await pilot.press("f12")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LeaveKioskDialog)
+        dialog.query_one("#admin-name", Input).value = "wang"  # an operator may not leave
+        dialog.query_one("#admin-password", Input).value = PASSWORDS["wang"]
+        dialog.query_one("#admin-password", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and "管理员" in str(dialog.query_one("#leave-error").render())
+        dialog.query_one("#admin-name", Input).value = "admin"
+        dialog.query_one("#admin-password", Input).value = PASSWORDS["admin"]
+        dialog.query_one("#admin-password", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.is_running
