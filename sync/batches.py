@@ -25,11 +25,20 @@ class OutboxEntry:
     audit_seq: int
     audit_hash: str
     record: dict[str, Any]
+    record_json: bytes | None = None  # the record's canonical JSON, when the outbox already holds it
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "kind": self.kind, "application_id": self.application_id,
                 "at": self.at, "audit_seq": self.audit_seq, "audit_hash": self.audit_hash,
                 "record": self.record}
+
+    def line(self) -> bytes:
+        """The canonical JSON of the entry (keys sorted: `record` comes just before `seq`)."""
+        if self.record_json is None:
+            return canonical_json(self.to_json())
+        head = canonical_json({"application_id": self.application_id, "at": self.at,
+                               "audit_hash": self.audit_hash, "audit_seq": self.audit_seq, "kind": self.kind})
+        return b"".join((head[:-1], b',"record":', self.record_json, b',"seq":', str(self.seq).encode(), b"}"))
 
     def catalog_version(self) -> str:
         """`<item code>@<catalog version>` of the application this event carries."""
@@ -56,7 +65,7 @@ def cut_batch(entries: Iterable[OutboxEntry], max_records: int = MAX_BATCH_RECOR
     for entry in entries:
         if last is not None and entry.seq != last.seq + 1:
             raise ValueError(f"outbox not contiguous at {entry.seq}")
-        line = canonical_json(entry.to_json()) + b"\n"
+        line = entry.line() + b"\n"
         if lines and (len(lines) >= max_records or size + len(line) > max_bytes):
             break
         lines.append(line)

@@ -10,12 +10,14 @@ resent (a sync operator sees it in the status) and never blocks the batches afte
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
+import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from peewee import fn
 
 from station.core import outbox
 from station.core.applications import Status
-from station.core.db import write_transaction
+from station.core.db import database, write_transaction
 from station.core.errors import JiujinError
 from station.core.models import (
     Application,
@@ -194,26 +196,63 @@ class SyncService:
     def seal_pending(self, session: Session) -> list[SyncBatch]:
         """Seal every outbox event not yet in a batch into bounded, chained batches."""
         require(session, Action.SYNC_RUN)
-        keys, key = self.hub_keys(), self.store.signing_key()
         made: list[SyncBatch] = []
+        while (sealed := self._seal_next()) is not None:
+            made.append(sealed[0])
+        return made
+
+    def _seal_next(self) -> tuple[SyncBatch, bytes] | None:
+        """Seal the next batch of unsealed events; None when there are none."""
         with self._lock:
-            while True:
-                last = SyncBatch.select().order_by(SyncBatch.batch_no.desc()).first()
-                first_seq = last.last_seq + 1 if last else 1
-                entries = _entries(first_seq, first_seq + self.max_records - 1)
-                body = cut_batch(entries, self.max_records, self.max_bytes)
-                if body is None:
-                    return made
-                meta = seal.BatchMeta(self.store.config.code, (last.batch_no + 1) if last else 1, body.first_seq,
-                                      body.last_seq, last.batch_id if last else seal.GENESIS, body.catalog_versions,
-                                      body.audit_head, self.store.clock().isoformat())
-                sealed = seal.seal_batch(meta, body.body, key, keys)
-                with write_transaction():
-                    made.append(SyncBatch.create(
-                        batch_no=meta.batch_no, first_seq=meta.first_seq, last_seq=meta.last_seq,
-                        record_count=meta.last_seq - meta.first_seq + 1, batch_id=seal.read(sealed).object_id,
-                        prev_batch=meta.prev_batch, body_sha256=hashlib.sha256(body.body).hexdigest(),
-                        created_at=meta.created_at, size=len(sealed), state="sealed"))
+            last = SyncBatch.select().order_by(SyncBatch.batch_no.desc()).first()
+            first_seq = last.last_seq + 1 if last else 1
+            body = cut_batch(_entries(first_seq, first_seq + self.max_records - 1), self.max_records, self.max_bytes)
+            if body is None:
+                return None
+            meta = seal.BatchMeta(self.store.config.code, (last.batch_no + 1) if last else 1, body.first_seq,
+                                  body.last_seq, last.batch_id if last else seal.GENESIS, body.catalog_versions,
+                                  body.audit_head, self.store.clock().isoformat())
+            sealed = seal.seal_batch(meta, body.body, self.store.signing_key(), self.hub_keys())
+            with write_transaction():
+                batch = SyncBatch.create(
+                    batch_no=meta.batch_no, first_seq=meta.first_seq, last_seq=meta.last_seq,
+                    record_count=meta.last_seq - meta.first_seq + 1, batch_id=seal.read(sealed).object_id,
+                    prev_batch=meta.prev_batch, body_sha256=hashlib.sha256(body.body).hexdigest(),
+                    created_at=meta.created_at, size=len(sealed), state="sealed")
+            return batch, sealed
+
+    def _sealing_ahead(self) -> Iterator[tuple[SyncBatch, bytes]]:
+        """New batches, sealed on a worker thread one ahead of the caller (who uploads them).
+
+        At most two sealed batches exist in memory at once, whatever the outbox holds."""
+        handoff: queue.Queue[tuple[SyncBatch, bytes] | BaseException | None] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                while not stop.is_set():
+                    item = self._seal_next()
+                    handoff.put(item)
+                    if item is None:
+                        return
+            except BaseException as error:  # handed to the caller, who raises it
+                handoff.put(error)
+            finally:
+                database.close()
+
+        worker = threading.Thread(target=work, name="jiujin-seal", daemon=True)
+        worker.start()
+        try:
+            while (item := handoff.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    handoff.get(timeout=0.05)
+            worker.join()
 
     def sealed_bytes(self, batch: SyncBatch) -> bytes:
         """Reseal a recorded batch; identical to the first sealing (checked by its id)."""
@@ -243,26 +282,42 @@ class SyncService:
         return self.client_factory(ClientSettings(self.store.config.hub_url, credential.value))
 
     def push(self, session: Session, progress: Progress | None = None) -> PushReport:
-        """Seal, send what the hub lacks (attachments first), and apply its acknowledgements."""
+        """Send what the hub lacks (attachments first) and apply its acknowledgements: batches
+        sealed earlier, then new ones, sealed one ahead while the previous one uploads."""
         require(session, Action.SYNC_RUN)
-        report = PushReport(sealed=len(self.seal_pending(session)))
+        report = PushReport()
         with self.client() as client:
-            self._push_attachments(client, report)
-            pending = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent")))
-                           .order_by(SyncBatch.batch_no))
-            for index, batch in enumerate(pending):
-                self._push_batch(session, client, batch, report)
-                if progress:
-                    progress("batches", index + 1, len(pending))
+            for ack in self.send(session, client, report, progress):
+                self.apply_ack(session, ack, report)
         return report
 
-    def _push_batch(self, session: Session, client: HubClient, batch: SyncBatch, report: PushReport) -> None:
-        held = client.batch_ack(batch.batch_id)
+    def send(self, session: Session, client: HubClient, report: PushReport,
+             progress: Progress | None = None) -> Iterator[bytes]:
+        """Upload pending attachments and batches; yields each batch's signed acknowledgement."""
+        require(session, Action.SYNC_RUN)
+        self._push_attachments(client, report)
+        pending = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no))
+        done = 0
+        for batch in pending:
+            yield from self._send_batch(client, batch, None, report)
+            done += 1
+            if progress:
+                progress("batches", done, len(pending))
+        for batch, data in self._sealing_ahead():
+            report.sealed += 1
+            yield from self._send_batch(client, batch, data, report)
+            done += 1
+            if progress:
+                progress("batches", done, done)
+
+    def _send_batch(self, client: HubClient, batch: SyncBatch, data: bytes | None,
+                    report: PushReport) -> Iterator[bytes]:
+        held = client.batch_ack(batch.batch_id) if batch.state != "sealed" or batch.upload_url else None
         if held is None:
             def remember(url: str) -> None:
                 with write_transaction():
                     SyncBatch.update(upload_url=url).where(SyncBatch.batch_no == batch.batch_no).execute()
-            outcome = client.upload(self.sealed_bytes(batch), {"kind": "batch", "batch": batch.batch_id},
+            outcome = client.upload(data or self.sealed_bytes(batch), {"kind": "batch", "batch": batch.batch_id},
                                     location=batch.upload_url, on_location=remember)
             report.sent += 1
             report.bytes_sent += outcome.bytes_sent
@@ -271,7 +326,7 @@ class SyncService:
                     (SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")).execute()
             held = (outcome.result.get("ack") or "").encode()
         if held:
-            self.apply_ack(session, held, report)
+            yield held
 
     def _push_attachments(self, client: HubClient, report: PushReport) -> None:
         waiting = _undelivered_attachments()
@@ -421,8 +476,14 @@ def _set(key: str, value: str) -> None:
 
 
 def _entries(first: int, last: int) -> list[OutboxEntry]:
-    return [OutboxEntry(r.seq, r.kind, r.application_id, r.at, r.audit_seq, r.audit_hash, r.payload)
-            for r in outbox.read_range(first, last)]
+    """Outbox events first..last as sync sees them; the stored payload is already canonical JSON,
+    so it travels as stored rather than being encoded again."""
+    query = (OutboxEvent.select(OutboxEvent.seq, OutboxEvent.kind, OutboxEvent.application_id, OutboxEvent.at,
+                                OutboxEvent.audit_seq, OutboxEvent.audit_hash, OutboxEvent.payload)
+             .where(OutboxEvent.seq.between(first, last)).order_by(OutboxEvent.seq))
+    rows: list[tuple[int, str, str, str, int, str, str]] = list(query.tuples())  # type: ignore[arg-type]
+    return [OutboxEntry(seq, kind, app_id, at, audit_seq, audit_hash, json.loads(payload), payload.encode("utf-8"))
+            for seq, kind, app_id, at, audit_seq, audit_hash, payload in rows]
 
 
 def _undelivered_attachments() -> set[str]:

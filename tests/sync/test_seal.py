@@ -153,3 +153,13 @@ def test_a_hub_key_file_round_trips(tmp_path: Path) -> None:
 
     (tmp_path / "k.json").write_bytes(hub.to_json())
     assert load_hub_public_keys(tmp_path / "k.json") == HubPublicKeys(hub.hpke_public_key, hub.signing_public_key)
+
+
+def test_an_entry_carrying_its_canonical_record_gives_the_same_line() -> None:
+    from sync.canonical import canonical_json
+
+    for seq in (1, 7, 1234):
+        plain = entry(seq)
+        carried = OutboxEntry(plain.seq, plain.kind, plain.application_id, plain.at, plain.audit_seq,
+                              plain.audit_hash, plain.record, canonical_json(plain.record))
+        assert carried.line() == plain.line() == canonical_json(plain.to_json())
