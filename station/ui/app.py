@@ -160,7 +160,9 @@ class JiujinApp(App[None]):
 
         demo = self.services.demo
         if demo is not None and self.session is not None:
-            self.push_screen(DemoCardDialog(demo.fixtures), self.present_demo_card)
+            cards = sorted(demo.fixtures, key=lambda f: (f.card_type != "resident",
+                                                         f.name != "resident_zhangsan", f.name))
+            self.push_screen(DemoCardDialog(cards), self.present_demo_card)
 
     def present_demo_card(self, name: str | None) -> None:
         if name and self.services.demo is not None:

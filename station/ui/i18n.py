@@ -1,16 +1,20 @@
-"""Translation: Chinese message ids, English from the gettext catalog in `station/ui/locale`.
+"""Translation: Chinese message ids, English from a gettext catalog.
 
 The UI's strings are written in Simplified Chinese (the default language) and marked
-with `_()`; `N_()` marks strings translated later, such as binding descriptions. English
-comes from `locale/en/LC_MESSAGES/jiujin.mo`, compiled by Babel (`make translations`).
+with `_()`; `N_()` marks strings translated later, such as binding descriptions. The
+English catalog's source is `catalogs/en/LC_MESSAGES/jiujin.po` (extraction: see
+`babel.cfg`). A compiled `locale/<lang>/LC_MESSAGES/jiujin.mo` is used when the build made
+one; otherwise the `.po` is compiled in memory with Babel, so a checkout works as it is.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+CATALOG_DIR = Path(__file__).parent / "catalogs"
 DOMAIN = "jiujin"
 LANGUAGES = ("zh", "en")
 
@@ -22,10 +26,28 @@ def set_language(lang: str) -> None:
     """Speak `lang` ("zh" or "en") from now on; Chinese when the catalog is missing."""
     global _current, _language
     _language = lang if lang in LANGUAGES else "zh"
-    if _language == "zh":
-        _current = gettext.NullTranslations()
-        return
-    _current = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
+    _current = _translations(_language)
+
+
+def _translations(lang: str) -> gettext.NullTranslations:
+    if lang == "zh":
+        return gettext.NullTranslations()
+    compiled = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if compiled.exists():
+        with compiled.open("rb") as mo:
+            return gettext.GNUTranslations(mo)
+    source = CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not source.exists():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with source.open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def language() -> str:

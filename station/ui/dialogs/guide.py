@@ -18,24 +18,26 @@ def guide_markdown(item: Item) -> str:
     """The guide as Markdown: conditions, materials, limits, fees, basis, contact, FAQ."""
     lang = language()
     lines = [f"## {item.name.get(lang)}（{item.code}）", "",
-             f"**{_('实施机关')}**：{item.bodies.implementing.get(lang)}", ""]
+             _("**实施机关**：{body}").format(body=item.bodies.implementing.get(lang)), ""]
     if item.conditions:
-        lines += [f"### {_('受理条件')}"] + [f"- {c.text.get(lang)}" for c in item.conditions] + [""]
-    lines += [f"### {_('申请材料')}"]
+        lines += [_("### 受理条件")] + [f"- {c.text.get(lang)}" for c in item.conditions] + [""]
+    lines += [_("### 申请材料")]
     for material in item.materials:
         where = f" — {material.where.get(lang)}" if material.where else ""
-        lines.append(f"- {material.name.get(lang)}（{_(NECESSITY[material.necessity])}）{where}")
-    lines += ["", f"### {_('时限与收费')}", f"- {_('承诺时限')}：{item.promised_limit.text().get(lang)}"]
+        necessity = _(NECESSITY[material.necessity])
+        lines.append(f"- {material.name.get(lang)}（{necessity}）{where}")
+    lines += ["", _("### 时限与收费"),
+              _("- 承诺时限：{limit}").format(limit=item.promised_limit.text().get(lang))]
     if item.legal_limit is not None:
-        lines.append(f"- {_('法定时限')}：{item.legal_limit.text().get(lang)}")
+        lines.append(_("- 法定时限：{limit}").format(limit=item.legal_limit.text().get(lang)))
     if item.rongque is not None:
-        lines.append(f"- {_('容缺补交期限')}：{item.rongque.text().get(lang)}")
-    lines.append(f"- {_('收费')}：{_('收费') if item.fee.charged else _('不收费')}")
-    lines += ["", f"### {_('办理依据')}"] + [f"- {b.law} {b.article}" for b in item.basis]
-    lines += ["", f"### {_('咨询与投诉')}", f"- {_('咨询')} {item.contact.consult} · "
-              f"{_('投诉')} {item.contact.complaint}"]
+        lines.append(_("- 容缺补交期限：{limit}").format(limit=item.rongque.text().get(lang)))
+    lines.append(_("- 收费：收费") if item.fee.charged else _("- 收费：不收费"))
+    lines += ["", _("### 办理依据")] + [f"- {b.law} {b.article}" for b in item.basis]
+    lines += ["", _("### 咨询与投诉"), _("- 咨询 {consult} · 投诉 {complaint}").format(
+        consult=item.contact.consult, complaint=item.contact.complaint)]
     if item.faq:
-        lines += ["", f"### {_('常见问题')}"]
+        lines += ["", _("### 常见问题")]
         for faq in item.faq:
             lines += [f"**{faq.question.get(lang)}**", "", faq.answer.get(lang), ""]
     return "\n".join(lines)

@@ -20,6 +20,9 @@ T = TypeVar("T")
 
 def translate_bindings(node: DOMNode) -> None:
     """Show each binding's description (a Chinese message id) in the current language."""
+    source = type(node)._merged_bindings
+    if source is not None:
+        node._bindings = source.copy()  # back to the message ids, then translate
     bindings = node._bindings.key_to_bindings
     for key, found in bindings.items():
         bindings[key] = [replace(b, description=_(b.description) if b.description else "",

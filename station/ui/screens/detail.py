@@ -96,7 +96,7 @@ class DetailScreen(StationScreen):
         rows += [(_("受理时间"), (detail.submitted_at or "")[:16].replace("T", " ")),
                  (_("承诺办结"), detail.due_date or ""), (_("容缺补交期限"), detail.rongque_deadline or "")]
         rows += [(en_label if en else zh_label, value) for zh_label, en_label, value in detail.values]
-        rows += [(f"{_('材料')}：{en_name if en else zh_name}", status_text)
+        rows += [(_("材料：{name}").format(name=en_name if en else zh_name), status_text)
                  for zh_name, en_name, status_text in detail.materials]
         for label, value in rows:
             if value:

@@ -61,7 +61,10 @@ class HomeScreen(StationScreen):
     def hints(self) -> str:
         if self.session.role == Role.ADMIN:
             return _("按 m 进入管理；ctrl+l 锁屏；F1 查看全部按键")
-        return _("把身份证放在读卡器上即可开始；n 新建申请，l 申请列表，F1 查看全部按键")
+        hint = _("把身份证放在读卡器上即可开始；n 新建申请，l 申请列表，F1 查看全部按键")
+        if self.services.demo is not None:
+            hint += "\n" + _("演示：按 F9 把一张模拟身份证放到读卡器上")
+        return hint
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         needed = COUNTER_ACTIONS.get(action)
@@ -99,8 +102,8 @@ class HomeScreen(StationScreen):
                                                                  contact=contact))
         state = "ok" if overview.last_hub_contact else "warning"
         self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
-        if self.offer_drafts and self.drafts:
-            self.offer_drafts = False
+        offer, self.offer_drafts = self.offer_drafts, False
+        if offer and self.drafts:
             self.ask_to_resume()
 
     def show_counts(self, overview: CounterOverview) -> None:

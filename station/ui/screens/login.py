@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from station.core.config import StationConfig
 from station.core.demo import DemoOperator
 from station.ui.i18n import N_, _, language, set_language
-from station.ui.screens.base import StationScreen
+from station.ui.screens.base import StationScreen, translate_bindings
 
 POINT_TYPE_NAMES = {"village": N_("村便民服务中心"), "community": N_("社区便民服务中心"),
                     "police": N_("派出所户籍窗口"), "bank": N_("银行网点")}
@@ -87,4 +87,5 @@ class LoginScreen(StationScreen):
     def action_switch_language(self) -> None:
         """Switch between Chinese and English and show this screen again in it."""
         set_language("en" if language() == "zh" else "zh")
+        translate_bindings(self.app)
         self.app.switch_screen(LoginScreen(self.config, self.demo_operators))

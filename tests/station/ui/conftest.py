@@ -1,13 +1,9 @@
-"""UI test fixtures: the device simulators on real pseudo-terminals, a message log to wait on,
-and the compiled translations."""
+"""UI test fixtures: the device simulators on real pseudo-terminals and a message log to wait on."""
 
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -16,18 +12,10 @@ from textual.widgets import Input
 
 from devices import DemoDevices
 from devices.simulators.reader import CardTiming
-from station.ui.i18n import LOCALE_DIR, set_language
-from tests.conftest import PASSWORDS, REPO
+from station.ui.i18n import set_language
+from tests.conftest import PASSWORDS
 
 M = TypeVar("M", bound=Message)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_translations() -> None:
-    """`make` compiles the catalogs; `pytest` alone compiles them when they are missing."""
-    if LOCALE_DIR.exists() and not any(LOCALE_DIR.glob("*/LC_MESSAGES/jiujin.mo")):
-        subprocess.run([str(Path(sys.executable).with_name("pybabel")), "compile", "-q", "-d",
-                        str(LOCALE_DIR), "-D", "jiujin"], cwd=REPO, check=True)
 
 
 @pytest.fixture(autouse=True)

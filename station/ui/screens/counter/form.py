@@ -65,7 +65,8 @@ class FormScreen(StationScreen):
         source = _("读卡") if draft.identity.from_card else _("手工录入")
         who = f"{draft.identity.name} {mask_id(draft.identity.id_number)}（{source}）"
         if draft.applicant.kind == "business":
-            who = f"{draft.applicant.name} {draft.applicant.id_number} · {_('法定代表人')} {who}"
+            who = _("{business} {code} · 法定代表人 {person}").format(
+                business=draft.applicant.name, code=draft.applicant.id_number, person=who)
         return f"{draft.item.name.get(lang)}（{draft.item.code}） · {who}"
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from station.ui.widgets.status.status_bar import StatusBar
 JOB_STATES = {"queued": N_("排队等待打印"), "printing": N_("正在打印…"), "printed": N_("已打印"),
               "held": N_("打印暂停：请检查纸张或机盖，恢复后自动续打"),
               "uncertain": N_("无法确认是否打印完整：请查看后选择补打"), "cancelled": N_("已取消")}
+QUEUED = JOB_STATES["queued"]
 
 
 class ResultScreen(StationScreen):
@@ -71,7 +72,12 @@ class ResultScreen(StationScreen):
         if issued.output == "a4":
             where = _("已发送到 A4 打印机") if issued.destination == "cups" else _("A4 PDF 已生成，暂存待打印")
             return where
-        return _(JOB_STATES["queued"])
+        return _(QUEUED)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reprint":
+            return self.result.submission.accepted
+        return True
 
     def action_reprint(self) -> None:
         if self.result.submission.accepted:

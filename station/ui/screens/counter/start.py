@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,6 +40,7 @@ class StartScreen(StationScreen):
         Binding("f2", "guide", N_("办事指南"), id="guide", tooltip=N_("所选事项的条件、材料、时限、收费")),
         Binding("f4", "focus_search", N_("搜索事项"), id="search"),
         Binding("enter", "start", N_("开始填表"), id="start", show=False),
+        Binding("down", "focus_services", N_("到事项列表"), id="to-list", show=False),
         Binding("escape", "app.pop_screen", N_("返回"), id="back"),
     ]
 
@@ -61,7 +62,7 @@ class StartScreen(StationScreen):
                         yield Input(id="credit-code", placeholder=_("统一社会信用代码（18 位）"),
                                     max_length=18)
                         yield Input(id="business-name", placeholder=_("单位名称"))
-                with Horizontal(classes="typed-row"):
+                with Horizontal(classes="typed-row", id="typed-person"):
                     yield Input(id="id-number", max_length=18,
                                 placeholder=_("无卡时输入法定代表人身份证号") if self.business
                                 else _("无卡时输入身份证号"))
@@ -96,8 +97,7 @@ class StartScreen(StationScreen):
         if card_expired(card, self.services.counter.today()):
             text += "  " + _("（证件已过期，有效期至 {day}）").format(day=card["valid_to"])
         self.query_one("#card-state", Static).update(text)
-        for selector in ("#id-number", "#person-name"):
-            self.query_one(selector, Input).display = False
+        self.query_one("#typed-person").display = False
         if not self.business:
             self.query_one("#service-search", Input).focus()
 
@@ -156,6 +156,21 @@ class StartScreen(StationScreen):
 
     def action_focus_search(self) -> None:
         self.query_one("#service-search", Input).focus()
+
+    def action_focus_services(self) -> None:
+        self.query_one("#services", OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while the list has the focus goes on with the search."""
+        search = self.query_one("#service-search", Input)
+        if event.is_printable and event.character and isinstance(self.focused, OptionList):
+            search.focus()
+            search.insert_text_at_cursor(event.character)
+            event.stop()
+        elif event.key == "backspace" and isinstance(self.focused, OptionList):
+            search.focus()
+            search.action_delete_left()
+            event.stop()
 
     @on(OptionList.OptionSelected, "#services")
     def action_start(self) -> None:
