@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,54 +94,49 @@ class Ingestor:
         if HubBatch.get_or_none(HubBatch.batch_id == sealed.object_id) is not None:
             return self._result(sealed, "duplicate", 0)
         body = seal.open_body(sealed, self.store.keys.hpke, self.store.fingerprint)
-        rows = self._records(sealed, body)
-        return self._store_batch(sealed, rows, via)
+        return self._store_batch(sealed, body, via)
 
     # -- batches ------------------------------------------------------------------------
 
-    def _records(self, sealed: seal.Sealed, body: bytes) -> list[tuple[Any, ...]]:
+    def _rows(self, sealed: seal.Sealed, body: bytes) -> Iterator[tuple[Any, ...]]:
+        """The body's records as rows, each checked against the header, in one pass."""
         header = sealed.header
-        versions = set(header["catalog_versions"])
-        unknown = sorted(v for v in versions if not self.store.known_catalog_version(v))
+        pairs = {tuple(v.split("@", 1)) for v in header["catalog_versions"] if "@" in v}
+        expected = header["first_seq"]
+        for line, entry in seal.iter_lines(body):
+            yield _row(line, entry, sealed.station, expected, pairs, sealed.object_id)
+            expected += 1
+        if expected - header["first_seq"] != header["count"]:
+            raise BodyMismatch("记录条数与头部不符", "the record count differs from the header", "bad_records")
+
+    def _store_batch(self, sealed: seal.Sealed, body: bytes, via: str) -> IngestResult:
+        """Store the records not yet held, streaming them into the database as they are parsed
+        (so PostgreSQL's COPY works while Python parses); any bad record rolls it all back."""
+        header, station = sealed.header, sealed.station
+        first, last = header["first_seq"], header["last_seq"]
+        unknown = sorted(v for v in set(header["catalog_versions"]) if not self.store.known_catalog_version(v))
         if unknown:
             raise _reject("unknown_catalog_version", f"中心不认识的事项版本：{', '.join(unknown)}",
                           f"catalog versions the hub does not know: {', '.join(unknown)}")
-        pairs = {tuple(v.split("@", 1)) for v in versions if "@" in v}
-        rows, expected = [], header["first_seq"]
-        for line, entry in seal.iter_lines(body):
-            rows.append(_row(line, entry, sealed.station, expected, pairs, sealed.object_id))
-            expected += 1
-        if len(rows) != header["count"]:
-            raise BodyMismatch("记录条数与头部不符", "the record count differs from the header", "bad_records")
-        return rows
-
-    def _store_batch(self, sealed: seal.Sealed, rows: list[tuple[Any, ...]], via: str) -> IngestResult:
-        header, station = sealed.header, sealed.station
-        first, last = header["first_seq"], header["last_seq"]
         with write_transaction():
             if is_postgres():
                 HubStation.select().where(HubStation.code == station).for_update().get()
             if HubBatch.get_or_none(HubBatch.batch_id == sealed.object_id) is not None:
                 return self._result(sealed, "duplicate", 0)
+            self._check_chain(sealed)
             held = dict(tuples(HubRecord.select(HubRecord.seq, HubRecord.record_sha256)
                         .where((HubRecord.station == station) & HubRecord.seq.between(first, last))))
-            conflicts = [r[_SEQ] for r in rows if r[_SEQ] in held and held[r[_SEQ]] != r[_SHA]]
-            if conflicts:
-                raise _reject("conflict", f"序号 {conflicts[0]} 已有内容不同的记录",
-                              f"seq {conflicts[0]} is already held with other content")
-            self._check_chain(sealed)
-            new = [r for r in rows if r[_SEQ] not in held]
-            _insert_records(new)
+            new = _insert_records(_not_held(self._rows(sealed, body), held))
             now = self.store.now()
             HubBatch.create(batch_id=sealed.object_id, station=station, batch_no=header["batch_no"],
                             first_seq=first, last_seq=last, count=header["count"],
                             prev_batch=header["prev_batch"], body_sha256=header["body_sha256"],
-                            created_at=header["created_at"], received_at=now, via=via, new_records=len(new),
+                            created_at=header["created_at"], received_at=now, via=via, new_records=new,
                             audit_seq=header["audit_head"]["seq"], audit_hash=header["audit_head"]["hash"])
             _merge_range(station, first, last)
             _update_gaps(station, now)
             HubStation.update(last_received_at=now).where(HubStation.code == station).execute()
-        return self._result(sealed, "stored" if new else "duplicate", len(new))
+        return self._result(sealed, "stored" if new else "duplicate", new)
 
     def _check_chain(self, sealed: seal.Sealed) -> None:
         header, station = sealed.header, sealed.station
@@ -220,20 +216,38 @@ _COLUMNS = ("station", "seq", "kind", "application_id", "at", "audit_seq", "audi
             "record", "batch_id")
 
 
-def _insert_records(values: list[tuple[Any, ...]]) -> None:
-    """Insert new records: COPY on PostgreSQL, executemany on SQLite (the ORM's SQL building
-    costs more than the database's work at this volume)."""
-    if not values:
-        return
+def _not_held(rows: Iterator[tuple[Any, ...]], held: dict[int, str]) -> Iterator[tuple[Any, ...]]:
+    """Rows whose seq the hub does not hold; a held seq with other content is a conflict."""
+    for row in rows:
+        digest = held.get(row[_SEQ])
+        if digest is None:
+            yield row
+        elif digest != row[_SHA]:
+            raise _reject("conflict", f"序号 {row[_SEQ]} 已有内容不同的记录",
+                          f"seq {row[_SEQ]} is already held with other content")
+
+
+def _insert_records(rows: Iterator[tuple[Any, ...]]) -> int:
+    """Insert rows as they come: COPY on PostgreSQL, executemany on SQLite (the ORM's SQL
+    building costs more than the database's work at this volume). Returns how many."""
+    count = 0
+
+    def counted() -> Iterator[tuple[Any, ...]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
     connection = database.connection()
     if is_postgres():
         with connection.cursor() as cursor, cursor.copy(
                 f"COPY hub_record ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-            for value in values:
-                copy.write_row(value)
+            for row in counted():
+                copy.write_row(row)
     else:
         marks = ", ".join("?" for _ in _COLUMNS)
-        connection.executemany(f"INSERT INTO hub_record ({', '.join(_COLUMNS)}) VALUES ({marks})", values)
+        connection.executemany(f"INSERT INTO hub_record ({', '.join(_COLUMNS)}) VALUES ({marks})", counted())
+    return count
 
 
 def _merge_range(station: str, first: int, last: int) -> None:
