@@ -16,9 +16,15 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# The UI's gettext catalogs (station/ui/locale/<lang>/LC_MESSAGES/jiujin.po), compiled by Babel.
+# The UI's gettext catalogs: station/ui/catalogs/<lang>/LC_MESSAGES/jiujin.po, compiled
+# by Babel into station/ui/locale/<lang>/LC_MESSAGES/jiujin.mo.
 translations: $(STAMP)
-	@if [ -d station/ui/locale ]; then $(BIN)/pybabel compile -q -d station/ui/locale -D jiujin; fi
+	@for po in station/ui/catalogs/*/LC_MESSAGES/jiujin.po; do \
+		[ -f "$$po" ] || continue; \
+		lang=$$(basename $$(dirname $$(dirname "$$po"))); \
+		mkdir -p station/ui/locale/$$lang/LC_MESSAGES; \
+		$(BIN)/pybabel compile -q -i "$$po" -o station/ui/locale/$$lang/LC_MESSAGES/jiujin.mo; \
+	done
 
 run: $(STAMP) translations
 	$(BIN)/jiujin demo
