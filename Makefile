@@ -23,7 +23,7 @@ translations: $(STAMP)
 		[ -f "$$po" ] || continue; \
 		lang=$$(basename $$(dirname $$(dirname "$$po"))); \
 		mkdir -p station/ui/locale/$$lang/LC_MESSAGES; \
-		$(BIN)/pybabel compile -q -i "$$po" -o station/ui/locale/$$lang/LC_MESSAGES/jiujin.mo; \
+		$(BIN)/pybabel compile -i "$$po" -o station/ui/locale/$$lang/LC_MESSAGES/jiujin.mo; \
 	done
 
 run: $(STAMP) translations
