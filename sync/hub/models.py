@@ -174,7 +174,54 @@ class HubCatalogVersion(HubModel):
         indexes = ((("code", "version"), True),)
 
 
+class HubManifest(HubModel):
+    """日终清单 — a station's signed manifest of one day and what the hub found comparing it."""
+
+    id = AutoField()
+    station = CharField(max_length=16)
+    day = CharField(max_length=10)
+    signed = TextField()
+    digest = CharField(max_length=64)
+    received_at = CharField()
+    via = CharField()
+    verdict = CharField(default="pending")  # agreed | discrepant | pending
+    discrepancies = TextField(default="{}")  # JSON
+    compared_at = CharField(null=True)
+    reconciled_at = CharField(null=True)
+    reconciled_by = CharField(null=True)
+
+    class Meta:
+        indexes = ((("station", "day"), True),)
+
+
+class HubBundle(HubModel):
+    """下行包 — a signed bundle for one station; versions increase per station."""
+
+    id = AutoField()
+    station = CharField(max_length=16)
+    version = IntegerField()
+    kind = CharField()
+    signed = TextField()
+    created_at = CharField()
+    expires_at = CharField()
+
+    class Meta:
+        indexes = ((("station", "version"), True),)
+
+
+class HubAction(HubModel):
+    """The hub's audit of operators' actions: resend requests, quarantine decisions, reconciliations."""
+
+    id = AutoField()
+    at = CharField()
+    operator = CharField()
+    action = CharField()
+    station = CharField(null=True, max_length=16)
+    subject = CharField(default="")
+    details = TextField(default="{}")
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
-    HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion,
+    HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
 ]
