@@ -34,12 +34,13 @@ class HelpDialog(StationDialog[None]):
         for node in (self.behind, *self.behind.query("*"), self.app):
             for bindings in node._bindings.key_to_bindings.values():
                 for binding in bindings:
-                    self._add(table, binding, seen)
+                    if node.check_action(binding.action, ()) is not False:
+                        self._add(table, binding, seen)
         table.focus()
 
     def _add(self, table: DataTable[str], binding: Binding, seen: set[tuple[str, str]]) -> None:
-        if not binding.description or binding.system:
-            return
+        if not binding.description or binding.system or binding.id is None:
+            return  # ours carry ids; the widgets' own keys (cursor, copy) need no help here
         key = self.app.get_key_display(binding)
         if (key, binding.description) not in seen:
             seen.add((key, binding.description))

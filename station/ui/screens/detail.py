@@ -16,6 +16,7 @@ from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone, AmendmentOpened, DetailLoaded, DocumentIssued
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import status_name
+from station.ui.widgets.counter.materials import stored_status_text
 from station.ui.widgets.status.status_bar import StatusBar
 
 ACCEPTED = {"submitted", "accepted_pending_materials", "delivered", "accepted", "needs_amendment",
@@ -96,8 +97,8 @@ class DetailScreen(StationScreen):
         rows += [(_("受理时间"), (detail.submitted_at or "")[:16].replace("T", " ")),
                  (_("承诺办结"), detail.due_date or ""), (_("容缺补交期限"), detail.rongque_deadline or "")]
         rows += [(en_label if en else zh_label, value) for zh_label, en_label, value in detail.values]
-        rows += [(_("材料：{name}").format(name=en_name if en else zh_name), status_text)
-                 for zh_name, en_name, status_text in detail.materials]
+        rows += [(_("材料：{name}").format(name=en_name if en else zh_name), stored_status_text(status))
+                 for zh_name, en_name, status in detail.materials]
         for label, value in rows:
             if value:
                 table.add_row(label, value)

@@ -103,7 +103,7 @@ class HomeScreen(StationScreen):
         state = "ok" if overview.last_hub_contact else "warning"
         self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
         offer, self.offer_drafts = self.offer_drafts, False
-        if offer and self.drafts:
+        if offer and self.drafts and allowed(self.session.role, Action.APPLICATION_CREATE):
             self.ask_to_resume()
 
     def show_counts(self, overview: CounterOverview) -> None:

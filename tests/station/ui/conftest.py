@@ -81,3 +81,12 @@ async def settle(pilot: Any) -> None:
     """Let workers finish and the screen catch up."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot: Any, condition: Callable[[], bool], rounds: int = 200) -> None:
+    """Let the app process messages and workers until `condition` holds (no sleeping)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await settle(pilot)
+    raise AssertionError("the screen never reached the expected state")

@@ -18,10 +18,14 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 
 from forms import Evaluation, Field, hangzhou_divisions
 from forms.serialize import jsonable
-from station.ui.i18n import _, language
+from station.ui.i18n import N_, _, language
 
-PLACEHOLDERS = {"date": "YYYY-MM-DD", "phone": "13800000000", "division": "330106",
-                "money": "0.00", "id_number": "18 位", "credit_code": "18 位"}
+PLACEHOLDERS = {"date": N_("年-月-日，如 2026-01-31"), "phone": N_("手机或固定电话"),
+                "money": N_("金额（元）"), "id_number": N_("18 位身份证号"),
+                "credit_code": N_("18 位统一社会信用代码")}
+DIVISION_PLACEHOLDERS = {"hangzhou-county": N_("6 位区县代码，如 330106"),
+                         "hangzhou-town": N_("9 位乡镇（街道）代码，如 330106002"),
+                         "hangzhou": N_("区县或乡镇（街道）代码")}
 
 
 class FieldChanged(Message):
@@ -51,7 +55,9 @@ def control_for(field: Field, widget_id: str) -> Widget:
     elif field.type == "boolean":
         control = Checkbox("", id=widget_id, compact=True)
     else:
-        placeholder = tooltip or _(PLACEHOLDERS.get(field.type, ""))
+        hint = (DIVISION_PLACEHOLDERS.get(field.scope, "") if field.type == "division"
+                else PLACEHOLDERS.get(field.type, ""))
+        placeholder = tooltip or (_(hint) if hint else "")
         control = Input(id=widget_id, placeholder=placeholder, max_length=field.max_length or 0,
                         compact=True)
     control.tooltip = tooltip

@@ -23,7 +23,12 @@ STATUS_STYLE = {"missing": "bold", "missing_rongque": "italic"}
 def status_text(status: MaterialStatus) -> str:
     if status.status == "provided" and status.detail == "onsite":
         return _("窗口现场生成")
-    return _(STATUS_TEXT.get(status.status, status.status))
+    return stored_status_text(status.status)
+
+
+def stored_status_text(status: str) -> str:
+    """A material status as stored with an application, in words."""
+    return _(STATUS_TEXT[status]) if status in STATUS_TEXT else status
 
 
 @dataclass
@@ -43,7 +48,7 @@ class MaterialsChecklist(DataTable[Text]):
         self.material_ids: list[str] = []
 
     def on_mount(self) -> None:
-        self.add_columns(_("材料"), _("状态"))
+        self.add_columns(_("状态"), _("材料"))
 
     def apply(self, evaluation: Evaluation) -> None:
         """Show the statuses the engine decided, keeping the cursor where it was."""
@@ -56,8 +61,8 @@ class MaterialsChecklist(DataTable[Text]):
                 self.add_row(*self._cells(status), key=status.material.id)
         else:
             for status in evaluation.materials:
-                self.update_cell(status.material.id, self.ordered_columns[1].key,
-                                 self._cells(status)[1])
+                self.update_cell(status.material.id, self.ordered_columns[0].key,
+                                 self._cells(status)[0])
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
@@ -66,7 +71,7 @@ class MaterialsChecklist(DataTable[Text]):
         if status.material.necessity == "optional":
             name += _("（可选）")
         style = STATUS_STYLE.get(status.status, "")
-        return Text(name), Text(status_text(status), style=style)
+        return Text(status_text(status), style=style), Text(name)
 
     def selected_material(self) -> str | None:
         if not self.material_ids or self.cursor_row >= len(self.material_ids):
