@@ -70,6 +70,9 @@ def create_app(service: HubService, *, bench: bool = False,
         Route("/v1/attachments/missing", handlers.missing_attachments, methods=["POST"]),
         Route("/v1/ledger", handlers.ledger, methods=["GET"]),
     ]
+    from sync.hub.downstream import routes as downstream_routes
+
+    routes += downstream_routes(service)
     if bench:
         routes.append(Route("/bench/records", handlers.bench_record, methods=["POST"]))
 

@@ -64,6 +64,10 @@ def _import_station(service: HubService, folder: StationFolder, report: ImportRe
             report.quarantined += 1
         if result.ack is not None and result.object_id is not None:
             folder.write_ack(f"{result.object_id}.json", result.ack)
+    from sync.hub.downstream import exchange_folder
+
+    exchanged = exchange_folder(service, folder)
+    report.problems += [f"{folder.station}: {p}" for p in exchanged["problems"]]
 
 
 def _enrol(service: HubService, folder: StationFolder, request: dict[str, str], report: ImportReport) -> None:

@@ -221,7 +221,31 @@ class HubAction(HubModel):
     details = TextField(default="{}")
 
 
+class HubApplication(HubModel):
+    """One row per application (the city report's `hub_application`), derived from the records
+    by `reconcile.refresh_applications`; `content_hash` and `last_seq` serve the day manifests."""
+
+    id = CharField(primary_key=True, max_length=36)
+    station = CharField(max_length=16)
+    district = CharField(default="")
+    point_type = CharField(default="")
+    item_code = CharField()
+    day = CharField(max_length=10)
+    status = CharField()
+    card_only = IntegerField(default=0)
+    due_date = CharField(null=True)
+    completed_on = CharField(null=True)
+    amendments = IntegerField(default=0)
+    content_hash = CharField(default="")
+    last_seq = BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "hub_application"
+        indexes = ((("station", "day"), False),)
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
+    HubApplication,
 ]

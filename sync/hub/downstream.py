@@ -1,0 +1,86 @@
+"""The hub's downstream endpoints and USB exchange: day manifests up, signed bundles down.
+
+HTTP (station credential): `POST /v1/manifests` (body: a signed manifest; answer: the
+signed acknowledgement with the comparison) and `GET /v1/bundles?after=N`.
+USB: a station folder's `manifests/*.json` are received and answered in `acks/`;
+every bundle for the station is written to `bundles/bundle-<version>.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sync import manifest
+from sync.errors import SealError
+from sync.hub import reconcile
+from sync.hub.service import HubService
+from sync.transport_folder import StationFolder
+
+MAX_MANIFEST = 16 * 1024 * 1024
+
+
+def routes(service: HubService) -> list[Route]:
+    from sync.hub.app import _Handlers, problem
+
+    handlers = _Handlers(service)
+
+    async def manifests(request: Request) -> Response:
+        async def work(station: str) -> Response:
+            body = b""
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_MANIFEST:
+                    return problem(413, "too_large", "the manifest is too large", "清单过大")
+            try:
+                document = manifest.read(body)
+                if document.get("station") != station:
+                    return problem(403, "wrong_station", "the manifest is for another station", "清单不属于本站点")
+                _result, ack = await run_in_threadpool(reconcile.receive_manifest, service.store, body, "http")
+            except SealError as error:
+                return problem(400, error.reason, error.message_en, error.message_zh)
+            return Response(ack, media_type="application/json")
+        return await handlers._authorised(request, work)
+
+    async def bundles(request: Request) -> Response:
+        async def work(station: str) -> Response:
+            try:
+                after = max(int(request.query_params.get("after", "0")), 0)
+            except ValueError:
+                return problem(400, "bad_after", "after must be an integer", "after 应为整数")
+            found = await run_in_threadpool(reconcile.bundles_after, station, after)
+            return JSONResponse({"bundles": [json.loads(b) for b in found]})
+        return await handlers._authorised(request, work)
+
+    return [Route("/v1/manifests", manifests, methods=["POST"]),
+            Route("/v1/bundles", bundles, methods=["GET"])]
+
+
+def exchange_folder(service: HubService, folder: StationFolder) -> dict[str, Any]:
+    """Receive the folder's manifests and write the station's bundles into it."""
+    done: dict[str, Any] = {"manifests": 0, "bundles": 0, "problems": []}
+    for path in sorted((folder.path / "manifests").glob("*.json")) if (folder.path / "manifests").is_dir() else []:
+        ack_path = folder.acks_path / f"manifest-{path.stem}.json"
+        try:
+            _result, ack = reconcile.receive_manifest(service.store, path.read_bytes(), "folder")
+        except SealError as error:
+            done["problems"].append(f"{path.name}: {error.message_en}")
+            continue
+        folder.write_ack(ack_path.name, ack)
+        done["manifests"] += 1
+    target = folder.path / "bundles"
+    for data in reconcile.bundles_after(folder.station, 0, limit=100000):
+        version = int(json.loads(data)["document"]["version"])
+        path = target / f"bundle-{version:06d}.json"
+        if not path.exists():
+            target.mkdir(parents=True, exist_ok=True)
+            tmp = target / f".{path.name}.tmp"
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            done["bundles"] += 1
+    return done

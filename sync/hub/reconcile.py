@@ -1,0 +1,379 @@
+"""对账 — the hub's reconciliation: per-station ledgers, day manifests compared with what the
+hub holds, downstream bundles, and the sync operator's actions (each audited in hub_action).
+
+The ledger of a station: the runs of sequence numbers held, open gaps with exact ranges,
+batches that brought nothing new (duplicates), quarantined objects with their reasons, the
+last contact and the clock skew at that contact (batch sealed at vs. received at, HTTP only),
+silence for more than N days, and the days reconciled.
+
+A day manifest is compared set-wise with `hub_application` (one row per application,
+derived incrementally from the stored records): missing (the station has it, the hub not),
+extra (the hub has it for that day, the manifest not), content mismatch (content hashes
+differ), and the outbox sequence numbers of the day the hub does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from peewee import fn
+
+from sync import acks, bundles, manifest
+from sync.canonical import canonical_json
+from sync.errors import HubError, SealError
+from sync.hub.db import tuples, write_transaction
+from sync.hub.models import (
+    HubAction,
+    HubApplication,
+    HubBatch,
+    HubBundle,
+    HubManifest,
+    HubQuarantine,
+    HubRecord,
+    HubSetting,
+    HubStation,
+)
+from sync.hub.store import HubStore
+
+log = logging.getLogger("jiujin.hub.reconcile")
+WATERMARK = "applications.watermark"
+BUNDLE_DAYS = 30
+CARD_ONLY = {"satisfied_by_card", "satisfied_by_shared_data"}
+FINAL = {"completed", "rejected"}
+
+
+def audit(store: HubStore, operator: str, action: str, station: str | None, subject: str = "",
+          details: dict[str, Any] | None = None) -> None:
+    HubAction.create(at=store.now(), operator=operator, action=action, station=station, subject=subject,
+                     details=canonical_json(details or {}).decode())
+
+
+def _setting(key: str, default: str = "") -> str:
+    row = HubSetting.get_or_none(HubSetting.key == key)
+    return str(row.value) if row is not None else default
+
+
+def _put(key: str, value: str) -> None:
+    HubSetting.insert(key=key, value=value).on_conflict(
+        conflict_target=[HubSetting.key], update={HubSetting.value: value}).execute()
+
+
+# -- the per-application index (and the city report's table) ---------------------------
+
+def refresh_applications(batch: int = 20000) -> int:
+    """Fold records stored since the last call into hub_application; returns how many records.
+
+    card_only: 1 when every material of the snapshot was satisfied by the ID card or by shared
+    data (no paper handed over). district and point type come from the station's manifests.
+    """
+    done = 0
+    while True:
+        mark = int(_setting(WATERMARK, "0"))
+        rows = tuples(HubRecord.select(HubRecord.id, HubRecord.station, HubRecord.seq, HubRecord.kind,
+                                       HubRecord.application_id, HubRecord.at, HubRecord.record)
+                      .where(HubRecord.id > mark).order_by(HubRecord.id).limit(batch))
+        if not rows:
+            return done
+        places: dict[str, tuple[str, str]] = {}
+        with write_transaction():
+            for _rid, station, seq, kind, app_id, at, text in rows:
+                record = json.loads(text)["record"]
+                if station not in places:
+                    places[station] = (_setting(f"station.{station}.district"),
+                                       _setting(f"station.{station}.point_type"))
+                _fold(station, int(seq), str(kind), app_id, str(at), record, places[station])
+            _put(WATERMARK, str(rows[-1][0]))
+        done += len(rows)
+
+
+def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[str, Any],
+          place: tuple[str, str]) -> None:
+    materials = record.get("materials") or {}
+    card_only = int(all(v in CARD_ONLY for v in materials.values()))
+    existing = HubApplication.get_or_none(HubApplication.id == app_id)
+    if existing is not None and existing.last_seq >= seq:
+        return
+    values = {"station": station, "district": place[0], "point_type": place[1],
+              "item_code": str(record.get("item_code", "")), "day": str(record.get("day") or at[:10]),
+              "card_only": card_only, "due_date": record.get("due_date"),
+              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq}
+    if existing is None:
+        HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
+    else:
+        # the hub's own statuses (accepted, completed, ...) are newer than the station's snapshots
+        keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed")
+        status = existing.status if keep and kind != "amended" else str(record.get("status", kind))
+        HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
+
+
+# -- ledger ---------------------------------------------------------------------------
+
+def _skew_seconds(batch: HubBatch | None) -> float | None:
+    if batch is None:
+        return None
+    try:
+        return (datetime.fromisoformat(batch.received_at) - datetime.fromisoformat(batch.created_at)).total_seconds()
+    except (TypeError, ValueError):
+        return None
+
+
+def ledger(store: HubStore, station: str | None = None, silent_days: int = 3) -> dict[str, Any]:
+    """`jiujin hub reconcile`: every station's ledger (or one's), with the problems to act on."""
+    query = HubStation.select().order_by(HubStation.code)
+    if station is not None:
+        query = query.where(HubStation.code == station)
+    now = store.clock()
+    stations = []
+    quarantine: dict[str | None, list[dict[str, Any]]] = {}
+    for q in store.quarantined():
+        quarantine.setdefault(q["station"], []).append(
+            {k: q[k] for k in ("id", "received_at", "via", "object_id", "reason", "message_zh", "message_en")})
+    duplicates = dict(tuples(HubBatch.select(HubBatch.station, fn.COUNT(HubBatch.id))
+                             .where(HubBatch.new_records == 0).group_by(HubBatch.station)))
+    days: dict[str, dict[str, int]] = {}
+    for code, verdict, reconciled, count in tuples(
+            HubManifest.select(HubManifest.station, HubManifest.verdict, HubManifest.reconciled_at.is_null(False),
+                               fn.COUNT(HubManifest.id))
+            .group_by(HubManifest.station, HubManifest.verdict, HubManifest.reconciled_at.is_null(False))):
+        entry = days.setdefault(code, {"agreed": 0, "discrepant": 0, "reconciled": 0})
+        entry[verdict] = entry.get(verdict, 0) + int(count)
+        if reconciled:
+            entry["reconciled"] += int(count)
+    for row in query:
+        held = store.held_ranges(row.code)
+        last_http = (HubBatch.select().where((HubBatch.station == row.code) & (HubBatch.via == "http"))
+                     .order_by(HubBatch.received_at.desc()).first())
+        last = row.last_received_at
+        silent = None
+        if last:
+            silent = (now - datetime.fromisoformat(last)).total_seconds() / 86400
+        discrepant = [m.day for m in HubManifest.select(HubManifest.day).where(
+            (HubManifest.station == row.code) & (HubManifest.verdict == "discrepant")
+            & HubManifest.reconciled_at.is_null()).order_by(HubManifest.day)]
+        stations.append({
+            "code": row.code, "name": row.name, "status": row.status,
+            "high_seq": held[-1][1] if held else 0, "held": [list(r) for r in held],
+            "gaps": [list(g) for g in store.open_gaps(row.code)],
+            "duplicate_batches": int(duplicates.get(row.code, 0)),
+            "quarantined": quarantine.get(row.code, []),
+            "last_contact": last, "clock_skew_seconds": _skew_seconds(last_http),
+            "silent_days": round(silent, 2) if silent is not None else None,
+            "silent": row.status == "active" and (silent is None or silent > silent_days),
+            "days": days.get(row.code, {"agreed": 0, "discrepant": 0, "reconciled": 0}),
+            "discrepant_days": discrepant,
+        })
+    result: dict[str, Any] = {"at": store.now(), "silent_after_days": silent_days, "stations": stations}
+    if station is None:
+        result["quarantined_unattributed"] = quarantine.get(None, [])
+    return result
+
+
+# -- day manifests --------------------------------------------------------------------
+
+def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, Any], bytes]:
+    """Verify, store and compare one signed day manifest; the comparison and a signed ack."""
+    document = manifest.read(data)
+    code = str(document.get("station"))
+    row = HubStation.get_or_none(HubStation.code == code)
+    if row is None or row.signing_public_key is None or row.status != "active":
+        raise manifest.ManifestError(f"未注册的站点 {code}", f"unknown or inactive station {code}", "unknown_station")
+    document = manifest.verify(data, bytes(row.signing_public_key))
+    for key in ("district", "point_type"):
+        if isinstance(document.get(key), str):
+            _put(f"station.{code}.{key}", document[key])
+    refresh_applications()
+    result = compare(store, document)
+    now = store.now()
+    with write_transaction():
+        HubManifest.insert(station=code, day=document["day"], signed=data.decode(), digest=document["digest"],
+                           received_at=now, via=via, verdict=result["verdict"],
+                           discrepancies=canonical_json(result).decode(), compared_at=now).on_conflict(
+            conflict_target=[HubManifest.station, HubManifest.day],
+            update={HubManifest.signed: data.decode(), HubManifest.digest: document["digest"],
+                    HubManifest.received_at: now, HubManifest.via: via, HubManifest.verdict: result["verdict"],
+                    HubManifest.discrepancies: canonical_json(result).decode(), HubManifest.compared_at: now}).execute()
+        audit(store, "station", "manifest.received", code, document["day"], {"verdict": result["verdict"], "via": via})
+    ack = acks.sign({"station": code, "object_id": f"manifest-{document['day']}", "kind": "manifest",
+                     "status": "stored", "verdict": result["verdict"], "result": result,
+                     "held": [list(r) for r in store.held_ranges(code)], "hub": store.fingerprint, "at": now},
+                    store.keys.signing)
+    return result, ack
+
+
+def compare(store: HubStore, document: dict[str, Any]) -> dict[str, Any]:
+    """The exact discrepancies between a manifest and the hub's records of that station and day."""
+    code, day = document["station"], document["day"]
+    theirs = {a[0]: a[1] for a in document["applications"]}
+    day_ours = dict(tuples(HubApplication.select(HubApplication.id, HubApplication.content_hash)
+                           .where((HubApplication.station == code) & (HubApplication.day == day))))
+    ours = dict(day_ours)
+    others = list(set(theirs) - set(ours))
+    for start in range(0, len(others), 500):  # held, though filed under another day
+        ours |= dict(tuples(HubApplication.select(HubApplication.id, HubApplication.content_hash)
+                            .where((HubApplication.station == code) & HubApplication.id.in_(others[start:start + 500]))))
+    missing = sorted(set(theirs) - set(ours))
+    extra = sorted(set(day_ours) - set(theirs))
+    mismatch = sorted(i for i in set(theirs) & set(ours) if theirs[i] != ours[i])
+    missing_seqs: list[list[int]] = []
+    if document.get("outbox"):
+        first, last = document["outbox"]
+        missing_seqs = _subtract((first, last), store.held_ranges(code))
+    agreed = not (missing or extra or mismatch or missing_seqs)
+    return {"station": code, "day": day, "verdict": "agreed" if agreed else "discrepant",
+            "count": len(theirs), "missing": missing, "extra": extra, "content_mismatch": mismatch,
+            "missing_seqs": missing_seqs}
+
+
+def _subtract(span: tuple[int, int], held: list[tuple[int, int]]) -> list[list[int]]:
+    first, last = span
+    out, cursor = [], first
+    for a, b in held:
+        if b < cursor or a > last:
+            continue
+        if a > cursor:
+            out.append([cursor, min(a - 1, last)])
+        cursor = max(cursor, b + 1)
+    if cursor <= last:
+        out.append([cursor, last])
+    return out
+
+
+def reconcile_all(store: HubStore) -> dict[str, int]:
+    """Compare every stored manifest again (after resends or releases); verdict counts."""
+    refresh_applications()
+    counts = {"agreed": 0, "discrepant": 0}
+    for row in HubManifest.select().where(HubManifest.reconciled_at.is_null()):
+        document = manifest.read(row.signed.encode())
+        result = compare(store, document)
+        counts[result["verdict"]] += 1
+        if result["verdict"] != row.verdict or canonical_json(result).decode() != row.discrepancies:
+            HubManifest.update(verdict=result["verdict"], discrepancies=canonical_json(result).decode(),
+                               compared_at=store.now()).where(HubManifest.id == row.id).execute()
+    return counts
+
+
+def manifest_result(station: str, day: str) -> dict[str, Any] | None:
+    row = HubManifest.get_or_none((HubManifest.station == station) & (HubManifest.day == day))
+    if row is None:
+        return None
+    value: dict[str, Any] = json.loads(row.discrepancies)
+    value["reconciled_at"] = row.reconciled_at
+    return value
+
+
+# -- downstream bundles ---------------------------------------------------------------
+
+def issue_bundle(store: HubStore, station: str, kind: str, payload: dict[str, Any],
+                 days: int = BUNDLE_DAYS, operator: str = "hub") -> int:
+    """Sign a bundle for `station` with the next version; returns the version."""
+    if kind not in bundles.KINDS:
+        raise HubError(f"未知的下行包类型 {kind}", f"unknown bundle kind {kind}")
+    now = store.clock()
+    with write_transaction():
+        if HubStation.get_or_none(HubStation.code == station) is None:
+            raise HubError(f"未知站点 {station}", f"unknown station {station}")
+        version = int(HubBundle.select(fn.MAX(HubBundle.version)).where(HubBundle.station == station).scalar() or 0) + 1
+        expires = (now + timedelta(days=days)).isoformat(timespec="seconds")
+        document = {"station": station, "version": version, "kind": kind,
+                    "created_at": now.isoformat(timespec="seconds"), "expires_at": expires,
+                    "hub": store.fingerprint, "payload": payload}
+        signed = bundles.sign(document, store.keys.signing)
+        HubBundle.create(station=station, version=version, kind=kind, signed=signed.decode(),
+                         created_at=document["created_at"], expires_at=expires)
+        audit(store, operator, f"bundle.{kind}", station, str(version), {})
+    return version
+
+
+def bundles_after(station: str, version: int, limit: int = 200) -> list[bytes]:
+    query = (HubBundle.select(HubBundle.signed).where((HubBundle.station == station) & (HubBundle.version > version))
+             .order_by(HubBundle.version).limit(limit))
+    return [row.signed.encode() for row in query]
+
+
+def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], operator: str) -> int:
+    """Application statuses from the departments: recorded at the hub, sent in a bundle."""
+    today = store.clock().date().isoformat()
+    refresh_applications()
+    with write_transaction():
+        for update in updates:
+            status = update["status"]
+            if status not in ("accepted", "needs_amendment", "rejected", "completed"):
+                raise HubError(f"未知状态 {status}", f"unknown status {status}")
+            values: dict[Any, Any] = {HubApplication.status: status}
+            if status == "completed":
+                values[HubApplication.completed_on] = today
+            if status == "needs_amendment":
+                values[HubApplication.amendments] = HubApplication.amendments + 1
+            HubApplication.update(values).where(HubApplication.id == update["application_id"]).execute()
+    return issue_bundle(store, station, "statuses", {"updates": updates}, operator=operator)
+
+
+# -- operator actions ---------------------------------------------------------------------
+
+def request_resend(store: HubStore, station: str, first: int, last: int, operator: str, reason: str = "") -> int:
+    """Ask the station to seal [first, last] again from its outbox; the bundle's version."""
+    if first < 1 or last < first:
+        raise HubError("重发范围无效", "the resend range is invalid")
+    version = issue_bundle(store, station, "resend", {"request_id": f"{station}-{first}-{last}",
+                                                      "first_seq": first, "last_seq": last, "reason": reason},
+                           operator=operator)
+    audit(store, operator, "resend.requested", station, f"{first}-{last}", {"reason": reason, "bundle": version})
+    return version
+
+
+def release_quarantine(store: HubStore, ingest: Any, quarantine_id: int, operator: str, reason: str) -> dict[str, Any]:
+    """Ingest a quarantined object again (its cause fixed, e.g. a catalog version registered)."""
+    row = _open_quarantine(quarantine_id, reason)
+    result = ingest(bytes(row.data), f"release:{row.via}")
+    with write_transaction():
+        if result.status in ("stored", "duplicate"):
+            HubQuarantine.update(resolved_at=store.now()).where(HubQuarantine.id == row.id).execute()
+        audit(store, operator, "quarantine.released", row.station, str(quarantine_id),
+              {"reason": reason, "result": result.status})
+    return dict(result.as_json())
+
+
+def reject_quarantine(store: HubStore, quarantine_id: int, operator: str, reason: str) -> None:
+    """Close a quarantined object for good, with the reason; the object is kept."""
+    row = _open_quarantine(quarantine_id, reason)
+    with write_transaction():
+        HubQuarantine.update(resolved_at=store.now()).where(HubQuarantine.id == row.id).execute()
+        audit(store, operator, "quarantine.rejected", row.station, str(quarantine_id), {"reason": reason})
+
+
+def _open_quarantine(quarantine_id: int, reason: str) -> HubQuarantine:
+    if not reason.strip():
+        raise HubError("须填写原因", "a reason is required")
+    row = HubQuarantine.get_or_none((HubQuarantine.id == quarantine_id) & HubQuarantine.resolved_at.is_null())
+    if row is None:
+        raise HubError(f"隔离区没有未处理的 {quarantine_id}", f"no open quarantine entry {quarantine_id}")
+    return row
+
+
+def mark_reconciled(store: HubStore, station: str, day: str, operator: str, force: bool = False) -> int:
+    """Mark a day reconciled (only an agreed one unless forced); tells the station in a bundle."""
+    row = HubManifest.get_or_none((HubManifest.station == station) & (HubManifest.day == day))
+    if row is None:
+        raise HubError(f"站点 {station} 没有 {day} 的日终清单", f"no day manifest of {station} for {day}")
+    if row.verdict != "agreed" and not force:
+        raise HubError(f"{day} 对账不一致，不能标记为已对账", f"{day} has discrepancies; it cannot be marked reconciled")
+    with write_transaction():
+        HubManifest.update(reconciled_at=store.now(), reconciled_by=operator).where(HubManifest.id == row.id).execute()
+        audit(store, operator, "day.reconciled", station, day, {"verdict": row.verdict, "forced": force})
+    return issue_bundle(store, station, "reconciled", {"days": [day]}, operator=operator)
+
+
+def actions(station: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    query = HubAction.select().order_by(HubAction.id.desc()).limit(limit)
+    if station is not None:
+        query = query.where(HubAction.station == station)
+    return [{"at": a.at, "operator": a.operator, "action": a.action, "station": a.station,
+             "subject": a.subject, "details": json.loads(a.details)} for a in query]
+
+
+__all__ = ["SealError", "actions", "bundles_after", "compare", "issue_bundle", "ledger", "manifest_result",
+           "mark_reconciled", "receive_manifest", "reconcile_all", "refresh_applications", "reject_quarantine",
+           "release_quarantine", "request_resend", "set_status"]
