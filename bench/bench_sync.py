@@ -15,6 +15,7 @@ import base64
 import dataclasses
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from tests.sync.hubproc import HubProcess
 APPLICATIONS = int(os.environ.get("JIUJIN_BENCH_APPLICATIONS", "10000"))
 HUB_MEMORY_APPLICATIONS = int(os.environ.get("JIUJIN_BENCH_HUB_APPLICATIONS", "100000"))
 UPLOAD_MB = 50
+RUNS = 3
 CONFIG = StationConfig(code="BN0001", name="基准测试站", point_type="community", district="330106")
 ADMIN, SYNC, CLERK = ("admin", "admin-bench-1"), ("zhao", "zhao-bench-1"), ("wang", "wang-bench-1")
 
@@ -75,18 +77,24 @@ def bench_push(tmp: Path) -> tuple[list[Figure], StationStore, HubProcess, SyncS
     entries = [r for r in __import__("station.core.outbox", fromlist=["read_range"]).read_range(1, APPLICATIONS)]
     raw_json = sum(len(canonical_json(e.payload)) for e in entries)
 
-    counting.reset()
-    started = time.perf_counter()
     from station.core.sync_service import PushReport
 
-    report = PushReport()
-    with service.client() as client:  # sealing runs one batch ahead of the upload
-        acks = list(service.send(sync_session, client, report))
-    transfer = time.perf_counter() - started
-    wire = counting.total()
+    runs: list[float] = []
+    for run in range(RUNS):
+        if run:
+            _forget(hub, CONFIG.code)
+        counting.reset()
+        started = time.perf_counter()
+        report = PushReport()
+        with service.client() as client:  # sealing runs one batch ahead of the upload
+            acks = list(service.send(sync_session, client, report))
+        runs.append(time.perf_counter() - started)
+        wire = counting.total()
+    transfer = statistics.median(runs)
+    started = time.perf_counter()
     for ack in acks:
         service.apply_ack(sync_session, ack, report)
-    full = time.perf_counter() - started
+    full = transfer + time.perf_counter() - started
     assert report.delivered == APPLICATIONS, report
 
     baseline = _baseline_posts(hub.url, hub, tokens["BL0001"], entries)
@@ -96,12 +104,25 @@ def bench_push(tmp: Path) -> tuple[list[Figure], StationStore, HubProcess, SyncS
                baseline=baseline, baseline_name="one signed POST per application, same hub",
                target="≥ 30× faster (ratio ≤ 0.0333)", passed=baseline / transfer >= 30,
                notes={"applications": APPLICATIONS, "speedup": round(baseline / transfer, 1),
-                      "with_delivered_marking_s": round(full, 3)}),
+                      "runs_s": [round(r, 3) for r in runs], "with_delivered_marking_s": round(full, 3)}),
         Figure("bytes on the wire per application", wire / APPLICATIONS, "B", baseline=raw_json / APPLICATIONS,
                baseline_name="its raw JSON", target="≤ 0.35× raw JSON",
                passed=wire / raw_json <= 0.35, notes={"wire_bytes": wire, "raw_json_bytes": raw_json}),
     ]
     return figures, store, hub, service
+
+
+def _forget(hub: HubProcess, station: str) -> None:
+    """Make the hub and the station forget a push, so that it can be timed again."""
+    import sqlite3
+
+    from station.core.models import OutboxEvent, SyncBatch
+
+    with sqlite3.connect(hub.folder / "hub.db", timeout=30) as conn:
+        for table in ("hub_record", "hub_batch", "hub_range", "hub_gap", "hub_upload"):
+            conn.execute(f"DELETE FROM {table} WHERE station = ?", (station,))
+    SyncBatch.delete().execute()
+    OutboxEvent.update(acknowledged_at=None).execute()
 
 
 class _CountingProxy:

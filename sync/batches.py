@@ -26,6 +26,7 @@ class OutboxEntry:
     audit_hash: str
     record: dict[str, Any]
     record_json: bytes | None = None  # the record's canonical JSON, when the outbox already holds it
+    version: str | None = None  # `<item code>@<catalog version>`, when known without parsing the record
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "kind": self.kind, "application_id": self.application_id,
@@ -42,6 +43,8 @@ class OutboxEntry:
 
     def catalog_version(self) -> str:
         """`<item code>@<catalog version>` of the application this event carries."""
+        if self.version is not None:
+            return self.version
         return f"{self.record.get('item_code')}@{self.record.get('catalog_version')}"
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from station.core import outbox
 from station.core.applications import Status
@@ -476,14 +476,27 @@ def _set(key: str, value: str) -> None:
 
 
 def _entries(first: int, last: int) -> list[OutboxEntry]:
-    """Outbox events first..last as sync sees them; the stored payload is already canonical JSON,
-    so it travels as stored rather than being encoded again."""
+    """Outbox events first..last as sync sees them.
+
+    The stored payload is already canonical JSON, so it travels as stored; its item and
+    catalog version come from the application row (fixed once submitted; the hub checks
+    every record against the header anyway), and are parsed from the payload only when
+    the row is gone.
+    """
     query = (OutboxEvent.select(OutboxEvent.seq, OutboxEvent.kind, OutboxEvent.application_id, OutboxEvent.at,
-                                OutboxEvent.audit_seq, OutboxEvent.audit_hash, OutboxEvent.payload)
+                                OutboxEvent.audit_seq, OutboxEvent.audit_hash, OutboxEvent.payload,
+                                Application.item_code, Application.catalog_version)
+             .join(Application, JOIN.LEFT_OUTER, on=(Application.id == OutboxEvent.application_id))
              .where(OutboxEvent.seq.between(first, last)).order_by(OutboxEvent.seq))
-    rows: list[tuple[int, str, str, str, int, str, str]] = list(query.tuples())  # type: ignore[arg-type]
-    return [OutboxEntry(seq, kind, app_id, at, audit_seq, audit_hash, json.loads(payload), payload.encode("utf-8"))
-            for seq, kind, app_id, at, audit_seq, audit_hash, payload in rows]
+    rows: list[tuple[int, str, str, str, int, str, str, str | None, str | None]] = list(query.tuples())  # type: ignore[arg-type]
+    entries = []
+    for seq, kind, app_id, at, audit_seq, audit_hash, payload, item_code, version in rows:
+        if item_code is None:
+            record = json.loads(payload)
+            item_code, version = record.get("item_code"), record.get("catalog_version")
+        entries.append(OutboxEntry(seq, kind, app_id, at, audit_seq, audit_hash, {}, payload.encode("utf-8"),
+                                   f"{item_code}@{version}"))
+    return entries
 
 
 def _undelivered_attachments() -> set[str]:

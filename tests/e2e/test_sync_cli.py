@@ -108,7 +108,7 @@ def test_tuspy_uploads_an_exported_batch_and_revocation_quarantines(tmp_path: Pa
     jiujin("seed", "--applications", "2", "--seed", "7", "--data-dir", str(station), env=CLERK)
     jiujin("sync", "export", "--to", str(usb), "--data-dir", str(station), env=SYNC)
     jiujin("hub", "import", str(usb), "--data-dir", str(hub.folder))
-    quarantined = json.loads(jiujin("hub", "quarantine", "list", "--json", "--data-dir", str(hub.folder)).stdout)
+    quarantined = _quarantined(hub.folder)
     assert quarantined and {q["reason"] for q in quarantined} == {"revoked_station"}
     assert hub_stats(hub)["CA0003"]["records"] == 5
 
@@ -121,5 +121,15 @@ def _credential(station: Path) -> str:
     store.login("boss", "boss-pass-1")
     try:
         return str(Setting.get(Setting.key == "sync.credential").value)
+    finally:
+        store.close()
+
+
+def _quarantined(folder: Path) -> list[dict[str, object]]:
+    from sync.hub.store import HubStore
+
+    store = HubStore(folder)
+    try:
+        return store.quarantined()
     finally:
         store.close()
