@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "report": "station.cli.report:report",
     "sync": "station.cli.sync:sync",
     "hub": "station.cli.hub:hub",
+    "day": "station.cli.day:day",
 }
 
 

@@ -214,3 +214,15 @@ def quarantine_list(ctx: click.Context, data_dir_option: str | None, as_json: bo
     for q in rows:
         click.echo(f"#{q['id']}\t{q['received_at']}\t{q['station'] or '?'}\t{q['reason']}\t"
                    f"{q['message_en'] if english else q['message_zh']}")
+
+
+def _add_reconcile_commands() -> None:
+    from station.cli.hub_reconcile import COMMANDS, QUARANTINE_COMMANDS
+
+    for command in COMMANDS:
+        hub.add_command(command)
+    for command in QUARANTINE_COMMANDS:
+        quarantine.add_command(command)
+
+
+_add_reconcile_commands()

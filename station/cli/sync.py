@@ -48,7 +48,9 @@ def status(ctx: click.Context, data_dir_option: str | None, operator: str, passw
     service, session = _service(ctx, data_dir_option, operator, password_file)
     state = service.status(session)
     if as_json:
-        emit_json(state.as_json())
+        from station.core.day_close import ledger
+
+        emit_json(state.as_json() | {"ledger": ledger(service.store)})
         return
     click.echo(f"站点 station {state.station}  待发 outbox depth {state.outbox_depth} / 最高序号 high {state.outbox_high_water}")
     click.echo("批次 batches: " + ", ".join(f"{k} {v}" for k, v in state.batches.items()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -82,6 +82,8 @@ class ApplicationService:
     def __init__(self, clock: Clock, station_code: str) -> None:
         self.clock = clock
         self.station_code = station_code
+        #: Called before a submission; raises to refuse it (the offline policy, day_close.check_accepting).
+        self.accepting_guard: Callable[[], None] | None = None
 
     # -- drafts -----------------------------------------------------------------
 
@@ -157,6 +159,8 @@ class ApplicationService:
         With a 容缺 deadline the application is accepted pending minor materials.
         """
         require(session, Action.APPLICATION_SUBMIT)
+        if self.accepting_guard is not None:
+            self.accepting_guard()
         now = self.clock()
         with write_transaction():
             app = self._get_for_update(app_id)

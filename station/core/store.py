@@ -64,7 +64,14 @@ class StationStore:
         self.lockout = LockoutBook(self.data_dir / LOCKOUT_NAME)
         self.db: SqlCipherDatabase | None = None
         self.applications = ApplicationService(clock, self.config.code)
+        self.applications.accepting_guard = self._check_accepting
         self.operators = OperatorService(clock, self.keyfile_path, self.lockout)
+
+    def _check_accepting(self) -> None:
+        """The offline policy's limits (station.core.day_close): refuse new applications past them."""
+        from station.core.day_close import check_accepting
+
+        check_accepting(self)
 
     # -- creation -----------------------------------------------------------------
 

@@ -1,0 +1,102 @@
+"""`jiujin day close | bundles | purge | ledger`: end of day, the hub's bundles, retention."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from station.cli.common import emit_json, open_session, operator_options, reports_errors
+from station.cli.hub import reports_sync_errors
+
+
+@click.group()
+def day() -> None:
+    """End of day and what the hub sends back. / 日终对账"""
+
+
+@day.command("close")
+@operator_options
+@click.option("--date", "day_", default=None, help="YYYY-MM-DD (default: today).")
+@click.option("--to", "folder", type=click.Path(file_okay=False), default=None,
+              help="Write the manifest to a USB folder instead of sending it.")
+@click.option("--no-send", is_flag=True, help="Sign and record only.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+@reports_sync_errors
+def close(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
+          day_: str | None, folder: str | None, no_send: bool, as_json: bool) -> None:
+    """Sign the day's manifest and send it to the hub (supervisor). / 日终清单"""
+    from station.core.clock import local_day
+    from station.core.day_close import close_day
+
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    which = date.fromisoformat(day_) if day_ else local_day(store.clock())
+    out = close_day(store, session, which, folder=Path(folder) if folder else None, send=not no_send)
+    if as_json:
+        emit_json(out)
+        return
+    summary = out["manifest"]
+    click.echo(f"{summary['day']}: {summary['count']} 件申请 applications, digest {summary['digest'][:16]}…")
+    result = out["result"]
+    if result:
+        verdict = "一致 agreed" if result["verdict"] == "agreed" else "不一致 discrepant"
+        click.echo(f"中心比对 hub comparison: {verdict}; missing {len(result['missing'])}, "
+                   f"extra {len(result['extra'])}, mismatch {len(result['content_mismatch'])}, "
+                   f"missing seqs {result['missing_seqs']}")
+
+
+@day.command("bundles")
+@operator_options
+@click.option("--from", "folder", type=click.Path(file_okay=False), default=None, help="A USB folder.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+@reports_sync_errors
+def bundles(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
+            folder: str | None, as_json: bool) -> None:
+    """Fetch (or import) and apply the hub's signed bundles. / 下行包"""
+    from station.core.day_close import import_bundles, pull_bundles
+
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    report = import_bundles(store, session, Path(folder)) if folder else pull_bundles(store, session)
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(f"应用 applied {report['applied']}  已有 skipped {report['skipped']}")
+    for refused in report["refused"]:
+        click.echo(f"拒绝 refused v{refused['version']}: {refused.get('message_zh', refused['reason'])}")
+
+
+@day.command("purge")
+@operator_options
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def purge(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
+          as_json: bool) -> None:
+    """Purge personal data past retention, reconciled days only (supervisor). / 数据清理"""
+    from station.core.day_close import purge as run
+
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    report = run(store, session)
+    if as_json:
+        emit_json(report)
+    else:
+        click.echo(f"清理 purged {report['purged']}; 待对账 waiting {report['waiting_for_reconciliation']}")
+
+
+@day.command("ledger")
+@operator_options
+@click.pass_context
+@reports_errors
+def ledger(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None) -> None:
+    """The station's ledger as JSON. / 站点台账"""
+    from station.core.day_close import ledger as build
+    from station.core.roles import Action, require
+
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    require(session, Action.OUTBOX_READ)
+    emit_json(build(store))
