@@ -281,8 +281,9 @@ def _peak_mb(hub: HubProcess) -> float:
     return peak / 1024
 
 
+# VmHWM rather than ru_maxrss: a child's ru_maxrss starts from its parent's at fork.
 _SEAL_CHILD = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
 from station.core.models import SyncBatch
 from station.core.store import StationStore
@@ -291,7 +292,8 @@ store = StationStore(Path(sys.argv[1]))
 session = store.login(sys.argv[2], sys.argv[3])
 SyncBatch.delete().execute()
 made = SyncService(store).seal_pending(session)
-print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "batches": len(made)}))
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"peak_kib": peak, "batches": len(made)}))
 """
 
 
