@@ -1,5 +1,5 @@
 """补正 — the amendment of an application the hub sent back: load it as a counter draft,
-check it with the forms engine, and send the amended content."""
+check it with the forms engine, and send the amended content; and 作废, the supervisor's void."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from station.core.counter import Counter, CounterDraft, FormIncomplete, Identity
 from station.core.errors import InvalidTransition
 from station.core.models import Application, Attachment
 from station.core.session import Session
+from station.core.store import StationStore
+from station.core.txn import immediate_transaction
 
 
 def amendment_draft(counter: Counter, session: Session, app_id: str) -> tuple[CounterDraft, set[str]]:
@@ -39,7 +41,14 @@ def amend(counter: Counter, session: Session, draft: CounterDraft, locked: set[s
         raise FormIncomplete({e.path: f"{e.message.zh} / {e.message.en}" for e in evaluation.errors})
     sources = provenance(draft, evaluation, counter.context(session))
     sources.update({field: "card" for field in locked if field in sources})
-    return counter.store.applications.amend(
-        session, draft.app_id, jsonable(evaluation.values), sources,
-        {m.material.id: m.status for m in evaluation.materials})
+    with immediate_transaction():
+        return counter.store.applications.amend(
+            session, draft.app_id, jsonable(evaluation.values), sources,
+            {m.material.id: m.status for m in evaluation.materials})
+
+
+def void(store: StationStore, session: Session, app_id: str, reason: str) -> Application:
+    """作废 with a reason (supervisor), taking the write lock first like every counter write."""
+    with immediate_transaction():
+        return store.applications.void(session, app_id, reason)
 

@@ -21,7 +21,6 @@ from forms.results import ONE_TIME_NOTICE
 from forms.serialize import jsonable
 from station.core.applications import Applicant, DraftInput, Status
 from station.core.clock import local_day
-from station.core.db import write_transaction
 from station.core.errors import NotFound, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
 from station.core.models import Application, Attachment
@@ -30,6 +29,7 @@ from station.core.roles import Action, require
 from station.core.services import station_catalog
 from station.core.session import Session
 from station.core.store import StationStore
+from station.core.txn import immediate_transaction
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class Counter:
         """Open a draft for `item`; a typed identity fills the fields a card would have."""
         applicant = applicant or Applicant("person", identity.id_number, identity.name)
         draft = CounterDraft(item, identity, applicant, values=_typed_prefill(item, identity, applicant))
-        with write_transaction():
+        with immediate_transaction():
             app = self.store.applications.create_draft(session, self._input(session, draft))
             draft.app_id = app.id
             self._save_state(draft)
@@ -189,7 +189,7 @@ class Counter:
 
     def save(self, session: Session, draft: CounterDraft) -> None:
         """Autosave: the draft's values, provenance, materials, card and papers."""
-        with write_transaction():
+        with immediate_transaction():
             self.store.applications.update_draft(session, draft.app_id, self._input(session, draft))
             self._save_state(draft)
 
@@ -197,14 +197,16 @@ class Counter:
                     content: bytes, media_type: str) -> str:
         """Store a scan with the draft for `material_id`; returns its SHA-256."""
         draft.item.get_material(material_id)  # raises StopIteration for an unknown id
-        attachment = self.store.applications.attach(session, draft.app_id, content, media_type,
-                                                    "scan", material_id)
+        with immediate_transaction():
+            attachment = self.store.applications.attach(session, draft.app_id, content, media_type,
+                                                        "scan", material_id)
         draft.scans[str(attachment.sha256)] = material_id
         return str(attachment.sha256)
 
     def discard(self, session: Session, draft_id: str) -> None:
         """Delete a draft that will not be submitted."""
-        self.store.applications.discard_draft(session, draft_id)
+        with immediate_transaction():
+            self.store.applications.discard_draft(session, draft_id)
 
     def open_drafts(self, session: Session) -> list[Application]:
         """This station's drafts, newest first: what a restart offers to continue."""
@@ -244,7 +246,7 @@ class Counter:
         if not evaluation.valid:
             raise FormIncomplete({e.path: f"{e.message.zh} / {e.message.en}" for e in evaluation.errors})
         deadline = evaluation.outcome.rongque_deadline
-        with write_transaction():
+        with immediate_transaction():
             self.store.applications.update_draft(
                 session, draft.app_id, self._input(session, draft, evaluation, final=True))
             app = self.store.applications.submit(

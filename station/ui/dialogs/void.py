@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from station.core.amendments import void
 from station.core.errors import JiujinError
 from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import ActionDone
@@ -37,7 +38,7 @@ class VoidDialog(StationDialog[bool]):
     def void(self, reason: str) -> None:
         """Void through the application service (it checks the role and the status)."""
         try:
-            self.services.store.applications.void(self.session, self.app_id, reason)
+            void(self.services.store, self.session, self.app_id, reason)
         except JiujinError as exc:
             errors = getattr(exc, "errors", None)
             text = bilingual(next(iter(errors.values()))) if errors else exc.message(language())

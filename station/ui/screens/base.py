@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import on
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 from station.ui.i18n import _
 
@@ -56,6 +58,11 @@ class StationScreen(ServicesMixin, Screen[None]):
         super().__init__(*args, **kwargs)
         translate_bindings(self)
 
+    @on(Worker.StateChanged)
+    def forward_worker_state(self, event: Worker.StateChanged) -> None:
+        """Worker news does not bubble: hand it to the app's one failure handler."""
+        self.app.report_worker_failure(event)
+
 
 class StationDialog(ServicesMixin, ModalScreen[T]):
     """A modal dialog that returns a value with `dismiss`."""
@@ -63,3 +70,8 @@ class StationDialog(ServicesMixin, ModalScreen[T]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+
+    @on(Worker.StateChanged)
+    def forward_worker_state(self, event: Worker.StateChanged) -> None:
+        """Worker news does not bubble: hand it to the app's one failure handler."""
+        self.app.report_worker_failure(event)

@@ -70,3 +70,21 @@ async def test_admin_home_offers_management_but_no_counter(store: StationStore) 
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen
+
+
+@pytest.mark.asyncio
+async def test_a_screen_worker_failure_is_reported_not_lost(store: StationStore) -> None:
+    """Worker state messages do not bubble; screens hand failures to the app's one handler."""
+    def broken() -> None:
+        raise OSError("disk gone")
+
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        app.screen.run_worker(broken, thread=True, exit_on_error=False)
+        for _ in range(100):
+            if any("OSError" in str(n.message) for n in app._notifications):
+                break
+            await pilot.pause()
+        assert any("OSError" in str(n.message) for n in app._notifications)
+        assert app.is_running
