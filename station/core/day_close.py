@@ -318,18 +318,18 @@ def check_accepting(store: StationStore) -> None:
 
 # -- retention ------------------------------------------------------------------------
 
-RECEIPT_KEEP = ("id", "receipt_number", "item_code", "item_name", "status", "day", "submitted_at", "content_hash")
+RECEIPT_KEEP = ("id", "station", "receipt_number", "item_code", "item_name", "status", "day", "submitted_at",
+                "content_hash")
 
 
 def purge(store: StationStore, session: Session) -> dict[str, Any]:
     """Purge the personal data of applications the hub reported completed or rejected, whose
-    day the hub reconciled at least `retention_days` ago; keep a minimal receipt record (the
-    receipt number, item, status, day, content hash). Nothing is purged before reconciliation."""
+    day the hub reconciled at least `retention_days` ago and whose outbox events the hub
+    acknowledged; keep a minimal receipt record (the receipt number, item, status, day, content
+    hash) in the row and in its outbox events. Nothing is purged before reconciliation."""
     require(session, Action.DAY_CLOSE)
-    from station.core.models import Attachment
-
     now = store.clock()
-    purged, kept_unreconciled = [], 0
+    purged, kept_unreconciled, undelivered = [], 0, 0
     for app in Application.select().where(Application.status.in_((Status.COMPLETED, Status.REJECTED))
                                           & (Application.applicant_name != "")):
         reconciled = _get(f"day.reconciled.{app.day}") if app.day else ""
@@ -338,16 +338,34 @@ def purge(store: StationStore, session: Session) -> dict[str, Any]:
             continue
         if (now - datetime.fromisoformat(reconciled)).days < store.config.retention_days:
             continue
+        if OutboxEvent.select().where((OutboxEvent.application_id == app.id)
+                                      & OutboxEvent.acknowledged_at.is_null()).exists():
+            undelivered += 1  # the outbox still has to carry it to the hub as it was
+            continue
         purged.append(app.id)
     with write_transaction():
         for app_id in purged:
-            Application.update(applicant_id="", applicant_name="", representative_id=None, payload="{}",
-                               provenance="{}", materials="{}", status_message=None).where(
-                Application.id == app_id).execute()
-            Attachment.delete().where(Attachment.application == app_id).execute()
+            _purge_one(app_id)
         if purged:
             audit.append(now, session.operator_name, "retention.purged", "", {"count": len(purged)})
-    return {"purged": len(purged), "waiting_for_reconciliation": kept_unreconciled}
+    return {"purged": len(purged), "waiting_for_reconciliation": kept_unreconciled,
+            "waiting_for_delivery": undelivered}
+
+
+def _purge_one(app_id: str) -> None:
+    """Blank one application's personal data in its row, attachments, counter draft and outbox."""
+    from station.core.models import Attachment, CounterDraft
+
+    Application.update(applicant_id="", applicant_name="", representative_id=None, payload="{}",
+                       provenance="{}", materials="{}", status_message=None).where(
+        Application.id == app_id).execute()
+    Attachment.delete().where(Attachment.application == app_id).execute()
+    CounterDraft.delete().where(CounterDraft.application == app_id).execute()
+    for event in OutboxEvent.select(OutboxEvent.seq, OutboxEvent.payload).where(OutboxEvent.application_id == app_id):
+        record = json.loads(event.payload)
+        minimal = {key: record.get(key) for key in RECEIPT_KEEP} | {"purged": True}
+        OutboxEvent.update(payload=json.dumps(minimal, sort_keys=True, separators=(",", ":"),
+                                              ensure_ascii=False)).where(OutboxEvent.seq == event.seq).execute()
 
 
 __all__ = ["DayCloseError", "StationFrozen", "SyncError", "apply_all", "build_manifest", "check_accepting",

@@ -244,8 +244,31 @@ class HubApplication(HubModel):
         indexes = ((("station", "day"), False),)
 
 
+class HubManifestIndex(HubModel):
+    """A day manifest's outbox span and count, written beside it so reconciliation runs in SQL."""
+
+    manifest = IntegerField(primary_key=True)  # HubManifest.id
+    station = CharField(max_length=16)
+    day = CharField(max_length=10)
+    count = IntegerField()
+    outbox_first = BigIntegerField(null=True)
+    outbox_last = BigIntegerField(null=True)
+
+
+class HubManifestEntry(HubModel):
+    """One line of a day manifest: an application id and the content hash the station holds."""
+
+    id = AutoField()
+    manifest = IntegerField()  # HubManifest.id
+    application_id = CharField(max_length=36)
+    content_hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("manifest", "application_id"), True),)
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
-    HubApplication,
+    HubApplication, HubManifestIndex, HubManifestEntry,
 ]

@@ -19,19 +19,23 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from sync import acks, bundles, manifest
 from sync.canonical import canonical_json
 from sync.errors import HubError, SealError
-from sync.hub.db import tuples, write_transaction
+from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
     HubAction,
     HubApplication,
     HubBatch,
     HubBundle,
+    HubGap,
     HubManifest,
+    HubManifestEntry,
+    HubManifestIndex,
     HubQuarantine,
+    HubRange,
     HubRecord,
     HubSetting,
     HubStation,
@@ -111,11 +115,9 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
 
 # -- ledger ---------------------------------------------------------------------------
 
-def _skew_seconds(batch: HubBatch | None) -> float | None:
-    if batch is None:
-        return None
+def _skew_seconds(received_at: str | None, created_at: str | None) -> float | None:
     try:
-        return (datetime.fromisoformat(batch.received_at) - datetime.fromisoformat(batch.created_at)).total_seconds()
+        return (datetime.fromisoformat(str(received_at)) - datetime.fromisoformat(str(created_at))).total_seconds()
     except (TypeError, ValueError):
         return None
 
@@ -142,33 +144,67 @@ def ledger(store: HubStore, station: str | None = None, silent_days: int = 3) ->
         entry[verdict] = entry.get(verdict, 0) + int(count)
         if reconciled:
             entry["reconciled"] += int(count)
+    codes = {station} if station is not None else {str(c) for (c,) in tuples(HubStation.select(HubStation.code))}
+    held_all, gaps_all = _held_by_station(codes), _open_gaps_by_station(codes)
+    skews, discrepant = _last_http_skews(station), _open_discrepant_days(station)
     for row in query:
-        held = store.held_ranges(row.code)
-        last_http = (HubBatch.select().where((HubBatch.station == row.code) & (HubBatch.via == "http"))
-                     .order_by(HubBatch.received_at.desc()).first())
+        held = held_all.get(row.code, [])
         last = row.last_received_at
         silent = None
         if last:
             silent = (now - datetime.fromisoformat(last)).total_seconds() / 86400
-        discrepant = [m.day for m in HubManifest.select(HubManifest.day).where(
-            (HubManifest.station == row.code) & (HubManifest.verdict == "discrepant")
-            & HubManifest.reconciled_at.is_null()).order_by(HubManifest.day)]
         stations.append({
             "code": row.code, "name": row.name, "status": row.status,
             "high_seq": held[-1][1] if held else 0, "held": [list(r) for r in held],
-            "gaps": [list(g) for g in store.open_gaps(row.code)],
+            "gaps": [list(g) for g in gaps_all.get(row.code, [])],
             "duplicate_batches": int(duplicates.get(row.code, 0)),
             "quarantined": quarantine.get(row.code, []),
-            "last_contact": last, "clock_skew_seconds": _skew_seconds(last_http),
+            "last_contact": last, "clock_skew_seconds": skews.get(row.code),
             "silent_days": round(silent, 2) if silent is not None else None,
             "silent": row.status == "active" and (silent is None or silent > silent_days),
             "days": days.get(row.code, {"agreed": 0, "discrepant": 0, "reconciled": 0}),
-            "discrepant_days": discrepant,
+            "discrepant_days": discrepant.get(row.code, []),
         })
     result: dict[str, Any] = {"at": store.now(), "silent_after_days": silent_days, "stations": stations}
     if station is None:
         result["quarantined_unattributed"] = quarantine.get(None, [])
     return result
+
+
+def _open_gaps_by_station(codes: set[str]) -> dict[str, list[tuple[int, int]]]:
+    gaps: dict[str, list[tuple[int, int]]] = {}
+    query = HubGap.select(HubGap.station, HubGap.first_seq, HubGap.last_seq).where(HubGap.filled_at.is_null())
+    if len(codes) == 1:
+        query = query.where(HubGap.station == next(iter(codes)))
+    for code, first, last in tuples(query.order_by(HubGap.station, HubGap.first_seq)):
+        if code in codes:
+            gaps.setdefault(str(code), []).append((int(first), int(last)))
+    return gaps
+
+
+def _last_http_skews(station: str | None) -> dict[str, float | None]:
+    """Each station's clock skew at its latest batch over HTTP (sealed at vs. received at)."""
+    latest = (HubBatch.select(HubBatch.station, fn.MAX(HubBatch.received_at).alias("at"))
+              .where(HubBatch.via == "http").group_by(HubBatch.station))
+    if station is not None:
+        latest = latest.where(HubBatch.station == station)
+    latest = latest.alias("latest")
+    query = (HubBatch.select(HubBatch.station, HubBatch.received_at, HubBatch.created_at, HubBatch.id)
+             .join(latest, on=((HubBatch.station == latest.c.station) & (HubBatch.received_at == latest.c.at)))
+             .where(HubBatch.via == "http").order_by(HubBatch.id))
+    return {str(code): _skew_seconds(received, created) for code, received, created, _id in tuples(query)}
+
+
+def _open_discrepant_days(station: str | None) -> dict[str, list[str]]:
+    query = (HubManifest.select(HubManifest.station, HubManifest.day)
+             .where((HubManifest.verdict == "discrepant") & HubManifest.reconciled_at.is_null())
+             .order_by(HubManifest.station, HubManifest.day))
+    if station is not None:
+        query = query.where(HubManifest.station == station)
+    days: dict[str, list[str]] = {}
+    for code, day in tuples(query):
+        days.setdefault(str(code), []).append(str(day))
+    return days
 
 
 # -- day manifests --------------------------------------------------------------------
@@ -195,6 +231,7 @@ def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, 
             update={HubManifest.signed: data.decode(), HubManifest.digest: document["digest"],
                     HubManifest.received_at: now, HubManifest.via: via, HubManifest.verdict: result["verdict"],
                     HubManifest.discrepancies: canonical_json(result).decode(), HubManifest.compared_at: now}).execute()
+        _index_manifest(_manifest_id(code, document["day"]), document)
         audit(store, "station", "manifest.received", code, document["day"], {"verdict": result["verdict"], "via": via})
     ack = acks.sign({"station": code, "object_id": f"manifest-{document['day']}", "kind": "manifest",
                      "status": "stored", "verdict": result["verdict"], "result": result,
@@ -242,17 +279,114 @@ def _subtract(span: tuple[int, int], held: list[tuple[int, int]]) -> list[list[i
 
 
 def reconcile_all(store: HubStore) -> dict[str, int]:
-    """Compare every stored manifest again (after resends or releases); verdict counts."""
+    """Compare every open (not yet reconciled) manifest again, after resends or releases, in
+    three set queries over all stations at once; store what changed; verdict counts."""
     refresh_applications()
+    _index_unindexed()
+    m, i = HubManifest._meta.table_name, HubManifestIndex._meta.table_name
+    manifests = {int(r[0]): r[1:] for r in execute(database.obj, f"""
+        SELECT m.id, i.station, i.day, i.count, i.outbox_first, i.outbox_last, m.verdict, m.discrepancies
+        FROM {m} m JOIN {i} i ON i.manifest = m.id WHERE m.reconciled_at IS NULL""").fetchall()}
+    found = _differences()
+    held = _held_by_station({str(m[0]) for m in manifests.values()})
     counts = {"agreed": 0, "discrepant": 0}
-    for row in HubManifest.select().where(HubManifest.reconciled_at.is_null()):
-        document = manifest.read(row.signed.encode())
-        result = compare(store, document)
+    changed: list[tuple[str, str, str, int]] = []
+    now = store.now()
+    for mid, (code, day, count, first, last, verdict, stored) in manifests.items():
+        missing, extra, mismatch = (sorted(v) for v in found.get(mid, ([], [], [])))
+        missing_seqs = _subtract((int(first), int(last)), held.get(code, [])) if first is not None else []
+        agreed = not (missing or extra or mismatch or missing_seqs)
+        result = {"station": code, "day": day, "verdict": "agreed" if agreed else "discrepant",
+                  "count": int(count), "missing": missing, "extra": extra, "content_mismatch": mismatch,
+                  "missing_seqs": missing_seqs}
         counts[result["verdict"]] += 1
-        if result["verdict"] != row.verdict or canonical_json(result).decode() != row.discrepancies:
-            HubManifest.update(verdict=result["verdict"], discrepancies=canonical_json(result).decode(),
-                               compared_at=store.now()).where(HubManifest.id == row.id).execute()
+        text = canonical_json(result).decode()
+        if result["verdict"] != verdict or text != stored:
+            changed.append((result["verdict"], text, now, mid))
+    _store_verdicts(changed)
     return counts
+
+
+def _differences() -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """(missing, extra, content mismatch) ids of every open manifest that has any."""
+    m, e, a = (HubManifest._meta.table_name, HubManifestEntry._meta.table_name,
+               HubApplication._meta.table_name)
+    found: dict[int, tuple[list[str], list[str], list[str]]] = {}
+    lines = execute(database.obj, f"""
+        SELECT e.manifest, e.application_id, a.id FROM {e} e JOIN {m} m ON m.id = e.manifest
+        LEFT JOIN {a} a ON a.id = e.application_id AND a.station = m.station
+        WHERE m.reconciled_at IS NULL AND (a.id IS NULL OR a.content_hash <> e.content_hash)""").fetchall()
+    for mid, app_id, ours in lines:
+        found.setdefault(int(mid), ([], [], []))[0 if ours is None else 2].append(str(app_id))
+    extra = execute(database.obj, f"""
+        SELECT m.id, a.id FROM {m} m JOIN {a} a ON a.station = m.station AND a.day = m.day
+        WHERE m.reconciled_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM {e} e WHERE e.manifest = m.id AND e.application_id = a.id)""").fetchall()
+    for mid, app_id in extra:
+        found.setdefault(int(mid), ([], [], []))[1].append(str(app_id))
+    return found
+
+
+def _held_by_station(codes: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """Every station's held runs in one query (ordered), for the stations in `codes`."""
+    held: dict[str, list[tuple[int, int]]] = {}
+    query = HubRange.select(HubRange.station, HubRange.first_seq, HubRange.last_seq)
+    if len(codes) == 1:
+        query = query.where(HubRange.station == next(iter(codes)))
+    for code, first, last in tuples(query.order_by(HubRange.station, HubRange.first_seq)):
+        if code in codes:
+            held.setdefault(str(code), []).append((int(first), int(last)))
+    return held
+
+
+def _store_verdicts(changed: list[tuple[str, str, str, int]]) -> None:
+    """Write changed verdicts in bulk: COPY into a temporary table then one UPDATE on PostgreSQL."""
+    if not changed:
+        return
+    db, table = database.obj, HubManifest._meta.table_name
+    with write_transaction():
+        if is_postgres():
+            execute(db, "CREATE TEMPORARY TABLE verdicts (verdict text, discrepancies text, compared_at text, "
+                        "id integer) ON COMMIT DROP")
+            with db.connection().cursor() as cursor, cursor.copy("COPY verdicts FROM STDIN") as copy:
+                for row in changed:
+                    copy.write_row(row)
+            execute(db, f"UPDATE {table} SET verdict = v.verdict, discrepancies = v.discrepancies, "
+                        f"compared_at = v.compared_at FROM verdicts v WHERE {table}.id = v.id")
+            return
+        db.cursor().executemany(f"UPDATE {table} SET verdict = ?, discrepancies = ?, compared_at = ? WHERE id = ?",
+                                changed)
+
+
+def _manifest_id(station: str, day: str) -> int:
+    return int(HubManifest.select(HubManifest.id).where(
+        (HubManifest.station == station) & (HubManifest.day == day)).scalar())
+
+
+def _index_manifest(manifest_id: int, document: dict[str, Any]) -> None:
+    """Write (or rewrite) a manifest's lines and span beside it; call inside a transaction."""
+    HubManifestEntry.delete().where(HubManifestEntry.manifest == manifest_id).execute()
+    HubManifestIndex.delete().where(HubManifestIndex.manifest == manifest_id).execute()
+    span = document.get("outbox") or [None, None]
+    HubManifestIndex.insert(manifest=manifest_id, station=document["station"], day=document["day"],
+                            count=len(document["applications"]), outbox_first=span[0],
+                            outbox_last=span[1]).execute()
+    rows = [(manifest_id, line[0], line[1]) for line in document["applications"]]
+    fields = [HubManifestEntry.manifest, HubManifestEntry.application_id, HubManifestEntry.content_hash]
+    for start in range(0, len(rows), 300):
+        HubManifestEntry.insert_many(rows[start:start + 300], fields=fields).execute()
+
+
+def _index_unindexed() -> None:
+    """Index manifests stored before their lines were kept beside them."""
+    query = (HubManifest.select(HubManifest.id, HubManifest.signed)
+             .join(HubManifestIndex, JOIN.LEFT_OUTER, on=(HubManifestIndex.manifest == HubManifest.id))
+             .where(HubManifestIndex.manifest.is_null()))
+    rows = tuples(query)
+    if rows:
+        with write_transaction():
+            for mid, signed in rows:
+                _index_manifest(int(mid), manifest.read(str(signed).encode()))
 
 
 def manifest_result(station: str, day: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from sync import bundles, manifest, seal
 from sync.errors import HubError
 from sync.hub import reconcile
 from sync.hub.ingest import Ingestor
+from sync.hub.models import HubManifestEntry, HubManifestIndex
 from sync.hub.store import HubStore
 from tests.sync.helpers import STATION, entry, sealed_batch
 
@@ -79,6 +80,28 @@ def test_a_day_manifest_that_disagrees_gives_the_exact_discrepancy(hub: HubStore
     assert result["verdict"] == "agreed"
     reconcile.mark_reconciled(hub, STATION, "2026-11-26", "op1")
     assert reconcile.ledger(hub, STATION)["stations"][0]["days"]["reconciled"] == 1
+
+
+def test_reconcile_all_in_sql_agrees_with_the_comparison_at_receipt(hub: HubStore, enrolled: str,
+                                                                    station_key: Ed25519PrivateKey,
+                                                                    ingestor: Ingestor) -> None:
+    one, two, three = _three_batches(station_key, hub)
+    ingestor.ingest(one, "http")
+    ingestor.ingest(three, "http")
+    at_receipt, _ack = reconcile.receive_manifest(hub, _manifest(station_key, range(1, 26), changed=5), "http")
+    # a manifest stored before its lines were indexed is indexed on the next reconcile
+    HubManifestEntry.delete().execute()
+    HubManifestIndex.delete().execute()
+    assert reconcile.reconcile_all(hub) == {"agreed": 0, "discrepant": 1}
+    assert reconcile.manifest_result(STATION, "2026-11-26") == at_receipt | {"reconciled_at": None}
+
+    ingestor.ingest(two, "http")  # the resend arrives: only the changed line and the extras remain
+    assert reconcile.reconcile_all(hub) == {"agreed": 0, "discrepant": 1}
+    result = reconcile.manifest_result(STATION, "2026-11-26")
+    assert result is not None and result["missing"] == [] and result["missing_seqs"] == []
+    assert result["content_mismatch"] == [entry(5).application_id]
+    assert result["extra"] == sorted(entry(s).application_id for s in range(26, 31))
+    assert reconcile.ledger(hub)["stations"][0]["discrepant_days"] == ["2026-11-26"]
 
 
 def test_a_tampered_manifest_is_refused(hub: HubStore, enrolled: str, station_key: Ed25519PrivateKey) -> None:

@@ -1,0 +1,66 @@
+"""A real hub store beside a real station store, for the station's reconciliation tests:
+batches sealed by the station, ingested and acknowledged by the hub, bundles signed by it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from station.core import day_close
+from station.core.applications import Applicant, DraftInput
+from station.core.store import StationStore
+from station.core.sync_service import SyncService
+from sync.hub import reconcile
+from sync.hub.ingest import Ingestor
+from sync.hub.store import HubStore, initialise_hub
+from tests.conftest import FakeClock, Sessions
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(serial: int) -> str:
+    """A valid 18-digit citizen ID number (GB 11643 check digit), distinct per serial."""
+    body = f"33010619800101{serial:03d}"[:17]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+def person_draft(number: str, name: str) -> DraftInput:
+    return DraftInput(item_code="JZZ-SL", item_name="居住证申领", catalog_version="test-1",
+                      applicant=Applicant("person", number, name),
+                      values={"name": name, "id_number": number, "phone": "13800000000"},
+                      provenance={"name": "card", "id_number": "card"})
+
+
+class Hub:
+    """The hub the station talks to, in this process, on its own SQLite file and the test's clock."""
+
+    def __init__(self, folder: Path, store: StationStore, sessions: Sessions, clock: FakeClock) -> None:
+        initialise_hub(folder).close()
+        self.hub = HubStore(folder, clock=clock)
+        self.hub.register_catalog_versions([("*", "test-1")])
+        self.station, self.sessions = store, sessions
+        self.code = store.config.code
+        self.service = SyncService(store)
+        self.service.configure_hub(sessions.admin, self.hub.public)
+        token = self.hub.add_station(self.code)
+        self.hub.enrol(self.code, token, store.signing_key().public_key().public_bytes_raw())
+        self.applied = 0
+
+    def deliver(self) -> None:
+        """Seal what the outbox holds, ingest it at the hub and apply the hub's acknowledgements."""
+        ingestor = Ingestor(self.hub)
+        for batch in self.service.seal_pending(self.sessions.sync_operator):
+            result = ingestor.ingest(self.service.sealed_bytes(batch), "folder")
+            assert result.status == "stored" and result.ack is not None, result
+            self.service.apply_ack(self.sessions.sync_operator, result.ack)
+
+    def send(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Sign one bundle at the hub and apply every new one at the station."""
+        reconcile.issue_bundle(self.hub, self.code, kind, payload)
+        signed = reconcile.bundles_after(self.code, self.applied)
+        report = day_close.apply_all(self.station, self.sessions.sync_operator, signed)
+        self.applied = max([self.applied, *report["applied"]])
+        return report
+
+    def close(self) -> None:
+        self.hub.close()
