@@ -41,8 +41,9 @@ bench: $(STAMP) translations
 	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
 		$(BIN)/python -m bench
 
-soak: $(STAMP)
-	JIUJIN_SOAK=1 $(BIN)/python -m pytest -m slow tests
+soak: $(STAMP) translations
+	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) JIUJIN_SOAK=1 \
+		$(BIN)/python -m pytest -m slow tests tests/station/core/test_crash.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
