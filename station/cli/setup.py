@@ -75,7 +75,7 @@ def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: P
     """Keep the hub's keys in the store and, with a token, enrol with the hub."""
     from station.cli.hub import reports_sync_errors
     from station.cli.sync import print_enrolment
-    from station.core.sync_service import SyncService
+    from station.core.sync_service import EnrolResult, SyncService
     from sync.hubkeys import load_hub_public_keys
 
     service = SyncService(store)
@@ -83,8 +83,10 @@ def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: P
     service.configure_hub(session, load_hub_public_keys(hub_key))
     if token:
         click.echo("正在向市级中心注册… / enrolling with the hub…")
-        enrol = reports_sync_errors(lambda: service.enrol(session, token))
-        print_enrolment(enrol(), bool(store.config.hub_url))
+        def enrol() -> EnrolResult:
+            return service.enrol(session, token)
+
+        print_enrolment(reports_sync_errors(enrol)(), bool(store.config.hub_url))
 
 
 @click.command()
@@ -105,7 +107,8 @@ def seed(ctx: click.Context, data_dir_option: str | None, operator: str,
     with Progress(disable=as_json or not sys.stdout.isatty()) as bar:
         task = bar.add_task("seeding / 生成中", total=count)
         filed = seed_applications(session, service_choices(_store.config.point_type), count, seed=random_seed, days=days,
-                                  progress=lambda done: bar.update(task, completed=done))
+                                  progress=lambda done: bar.update(task, completed=done),
+                                  accepting_guard=_store.applications.accepting_guard)
     if as_json:
         emit_json({"applications": filed})
     else:

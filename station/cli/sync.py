@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def push(ctx: click.Context, data_dir_option: str | None, operator: str, passwor
     from rich.progress import Progress
 
     service, session = _service(ctx, data_dir_option, operator, password_file)
-    with Progress(disable=as_json or not click.get_text_stream("stdout").isatty()) as bar:
+    with Progress(disable=as_json or not sys.stdout.isatty()) as bar:
         task = bar.add_task("推送 pushing", total=None)
         report = service.push(session, progress=lambda _what, done, total: bar.update(task, completed=done,
                                                                                        total=total))

@@ -85,8 +85,13 @@ def people(seed: int, today: date) -> Iterator[SyntheticPerson]:
 
 def seed_applications(session: Session, services: list[ServiceChoice], count: int, *,
                       seed: int = 2026, days: int = 30, now: datetime | None = None,
-                      progress: Callable[[int], None] | None = None) -> int:
-    """File `count` submitted applications spread over the last `days` days."""
+                      progress: Callable[[int], None] | None = None,
+                      accepting_guard: Callable[[], None] | None = None) -> int:
+    """File `count` submitted applications spread over the last `days` days.
+
+    Seeding back-dates its own clock, so it takes the store's `accepting_guard` (the offline
+    policy, checked against the real time) and stops where the counter would.
+    """
     now = now or datetime.now(CST)
     rng = random.Random(seed)
     stream = people(seed, now.date())
@@ -97,6 +102,7 @@ def seed_applications(session: Session, services: list[ServiceChoice], count: in
         return moment[0]
 
     service = ApplicationService(clock, _station_code())
+    service.accepting_guard = accepting_guard
     done = 0
     while done < count:
         with write_transaction():
