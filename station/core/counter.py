@@ -20,6 +20,7 @@ from forms.fieldtypes import is_blank
 from forms.results import ONE_TIME_NOTICE
 from forms.serialize import jsonable
 from station.core.applications import Applicant, DraftInput, Status
+from station.core.calendar_bundle import station_calendar
 from station.core.clock import local_day
 from station.core.errors import NotFound, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
@@ -185,7 +186,7 @@ class Counter:
         """The engine's verdict on the draft as it stands (pure; fast enough per keystroke)."""
         return evaluate(draft.item, self._engine_values(draft), card=draft.identity.card,
                         context=self.context(session), attachments=draft.materials_provided(),
-                        calendar=self.calendar, today=self.today())
+                        calendar=self.calendar or station_calendar(self.store.data_dir), today=self.today())
 
     def save(self, session: Session, draft: CounterDraft) -> None:
         """Autosave: the draft's values, provenance, materials, card and papers."""

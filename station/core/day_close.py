@@ -168,16 +168,20 @@ def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dic
             continue
         try:
             bundle = bundles.verify(data, hub, store.config.code, store.clock(), installed + 1)
+            apply_bundle(store, session, bundle)  # BundleRefused too when its content cannot be installed
         except BundleRefused as error:
-            with write_transaction():
-                audit.append(store.clock(), session.operator_name, "bundle.refused", str(version),
-                             {"reason": error.reason})
-            report["refused"].append({"version": version, "reason": error.reason,
-                                      "message_zh": error.message_zh, "message_en": error.message_en})
+            _refused(store, session, report, version, error)
             continue
-        apply_bundle(store, session, bundle)
         report["applied"].append(version)
     return report
+
+
+def _refused(store: StationStore, session: Session, report: dict[str, Any], version: int,
+             error: BundleRefused) -> None:
+    with write_transaction():
+        audit.append(store.clock(), session.operator_name, "bundle.refused", str(version), {"reason": error.reason})
+    report["refused"].append({"version": version, "reason": error.reason,
+                              "message_zh": error.message_zh, "message_en": error.message_en})
 
 
 def _digest(data: bytes) -> str:
@@ -208,6 +212,9 @@ def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) 
             for day in payload.get("days", []):
                 _put(f"day.reconciled.{day}", bundle.document["created_at"])
         elif bundle.kind == "calendar":
+            from station.core.calendar_bundle import install_overrides
+
+            install_overrides(store.data_dir, payload)
             _put("calendar.overrides", json.dumps(payload.get("overrides", {}), sort_keys=True))
         elif bundle.kind == "revocations":
             from station.core.models import Operator
