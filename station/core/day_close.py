@@ -216,6 +216,10 @@ def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) 
 
             install_overrides(store.data_dir, payload)
             _put("calendar.overrides", json.dumps(payload.get("overrides", {}), sort_keys=True))
+        elif bundle.kind == "catalog":
+            from station.core.catalog_bundle import install_catalog
+
+            install_catalog(store, payload)
         elif bundle.kind == "revocations":
             from station.core.models import Operator
 

@@ -1,18 +1,49 @@
-"""The services this station offers at its counter, from the service catalog."""
+"""The services this station offers at its counter, from the service catalog: the catalog
+bundle the hub installed in the data folder when it is newer than the packaged catalog, else
+the packaged one."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from functools import cache
+from pathlib import Path
 
-from forms import Catalog, load_catalog
+from forms import Catalog, installed_version, load_catalog
+from forms.errors import FormsError
+from forms.loader.files import PACKAGED_CATALOG
 from station.core.seed import ServiceChoice
+
+log = logging.getLogger("jiujin.station.catalog")
+INSTALLED_CATALOG = "catalog"
+_installed_root: list[Path] = []
+
+
+def use_installed_catalog(data_dir: Path) -> None:
+    """Look for an installed catalog bundle in `data_dir` (the store calls this on opening)."""
+    _installed_root[:] = [Path(data_dir) / INSTALLED_CATALOG]
+
+
+def installed_catalog_root(data_dir: Path) -> Path:
+    return Path(data_dir) / INSTALLED_CATALOG
+
+
+def station_catalog() -> Catalog:
+    """The installed bundle's catalog when it is newer than the packaged one, else the packaged
+    one; each loaded and validated once per process."""
+    root = _installed_root[0] if _installed_root else None
+    version = installed_version(root) if root is not None else None
+    if root is not None and version is not None and version > (installed_version(PACKAGED_CATALOG) or 0):
+        try:
+            return _load(root, version)
+        except FormsError as error:  # a bad installed catalog keeps the station on the packaged one
+            log.warning("installed catalog bundle not used: %s", type(error).__name__)
+    return _load(None, None)
 
 
 @cache
-def station_catalog() -> Catalog:
-    """The packaged catalog, loaded and validated once per process."""
-    return load_catalog()
+def _load(root: Path | None, version: int | None) -> Catalog:
+    return load_catalog(root)
 
 
 def service_choices(point_type: str | None = None, on: date | None = None,

@@ -66,6 +66,9 @@ class StationStore:
         self.applications = ApplicationService(clock, self.config.code)
         self.applications.accepting_guard = self._check_accepting
         self.operators = OperatorService(clock, self.keyfile_path, self.lockout)
+        from station.core.services import use_installed_catalog
+
+        use_installed_catalog(self.data_dir)
 
     def _check_accepting(self) -> None:
         """The offline policy's limits (station.core.day_close): refuse new applications past them."""
