@@ -304,8 +304,10 @@ class _Handlers:
         async def work(station: str) -> Response:
             try:
                 after = int(request.query_params.get("after", "0"))
+                if after > 2**31 - 1:  # beyond any batch number, and beyond what SQLite binds
+                    raise ValueError
             except ValueError:
-                return problem(400, "bad_after", "after must be an integer", "after 应为整数")
+                return problem(400, "bad_after", "after must be an integer from 0 to 2³¹−1", "after 应为 0 至 2³¹−1 的整数")
             found = await run_in_threadpool(self.service.acks_after, station, max(after, 0))
             return JSONResponse({"acks": [json.loads(a) for a in found]})
         return await self._authorised(request, work)

@@ -23,6 +23,7 @@ from sync.hub.service import HubService
 from sync.transport_folder import StationFolder
 
 MAX_MANIFEST = 16 * 1024 * 1024
+MAX_VERSION = 2**31 - 1
 
 
 def routes(service: HubService) -> list[Route]:
@@ -51,8 +52,10 @@ def routes(service: HubService) -> list[Route]:
         async def work(station: str) -> Response:
             try:
                 after = max(int(request.query_params.get("after", "0")), 0)
+                if after > MAX_VERSION:
+                    raise ValueError
             except ValueError:
-                return problem(400, "bad_after", "after must be an integer", "after 应为整数")
+                return problem(400, "bad_after", "after must be an integer from 0 to 2³¹−1", "after 应为 0 至 2³¹−1 的整数")
             found = await run_in_threadpool(reconcile.bundles_after, station, after)
             return JSONResponse({"bundles": [json.loads(b) for b in found]})
         return await handlers._authorised(request, work)

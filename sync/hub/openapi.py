@@ -9,6 +9,7 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 _TUS = {"$ref": "#/components/parameters/TusResumable"}
 _ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 _AUTH: list[dict[str, list[str]]] = [{"stationCredential": []}]
+MAX_VERSION = 2**31 - 1
 
 
 def _errors(*codes: int) -> dict[str, Any]:
@@ -94,7 +95,7 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "Signed acknowledgements of the station's batches numbered above `after`",
                 "operationId": "acks", "security": _AUTH,
                 "parameters": [{"name": "after", "in": "query", "required": False,
-                                "schema": {"type": "integer", "minimum": 0}}],
+                                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_VERSION}}],
                 "responses": {"200": {"description": "Acknowledgements", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"acks": {"type": "array", "items": {"$ref": "#/components/schemas/SignedAck"}}}}}}},
                     **_errors(400, 401)}}},
@@ -111,6 +112,22 @@ def openapi_document() -> dict[str, Any]:
                         "type": "array", "maxItems": 5000, "items": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}}}}},
                 "responses": {"200": {"description": "Missing", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"missing": {"type": "array", "items": {"type": "string"}}}}}}},
+                    **_errors(400, 401)}}},
+            "/v1/manifests": {"post": {
+                "summary": "A station's signed day manifest (日终清单); answers the signed comparison "
+                           "(agreed, or missing / extra / content mismatch / missing sequence numbers)",
+                "operationId": "dayManifest", "security": _AUTH,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignedManifest"}}}},
+                "responses": {"200": {"description": "Signed acknowledgement with the comparison", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/SignedAck"}}}},
+                              **_errors(400, 401, 403, 413)}}},
+            "/v1/bundles": {"get": {
+                "summary": "Signed downstream bundles (下行包) for the station with a version above `after`",
+                "operationId": "bundles", "security": _AUTH,
+                "parameters": [{"name": "after", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_VERSION}}],
+                "responses": {"200": {"description": "Bundles in version order", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"bundles": {"type": "array", "items": {"$ref": "#/components/schemas/SignedBundle"}}}}}}},
                     **_errors(400, 401)}}},
         },
         "components": {
@@ -136,6 +153,27 @@ def openapi_document() -> dict[str, Any]:
                     "kind": {"type": "string"}, "station": {"type": "string", "nullable": True},
                     "object_id": {"type": "string", "nullable": True}, "reason": {"type": "string", "nullable": True},
                     "ack": {"type": "string", "nullable": True}}},
+                "SignedManifest": {"type": "object", "required": ["document", "signature"], "properties": {
+                    "document": {"type": "object", "required": ["format", "station", "day", "applications", "digest"],
+                                 "properties": {
+                                     "format": {"type": "string", "enum": ["jiujin-manifest/1"]},
+                                     "station": {"type": "string"}, "day": {"type": "string", "format": "date"},
+                                     "created_at": {"type": "string"},
+                                     "counts": {"type": "object"},
+                                     "applications": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                                     "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                                     "outbox": {"type": "array", "nullable": True, "items": {"type": "integer"}},
+                                     "audit_head": {"type": "array"}}},
+                    "signature": {"type": "string", "format": "byte"}}},
+                "SignedBundle": {"type": "object", "required": ["document", "signature"], "properties": {
+                    "document": {"type": "object", "properties": {
+                        "format": {"type": "string", "enum": ["jiujin-bundle/1"]}, "station": {"type": "string"},
+                        "version": {"type": "integer"}, "kind": {"type": "string", "enum": [
+                            "statuses", "resend", "offline_policy", "revocations", "calendar", "catalog",
+                            "reconciled", "roster"]},
+                        "created_at": {"type": "string"}, "expires_at": {"type": "string"}, "hub": {"type": "string"},
+                        "payload": {"type": "object"}}},
+                    "signature": {"type": "string", "format": "byte"}}},
                 "Ledger": {"type": "object", "properties": {
                     "station": {"type": "string"},
                     "held": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
