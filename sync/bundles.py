@@ -11,8 +11,9 @@ same bytes), and refuses an older one, an expired one and a bad signature. Kinds
     resend          {"request_id", "first_seq", "last_seq", "reason"}
     offline_policy  {"max_days_without_contact", "max_unsent", "min_free_mb"}
     revocations     {"operators": [name, ...]}
-    calendar        {"overrides": {"YYYY-MM-DD": "workday" | "holiday"}}
-    catalog         {"bundle": base64 of a forms catalog bundle (forms/bundle.py)}
+    calendar        {"overrides": {"YYYY-MM-DD": "workday" | "holiday"}, "complete_years": [YYYY]}
+    catalog         {"bundle": base64 of a forms catalog bundle (forms/bundle.py), signed
+                     with the hub's signing key and versioned on its own}
     reconciled      {"days": ["YYYY-MM-DD", ...]}
     roster          {"operators": [{"name", "display_name", "role"}]}
 
