@@ -216,6 +216,23 @@ def quarantine_list(ctx: click.Context, data_dir_option: str | None, as_json: bo
                    f"{q['message_en'] if english else q['message_zh']}")
 
 
+@hub.command("console")
+@hub_folder_option
+@click.option("--db", "database", default=None, help="Database URL (default: hub.toml's).")
+@click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="Hub operator name (audited). / 操作员")
+@click.option("--silent-days", type=click.IntRange(0, 365), default=3, show_default=True)
+@click.pass_context
+@reports_sync_errors
+def console(ctx: click.Context, data_dir_option: str | None, database: str | None, operator: str,
+            silent_days: int) -> None:
+    """The sync operator's console: ledgers, gaps, quarantine, days. / 对账台"""
+    from station.ui.hub_console import make_hub_console
+
+    store = _open(ctx, data_dir_option, database)
+    store.create_schema()
+    make_hub_console(store, operator=operator, silent_days=silent_days).run()
+
+
 def _add_reconcile_commands() -> None:
     from station.cli.hub_reconcile import COMMANDS, QUARANTINE_COMMANDS
 

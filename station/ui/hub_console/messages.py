@@ -1,0 +1,32 @@
+"""Messages from the console's workers to its screens: small dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from station.ui.hub_console.desk import StationDetail
+
+
+@dataclass
+class LedgerLoaded(Message):
+    """Every station's ledger, as `reconcile.ledger` returns it."""
+
+    report: dict[str, Any]
+
+
+@dataclass
+class StationLoaded(Message):
+    """One station's drill-down."""
+
+    detail: StationDetail
+
+
+@dataclass
+class ActionRecorded(Message):
+    """An operator action went through (and was audited in hub_action); `text` says what."""
+
+    text: str
+    severity: str = "information"

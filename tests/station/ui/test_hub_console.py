@@ -1,0 +1,149 @@
+"""The hub console against a real hub database (SQLite): the ledger table's counts, the
+drill-down's exact gap range, and the operator's actions recorded in hub_action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from textual.widgets import DataTable, Input, Static
+
+from station.ui.hub_console import make_hub_console
+from station.ui.hub_console.dialogs import ReasonDialog
+from station.ui.hub_console.messages import ActionRecorded, LedgerLoaded, StationLoaded
+from station.ui.hub_console.screens import StationScreen
+from sync import manifest, seal
+from sync.hub import reconcile
+from sync.hub.ingest import Ingestor
+from sync.hub.store import HubStore
+from tests.station.ui.conftest import MessageLog, settle, until
+from tests.sync.helpers import STATION, entry, hub_database, new_hub, sealed_batch
+
+OTHER = "TS0002"
+DAY = "2026-11-26"
+SIZE = (160, 48)
+pytestmark = pytest.mark.asyncio
+
+
+def _enrol(hub: HubStore, code: str, name: str) -> Ed25519PrivateKey:
+    key = Ed25519PrivateKey.generate()
+    hub.enrol(code, hub.add_station(code, name), key.public_key().public_bytes_raw())
+    return key
+
+
+def _day_manifest(key: Ed25519PrivateKey, seqs: list[int]) -> bytes:
+    rows = [(entry(s).record["id"], "JZZ-SL", "submitted", entry(s).record["content_hash"]) for s in seqs]
+    return manifest.sign(manifest.build(STATION, DAY, f"{DAY}T18:00:00+08:00", rows, (1, 10), (30, "a" * 64)), key)
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubStore]:
+    """TS0001 holds 1–10 and 21–30 (gap 11–20) and an agreed day; TS0002 has one batch in quarantine."""
+    with hub_database("sqlite", tmp_path) as url:
+        store = new_hub(tmp_path / "hub", url)
+        key, other = _enrol(store, STATION, "文新站"), _enrol(store, OTHER, "翠苑站")
+        ingestor, prev = Ingestor(store), seal.GENESIS
+        for number in (1, 2, 3):
+            data = sealed_batch(key, store.public, number * 10 - 9, number * 10, number, prev)
+            prev = seal.read(data).object_id
+            if number != 2:
+                ingestor.ingest(data, "folder")
+        reconcile.receive_manifest(store, _day_manifest(key, [*range(1, 11), *range(21, 31)]), "folder")
+        assert ingestor.ingest(sealed_batch(other, store.public, 1, 5, station=OTHER, version="v9"),
+                               "folder").status == "quarantined"
+        yield store
+        store.close()
+
+
+def _rows(app: Any, selector: str) -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def _open_station(pilot: Any, log: MessageLog, code: str) -> None:
+    await log.wait_for(LedgerLoaded)
+    table = pilot.app.screen.query_one("#stations", DataTable)
+    table.move_cursor(row=table.get_row_index(code))
+    table.focus()
+    await pilot.press("enter")
+    await log.wait_for(StationLoaded, lambda m: m.detail.ledger.get("code") == code)
+    await settle(pilot)
+
+
+async def _answer(pilot: Any, reason: str) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReasonDialog))
+    pilot.app.screen.query_one("#reason", Input).value = reason
+    await pilot.press("enter")
+
+
+async def test_the_table_lists_the_stations_with_their_gap_and_quarantine_counts(hub: HubStore, log: MessageLog
+                                                                                  ) -> None:
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        report = (await log.wait_for(LedgerLoaded)).report
+        assert [(s["code"], len(s["gaps"]), len(s["quarantined"])) for s in report["stations"]] == [
+            (STATION, 1, 0), (OTHER, 0, 1)]
+        await settle(pilot)
+        rows = _rows(app, "#stations")
+        assert [(r[0], r[1], r[4], r[5], r[6], r[7]) for r in rows] == [
+            (STATION, "文新站", "30", "1", "0", "0/1"), (OTHER, "翠苑站", "0", "0", "1", "0/0")]
+
+
+async def test_drill_down_shows_the_exact_gap_and_a_resend_is_audited(hub: HubStore, log: MessageLog) -> None:
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await _open_station(pilot, log, STATION)
+        assert isinstance(app.screen, StationScreen)
+        assert _rows(app, "#gaps") == [["11", "20", "10"]]
+        assert _rows(app, "#days")[0][:2] == [DAY, "一致 agreed"]
+
+        await pilot.press("r")
+        await _answer(pilot, "U盘文件丢失 USB file lost")
+        recorded = await log.wait_for(ActionRecorded)
+        [action] = [a for a in reconcile.actions(STATION) if a["action"] == "resend.requested"]
+        assert (action["operator"], action["subject"], action["details"]["reason"]) == (
+            "op1", "11-20", "U盘文件丢失 USB file lost")
+        assert "11–20" in recorded.text
+        await until(pilot, lambda: len(log.of(StationLoaded)) >= 2)  # reloaded after the action
+        assert _rows(app, "#gaps") == [["11", "20", "10"]]  # open until the station's resend arrives
+
+
+async def test_a_quarantined_batch_is_released_with_a_reason(hub: HubStore, log: MessageLog) -> None:
+    hub.register_catalog_versions([("*", "v9")])  # the cause fixed: the catalog version is known now
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await _open_station(pilot, log, OTHER)
+        [row] = _rows(app, "#quarantine")
+        assert row[3] == "unknown_catalog_version"
+
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        await pilot.press("enter")  # an empty reason is refused in the dialog
+        assert isinstance(app.screen, ReasonDialog)
+        await _answer(pilot, "目录 v9 已登记 catalog v9 registered")
+        recorded = await log.wait_for(ActionRecorded)
+        [action] = [a for a in reconcile.actions(OTHER) if a["action"] == "quarantine.released"]
+        assert action["details"] == {"reason": "目录 v9 已登记 catalog v9 registered", "result": "stored"}
+        assert reconcile.ledger(hub, OTHER)["stations"][0]["quarantined"] == []
+        assert "stored" in recorded.text
+        await until(pilot, lambda: _rows(app, "#quarantine") == [])
+        assert "最高序号 high-water 5" in str(app.screen.query_one("#station-summary", Static).content)
+
+
+async def test_a_day_is_marked_reconciled_and_a_refused_action_is_reported(hub: HubStore, log: MessageLog
+                                                                          ) -> None:
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await _open_station(pilot, log, STATION)
+        await pilot.press("d")
+        await log.wait_for(ActionRecorded)
+        assert reconcile.ledger(hub, STATION)["stations"][0]["days"]["reconciled"] == 1
+        assert [a["subject"] for a in reconcile.actions(STATION) if a["action"] == "day.reconciled"] == [DAY]
+        await until(pilot, lambda: _rows(app, "#days")[0][-1] != "-")
+
+        await pilot.press("x")  # TS0001 has nothing in quarantine: the binding does nothing
+        await settle(pilot)
+        assert not isinstance(app.screen, ReasonDialog)
