@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from textual.notifications import Notify
 from textual.widgets import DataTable, Input, Static
 
+from station.cli import main
 from station.ui.hub_console import make_hub_console
 from station.ui.hub_console.dialogs import ReasonDialog
 from station.ui.hub_console.messages import ActionRecorded, LedgerLoaded, StationLoaded
@@ -147,3 +150,33 @@ async def test_a_day_is_marked_reconciled_and_a_refused_action_is_reported(hub: 
         await pilot.press("x")  # TS0001 has nothing in quarantine: the binding does nothing
         await settle(pilot)
         assert not isinstance(app.screen, ReasonDialog)
+
+
+async def test_an_action_the_hub_refuses_is_reported_in_both_languages(hub: HubStore, log: MessageLog) -> None:
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await _open_station(pilot, log, OTHER)
+        [qid] = [q["id"] for q in reconcile.ledger(hub, OTHER)["stations"][0]["quarantined"]]
+        reconcile.reject_quarantine(hub, qid, "op2", "已由另一操作员处理 handled elsewhere")
+
+        await pilot.press("x")
+        await _answer(pilot, "测试数据 test data")
+        failure = await log.wait_for(Notify, lambda m: m.notification.severity == "error")
+        assert f"no open quarantine entry {qid}" in failure.notification.message
+        assert f"隔离区没有未处理的 {qid}" in failure.notification.message
+        assert [a["operator"] for a in reconcile.actions(OTHER) if a["action"] == "quarantine.rejected"] == ["op2"]
+        assert log.of(ActionRecorded) == []
+
+
+async def test_the_console_opens_a_hub_folder_and_the_cli_offers_it(hub: HubStore, log: MessageLog) -> None:
+    folder, url = hub.folder.path, hub.database_url
+    hub.close()
+    app = make_hub_console(folder, operator="op1", database=url)
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        report = (await log.wait_for(LedgerLoaded)).report
+        assert [s["code"] for s in report["stations"]] == [STATION, OTHER]
+        await settle(pilot)
+        assert [r[0] for r in _rows(app, "#stations")] == [STATION, OTHER]
+    assert app.desk.store.db.is_closed()  # the console opened the folder, so it closed it
+    usage = CliRunner().invoke(main, ["hub", "console", "--help"])
+    assert usage.exit_code == 0 and "--operator" in usage.output and "--db" in usage.output
