@@ -14,16 +14,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from devices import DeviceEvent, HealthSummary
-from station.core.counter import Counter
-from station.core.demo import DemoOperator
 from station.core.errors import JiujinError
-from station.core.print_jobs import A4Output, HeldDocuments
 from station.core.session import Session
-from station.core.station_devices import StationDevices
 from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
-from station.ui.device_bridge import device_message
 from station.ui.i18n import N_, _, language, set_language
 from station.ui.messages import (
     CardTapped,
@@ -38,8 +32,10 @@ from station.ui.screens.base import translate_bindings
 from station.ui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
-    from devices import DemoDevices, DeviceConfig
+    from devices import DemoDevices, DeviceConfig, DeviceEvent, HealthSummary
     from forms import Catalog
+    from station.core.demo import DemoOperator
+    from station.core.print_jobs import A4Output
 
 STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs"]
 
@@ -57,6 +53,7 @@ class JiujinApp(App[None]):
         Binding("f9", "demo_card", N_("演示读卡"), id="demo-card", tooltip=N_("把一张模拟身份证放到读卡器上")),
     ]
     IDLE_CHECK_SECONDS = 5.0
+    CATALOG_PRELOAD_DELAY = 0.5  # idle time after the login screen shows, while a password is typed
 
     device_health: reactive[HealthSummary | None] = reactive(None)
     hub_status: reactive[tuple[str, str]] = reactive(("absent", ""))
@@ -73,7 +70,7 @@ class JiujinApp(App[None]):
         self.monotonic = monotonic
         self.last_input = monotonic()
         self.last_key_at: float | None = None
-        services.devices.on_event = self.relay_device_event
+        services.on_device_event = self.relay_device_event
 
     @property
     def lang(self) -> str:
@@ -82,10 +79,11 @@ class JiujinApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(LoginScreen(self.store.config, self.demo_operators))
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
-        self.load_catalog()
+        self.set_timer(self.CATALOG_PRELOAD_DELAY, self.load_catalog)
 
     def on_unmount(self) -> None:
-        self.services.devices.stop()
+        if self.services.has_devices:
+            self.services.devices.stop()
 
     @work(thread=True, exit_on_error=False, group="catalog", description="load the service catalog")
     def load_catalog(self) -> None:
@@ -178,6 +176,8 @@ class JiujinApp(App[None]):
 
     def relay_device_event(self, event: DeviceEvent) -> None:
         """Called on a device thread: hand the event on as messages, nothing more."""
+        from station.ui.device_bridge import device_message
+
         message = device_message(event)
         if message is not None:
             self.post_message(message)
@@ -223,8 +223,8 @@ def make_app(store: StationStore, *, lang: str = "zh",
     set_language(lang)
     if devices is None and demo_devices is not None:
         devices = demo_devices.config()
-    services = StationServices(store, Counter(store, catalog), StationDevices(devices),
-                               a4 or HeldDocuments(), demo_devices, timing=timing)
+    services = StationServices(store, catalog=catalog, devices=devices, a4=a4, demo=demo_devices,
+                               timing=timing)
     if kiosk:
         from station.ui.kiosk.app import KioskApp
 

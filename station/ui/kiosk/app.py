@@ -57,7 +57,7 @@ class KioskApp(App[None]):
         self.monotonic = monotonic
         self.last_input = monotonic()
         self.exit_presses: list[float] = []
-        services.devices.on_event = self.relay_device_event
+        services.on_device_event = self.relay_device_event
 
     def on_mount(self) -> None:
         self.push_screen(KioskStartScreen())

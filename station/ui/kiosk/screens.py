@@ -124,7 +124,7 @@ class KioskConfirmScreen(StationScreen):
         devices = self.services.devices
         try:
             result = kiosk.submit(self.services.counter, self.session, self.card, self.item, answers,
-                                  devices if devices.configured else None, self.services.a4)
+                                  devices if self.services.has_devices else None, self.services.a4)
         except FormIncomplete as error:
             self.post_message(ApplicationRefused(_("请检查填写的内容"), error.errors))
             return

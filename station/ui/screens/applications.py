@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select
+from textual.widgets import Checkbox, DataTable, Footer, Input, Select
 
 from station.core.overview import ApplicationRow, ListFilters, application_rows, operator_names
 from station.ui.i18n import N_, _
@@ -14,6 +14,7 @@ from station.ui.messages import ApplicationsLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import STATUS_NAMES, row_cells
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 
 class ApplicationsScreen(StationScreen):
@@ -31,7 +32,7 @@ class ApplicationsScreen(StationScreen):
         self.rows: list[ApplicationRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="filters"):
             yield Input(id="search", placeholder=_("搜索：身份证号、姓名或回执号"))
             yield Select([(_(name), status) for status, name in STATUS_NAMES.items()], id="status",

@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from station.core.amendments import amendment_draft
 from station.core.applications import VOIDABLE, Status
@@ -18,6 +18,7 @@ from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import status_name
 from station.ui.widgets.counter.materials import stored_status_text
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 ACCEPTED = {"submitted", "accepted_pending_materials", "delivered", "accepted", "needs_amendment",
             "amended", "completed"}
@@ -52,7 +53,7 @@ class DetailScreen(StationScreen):
         self.detail: ApplicationDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(_("加载中…"), id="detail-head", classes="section-title", markup=False)
         yield Static("", id="detail-status", markup=False)
         with Horizontal(id="detail-body"):
@@ -127,7 +128,7 @@ class DetailScreen(StationScreen):
         devices = self.services.devices
         self.post_message(DocumentIssued(issue_receipt(
             self.services.store, self.session, self.app_id, "receipt_printer",
-            devices if devices.configured else None, self.services.a4)))
+            devices if self.services.has_devices else None, self.services.a4)))
 
     @on(DocumentIssued)
     def issued(self, message: DocumentIssued) -> None:

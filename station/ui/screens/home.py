@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from station.core.overview import ApplicationRow, CounterOverview, counter_overview
 from station.core.roles import Action, Role, allowed
@@ -16,6 +16,7 @@ from station.ui.screens.base import StationScreen
 from station.ui.screens.login import ROLE_NAMES
 from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 COUNTER_ACTIONS = {"new_application": Action.APPLICATION_CREATE, "applications": Action.APPLICATION_VIEW,
                    "business": Action.APPLICATION_CREATE, "sync": Action.OUTBOX_READ}
@@ -40,7 +41,7 @@ class HomeScreen(StationScreen):
         self.amendments: list[ApplicationRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="home"):
             role = _(ROLE_NAMES[self.session.role])
             yield Static(_("您好，{name}（{role}）").format(name=self.session.display_name, role=role),
@@ -103,7 +104,8 @@ class HomeScreen(StationScreen):
         state = "ok" if overview.last_hub_contact else "warning"
         self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
         offer, self.offer_drafts = self.offer_drafts, False
-        if offer and self.drafts and allowed(self.session.role, Action.APPLICATION_CREATE):
+        counter_role = allowed(self.session.role, Action.APPLICATION_CREATE)
+        if offer and self.drafts and counter_role and self.is_current:
             self.ask_to_resume()
 
     def show_counts(self, overview: CounterOverview) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
-from station.core.config import StationConfig
-from station.core.demo import DemoOperator
 from station.ui.i18n import N_, _, language, set_language
 from station.ui.screens.base import StationScreen, translate_bindings
+from station.ui.widgets.status.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from station.core.config import StationConfig
+    from station.core.demo import DemoOperator
 
 POINT_TYPE_NAMES = {"village": N_("村便民服务中心"), "community": N_("社区便民服务中心"),
                     "police": N_("派出所户籍窗口"), "bank": N_("银行网点")}
@@ -33,7 +38,7 @@ class LoginScreen(StationScreen):
         self.demo_operators = demo_operators
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Center(), Vertical(id="login-box"):
             yield Static(self.config.name, id="station-name")
             yield Static(f"{_(POINT_TYPE_NAMES[self.config.point_type])} · {self.config.code}",

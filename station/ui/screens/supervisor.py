@@ -13,7 +13,6 @@ from textual.widgets import (
     Button,
     DataTable,
     Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -33,6 +32,7 @@ from station.ui.messages import ActionDone, OperatorsLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.screens.login import ROLE_NAMES
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 
 def error_text(error: JiujinError) -> str:
@@ -60,7 +60,7 @@ class SupervisorScreen(StationScreen):
     def compose(self) -> ComposeResult:
         role = self.session.role
         config = self.services.store.config
-        yield Header()
+        yield TitleBar()
         with Vertical(id="manage"):
             with TabbedContent():
                 with TabPane(_("工作人员"), id="tab-operators"):

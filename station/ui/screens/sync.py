@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
@@ -18,6 +18,7 @@ from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone, SyncLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from station.core.sync_service import SyncService
@@ -40,7 +41,7 @@ class SyncScreen(StationScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="sync"):
             yield Static(_("加载中…"), id="sync-status", markup=False)
             yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)

@@ -23,7 +23,7 @@ from tests.station.ui.conftest import MessageLog, settle
 KIOSK_SCREENS = (KioskStartScreen, KioskServicesScreen, KioskConfirmScreen, KioskDoneScreen,
                  LeaveKioskDialog)
 OPERATOR_KEYS = ["n", "b", "l", "s", "m", "r", "ctrl+l", "f1", "f2", "f3", "f4", "f5", "f6", "f9",
-                 "ctrl+s", "ctrl+d", "ctrl+p", "ctrl+q", "ctrl+c", "tab", "escape"]
+                 "ctrl+s", "f8", "ctrl+p", "ctrl+q", "ctrl+c", "tab", "escape"]
 
 
 def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float]):  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ class AmendScreen(FormScreen):
     BINDINGS = [
         Binding("f5", "review", N_("提交补正"), id="review", tooltip=N_("检查后提交补正内容")),
         Binding("ctrl+s", "review", N_("提交补正"), id="save", show=False),
-        Binding("ctrl+d", "noop", "", id="discard", show=False),
+        Binding("f8", "noop", "", id="discard", show=False),
     ]
 
     def __init__(self, draft: CounterDraft, locked: set[str], request: str) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from forms import Evaluation
 from forms.serialize import jsonable
@@ -22,6 +22,7 @@ from station.ui.widgets.counter.fields import FieldChanged, FormView
 from station.ui.widgets.counter.materials import MaterialsChecklist, MaterialToggled
 from station.ui.widgets.counter.outcome import outcome_text
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 AUTOSAVE_SECONDS = 0.8
 
@@ -35,7 +36,7 @@ class FormScreen(StationScreen):
         Binding("f3", "attach_scan", N_("附加扫描件"), id="scan"),
         Binding("f4", "focus_materials", N_("材料清单"), id="materials"),
         Binding("ctrl+s", "save", N_("保存草稿"), id="save"),
-        Binding("ctrl+d", "discard", N_("放弃草稿"), id="discard"),
+        Binding("f8", "discard", N_("放弃草稿"), id="discard"),
         Binding("escape", "leave", N_("返回"), id="back", tooltip=N_("草稿已自动保存")),
     ]
 
@@ -47,9 +48,10 @@ class FormScreen(StationScreen):
         self.pending_scans: list[ScanArrived] = []
         self.autosave_timer: Timer | None = None
         self.dirty = False
+        self.outcome_shown = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self.heading(), id="form-head", markup=False)
         with Horizontal(id="form-body"):
             yield FormView(self.draft.item.fields, id="form")
@@ -70,10 +72,15 @@ class FormScreen(StationScreen):
         return f"{draft.item.name.get(lang)}（{draft.item.code}） · {who}"
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.first_show)
+
+    def first_show(self) -> None:
+        """Fill and check the form once every field is mounted (a long form mounts in steps)."""
         evaluation = self.services.counter.evaluate(self.session, self.draft)
         self.query_one(FormView).load(self.draft.values, jsonable(evaluation.values))
         self.show(evaluation)
         self.focus_first_field()
+        self.call_after_refresh(self.services.mark, "form.shown")
 
     def focus_first_field(self) -> None:
         """The first field still to fill (required and blank), else the first editable one."""
@@ -113,7 +120,10 @@ class FormScreen(StationScreen):
             scans[material] = scans.get(material, 0) + 1
         self.query_one(FormView).apply(evaluation, self.locked, scans)
         self.query_one(MaterialsChecklist).apply(evaluation)
-        self.query_one("#outcome", Static).update(outcome_text(evaluation))
+        text = outcome_text(evaluation)
+        if text != self.outcome_shown:
+            self.outcome_shown = text
+            self.query_one("#outcome", Static).update(text)
 
     def report_render_time(self) -> None:
         """Keystroke to re-rendered form, for the app's timing hook."""

@@ -6,13 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from station.core.issuing import CounterResult, Issued, issue_receipt
 from station.ui.i18n import N_, _, bilingual
 from station.ui.messages import DocumentIssued, PrintJobChanged
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 JOB_STATES = {"queued": N_("排队等待打印"), "printing": N_("正在打印…"), "printed": N_("已打印"),
               "held": N_("打印暂停：请检查纸张或机盖，恢复后自动续打"),
@@ -35,7 +36,7 @@ class ResultScreen(StationScreen):
         self.issued: Issued | None = result.issued
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self.title_text(), id="result-title", markup=False)
         yield Static(self.detail_text(), id="result-detail", markup=False)
         yield Static(self.print_text(), id="print-state", markup=False)
@@ -87,7 +88,7 @@ class ResultScreen(StationScreen):
     def reprint(self) -> None:
         """Print the receipt again (recorded as issued again in the audit trail)."""
         output = self.issued.output if self.issued else "receipt_printer"
-        printer = self.services.devices if self.services.devices.configured else None
+        printer = self.services.devices if self.services.has_devices else None
         self.post_message(DocumentIssued(issue_receipt(
             self.services.store, self.session, self.result.submission.application_id, output,
             printer, self.services.a4)))

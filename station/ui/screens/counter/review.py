@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from forms import Evaluation
 from forms.serialize import jsonable
@@ -17,6 +17,7 @@ from station.ui.messages import ApplicationRefused, ApplicationSubmitted
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.materials import status_text
 from station.ui.widgets.counter.outcome import outcome_text
+from station.ui.widgets.status.title_bar import TitleBar
 
 SOURCES = {"card": N_("读卡"), "typed": N_("录入"), "context": N_("站点"), "computed": N_("计算"),
            "scanned": N_("扫描"), "shared_data": N_("共享")}
@@ -48,7 +49,7 @@ class ReviewScreen(StationScreen):
         self.submitting = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(_("请与申请人核对以下内容"), id="review-head", classes="section-title")
         with Horizontal(id="review-body"):
             yield DataTable(id="review-values", cursor_type="row", zebra_stripes=True)
@@ -60,7 +61,7 @@ class ReviewScreen(StationScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if not self.services.devices.configured:
+        if not self.services.has_devices:
             self.output = "a4"
         evaluation = self.services.counter.evaluate(self.session, self.draft)
         self.show_values(evaluation)
@@ -99,7 +100,7 @@ class ReviewScreen(StationScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit", description="submit")
     def submit(self) -> None:
         """Submit and print through the core; field errors come back as a refusal."""
-        printer = self.services.devices if self.services.devices.configured else None
+        printer = self.services.devices if self.services.has_devices else None
         try:
             result = submit_and_issue(self.services.counter, self.session, self.draft, self.output,
                                       printer, self.services.a4)

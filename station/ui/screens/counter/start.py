@@ -8,7 +8,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms import Item
@@ -25,6 +25,7 @@ from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import CardTapped, CardUnreadable, DraftOpened, ServicesFound
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.status_bar import StatusBar
+from station.ui.widgets.status.title_bar import TitleBar
 
 
 def service_label(item: Item) -> str:
@@ -39,7 +40,6 @@ class StartScreen(StationScreen):
     BINDINGS = [
         Binding("f2", "guide", N_("办事指南"), id="guide", tooltip=N_("所选事项的条件、材料、时限、收费")),
         Binding("f4", "focus_search", N_("搜索事项"), id="search"),
-        Binding("enter", "start", N_("开始填表"), id="start", show=False),
         Binding("down", "focus_services", N_("到事项列表"), id="to-list", show=False),
         Binding("escape", "app.pop_screen", N_("返回"), id="back"),
     ]
@@ -49,9 +49,10 @@ class StartScreen(StationScreen):
         self.card = card
         self.business = business
         self.items: list[Item] = []
+        self.opening = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="start"):
             with Vertical(id="applicant-panel"):
                 yield Static(_("企业申请：统一社会信用代码与法定代表人") if self.business
@@ -100,6 +101,7 @@ class StartScreen(StationScreen):
         self.query_one("#typed-person").display = False
         if not self.business:
             self.query_one("#service-search", Input).focus()
+        self.call_after_refresh(self.services.mark, "card.shown")
 
     def identity(self) -> Identity:
         """The person at the counter, from the card or typed (raises ValidationFailed)."""
@@ -177,7 +179,7 @@ class StartScreen(StationScreen):
         """Check the applicant, then open the draft for the highlighted service."""
         item = self.highlighted_item()
         error = self.query_one("#applicant-error", Static)
-        if item is None:
+        if item is None or self.opening:
             return
         try:
             identity = self.identity()
@@ -188,6 +190,7 @@ class StartScreen(StationScreen):
             error.update("；".join(bilingual(text) for text in exc.errors.values()))
             return
         error.update(_("正在建立草稿…"))
+        self.opening = True
         self.open_draft(item, identity, applicant)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")

@@ -12,7 +12,9 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
@@ -42,6 +44,17 @@ def _text(value: Any) -> str:
     return str(jsonable(value))
 
 
+class FieldInput(Input):
+    """A one-line input whose size never depends on its text, so typing repaints it alone.
+
+    Textual's Input keeps its text width as a layout-refreshing virtual size; in a long form
+    that relayouts the whole screen on every keystroke (tens of milliseconds for 60 fields).
+    Its height and width here come from the stylesheet, so the layout cannot change.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 def control_for(field: Field, widget_id: str) -> Widget:
     """The input control of one plain field (compact: one line each)."""
     tooltip = field.help.get(language()) if field.help is not None else None
@@ -58,8 +71,8 @@ def control_for(field: Field, widget_id: str) -> Widget:
         hint = (DIVISION_PLACEHOLDERS.get(field.scope, "") if field.type == "division"
                 else PLACEHOLDERS.get(field.type, ""))
         placeholder = tooltip or (_(hint) if hint else "")
-        control = Input(id=widget_id, placeholder=placeholder, max_length=field.max_length or 0,
-                        compact=True)
+        control = FieldInput(id=widget_id, placeholder=placeholder,
+                             max_length=field.max_length or 0, compact=True)
     control.tooltip = tooltip
     return control
 
@@ -100,6 +113,9 @@ class FieldWidget(Vertical):
         super().__init__(classes="field", id=f"field-{field.id}")
         self.field = field
         self.error_text = ""
+        self._control: Widget | None = None
+        self.shown_value: str | None = None
+        self.attachments = -1
 
     def on_mount(self) -> None:
         self.query_one(".field-error", Static).display = False
@@ -119,8 +135,10 @@ class FieldWidget(Vertical):
 
     @property
     def control(self) -> Widget | None:
-        found = self.query(f"#input-{self.field.id}")
-        return found.first() if found else None
+        if self._control is None or not self._control.is_attached:
+            found = self.query(f"#input-{self.field.id}")
+            self._control = found.first() if found else None
+        return self._control
 
     def value(self) -> Any:
         control = self.control
@@ -139,16 +157,18 @@ class FieldWidget(Vertical):
             self.set_class(bool(text), "-invalid")
 
     def show_value(self, value: Any, locked: bool) -> None:
-        """A computed or card-given value: shown, not editable."""
-        control = self.control
-        if isinstance(control, Input):
-            if control.value != _text(value):
-                set_control(control, value)
-            control.disabled = locked
-        elif control is not None:
+        """A computed or card-given value: shown, not editable (changes only are drawn)."""
+        control, text = self.control, _text(value)
+        if isinstance(control, Input) and text != self.shown_value:
+            self.shown_value = text
+            set_control(control, value)
+        if control is not None and control.disabled != locked:
             control.disabled = locked
 
     def show_attachments(self, count: int) -> None:
+        if count == self.attachments:
+            return
+        self.attachments = count
         for state in self.query(".attachment-state").results(Static):
             state.update(_("已附 {count} 份扫描件").format(count=count) if count
                          else _("尚未附扫描件（F3 附加）"))
@@ -240,18 +260,22 @@ class FormView(VerticalScroll):
         self.fields = fields
         self.touched: set[str] = set()
         self.show_all_errors = False
+        self._widgets: list[FieldWidget] | None = None
 
     def compose(self) -> ComposeResult:
         for field in self.fields:
             yield field_widget(field)
 
     def widgets(self) -> list[FieldWidget]:
-        return list(self.query(FieldWidget).results(FieldWidget))
+        if self._widgets is None or len(self._widgets) != len(self.fields):
+            self._widgets = list(self.query(FieldWidget).results(FieldWidget))
+        return self._widgets
 
     def to_values(self) -> dict[str, Any]:
         """The raw values as entered (computed and attachment fields left to the engine)."""
-        return {w.field.id: w.value() for w in self.widgets()
-                if w.field.compute is None and w.field.type != "attachment" and w.value() is not None}
+        values = {w.field.id: w.value() for w in self.widgets()
+                  if w.field.compute is None and w.field.type != "attachment"}
+        return {k: v for k, v in values.items() if v is not None}
 
     def load(self, values: dict[str, Any], shown: dict[str, Any]) -> None:
         """Fill the controls: what was entered, else what the engine prefilled."""
@@ -260,17 +284,25 @@ class FormView(VerticalScroll):
             widget.load(value if value is not None else shown.get(widget.field.id))
 
     def apply(self, evaluation: Evaluation, card_given: set[str], scans: dict[str, int]) -> None:
-        """Show the engine's verdict: visibility, computed and card values, errors."""
+        """Show the engine's verdict: visibility, computed and card values, errors.
+
+        Only what changed is touched: a long form must redraw within a frame per keystroke.
+        """
+        errors: dict[str, list[str]] = {}
+        for error in evaluation.errors:
+            field_id = error.path.split("[")[0].split(".")[0]
+            errors.setdefault(field_id, []).append(error.message.get(language()))
         for widget in self.widgets():
             field = widget.field
-            widget.display = field.id in evaluation.visible
+            visible = field.id in evaluation.visible
+            if widget.display != visible:
+                widget.display = visible
             if field.compute is not None or field.id in card_given:
                 widget.show_value(evaluation.values.get(field.id), locked=True)
             if field.type == "attachment":
                 widget.show_attachments(scans.get(field.material or "", 0))
             shown = self.show_all_errors or field.id in self.touched
-            errors = [e for e in evaluation.errors if e.path.split("[")[0].split(".")[0] == field.id]
-            widget.show_error("；".join(e.message.get(language()) for e in errors) if shown else "")
+            widget.show_error("；".join(errors.get(field.id, ())) if shown else "")
 
     @on(Input.Changed)
     @on(Select.Changed)

@@ -46,6 +46,7 @@ class MaterialsChecklist(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.material_ids: list[str] = []
+        self.shown: dict[str, str] = {}
 
     def on_mount(self) -> None:
         self.add_columns(_("状态"), _("材料"))
@@ -53,18 +54,22 @@ class MaterialsChecklist(DataTable[Text]):
     def apply(self, evaluation: Evaluation) -> None:
         """Show the statuses the engine decided, keeping the cursor where it was."""
         ids = [s.material.id for s in evaluation.materials]
-        row = self.cursor_row
         if ids != self.material_ids:
+            row = self.cursor_row
             self.clear()
-            self.material_ids = ids
+            self.material_ids, self.shown = ids, {}
             for status in evaluation.materials:
                 self.add_row(*self._cells(status), key=status.material.id)
-        else:
-            for status in evaluation.materials:
+                self.shown[status.material.id] = status_text(status)
+            if self.row_count:
+                self.move_cursor(row=min(row, self.row_count - 1))
+            return
+        for status in evaluation.materials:
+            text = status_text(status)
+            if self.shown.get(status.material.id) != text:
+                self.shown[status.material.id] = text
                 self.update_cell(status.material.id, self.ordered_columns[0].key,
                                  self._cells(status)[0])
-        if self.row_count:
-            self.move_cursor(row=min(row, self.row_count - 1))
 
     def _cells(self, status: MaterialStatus) -> tuple[Text, Text]:
         name = status.material.name.get(language())

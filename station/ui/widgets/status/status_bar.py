@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from devices import DeviceHealth, HealthSummary
 from station.ui.i18n import _, language
+
+if TYPE_CHECKING:
+    from devices import DeviceHealth, HealthSummary
 
 STATES = ("ok", "warning", "fault", "absent", "disabled")
 
@@ -31,20 +35,30 @@ class StatusBar(Horizontal):
         self.watch(self.app, "device_health", self.show_devices)
         self.watch(self.app, "hub_status", self.show_hub)
 
+    def cell(self, kind: str) -> StatusCell | None:
+        """The cell of one device; None while the bar is being taken down."""
+        found = self.query(f"#status-{kind}").results(StatusCell)
+        return next(iter(found), None)
+
     def show_devices(self, health: HealthSummary | None) -> None:
         names = {"reader": _("读卡器"), "printer": _("打印机"), "scanner": _("高拍仪")}
         for kind, name in names.items():
             device: DeviceHealth | None = getattr(health, kind) if health is not None else None
-            cell = self.query_one(f"#status-{kind}", StatusCell)
+            cell = self.cell(kind)
+            if cell is None:
+                return
             if device is None:
                 cell.show(name, "absent", _("未连接"))
             else:
                 cell.show(name, device.state, device.message(language()))
-        if health is not None and (health.held_jobs or health.uncertain_jobs):
-            self.query_one("#status-printer", StatusCell).show(
+        printer = self.cell("printer")
+        if printer is not None and health is not None and (health.held_jobs or health.uncertain_jobs):
+            printer.show(
                 _("打印机"), "warning", _("{held} 张待打印，{uncertain} 张待确认").format(
                     held=health.held_jobs, uncertain=health.uncertain_jobs))
 
     def show_hub(self, status: tuple[str, str]) -> None:
         state, message = status
-        self.query_one("#status-hub", StatusCell).show(_("市级中心"), state, message)
+        hub = self.cell("hub")
+        if hub is not None:
+            hub.show(_("市级中心"), state, message)
