@@ -1,14 +1,17 @@
-"""Supervisor and admin: void, unlock, operators, device settings with a live test, station settings.
-
-Day close is not here yet: it joins this screen when the reconciliation work lands.
-"""
+"""Supervisor and admin: void, unlock, operators, day close (日结), device settings with a live
+test, station settings."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import (
     Button,
     DataTable,
@@ -21,6 +24,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from station.core.clock import local_day
 from station.core.config import DeviceSettings
 from station.core.errors import JiujinError
 from station.core.models import Operator
@@ -33,6 +37,27 @@ from station.ui.screens.base import StationScreen
 from station.ui.screens.login import ROLE_NAMES
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
+from sync.errors import SyncError
+
+
+@dataclass
+class DayClosed(Message):
+    """The day close finished (or why it did not); already in the screen's language."""
+
+    message: str
+    ok: bool = True
+
+
+def day_close_text(report: dict[str, Any]) -> str:
+    """What the day close did, in words."""
+    summary = report["manifest"]
+    text = _("{day} 日结：{count} 件已签署。").format(day=summary["day"], count=summary["count"])
+    sent = {"http": _("已通过网络送达市级中心。"), "folder": _("已写入 U 盘，请带到有网络处导入。")}
+    text += sent.get(report.get("sent") or "", _("尚未发送：未配置市级中心地址。"))
+    result = report.get("result") or {}
+    if result.get("verdict"):
+        text += _("中心核对结果：{verdict}").format(verdict=result["verdict"])
+    return text
 
 
 def error_text(error: JiujinError) -> str:
@@ -69,6 +94,12 @@ class SupervisorScreen(StationScreen):
                     with TabPane(_("作废申请"), id="tab-void"):
                         yield Label(_("输入回执号后回车，再填写作废原因（仅限尚未上报的申请）"))
                         yield Input(id="void-receipt", placeholder=_("回执号"))
+                if allowed(role, Action.DAY_CLOSE):
+                    with TabPane(_("日结"), id="tab-day"):
+                        yield Label(_("签署今日清单（件数与每件申请的摘要）并发送到市级中心；无网络时填写 U 盘文件夹"))
+                        yield Input(id="day-folder", placeholder=_("U 盘文件夹（留空：通过网络发送）"))
+                        yield Button(_("日结并发送"), id="close-day", variant="primary")
+                        yield Static("", id="day-result", markup=False)
                 if role == Role.ADMIN:
                     with TabPane(_("设备"), id="tab-devices"):
                         yield from self.device_form(config.devices)
@@ -183,6 +214,31 @@ class SupervisorScreen(StationScreen):
     def voided(self, done: bool | None) -> None:
         if done:
             self.query_one("#manage-result", Static).update(_("已作废"))
+
+    # -- day close --------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#close-day")
+    def close_day_pressed(self) -> None:
+        text = self.query_one("#day-folder", Input).value.strip()
+        self.query_one("#day-result", Static).update(_("正在日结…"))
+        self.close_day(Path(text).expanduser() if text else None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day", description="day close")
+    def close_day(self, folder: Path | None) -> None:
+        """Sign today's manifest and send it; the hub's comparison comes back when online."""
+        from station.core.day_close import close_day
+
+        store = self.services.store
+        try:
+            report = close_day(store, self.session, local_day(store.clock()), folder=folder)
+        except (JiujinError, SyncError) as error:
+            self.post_message(DayClosed(error.message(language()), ok=False))
+            return
+        self.post_message(DayClosed(day_close_text(report)))
+
+    @on(DayClosed)
+    def day_closed(self, message: DayClosed) -> None:
+        self.query_one("#day-result", Static).update(message.message)
 
     # -- devices and station --------------------------------------------------------------------
 

@@ -154,3 +154,27 @@ async def test_an_operator_cannot_void(store: StationStore, sessions: Sessions) 
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
+
+
+@pytest.mark.asyncio
+async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, sessions: Sessions,
+                                                         tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Static
+
+    from station.core.models import Setting
+
+    accepted(store, sessions)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "li")
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("TabbedContent").active = "tab-day"
+        screen.query_one("#day-folder", Input).value = str(tmp_path / "usb")
+        await settle(pilot)
+        await pilot.click("#close-day")
+        await settle(pilot)
+        assert Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is not None
+        assert list((tmp_path / "usb").rglob("2026-11-26.json"))
+        assert "1 件已签署" in str(screen.query_one("#day-result", Static).render())

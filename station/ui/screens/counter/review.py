@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 from forms import Evaluation
 from forms.serialize import jsonable
 from station.core.counter import CounterDraft, FormIncomplete, provenance
+from station.core.errors import JiujinError
 from station.core.issuing import Output, submit_and_issue
 from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import ApplicationRefused, ApplicationSubmitted
@@ -106,6 +107,9 @@ class ReviewScreen(StationScreen):
                                       printer, self.services.a4)
         except FormIncomplete as exc:
             self.post_message(ApplicationRefused(_("还有填写需要完善"), exc.errors))
+            return
+        except JiujinError as exc:  # e.g. the offline policy has stopped new applications
+            self.post_message(ApplicationRefused(exc.message(language()), {}))
             return
         finally:
             self.submitting = False
