@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, DataTable, Input
 from station.core.applications import Status
 from station.core.counter import Counter, identity_from_card
 from station.core.models import Application, OutboxEvent
+from station.core.session import Session
 from station.core.store import StationStore
 from station.ui.app import make_app
 from station.ui.dialogs.void import VoidDialog
@@ -27,18 +28,19 @@ CARD = {"name": "张三", "gender": "男", "nation": "汉", "birth_date": "1990-
         "card_type": "resident"}
 
 
-def accepted(store: StationStore, sessions: Sessions, code: str = "HZ-YB-106") -> Application:
+def accepted(store: StationStore, operator: Session, code: str = "HZ-YB-106") -> Application:
+    """An accepted application filed by `operator` with the card of 张三."""
     counter = Counter(store)
-    draft = counter.start(sessions.operator, counter.item(code), identity_from_card(CARD))
+    draft = counter.start(operator, counter.item(code), identity_from_card(CARD))
     draft.values["phone"] = "13800000000"
-    submission = counter.submit(sessions.operator, draft)
+    submission = counter.submit(operator, draft)
     return Application.get_by_id(submission.application_id)
 
 
 @pytest.mark.asyncio
 async def test_list_filters_search_and_masks(store: StationStore, sessions: Sessions, log: MessageLog) -> None:
-    first = accepted(store, sessions)
-    accepted(store, sessions, "HZ-SMK-103")
+    first = accepted(store, sessions.operator)
+    accepted(store, sessions.operator, "HZ-SMK-103")
     app = make_app(store)
     async with app.run_test(size=(120, 40), message_hook=log) as pilot:
         await login(pilot, "wang")
@@ -80,7 +82,7 @@ async def test_list_filters_search_and_masks(store: StationStore, sessions: Sess
 @pytest.mark.asyncio
 async def test_amendment_from_home_to_the_outbox(store: StationStore, sessions: Sessions,
                                                  log: MessageLog) -> None:
-    app_row = accepted(store, sessions)
+    app_row = accepted(store, sessions.operator)
     store.applications.record_hub_status(sessions.sync_operator, app_row.id, Status.NEEDS_AMENDMENT,
                                          "联系电话有误，请核实")
     app = make_app(store)
@@ -116,7 +118,7 @@ async def test_amendment_from_home_to_the_outbox(store: StationStore, sessions: 
 @pytest.mark.asyncio
 async def test_supervisor_voids_with_a_reason(store: StationStore, sessions: Sessions,
                                               log: MessageLog) -> None:
-    app_row = accepted(store, sessions)
+    app_row = accepted(store, sessions.operator)
     app = make_app(store)
     async with app.run_test(size=(120, 40), message_hook=log) as pilot:
         await login(pilot, "li")
@@ -143,7 +145,7 @@ async def test_supervisor_voids_with_a_reason(store: StationStore, sessions: Ses
 
 @pytest.mark.asyncio
 async def test_an_operator_cannot_void(store: StationStore, sessions: Sessions) -> None:
-    accepted(store, sessions)
+    accepted(store, sessions.operator)
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await login(pilot, "wang")
@@ -163,7 +165,7 @@ async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, se
 
     from station.core.models import Setting
 
-    accepted(store, sessions)
+    accepted(store, sessions.operator)
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await login(pilot, "li")

@@ -1,0 +1,155 @@
+"""Pilot: a business applicant with the legal representative's card, a scan from the document
+camera's inbox attached with its preview, the device settings' live test, and the sync screen
+pushing to a local hub."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from textual.widgets import Input, SelectionList
+
+from devices import DemoDevices
+from station.core.models import Application, Attachment, OutboxEvent
+from station.core.store import StationStore
+from station.ui.app import make_app
+from station.ui.dialogs.scan import AttachScanDialog
+from station.ui.messages import ActionDone, CardTapped, ScanArrived
+from station.ui.screens.counter.form import FormScreen
+from station.ui.screens.counter.start import StartScreen
+from station.ui.screens.sync import SyncScreen
+from station.ui.widgets.counter.scan_preview import ScanPreview
+from tests.conftest import PASSWORDS
+from tests.station.core.helpers import CREDIT_CODE
+from tests.station.ui.conftest import MessageLog, login, settle, until
+from tests.station.ui.test_counter import submit
+
+
+@pytest.mark.asyncio
+async def test_business_applicant_with_the_representatives_card(store: StationStore, demo: DemoDevices,
+                                                                log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("b")
+        await settle(pilot)
+        start = app.screen
+        assert isinstance(start, StartScreen) and start.business
+        start.query_one("#credit-code", Input).value = CREDIT_CODE
+        start.query_one("#business-name", Input).value = "西湖区小红便利店"
+        demo.present_card("resident_zhangsan")
+        await log.wait_for(CardTapped)
+        start.query_one("#service-search", Input).value = "HZ-SC-102"
+        await until(pilot, lambda: [i.code for i in start.items] == ["HZ-SC-102"])
+        start.query_one("#services").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        await settle(pilot)
+        assert form.query_one("#input-credit_code", Input).value == CREDIT_CODE
+        assert form.query_one("#input-operator_name", Input).value == "张三"  # from the card
+        form.query_one("#input-phone", Input).value = "13800000000"
+        form.query_one("#input-changes", SelectionList).select("name")
+        await settle(pilot)
+        result = (await submit(pilot, log)).result
+        stored = Application.get_by_id(result.submission.application_id)
+        assert (stored.applicant_kind, stored.applicant_id, stored.applicant_name) == (
+            "business", CREDIT_CODE, "西湖区小红便利店")
+        assert stored.representative_id == "110101199003070011"
+        assert json.loads(stored.provenance)["operator_id_number"] == "card"
+
+
+def png_bytes() -> bytes:
+    image = Image.new("RGB", (40, 30), (200, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.asyncio
+async def test_a_scan_from_the_inbox_is_attached_with_a_preview(store: StationStore, tmp_path: Path,
+                                                                log: MessageLog) -> None:
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    with DemoDevices() as demo:
+        app = make_app(store, demo_devices=demo, devices=demo.config(scan_folder=inbox))
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "wang")
+            demo.present_card("resident_zhangsan")
+            await log.wait_for(CardTapped)
+            await settle(pilot)
+            start = app.screen
+            start.query_one("#service-search", Input).value = "HZ-MZ-102"
+            await until(pilot, lambda: [i.code for i in start.items] == ["HZ-MZ-102"])
+            start.query_one("#services").focus()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, FormScreen))
+            form = app.screen
+            await settle(pilot)
+
+            (inbox / "hardship.png").write_bytes(png_bytes())  # the document camera saves a scan
+            await log.wait_for(ScanArrived)
+            await settle(pilot)
+            form.query_one("#materials").move_cursor(row=form.query_one("#materials").material_ids
+                                                     .index("hardship_proof"))
+            await pilot.press("f3")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, AttachScanDialog)
+            assert "▀" in str(dialog.query_one(ScanPreview).render())  # drawn in half blocks
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: app.screen is form)
+
+            attached = Attachment.get(Attachment.application == form.draft.app_id)
+            assert (attached.material_code, attached.media_type) == ("hardship_proof", "image/png")
+            assert not (inbox / "hardship.png").exists()  # moved out of the inbox
+            assert form.evaluation is not None
+            assert form.evaluation.status_of("hardship_proof") == "provided"
+
+
+@pytest.mark.asyncio
+async def test_device_settings_live_test_prints_a_test_page(store: StationStore, demo: DemoDevices,
+                                                            log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "admin")
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("TabbedContent").active = "tab-devices"
+        screen.query_one("#reader-port", Input).value = demo.reader_port
+        screen.query_one("#printer-port", Input).value = demo.printer_port
+        await settle(pilot)
+        await pilot.click("#test-devices")
+        await log.wait_for(ActionDone)
+        receipts = demo.printer_model.wait_for_receipts(1, timeout=10)
+        assert "打印测试 Printer test" in receipts[-1].lines
+
+
+@pytest.mark.asyncio
+async def test_sync_screen_pushes_to_the_hub(store: StationStore, station_dir: Path,
+                                             log: MessageLog) -> None:
+    from station.core.sync_service import connect_local_hub
+    from tests.station.ui.test_casework import accepted
+
+    link = connect_local_hub(store, station_dir.parent / "hub", ("admin", PASSWORDS["admin"]))
+    try:
+        accepted(store, store.login("wang", PASSWORDS["wang"]))
+        assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() > 0
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "zhao")
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, SyncScreen)
+            await pilot.press("p")
+            done = await log.wait_for(ActionDone)
+            assert done.ok, done.message
+            await settle(pilot)
+            assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() == 0
+            assert "待上报事件：0 条" in str(app.screen.query_one("#sync-status").render())
+    finally:
+        link.stop()
