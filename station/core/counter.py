@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from forms import Catalog, Evaluation, Item, ItemNotFound, WorkingCalendar, evaluate
+from forms import Catalog, Evaluation, Item, ItemNotFound, WorkingCalendar, evaluate, parse_id_number
 from forms.fieldtypes import is_blank
 from forms.results import ONE_TIME_NOTICE
 from forms.serialize import jsonable
@@ -31,6 +31,9 @@ from station.core.services import station_catalog
 from station.core.session import Session
 from station.core.store import StationStore
 from station.core.txn import immediate_transaction
+
+
+GENDERS = {"male": "男", "female": "女"}  # as the card writes them
 
 
 @dataclass(frozen=True)
@@ -308,13 +311,18 @@ def provenance(draft: CounterDraft, evaluation: Evaluation, context: Mapping[str
 
 
 def _typed_prefill(item: Item, identity: Identity, applicant: Applicant) -> dict[str, Any]:
-    """Without a card, the typed ID number and name go where the card's would."""
+    """Without a card, the typed ID number and name go where the card's would, and the birth
+    date and gender the number encodes (GB 11643) where the card's would be."""
+    typed: dict[str, Any] = {}
+    if not identity.from_card:
+        number = parse_id_number(identity.id_number)
+        typed = {"card.id_number": identity.id_number, "card.name": identity.name,
+                 "card.birth_date": number.birth_date.isoformat(),
+                 "card.gender": GENDERS.get(number.gender, number.gender)}
     values: dict[str, Any] = {}
     for item_field in item.fields:
-        if not identity.from_card and item_field.prefill == "card.id_number":
-            values[item_field.id] = identity.id_number
-        elif not identity.from_card and item_field.prefill == "card.name":
-            values[item_field.id] = identity.name
+        if item_field.prefill in typed:
+            values[item_field.id] = typed[item_field.prefill]
         elif item_field.type == "credit_code" and applicant.kind == "business":
             values.setdefault(item_field.id, applicant.id_number)
     return values
