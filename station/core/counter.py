@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from forms import Catalog, Evaluation, Item, ItemNotFound, WorkingCalendar, evaluate, parse_id_number
+from forms import (
+    Catalog,
+    Evaluation,
+    Item,
+    ItemNotFound,
+    WorkingCalendar,
+    evaluate,
+    parse_id_number,
+)
 from forms.fieldtypes import is_blank
 from forms.results import ONE_TIME_NOTICE
 from forms.serialize import jsonable
@@ -31,7 +39,6 @@ from station.core.services import station_catalog
 from station.core.session import Session
 from station.core.store import StationStore
 from station.core.txn import immediate_transaction
-
 
 GENDERS = {"male": "男", "female": "女"}  # as the card writes them
 
