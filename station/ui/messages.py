@@ -7,7 +7,7 @@ device messages override `can_replace` so that the queue merges them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -184,7 +184,9 @@ class OperatorsLoaded(Message):
 
 @dataclass
 class SyncLoaded(Message):
-    """The sync status, and when the hub last acknowledged anything."""
+    """The sync status, when the hub last acknowledged anything, and the station's ledger
+    (oldest unsent age, resend requests, offline-policy state)."""
 
     status: SyncStatus
     last_contact: str | None
+    ledger: dict[str, Any] = field(default_factory=dict)

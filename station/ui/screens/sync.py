@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +26,21 @@ from sync.errors import SyncError
 
 BATCH_STATES = {"sealed": N_("已封装"), "sent": N_("已发送"), "acknowledged": N_("已确认"),
                 "quarantined": N_("已隔离")}
+
+
+def ledger_lines(ledger: dict[str, Any]) -> list[str]:
+    """The ledger facts a sync operator acts on: oldest unsent, resend requests, a freeze."""
+    lines = []
+    hours = ledger.get("oldest_unsent_hours")
+    if hours is not None:
+        lines.append(_("最早未上报事件已等待 {hours} 小时").format(hours=hours))
+    for request in ledger.get("resend_requests", [])[-3:]:
+        lines.append(_("中心要求重发序号 {first}–{last}").format(
+            first=request.get("first_seq", "?"), last=request.get("last_seq", "?")))
+    offline = ledger.get("offline", {})
+    for limit in offline.get("exceeded", []):
+        lines.append(_("已暂停受理：{reason}").format(reason=limit["zh"] if language() == "zh" else limit["en"]))
+    return lines
 
 
 class SyncScreen(StationScreen):
@@ -68,7 +83,10 @@ class SyncScreen(StationScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="sync status")
     def load(self) -> None:
-        self.post_message(SyncLoaded(self.service().status(self.session), last_hub_contact()))
+        from station.core.day_close import ledger
+
+        status = self.service().status(self.session)
+        self.post_message(SyncLoaded(status, last_hub_contact(), ledger(self.services.store)))
 
     @on(SyncLoaded)
     def show(self, message: SyncLoaded) -> None:
@@ -81,6 +99,7 @@ class SyncScreen(StationScreen):
             _("最近与市级中心联系：{when}").format(when=message.last_contact or _("尚未联系")),
             _("市级中心：{hub}（{enrolled}）").format(hub=hub, enrolled=enrolled),
         ]
+        lines += ledger_lines(message.ledger)
         if status.quarantined_batches:
             lines.append(_("被隔离的批次：{batches}，请联系市级中心").format(
                 batches=", ".join(map(str, status.quarantined_batches))))

@@ -153,3 +153,26 @@ async def test_sync_screen_pushes_to_the_hub(store: StationStore, station_dir: P
             assert "待上报事件：0 条" in str(app.screen.query_one("#sync-status").render())
     finally:
         link.stop()
+
+
+@pytest.mark.asyncio
+async def test_sync_screen_shows_the_ledger_a_sync_operator_acts_on(
+        store: StationStore, clock: object, log: MessageLog) -> None:
+    """Oldest unsent age and the hub's resend request appear on the sync screen."""
+    from station.core.day_close import _resend
+    from station.ui.messages import SyncLoaded
+    from tests.station.ui.test_casework import accepted
+
+    accepted(store, store.login("wang", PASSWORDS["wang"]))
+    _resend({"request_id": "r1", "first_seq": 1, "last_seq": 1, "reason": "lost on USB"})
+    store.clock.advance(hours=5)  # type: ignore[attr-defined]
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "zhao")
+        await pilot.press("s")
+        loaded = await log.wait_for(SyncLoaded)
+        await settle(pilot)
+        assert loaded.ledger["oldest_unsent_hours"] >= 5
+        assert loaded.ledger["resend_requests"][-1]["first_seq"] == 1
+        text = str(app.screen.query_one("#sync-status").render())
+        assert "最早未上报事件已等待" in text and "中心要求重发序号 1–1" in text
