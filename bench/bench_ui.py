@@ -15,6 +15,7 @@ The UI runs headless in this process; waits are on the app's own events, never s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import tempfile
@@ -70,19 +71,26 @@ async def _login(pilot: Any) -> None:
     pilot.app.screen.query_one("#password", Input).value = PASSWORD
     await pilot.click("#login")
     await _until(pilot, lambda: type(pilot.app.screen).__name__ in ("HomeScreen", "ResumeDraftsDialog"))
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await _settle(pilot)
     if type(pilot.app.screen).__name__ == "ResumeDraftsDialog":
         await pilot.press("escape")
         await pilot.pause()
+
+
+async def _settle(pilot: Any) -> None:
+    """Let workers finish (an exclusive one replaced by a newer one counts as finished)."""
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _until(pilot: Any, condition: Callable[[], bool]) -> None:
     for _ in range(2000):
         if condition():
             return
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await _settle(pilot)
     raise RuntimeError("the app never reached the expected state")
 
 
@@ -132,14 +140,15 @@ def _watch_reader(app: Any) -> threading.Event:
     return ready
 
 
-async def _card_to_form(folder: Path, rounds: int) -> tuple[list[float], list[float]]:
-    """present_card → the start screen shows the card, and → the form prefilled from it."""
+async def _card_to_form(folder: Path, rounds: int) -> tuple[tuple[list[float], list[float]], list[float]]:
+    """present_card → the card read (device time), → the start screen shows it, and → the form
+    prefilled from it; seconds from the card's placing, per round."""
     from textual.widgets import Input
 
     from devices import DemoDevices
     from station.ui.app import make_app
 
-    marks, shown, forms = Marks(), [], []
+    marks, read, shown, forms = Marks(), [], [], []
     store = _open_store(folder)
     with DemoDevices() as demo:
         app = make_app(store, demo_devices=demo, timing=marks)
@@ -153,6 +162,7 @@ async def _card_to_form(folder: Path, rounds: int) -> tuple[list[float], list[fl
                 start = time.perf_counter()
                 demo.present_card(CARD)
                 shown.append(await marks.next("card.shown") - start)
+                read.append(marks.values["card.read"][-1] - start)
                 screen = app.screen
                 screen.query_one("#service-search", Input).value = "HZ-YB-106"
                 await _until(pilot, lambda screen=screen: len(screen.items) == 1)
@@ -163,22 +173,23 @@ async def _card_to_form(folder: Path, rounds: int) -> tuple[list[float], list[fl
                 await pilot.press("f8", "y")  # discard the draft, back home
                 await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     store.close()
-    return shown[1:], forms[1:]
+    return (read[1:], shown[1:]), forms[1:]
 
 
 def _card_figures(folder: Path) -> list[Figure]:
     device = _device_baseline(CARD_ROUNDS)
-    shown, forms = asyncio.run(_card_to_form(folder, CARD_ROUNDS))
-    base = statistics.median(device)
-    on_screen = statistics.median(shown)
+    (read, shown), forms = asyncio.run(_card_to_form(folder, CARD_ROUNDS))
+    base, on_screen = statistics.median(read), statistics.median(shown)
     return [
         Figure("card on reader → applicant prefilled on screen (median)", on_screen * 1000, "ms",
-               baseline=base * 1000, baseline_name="simulated reader → card at a bare device manager",
-               target="≤ 1.15×", passed=on_screen / base <= 1.15,
-               notes={"samples_ms": [round(s * 1000, 1) for s in shown]}),
+               baseline=base * 1000, target="≤ 1.15×", passed=on_screen / base <= 1.15,
+               baseline_name="simulated device time: card on reader → read card delivered (same rounds)",
+               notes={"shown_ms": [round(s * 1000, 1) for s in shown],
+                      "read_ms": [round(s * 1000, 1) for s in read],
+                      "bare_device_manager_median_ms": round(statistics.median(device) * 1000, 1)}),
         Figure("card on reader → service chosen → form prefilled on screen (median)",
                statistics.median(forms) * 1000, "ms", baseline=base * 1000,
-               baseline_name="simulated reader → card at a bare device manager",
+               baseline_name="simulated device time (same rounds)",
                notes={"includes": "search, two keys, the draft written to the store, the form built"}),
     ]
 

@@ -179,6 +179,8 @@ class JiujinApp(App[None]):
         from station.ui.device_bridge import device_message
 
         message = device_message(event)
+        if isinstance(message, CardTapped):
+            self.services.mark("card.read")  # the device's part ends here
         if message is not None:
             self.post_message(message)
         self.post_message(DevicesChanged(self.services.devices.health()))
@@ -195,6 +197,19 @@ class JiujinApp(App[None]):
     @on(DevicesChanged)
     def show_device_health(self, message: DevicesChanged) -> None:
         self.device_health = message.health
+
+    def watch_device_health(self) -> None:
+        self.refresh_status_bars()
+
+    def watch_hub_status(self) -> None:
+        self.refresh_status_bars()
+
+    def refresh_status_bars(self) -> None:
+        """Attributes down: the screen in front shows the devices' and hub's state."""
+        from station.ui.widgets.status.status_bar import StatusBar
+
+        for bar in self.screen.query(StatusBar).results(StatusBar):
+            bar.show_state()
 
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:

@@ -121,6 +121,19 @@ class KioskApp(App[None]):
     def show_device_health(self, message: DevicesChanged) -> None:
         self.device_health = message.health
 
+    def watch_device_health(self) -> None:
+        self.refresh_status_bars()
+
+    def watch_hub_status(self) -> None:
+        self.refresh_status_bars()
+
+    def refresh_status_bars(self) -> None:
+        """Attributes down: the screen in front shows the devices' and hub's state."""
+        from station.ui.widgets.status.status_bar import StatusBar
+
+        for bar in self.screen.query(StatusBar).results(StatusBar):
+            bar.show_state()
+
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
         """The one place worker failures surface; the citizen is sent to a person."""

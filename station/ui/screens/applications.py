@@ -6,13 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Footer, Input, Select
+from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station.core.overview import ApplicationRow, ListFilters, application_rows, operator_names
 from station.ui.i18n import N_, _
 from station.ui.messages import ApplicationsLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import STATUS_NAMES, row_cells
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -44,7 +45,7 @@ class ApplicationsScreen(StationScreen):
             yield Checkbox(_("仅今天"), True, id="today-only")
         yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#applications", DataTable)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.dom import DOMNode
+from textual.events import ScreenResume
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
@@ -57,6 +58,14 @@ class StationScreen(ServicesMixin, Screen[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+
+    @on(ScreenResume)
+    def redraw_status(self) -> None:
+        """Back in front: the devices may have changed meanwhile."""
+        from station.ui.widgets.status.status_bar import StatusBar
+
+        for bar in self.query(StatusBar).results(StatusBar):
+            bar.show_state()
 
     @on(Worker.StateChanged)
     def forward_worker_state(self, event: Worker.StateChanged) -> None:

@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from station.core.amendments import amendment_draft
 from station.core.applications import VOIDABLE, Status
@@ -17,6 +17,7 @@ from station.ui.messages import ActionDone, AmendmentOpened, DetailLoaded, Docum
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import status_name
 from station.ui.widgets.counter.materials import stored_status_text
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -63,7 +64,7 @@ class DetailScreen(StationScreen):
                 yield Static(_("办理记录"), classes="section-title")
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-values", DataTable).add_columns(_("项目"), _("内容"))

@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from station.core.overview import ApplicationRow, CounterOverview, counter_overview
 from station.core.roles import Action, Role, allowed
@@ -15,6 +15,7 @@ from station.ui.messages import CardTapped, DraftOpened, OverviewLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.screens.login import ROLE_NAMES
 from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -57,7 +58,7 @@ class HomeScreen(StationScreen):
                     yield DataTable(id="amendments", cursor_type="row", zebra_stripes=True)
             yield Static(self.hints(), id="hints", markup=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def hints(self) -> str:
         if self.session.role == Role.ADMIN:

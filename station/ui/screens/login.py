@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from station.ui.i18n import N_, _, language, set_language
 from station.ui.screens.base import StationScreen, translate_bindings
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class LoginScreen(StationScreen):
             if self.demo_operators:
                 yield Static(_("演示账户（选中一行即可填入）"), id="demo-title")
                 yield DataTable(id="demo-operators", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.demo_operators:

@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     Select,
@@ -35,6 +34,7 @@ from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import ActionDone, OperatorsLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.screens.login import ROLE_NAMES
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 from sync.errors import SyncError
@@ -107,7 +107,7 @@ class SupervisorScreen(StationScreen):
                         yield from self.station_form()
             yield Static("", id="manage-result", markup=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def device_form(self, devices: DeviceSettings) -> ComposeResult:
         with Horizontal(classes="form-row"):

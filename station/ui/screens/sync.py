@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
@@ -17,6 +17,7 @@ from station.core.roles import Action, allowed
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone, SyncLoaded
 from station.ui.screens.base import StationScreen
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -64,7 +65,7 @@ class SyncScreen(StationScreen):
                 yield Input(id="usb-folder", placeholder=_("U 盘文件夹，例如 /media/usb/jiujin"))
             yield Static("", id="sync-result", markup=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#batches", DataTable).add_columns(_("批次状态"), _("数量"))

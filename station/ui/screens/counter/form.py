@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from forms import Evaluation
 from forms.serialize import jsonable
@@ -21,6 +21,7 @@ from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.fields import FieldChanged, FormView
 from station.ui.widgets.counter.materials import MaterialsChecklist, MaterialToggled
 from station.ui.widgets.counter.outcome import outcome_text
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -60,7 +61,7 @@ class FormScreen(StationScreen):
                 yield MaterialsChecklist(id="materials")
                 yield Static("", id="outcome", markup=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def heading(self) -> str:
         draft, lang = self.draft, language()

@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from station.core.issuing import CounterResult, Issued, issue_receipt
 from station.ui.i18n import N_, _, bilingual
 from station.ui.messages import DocumentIssued, PrintJobChanged
 from station.ui.screens.base import StationScreen
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -44,7 +45,7 @@ class ResultScreen(StationScreen):
             yield Static("\n".join(self.issued.preview) if self.issued else "", id="preview",
                          markup=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def title_text(self) -> str:
         outcome = self.result.submission.outcome

@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from forms import Evaluation
 from forms.serialize import jsonable
@@ -18,6 +18,7 @@ from station.ui.messages import ApplicationRefused, ApplicationSubmitted
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.materials import status_text
 from station.ui.widgets.counter.outcome import outcome_text
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.title_bar import TitleBar
 
 SOURCES = {"card": N_("读卡"), "typed": N_("录入"), "context": N_("站点"), "computed": N_("计算"),
@@ -59,7 +60,7 @@ class ReviewScreen(StationScreen):
                 yield Static("", id="review-outcome", markup=False)
                 yield Static("", id="review-output", markup=False)
                 yield Static("", id="review-error", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if not self.services.has_devices:

@@ -8,7 +8,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms import Item
@@ -24,6 +24,7 @@ from station.core.identity import mask_id
 from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import CardTapped, CardUnreadable, DraftOpened, ServicesFound
 from station.ui.screens.base import StationScreen
+from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -73,7 +74,7 @@ class StartScreen(StationScreen):
             yield OptionList(id="services")
             yield Static("", id="service-hint", markup=False)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.find_services("")

@@ -25,15 +25,23 @@ class StatusCell(Static):
 
 
 class StatusBar(Horizontal):
-    """Follows the app's `device_health` and `hub_status`; the screen never feeds it."""
+    """Shows the app's `device_health` and `hub_status`; the app refreshes the bar in front.
+
+    It does not watch the app's reactives: a watcher on the app would keep every screen's bar
+    (and so every screen) alive for the whole session.
+    """
 
     def compose(self) -> ComposeResult:
         for cell in ("reader", "printer", "scanner", "hub"):
             yield StatusCell("", id=f"status-{cell}", markup=False)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "device_health", self.show_devices)
-        self.watch(self.app, "hub_status", self.show_hub)
+        self.show_state()
+
+    def show_state(self) -> None:
+        """Draw what the app knows now."""
+        self.show_devices(getattr(self.app, "device_health", None))
+        self.show_hub(getattr(self.app, "hub_status", ("absent", "")))
 
     def cell(self, kind: str) -> StatusCell | None:
         """The cell of one device; None while the bar is being taken down."""
