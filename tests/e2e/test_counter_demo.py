@@ -153,3 +153,8 @@ def test_newcomer_path_through_the_demo(tmp_path: Path) -> None:
     assert mine[first.group(0)]["status"] in ("submitted", "delivered")
     drafts = [row for row in rows if row["status"] == "draft" and row["item_code"] == "HZ-YB-103"]
     assert drafts, "the notice's draft is kept"
+
+
+def test_the_kiosk_command_is_offered() -> None:
+    shown = jiujin("kiosk", "--help").stdout
+    assert "--operator" in shown and "kiosk" in shown.lower()

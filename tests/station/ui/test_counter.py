@@ -226,3 +226,25 @@ async def test_a_crash_mid_draft_loses_nothing_autosaved(station_dir, clock, dem
             assert "身份证已核验" in str(resumed.query_one("#materials").get_row_at(0))
     finally:
         reopened.close()
+
+
+@pytest.mark.asyncio
+async def test_a4_pdf_when_chosen_instead_of_the_receipt_printer(store: StationStore, demo: DemoDevices,
+                                                                 log: MessageLog) -> None:
+    from station.core.print_jobs import HeldDocuments
+
+    a4 = HeldDocuments()
+    app = make_app(store, demo_devices=demo, a4=a4)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await tap_card_and_choose(pilot, demo, log, "HZ-YB-106")
+        await pilot.press(*"13800000000", "f5")
+        await settle(pilot)
+        await pilot.press("p")  # receipt printer → A4 PDF
+        await pilot.press("ctrl+s")
+        submitted = await log.wait_for(ApplicationSubmitted)
+        issued = submitted.result.issued
+        assert issued is not None and issued.output == "a4" and issued.destination == "held"
+        assert [d.title for d in a4.documents] == ["受理回执"]
+        assert a4.documents[0].pdf.startswith(b"%PDF")
+        assert not demo.printer_model.receipts  # nothing went to the receipt printer
