@@ -13,7 +13,13 @@ from station.core.applications import VOIDABLE, Status
 from station.core.overview import ApplicationDetail, application_detail
 from station.core.roles import Action, allowed
 from station.ui.i18n import N_, _, language
-from station.ui.messages import ActionDone, AmendmentOpened, DetailLoaded, DocumentIssued
+from station.ui.messages import (
+    ActionDone,
+    AmendmentOpened,
+    DetailLoaded,
+    DocumentIssued,
+    DraftOpened,
+)
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import status_name
 from station.ui.widgets.counter.materials import stored_status_text
@@ -42,6 +48,7 @@ class DetailScreen(StationScreen):
     """申请详情."""
 
     BINDINGS = [
+        Binding("c", "continue_draft", N_("继续办理"), id="continue", tooltip=N_("打开草稿继续填写")),
         Binding("r", "reprint", N_("补打回执"), id="reprint"),
         Binding("a", "amend", N_("补正"), id="amend", tooltip=N_("按市级中心的要求补正后重新提交")),
         Binding("v", "void", N_("作废"), id="void", tooltip=N_("主管：作废尚未上报的申请，须填写原因")),
@@ -113,6 +120,8 @@ class DetailScreen(StationScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         status = self.detail.row.status if self.detail else ""
         role = self.session.role
+        if action == "continue_draft":
+            return status == Status.DRAFT and allowed(role, Action.APPLICATION_CREATE)
         if action == "reprint":
             return status in ACCEPTED and allowed(role, Action.APPLICATION_VIEW)
         if action == "amend":
@@ -120,6 +129,17 @@ class DetailScreen(StationScreen):
         if action == "void":
             return status in VOIDABLE and allowed(role, Action.APPLICATION_VOID)
         return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="resume")
+    def action_continue_draft(self) -> None:
+        """Load the draft with its card, papers and scans."""
+        self.post_message(DraftOpened(self.services.counter.resume(self.session, self.app_id)))
+
+    @on(DraftOpened)
+    def show_draft(self, message: DraftOpened) -> None:
+        from station.ui.screens.counter.form import FormScreen
+
+        self.app.switch_screen(FormScreen(message.draft))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="reprint")
     def action_reprint(self) -> None:

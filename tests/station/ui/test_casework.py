@@ -180,3 +180,23 @@ async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, se
         assert Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is not None
         assert list((tmp_path / "usb").rglob("2026-11-26.json"))
         assert "1 件已签署" in str(screen.query_one("#day-result", Static).render())
+
+
+@pytest.mark.asyncio
+async def test_a_draft_found_in_the_list_can_be_continued(store: StationStore, sessions: Sessions) -> None:
+    from station.core.counter import typed_identity
+    from station.ui.screens.counter.form import FormScreen
+
+    counter = Counter(store)
+    draft = counter.start(sessions.operator, counter.item("HZ-YB-103"), typed_identity("11010519491231002X", "李四"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("escape", "l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.draft.app_id == draft.app_id
