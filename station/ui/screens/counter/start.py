@@ -77,7 +77,7 @@ class StartScreen(StationScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.find_services("")
+        self.call_after_refresh(self.find_services, "")  # the card first, the catalog after
         if self.card is not None:
             self.show_card(self.card)
         else:
