@@ -8,11 +8,11 @@ import json
 from forms.serialize import jsonable
 from station.core.applications import Applicant, Status
 from station.core.counter import Counter, CounterDraft, FormIncomplete, Identity, provenance
+from station.core.db import write_transaction
 from station.core.errors import InvalidTransition
 from station.core.models import Application, Attachment
 from station.core.session import Session
 from station.core.store import StationStore
-from station.core.txn import immediate_transaction
 
 
 def amendment_draft(counter: Counter, session: Session, app_id: str) -> tuple[CounterDraft, set[str]]:
@@ -41,7 +41,7 @@ def amend(counter: Counter, session: Session, draft: CounterDraft, locked: set[s
         raise FormIncomplete({e.path: f"{e.message.zh} / {e.message.en}" for e in evaluation.errors})
     sources = provenance(draft, evaluation, counter.context(session))
     sources.update({field: "card" for field in locked if field in sources})
-    with immediate_transaction():
+    with write_transaction():
         return counter.store.applications.amend(
             session, draft.app_id, jsonable(evaluation.values), sources,
             {m.material.id: m.status for m in evaluation.materials})
@@ -49,6 +49,6 @@ def amend(counter: Counter, session: Session, draft: CounterDraft, locked: set[s
 
 def void(store: StationStore, session: Session, app_id: str, reason: str) -> Application:
     """作废 with a reason (supervisor), taking the write lock first like every counter write."""
-    with immediate_transaction():
+    with write_transaction():
         return store.applications.void(session, app_id, reason)
 

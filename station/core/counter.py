@@ -30,6 +30,7 @@ from forms.serialize import jsonable
 from station.core.applications import Applicant, DraftInput, Status
 from station.core.calendar_bundle import station_calendar
 from station.core.clock import local_day
+from station.core.db import write_transaction
 from station.core.errors import NotFound, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
 from station.core.models import Application, Attachment
@@ -38,7 +39,6 @@ from station.core.roles import Action, require
 from station.core.services import station_catalog
 from station.core.session import Session
 from station.core.store import StationStore
-from station.core.txn import immediate_transaction
 
 GENDERS = {"male": "男", "female": "女"}  # as the card writes them
 
@@ -186,7 +186,7 @@ class Counter:
         """Open a draft for `item`; a typed identity fills the fields a card would have."""
         applicant = applicant or Applicant("person", identity.id_number, identity.name)
         draft = CounterDraft(item, identity, applicant, values=_typed_prefill(item, identity, applicant))
-        with immediate_transaction():
+        with write_transaction():
             app = self.store.applications.create_draft(session, self._input(session, draft))
             draft.app_id = app.id
             self._save_state(draft)
@@ -200,7 +200,7 @@ class Counter:
 
     def save(self, session: Session, draft: CounterDraft) -> None:
         """Autosave: the draft's values, provenance, materials, card and papers."""
-        with immediate_transaction():
+        with write_transaction():
             self.store.applications.update_draft(session, draft.app_id, self._input(session, draft))
             self._save_state(draft)
 
@@ -208,7 +208,7 @@ class Counter:
                     content: bytes, media_type: str) -> str:
         """Store a scan with the draft for `material_id`; returns its SHA-256."""
         draft.item.get_material(material_id)  # raises StopIteration for an unknown id
-        with immediate_transaction():
+        with write_transaction():
             attachment = self.store.applications.attach(session, draft.app_id, content, media_type,
                                                         "scan", material_id)
         draft.scans[str(attachment.sha256)] = material_id
@@ -216,7 +216,7 @@ class Counter:
 
     def discard(self, session: Session, draft_id: str) -> None:
         """Delete a draft that will not be submitted."""
-        with immediate_transaction():
+        with write_transaction():
             self.store.applications.discard_draft(session, draft_id)
 
     def open_drafts(self, session: Session) -> list[Application]:
@@ -257,7 +257,7 @@ class Counter:
         if not evaluation.valid:
             raise FormIncomplete({e.path: f"{e.message.zh} / {e.message.en}" for e in evaluation.errors})
         deadline = evaluation.outcome.rongque_deadline
-        with immediate_transaction():
+        with write_transaction():
             self.store.applications.update_draft(
                 session, draft.app_id, self._input(session, draft, evaluation, final=True))
             app = self.store.applications.submit(

@@ -74,12 +74,20 @@ def integrity_check(db: SqlCipherDatabase) -> list[str]:
 
 @contextmanager
 def write_transaction() -> Iterator[None]:
-    """A transaction whose disk-full and read-only failures become the store's errors.
+    """A write transaction whose disk-full and read-only failures become the store's errors.
 
-    Nothing is committed when it fails, and what was committed before is untouched.
+    It takes SQLite's write lock when it begins (IMMEDIATE): a deferred transaction that
+    reads first and writes later cannot wait for another thread's commit and fails at once
+    with "database is locked"; an immediate one waits its turn (busy_timeout). Nested ones
+    become savepoints. Nothing is committed when it fails, and what was committed before is
+    untouched.
     """
-    try:
+    if database.in_transaction():
         with database.atomic():
+            yield
+        return
+    try:
+        with database.atomic("IMMEDIATE"):
             yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         raise storage_failure(exc) from None

@@ -20,11 +20,11 @@ from reports import ApplicantInfo, ReportsError
 from reports.masking import mask_id
 from station.core import audit, documents
 from station.core.counter import Counter, CounterDraft, Submission
+from station.core.db import write_transaction
 from station.core.print_jobs import A4Output
 from station.core.roles import Action, require
 from station.core.session import Session
 from station.core.store import StationStore
-from station.core.txn import immediate_transaction
 
 Output = Literal["receipt_printer", "a4"]
 
@@ -80,10 +80,10 @@ def issue_receipt(store: StationStore, session: Session, application_id: str, ou
                   printer: ReceiptPrinterPort | None, a4: A4Output) -> Issued:
     """Print (or reprint) an accepted application's receipt."""
     if output == "a4" or printer is None:
-        with immediate_transaction():  # documents records the issue in the audit trail
+        with write_transaction():  # documents records the issue in the audit trail
             pdf = documents.receipt_pdf(store, session, application_id)
         return Issued("receipt", "a4", None, a4.spool(pdf, "受理回执"), ())
-    with immediate_transaction():
+    with write_transaction():
         layout = documents.receipt_layout(store, session, application_id)
     job = printer.print_receipt(layout)
     return Issued("receipt", output, job, "printer", preview_lines(layout, _paper(store)))
@@ -96,13 +96,13 @@ def issue_notice(store: StationStore, session: Session, draft: CounterDraft, eva
     applicant = ApplicantInfo(draft.applicant.name, draft.applicant.id_number,
                               draft.applicant.kind, draft.applicant.representative_id)
     if output == "a4" or printer is None:
-        with immediate_transaction():
+        with write_transaction():
             pdf = documents.notice_pdf_from_evaluation(store, session, evaluation, applicant,
                                                        record_subject=draft.app_id)
         return Issued("notice", "a4", None, a4.spool(pdf, "一次性告知书"), ())
     layout = notice_layout(store, session, evaluation, applicant)
     job = printer.print_receipt(layout)
-    with immediate_transaction():
+    with write_transaction():
         audit.append(store.clock(), session.operator_name, "document.notice_issued", draft.app_id,
                      {"format": "escpos"})
     return Issued("notice", output, job, "printer", preview_lines(layout, _paper(store)))

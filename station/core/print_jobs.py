@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from devices.printer.jobs import JobState, PrintJob
+from station.core.db import write_transaction
 from station.core.models import PrintJobRow
-from station.core.txn import immediate_transaction
 
 FINISHED = (JobState.PRINTED, JobState.CANCELLED)
 
@@ -25,7 +25,7 @@ class StoredJobs:
 
     def save(self, job: PrintJob) -> None:
         """Record the job's state; a finished job is removed, bytes and all."""
-        with immediate_transaction():
+        with write_transaction():
             if job.state in FINISHED:
                 PrintJobRow.delete().where(PrintJobRow.id == job.id).execute()
                 return
