@@ -5,6 +5,7 @@ Open a station with `StationStore(data_dir)` (or create one with
 `store.applications` and `store.operators`; every service checks the session's role.
 """
 
+import station.core._sqlite_only  # noqa: F401  (first: see the module)
 from station.core.applications import Applicant, ApplicationService, DraftInput, Status
 from station.core.config import StationConfig, load_config, resolve_data_dir
 from station.core.errors import (

@@ -7,11 +7,14 @@ migrations use peewee's `playhouse.migrations` operations.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from peewee import Database
-from playhouse.migrate import SqliteMigrator
 
-Migration = Callable[[Database, SqliteMigrator], None]
+if TYPE_CHECKING:
+    from playhouse.migrate import SqliteMigrator
+
+Migration = Callable[[Database, "SqliteMigrator"], None]
 
 _SCHEMA_1 = """
 CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL);
@@ -125,11 +128,14 @@ def schema_version(db: Database) -> int:
 
 def migrate(db: Database) -> list[int]:
     """Apply every pending migration, each in its own transaction; returns those applied."""
+    pending = [migration for migration in MIGRATIONS if migration[0] > schema_version(db)]
+    if not pending:
+        return []
+    from playhouse.migrate import SqliteMigrator  # loads PostgreSQL helpers too: only when needed
+
     migrator = SqliteMigrator(db)
     applied = []
-    for version, _description, step in MIGRATIONS:
-        if version <= schema_version(db):
-            continue
+    for version, _description, step in pending:
         with db.atomic():
             step(db, migrator)
             db.execute_sql(

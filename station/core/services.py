@@ -8,11 +8,14 @@ import logging
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from forms import Catalog, installed_version, load_catalog
+import forms  # its names load on first use: the catalog reader only when a catalog is read
 from forms.errors import FormsError
-from forms.loader.files import PACKAGED_CATALOG
 from station.core.seed import ServiceChoice
+
+if TYPE_CHECKING:
+    from forms import Catalog
 
 log = logging.getLogger("jiujin.station.catalog")
 INSTALLED_CATALOG = "catalog"
@@ -31,9 +34,11 @@ def installed_catalog_root(data_dir: Path) -> Path:
 def station_catalog() -> Catalog:
     """The installed bundle's catalog when it is newer than the packaged one, else the packaged
     one; each loaded and validated once per process."""
+    from forms.loader.files import PACKAGED_CATALOG
+
     root = _installed_root[0] if _installed_root else None
-    version = installed_version(root) if root is not None else None
-    if root is not None and version is not None and version > (installed_version(PACKAGED_CATALOG) or 0):
+    version = forms.installed_version(root) if root is not None else None
+    if root is not None and version is not None and version > (forms.installed_version(PACKAGED_CATALOG) or 0):
         try:
             return _load(root, version)
         except FormsError as error:  # a bad installed catalog keeps the station on the packaged one
@@ -43,7 +48,7 @@ def station_catalog() -> Catalog:
 
 @cache
 def _load(root: Path | None, version: int | None) -> Catalog:
-    return load_catalog(root)
+    return forms.load_catalog(root)
 
 
 def service_choices(point_type: str | None = None, on: date | None = None,

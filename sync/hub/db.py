@@ -8,13 +8,14 @@ created if absent and put first on the search path; tests give each worker its o
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, Psycopg3Adapter, SqliteDatabase
 
 database = DatabaseProxy()
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -51,12 +52,53 @@ def _postgres(url: str) -> Database:
         options["password"] = unquote(parsed.password)
     if schema:
         options["options"] = f"-csearch_path={schema}"
-    db = PostgresqlDatabase(parsed.path.lstrip("/"), **options)
+    db = HubPostgres(parsed.path.lstrip("/"), **options)
     if schema:
         db.connect(reuse_if_open=True)
         execute(db, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         db.close()
     return db
+
+
+class _Psycopg3(Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, with the driver imported when the hub first opens
+    PostgreSQL. A process that loaded peewee without the driver (the station does, see
+    `station.core._sqlite_only`) can still run a hub."""
+
+    def __init__(self) -> None:
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+
+        super().__init__()
+        self.psycopg = psycopg
+        self.transaction_status = TransactionStatus
+        self.txn_idle = TransactionStatus.IDLE
+        self.txn_inerror = TransactionStatus.INERROR
+        self.txn_unknown = TransactionStatus.UNKNOWN
+        self.json_type, self.jsonb_type = Json, Jsonb
+
+    def check_driver(self) -> None:
+        """The driver was imported in `__init__`."""
+
+    def get_binary_type(self) -> Any:
+        return self.psycopg.Binary
+
+    def connect(self, db: Any, **params: Any) -> Any:
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        params.setdefault("dbname", db.database)
+        return self.psycopg.connect(**params)
+
+    def server_side_cursor(self, conn: Any) -> Any:
+        in_transaction = self.txn_status(conn) == self.transaction_status.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_transaction)
+
+
+class HubPostgres(PostgresqlDatabase):
+    """PostgreSQL through psycopg 3, whether or not peewee saw the driver when it loaded."""
+
+    psycopg2_adapter = psycopg3_adapter = _Psycopg3
 
 
 def is_postgres(db: Database | DatabaseProxy | None = None) -> bool:
