@@ -43,3 +43,25 @@ def test_headless_packages_never_load_textual(package: str) -> None:
 def test_libraries_never_import_the_station(package: str) -> None:
     loaded = _loaded_after_import(_modules(package))
     assert not {m for m in loaded if m == "station" or m.startswith("station.")}
+
+
+def test_the_station_starts_without_loading_the_postgresql_driver() -> None:
+    loaded = _loaded_after_import(["station.core.store", "station.ui.app"])
+    assert "peewee" in loaded
+    assert "psycopg" not in loaded
+
+
+def test_a_hub_opened_after_the_station_still_reaches_postgresql() -> None:
+    from tests.sync.helpers import postgres_schema
+
+    with postgres_schema() as url:
+        code = ("import sys\nimport station.core.store\n"
+                "assert 'psycopg' not in sys.modules\n"
+                "from sync.hub.db import open_database\n"
+                f"db = open_database({url!r})\n"
+                "db.connect()\n"
+                "print(db.execute_sql('SELECT 40 + 2').fetchone()[0])\n")
+        result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                                text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "42"
