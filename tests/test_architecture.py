@@ -59,7 +59,7 @@ def test_a_hub_opened_after_the_station_still_reaches_postgresql() -> None:
                 "assert 'psycopg' not in sys.modules\n"
                 "from sync.hub.db import open_database\n"
                 f"db = open_database({url!r})\n"
-                "db.connect()\n"
+                "db.connect(reuse_if_open=True)\n"
                 "print(db.execute_sql('SELECT 40 + 2').fetchone()[0])\n")
         result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                                 text=True, timeout=120)
