@@ -82,7 +82,7 @@ class ApplicationService:
     def __init__(self, clock: Clock, station_code: str) -> None:
         self.clock = clock
         self.station_code = station_code
-        #: Called before a submission; raises to refuse it (the offline policy, day_close.check_accepting).
+        #: Called before a submission; raises to refuse it (the offline policy, offline_policy.check_accepting).
         self.accepting_guard: Callable[[], None] | None = None
 
     # -- drafts -----------------------------------------------------------------

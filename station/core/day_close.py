@@ -19,9 +19,10 @@ from peewee import fn
 
 from station.core import audit, outbox
 from station.core.applications import Status
-from station.core.db import database, write_transaction
+from station.core.db import write_transaction
 from station.core.errors import JiujinError, NotFound
 from station.core.models import Application, OutboxEvent, Setting, SyncBatch
+from station.core.offline_policy import LAST_CONTACT, POLICY, last_contact, offline_state, setting
 from station.core.roles import Action, require
 from station.core.session import Session
 from station.core.store import StationStore
@@ -32,9 +33,7 @@ from sync.transport_folder import StationFolder
 
 log = logging.getLogger("jiujin.station.day")
 VERSION = "bundle.version"
-POLICY = "bundle.offline_policy"
 RESEND = "resend.requests"
-LAST_CONTACT = "sync.last_contact"
 HUB_STATUSES = {"accepted": Status.ACCEPTED, "needs_amendment": Status.NEEDS_AMENDMENT,
                 "rejected": Status.REJECTED, "completed": Status.COMPLETED}
 
@@ -43,9 +42,7 @@ class DayCloseError(JiujinError):
     pass
 
 
-def _get(key: str, default: str = "") -> str:
-    row = Setting.get_or_none(Setting.key == key)
-    return str(row.value) if row is not None else default
+_get = setting
 
 
 def _put(key: str, value: str) -> None:
@@ -270,61 +267,7 @@ def ledger(store: StationStore) -> dict[str, Any]:
     return {"outbox_high_water": outbox.high_water(), "outbox_depth": outbox.depth(),
             "oldest_unsent_hours": age, "batches": batches, "days": days,
             "resend_requests": json.loads(_get(RESEND, "[]")), "bundle_version": int(_get(VERSION, "0")),
-            "last_contact": _last_contact() or None, "offline": offline_state(store)}
-
-
-def _last_contact() -> str:
-    acked = SyncBatch.select(fn.MAX(SyncBatch.acknowledged_at)).scalar() or ""
-    return max(str(acked), _get(LAST_CONTACT))
-
-
-def offline_state(store: StationStore) -> dict[str, Any]:
-    """The offline policy's limits and which are exceeded (empty: within limits)."""
-    import shutil
-
-    policy = json.loads(_get(POLICY, "{}"))
-    exceeded: list[dict[str, Any]] = []
-    if not policy:
-        return {"policy": policy, "exceeded": exceeded, "frozen": False}
-    max_days = policy.get("max_days_without_contact")
-    last = _last_contact()
-    reference = last or _get("sync.enrolled_at")
-    if max_days is not None and reference:
-        silent = (store.clock() - datetime.fromisoformat(reference)).total_seconds() / 86400
-        if silent > float(max_days):
-            exceeded.append({"limit": "max_days_without_contact", "value": round(silent, 1), "max": max_days,
-                             "zh": f"已 {silent:.1f} 天未与中心联系（上限 {max_days} 天）",
-                             "en": f"{silent:.1f} days without contact with the hub (limit {max_days})"})
-    max_unsent = policy.get("max_unsent")
-    if max_unsent is not None:
-        unsent = int(Application.select().where(Application.status.in_(
-            (Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS, Status.AMENDED))).count())
-        if unsent > int(max_unsent):
-            exceeded.append({"limit": "max_unsent", "value": unsent, "max": max_unsent,
-                             "zh": f"{unsent} 件申请尚未送达中心（上限 {max_unsent} 件）",
-                             "en": f"{unsent} applications not yet delivered to the hub (limit {max_unsent})"})
-    min_free = policy.get("min_free_mb")
-    if min_free is not None:
-        free = shutil.disk_usage(Path(str(database.database)).parent).free // (1024 * 1024)
-        if free < int(min_free):
-            exceeded.append({"limit": "min_free_mb", "value": free, "max": min_free,
-                             "zh": f"磁盘剩余 {free} MB，低于 {min_free} MB",
-                             "en": f"{free} MB free on disk, below {min_free} MB"})
-    return {"policy": policy, "exceeded": exceeded, "frozen": bool(exceeded)}
-
-
-class StationFrozen(JiujinError):
-    """The offline policy stops new applications until the station is back within limits."""
-
-
-def check_accepting(store: StationStore) -> None:
-    """Raise StationFrozen (zh/en) when past an offline-policy limit; the submit path calls it."""
-    state = offline_state(store)
-    if state["frozen"]:
-        zh = "；".join(e["zh"] for e in state["exceeded"])
-        en = "; ".join(e["en"] for e in state["exceeded"])
-        raise StationFrozen(f"本站暂停受理新申请：{zh}。请同步后再试。",
-                            f"this station has stopped accepting new applications: {en}. Sync, then try again.")
+            "last_contact": last_contact() or None, "offline": offline_state(store)}
 
 
 # -- retention ------------------------------------------------------------------------
@@ -379,5 +322,5 @@ def _purge_one(app_id: str) -> None:
                                               ensure_ascii=False)).where(OutboxEvent.seq == event.seq).execute()
 
 
-__all__ = ["DayCloseError", "StationFrozen", "SyncError", "apply_all", "build_manifest", "check_accepting",
+__all__ = ["DayCloseError", "SyncError", "apply_all", "build_manifest",
            "close_day", "import_bundles", "ledger", "offline_state", "pull_bundles", "purge"]

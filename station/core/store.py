@@ -71,8 +71,8 @@ class StationStore:
         use_installed_catalog(self.data_dir)
 
     def _check_accepting(self) -> None:
-        """The offline policy's limits (station.core.day_close): refuse new applications past them."""
-        from station.core.day_close import check_accepting
+        """The offline policy's limits (station.core.offline_policy): refuse new applications past them."""
+        from station.core.offline_policy import check_accepting
 
         check_accepting(self)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from station.core.applications import Status
-from station.core.day_close import StationFrozen
 from station.core.models import Application
+from station.core.offline_policy import StationFrozen
 from station.core.seed import seed_applications
 from station.core.services import service_choices
 from station.core.store import StationStore
