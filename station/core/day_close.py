@@ -20,10 +20,10 @@ from peewee import fn
 from station.core import audit, outbox
 from station.core.applications import Status
 from station.core.db import write_transaction
-from station.core.errors import JiujinError, NotFound
+from station.core.errors import JiujinError, NotFound, ValidationFailed
 from station.core.models import Application, OutboxEvent, Setting, SyncBatch
 from station.core.offline_policy import LAST_CONTACT, POLICY, last_contact, offline_state, setting
-from station.core.roles import Action, require
+from station.core.roles import Action, Role, require
 from station.core.session import Session
 from station.core.store import StationStore
 from sync import bundles, manifest
@@ -167,16 +167,20 @@ def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dic
             bundle = bundles.verify(data, hub, store.config.code, store.clock(), installed + 1)
             apply_bundle(store, session, bundle)  # BundleRefused too when its content cannot be installed
         except BundleRefused as error:
-            _refused(store, session, report, version, error)
+            _refused(store, session, report, version, error, data)
             continue
         report["applied"].append(version)
     return report
 
 
 def _refused(store: StationStore, session: Session, report: dict[str, Any], version: int,
-             error: BundleRefused) -> None:
-    with write_transaction():
-        audit.append(store.clock(), session.operator_name, "bundle.refused", str(version), {"reason": error.reason})
+             error: BundleRefused, data: bytes) -> None:
+    """Report a refused bundle; audit it once, not again each time the hub offers the same bytes."""
+    key, seen = f"bundle.refused.{version}", f"{_digest(data)}:{error.reason}"
+    if _get(key) != seen:
+        with write_transaction():
+            audit.append(store.clock(), session.operator_name, "bundle.refused", str(version), {"reason": error.reason})
+            _put(key, seen)
     report["refused"].append({"version": version, "reason": error.reason,
                               "message_zh": error.message_zh, "message_en": error.message_en})
 
@@ -218,15 +222,32 @@ def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) 
 
             install_catalog(store, payload)
         elif bundle.kind == "revocations":
-            from station.core.models import Operator
-
-            names = [str(n) for n in payload.get("operators", [])]
-            if names:
-                Operator.update(status="disabled").where(Operator.name.in_(names)).execute()
+            store.operators.revoke(session, [str(n) for n in payload.get("operators", [])])
+        elif bundle.kind == "roster":
+            _roster(store, session, payload)
         _put(VERSION, str(bundle.version))
         _put(f"bundle.applied.{bundle.version}", _digest(bundle.data))
         _put(LAST_CONTACT, store.clock().isoformat())
         audit.append(store.clock(), session.operator_name, f"bundle.applied.{bundle.kind}", str(bundle.version), {})
+
+
+def _roster(store: StationStore, session: Session, payload: dict[str, Any]) -> None:
+    """The hub's roster; a malformed one is refused whole, before anything changes."""
+    entries = payload.get("operators")
+    if not isinstance(entries, list):
+        entries = None
+    valid = entries is not None and all(
+        isinstance(e, dict) and {"name", "display_name", "role"} <= set(e) and e["role"] in set(Role)
+        for e in entries)
+    if not valid or entries is None:
+        raise BundleRefused("人员名单格式有误", "the operator roster is malformed", "malformed")
+    try:
+        report = store.operators.apply_roster(session, entries)
+    except ValidationFailed as error:
+        raise BundleRefused("人员名单中有无效的用户名或姓名", "the operator roster names an invalid operator",
+                            "malformed") from error
+    if report.skipped:
+        log.warning("roster changes skipped to keep an active admin: %d", len(report.skipped))
 
 
 def _resend(payload: dict[str, Any]) -> None:

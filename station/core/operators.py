@@ -1,18 +1,27 @@
-"""Operators (工作人员): add, list, disable, change and reset passwords, unlock.
+"""Operators (工作人员): add, list, disable, change and reset passwords, unlock, and the
+hub's roster and revocations.
 
 Adding or resetting seals the database key to a fresh key pair without knowing anyone
 else's password; disabling removes the operator's slot from the key file.
+
+The hub may provision operators centrally: its roster bundle names people and roles. The
+hub never knows a password, so a person the roster adds waits as `pending`, with no key
+slot, until an admin here gives them a first password (`reset_password`). A roster also
+corrects names and roles of people already here. It removes no one: removal travels as a
+revocation, which disables the person and deletes their key slot at once.
 """
 
 from __future__ import annotations
 
+import builtins
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station.core import audit
 from station.core.clock import Clock
 from station.core.db import write_transaction
 from station.core.errors import NotFound, ValidationFailed
-from station.core.keyfile import load_keyfile
+from station.core.keyfile import KeyFile, load_keyfile
 from station.core.keys import create_slot, open_slot
 from station.core.lockout import LockoutBook
 from station.core.models import Operator
@@ -20,6 +29,16 @@ from station.core.roles import Action, Role, require
 from station.core.session import Session
 
 MIN_PASSWORD_LENGTH = 8
+ACTIVE, PENDING, DISABLED = "active", "pending", "disabled"
+
+
+@dataclass
+class RosterReport:
+    """What a roster changed: people added as pending, people corrected, changes skipped."""
+
+    pending: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 class OperatorService:
@@ -58,7 +77,7 @@ class OperatorService:
         if operator.id == session.operator_id:
             raise ValidationFailed({"name": "不能停用自己的账户 / you cannot disable yourself"})
         with write_transaction():
-            operator.status, operator.updated_at = "disabled", self.clock().isoformat()
+            operator.status, operator.updated_at = DISABLED, self.clock().isoformat()
             operator.save()
             audit.append(self.clock(), session.operator_name, "operator.disabled", name)
             self._save_keys(session, lambda keys: keys.without_slot(name))
@@ -77,7 +96,10 @@ class OperatorService:
         require(session, Action.OPERATOR_RESET)
         _check_password(new_password)
         operator = _get(name)
-        if operator.status != "active":
+        if operator.status == PENDING:  # provisioned by the hub's roster: the first password
+            self._replace_slot(session, name, new_password, "operator.activated", status=ACTIVE)
+            return
+        if operator.status != ACTIVE:
             raise ValidationFailed({"name": "该账户已停用 / this operator is disabled"})
         self._replace_slot(session, name, new_password, "operator.password_reset")
         self.lockout.clear(name)
@@ -92,11 +114,63 @@ class OperatorService:
             operator.save()
             audit.append(self.clock(), session.operator_name, "operator.unlocked", name)
 
-    def _replace_slot(self, session: Session, name: str, password: str, action: str) -> None:
+    def apply_roster(self, session: Session, entries: builtins.list[dict[str, str]]) -> RosterReport:
+        """Apply the hub's roster: add the people missing here as `pending`, correct display
+        names and roles; call inside the transaction that applies the bundle.
+
+        A change that would leave the station without an active admin is skipped and
+        reported, since nobody here could then manage operators. Promotions to admin are
+        applied first, so a roster that hands the admin role over is applied whole."""
+        require(session, Action.SYNC_RUN)
+        report = RosterReport()
+        now = self.clock().isoformat()
+        for entry in sorted(entries, key=lambda e: e["role"] != Role.ADMIN):
+            name, display, role = str(entry["name"]), str(entry["display_name"]), Role(entry["role"])
+            operator = Operator.get_or_none(Operator.name == name)
+            if operator is None:
+                _check_name_and_display(name, display)
+                Operator.create(name=name, display_name=display, role=role, status=PENDING,
+                                public_key=b"", created_at=now, updated_at=now)
+                audit.append(self.clock(), session.operator_name, "operator.provisioned", name, {"role": str(role)})
+                report.pending.append(name)
+                continue
+            if operator.display_name == display and operator.role == role:
+                continue
+            if operator.role == Role.ADMIN and role != Role.ADMIN and _active_admins() == [name]:
+                report.skipped.append(name)
+                continue
+            Operator.update(display_name=display, role=role, updated_at=now).where(Operator.id == operator.id).execute()
+            audit.append(self.clock(), session.operator_name, "operator.roster_updated", name, {"role": str(role)})
+            report.updated.append(name)
+        return report
+
+    def revoke(self, session: Session, names: builtins.list[str]) -> builtins.list[str]:
+        """The hub's revocations: disable each person here and delete their key slot, so their
+        password no longer opens the database key; call inside the bundle's transaction."""
+        require(session, Action.SYNC_RUN)
+        revoked = [str(o.name) for o in Operator.select().where(Operator.name.in_(names) & (Operator.status != DISABLED))]
+        if not revoked:
+            return []
+        Operator.update(status=DISABLED, updated_at=self.clock().isoformat()).where(Operator.name.in_(revoked)).execute()
+        for name in revoked:
+            audit.append(self.clock(), session.operator_name, "operator.revoked", name)
+
+        def without(keys: KeyFile) -> KeyFile:
+            for name in revoked:
+                keys = keys.without_slot(name)
+            return keys
+
+        self._save_keys(session, without)
+        return revoked
+
+    def _replace_slot(self, session: Session, name: str, password: str, action: str,
+                      status: str | None = None) -> None:
         slot = create_slot(name, password, session.db_key)
+        changes: dict[str, object] = {"public_key": slot.public_key, "updated_at": self.clock().isoformat()}
+        if status is not None:
+            changes["status"] = status
         with write_transaction():
-            Operator.update(public_key=slot.public_key, updated_at=self.clock().isoformat()).where(
-                Operator.name == name).execute()
+            Operator.update(**changes).where(Operator.name == name).execute()
             audit.append(self.clock(), session.operator_name, action, name)
             self._save_keys(session, lambda keys: keys.with_slot(slot))
 
@@ -112,7 +186,17 @@ def _get(name: str) -> Operator:
     return operator
 
 
+def _active_admins() -> list[str]:
+    query = Operator.select(Operator.name).where((Operator.role == Role.ADMIN) & (Operator.status == ACTIVE))
+    return [str(o.name) for o in query]
+
+
 def _check_new(name: str, display_name: str, password: str) -> None:
+    _check_name_and_display(name, display_name)
+    _check_password(password)
+
+
+def _check_name_and_display(name: str, display_name: str) -> None:
     errors = {}
     if not name or not name.isascii() or not name.replace("_", "").replace(".", "").isalnum():
         errors["name"] = "用户名只能包含字母、数字、点和下划线 / letters, digits, dots and underscores only"
@@ -120,7 +204,6 @@ def _check_new(name: str, display_name: str, password: str) -> None:
         errors["display_name"] = "请填写姓名 / a display name is required"
     if errors:
         raise ValidationFailed(errors)
-    _check_password(password)
 
 
 def _check_password(password: str) -> None:
