@@ -277,9 +277,14 @@ class ApplicationService:
     # -- helpers ------------------------------------------------------------------
 
     def _get_for_update(self, app_id: str) -> Application:
-        app: Application | None = next(iter(Application.raw(_SELECT_BY_ID, app_id)), None)
-        if app is None:
+        cursor = database.execute_sql(_SELECT_BY_ID, (app_id,))
+        row = cursor.fetchone()
+        if row is None:
             raise NotFound("找不到该申请", "no such application")
+        # What peewee's own reader builds, at less than half its cost on the submit path.
+        columns = Application._meta.columns
+        app = Application(**{d[0]: columns[d[0]].python_value(v) for d, v in zip(cursor.description, row, strict=True)})
+        app._dirty.clear()  # type: ignore[attr-defined]
         return app
 
     def _record(self, session: Session, now: datetime, kind: str, app: Application,
@@ -335,14 +340,24 @@ def attachment_hashes(app_id: str) -> list[str]:
 
 
 _ATTACHMENT_HASHES = "SELECT sha256 FROM attachment WHERE application_id = ? ORDER BY sha256"
-_NEXT_RECEIPT = ("INSERT INTO receipt_counter (day, last) VALUES (?, 1)"
-                 " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last")
+#: The day's last number, from the receipt index: receipt numbers are never deleted (voiding and
+#: retention keep them), and the write transaction is IMMEDIATE, so no two submissions read
+#: the same last number. Numbers are four digits, so the greatest string is the greatest
+#: number, one index step; past 9999 in a day the wider numbers are compared as integers.
+_LAST_RECEIPT = ("SELECT receipt_number FROM application WHERE receipt_number >= ? AND receipt_number < ?"
+                 " ORDER BY receipt_number DESC LIMIT 1")
+_LAST_WIDE_RECEIPT = ("SELECT MAX(CAST(substr(receipt_number, ?) AS INTEGER)) FROM application"
+                      " WHERE receipt_number >= ? AND receipt_number < ?")
 
 
 def _next_receipt_number(station_code: str, day: date) -> str:
-    key = day.strftime("%Y%m%d")
-    number = int(database.execute_sql(_NEXT_RECEIPT, (key,)).fetchone()[0])
-    return f"{station_code}-{key}-{number:04d}"
+    prefix = f"{station_code}-{day:%Y%m%d}-"
+    bounds = (prefix, prefix[:-1] + ".")  # every receipt number of the day sorts between these
+    row = database.execute_sql(_LAST_RECEIPT, bounds).fetchone()
+    last = int(str(row[0])[len(prefix):]) if row else 0
+    if last >= 9999:
+        last = int(database.execute_sql(_LAST_WIDE_RECEIPT, (len(prefix) + 1, *bounds)).fetchone()[0])
+    return f"{prefix}{last + 1:04d}"
 
 
 def _checked_applicant(draft: DraftInput) -> Applicant:

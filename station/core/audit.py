@@ -34,7 +34,10 @@ def event_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, su
 _SELECT_HEAD = "SELECT value FROM setting WHERE key = 'audit_head'"
 _INSERT_EVENT = ("INSERT INTO audit_event (seq, at, operator, action, subject, details, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-_UPDATE_HEAD = "INSERT OR REPLACE INTO setting (key, value) VALUES ('audit_head', ?)"
+#: An upsert rewrites the row where it is; INSERT OR REPLACE would delete and re-insert it,
+#: writing the key index too.
+_UPDATE_HEAD = ("INSERT INTO setting (key, value) VALUES ('audit_head', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
 
 @dataclass(frozen=True)

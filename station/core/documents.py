@@ -20,11 +20,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 import reports
-from forms import Catalog, Evaluation, Item, ItemNotFound, Text, WorkingCalendar, hangzhou_divisions
+from forms import Catalog, Evaluation, Item, ItemNotFound, Text, hangzhou_divisions
 from forms import load_catalog as _load_catalog
 from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationInfo
 from reports.daily import STATUS_NAMES
 from station.core import audit
+from station.core.calendar_bundle import station_calendar
 from station.core.db import database, write_transaction
 from station.core.models import Application
 from station.core.roles import Action, require
@@ -43,11 +44,6 @@ DEFAULT_WHERE = Text("请咨询窗口工作人员", "Ask the window staff")
 def default_catalog() -> Catalog:
     """The packaged catalog, loaded once, for callers that do not pass their own."""
     return _load_catalog()
-
-
-@cache
-def _calendar() -> WorkingCalendar:
-    return WorkingCalendar.load()
 
 
 def station_info(store: StationStore) -> StationInfo:
@@ -71,7 +67,7 @@ def receipt_data(store: StationStore, session: Session, key: str,
         station=station_info(store), receipt_number=str(app.receipt_number), application_id=app.id,
         applicant=_applicant(app), service=item.name if item else Text(app.item_name, app.item_name),
         service_code=app.item_code, accepted_at=datetime.fromisoformat(str(app.submitted_at)),
-        operator=str(app.operator.display_name), promise=_promise(app, item), fee=_fee(item),
+        operator=str(app.operator.display_name), promise=_promise(store, app, item), fee=_fee(item),
         qr_payload=reports.sign_payload(str(app.receipt_number), app.id, store.signing_key()),
         materials=tuple(_material_line(item, mid, status) for mid, status in materials.items()
                         if status not in ("missing", "missing_rongque")),
@@ -409,12 +405,14 @@ def _material(item: Item | None, material_id: str) -> Any:
     return next((m for m in item.materials if m.id == material_id), None)
 
 
-def _promise(app: Application, item: Item | None) -> Promise:
+def _promise(store: StationStore, app: Application, item: Item | None) -> Promise:
+    """The promised limit and due date; `confirmed` is False when the span crosses days the
+    calendar does not know (a year the hub's calendar has not covered yet)."""
     due = app.due_date if isinstance(app.due_date, date) else None
     start = app.day if isinstance(app.day, date) else None
     confirmed = True
     if due is not None and start is not None:
-        confirmed = _calendar().working_days_between(start, due)[1]
+        confirmed = station_calendar(store.data_dir).working_days_between(start, due)[1]
     return Promise(item.promised_limit.text() if item else None, due, confirmed)
 
 

@@ -110,10 +110,30 @@ def _counter_state(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+_SCHEMA_4 = """
+DROP INDEX application_receipt_number;
+CREATE UNIQUE INDEX application_receipt_number ON application (receipt_number) WHERE receipt_number IS NOT NULL;
+DROP INDEX application_day;
+CREATE INDEX application_day ON application (day) WHERE day IS NOT NULL;
+DROP TABLE receipt_counter;
+"""
+
+
+def _submitted_only_indexes(db: Database, migrator: SqliteMigrator) -> None:
+    """Drafts have no receipt number and no day; leaving them out of those two indexes means
+    a submission adds one entry to each instead of moving one, two fewer pages per commit.
+    Every query on either column compares it, so SQLite still uses them. The day's last
+    receipt number is read from the receipt index, so the separate counter table goes."""
+    for statement in _SCHEMA_4.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
     (3, "print jobs and counter drafts' card and papers", _counter_state),
+    (4, "receipt-number and day indexes without drafts; no receipt counter table", _submitted_only_indexes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

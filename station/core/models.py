@@ -136,13 +136,6 @@ class OutboxEvent(BaseModel):
     acknowledged_at = CharField(null=True)
 
 
-class ReceiptCounter(BaseModel):
-    """The last receipt number handed out on a day."""
-
-    day = CharField(primary_key=True)
-    last = IntegerField()
-
-
 class SyncBatch(BaseModel):
     """同步批次 — a sealed outbox range and where it stands: sealed → sent → acknowledged.
 
@@ -211,7 +204,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     Attachment,
     AuditEvent,
     OutboxEvent,
-    ReceiptCounter,
     SyncBatch,
     SyncAttachment,
     PrintJobRow,

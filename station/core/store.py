@@ -21,7 +21,13 @@ from station.core.applications import ApplicationService
 from station.core.atomic import storage_error
 from station.core.clock import Clock, system_clock
 from station.core.config import StationConfig, load_config
-from station.core.db import DATABASE_NAME, integrity_check, open_database, storage_failure
+from station.core.db import (
+    DATABASE_NAME,
+    integrity_check,
+    open_database,
+    storage_failure,
+    write_transaction,
+)
 from station.core.errors import (
     KeyFileError,
     LoginFailed,
@@ -193,7 +199,7 @@ class StationStore:
         if operator.status != "active":
             raise OperatorDisabled()
         now = self.clock()
-        with self.database.atomic():
+        with write_transaction():  # a full disk here is StorageFull, not a raw SQLite error
             for event in self.lockout.take_pending():
                 audit.append(event.at, event.operator, event.action, event.operator)
             audit.append(now, name, "operator.login", name)

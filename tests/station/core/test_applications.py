@@ -42,6 +42,22 @@ def test_receipt_numbers_count_per_day(store: StationStore, sessions: Sessions, 
     assert numbers == ["TS0001-20261126-0001", "TS0001-20261126-0002", "TS0001-20261127-0001"]
 
 
+def test_receipt_numbers_keep_counting_past_9999_and_after_a_void(
+        store: StationStore, sessions: Sessions) -> None:
+    def submit() -> Application:
+        app = store.applications.create_draft(sessions.operator, draft())
+        return store.applications.submit(sessions.operator, app.id)
+
+    first = submit()
+    store.applications.void(sessions.supervisor, first.id, "申请人撤回")
+    assert submit().receipt_number == "TS0001-20261126-0002"  # a voided number is never reused
+    # a very busy day: the day's numbers so far end at 9999 (written directly, to skip 9,997 submissions)
+    last = submit()
+    Application.update(receipt_number="TS0001-20261126-9999").where(Application.id == last.id).execute()
+    numbers = [submit().receipt_number for _ in range(2)]
+    assert numbers == ["TS0001-20261126-10000", "TS0001-20261126-10001"]
+
+
 def test_submitted_content_is_frozen(store: StationStore, sessions: Sessions) -> None:
     app = store.applications.create_draft(sessions.operator, draft())
     store.applications.submit(sessions.operator, app.id)

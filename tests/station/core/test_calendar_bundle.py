@@ -60,3 +60,16 @@ def test_a_malformed_calendar_bundle_is_refused_and_the_installed_one_stays(
     assert report["applied"] == [] and report["refused"][0]["reason"] == "malformed"
     assert "节假日调整包" in report["refused"][0]["message_zh"]
     assert overrides_path(store.data_dir).read_bytes() == installed
+
+
+def test_the_receipt_confirms_a_due_date_once_the_hub_covers_its_year(
+        store: StationStore, sessions: Sessions, hub: Hub) -> None:
+    from station.core.documents import receipt_data
+    from tests.station.core.helpers import draft
+
+    app = store.applications.create_draft(sessions.operator, draft())
+    store.applications.submit(sessions.operator, app.id, due_date=date(2027, 1, 20))
+    assert receipt_data(store, sessions.operator, app.id).promise.confirmed is False  # 2027 not yet known
+
+    hub.send("calendar", {"overrides": {"2027-01-01": "holiday"}, "complete_years": [2027]})
+    assert receipt_data(store, sessions.operator, app.id).promise.confirmed is True

@@ -50,6 +50,9 @@ def test_disk_full_refuses_the_change_and_keeps_what_was_committed(
                 committed.append(store.applications.submit(session, app.id).receipt_number)
         assert "磁盘空间已满" in caught.value.message_zh
         store.close()
+        with pytest.raises(StorageFull):  # logging in writes the audit trail, so it says so too
+            StationStore(folder, clock).login("li", PASSWORDS["li"])
+        _remount(mount, "size=8M")  # the supervisor makes room
         reopened = StationStore(folder, clock)
         admin = reopened.login("li", PASSWORDS["li"])
         held = {a.receipt_number for a in reopened.applications.list(admin, limit=100_000)}
