@@ -405,18 +405,24 @@ class SyncService:
 
     # -- USB folder ---------------------------------------------------------------------
 
-    def export(self, session: Session, root: Path) -> PushReport:
-        """Write every unacknowledged batch and undelivered attachment, then the manifest."""
+    def export(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
+        """Write every unacknowledged batch and undelivered attachment, then the manifest;
+        `progress("export", done, total)` after each file."""
         require(session, Action.SYNC_RUN)
         report = PushReport(sealed=len(self.seal_pending(session)))
         folder = StationFolder(root, self.store.config.code)
         objects: list[FolderObject] = []
-        for digest in sorted(_undelivered_attachments()):
+        digests = sorted(_undelivered_attachments())
+        batches = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no))
+        total = len(digests) + len(batches)
+        for digest in digests:
             data = self._sealed_attachment(Attachment.get(Attachment.sha256 == digest))
             objects.append(folder.write_object(f"attachments/{digest}.jjs", data, "attachment",
                                                seal.read(data).object_id))
+            if progress:
+                progress("export", len(objects), total)
         now = self.store.clock().isoformat()
-        for batch in SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no):
+        for batch in batches:
             data = self.sealed_bytes(batch)
             objects.append(folder.write_object(f"batches/batch-{batch.batch_no:06d}.jjs", data, "batch",
                                                batch.batch_id, (batch.batch_no, batch.first_seq, batch.last_seq)))
@@ -424,6 +430,8 @@ class SyncService:
             with write_transaction():
                 SyncBatch.update(state="sent", transport="folder", sent_at=now).where(
                     (SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")).execute()
+            if progress:
+                progress("export", len(objects), total)
         folder.write_manifest(objects, now, self._enrolment_request())
         report.files = len(objects)
         return report
@@ -435,24 +443,31 @@ class SyncService:
         public = self.store.signing_key().public_key().public_bytes_raw()
         return {"token": token.value, "signing_public_key": base64.b64encode(public).decode()}
 
-    def import_acks(self, session: Session, root: Path) -> PushReport:
-        """Apply the hub's acknowledgement files from a USB folder, then tidy the folder."""
+    def import_acks(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
+        """Apply the hub's acknowledgement files from a USB folder, then tidy the folder;
+        `progress("import", done, total)` after each file."""
         require(session, Action.SYNC_RUN)
         report = PushReport()
         folder = StationFolder(root, self.store.config.code)
-        for path in folder.ack_files():
-            try:
-                ack = self.apply_ack(session, path.read_bytes(), report)
-            except AckError as error:
-                log.warning("ignored %s: %s", path.name, error.message_en)
-                continue
-            report.files += 1
-            if ack.document.get("kind") == "enrolment":
-                with write_transaction():
-                    Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
-                    _set(ENROLLED_AT, self.store.clock().isoformat())
+        paths = list(folder.ack_files())
+        for done, path in enumerate(paths, start=1):
+            self._import_ack(session, path, report)
+            if progress:
+                progress("import", done, len(paths))
         self._tidy(folder)
         return report
+
+    def _import_ack(self, session: Session, path: Path, report: PushReport) -> None:
+        try:
+            ack = self.apply_ack(session, path.read_bytes(), report)
+        except AckError as error:
+            log.warning("ignored %s: %s", path.name, error.message_en)
+            return
+        report.files += 1
+        if ack.document.get("kind") == "enrolment":
+            with write_transaction():
+                Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
+                _set(ENROLLED_AT, self.store.clock().isoformat())
 
     def _tidy(self, folder: StationFolder) -> None:
         """Drop acknowledged batches (and their ack files) from the folder; rewrite the manifest."""

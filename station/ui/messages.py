@@ -139,6 +139,19 @@ class ApplicationsLoaded(Message):
 
 
 @dataclass
+class SyncProgressed(Message):
+    """A push, export or import moved on: `done` of `total` files or batches (merged: only the
+    newest matters)."""
+
+    what: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SyncProgressed)
+
+
+@dataclass
 class ActionDone(Message):
     """A supervisor, admin or sync action finished; `message` is already translated."""
 

@@ -61,3 +61,49 @@ class AddOperatorDialog(StationDialog[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class SetPasswordDialog(StationDialog[bool]):
+    """设置密码: an admin gives an operator a new password, or a first one to a person the
+    hub's roster provisioned (they wait as pending until then)."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("取消"), id="cancel")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.operator_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="set-password"):
+            yield Static(_("为 {name} 设置密码").format(name=self.operator_name), classes="section-title",
+                         markup=False)
+            yield Input(id="set-password-input", password=True, placeholder=_("新密码（至少 8 位）"))
+            yield Button(_("设置"), id="set", variant="primary")
+            yield Static("", id="set-error", markup=False)
+
+    @on(Button.Pressed, "#set")
+    @on(Input.Submitted, "#set-password-input")
+    def set_pressed(self) -> None:
+        self.set_password(self.query_one("#set-password-input", Input).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="operators", description="set password")
+    def set_password(self, password: str) -> None:
+        """Through the operator service: a new key slot sealed by this admin's session."""
+        try:
+            self.services.store.operators.reset_password(self.session, self.operator_name, password)
+        except JiujinError as error:
+            errors = getattr(error, "errors", None)
+            text = "；".join(bilingual(t) for t in errors.values()) if errors else error.message(language())
+            self.post_message(ActionDone(text, ok=False))
+            return
+        self.post_message(ActionDone(_("已设置密码")))
+
+    @on(ActionDone)
+    def done(self, message: ActionDone) -> None:
+        if message.ok:
+            self.dismiss(True)
+        else:
+            self.query_one("#set-error", Static).update(message.message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

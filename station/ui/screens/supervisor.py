@@ -73,6 +73,8 @@ class SupervisorScreen(StationScreen):
     BINDINGS = [
         Binding("a", "add_operator", N_("添加人员"), id="add-operator"),
         Binding("d", "disable_operator", N_("停用人员"), id="disable-operator"),
+        Binding("p", "set_password", N_("设置密码"), id="set-password",
+                tooltip=N_("重设密码；中心名单新增的人员在此设置首次密码")),
         Binding("u", "unlock_operator", N_("解锁人员"), id="unlock-operator",
                 tooltip=N_("解除登录失败造成的锁定")),
         Binding("escape", "app.pop_screen", N_("返回"), id="back"),
@@ -144,6 +146,7 @@ class SupervisorScreen(StationScreen):
         role = self.session.role
         return {"add_operator": allowed(role, Action.OPERATOR_ADD),
                 "disable_operator": allowed(role, Action.OPERATOR_DISABLE),
+                "set_password": allowed(role, Action.OPERATOR_RESET),
                 "unlock_operator": allowed(role, Action.OPERATOR_UNLOCK)}.get(action, True)
 
     # -- operators ----------------------------------------------------------------------------
@@ -158,7 +161,7 @@ class SupervisorScreen(StationScreen):
         table = self.query_one("#operators", DataTable)
         table.clear()
         for person in self.operators:
-            state = _("在职") if person.status == "active" else _("已停用")
+            state = {"active": _("在职"), "pending": _("待设密码")}.get(person.status, _("已停用"))
             table.add_row(person.name, person.display_name, _(ROLE_NAMES[person.role]), state)
 
     def selected_operator(self) -> str | None:
@@ -180,6 +183,18 @@ class SupervisorScreen(StationScreen):
             question = _("停用 {name}？停用后该账户无法登录，其密钥槽将被移除。").format(name=name)
             self.app.push_screen(ConfirmDialog(question),
                                  lambda yes: self.change_operator("disable", name) if yes else None)
+
+    def action_set_password(self) -> None:
+        from station.ui.dialogs.operator import SetPasswordDialog
+
+        name = self.selected_operator()
+        if name is not None:
+            self.app.push_screen(SetPasswordDialog(name), lambda done: self.password_set(name, done))
+
+    def password_set(self, name: str, done: bool | None) -> None:
+        if done:
+            self.query_one("#manage-result", Static).update(_("已为 {name} 设置密码").format(name=name))
+            self.load_operators()
 
     def action_unlock_operator(self) -> None:
         name = self.selected_operator()

@@ -9,13 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
 from station.core.roles import Action, allowed
 from station.ui.i18n import N_, _, language
-from station.ui.messages import ActionDone, SyncLoaded
+from station.ui.messages import ActionDone, SyncLoaded, SyncProgressed
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
@@ -63,6 +63,9 @@ class SyncScreen(StationScreen):
             yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="form-row"):
                 yield Input(id="usb-folder", placeholder=_("U 盘文件夹，例如 /media/usb/jiujin"))
+            with Horizontal(id="sync-progress-row", classes="form-row"):
+                yield Static("", id="sync-progress-label", markup=False)
+                yield ProgressBar(id="sync-progress", show_eta=False)
             yield Static("", id="sync-result", markup=False)
         yield StatusBar(id="status-bar")
         yield KeyFooter()
@@ -138,21 +141,53 @@ class SyncScreen(StationScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync-run", description="sync")
     def run_sync(self, what: str, folder: Path | None) -> None:
-        """Push, pull, export or import through the sync service; report what it did."""
+        """Push, pull, export or import through the sync service; report what it did. An import
+        applies the hub's acknowledgements, then its signed bundles, from the same folder."""
         service = self.service()
+
+        def progress(_what: str, done: int, total: int) -> None:
+            self.post_message(SyncProgressed(what, done, total))
+
+        self.post_message(SyncProgressed(what, 0, 0))
         try:
-            report = {"push": lambda: service.push(self.session), "pull": lambda: service.pull(self.session),
-                      "export": lambda: service.export(self.session, folder or Path()),
-                      "import": lambda: service.import_acks(self.session, folder or Path())}[what]()
+            report = {"push": lambda: service.push(self.session, progress),
+                      "pull": lambda: service.pull(self.session),
+                      "export": lambda: service.export(self.session, folder or Path(), progress),
+                      "import": lambda: service.import_acks(self.session, folder or Path(), progress)}[what]()
+            bundles = self.import_bundles(folder) if what == "import" and folder is not None else ""
         except (JiujinError, SyncError) as error:
             self.post_message(ActionDone(error.message(language()), ok=False))
             return
-        self.post_message(ActionDone(_("完成：发送 {sent} 批，确认 {acked} 批，送达 {delivered} 件").format(
-            sent=report.sent, acked=report.acknowledged, delivered=report.delivered)))
+        text = _("完成：发送 {sent} 批，确认 {acked} 批，送达 {delivered} 件").format(
+            sent=report.sent, acked=report.acknowledged, delivered=report.delivered)
+        if what == "export":
+            text = _("已写入 U 盘 {files} 个文件，请交市级中心导入").format(files=report.files)
+        self.post_message(ActionDone(text + bundles))
+
+    def import_bundles(self, folder: Path) -> str:
+        """The hub's bundles from the USB folder (statuses, policy, calendar, roster, ...)."""
+        from station.core.day_close import import_bundles
+
+        applied = import_bundles(self.services.store, self.session, folder)
+        if not applied["applied"] and not applied["refused"]:
+            return ""
+        return "；" + _("中心下行包：应用 {applied} 个，拒收 {refused} 个").format(
+            applied=len(applied["applied"]), refused=len(applied["refused"]))
+
+    @on(SyncProgressed)
+    def progressed(self, message: SyncProgressed) -> None:
+        names = {"push": _("正在上报"), "pull": _("正在拉取回执"), "export": _("正在写入 U 盘"),
+                 "import": _("正在从 U 盘导入")}
+        self.query_one("#sync-progress-row").display = True
+        self.query_one("#sync-progress-label", Static).update(
+            f"{names.get(message.what, message.what)} {message.done}/{message.total or '?'}")
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=message.total or None, progress=message.done)
 
     @on(ActionDone)
     def done(self, message: ActionDone) -> None:
         self.query_one("#sync-result", Static).update(message.message)
+        self.query_one("#sync-progress-row").display = False
         self.load()
 
     def action_refresh(self) -> None:

@@ -176,3 +176,91 @@ async def test_sync_screen_shows_the_ledger_a_sync_operator_acts_on(
         assert loaded.ledger["resend_requests"][-1]["first_seq"] == 1
         text = str(app.screen.query_one("#sync-status").render())
         assert "最早未上报事件已等待" in text and "中心要求重发序号 1–1" in text
+
+
+@pytest.mark.asyncio
+async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
+        store: StationStore, sessions: object, clock: object, tmp_path: Path, log: MessageLog) -> None:
+    """The sync operator writes the outbox to a USB folder with a progress bar; the hub imports
+    it and answers on the stick (acknowledgements and a status bundle); importing the stick
+    applies both."""
+    from station.ui.messages import SyncProgressed
+    from sync.hub import reconcile
+    from sync.hub.folder import import_folder
+    from sync.hub.service import HubService
+    from tests.station.core.reconcile_helpers import Hub
+    from tests.station.ui.test_casework import accepted
+
+    hub = Hub(tmp_path / "hub", store, sessions, clock)  # type: ignore[arg-type]
+    usb = tmp_path / "usb"
+    try:
+        filed = accepted(store, store.login("wang", PASSWORDS["wang"]))
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "zhao")
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, SyncScreen))
+            app.screen.query_one("#usb-folder", Input).value = str(usb)
+            app.screen.query_one("#batches").focus()
+            await pilot.press("e")
+            exported = await log.wait_for(ActionDone)
+            assert exported.ok, exported.message
+            steps = [m for m in log.of(SyncProgressed) if m.what == "export"]
+            assert steps[-1].done == steps[-1].total >= 1
+            assert "已写入 U 盘" in exported.message
+
+            reconcile.issue_bundle(hub.hub, hub.code, "statuses",
+                                   {"updates": [{"application_id": filed.id, "status": "accepted"}]})
+            answered = import_folder(HubService(hub.hub), usb)
+            assert answered.stored >= 1 and not answered.problems
+
+            await pilot.press("i")
+            imported = await log.wait_for(ActionDone, lambda m: m is not exported)
+            assert imported.ok, imported.message
+            assert "中心下行包：应用 1 个" in imported.message
+            assert [m for m in log.of(SyncProgressed) if m.what == "import"][-1].done >= 1
+            assert Application.get_by_id(filed.id).status == "accepted"
+            assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() == 0
+    finally:
+        hub.close()
+
+
+@pytest.mark.asyncio
+async def test_an_admin_gives_a_person_from_the_hubs_roster_a_first_password(
+        store: StationStore, sessions: object, clock: object, tmp_path: Path, log: MessageLog) -> None:
+    """The roster adds 孙柜员 as pending (待设密码); the admin selects the row, presses p and sets
+    a first password; 孙柜员 then logs in with the role the hub gave."""
+    from textual.widgets import DataTable
+
+    from station.core.models import Operator
+    from station.ui.dialogs.operator import SetPasswordDialog
+    from tests.station.core.reconcile_helpers import Hub
+
+    hub = Hub(tmp_path / "hub", store, sessions, clock)  # type: ignore[arg-type]
+    try:
+        hub.send("roster", {"operators": [{"name": "sun", "display_name": "孙柜员", "role": "operator"}]})
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "admin")
+            await pilot.press("m")
+            await settle(pilot)
+            table = app.screen.query_one("#operators", DataTable)
+            await until(pilot, lambda: table.row_count == 5)
+            row = [table.get_row_at(i) for i in range(table.row_count)].index(["sun", "孙柜员", "窗口人员", "待设密码"])
+            table.focus()
+            table.move_cursor(row=row)
+            await pilot.press("p")
+            await until(pilot, lambda: isinstance(app.screen, SetPasswordDialog))
+            app.screen.query_one("#set-password-input", Input).value = "short"
+            await pilot.press("enter")
+            await log.wait_for(ActionDone, lambda m: not m.ok)
+            await settle(pilot)
+            assert Operator.get(Operator.name == "sun").status == "pending"  # refused: too short
+            app.screen.query_one("#set-password-input", Input).value = "sun-first-pass"
+            await pilot.press("enter")
+            await log.wait_for(ActionDone, lambda m: m.ok and "已设置密码" in m.message)
+            await until(pilot, lambda: not isinstance(app.screen, SetPasswordDialog))
+            await until(pilot, lambda: table.get_row_at(row)[3] == "在职")
+        assert store.login("sun", "sun-first-pass").display_name == "孙柜员"
+    finally:
+        hub.close()

@@ -158,7 +158,7 @@ def test_application_detail(snap_compare: Any, store: StationStore, sessions: Se
 
 def test_supervisor_tools_for_an_admin(snap_compare: Any, store: StationStore) -> None:
     """Management as the admin: tabs 工作人员, 设备, 站点 (no 作废 tab: voiding is a supervisor's,
-    and no day close yet); the operators table with roles and 在职; keys a/d/u in the footer."""
+    and no day close yet); the operators table with roles and 在职; keys a/d/p/u in the footer."""
     async def run_before(pilot: Any) -> None:
         await log_in(pilot, "admin")
         await pilot.press("m")
