@@ -4,35 +4,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
-from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from station.core.errors import JiujinError
 from station.core.session import Session
 from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
+from station.ui.device_host import DeviceHostApp
 from station.ui.i18n import N_, _, language, set_language
 from station.ui.messages import (
-    CardTapped,
-    CardUnreadable,
-    DevicesChanged,
     LoggedIn,
     LoginRefused,
-    PrintJobChanged,
-    ScanArrived,
 )
 from station.ui.screens.base import translate_bindings
 from station.ui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
-    from devices import DemoDevices, DeviceConfig, DeviceEvent, HealthSummary
+    from devices import DemoDevices, DeviceConfig
     from forms import Catalog
     from station.core.demo import DemoOperator
     from station.core.print_jobs import A4Output
@@ -40,7 +33,7 @@ if TYPE_CHECKING:
 STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs"]
 
 
-class JiujinApp(App[None]):
+class JiujinApp(DeviceHostApp):
     """就近 — the counter application."""
 
     CSS_PATH = [f"styles/{name}.tcss" for name in STYLES]
@@ -54,9 +47,6 @@ class JiujinApp(App[None]):
     ]
     IDLE_CHECK_SECONDS = 5.0
     CATALOG_PRELOAD_DELAY = 0.5  # idle time after the login screen shows, while a password is typed
-
-    device_health: reactive[HealthSummary | None] = reactive(None)
-    hub_status: reactive[tuple[str, str]] = reactive(("absent", ""))
 
     def __init__(self, services: StationServices, *, demo_operators: list[DemoOperator] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -165,51 +155,6 @@ class JiujinApp(App[None]):
     def present_demo_card(self, name: str | None) -> None:
         if name and self.services.demo is not None:
             self.services.demo.present_card(name)
-
-    # -- devices -------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="devices", description="start devices")
-    def start_devices(self) -> None:
-        """Open the reader, printer and scan inbox (their print jobs live in the store)."""
-        self.services.devices.start()
-        self.post_message(DevicesChanged(self.services.devices.health()))
-
-    def relay_device_event(self, event: DeviceEvent) -> None:
-        """Called on a device thread: hand the event on as messages, nothing more."""
-        from station.ui.device_bridge import device_message
-
-        message = device_message(event)
-        if isinstance(message, CardTapped):
-            self.services.mark("card.read")  # the device's part ends here
-        if message is not None:
-            self.post_message(message)
-        self.post_message(DevicesChanged(self.services.devices.health()))
-
-    @on(CardTapped)
-    @on(CardUnreadable)
-    @on(PrintJobChanged)
-    @on(ScanArrived)
-    def route_device_message(self, message: Message) -> None:
-        """Device news goes to the screen in front, only while someone is logged in."""
-        if self.session is not None:
-            self.screen.post_message(replace(message))  # type: ignore[type-var]
-
-    @on(DevicesChanged)
-    def show_device_health(self, message: DevicesChanged) -> None:
-        self.device_health = message.health
-
-    def watch_device_health(self) -> None:
-        self.refresh_status_bars()
-
-    def watch_hub_status(self) -> None:
-        self.refresh_status_bars()
-
-    def refresh_status_bars(self) -> None:
-        """Attributes down: the screen in front shows the devices' and hub's state."""
-        from station.ui.widgets.status.status_bar import StatusBar
-
-        for bar in self.screen.query(StatusBar).results(StatusBar):
-            bar.show_state()
 
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:

@@ -8,31 +8,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 
-from textual import events, on, work
-from textual.app import App
+from textual import events, on
 from textual.binding import Binding
-from textual.message import Message
-from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from devices import DeviceEvent, HealthSummary
 from station.core import kiosk
 from station.core.session import Session
 from station.ui.context import StationServices
-from station.ui.device_bridge import device_message
+from station.ui.device_host import DeviceHostApp
 from station.ui.i18n import _
 from station.ui.kiosk.screens import KioskStartScreen
-from station.ui.messages import (
-    CardTapped,
-    CardUnreadable,
-    DevicesChanged,
-    PrintJobChanged,
-)
 
 
-class KioskApp(App[None]):
+class KioskApp(DeviceHostApp):
     """自助机."""
 
     CSS_PATH = ["../styles/base.tcss", "../styles/kiosk.tcss", "../styles/dialogs.tcss"]
@@ -44,9 +33,6 @@ class KioskApp(App[None]):
         Binding(kiosk.EXIT_KEYS[0], "exit_key", show=False, priority=True),
     ]
     IDLE_CHECK_SECONDS = 1.0
-
-    device_health: reactive[HealthSummary | None] = reactive(None)
-    hub_status: reactive[tuple[str, str]] = reactive(("absent", ""))
 
     def __init__(self, services: StationServices, session: Session,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -96,43 +82,6 @@ class KioskApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.last_input = self.monotonic()
-
-    # -- devices -------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="devices", description="start devices")
-    def start_devices(self) -> None:
-        self.services.devices.start()
-        self.post_message(DevicesChanged(self.services.devices.health()))
-
-    def relay_device_event(self, event: DeviceEvent) -> None:
-        """Called on a device thread: hand the event on as messages, nothing more."""
-        message = device_message(event)
-        if message is not None:
-            self.post_message(message)
-        self.post_message(DevicesChanged(self.services.devices.health()))
-
-    @on(CardTapped)
-    @on(CardUnreadable)
-    @on(PrintJobChanged)
-    def route_device_message(self, message: Message) -> None:
-        self.screen.post_message(replace(message))  # type: ignore[type-var]
-
-    @on(DevicesChanged)
-    def show_device_health(self, message: DevicesChanged) -> None:
-        self.device_health = message.health
-
-    def watch_device_health(self) -> None:
-        self.refresh_status_bars()
-
-    def watch_hub_status(self) -> None:
-        self.refresh_status_bars()
-
-    def refresh_status_bars(self) -> None:
-        """Attributes down: the screen in front shows the devices' and hub's state."""
-        from station.ui.widgets.status.status_bar import StatusBar
-
-        for bar in self.screen.query(StatusBar).results(StatusBar):
-            bar.show_state()
 
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
