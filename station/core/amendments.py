@@ -1,22 +1,36 @@
-"""补正 — the amendment of an application the hub sent back: load it as a counter draft,
-check it with the forms engine, and send the amended content; and 作废, the supervisor's void."""
+"""补正 — the amendment of an application the hub sent back: load it as a counter draft
+(continuing the working copy saved earlier, if any), save it as it is edited, check it with
+the forms engine, and send the amended content; and 作废, the supervisor's void."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from forms.serialize import jsonable
 from station.core.applications import Applicant, Status
 from station.core.counter import Counter, CounterDraft, FormIncomplete, Identity, provenance
 from station.core.db import write_transaction
 from station.core.errors import InvalidTransition
-from station.core.models import Application, Attachment
+from station.core.models import AmendmentDraft, Application, Attachment
+from station.core.roles import Action, require
 from station.core.session import Session
 from station.core.store import StationStore
 
 
-def amendment_draft(counter: Counter, session: Session, app_id: str) -> tuple[CounterDraft, set[str]]:
-    """The application as a working copy, and the fields the card filled (they stay locked)."""
+@dataclass(frozen=True)
+class OpenedAmendment:
+    """An amendment's working copy, the fields the card filled (they stay locked), and whether
+    it continues one saved earlier."""
+
+    draft: CounterDraft
+    locked: set[str]
+    resumed: bool
+
+
+def amendment_draft(counter: Counter, session: Session, app_id: str) -> OpenedAmendment:
+    """The application as a working copy; a copy saved earlier replaces its values and papers."""
+    require(session, Action.APPLICATION_AMEND)
     app = counter.store.applications.get(session, app_id)
     if app.status != Status.NEEDS_AMENDMENT:
         raise InvalidTransition("amend", str(app.status))
@@ -31,7 +45,25 @@ def amendment_draft(counter: Counter, session: Session, app_id: str) -> tuple[Co
         {m for m, status in materials.items() if status == "provided"},
         {str(a.sha256): str(a.material_code) for a in Attachment.select()
          .where(Attachment.application == app.id) if a.material_code}, str(app.id))
-    return draft, {field for field, source in sources.items() if source == "card"}
+    saved = AmendmentDraft.get_or_none(AmendmentDraft.application == app.id)
+    if saved is not None:
+        draft.values = dict(json.loads(str(saved.payload)))
+        draft.received = set(json.loads(str(saved.received)))
+    return OpenedAmendment(draft, {field for field, source in sources.items() if source == "card"},
+                           saved is not None)
+
+
+def save_amendment(counter: Counter, session: Session, draft: CounterDraft) -> None:
+    """Autosave the amendment in progress; the application itself is unchanged until `amend`."""
+    require(session, Action.APPLICATION_AMEND)
+    with write_transaction():
+        app = Application.get_or_none(Application.id == draft.app_id)
+        if app is None or app.status != Status.NEEDS_AMENDMENT:
+            raise InvalidTransition("amend", str(app.status) if app is not None else "missing")
+        AmendmentDraft.replace(application=draft.app_id,
+                               payload=json.dumps(jsonable(draft.values), ensure_ascii=False),
+                               received=json.dumps(sorted(draft.received)),
+                               updated_at=counter.store.clock().isoformat()).execute()
 
 
 def amend(counter: Counter, session: Session, draft: CounterDraft, locked: set[str]) -> Application:
@@ -42,9 +74,11 @@ def amend(counter: Counter, session: Session, draft: CounterDraft, locked: set[s
     sources = provenance(draft, evaluation, counter.context(session))
     sources.update({field: "card" for field in locked if field in sources})
     with write_transaction():
-        return counter.store.applications.amend(
+        amended = counter.store.applications.amend(
             session, draft.app_id, jsonable(evaluation.values), sources,
             {m.material.id: m.status for m in evaluation.materials})
+        AmendmentDraft.delete().where(AmendmentDraft.application == draft.app_id).execute()
+        return amended
 
 
 def void(store: StationStore, session: Session, app_id: str, reason: str) -> Application:

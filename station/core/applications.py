@@ -221,6 +221,8 @@ class ApplicationService:
                 raise InvalidTransition(f"hub status {status}", app.status)
             app.status, app.status_message, app.updated_at = status, message, now.isoformat()
             app.save()
+            if status != Status.NEEDS_AMENDMENT:  # an amendment begun here is no longer wanted
+                database.execute_sql(_DROP_AMENDMENT_DRAFT, (app.id,))
             audit.append(now, session.operator_name, f"application.hub_{status}", app.id, {})
         return app
 
@@ -339,6 +341,7 @@ def attachment_hashes(app_id: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+_DROP_AMENDMENT_DRAFT = "DELETE FROM amendment_draft WHERE application_id = ?"
 _ATTACHMENT_HASHES = "SELECT sha256 FROM attachment WHERE application_id = ? ORDER BY sha256"
 #: The day's last number, from the receipt index: receipt numbers are never deleted (voiding and
 #: retention keep them), and the write transaction is IMMEDIATE, so no two submissions read

@@ -129,11 +129,25 @@ def _submitted_only_indexes(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+_SCHEMA_5 = """
+CREATE TABLE amendment_draft (
+    application_id VARCHAR(36) NOT NULL PRIMARY KEY REFERENCES application (id) ON DELETE CASCADE,
+    payload TEXT NOT NULL, received TEXT NOT NULL, updated_at VARCHAR(255) NOT NULL);
+"""
+
+
+def _amendment_drafts(db: Database, migrator: SqliteMigrator) -> None:
+    for statement in _SCHEMA_5.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
     (3, "print jobs and counter drafts' card and papers", _counter_state),
     (4, "receipt-number and day indexes without drafts; no receipt counter table", _submitted_only_indexes),
+    (5, "amendments in progress", _amendment_drafts),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

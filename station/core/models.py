@@ -196,6 +196,20 @@ class CounterDraft(BaseModel):
     updated_at = CharField()
 
 
+class AmendmentDraft(BaseModel):
+    """补正 in progress: the amended values and papers, kept until the amendment is sent, so
+    that a lock, a crash or a power cut loses none of it."""
+
+    application = ForeignKeyField(Application, primary_key=True, on_delete="CASCADE",
+                                  column_name="application_id")
+    payload = TextField()  # JSON: the values as entered
+    received = TextField()  # JSON: ids of materials handed over on paper
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "amendment_draft"
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Station,
@@ -208,4 +222,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     SyncAttachment,
     PrintJobRow,
     CounterDraft,
+    AmendmentDraft,
 ]

@@ -15,6 +15,7 @@ from textual.message import Message
 if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
     from devices import HealthSummary
     from forms import Evaluation, Item
+    from station.core.amendments import OpenedAmendment
     from station.core.counter import CounterDraft
     from station.core.issuing import CounterResult, Issued
     from station.core.models import Operator
@@ -182,10 +183,9 @@ class DetailLoaded(Message):
 
 @dataclass
 class AmendmentOpened(Message):
-    """An application awaiting amendment, loaded as a working copy; `locked` came from the card."""
+    """An application awaiting amendment, loaded as a working copy (perhaps one saved earlier)."""
 
-    draft: CounterDraft
-    locked: set[str]
+    opened: OpenedAmendment
 
 
 @dataclass

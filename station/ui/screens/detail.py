@@ -159,15 +159,17 @@ class DetailScreen(StationScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="amend")
     def action_amend(self) -> None:
         """Load the application as a working copy for the amendment (补正)."""
-        draft, locked = amendment_draft(self.services.counter, self.session, self.app_id)
-        self.post_message(AmendmentOpened(draft, locked))
+        self.post_message(AmendmentOpened(amendment_draft(self.services.counter, self.session, self.app_id)))
 
     @on(AmendmentOpened)
     def show_amendment(self, message: AmendmentOpened) -> None:
         from station.ui.screens.counter.amend import AmendScreen
 
         request = self.detail.status_message if self.detail else None
-        self.app.push_screen(AmendScreen(message.draft, message.locked, request or ""))
+        opened = message.opened
+        self.app.push_screen(AmendScreen(opened.draft, opened.locked, request or ""))
+        if opened.resumed:
+            self.notify(_("已恢复上次未提交的补正内容"), timeout=4)
 
     def action_void(self) -> None:
         from station.ui.dialogs.void import VoidDialog

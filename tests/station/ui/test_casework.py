@@ -116,6 +116,45 @@ async def test_amendment_from_home_to_the_outbox(store: StationStore, sessions: 
 
 
 @pytest.mark.asyncio
+async def test_an_amendment_in_progress_survives_the_lock_and_is_continued(
+        store: StationStore, sessions: Sessions, log: MessageLog) -> None:
+    """Half an amendment typed, then ctrl+l: after logging in again, opening the amendment
+    continues it; sending it clears the working copy."""
+    from station.core.models import AmendmentDraft
+
+    app_row = accepted(store, sessions.operator)
+    store.applications.record_hub_status(sessions.sync_operator, app_row.id, Status.NEEDS_AMENDMENT,
+                                         "联系电话有误，请核实")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        for attempt in range(2):
+            await login(pilot, "wang")
+            await settle(pilot)
+            amendments = app.screen.query_one("#amendments", DataTable)
+            amendments.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, AmendScreen)
+            phone = form.query_one("#input-phone", Input)
+            if attempt == 0:
+                phone.value = "13900000000"
+                await settle(pilot)
+                await pilot.press("ctrl+l")
+                await settle(pilot)
+                assert AmendmentDraft.get_by_id(app_row.id) is not None
+                assert json.loads(Application.get_by_id(app_row.id).payload)["phone"] == "13800000000"
+        assert phone.value == "13900000000"  # continued where it was left
+        await pilot.press("f5")
+        await log.wait_for(ActionDone)
+        await settle(pilot)
+    assert json.loads(Application.get_by_id(app_row.id).payload)["phone"] == "13900000000"
+    assert AmendmentDraft.get_or_none(AmendmentDraft.application == app_row.id) is None
+
+
+@pytest.mark.asyncio
 async def test_supervisor_voids_with_a_reason(store: StationStore, sessions: Sessions,
                                               log: MessageLog) -> None:
     app_row = accepted(store, sessions.operator)

@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from station.core.amendments import amend
+from station.core.amendments import amend, save_amendment
 from station.core.counter import CounterDraft, FormIncomplete
 from station.ui.i18n import N_, _, bilingual
-from station.ui.messages import ActionDone, ApplicationRefused
+from station.ui.messages import ActionDone, ApplicationRefused, DraftSaved
 from station.ui.screens.counter.form import FormScreen
 from station.ui.widgets.counter.fields import FormView
 
@@ -37,11 +37,16 @@ class AmendScreen(FormScreen):
     def heading(self) -> str:
         return _("补正 · ") + super().heading()
 
-    def save_draft(self) -> None:  # type: ignore[override]
-        """An amendment is kept on screen until it is submitted: there is no draft to save."""
+    @work(thread=True, exclusive=True, exit_on_error=False, group="autosave", description="save amendment")
+    def save_draft(self) -> None:
+        """Keep the amendment in progress (the application stays as the hub last saw it)."""
+        save_amendment(self.services.counter, self.session, self.draft)
+        self.post_message(DraftSaved(self.draft.app_id))
 
     def before_lock(self) -> None:
-        """Nothing to save: the application stays as the hub last saw it."""
+        """Idle lock or ctrl+l: save now, while the session is still open."""
+        save_amendment(self.services.counter, self.session, self.draft)
+        self.dirty = False
 
     def action_noop(self) -> None:
         pass
