@@ -16,6 +16,7 @@ from devices.errors import DeviceError
 from devices.printer.layout import Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
 from devices.printer.width import COLUMNS, align, spread, wrap
 from forms import Evaluation
+from forms.results import ONE_TIME_NOTICE
 from reports import ApplicantInfo, ReportsError
 from reports.masking import mask_id
 from station.core import audit, documents
@@ -106,6 +107,17 @@ def issue_notice(store: StationStore, session: Session, draft: CounterDraft, eva
         audit.append(store.clock(), session.operator_name, "document.notice_issued", draft.app_id,
                      {"format": "escpos"})
     return Issued("notice", output, job, "printer", preview_lines(layout, _paper(store)))
+
+
+def reissue_notice(counter: Counter, session: Session, app_id: str, printer: ReceiptPrinterPort | None,
+                   a4: A4Output) -> Issued | None:
+    """Print a draft's one-time notice again, from what it lacks now (the citizen lost the slip,
+    or brought some papers since); None when it lacks nothing and can be submitted."""
+    draft = counter.resume(session, app_id)
+    evaluation = counter.evaluate(session, draft)
+    if evaluation.outcome.kind != ONE_TIME_NOTICE:
+        return None
+    return issue_notice(counter.store, session, draft, evaluation, "receipt_printer", printer, a4)
 
 
 def notice_layout(store: StationStore, session: Session, evaluation: Evaluation,

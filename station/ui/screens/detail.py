@@ -50,6 +50,8 @@ class DetailScreen(StationScreen):
     BINDINGS = [
         Binding("c", "continue_draft", N_("继续办理"), id="continue", tooltip=N_("打开草稿继续填写")),
         Binding("r", "reprint", N_("补打回执"), id="reprint"),
+        Binding("n", "notice", N_("打印告知书"), id="notice",
+                tooltip=N_("按草稿现在缺少的材料再打印一次性告知书")),
         Binding("a", "amend", N_("补正"), id="amend", tooltip=N_("按市级中心的要求补正后重新提交")),
         Binding("v", "void", N_("作废"), id="void", tooltip=N_("主管：作废尚未上报的申请，须填写原因")),
         Binding("escape", "app.pop_screen", N_("返回"), id="back"),
@@ -124,6 +126,8 @@ class DetailScreen(StationScreen):
             return status == Status.DRAFT and allowed(role, Action.APPLICATION_CREATE)
         if action == "reprint":
             return status in ACCEPTED and allowed(role, Action.APPLICATION_VIEW)
+        if action == "notice":
+            return status == Status.DRAFT and allowed(role, Action.APPLICATION_CREATE)
         if action == "amend":
             return status == Status.NEEDS_AMENDMENT and allowed(role, Action.APPLICATION_AMEND)
         if action == "void":
@@ -151,9 +155,26 @@ class DetailScreen(StationScreen):
             self.services.store, self.session, self.app_id, "receipt_printer",
             devices if self.services.has_devices else None, self.services.a4)))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="notice")
+    def action_notice(self) -> None:
+        """Print the draft's one-time notice again, from what it lacks now."""
+        from station.core.issuing import reissue_notice
+
+        devices = self.services.devices
+        issued = reissue_notice(self.services.counter, self.session, self.app_id,
+                                devices if self.services.has_devices else None, self.services.a4)
+        if issued is None:
+            self.post_message(ActionDone(_("材料已齐全，无需一次性告知书，可继续办理并提交")))
+        else:
+            self.post_message(DocumentIssued(issued))
+
     @on(DocumentIssued)
     def issued(self, message: DocumentIssued) -> None:
-        self.notify(_("回执已补打") if message.issued.output != "a4" else _("A4 回执已生成"))
+        a4 = message.issued.output == "a4"
+        if message.issued.kind == "notice":
+            self.notify(_("A4 一次性告知书已生成") if a4 else _("一次性告知书已打印"))
+        else:
+            self.notify(_("A4 回执已生成") if a4 else _("回执已补打"))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="amend")

@@ -114,6 +114,37 @@ async def test_missing_material_prints_the_one_time_notice_and_keeps_the_draft(
 
 
 @pytest.mark.asyncio
+async def test_a_drafts_notice_is_printed_again_from_its_detail(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    """The citizen lost the slip: the draft's detail prints the one-time notice again (n),
+    from what the draft lacks now, without submitting anything."""
+    from station.ui.messages import DocumentIssued
+    from station.ui.screens.detail import DetailScreen
+
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await tap_card_and_choose(pilot, demo, log, "HZ-YB-103")
+        first = (await submit(pilot, log)).result
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == first.issued.job_id and m.state == "printed")
+        printed = len(demo.printer_model.receipts)
+
+        app.push_screen(DetailScreen(first.submission.application_id))
+        await settle(pilot)
+        await pilot.press("n")
+        again = (await log.wait_for(DocumentIssued)).issued
+        assert again.kind == "notice" and again.job_id != first.issued.job_id
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == again.job_id and m.state == "printed")
+        assert len(demo.printer_model.receipts) == printed + 1
+        notice = "\n".join(demo.printer_model.receipts[-1].lines)
+        assert "一次性告知书" in notice and "异地居住证明" in notice
+        draft = Application.get_by_id(first.submission.application_id)
+        assert draft.status == "draft" and draft.receipt_number is None
+        assert AuditEvent.select().where(AuditEvent.action == "document.notice_issued",
+                                         AuditEvent.subject == draft.id).count() == 2
+
+
+@pytest.mark.asyncio
 async def test_rongque_prints_the_receipt_with_the_list_and_deadline(
         store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
     app = make_app(store, demo_devices=demo)
