@@ -3,8 +3,10 @@
 A watchdog observer notes files as they appear or change; a settler thread offers a
 file once its size has stopped changing and its content is a complete JPEG, PNG or PDF
 (checked by signature and trailer, never by name). Files are deduplicated by SHA-256
-and size-limited. Many filesystem events for one file merge into one offer. An attached
-file moves to ``processed/``; a rejected one to ``rejected/``; nothing is deleted.
+and size-limited. Many filesystem events for one file merge into one offer. Once the
+station holds an attached scan (encrypted, in its store) the file is deleted, so that no
+plain copy of an identity document stays in the camera's folder; a file that is not a
+scan moves to ``rejected/`` for a person to look at.
 """
 
 from __future__ import annotations
@@ -84,7 +86,6 @@ class InboxSettings:
     settle_seconds: float = 1.0
     max_bytes: int = 25 * 1024 * 1024
     incomplete_timeout: float = 30.0
-    processed_name: str = "processed"
     rejected_name: str = "rejected"
 
 
@@ -135,10 +136,6 @@ class ScanInbox:
         self.failure: BaseException | None = None
 
     @property
-    def processed_dir(self) -> Path:
-        return self.folder / self.settings.processed_name
-
-    @property
     def rejected_dir(self) -> Path:
         return self.folder / self.settings.rejected_name
 
@@ -148,7 +145,6 @@ class ScanInbox:
         """Check the folder, note the files already there, and start watching."""
         if not self.folder.is_dir():
             raise ScanInboxError(f"{self.folder} is not a folder")
-        self.processed_dir.mkdir(exist_ok=True)
         self.rejected_dir.mkdir(exist_ok=True)
         for path in sorted(self.folder.iterdir()):
             self.notice(path)
@@ -184,16 +180,17 @@ class ScanInbox:
         with self._changed:
             return list(self._offered.values())
 
-    def attach(self, offer: ScanOffered) -> Path:
-        """Move an offered scan to ``processed/``; returns its new path."""
-        target = self.processed_dir / f"{offer.sha256[:12]}-{offer.path.name}"
+    def consume(self, offer: ScanOffered) -> None:
+        """The station stored this scan: delete its file and stop offering it.
+
+        Call only after the store has committed the attachment. Deleting is the whole of it:
+        on journaling filesystems and SSDs overwriting first would not reach the old blocks."""
         try:
-            shutil.move(offer.path, target)
+            offer.path.unlink()
         except OSError as error:
-            raise ScanInboxError(f"cannot move {offer.path.name}: {error}") from error
+            raise ScanInboxError(f"cannot remove {offer.path.name}: {error.strerror}") from error
         with self._changed:
             self._offered.pop(offer.sha256, None)
-        return target
 
     # --- noticing and settling ------------------------------------------------------------------
 

@@ -107,12 +107,13 @@ class StationDevices:
 
 def attach_offered_scan(counter: Counter, devices: StationDevices, session: Session,
                         draft: CounterDraft, material_id: str, offer: ScanOffered) -> str:
-    """Store an offered scan with the draft, then move the file out of the inbox; its SHA-256."""
+    """Store an offered scan with the draft, then delete the file from the inbox (the store's
+    encrypted copy is the only one left); its SHA-256."""
     content = offer.path.read_bytes()
     if hashlib.sha256(content).hexdigest() != offer.sha256:
         raise ValidationFailed({"scan": "扫描件已被改动，请重新扫描 / the scan changed; scan again"})
     sha256 = counter.attach_scan(session, draft, material_id, content, offer.media_type)
     inbox = devices.manager.scan_inbox if devices.manager is not None else None
     if inbox is not None:
-        inbox.attach(offer)
+        inbox.consume(offer)
     return sha256

@@ -40,7 +40,6 @@ def clock() -> Clock:
 
 def _inbox(folder: Path, recorder: Recorder, clock: Clock, **settings: object) -> ScanInbox:
     inbox = ScanInbox(folder, recorder, InboxSettings(**settings), clock=clock)  # type: ignore[arg-type]
-    inbox.processed_dir.mkdir()
     inbox.rejected_dir.mkdir()
     return inbox
 
@@ -169,17 +168,17 @@ def test_temporary_and_hidden_files_are_ignored(tmp_path: Path, clock: Clock) ->
     assert inbox.poll() is None and not recorder.events
 
 
-def test_attach_moves_to_processed(tmp_path: Path, clock: Clock) -> None:
+def test_a_consumed_scan_leaves_no_copy_in_the_inbox(tmp_path: Path, clock: Clock) -> None:
     recorder = Recorder()
     inbox = _inbox(tmp_path, recorder, clock, settle_seconds=0)
     _drop(inbox, "id-front.jpg", JPEG)
     inbox.poll()
     (offer,) = recorder.events
-    moved = inbox.attach(offer)
-    assert moved.parent == inbox.processed_dir and moved.read_bytes() == JPEG
-    assert inbox.pending() == [] and not offer.path.exists()
+    inbox.consume(offer)
+    assert inbox.pending() == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # no copy anywhere below the inbox
     with pytest.raises(ScanInboxError):
-        inbox.attach(offer)
+        inbox.consume(offer)
 
 
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:

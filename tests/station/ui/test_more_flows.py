@@ -105,7 +105,8 @@ async def test_a_scan_from_the_inbox_is_attached_with_a_preview(store: StationSt
 
             attached = Attachment.get(Attachment.application == form.draft.app_id)
             assert (attached.material_code, attached.media_type) == ("hardship_proof", "image/png")
-            assert not (inbox / "hardship.png").exists()  # moved out of the inbox
+            # the store's encrypted copy is the only one: nothing of the scan is left in the inbox
+            assert [p for p in inbox.rglob("*") if p.is_file()] == []
             assert form.evaluation is not None
             assert form.evaluation.status_of("hardship_proof") == "provided"
 
