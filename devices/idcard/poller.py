@@ -22,7 +22,6 @@ from devices.errors import (
     NoCardError,
     PortError,
     ReaderError,
-    ReaderTimeout,
     SamError,
 )
 from devices.idcard.events import (
@@ -139,7 +138,9 @@ class CardPoller:
         except (PortError, SamError) as error:
             self._fault(error, hard=True)
             return self._settings.fault_interval
-        except (ReaderTimeout, FrameError) as error:
+        except ReaderError as error:
+            # a timeout, a garbled frame, or a status the reader should not give here (a card
+            # status in answer to a reset): try again next time; only a run of them is a fault
             self._fault(error, hard=False)
             return self._settings.fault_interval if self._faulted else self._settings.interval
         self._failures = 0

@@ -165,3 +165,24 @@ def test_slow_card_timing_is_honoured() -> None:
     recorder = Recorder()
     with PtyLink(sim, baud=115200) as link, _poller(link, recorder):
         recorder.wait_count(CardPresented)
+
+
+def test_an_odd_status_while_recovering_is_retried_not_fatal(
+    reader_link: PtyLink, reader_sim: ReaderSimulator
+) -> None:
+    """A reader coming back from a fault may answer the reset with a card status (80, no
+    card); the poller tries again rather than stopping for good."""
+    from devices.idcard.commands import Command
+    from devices.simulators.reader import FaultKind
+
+    recorder = Recorder()
+    with _poller(reader_link, recorder) as poller:
+        recorder.wait_count(ReaderReady)
+        reader_sim.script(Fault.silence())
+        recorder.wait_count(ReaderFault)
+        reader_sim.clear_faults()
+        reader_sim.script(Fault(FaultKind.STATUS, 0x80, frozenset({Command.RESET}), times=1))
+        recorder.wait_count(ReaderReady, 2)
+        reader_sim.present(load_fixture("resident_zhangsan"))
+        recorder.wait_count(CardPresented)
+        assert poller.running and poller.failure is None
