@@ -159,10 +159,10 @@ class ApplicationService:
         With a 容缺 deadline the application is accepted pending minor materials.
         """
         require(session, Action.APPLICATION_SUBMIT)
-        if self.accepting_guard is not None:
-            self.accepting_guard()
         now = self.clock()
         with write_transaction():
+            if self.accepting_guard is not None:  # inside: the limits hold for this very submission
+                self.accepting_guard()
             app = self._get_for_update(app_id)
             _expect(app, {Status.DRAFT}, "submit")
             day = local_day(now)
