@@ -7,14 +7,18 @@ unencrypted file. A finished job (printed or cancelled) leaves the table with it
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from devices.printer.jobs import JobState, PrintJob
+from station.core.atomic import atomic_write_bytes
 from station.core.db import write_transaction
+from station.core.errors import JiujinError
 from station.core.models import PrintJobRow
 
 FINISHED = (JobState.PRINTED, JobState.CANCELLED)
@@ -58,6 +62,10 @@ class HeldDocument:
     pdf: bytes
 
 
+class PrintOutputError(JiujinError):
+    """An A4 document could not be saved where the operator asked."""
+
+
 class HeldDocuments:
     """Keeps the last few A4 documents in memory (no A4 printer configured, and in demos)."""
 
@@ -67,6 +75,27 @@ class HeldDocuments:
     def spool(self, pdf: bytes, title: str) -> str:
         self.documents.append(HeldDocument(title, pdf))
         return "held"
+
+    def save(self, folder: Path, name: str) -> Path:
+        """Write the newest held document into `folder` (a USB stick to print elsewhere) as
+        `<name>.pdf`, never over an existing file; its path. The operator chooses to export
+        it, like any document the station hands out, so it is not a temporary file."""
+        if not self.documents:
+            raise PrintOutputError("没有待保存的 A4 文件", "no A4 document is held")
+        if not folder.is_dir():
+            raise PrintOutputError(f"找不到文件夹 {folder}", f"no such folder: {folder}")
+        stem = re.sub(r"[^\w-]+", "_", name).strip("_") or "document"
+        path = folder / f"{stem}.pdf"
+        number = 1
+        while path.exists():
+            number += 1
+            path = folder / f"{stem}-{number}.pdf"
+        try:
+            atomic_write_bytes(path, self.documents[-1].pdf, mode=0o644)
+        except OSError as error:
+            raise PrintOutputError(f"无法写入 {folder}（{error.strerror}）",
+                                   f"cannot write to {folder} ({error.strerror})") from None
+        return path
 
 
 class CupsPrinter:

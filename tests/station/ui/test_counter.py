@@ -6,6 +6,7 @@ Each test asserts on the messages and the store first, then on the screen.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select
@@ -261,8 +262,10 @@ async def test_a_crash_mid_draft_loses_nothing_autosaved(station_dir, clock, dem
 
 @pytest.mark.asyncio
 async def test_a4_pdf_when_chosen_instead_of_the_receipt_printer(store: StationStore, demo: DemoDevices,
-                                                                 log: MessageLog) -> None:
+                                                                 log: MessageLog, tmp_path: Path) -> None:
     from station.core.print_jobs import HeldDocuments
+    from station.ui.messages import ActionDone
+    from tests.reports.helpers import pdf_text
 
     a4 = HeldDocuments()
     app = make_app(store, demo_devices=demo, a4=a4)
@@ -279,3 +282,23 @@ async def test_a4_pdf_when_chosen_instead_of_the_receipt_printer(store: StationS
         assert [d.title for d in a4.documents] == ["受理回执"]
         assert a4.documents[0].pdf.startswith(b"%PDF")
         assert not demo.printer_model.receipts  # nothing went to the receipt printer
+
+        # no A4 printer here: the operator saves the PDF to a USB stick to print elsewhere
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#save-folder", Input).value = str(tmp_path / "missing")
+        await pilot.press("enter")
+        await log.wait_for(ActionDone, lambda m: not m.ok)
+        await settle(pilot)
+        assert "找不到文件夹" in str(dialog.query_one("#save-error").render())
+        dialog.query_one("#save-folder", Input).value = str(tmp_path)
+        await pilot.press("enter")
+        await log.wait_for(ActionDone, lambda m: m.ok)
+        await settle(pilot)
+        (saved,) = tmp_path.glob("*.pdf")
+        number = submitted.result.submission.receipt_number
+        assert saved.name == f"受理回执-{number}.pdf"
+        assert number in pdf_text(saved.read_bytes())
+        assert str(saved) in str(app.screen.query_one("#print-state").render())

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from station.core.issuing import CounterResult, Issued, issue_receipt
+from station.core.print_jobs import HeldDocuments
 from station.ui.i18n import N_, _, bilingual
 from station.ui.messages import DocumentIssued, PrintJobChanged
 from station.ui.screens.base import StationScreen
@@ -28,6 +29,7 @@ class ResultScreen(StationScreen):
     BINDINGS = [
         Binding("enter", "next", N_("下一位"), id="next", tooltip=N_("回到首页，接待下一位")),
         Binding("r", "reprint", N_("补打回执"), id="reprint"),
+        Binding("s", "save_pdf", N_("保存 PDF"), id="save-pdf", tooltip=N_("把暂存的 A4 文件存到 U 盘等文件夹")),
         Binding("escape", "next", N_("返回首页"), id="home", show=False),
     ]
 
@@ -72,14 +74,38 @@ class ResultScreen(StationScreen):
         if issued is None:
             return ""
         if issued.output == "a4":
-            where = _("已发送到 A4 打印机") if issued.destination == "cups" else _("A4 PDF 已生成，暂存待打印")
+            where = _("已发送到 A4 打印机") if issued.destination == "cups" else _("A4 PDF 已生成，暂存待打印（s 保存到 U 盘）")
             return where
         return _(QUEUED)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reprint":
             return self.result.submission.accepted
+        if action == "save_pdf":
+            return self.held_documents() is not None
         return True
+
+    def held_documents(self) -> HeldDocuments | None:
+        """The A4 documents waiting in memory, when this result's document went there."""
+        held = self.services.a4
+        if self.issued is None or self.issued.destination != "held" or not isinstance(held, HeldDocuments):
+            return None
+        return held
+
+    def action_save_pdf(self) -> None:
+        from station.ui.dialogs.save_pdf import SavePdfDialog
+
+        held = self.held_documents()
+        if held is None:
+            return
+        submission = self.result.submission
+        kind = _("受理回执") if self.issued is not None and self.issued.kind == "receipt" else _("一次性告知书")
+        name = f"{kind}-{submission.receipt_number or submission.application_id[:8]}"
+        self.app.push_screen(SavePdfDialog(held, name), self.pdf_saved)
+
+    def pdf_saved(self, path: str | None) -> None:
+        if path:
+            self.query_one("#print-state", Static).update(_("已保存：{path}").format(path=path))
 
     def action_reprint(self) -> None:
         if self.result.submission.accepted:
