@@ -15,14 +15,14 @@ from devices import DemoDevices
 from station.core.models import Application, AuditEvent, CounterDraft
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.messages import ApplicationSubmitted, CardTapped, PrintJobChanged
+from station.ui.messages import ApplicationSubmitted, CardTapped, DraftOpened, PrintJobChanged
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.result import ResultScreen
 from station.ui.screens.counter.review import ReviewScreen
 from station.ui.screens.counter.start import StartScreen
 from station.ui.screens.home import HomeScreen
 from station.ui.screens.login import LoginScreen
-from tests.station.ui.conftest import MessageLog, login, settle
+from tests.station.ui.conftest import MessageLog, login, settle, until
 
 ZHANGSAN = "110101199003070011"  # the resident_zhangsan fixture card
 
@@ -303,3 +303,39 @@ async def test_a4_pdf_when_chosen_instead_of_the_receipt_printer(store: StationS
         assert saved.name == f"受理回执-{number}.pdf"
         assert number in pdf_text(saved.read_bytes())
         assert str(saved) in str(app.screen.query_one("#print-state").render())
+
+
+@pytest.mark.asyncio
+async def test_the_service_first_then_the_card_opens_the_form_prefilled(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    """The citizen says what they need before finding their card: the clerk chooses the
+    service, the form opens at once and waits (read-only, nothing stored), and the tap
+    creates the draft and fills the form in."""
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("n")
+        await settle(pilot)
+        start = app.screen
+        assert isinstance(start, StartScreen)
+        search = start.query_one("#service-search", Input)
+        search.focus()
+        search.value = "HZ-YB-106"
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert form.awaiting_card and form.query_one("#form").disabled
+        assert "请将身份证放在读卡器上" in str(form.query_one("#form-head").render())
+        assert Application.select().count() == 0  # nothing stored before the card
+        await pilot.press("f5")  # nothing to review yet
+        await settle(pilot)
+        assert app.screen is form
+
+        demo.present_card("resident_zhangsan")
+        await log.wait_for(DraftOpened)
+        await settle(pilot)
+        assert not form.awaiting_card and not form.query_one("#form").disabled
+        assert form.draft.item.code == "HZ-YB-106" and form.draft.identity.card is not None
+        assert form.query_one("#input-applicant_name", Input).value == "张三"
+        assert Application.get_by_id(form.draft.app_id).status == "draft"

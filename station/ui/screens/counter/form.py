@@ -1,8 +1,13 @@
-"""New application, step two: the form from the catalog beside the materials checklist."""
+"""New application, step two: the form from the catalog beside the materials checklist.
+
+A form opened before anyone's identity is known (the service chosen first) waits for the
+card: it is built at once, read-only, and the tap creates the draft and fills it in.
+"""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,10 +18,17 @@ from textual.widgets import Static
 
 from forms import Evaluation
 from forms.serialize import jsonable
-from station.core.counter import CounterDraft, locked_fields
+from station.core.counter import CounterDraft, identity_from_card, locked_fields
 from station.core.identity import mask_id
 from station.ui.i18n import N_, _, language
-from station.ui.messages import CardTapped, DraftDiscarded, DraftSaved, ScanArrived
+from station.ui.messages import (
+    CardTapped,
+    CardUnreadable,
+    DraftDiscarded,
+    DraftOpened,
+    DraftSaved,
+    ScanArrived,
+)
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.fields import FieldChanged, FormView
 from station.ui.widgets.counter.materials import MaterialsChecklist, MaterialToggled
@@ -26,6 +38,7 @@ from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
 AUTOSAVE_SECONDS = 0.8
+NEEDS_A_DRAFT = frozenset({"review", "attach_scan", "focus_materials", "save", "discard"})
 
 
 class FormScreen(StationScreen):
@@ -51,11 +64,16 @@ class FormScreen(StationScreen):
         self.dirty = False
         self.outcome_shown = ""
 
+    @property
+    def awaiting_card(self) -> bool:
+        """No draft in the store yet: the form waits for the applicant's card."""
+        return not self.draft.app_id
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(self.heading(), id="form-head", markup=False)
         with Horizontal(id="form-body"):
-            yield FormView(self.draft.item.fields, id="form")
+            yield FormView(self.draft.item.fields, id="form", disabled=self.awaiting_card)
             with Vertical(id="side"):
                 yield Static(_("申请材料（空格：纸质已收）"), classes="section-title")
                 yield MaterialsChecklist(id="materials")
@@ -65,6 +83,9 @@ class FormScreen(StationScreen):
 
     def heading(self) -> str:
         draft, lang = self.draft, language()
+        if self.awaiting_card:
+            return f"{draft.item.name.get(lang)}（{draft.item.code}） · " + _(
+                "请将身份证放在读卡器上（无卡：Esc 返回首页，按 n 后输入身份证号）")
         source = _("读卡") if draft.identity.from_card else _("手工录入")
         who = f"{draft.identity.name} {mask_id(draft.identity.id_number)}（{source}）"
         if draft.applicant.kind == "business":
@@ -80,8 +101,14 @@ class FormScreen(StationScreen):
         evaluation = self.services.counter.evaluate(self.session, self.draft)
         self.query_one(FormView).load(self.draft.values, jsonable(evaluation.values))
         self.show(evaluation)
+        if self.awaiting_card:
+            return
         self.focus_first_field()
         self.call_after_refresh(self.services.mark, "form.shown")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the form waits for the card there is no draft to review, save or discard."""
+        return not (self.awaiting_card and action in NEEDS_A_DRAFT)
 
     def focus_first_field(self) -> None:
         """The first field still to fill (required and blank), else the first editable one."""
@@ -135,7 +162,7 @@ class FormScreen(StationScreen):
     # -- saving ----------------------------------------------------------------------------
 
     def autosave(self) -> None:
-        if self.dirty:
+        if self.dirty and not self.awaiting_card:
             self.dirty = False
             self.save_draft()
 
@@ -147,7 +174,8 @@ class FormScreen(StationScreen):
 
     def before_lock(self) -> None:
         """Idle lock or ctrl+l: save now, while the session is still open."""
-        self.services.counter.save(self.session, self.draft)
+        if not self.awaiting_card:
+            self.services.counter.save(self.session, self.draft)
         self.dirty = False
 
     def action_save(self) -> None:
@@ -156,7 +184,7 @@ class FormScreen(StationScreen):
         self.notify(_("草稿已保存"), timeout=2)
 
     def action_leave(self) -> None:
-        if self.dirty:
+        if self.dirty and not self.awaiting_card:
             self.dirty = False
             self.save_draft()
         self.app.pop_screen()
@@ -217,6 +245,29 @@ class FormScreen(StationScreen):
             self.reevaluate()
 
     @on(CardTapped)
-    def other_card(self, message: CardTapped) -> None:
-        if message.card.get("id_number") != self.draft.identity.id_number:
+    def card_tapped(self, message: CardTapped) -> None:
+        if self.awaiting_card:
+            self.open_for_card(message.card)
+        elif message.card.get("id_number") != self.draft.identity.id_number:
             self.notify(_("读到另一张身份证：请先完成或保存当前申请"), severity="warning")
+
+    @on(CardUnreadable)
+    def card_unreadable(self, message: CardUnreadable) -> None:
+        if self.awaiting_card:
+            self.notify(message.message, severity="warning")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")
+    def open_for_card(self, card: dict[str, Any]) -> None:
+        """Create the draft for the card's holder (it autosaves from here on)."""
+        self.post_message(DraftOpened(self.services.counter.start(self.session, self.draft.item,
+                                                                  identity_from_card(card))))
+
+    @on(DraftOpened)
+    def draft_opened(self, message: DraftOpened) -> None:
+        """The card's draft replaces the waiting one: fill the form and let the clerk in."""
+        self.draft = message.draft
+        self.locked = locked_fields(self.draft)
+        self.query_one("#form-head", Static).update(self.heading())
+        self.query_one(FormView).disabled = False
+        self.first_show()
+        self.refresh_bindings()

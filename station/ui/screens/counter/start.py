@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms import Item
+from station.core.applications import Applicant
 from station.core.counter import (
     Identity,
     business_applicant,
@@ -176,11 +177,17 @@ class StartScreen(StationScreen):
             event.stop()
 
     @on(OptionList.OptionSelected, "#services")
-    def action_start(self) -> None:
-        """Check the applicant, then open the draft for the highlighted service."""
-        item = self.highlighted_item()
+    def service_selected(self) -> None:
+        self.start_with(self.highlighted_item())
+
+    def start_with(self, item: Item | None) -> None:
+        """Check the applicant, then open the draft for `item`. With no card and no ID number
+        typed yet, the form opens at once and waits for the card."""
         error = self.query_one("#applicant-error", Static)
         if item is None or self.opening:
+            return
+        if self.card is None and not self.business and not self.query_one("#id-number", Input).value.strip():
+            self.await_card(item)
             return
         try:
             identity = self.identity()
@@ -193,6 +200,13 @@ class StartScreen(StationScreen):
         error.update(_("正在建立草稿…"))
         self.opening = True
         self.open_draft(item, identity, applicant)
+
+    def await_card(self, item: Item) -> None:
+        """No card or ID number yet: open the form now; it waits for the card to fill it."""
+        from station.core.counter import CounterDraft
+        from station.ui.screens.counter.form import FormScreen
+
+        self.app.switch_screen(FormScreen(CounterDraft(item, Identity("", ""), Applicant("person", "", ""))))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")
     def open_draft(self, item: Item, identity: Identity, applicant: Any) -> None:
