@@ -21,7 +21,7 @@ import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,39 +140,56 @@ def _watch_reader(app: Any) -> threading.Event:
     return ready
 
 
-async def _card_to_form(folder: Path, rounds: int) -> tuple[tuple[list[float], list[float]], list[float]]:
-    """present_card → the card read (device time), → the start screen shows it, and → the form
-    prefilled from it; seconds from the card's placing, per round."""
-    from textual.widgets import Input
-
+@contextlib.asynccontextmanager
+async def _counter_with_reader(folder: Path, marks: Marks) -> AsyncIterator[tuple[Any, Any, Any, threading.Event]]:
+    """The counter app on the simulated reader, the clerk logged in and the devices up:
+    (app, pilot, simulators, reader-ready event)."""
     from devices import DemoDevices
     from station.ui.app import make_app
 
-    marks, read, shown, forms = Marks(), [], [], []
     store = _open_store(folder)
-    with DemoDevices() as demo:
-        app = make_app(store, demo_devices=demo, timing=marks)
-        ready = _watch_reader(app)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await _login(pilot)
-            await _until(pilot, lambda: app.services.devices.manager is not None)
-            for _ in range(rounds + 1):
-                await _until(pilot, lambda: ready.is_set() or not shown)
-                ready.clear()
-                start = time.perf_counter()
-                demo.present_card(CARD)
-                shown.append(await marks.next("card.shown") - start)
-                read.append(marks.values["card.read"][-1] - start)
-                screen = app.screen
-                screen.query_one("#service-search", Input).value = "HZ-YB-106"
-                await _until(pilot, lambda screen=screen: len(screen.items) == 1)
-                form_shown = marks.expect("form.shown")
-                await pilot.press("enter", "enter")
-                await asyncio.wait_for(form_shown, 30)
-                forms.append(marks.values["form.shown"][-1] - start)
-                await pilot.press("f8", "y")  # discard the draft, back home
-                await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-    store.close()
+    try:
+        with DemoDevices() as demo:
+            app = make_app(store, demo_devices=demo, timing=marks)
+            ready = _watch_reader(app)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await _login(pilot)
+                await _until(pilot, lambda: app.services.devices.manager is not None)
+                yield app, pilot, demo, ready
+    finally:
+        store.close()
+
+
+async def _open_form(app: Any, pilot: Any, marks: Marks) -> None:
+    """On the start screen with the card read: find the benchmark's service, open its form and
+    wait until it shows, prefilled."""
+    from textual.widgets import Input
+
+    screen = app.screen
+    screen.query_one("#service-search", Input).value = "HZ-YB-106"
+    await _until(pilot, lambda: len(screen.items) == 1)
+    form_shown = marks.expect("form.shown")
+    await pilot.press("enter", "enter")
+    await asyncio.wait_for(form_shown, 30)
+
+
+async def _card_to_form(folder: Path, rounds: int) -> tuple[tuple[list[float], list[float]], list[float]]:
+    """present_card → the card read (device time), → the start screen shows it, and → the form
+    prefilled from it; seconds from the card's placing, per round."""
+
+    marks, read, shown, forms = Marks(), [], [], []
+    async with _counter_with_reader(folder, marks) as (app, pilot, demo, ready):
+        for _ in range(rounds + 1):
+            await _until(pilot, lambda: ready.is_set() or not shown)
+            ready.clear()
+            start = time.perf_counter()
+            demo.present_card(CARD)
+            shown.append(await marks.next("card.shown") - start)
+            read.append(marks.values["card.read"][-1] - start)
+            await _open_form(app, pilot, marks)
+            forms.append(marks.values["form.shown"][-1] - start)
+            await pilot.press("f8", "y")  # discard the draft, back home
+            await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     return (read[1:], shown[1:]), forms[1:]
 
 
@@ -181,39 +198,28 @@ async def _service_then_card(folder: Path, rounds: int) -> tuple[list[float], li
     the card read (device time) and → the form prefilled on screen; seconds per round."""
     from textual.widgets import Input
 
-    from devices import DemoDevices
-    from station.ui.app import make_app
-
     marks, read, forms = Marks(), [], []
-    store = _open_store(folder)
-    with DemoDevices() as demo:
-        app = make_app(store, demo_devices=demo, timing=marks)
-        ready = _watch_reader(app)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await _login(pilot)
-            await _until(pilot, lambda: app.services.devices.manager is not None)
-            for _ in range(rounds + 1):
-                await _until(pilot, lambda: ready.is_set() or not forms)
-                ready.clear()
-                await pilot.press("n")
-                await _until(pilot, lambda: type(app.screen).__name__ == "StartScreen")
-                screen = app.screen
-                search = screen.query_one("#service-search", Input)
-                search.focus()
-                search.value = "HZ-YB-106"
-                await _until(pilot, lambda screen=screen: len(screen.items) == 1)
-                await pilot.press("enter", "enter")
-                await _until(pilot, lambda: getattr(app.screen, "awaiting_card", False))
-                await _settle(pilot)
-                form_shown = marks.expect("form.shown")
-                start = time.perf_counter()
-                demo.present_card(CARD)
-                await asyncio.wait_for(form_shown, 30)
-                forms.append(marks.values["form.shown"][-1] - start)
-                read.append(marks.values["card.read"][-1] - start)
-                await pilot.press("f8", "y")  # discard the draft, back home
-                await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-    store.close()
+    async with _counter_with_reader(folder, marks) as (app, pilot, demo, ready):
+        for _ in range(rounds + 1):
+            await _until(pilot, lambda: ready.is_set() or not forms)
+            ready.clear()
+            await pilot.press("n")
+            await _until(pilot, lambda: type(app.screen).__name__ == "StartScreen")
+            search = app.screen.query_one("#service-search", Input)
+            search.focus()
+            search.value = "HZ-YB-106"
+            await _until(pilot, lambda screen=app.screen: len(screen.items) == 1)
+            await pilot.press("enter", "enter")
+            await _until(pilot, lambda: getattr(app.screen, "awaiting_card", False))
+            await _settle(pilot)
+            form_shown = marks.expect("form.shown")
+            start = time.perf_counter()
+            demo.present_card(CARD)
+            await asyncio.wait_for(form_shown, 30)
+            forms.append(marks.values["form.shown"][-1] - start)
+            read.append(marks.values["card.read"][-1] - start)
+            await pilot.press("f8", "y")  # discard the draft, back home
+            await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     return read[1:], forms[1:]
 
 
@@ -290,7 +296,6 @@ def _keystroke_figure(folder: Path, scratch: Path) -> Figure:
 
 
 async def _day(folder: Path, count: int) -> dict[str, float]:
-    from textual.widgets import Input
 
     from devices import DemoDevices
     from devices.simulators.reader import CardTiming
@@ -324,12 +329,7 @@ async def _day(folder: Path, count: int) -> dict[str, float]:
                 ready.clear()
                 demo.present_card(CARD)
                 await marks.next("card.shown")
-                screen = app.screen
-                screen.query_one("#service-search", Input).value = "HZ-YB-106"
-                await _until(pilot, lambda screen=screen: len(screen.items) == 1)
-                form_shown = marks.expect("form.shown")
-                await pilot.press("enter", "enter")
-                await asyncio.wait_for(form_shown, 30)
+                await _open_form(app, pilot, marks)
                 await pilot.press(*"13800000000", "f5")
                 await _until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
                 await pilot.press("ctrl+s")
