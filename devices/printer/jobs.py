@@ -105,13 +105,16 @@ class PrinterStatusChanged:
 
 QueueEvent = JobChanged | PrinterStatusChanged
 _PENDING = (JobState.QUEUED, JobState.HELD)
+_FINISHED = (JobState.PRINTED, JobState.CANCELLED)
 
 
 class PrintQueue:
     """Prints jobs in a background thread, holding them through paper-out and cover-open.
 
     ``connect`` opens the printer and is called again after the port vanishes.
-    ``on_event`` gets :data:`QueueEvent` values on the queue's thread.
+    ``on_event`` gets :data:`QueueEvent` values on the queue's thread. Of the finished jobs
+    (printed or cancelled) only the newest ``keep_finished`` stay in memory, for a reprint;
+    each holds a receipt's bytes, and a counter prints hundreds a day.
     """
 
     def __init__(
@@ -120,8 +123,10 @@ class PrintQueue:
         on_event: Callable[[QueueEvent], None] = lambda event: None,
         store: JobStore | None = None,
         poll_interval: float = 1.0,
+        keep_finished: int = 50,
     ) -> None:
         self._connect = connect
+        self._keep_finished = keep_finished
         self._on_event = on_event
         self._store = store or MemoryJobStore()
         self._poll = poll_interval
@@ -177,8 +182,13 @@ class PrintQueue:
     def wait_for(self, job_id: str, *states: JobState, timeout: float = 10.0) -> PrintJob:
         """Block until the job is in one of states; raises JobError on timeout."""
         with self._changed:
-            if not self._changed.wait_for(lambda: self._jobs[job_id].state in states, timeout):
+            def settled() -> bool:
+                return job_id not in self._jobs or self._jobs[job_id].state in states
+
+            if not self._changed.wait_for(settled, timeout):
                 raise JobError(f"job {job_id} still {self._jobs[job_id].state.value}")
+            if job_id not in self._jobs:
+                raise JobError(f"job {job_id} finished long ago and is no longer kept")
             return self._jobs[job_id]
 
     @property
@@ -333,9 +343,17 @@ class PrintQueue:
         self._store.save(job)
         with self._changed:
             self._jobs[job.id] = job
+            if job.state in _FINISHED:
+                self._forget_old_finished()
             self._changed.notify_all()
         self._emit(JobChanged(job, status))
         return job
+
+    def _forget_old_finished(self) -> None:
+        """Keep only the newest finished jobs (call with the lock held)."""
+        finished = sorted((j for j in self._jobs.values() if j.state in _FINISHED), key=lambda j: j.created_at)
+        for job in finished[:max(0, len(finished) - self._keep_finished)]:
+            del self._jobs[job.id]
 
     def _note_status(self, status: PrinterStatus) -> None:
         if status != self._last_status:

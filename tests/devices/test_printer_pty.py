@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from devices.errors import JobError
 from devices.printer.driver import Outcome, PrinterTimeouts, ReceiptPrinter
 from devices.printer.encoder import PrinterProfile, encode_receipt
 from devices.printer.jobs import JobChanged, JobState, PrinterStatusChanged, PrintQueue
@@ -244,3 +245,19 @@ def test_barcode_and_drawer_reach_the_model(printer: ReceiptPrinter, sim: Printe
     (printed,) = sim.model.receipts
     assert printed.barcodes == ["330106-0001"] and printed.cut == "partial"
     assert sim.model.drawer_kicks == 1
+
+
+def test_the_queue_keeps_only_the_newest_finished_jobs(link: PtyLink, sim: PrinterSimulator) -> None:
+    """Each finished job holds a receipt's bytes: a day of printing must not pile up."""
+    queue = PrintQueue(lambda: ReceiptPrinter.open(link.port, 115200, timeouts=FAST), poll_interval=0.05,
+                       keep_finished=2)
+    with queue:
+        ids = [queue.submit(encode58(receipt(t, 2)), t) for t in "ABCD"]
+        for job_id in ids:
+            queue.wait_for(job_id, JobState.PRINTED)
+        assert [job.id for job in queue.jobs()] == ids[2:]
+        with pytest.raises(JobError):
+            queue.reprint(ids[0])
+        queue.reprint(ids[3])  # a recent one can still be printed again
+        queue.wait_for(ids[3], JobState.PRINTED)
+    assert [r.lines[0] for r in sim.model.receipts] == ["A", "B", "C", "D", "D"]
