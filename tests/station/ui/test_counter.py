@@ -339,3 +339,28 @@ async def test_the_service_first_then_the_card_opens_the_form_prefilled(
         assert form.draft.item.code == "HZ-YB-106" and form.draft.identity.card is not None
         assert form.query_one("#input-applicant_name", Input).value == "张三"
         assert Application.get_by_id(form.draft.app_id).status == "draft"
+
+
+@pytest.mark.asyncio
+async def test_a_waiting_form_warns_of_an_expired_card(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    """The card fills a waiting form even when expired (the clerk decides), with a warning."""
+    from textual.notifications import Notify
+
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        await pilot.press("n")
+        await settle(pilot)
+        search = app.screen.query_one("#service-search", Input)
+        search.focus()
+        search.value = "HZ-YB-106"
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        demo.present_card("resident_zhaoliu_expired")
+        await log.wait_for(DraftOpened)
+        await settle(pilot)
+        warning = await log.wait_for(Notify, lambda m: "证件已过期" in m.notification.message)
+        assert warning.notification.severity == "warning"
+        assert not app.screen.awaiting_card

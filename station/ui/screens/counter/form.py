@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from forms import Evaluation
 from forms.serialize import jsonable
-from station.core.counter import CounterDraft, identity_from_card, locked_fields
+from station.core.counter import CounterDraft, card_expired, identity_from_card, locked_fields
 from station.core.identity import mask_id
 from station.ui.i18n import N_, _, language
 from station.ui.messages import (
@@ -247,6 +247,9 @@ class FormScreen(StationScreen):
     @on(CardTapped)
     def card_tapped(self, message: CardTapped) -> None:
         if self.awaiting_card:
+            if card_expired(message.card, self.services.counter.today()):
+                self.notify(_("证件已过期，有效期至 {day}").format(day=message.card["valid_to"]),
+                            severity="warning", timeout=8)
             self.open_for_card(message.card)
         elif message.card.get("id_number") != self.draft.identity.id_number:
             self.notify(_("读到另一张身份证：请先完成或保存当前申请"), severity="warning")
