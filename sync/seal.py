@@ -109,12 +109,16 @@ def encode_records(records: Iterable[dict[str, Any]]) -> bytes:
 
 def iter_records(body: bytes) -> Iterator[dict[str, Any]]:
     """Parse a batch body line by line; BodyMismatch("bad_records") on a bad line."""
-    for _line, record in iter_lines(body):
+    for _line, _text, record in iter_lines(body):
         yield record
 
 
-def iter_lines(body: bytes) -> Iterator[tuple[bytes, dict[str, Any]]]:
-    """Each line of a batch body with its parsed record (the hub checks the fields itself)."""
+_DECODER = json.JSONDecoder()
+
+
+def iter_lines(body: bytes) -> Iterator[tuple[bytes, str, dict[str, Any]]]:
+    """Each line of a batch body, as bytes and as text, with its parsed record (the hub checks
+    the fields itself). Each line is decoded from UTF-8 once, for both the parser and the hub."""
     if not body.endswith(b"\n"):
         raise BodyMismatch("批次正文不完整", "the batch body is incomplete", "bad_records")
     start = 0
@@ -122,12 +126,13 @@ def iter_lines(body: bytes) -> Iterator[tuple[bytes, dict[str, Any]]]:
         end = body.index(b"\n", start)
         line, start = body[start:end], end + 1
         try:
-            record = json.loads(line)
-        except ValueError:
+            text = line.decode("utf-8")
+            record = _DECODER.decode(text)
+        except ValueError:  # UnicodeDecodeError is one
             raise BodyMismatch("批次记录无法解析", "a batch record cannot be parsed", "bad_records") from None
         if not isinstance(record, dict):
             raise BodyMismatch("批次记录格式有误", "a batch record is not an object", "bad_records")
-        yield line, record
+        yield line, text, record
 
 
 def seal_batch(meta: BatchMeta, body: bytes, station_key: Ed25519PrivateKey,

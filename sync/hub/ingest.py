@@ -103,8 +103,8 @@ class Ingestor:
         header = sealed.header
         pairs = {tuple(v.split("@", 1)) for v in header["catalog_versions"] if "@" in v}
         expected = header["first_seq"]
-        for line, entry in seal.iter_lines(body):
-            yield _row(line, entry, sealed.station, expected, pairs, sealed.object_id)
+        for line, text, entry in seal.iter_lines(body):
+            yield _row(line, text, entry, sealed.station, expected, pairs, sealed.object_id)
             expected += 1
         if expected - header["first_seq"] != header["count"]:
             raise BodyMismatch("记录条数与头部不符", "the record count differs from the header", "bad_records")
@@ -194,7 +194,7 @@ class Ingestor:
         return self._result(sealed, "quarantined", 0, error.reason, qid)
 
 
-def _row(line: bytes, entry: dict[str, Any], station: str, expected: int,
+def _row(line: bytes, text: str, entry: dict[str, Any], station: str, expected: int,
          versions: set[tuple[Any, Any]], batch_id: str) -> tuple[Any, ...]:
     """One hub_record row (columns as `_COLUMNS`) from a checked line of the body.
 
@@ -207,7 +207,6 @@ def _row(line: bytes, entry: dict[str, Any], station: str, expected: int,
             and (record.get("item_code"), record.get("catalog_version")) in versions):
         raise BodyMismatch(f"第 {expected} 号记录与头部不符", f"record {expected} disagrees with the header",
                            "bad_records")
-    text = line.decode("utf-8")
     return (station, expected, entry["kind"], entry["application_id"], entry["at"], entry["audit_seq"],
             entry["audit_hash"], hashlib.sha256(line).hexdigest(), text, batch_id)
 

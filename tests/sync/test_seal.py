@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sync import hpke, seal
 from sync.batches import OutboxEntry, cut_batch
-from sync.errors import BadSignature, DecryptFailed, SealError
+from sync.errors import BadSignature, BodyMismatch, DecryptFailed, SealError
 from sync.hubkeys import HubPublicKeys
 from sync.keys import station_fingerprint
 from tests.sync.helpers import entry, sealed_batch
@@ -163,3 +163,11 @@ def test_an_entry_carrying_its_canonical_record_gives_the_same_line() -> None:
         carried = OutboxEntry(plain.seq, plain.kind, plain.application_id, plain.at, plain.audit_seq,
                               plain.audit_hash, plain.record, canonical_json(plain.record))
         assert carried.line() == plain.line() == canonical_json(plain.to_json())
+
+
+@pytest.mark.parametrize("body", [b'{"seq": 1}\n\xff\xfe{"seq": 2}\n', b'{"seq": 1}\n[1, 2]\n', b'{"seq": 1}\n{"seq"\n',
+                                  b'{"seq": 1}'])
+def test_a_body_that_is_not_utf8_json_lines_is_a_bad_records_mismatch(body: bytes) -> None:
+    with pytest.raises(BodyMismatch) as refused:
+        list(seal.iter_records(body))
+    assert refused.value.reason == "bad_records"
