@@ -42,9 +42,6 @@ class DayCloseError(JiujinError):
     pass
 
 
-_get = setting
-
-
 def _put(key: str, value: str) -> None:
     Setting.insert(key=key, value=value).on_conflict(conflict_target=[Setting.key],
                                                      update={Setting.value: value}).execute()
@@ -127,7 +124,7 @@ def pull_bundles(store: StationStore, session: Session) -> dict[str, Any]:
     from station.core.sync_service import SyncService
 
     with SyncService(store).client() as client:
-        after = int(_get(VERSION, "0"))
+        after = int(setting(VERSION, "0"))
         response = client._retrying(lambda: client._request("GET", "/v1/bundles", params={"after": after}))
         if response.status_code != 200:
             raise client._refused(response)
@@ -159,8 +156,8 @@ def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dic
         except (ValueError, KeyError, TypeError):
             report["refused"].append({"version": None, "reason": "malformed"})
     for version, data in sorted(candidates, key=lambda c: c[0]):
-        installed = int(_get(VERSION, "0"))
-        if version <= installed and _get(f"bundle.applied.{version}") == _digest(data):
+        installed = int(setting(VERSION, "0"))
+        if version <= installed and setting(f"bundle.applied.{version}") == _digest(data):
             report["skipped"].append(version)
             continue
         try:
@@ -177,7 +174,7 @@ def _refused(store: StationStore, session: Session, report: dict[str, Any], vers
              error: BundleRefused, data: bytes) -> None:
     """Report a refused bundle; audit it once, not again each time the hub offers the same bytes."""
     key, seen = f"bundle.refused.{version}", f"{_digest(data)}:{error.reason}"
-    if _get(key) != seen:
+    if setting(key) != seen:
         with write_transaction():
             audit.append(store.clock(), session.operator_name, "bundle.refused", str(version), {"reason": error.reason})
             _put(key, seen)
@@ -256,7 +253,7 @@ def _resend(payload: dict[str, Any]) -> None:
     first, last = int(payload["first_seq"]), int(payload["last_seq"])
     SyncBatch.update(state="sealed", upload_url=None).where(
         (SyncBatch.last_seq >= first) & (SyncBatch.first_seq <= last)).execute()
-    requests = json.loads(_get(RESEND, "[]"))
+    requests = json.loads(setting(RESEND, "[]"))
     requests.append({"request_id": payload.get("request_id"), "first_seq": first, "last_seq": last,
                      "reason": payload.get("reason", "")})
     _put(RESEND, json.dumps(requests[-50:]))
@@ -287,7 +284,7 @@ def ledger(store: StationStore) -> dict[str, Any]:
             "reconciled": Setting.get_or_none(Setting.key == f"day.reconciled.{key}") is not None}
     return {"outbox_high_water": outbox.high_water(), "outbox_depth": outbox.depth(),
             "oldest_unsent_hours": age, "batches": batches, "days": days,
-            "resend_requests": json.loads(_get(RESEND, "[]")), "bundle_version": int(_get(VERSION, "0")),
+            "resend_requests": json.loads(setting(RESEND, "[]")), "bundle_version": int(setting(VERSION, "0")),
             "last_contact": last_contact() or None, "offline": offline_state(store)}
 
 
@@ -307,7 +304,7 @@ def purge(store: StationStore, session: Session) -> dict[str, Any]:
     purged, kept_unreconciled, undelivered = [], 0, 0
     for app in Application.select().where(Application.status.in_((Status.COMPLETED, Status.REJECTED))
                                           & (Application.applicant_name != "")):
-        reconciled = _get(f"day.reconciled.{app.day}") if app.day else ""
+        reconciled = setting(f"day.reconciled.{app.day}") if app.day else ""
         if not reconciled:
             kept_unreconciled += 1
             continue
