@@ -325,7 +325,7 @@ async def test_the_service_first_then_the_card_opens_the_form_prefilled(
         await pilot.press("enter", "enter")
         await until(pilot, lambda: isinstance(app.screen, FormScreen))
         form = app.screen
-        assert form.awaiting_card and form.query_one("#form").disabled
+        assert form.awaiting_card and form.query_one("#form").disabled and form.query_one("#materials").disabled
         assert "请将身份证放在读卡器上" in str(form.query_one("#form-head").render())
         assert Application.select().count() == 0  # nothing stored before the card
         await pilot.press("f5")  # nothing to review yet
@@ -336,6 +336,7 @@ async def test_the_service_first_then_the_card_opens_the_form_prefilled(
         await log.wait_for(DraftOpened)
         await settle(pilot)
         assert not form.awaiting_card and not form.query_one("#form").disabled
+        assert not form.query_one("#materials").disabled
         assert form.draft.item.code == "HZ-YB-106" and form.draft.identity.card is not None
         assert form.query_one("#input-applicant_name", Input).value == "张三"
         assert Application.get_by_id(form.draft.app_id).status == "draft"

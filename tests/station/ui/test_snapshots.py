@@ -106,6 +106,27 @@ def test_counter_start_with_a_typed_id(snap_compare: Any, store: StationStore) -
     assert snap_compare(make_app(store), terminal_size=SIZE, run_before=steady(run_before))
 
 
+def test_counter_form_waiting_for_the_card(snap_compare: Any, store: StationStore) -> None:
+    """The service chosen before any card: the 医疗保险参保凭证打印 form already laid out but
+    greyed (read-only), the heading asking for the ID card (and how to type an ID number
+    instead), the materials checklist (身份证件 缺 until the card, 医保参保信息 from shared
+    data), no outcome line yet, and no 核对提交 / 保存草稿 / 放弃草稿 keys in the footer."""
+    async def run_before(pilot: Any) -> None:
+        from station.ui.screens.counter.form import FormScreen
+
+        await log_in(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        search = pilot.app.screen.query_one("#service-search", Input)
+        search.focus()
+        search.value = "HZ-YB-106"
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=steady(run_before))
+
+
 def test_counter_form_with_errors_and_materials(snap_compare: Any, store: StationStore,
                                                 sessions: Sessions) -> None:
     """The 临时救助申请 form of 李四 (typed, so name and ID are editable): one line per field, the

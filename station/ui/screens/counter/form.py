@@ -76,7 +76,7 @@ class FormScreen(StationScreen):
             yield FormView(self.draft.item.fields, id="form", disabled=self.awaiting_card)
             with Vertical(id="side"):
                 yield Static(_("申请材料（空格：纸质已收）"), classes="section-title")
-                yield MaterialsChecklist(id="materials")
+                yield MaterialsChecklist(id="materials", disabled=self.awaiting_card)
                 yield Static("", id="outcome", markup=False)
         yield StatusBar(id="status-bar")
         yield KeyFooter()
@@ -148,7 +148,7 @@ class FormScreen(StationScreen):
             scans[material] = scans.get(material, 0) + 1
         self.query_one(FormView).apply(evaluation, self.locked, scans)
         self.query_one(MaterialsChecklist).apply(evaluation)
-        text = outcome_text(evaluation)
+        text = "" if self.awaiting_card else outcome_text(evaluation)  # no verdict before the card
         if text != self.outcome_shown:
             self.outcome_shown = text
             self.query_one("#outcome", Static).update(text)
@@ -272,5 +272,6 @@ class FormScreen(StationScreen):
         self.locked = locked_fields(self.draft)
         self.query_one("#form-head", Static).update(self.heading())
         self.query_one(FormView).disabled = False
+        self.query_one(MaterialsChecklist).disabled = False
         self.first_show()
         self.refresh_bindings()
