@@ -14,17 +14,14 @@ the runs of sequence numbers it holds. The signed form is
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.canonical import canonical_json
 from sync.errors import AckError
 from sync.hubkeys import HubPublicKeys
+from sync.signed import BadEnvelope, open_document, sign_document
 
 FORMAT = "jiujin-ack/1"
 CONTEXT = b"jiujin/ack/v1\x00"
@@ -56,20 +53,14 @@ class Ack:
 
 def sign(document: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
     """The signed acknowledgement as JSON bytes."""
-    body = {"format": FORMAT} | document
-    signature = key.sign(CONTEXT + canonical_json(body))
-    return canonical_json({"document": body, "signature": base64.b64encode(signature).decode()})
+    return sign_document({"format": FORMAT} | document, CONTEXT, key)
 
 
 def verify(data: bytes, hub: HubPublicKeys, station: str) -> Ack:
     """Check an acknowledgement's signature and that it is for `station`; AckError if not."""
     try:
-        wrapper = json.loads(data)
-        document = wrapper["document"]
-        signature = base64.b64decode(wrapper["signature"], validate=True)
-        Ed25519PublicKey.from_public_bytes(hub.signing_public_key).verify(
-            signature, CONTEXT + canonical_json(document))
-    except (ValueError, KeyError, TypeError, InvalidSignature):
+        document = open_document(data, CONTEXT, hub.signing_public_key)
+    except BadEnvelope:
         raise AckError("回执签名无效或格式有误，已忽略", "an acknowledgement with a bad signature or form was ignored") from None
     if document.get("format") != FORMAT or document.get("station") != station:
         raise AckError("回执不属于本站点，已忽略", "an acknowledgement for another station was ignored")

@@ -23,18 +23,15 @@ canonical document}` by the hub's signing key.
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.canonical import canonical_json
 from sync.errors import SyncError
 from sync.hubkeys import HubPublicKeys
+from sync.signed import BadEnvelope, open_document, sign_document
 
 FORMAT = "jiujin-bundle/1"
 CONTEXT = b"jiujin/bundle/v1\x00"
@@ -70,21 +67,16 @@ class Bundle:
 
 
 def sign(document: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
-    body = {"format": FORMAT} | document
-    signature = key.sign(CONTEXT + canonical_json(body))
-    return canonical_json({"document": body, "signature": base64.b64encode(signature).decode()})
+    """The signed bundle as JSON bytes."""
+    return sign_document({"format": FORMAT} | document, CONTEXT, key)
 
 
 def verify(data: bytes, hub: HubPublicKeys, station: str, now: datetime,
            installed: int = 0) -> Bundle:
     """Check signature, addressee, hub, expiry and version (> `installed`)."""
     try:
-        wrapper = json.loads(data)
-        document = wrapper["document"]
-        signature = base64.b64decode(wrapper["signature"], validate=True)
-        Ed25519PublicKey.from_public_bytes(hub.signing_public_key).verify(
-            signature, CONTEXT + canonical_json(document))
-    except (ValueError, KeyError, TypeError, InvalidSignature):
+        document = open_document(data, CONTEXT, hub.signing_public_key)
+    except BadEnvelope:
         raise BundleRefused("下行包签名无效，已拒绝", "a bundle with a bad signature was refused",
                             "bad_signature") from None
     if document.get("format") != FORMAT or document.get("kind") not in KINDS or not isinstance(

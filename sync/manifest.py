@@ -14,18 +14,16 @@ manifest holds ids and hashes only, never personal data, so it travels unencrypt
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.canonical import canonical_json
 from sync.errors import SealError
+from sync.signed import BadEnvelope, open_document, read_document, sign_document
 
 FORMAT = "jiujin-manifest/1"
 CONTEXT = b"jiujin/manifest/v1\x00"
@@ -55,29 +53,27 @@ def build(station: str, day: str, created_at: str, rows: Iterable[tuple[str, str
 
 
 def sign(document: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
-    signature = key.sign(CONTEXT + canonical_json(document))
-    return canonical_json({"document": document, "signature": base64.b64encode(signature).decode()})
+    """The signed manifest as JSON bytes."""
+    return sign_document(document, CONTEXT, key)
 
 
 def read(data: bytes) -> dict[str, Any]:
     """The document of a signed manifest, unverified (to find its station)."""
     try:
-        wrapper = json.loads(data)
-        document = wrapper["document"]
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise TypeError
-        return document
-    except (ValueError, KeyError, TypeError):
-        raise ManifestError("日终清单格式有误", "the day manifest is malformed") from None
+        document = read_document(data)
+    except BadEnvelope:
+        document = {}
+    if document.get("format") != FORMAT:
+        raise ManifestError("日终清单格式有误", "the day manifest is malformed")
+    return document
 
 
 def verify(data: bytes, station_public_key: bytes) -> dict[str, Any]:
     """Check the station's signature and the digest; the document, or ManifestError."""
-    document = read(data)
+    read(data)
     try:
-        signature = base64.b64decode(json.loads(data)["signature"], validate=True)
-        Ed25519PublicKey.from_public_bytes(station_public_key).verify(signature, CONTEXT + canonical_json(document))
-    except (ValueError, KeyError, TypeError, InvalidSignature):
+        document = open_document(data, CONTEXT, station_public_key)
+    except BadEnvelope:
         raise ManifestError("日终清单签名无效", "the day manifest's signature does not verify",
                             "bad_signature") from None
     if applications_digest(document["applications"]) != document.get("digest"):
