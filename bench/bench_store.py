@@ -77,7 +77,7 @@ def _submit_figures(folder: Path) -> list[Figure]:
     drafts = [store.applications.create_draft(session, draft(p.id_number, p.name, phone=p.phone, address=p.address))
               for p in (next(stream) for _ in range(SUBMITS))]
     bare_insert = _bare_inserter(folder.parent / "bare.db", json.loads(drafts[0].payload))
-    cipher_insert = _bare_cipher_inserter(folder.parent / "bare-cipher.db", json.loads(drafts[0].payload))
+    cipher_insert = _bare_inserter(folder.parent / "bare-cipher.db", json.loads(drafts[0].payload), encrypted=True)
     submits, bares, ciphered = [], [], []
     for app in drafts:
         submits += time_calls(lambda app=app: store.applications.submit(session, app.id), 1)
@@ -105,40 +105,22 @@ def _submit_figures(folder: Path) -> list[Figure]:
     ]
 
 
-def _bare_inserter(path: Path, payload: dict[str, object]) -> Callable[[], object]:
-    """One single-row transaction per call: peewee over plain SQLite, same durability, into
-    a table already holding as many rows as the station holds applications."""
-    from peewee import CharField, Model, SqliteDatabase, TextField
-
-    db = SqliteDatabase(str(path), pragmas={"journal_mode": "wal", "synchronous": 2})
-
-    class Row(Model):
-        applicant_id = CharField(index=True)
-        payload = TextField()
-
-        class Meta:
-            database = db
-
-    db.create_tables([Row])
-    text = json.dumps(payload, ensure_ascii=False)
-    rng = random.Random(5)
-    with db.atomic():
-        for start in range(0, APPLICATIONS, 1000):
-            Row.insert_many([{"applicant_id": f"{rng.randrange(10**17):017d}X", "payload": text}
-                             for _ in range(min(1000, APPLICATIONS - start))]).execute()
-    return lambda: Row.create(applicant_id="11010519491231002X", payload=text)
-
-
-def _bare_cipher_inserter(path: Path, payload: dict[str, object]) -> Callable[[], object]:
-    """The same bare insert into a SQLCipher database with the station's cipher settings:
-    what encryption alone costs, for reading the throughput figure."""
-    from peewee import CharField, Model, TextField
-    from playhouse.sqlcipher_ext import SqlCipherDatabase
+def _bare_inserter(path: Path, payload: dict[str, object], *, encrypted: bool = False) -> Callable[[], object]:
+    """One single-row transaction per call: peewee over plain SQLite (or, `encrypted`, over
+    SQLCipher with the station's cipher settings), same durability, into a table already
+    holding as many rows as the station holds applications."""
+    from peewee import CharField, Database, Model, SqliteDatabase, TextField
 
     from station.core.db import CIPHER_PRAGMAS, STORE_PRAGMAS, raw_key_passphrase
 
-    db = SqlCipherDatabase(str(path), passphrase=raw_key_passphrase(os.urandom(32)),
-                           pragmas=CIPHER_PRAGMAS + STORE_PRAGMAS)
+    db: Database
+    if encrypted:
+        from playhouse.sqlcipher_ext import SqlCipherDatabase
+
+        db = SqlCipherDatabase(str(path), passphrase=raw_key_passphrase(os.urandom(32)),
+                               pragmas=CIPHER_PRAGMAS + STORE_PRAGMAS)
+    else:
+        db = SqliteDatabase(str(path), pragmas={"journal_mode": "wal", "synchronous": 2})
 
     class Row(Model):
         applicant_id = CharField(index=True)
