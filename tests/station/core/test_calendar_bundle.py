@@ -3,17 +3,13 @@ for due dates; a malformed one is refused and the installed overrides stay."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from forms.workdays import parse_overrides
 from station.core.calendar_bundle import overrides_path
 from station.core.counter import Counter, identity_from_card
 from station.core.store import StationStore
-from tests.conftest import FakeClock, Sessions
+from tests.conftest import Sessions
 from tests.station.core.reconcile_helpers import Hub
 
 CARD = {"name": "测试人", "gender": "男", "nation": "汉", "birth_date": "1990-03-07",
@@ -21,13 +17,6 @@ CARD = {"name": "测试人", "gender": "男", "nation": "汉", "birth_date": "19
         "issuer": "杭州市公安局西湖分局", "valid_from": "2015-03-10", "valid_to": "2035-03-10",
         "card_type": "resident"}
 ITEM = "HZ-CL-101"  # 20 working days
-
-
-@pytest.fixture
-def hub(tmp_path: Path, store: StationStore, sessions: Sessions, clock: FakeClock) -> Iterator[Hub]:
-    opened = Hub(tmp_path / "hub", store, sessions, clock)
-    yield opened
-    opened.close()
 
 
 def _due(counter: Counter, sessions: Sessions) -> date:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import base64
 import io
 import tarfile
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from forms import installed_version
@@ -24,13 +22,6 @@ from tests.conftest import FakeClock, Sessions
 from tests.station.core.reconcile_helpers import Hub
 
 SOURCE = "disabled-persons/disability-certificate-first.toml"
-
-
-@pytest.fixture
-def hub(tmp_path: Path, store: StationStore, sessions: Sessions, clock: FakeClock) -> Iterator[Hub]:
-    opened = Hub(tmp_path / "hub", store, sessions, clock)
-    yield opened
-    opened.close()
 
 
 def _catalog_with(root: Path, *codes: str) -> Path:

@@ -5,9 +5,6 @@ and keeps the draft; back within the limit it accepts again. Seeding obeys the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from station.core.applications import Status
@@ -18,13 +15,6 @@ from station.core.services import service_choices
 from station.core.store import StationStore
 from tests.conftest import FakeClock, Sessions
 from tests.station.core.reconcile_helpers import Hub, id_number, person_draft
-
-
-@pytest.fixture
-def hub(tmp_path: Path, store: StationStore, sessions: Sessions, clock: FakeClock) -> Iterator[Hub]:
-    opened = Hub(tmp_path / "hub", store, sessions, clock)
-    yield opened
-    opened.close()
 
 
 def _submit(store: StationStore, sessions: Sessions, serial: int) -> str:

@@ -4,11 +4,6 @@ the station's clock; a minimal receipt record stays and the audit chain still ve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from station.core import audit, day_close
 from station.core.db import database
 from station.core.models import Application, Attachment, AuditEvent, OutboxEvent
@@ -18,13 +13,6 @@ from tests.station.core.reconcile_helpers import Hub, id_number, person_draft
 
 PEOPLE = {"completed": ("欧阳甲", id_number(1)), "rejected": ("欧阳乙", id_number(2)),
           "later_day": ("欧阳丙", id_number(3)), "still_open": ("欧阳丁", id_number(4))}
-
-
-@pytest.fixture
-def hub(tmp_path: Path, store: StationStore, sessions: Sessions, clock: FakeClock) -> Iterator[Hub]:
-    opened = Hub(tmp_path / "hub", store, sessions, clock)
-    yield opened
-    opened.close()
 
 
 def _submit(store: StationStore, sessions: Sessions, who: str) -> str:

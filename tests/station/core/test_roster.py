@@ -5,9 +5,6 @@ refused whole when malformed; a revocation disables the person and deletes their
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from station.core.audit import verify
@@ -16,15 +13,8 @@ from station.core.keyfile import load_keyfile
 from station.core.models import AuditEvent, Operator
 from station.core.roles import Role
 from station.core.store import StationStore
-from tests.conftest import PASSWORDS, FakeClock, Sessions
+from tests.conftest import PASSWORDS, Sessions
 from tests.station.core.reconcile_helpers import Hub
-
-
-@pytest.fixture
-def hub(tmp_path: Path, store: StationStore, sessions: Sessions, clock: FakeClock) -> Iterator[Hub]:
-    opened = Hub(tmp_path / "hub", store, sessions, clock)
-    yield opened
-    opened.close()
 
 
 def _actions(subject: str) -> list[str]:
