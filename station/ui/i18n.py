@@ -12,6 +12,10 @@ from __future__ import annotations
 import gettext
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from station.core.errors import JiujinError
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 CATALOG_DIR = Path(__file__).parent / "catalogs"
@@ -74,3 +78,12 @@ def bilingual(text: str) -> str:
     """The current language's half of a core message written as "中文 / English"."""
     zh, _sep, en = text.partition(" / ")
     return en if _language == "en" and en else zh
+
+
+def error_text(error: JiujinError) -> str:
+    """A core error for the screen, in the current language: each field's message, or the
+    error's own message."""
+    errors = getattr(error, "errors", None)
+    if errors:
+        return "；".join(bilingual(text) for text in errors.values())
+    return error.message(language())

@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from station.core.errors import JiujinError
 from station.core.roles import Role
-from station.ui.i18n import N_, _, bilingual, language
+from station.ui.i18n import N_, _, error_text
 from station.ui.messages import ActionDone
 from station.ui.screens.base import StationDialog
 from station.ui.screens.login import ROLE_NAMES
@@ -46,9 +46,7 @@ class AddOperatorDialog(StationDialog[bool]):
         try:
             self.services.store.operators.add(self.session, name, display, role, password)
         except JiujinError as error:
-            errors = getattr(error, "errors", None)
-            text = "；".join(bilingual(t) for t in errors.values()) if errors else error.message(language())
-            self.post_message(ActionDone(text, ok=False))
+            self.post_message(ActionDone(error_text(error), ok=False))
             return
         self.post_message(ActionDone(_("已添加")))
 
@@ -92,9 +90,7 @@ class SetPasswordDialog(StationDialog[bool]):
         try:
             self.services.store.operators.reset_password(self.session, self.operator_name, password)
         except JiujinError as error:
-            errors = getattr(error, "errors", None)
-            text = "；".join(bilingual(t) for t in errors.values()) if errors else error.message(language())
-            self.post_message(ActionDone(text, ok=False))
+            self.post_message(ActionDone(error_text(error), ok=False))
             return
         self.post_message(ActionDone(_("已设置密码")))
 

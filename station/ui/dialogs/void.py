@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from station.core.amendments import void
 from station.core.errors import JiujinError
-from station.ui.i18n import N_, _, bilingual, language
+from station.ui.i18n import N_, _, error_text
 from station.ui.messages import ActionDone
 from station.ui.screens.base import StationDialog
 
@@ -40,9 +40,7 @@ class VoidDialog(StationDialog[bool]):
         try:
             void(self.services.store, self.session, self.app_id, reason)
         except JiujinError as exc:
-            errors = getattr(exc, "errors", None)
-            text = bilingual(next(iter(errors.values()))) if errors else exc.message(language())
-            self.post_message(ActionDone(text, ok=False))
+            self.post_message(ActionDone(error_text(exc), ok=False))
             return
         self.post_message(ActionDone(_("已作废")))
 

@@ -30,7 +30,7 @@ from station.core.models import Operator
 from station.core.roles import Action, Role, allowed
 from station.core.settings import update_devices, update_station
 from station.core.station_devices import device_config, test_receipt
-from station.ui.i18n import N_, _, bilingual, language
+from station.ui.i18n import N_, _, error_text, language
 from station.ui.messages import ActionDone, OperatorsLoaded
 from station.ui.screens.base import StationScreen
 from station.ui.screens.login import ROLE_NAMES
@@ -58,13 +58,6 @@ def day_close_text(report: dict[str, Any]) -> str:
     if result.get("verdict"):
         text += _("中心核对结果：{verdict}").format(verdict=result["verdict"])
     return text
-
-
-def error_text(error: JiujinError) -> str:
-    errors = getattr(error, "errors", None)
-    if errors:
-        return "；".join(bilingual(text) for text in errors.values())
-    return error.message(language())
 
 
 class SupervisorScreen(StationScreen):

@@ -22,7 +22,7 @@ from station.core.counter import (
 )
 from station.core.errors import ValidationFailed
 from station.core.identity import mask_id
-from station.ui.i18n import N_, _, bilingual, language
+from station.ui.i18n import N_, _, error_text, language
 from station.ui.messages import CardTapped, CardUnreadable, DraftOpened, ServicesFound
 from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -195,7 +195,7 @@ class StartScreen(StationScreen):
                                             self.query_one("#business-name", Input).value, identity)
                          if self.business else None)
         except ValidationFailed as exc:
-            error.update("；".join(bilingual(text) for text in exc.errors.values()))
+            error.update(error_text(exc))
             return
         error.update(_("正在建立草稿…"))
         self.opening = True
