@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -168,6 +168,23 @@ def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dic
             continue
         report["applied"].append(version)
     return report
+
+
+def pull_from_hub(store: StationStore, session: Session) -> tuple[Any, dict[str, Any]]:
+    """Everything the hub has for this station over HTTP: acknowledgements, then bundles
+    (statuses, resend requests, policy, calendar, catalog, roster...)."""
+    from station.core.sync_service import SyncService
+
+    return SyncService(store).pull(session), pull_bundles(store, session)
+
+
+def import_from_folder(store: StationStore, session: Session, root: Path,
+                       progress: Callable[[str, int, int], None] | None = None) -> tuple[Any, dict[str, Any]]:
+    """Everything the hub left on a USB stick: acknowledgements (`progress` after each file),
+    then bundles."""
+    from station.core.sync_service import SyncService
+
+    return SyncService(store).import_acks(session, root, progress), import_bundles(store, session, root)
 
 
 def _refused(store: StationStore, session: Session, report: dict[str, Any], version: int,
@@ -341,4 +358,5 @@ def _purge_one(app_id: str) -> None:
 
 
 __all__ = ["DayCloseError", "SyncError", "apply_all", "build_manifest",
-           "close_day", "import_bundles", "ledger", "offline_state", "pull_bundles", "purge"]
+           "close_day", "import_bundles", "import_from_folder", "ledger", "offline_state", "pull_bundles",
+           "pull_from_hub", "purge"]

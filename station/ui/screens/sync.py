@@ -141,20 +141,26 @@ class SyncScreen(StationScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync-run", description="sync")
     def run_sync(self, what: str, folder: Path | None) -> None:
-        """Push, pull, export or import through the sync service; report what it did. An import
-        applies the hub's acknowledgements, then its signed bundles, from the same folder."""
-        service = self.service()
+        """Push, pull, export or import through the core; report what it did. Pulling and
+        importing bring the hub's acknowledgements and then its signed bundles."""
+        from station.core import day_close
+
+        store, service = self.services.store, self.service()
 
         def progress(_what: str, done: int, total: int) -> None:
             self.post_message(SyncProgressed(what, done, total))
 
         self.post_message(SyncProgressed(what, 0, 0))
+        bundles: dict[str, Any] = {}
         try:
-            report = {"push": lambda: service.push(self.session, progress),
-                      "pull": lambda: service.pull(self.session),
-                      "export": lambda: service.export(self.session, folder or Path(), progress),
-                      "import": lambda: service.import_acks(self.session, folder or Path(), progress)}[what]()
-            bundles = self.import_bundles(folder) if what == "import" and folder is not None else ""
+            if what == "push":
+                report = service.push(self.session, progress)
+            elif what == "export":
+                report = service.export(self.session, folder or Path(), progress)
+            elif what == "pull":
+                report, bundles = day_close.pull_from_hub(store, self.session)
+            else:
+                report, bundles = day_close.import_from_folder(store, self.session, folder or Path(), progress)
         except (JiujinError, SyncError) as error:
             self.post_message(ActionDone(error.message(language()), ok=False))
             return
@@ -162,17 +168,10 @@ class SyncScreen(StationScreen):
             sent=report.sent, acked=report.acknowledged, delivered=report.delivered)
         if what == "export":
             text = _("已写入 U 盘 {files} 个文件，请交市级中心导入").format(files=report.files)
-        self.post_message(ActionDone(text + bundles))
-
-    def import_bundles(self, folder: Path) -> str:
-        """The hub's bundles from the USB folder (statuses, policy, calendar, roster, ...)."""
-        from station.core.day_close import import_bundles
-
-        applied = import_bundles(self.services.store, self.session, folder)
-        if not applied["applied"] and not applied["refused"]:
-            return ""
-        return "；" + _("中心下行包：应用 {applied} 个，拒收 {refused} 个").format(
-            applied=len(applied["applied"]), refused=len(applied["refused"]))
+        if bundles.get("applied") or bundles.get("refused"):
+            text += "；" + _("中心下行包：应用 {applied} 个，拒收 {refused} 个").format(
+                applied=len(bundles["applied"]), refused=len(bundles["refused"]))
+        self.post_message(ActionDone(text))
 
     @on(SyncProgressed)
     def progressed(self, message: SyncProgressed) -> None:

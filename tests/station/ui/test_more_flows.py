@@ -265,3 +265,41 @@ async def test_an_admin_gives_a_person_from_the_hubs_roster_a_first_password(
         assert store.login("sun", "sun-first-pass").display_name == "孙柜员"
     finally:
         hub.close()
+
+
+@pytest.mark.asyncio
+async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
+        store: StationStore, station_dir: Path, log: MessageLog) -> None:
+    """After a push, the hub accepts the application; the sync operator's pull (l) applies
+    that status bundle over HTTP, and the application shows it."""
+    from station.core.sync_service import connect_local_hub
+    from sync.hub import reconcile
+    from sync.hub.store import HubStore
+    from tests.station.ui.test_casework import accepted
+
+    hub_folder = station_dir.parent / "hub"
+    link = connect_local_hub(store, hub_folder, ("admin", PASSWORDS["admin"]))
+    try:
+        filed = accepted(store, store.login("wang", PASSWORDS["wang"]))
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "zhao")
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, SyncScreen))
+            await pilot.press("p")
+            pushed = await log.wait_for(ActionDone)
+            assert pushed.ok, pushed.message
+
+            hub = HubStore(hub_folder)  # the hub's operator, on the same hub database
+            try:
+                reconcile.issue_bundle(hub, store.config.code, "statuses",
+                                       {"updates": [{"application_id": filed.id, "status": "accepted"}]})
+            finally:
+                hub.close()
+            await pilot.press("l")
+            pulled = await log.wait_for(ActionDone, lambda m: m is not pushed)
+            assert pulled.ok, pulled.message
+            assert "中心下行包：应用 1 个" in pulled.message
+            assert Application.get_by_id(filed.id).status == "accepted"
+    finally:
+        link.stop()
