@@ -42,6 +42,23 @@ async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: s
     return screen
 
 
+async def choose_service_first(pilot, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
+    """From home, with no card: start a new application, choose the service by its code and
+    wait for its form, which waits for the card."""
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StartScreen)
+    search = pilot.app.screen.query_one("#service-search", Input)
+    search.focus()
+    search.value = code
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen) and form.awaiting_card
+    return form
+
+
 def set_field(screen: FormScreen, field_id: str, value: object) -> None:
     control = screen.query_one(f"#input-{field_id}")
     if isinstance(control, Select):
@@ -314,16 +331,7 @@ async def test_the_service_first_then_the_card_opens_the_form_prefilled(
     app = make_app(store, demo_devices=demo)
     async with app.run_test(size=(120, 40), message_hook=log) as pilot:
         await login(pilot, "wang")
-        await pilot.press("n")
-        await settle(pilot)
-        start = app.screen
-        assert isinstance(start, StartScreen)
-        search = start.query_one("#service-search", Input)
-        search.focus()
-        search.value = "HZ-YB-106"
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await choose_service_first(pilot, "HZ-YB-106")
         form = app.screen
         assert form.awaiting_card and form.query_one("#form").disabled and form.query_one("#materials").disabled
         assert "请将身份证放在读卡器上" in str(form.query_one("#form-head").render())
@@ -351,14 +359,7 @@ async def test_a_waiting_form_warns_of_an_expired_card(
     app = make_app(store, demo_devices=demo)
     async with app.run_test(size=(120, 40), message_hook=log) as pilot:
         await login(pilot, "wang")
-        await pilot.press("n")
-        await settle(pilot)
-        search = app.screen.query_one("#service-search", Input)
-        search.focus()
-        search.value = "HZ-YB-106"
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await choose_service_first(pilot, "HZ-YB-106")
         demo.present_card("resident_zhaoliu_expired")
         await log.wait_for(DraftOpened)
         await settle(pilot)

@@ -112,17 +112,10 @@ def test_counter_form_waiting_for_the_card(snap_compare: Any, store: StationStor
     instead), the materials checklist (身份证件 缺 until the card, 医保参保信息 from shared
     data), no outcome line yet, and no 核对提交 / 保存草稿 / 放弃草稿 keys in the footer."""
     async def run_before(pilot: Any) -> None:
-        from station.ui.screens.counter.form import FormScreen
+        from tests.station.ui.test_counter import choose_service_first
 
         await log_in(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        search = pilot.app.screen.query_one("#service-search", Input)
-        search.focus()
-        search.value = "HZ-YB-106"
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+        await choose_service_first(pilot, "HZ-YB-106")
 
     assert snap_compare(make_app(store), terminal_size=SIZE, run_before=steady(run_before))
 
