@@ -42,13 +42,12 @@ DEMO_APPLICATIONS = 24
 
 
 def start_demo_hub(data_dir: Path, store: StationStore) -> LocalHubLink:
-    """The demo's city hub on 127.0.0.1 (SQLite in the demo folder), the station enrolled and
-    pushing in the background as the demo sync operator; stop it with the demo."""
+    """The demo's city hub on 127.0.0.1 (SQLite in the demo folder), with the station enrolled;
+    the app syncs with it in the background while someone is logged in. Stop it with the demo."""
     from station.core.sync_service import connect_local_hub
 
-    admin, sync_operator = DEMO_OPERATORS[-1], DEMO_OPERATORS[2]
-    return connect_local_hub(store, data_dir / "hub", (admin.name, admin.password),
-                             (sync_operator.name, sync_operator.password))
+    admin = DEMO_OPERATORS[-1]
+    return connect_local_hub(store, data_dir / "hub", (admin.name, admin.password))
 
 
 def ensure_demo_station(data_dir: Path) -> StationStore:

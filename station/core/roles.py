@@ -38,6 +38,7 @@ class Action(StrEnum):
     DB_REKEY = "db.rekey"
     OUTBOX_READ = "outbox.read"
     SYNC_RUN = "sync.run"
+    SYNC_BACKGROUND = "sync.background"  # start the station's own background sync round
     DAY_CLOSE = "day.close"
     STATION_CONFIGURE = "station.configure"
 
@@ -62,6 +63,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.DB_REKEY: frozenset(_OVERSIGHT),
     Action.OUTBOX_READ: frozenset({Role.SUPERVISOR, Role.SYNC_OPERATOR}),
     Action.SYNC_RUN: frozenset({Role.SUPERVISOR, Role.SYNC_OPERATOR}),
+    # Whoever is logged in keeps the station in touch with the hub: the round runs as the
+    # station's sync agent and shows the person nothing but counts.
+    Action.SYNC_BACKGROUND: frozenset(_EVERYONE),
     Action.DAY_CLOSE: frozenset({Role.SUPERVISOR}),
     Action.STATION_CONFIGURE: frozenset({Role.ADMIN}),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -72,6 +73,10 @@ class StationStore:
         self.applications = ApplicationService(clock, self.config.code)
         self.applications.accepting_guard = self._check_accepting
         self.operators = OperatorService(clock, self.keyfile_path, self.lockout)
+        # Sync on this store, from any thread: one round at a time (a sync operator's push and
+        # the background round never interleave), and one batch sealed at a time.
+        self.sync_round = threading.RLock()
+        self.seal_lock = threading.Lock()
         from station.core.services import use_installed_catalog
 
         use_installed_catalog(self.data_dir)

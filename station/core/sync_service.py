@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -20,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from peewee import JOIN, fn
 
@@ -36,7 +37,7 @@ from station.core.models import (
     SyncAttachment,
     SyncBatch,
 )
-from station.core.roles import Action, require
+from station.core.roles import Action, Role, require
 from station.core.session import Session
 from station.core.store import StationStore
 from sync import acks, seal
@@ -57,6 +58,21 @@ BATCH_STATES = ("sealed", "sent", "acknowledged", "quarantined")
 DELIVERABLE = (Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS, Status.AMENDED)
 Progress = Callable[[str, int, int], None]
 ClientFactory = Callable[[ClientSettings], HubClient]
+F = TypeVar("F", bound=Callable[..., Any])
+#: Added to the person's name in the audit trail for what the background round does.
+AGENT_SUFFIX = "@sync"
+
+
+def _one_round(method: F) -> F:
+    """Hold the store's sync round for the whole operation: the background round and a sync
+    operator's push, pull, export or import run one after the other, never interleaved."""
+
+    @functools.wraps(method)
+    def one_at_a_time(self: SyncService, *args: Any, **kwargs: Any) -> Any:
+        with self.store.sync_round:
+            return method(self, *args, **kwargs)
+
+    return cast(F, one_at_a_time)
 
 
 class SyncNotReady(JiujinError):
@@ -101,6 +117,29 @@ class PushReport:
 
 
 @dataclass(frozen=True)
+class BackgroundReport:
+    """One background round: what it pushed, the acknowledgements it fetched for batches that
+    went by USB, and the hub's bundles (applied, skipped, refused)."""
+
+    pushed: PushReport
+    pulled: PushReport
+    bundles: dict[str, Any]
+
+    @property
+    def bundles_applied(self) -> int:
+        return len(self.bundles.get("applied", []))
+
+
+def sync_agent(session: Session) -> Session:
+    """The station's sync agent acting during `session`: sync rights and the person's opened
+    key, named in the audit trail as the person plus `@sync` (no operator name has an `@`),
+    so that what the background did is told apart from what the person did."""
+    session.ensure_active()
+    return Session(session.operator_id, f"{session.operator_name}{AGENT_SUFFIX}", "后台同步",
+                   Role.SYNC_OPERATOR, session.db_key)
+
+
+@dataclass(frozen=True)
 class EnrolResult:
     station_fingerprint: str
     hub_fingerprint: str
@@ -114,7 +153,6 @@ class SyncService:
         self.store = store
         self.client_factory = client_factory
         self.max_records, self.max_bytes = max_records, max_bytes
-        self._lock = threading.Lock()
 
     # -- configuration and enrolment ---------------------------------------------------
 
@@ -203,7 +241,7 @@ class SyncService:
 
     def _seal_next(self) -> tuple[SyncBatch, bytes] | None:
         """Seal the next batch of unsealed events; None when there are none."""
-        with self._lock:
+        with self.store.seal_lock:
             last = SyncBatch.select().order_by(SyncBatch.batch_no.desc()).first()
             first_seq = last.last_seq + 1 if last else 1
             body = cut_batch(_entries(first_seq, first_seq + self.max_records - 1), self.max_records, self.max_bytes)
@@ -281,6 +319,7 @@ class SyncService:
                                "the station is not enrolled with a hub (jiujin init --enroll-token)")
         return self.client_factory(ClientSettings(self.store.config.hub_url, credential.value))
 
+    @_one_round
     def push(self, session: Session, progress: Progress | None = None) -> PushReport:
         """Send what the hub lacks (attachments first) and apply its acknowledgements: batches
         sealed earlier, then new ones, sealed one ahead while the previous one uploads."""
@@ -352,6 +391,7 @@ class SyncService:
             SyncBatch.update(state="sealed", upload_url=None, last_error=None).where(
                 (SyncBatch.batch_no == batch_no) & (SyncBatch.state == "quarantined")).execute()
 
+    @_one_round
     def pull(self, session: Session) -> PushReport:
         """Fetch the hub's acknowledgements of batches sent by any path, and apply them."""
         require(session, Action.SYNC_RUN)
@@ -364,6 +404,20 @@ class SyncService:
             for document in client.acks_after(int(oldest) - 1):
                 self.apply_ack(session, json.dumps(document).encode(), report)
         return report
+
+    @_one_round
+    def background_round(self, session: Session) -> BackgroundReport:
+        """One round of the station's background sync, started for whoever is logged in:
+        push what waits, fetch acknowledgements of batches that went by USB, then apply the
+        hub's bundles (statuses, policy, calendar, roster...).
+
+        The person needs no sync rights: the round runs as the station's sync agent
+        (`sync_agent`) and reports counts only. A sync operator's push waits for it."""
+        require(session, Action.SYNC_BACKGROUND)
+        from station.core.day_close import pull_bundles
+
+        agent = sync_agent(session)
+        return BackgroundReport(self.push(agent), self.pull(agent), pull_bundles(self.store, agent))
 
     # -- acknowledgements ---------------------------------------------------------------
 
@@ -405,6 +459,7 @@ class SyncService:
 
     # -- USB folder ---------------------------------------------------------------------
 
+    @_one_round
     def export(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
         """Write every unacknowledged batch and undelivered attachment, then the manifest;
         `progress("export", done, total)` after each file."""
@@ -443,6 +498,7 @@ class SyncService:
         public = self.store.signing_key().public_key().public_bytes_raw()
         return {"token": token.value, "signing_public_key": base64.b64encode(public).decode()}
 
+    @_one_round
     def import_acks(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
         """Apply the hub's acknowledgement files from a USB folder, then tidy the folder;
         `progress("import", done, total)` after each file."""
@@ -523,11 +579,13 @@ def _undelivered_attachments() -> set[str]:
 
 
 class SyncLoop:
-    """Background sync: push every `interval` seconds; while the hub cannot be reached, probe
-    it every `probe` seconds and push as soon as it answers. Reports through a callback."""
+    """Background sync: a round (`SyncService.background_round`) every `interval` seconds and
+    when woken; while the hub cannot be reached, probe it every `probe` seconds and run a
+    round as soon as it answers. Reports each round through a callback, on its own thread."""
 
     def __init__(self, service: SyncService, session: Session, interval: float = 300.0, probe: float = 15.0,
-                 on_result: Callable[[PushReport | None, SyncError | JiujinError | None], None] | None = None) -> None:
+                 on_result: Callable[[BackgroundReport | None, SyncError | JiujinError | None], None] | None = None
+                 ) -> None:
         self.service, self.session = service, session
         self.interval, self.probe = interval, probe
         self.on_result = on_result
@@ -541,21 +599,25 @@ class SyncLoop:
         self._thread.start()
 
     def wake(self) -> None:
-        """Push now (e.g. after a submission)."""
+        """Run a round now (e.g. after a submission)."""
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the round under way, waiting up to `timeout` seconds for it (0: do not wait)."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
+        if self._thread is not None and timeout > 0:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            if self.online or self._hub_answers():
-                self._push_once()
-            self._wake.wait(self.interval if self.online else self.probe)
-            self._wake.clear()
+        try:
+            while not self._stop.is_set():
+                if self.online or self._hub_answers():
+                    self._round_once()
+                self._wake.wait(self.interval if self.online else self.probe)
+                self._wake.clear()
+        finally:
+            database.close()  # this thread's connection
 
     def _hub_answers(self) -> bool:
         try:
@@ -565,9 +627,9 @@ class SyncLoop:
         except (SyncError, JiujinError):
             return False
 
-    def _push_once(self) -> None:
+    def _round_once(self) -> None:
         try:
-            report = self.service.push(self.session)
+            report = self.service.background_round(self.session)
             self.online = True
             if self.on_result:
                 self.on_result(report, None)
@@ -580,25 +642,18 @@ class SyncLoop:
                 self.on_result(None, error)
 
 
-
 @dataclass
 class LocalHubLink:
-    """A hub on this machine with the station enrolled and a background loop pushing to it."""
+    """A hub on this machine with the station enrolled; the station app's background sync
+    pushes to it while someone is logged in."""
 
     url: str
-    stop_hub: Callable[[], None]
-    loop: SyncLoop | None
-
-    def stop(self) -> None:
-        if self.loop is not None:
-            self.loop.stop()
-        self.stop_hub()
+    stop: Callable[[], None]
 
 
-def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, str],
-                      sync_operator: tuple[str, str] | None = None, interval: float = 20.0) -> LocalHubLink:
-    """Start a SQLite hub on 127.0.0.1 in `hub_folder`, enrol the station on first use (or point
-    it at the hub's new port), and push in the background as `sync_operator` (the demo's)."""
+def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, str]) -> LocalHubLink:
+    """Start a SQLite hub on 127.0.0.1 in `hub_folder`, and enrol the station on first use (or
+    point it at the hub's new port)."""
     from sync.hub.serve import start_local_hub
 
     hub = start_local_hub(hub_folder)
@@ -610,8 +665,4 @@ def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, s
     else:
         service._save_config(hub_url=hub.url)
     session.end()
-    loop = None
-    if sync_operator is not None:
-        loop = SyncLoop(service, store.login(*sync_operator), interval=interval, probe=5.0)
-        loop.start()
-    return LocalHubLink(hub.url, hub.stop, loop)
+    return LocalHubLink(hub.url, hub.stop)

@@ -72,6 +72,7 @@ class JiujinApp(DeviceHostApp):
         self.set_timer(self.CATALOG_PRELOAD_DELAY, self.load_catalog)
 
     def on_unmount(self) -> None:
+        self.stop_background_sync()
         if self.services.has_devices:
             self.services.devices.stop()
 
@@ -105,6 +106,7 @@ class JiujinApp(DeviceHostApp):
         self.session = message.session
         self.last_input = self.monotonic()
         self.start_devices()
+        self.start_background_sync(message.session)
         self.switch_screen(HomeScreen(offer_drafts=True))
 
     @on(LoginRefused)
@@ -126,11 +128,18 @@ class JiujinApp(DeviceHostApp):
             before_lock = getattr(screen, "before_lock", None)
             if callable(before_lock):
                 before_lock()
+        self.stop_background_sync()
         self.session.end()
         self.session = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen(self.store.config, self.demo_operators))
+
+    def hub_news(self) -> None:
+        from station.ui.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.load()
 
     def action_help(self) -> None:
         from station.ui.dialogs.help import HelpDialog

@@ -1,8 +1,10 @@
 """What the counter app and the kiosk share: devices reporting from their threads, device
-news routed to the screen in front, and the status bars kept current."""
+news routed to the screen in front, the background sync while someone is logged in, and
+the status bars kept current."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -11,27 +13,38 @@ from textual.app import App
 from textual.message import Message
 from textual.reactive import reactive
 
+from station.ui.i18n import _, language
 from station.ui.messages import (
+    ApplicationSubmitted,
     CardTapped,
     CardUnreadable,
     DevicesChanged,
     PrintJobChanged,
     ScanArrived,
+    SyncRoundDone,
 )
 
 if TYPE_CHECKING:
     from devices import DeviceEvent, HealthSummary
+    from station.core.errors import JiujinError
     from station.core.session import Session
+    from station.core.sync_service import BackgroundReport, SyncLoop
     from station.ui.context import StationServices
+    from sync.errors import SyncError
 
 
 class DeviceHostApp(App[None]):
-    """An app whose screens hear the reader, printer and scan inbox, and show their health."""
+    """An app whose screens hear the reader, printer and scan inbox, and show their health;
+    while someone is logged in, it also keeps the station in touch with the hub."""
 
+    SYNC_INTERVAL_SECONDS = 300.0  # a background round every five minutes, and after each submission
+    SYNC_PROBE_SECONDS = 15.0  # while the hub cannot be reached: how often to try it again
+    background_sync = True  # False: sync only when a sync operator pushes or pulls
     device_health: reactive[HealthSummary | None] = reactive(None)
     hub_status: reactive[tuple[str, str]] = reactive(("absent", ""))
     services: StationServices
     session: Session | None
+    sync_loop: SyncLoop | None = None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="devices", description="start devices")
     def start_devices(self) -> None:
@@ -62,6 +75,57 @@ class DeviceHostApp(App[None]):
     @on(DevicesChanged)
     def show_device_health(self, message: DevicesChanged) -> None:
         self.device_health = message.health
+
+    # -- background sync -----------------------------------------------------------------
+
+    def start_background_sync(self, session: Session) -> None:
+        """Push, and take in the hub's statuses and bundles, in the background while `session`
+        lasts; nothing when the station has no hub address."""
+        if not (self.background_sync and self.services.store.config.hub_url):
+            return
+        from station.core.sync_service import SyncLoop, SyncService
+
+        self.stop_background_sync()
+        self.sync_loop = SyncLoop(SyncService(self.services.store), session, self.SYNC_INTERVAL_SECONDS,
+                                  self.SYNC_PROBE_SECONDS, on_result=self._round_done)
+        self.sync_loop.start()
+
+    def _round_done(self, report: BackgroundReport | None, error: JiujinError | SyncError | None) -> None:
+        """Called on the sync thread: hand the outcome on as a message, nothing more."""
+        self.post_message(SyncRoundDone(report, error))
+
+    def stop_background_sync(self) -> None:
+        """Stop with the session; a round under way finishes on its own thread, unwatched."""
+        if self.sync_loop is not None:
+            self.sync_loop.stop(timeout=0)
+            self.sync_loop = None
+
+    @on(ApplicationSubmitted)
+    def sync_soon(self) -> None:
+        if self.sync_loop is not None:
+            self.sync_loop.wake()
+
+    @on(SyncRoundDone)
+    def show_sync_round(self, message: SyncRoundDone) -> None:
+        from sync.errors import HubUnavailable, HubUnreachable
+
+        if self.sync_loop is None:  # the round ended after the session did
+            return
+        if message.error is not None:
+            if isinstance(message.error, (HubUnreachable, HubUnavailable)):
+                self.hub_status = ("warning", _("离线，恢复后自动上报"))
+            else:
+                self.hub_status = ("fault", message.error.message(language()))
+            return
+        report = message.report
+        self.hub_status = ("ok", _("已同步 {time}").format(time=time.strftime("%H:%M")))
+        if report is not None and report.bundles_applied:
+            self.notify(_("已收到市级中心的 {count} 项更新（办件状态、政策等）").format(count=report.bundles_applied),
+                        title=_("市级中心"))
+            self.hub_news()
+
+    def hub_news(self) -> None:
+        """The hub changed something here (statuses, policy...): screens that show it reload."""
 
     def watch_device_health(self) -> None:
         self.refresh_status_bars()

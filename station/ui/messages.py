@@ -17,11 +17,13 @@ if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
     from forms import Evaluation, Item
     from station.core.amendments import OpenedAmendment
     from station.core.counter import CounterDraft
+    from station.core.errors import JiujinError
     from station.core.issuing import CounterResult, Issued
     from station.core.models import Operator
     from station.core.overview import ApplicationDetail, ApplicationRow, CounterOverview
     from station.core.session import Session
-    from station.core.sync_service import SyncStatus
+    from station.core.sync_service import BackgroundReport, SyncStatus
+    from sync.errors import SyncError
 
 
 @dataclass
@@ -150,6 +152,14 @@ class SyncProgressed(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SyncProgressed)
+
+
+@dataclass
+class SyncRoundDone(Message):
+    """The background sync finished a round (`report`), or could not (`error`)."""
+
+    report: BackgroundReport | None
+    error: JiujinError | SyncError | None
 
 
 @dataclass

@@ -166,3 +166,47 @@ def test_pull_fetches_acks_of_batches_that_went_by_usb(store: StationStore, sess
     assert (pulled.acknowledged, pulled.delivered) == (2, 30) and outbox.depth() == 0
     assert service.import_acks(sessions.sync_operator, tmp_path / "usb").files == 2
     assert not list((tmp_path / "usb").rglob("*.jjs"))
+
+
+def test_a_clerk_keeps_the_station_in_touch_through_the_background_round(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    """A clerk may not push, but the background round that runs while they are logged in
+    does: it delivers what waits, then applies the hub's status bundle, and the audit trail
+    names it as the clerk's background sync."""
+    from station.core.models import AuditEvent
+    from sync.hub import reconcile
+
+    service = _connect(store, sessions, local_hub)
+    _seed(store, sessions, 3)
+    with pytest.raises(PermissionDenied):
+        service.push(sessions.operator)
+    first = service.background_round(sessions.operator)
+    assert (first.pushed.delivered, first.bundles_applied, outbox.depth()) == (3, 0, 0)
+
+    accepted = Application.select().where(Application.status == Status.DELIVERED).first()
+    reconcile.issue_bundle(local_hub.service.store, store.config.code, "statuses",
+                           {"updates": [{"application_id": accepted.id, "status": "accepted"}]})
+    second = service.background_round(sessions.operator)
+    assert (second.pushed.sent, second.bundles_applied) == (0, 1)
+    assert Application.get_by_id(accepted.id).status == Status.ACCEPTED
+    actors = {e.operator for e in AuditEvent.select().where(AuditEvent.action.in_(
+        ("application.hub_accepted", "bundle.applied.statuses")))}
+    assert actors == {f"{sessions.operator.operator_name}@sync"}
+
+
+def test_a_sync_operators_push_waits_for_the_background_round(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    """Two sync paths on one store never interleave: while a round holds the store's sync
+    round, a push started on another thread waits for it, then finds nothing left to send."""
+    import threading
+
+    service = _connect(store, sessions, local_hub)
+    _seed(store, sessions, 30)
+    results: dict[str, object] = {}
+    with store.sync_round:  # a round under way
+        pusher = threading.Thread(target=lambda: results.update(push=service.push(sessions.sync_operator)))
+        pusher.start()
+        results["round"] = service.background_round(sessions.operator)  # the same thread may re-enter
+    pusher.join(20)
+    assert results["round"].pushed.delivered == 30  # type: ignore[attr-defined]
+    assert results["push"].sent == 0  # type: ignore[attr-defined]

@@ -49,8 +49,11 @@ class KioskApp(DeviceHostApp):
         self.push_screen(KioskStartScreen())
         self.set_interval(self.IDLE_CHECK_SECONDS, self.restart_if_idle)
         self.start_devices()
+        if self.session is not None:
+            self.start_background_sync(self.session)
 
     def on_unmount(self) -> None:
+        self.stop_background_sync()
         self.services.devices.stop()
 
     def action_ignore(self) -> None:

@@ -27,6 +27,14 @@ def _needs_amendment(store: StationStore, sessions: Sessions) -> str:
     return app_id
 
 
+def _background_round(store: StationStore, session: Session) -> None:
+    """Past the role check, a station with no hub stops the round at SyncNotReady."""
+    from station.core.sync_service import SyncNotReady, SyncService
+
+    with pytest.raises(SyncNotReady):
+        SyncService(store).background_round(session)
+
+
 CALLS: dict[Action, Callable[[StationStore, Sessions, Session], object]] = {
     Action.APPLICATION_VIEW: lambda st, ss, s: st.applications.list(s),
     Action.APPLICATION_CREATE: lambda st, ss, s: st.applications.create_draft(s, draft()),
@@ -45,6 +53,7 @@ CALLS: dict[Action, Callable[[StationStore, Sessions, Session], object]] = {
     Action.OUTBOX_READ: lambda st, ss, s: require(s, Action.OUTBOX_READ),
     Action.SYNC_RUN: lambda st, ss, s: st.applications.record_hub_status(
         s, _submitted(st, ss), Status.DELIVERED),
+    Action.SYNC_BACKGROUND: lambda st, ss, s: _background_round(st, s),
     Action.DAY_CLOSE: lambda st, ss, s: require(s, Action.DAY_CLOSE),
     Action.STATION_CONFIGURE: lambda st, ss, s: require(s, Action.STATION_CONFIGURE),
 }

@@ -141,6 +141,7 @@ async def test_sync_screen_pushes_to_the_hub(store: StationStore, station_dir: P
         accepted(store, store.login("wang", PASSWORDS["wang"]))
         assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() > 0
         app = make_app(store)
+        app.background_sync = False  # the sync operator's own push is what this test watches
         async with app.run_test(size=(120, 40), message_hook=log) as pilot:
             await login(pilot, "zhao")
             await pilot.press("s")
@@ -197,6 +198,7 @@ async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
     try:
         filed = accepted(store, store.login("wang", PASSWORDS["wang"]))
         app = make_app(store)
+        app.background_sync = False  # the sync operator's own push and pull are what this test watches
         async with app.run_test(size=(120, 40), message_hook=log) as pilot:
             await login(pilot, "zhao")
             await pilot.press("s")
@@ -267,14 +269,24 @@ async def test_an_admin_gives_a_person_from_the_hubs_roster_a_first_password(
         hub.close()
 
 
+def _hub_accepts(hub_folder: Path, station: str, app_id: str) -> None:
+    """The hub's operator, on the same hub database, accepts the application: a statuses bundle."""
+    from sync.hub import reconcile
+    from sync.hub.store import HubStore
+
+    hub = HubStore(hub_folder)
+    try:
+        reconcile.issue_bundle(hub, station, "statuses", {"updates": [{"application_id": app_id, "status": "accepted"}]})
+    finally:
+        hub.close()
+
+
 @pytest.mark.asyncio
 async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
         store: StationStore, station_dir: Path, log: MessageLog) -> None:
     """After a push, the hub accepts the application; the sync operator's pull (l) applies
     that status bundle over HTTP, and the application shows it."""
     from station.core.sync_service import connect_local_hub
-    from sync.hub import reconcile
-    from sync.hub.store import HubStore
     from tests.station.ui.test_casework import accepted
 
     hub_folder = station_dir.parent / "hub"
@@ -282,6 +294,7 @@ async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
     try:
         filed = accepted(store, store.login("wang", PASSWORDS["wang"]))
         app = make_app(store)
+        app.background_sync = False  # the sync operator's own push and pull are what this test watches
         async with app.run_test(size=(120, 40), message_hook=log) as pilot:
             await login(pilot, "zhao")
             await pilot.press("s")
@@ -290,16 +303,48 @@ async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
             pushed = await log.wait_for(ActionDone)
             assert pushed.ok, pushed.message
 
-            hub = HubStore(hub_folder)  # the hub's operator, on the same hub database
-            try:
-                reconcile.issue_bundle(hub, store.config.code, "statuses",
-                                       {"updates": [{"application_id": filed.id, "status": "accepted"}]})
-            finally:
-                hub.close()
+            _hub_accepts(hub_folder, store.config.code, filed.id)
             await pilot.press("l")
             pulled = await log.wait_for(ActionDone, lambda m: m is not pushed)
             assert pulled.ok, pulled.message
             assert "中心下行包：应用 1 个" in pulled.message
             assert Application.get_by_id(filed.id).status == "accepted"
+    finally:
+        link.stop()
+
+
+@pytest.mark.asyncio
+async def test_the_counter_syncs_in_the_background_while_a_clerk_is_logged_in(
+        store: StationStore, station_dir: Path, log: MessageLog) -> None:
+    """A clerk has no sync rights, yet while they are logged in the app delivers what waits,
+    takes in the hub's statuses on its next round, and says so; locking the screen stops it."""
+    from station.core.sync_service import connect_local_hub
+    from station.ui.messages import SyncRoundDone
+    from station.ui.screens.home import HomeScreen
+    from tests.station.ui.test_casework import accepted
+
+    hub_folder = station_dir.parent / "hub"
+    link = connect_local_hub(store, hub_folder, ("admin", PASSWORDS["admin"]))
+    try:
+        filed = accepted(store, store.login("wang", PASSWORDS["wang"]))
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "wang")
+            first = await log.wait_for(SyncRoundDone)
+            assert first.error is None and first.report is not None and first.report.pushed.delivered == 1
+            await until(pilot, lambda: "已同步" in str(app.screen.query_one("#status-hub").render()))
+
+            _hub_accepts(hub_folder, store.config.code, filed.id)
+            assert app.sync_loop is not None
+            app.sync_loop.wake()  # the next round, without waiting out the interval
+            second = await log.wait_for(SyncRoundDone, lambda m: m is not first)
+            assert second.report is not None and second.report.bundles_applied == 1
+            assert Application.get_by_id(filed.id).status == "accepted"
+            assert isinstance(app.screen, HomeScreen)
+            await until(pilot, lambda: any("市级中心" in str(n.title) for n in app._notifications))
+
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            assert app.sync_loop is None and app.session is None
     finally:
         link.stop()
