@@ -32,11 +32,13 @@ from station.core.errors import JiujinError
 from station.core.models import (
     Application,
     Attachment,
+    Operator,
     OutboxEvent,
     Setting,
     SyncAttachment,
     SyncBatch,
 )
+from station.core.operators import ACTIVE
 from station.core.roles import Action, Role, require
 from station.core.session import Session
 from station.core.store import StationStore
@@ -124,6 +126,7 @@ class BackgroundReport:
     pushed: PushReport
     pulled: PushReport
     bundles: dict[str, Any]
+    session_ended: bool = False  # a bundle disabled the person or changed their role
 
     @property
     def bundles_applied(self) -> int:
@@ -137,6 +140,12 @@ def sync_agent(session: Session) -> Session:
     session.ensure_active()
     return Session(session.operator_id, f"{session.operator_name}{AGENT_SUFFIX}", "后台同步",
                    Role.SYNC_OPERATOR, session.db_key)
+
+
+def _may_go_on(session: Session) -> bool:
+    """Whether the person is still active here, in the role they logged in with."""
+    row = Operator.get_or_none(Operator.id == session.operator_id)
+    return row is not None and row.status == ACTIVE and row.role == session.role
 
 
 @dataclass(frozen=True)
@@ -412,12 +421,18 @@ class SyncService:
         hub's bundles (statuses, policy, calendar, roster...).
 
         The person needs no sync rights: the round runs as the station's sync agent
-        (`sync_agent`) and reports counts only. A sync operator's push waits for it."""
+        (`sync_agent`) and reports counts only. A sync operator's push waits for it. When a
+        revocation or roster bundle disabled the person or changed their role, their session
+        ends here: they log in again, with the role the hub gave them, or not at all."""
         require(session, Action.SYNC_BACKGROUND)
         from station.core.day_close import pull_bundles
 
         agent = sync_agent(session)
-        return BackgroundReport(self.push(agent), self.pull(agent), pull_bundles(self.store, agent))
+        report = BackgroundReport(self.push(agent), self.pull(agent), pull_bundles(self.store, agent))
+        if report.bundles_applied and not _may_go_on(session):
+            session.end()  # the next call of any service refuses; the app locks its screen
+            return dataclasses.replace(report, session_ended=True)
+        return report
 
     # -- acknowledgements ---------------------------------------------------------------
 

@@ -127,13 +127,20 @@ class JiujinApp(DeviceHostApp):
         for screen in self.screen_stack:
             before_lock = getattr(screen, "before_lock", None)
             if callable(before_lock):
-                before_lock()
+                try:
+                    before_lock()
+                except JiujinError as error:  # a full disk, or a session the hub ended: lock all the same
+                    self.notify(error.message(self.lang), title=_("未能保存"), severity="error", timeout=30)
         self.stop_background_sync()
         self.session.end()
         self.session = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen(self.store.config, self.demo_operators))
+
+    def session_ended_by_hub(self) -> None:
+        super().session_ended_by_hub()
+        self.action_lock()
 
     def hub_news(self) -> None:
         from station.ui.screens.home import HomeScreen

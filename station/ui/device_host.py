@@ -119,13 +119,22 @@ class DeviceHostApp(App[None]):
             return
         report = message.report
         self.hub_status = ("ok", _("已同步 {time}").format(time=time.strftime("%H:%M")))
-        if report is not None and report.bundles_applied:
+        if report is not None and report.session_ended:
+            self.notify(_("市级中心停用了您的账户或更改了您的角色，请重新登录"), title=_("市级中心"),
+                        severity="warning", timeout=30)
+            self.session_ended_by_hub()
+        elif report is not None and report.bundles_applied:
             self.notify(_("已收到市级中心的 {count} 项更新（办件状态、政策等）").format(count=report.bundles_applied),
                         title=_("市级中心"))
             self.hub_news()
 
     def hub_news(self) -> None:
         """The hub changed something here (statuses, policy...): screens that show it reload."""
+
+    def session_ended_by_hub(self) -> None:
+        """The hub disabled the person logged in, or changed their role: the core has ended
+        the session, so every service now refuses it; the app shows what follows."""
+        self.stop_background_sync()
 
     def watch_device_health(self) -> None:
         self.refresh_status_bars()

@@ -210,3 +210,25 @@ def test_a_sync_operators_push_waits_for_the_background_round(
     pusher.join(20)
     assert results["round"].pushed.delivered == 30  # type: ignore[attr-defined]
     assert results["push"].sent == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("kind, payload", [
+    ("revocations", {"operators": ["wang"]}),
+    ("roster", {"operators": [{"name": "wang", "display_name": "王小红", "role": "supervisor"}]}),
+])
+def test_a_bundle_that_changes_the_person_logged_in_ends_their_session(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub, kind: str, payload: dict[str, object]) -> None:
+    """Revoked, or given another role, the person's session ends in the core at once: every
+    service refuses it until they log in again (with the new role, or not at all)."""
+    from station.core.errors import AuthError
+    from sync.hub import reconcile
+
+    service = _connect(store, sessions, local_hub)
+    assert sessions.operator.operator_name == "wang"
+    reconcile.issue_bundle(local_hub.service.store, store.config.code, kind, payload)
+    report = service.background_round(sessions.operator)
+    assert report.bundles_applied == 1 and report.session_ended
+    with pytest.raises(AuthError):
+        store.applications.list(sessions.operator)
+    untouched = service.background_round(sessions.sync_operator)  # nothing new: nobody else's session ends
+    assert not untouched.session_ended and sessions.sync_operator.active

@@ -348,3 +348,40 @@ async def test_the_counter_syncs_in_the_background_while_a_clerk_is_logged_in(
             assert app.sync_loop is None and app.session is None
     finally:
         link.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_clerk_the_hub_revokes_is_locked_out_at_once(
+        store: StationStore, station_dir: Path, log: MessageLog) -> None:
+    """The background round applies a revocation of the clerk at the counter: the screen
+    locks with a notice, and their password no longer opens the station."""
+    from station.core.errors import AuthError
+    from station.core.sync_service import connect_local_hub
+    from station.ui.messages import SyncRoundDone
+    from station.ui.screens.login import LoginScreen
+    from sync.hub import reconcile
+    from sync.hub.store import HubStore
+
+    hub_folder = station_dir.parent / "hub"
+    link = connect_local_hub(store, hub_folder, ("admin", PASSWORDS["admin"]))
+    try:
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "wang")
+            first = await log.wait_for(SyncRoundDone)
+            hub = HubStore(hub_folder)
+            try:
+                reconcile.issue_bundle(hub, store.config.code, "revocations", {"operators": ["wang"]})
+            finally:
+                hub.close()
+            assert app.sync_loop is not None
+            app.sync_loop.wake()
+            ended = await log.wait_for(SyncRoundDone, lambda m: m is not first)
+            assert ended.report is not None and ended.report.session_ended
+            await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+            assert app.session is None and app.sync_loop is None
+            await until(pilot, lambda: any("重新登录" in str(n.message) for n in app._notifications))
+        with pytest.raises(AuthError):
+            store.login("wang", PASSWORDS["wang"])
+    finally:
+        link.stop()
