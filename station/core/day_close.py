@@ -143,7 +143,15 @@ def import_bundles(store: StationStore, session: Session, root: Path) -> dict[st
 
 
 def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dict[str, Any]:
-    """Verify and apply bundles in version order; report applied, skipped (already) and refused."""
+    """Verify and apply bundles in version order; report applied, skipped (already) and refused.
+
+    Holds the store's sync round, so that a sync operator's pull or import and the background
+    round never apply the same bundle twice."""
+    with store.sync_round:
+        return _apply_in_order(store, session, signed)
+
+
+def _apply_in_order(store: StationStore, session: Session, signed: list[bytes]) -> dict[str, Any]:
     from station.core.sync_service import SyncService
 
     hub = SyncService(store).hub_keys()

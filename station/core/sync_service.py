@@ -425,10 +425,10 @@ class SyncService:
         revocation or roster bundle disabled the person or changed their role, their session
         ends here: they log in again, with the role the hub gave them, or not at all."""
         require(session, Action.SYNC_BACKGROUND)
-        from station.core.day_close import pull_bundles
+        from station.core.day_close import pull_from_hub
 
         agent = sync_agent(session)
-        report = BackgroundReport(self.push(agent), self.pull(agent), pull_bundles(self.store, agent))
+        report = BackgroundReport(self.push(agent), *pull_from_hub(self.store, agent))
         if report.bundles_applied and not _may_go_on(session):
             session.end()  # the next call of any service refuses; the app locks its screen
             return dataclasses.replace(report, session_ended=True)
