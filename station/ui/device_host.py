@@ -87,12 +87,14 @@ class DeviceHostApp(App[None]):
 
         self.stop_background_sync()
         self.sync_loop = SyncLoop(SyncService(self.services.store), session, self.SYNC_INTERVAL_SECONDS,
-                                  self.SYNC_PROBE_SECONDS, on_result=self._round_done)
+                                  self.SYNC_PROBE_SECONDS,
+                                  on_result=lambda report, error: self._round_done(session, report, error))
         self.sync_loop.start()
 
-    def _round_done(self, report: BackgroundReport | None, error: JiujinError | SyncError | None) -> None:
+    def _round_done(self, session: Session, report: BackgroundReport | None,
+                    error: JiujinError | SyncError | None) -> None:
         """Called on the sync thread: hand the outcome on as a message, nothing more."""
-        self.post_message(SyncRoundDone(report, error))
+        self.post_message(SyncRoundDone(session, report, error))
 
     def stop_background_sync(self) -> None:
         """Stop with the session; a round under way finishes on its own thread, unwatched."""
@@ -109,7 +111,7 @@ class DeviceHostApp(App[None]):
     def show_sync_round(self, message: SyncRoundDone) -> None:
         from sync.errors import HubUnavailable, HubUnreachable
 
-        if self.sync_loop is None:  # the round ended after the session did
+        if message.session is not self.session:  # a round that ended after its session did
             return
         if message.error is not None:
             if isinstance(message.error, (HubUnreachable, HubUnavailable)):

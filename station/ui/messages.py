@@ -156,8 +156,9 @@ class SyncProgressed(Message):
 
 @dataclass
 class SyncRoundDone(Message):
-    """The background sync finished a round (`report`), or could not (`error`)."""
+    """The background sync finished a round (`report`), or could not (`error`), for `session`."""
 
+    session: Session
     report: BackgroundReport | None
     error: JiujinError | SyncError | None
 

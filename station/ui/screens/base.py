@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.dom import DOMNode
-from textual.events import ScreenResume
+from textual.events import Mount, ScreenResume
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
@@ -33,9 +33,15 @@ def translate_bindings(node: DOMNode) -> None:
 
 
 class ServicesMixin:
-    """Access to the station's services and the logged-in session."""
+    """Access to the station's services and the session the screen was opened in.
+
+    A screen keeps its session from the moment it is mounted: a worker's result that arrives
+    after the screen locked meets the ended session, which every core service refuses, rather
+    than the app's next session or none.
+    """
 
     app: Any
+    opened_in: Session | None = None
 
     @property
     def station(self) -> JiujinApp:
@@ -47,9 +53,13 @@ class ServicesMixin:
 
     @property
     def session(self) -> Session:
-        session = self.station.session
+        session = self.opened_in or self.station.session
         assert session is not None, "a station screen is shown only with a session"
         return session
+
+    def _on_mount(self, _event: Mount) -> None:
+        """Textual calls this beside the screen's own `on_mount` (a mixin's `@on` is not seen)."""
+        self.opened_in = self.station.session
 
 
 class StationScreen(ServicesMixin, Screen[None]):

@@ -269,16 +269,21 @@ async def test_an_admin_gives_a_person_from_the_hubs_roster_a_first_password(
         hub.close()
 
 
-def _hub_accepts(hub_folder: Path, station: str, app_id: str) -> None:
-    """The hub's operator, on the same hub database, accepts the application: a statuses bundle."""
+def _hub_issues(hub_folder: Path, station: str, kind: str, payload: dict[str, object]) -> None:
+    """The hub's operator, on the same hub database, issues a bundle for the station."""
     from sync.hub import reconcile
     from sync.hub.store import HubStore
 
     hub = HubStore(hub_folder)
     try:
-        reconcile.issue_bundle(hub, station, "statuses", {"updates": [{"application_id": app_id, "status": "accepted"}]})
+        reconcile.issue_bundle(hub, station, kind, payload)
     finally:
         hub.close()
+
+
+def _hub_accepts(hub_folder: Path, station: str, app_id: str) -> None:
+    """The hub accepts the application: a statuses bundle."""
+    _hub_issues(hub_folder, station, "statuses", {"updates": [{"application_id": app_id, "status": "accepted"}]})
 
 
 @pytest.mark.asyncio
@@ -343,9 +348,13 @@ async def test_the_counter_syncs_in_the_background_while_a_clerk_is_logged_in(
             assert isinstance(app.screen, HomeScreen)
             await until(pilot, lambda: any("市级中心" in str(n.title) for n in app._notifications))
 
+            home, session = app.screen, app.session
+            assert home.opened_in is session
             await pilot.press("ctrl+l")
             await settle(pilot)
             assert app.sync_loop is None and app.session is None
+            # the home screen's figures still loading meet the ended session, not a crash
+            assert home.session is session and not session.active
     finally:
         link.stop()
 
@@ -359,8 +368,7 @@ async def test_a_clerk_the_hub_revokes_is_locked_out_at_once(
     from station.core.sync_service import connect_local_hub
     from station.ui.messages import SyncRoundDone
     from station.ui.screens.login import LoginScreen
-    from sync.hub import reconcile
-    from sync.hub.store import HubStore
+    from sync.errors import HubUnreachable
 
     hub_folder = station_dir.parent / "hub"
     link = connect_local_hub(store, hub_folder, ("admin", PASSWORDS["admin"]))
@@ -369,11 +377,7 @@ async def test_a_clerk_the_hub_revokes_is_locked_out_at_once(
         async with app.run_test(size=(120, 40), message_hook=log) as pilot:
             await login(pilot, "wang")
             first = await log.wait_for(SyncRoundDone)
-            hub = HubStore(hub_folder)
-            try:
-                reconcile.issue_bundle(hub, store.config.code, "revocations", {"operators": ["wang"]})
-            finally:
-                hub.close()
+            _hub_issues(hub_folder, store.config.code, "revocations", {"operators": ["wang"]})
             assert app.sync_loop is not None
             app.sync_loop.wake()
             ended = await log.wait_for(SyncRoundDone, lambda m: m is not first)
@@ -381,6 +385,12 @@ async def test_a_clerk_the_hub_revokes_is_locked_out_at_once(
             await until(pilot, lambda: isinstance(app.screen, LoginScreen))
             assert app.session is None and app.sync_loop is None
             await until(pilot, lambda: any("重新登录" in str(n.message) for n in app._notifications))
+            shown = app.hub_status
+            late = SyncRoundDone(ended.session, None, HubUnreachable("connection refused"))
+            app.post_message(late)  # a round of the ended session that finished after the lock
+            await log.wait_for(SyncRoundDone, lambda m: m is late)
+            await settle(pilot)
+            assert app.hub_status == shown
         with pytest.raises(AuthError):
             store.login("wang", PASSWORDS["wang"])
     finally:
