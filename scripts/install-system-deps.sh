@@ -3,6 +3,9 @@
 #
 # - fonts-wqy-microhei: the CJK font embedded in every PDF.
 # - poppler-utils: pdftoppm, used by tests to render PDFs.
+# - poppler-data: the Adobe-GB1 CMaps poppler needs to render the non-embedded
+#   STSong-Light fallback font (libpoppler only recommends it, and we install
+#   without recommends).
 # - postgresql: the hub's production database, used by the hub's tests.
 # - a SQLCipher 4 command-line shell: Debian ships SQLCipher 3.4, which cannot open
 #   SQLCipher 4 files, so the shell is built from the SQLCipher 4 amalgamation published
@@ -14,7 +17,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$here/.tools"
 
-debian_packages=(fonts-wqy-microhei poppler-utils postgresql gcc libssl-dev npm)
+debian_packages=(fonts-wqy-microhei poppler-utils poppler-data postgresql gcc libssl-dev npm)
 missing=()
 for pkg in "${debian_packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
