@@ -185,7 +185,8 @@ FROM n
 CITY_CHILD = """
 import json, sqlite3, sys, time
 from bench._harness import peak_rss_mb
-from reports import city_figures, city_pdf
+from reports import city_pdf
+from sync.hub.queries import city_figures
 connection = sqlite3.connect(sys.argv[1])
 start = time.perf_counter()
 count = connection.execute("SELECT COUNT(*) FROM hub_application").fetchone()[0]
@@ -204,7 +205,7 @@ print(json.dumps({"rows": count, "bare_s": bare, "aggregate_s": aggregate, "tota
 def _city_figures(root: Path) -> list[Figure]:
     import sqlite3
 
-    from reports import CITY_TABLE_DDL
+    from sync.hub.queries import CITY_TABLE_DDL
 
     path = root / "hub.db"
     start = time.perf_counter()
@@ -239,7 +240,7 @@ def _city_postgres(url: str) -> Figure:
 
     import psycopg
 
-    from reports import CITY_TABLE_DDL, city_figures
+    from sync.hub.queries import CITY_TABLE_DDL, city_figures
 
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:

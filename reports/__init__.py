@@ -4,13 +4,13 @@ Citizen documents are made from plain inputs (`ReceiptData`, `NoticeData`, `Form
 `AmendmentData`) that the station fills from its store and the catalog:
 `receipt_layout()` for the thermal printer, `receipt_pdf()`, `notice_pdf()`,
 `form_pdf()`, `amendment_pdf()`. Reports: `daily_pdf(DailyFigures)`,
-`reconcile_pdf(StationLedger, hub_ledgers(connection))`, and `city_pdf(city_figures(connection))`,
-whose figures the hub's database aggregates. Receipt QR codes: `sign_payload()` and
+`reconcile_pdf(StationLedger, [HubStationLedger])`, and `city_pdf(CityFigures)`, whose
+figures the hub's database aggregates (`sync.hub.queries`). Receipt QR codes: `sign_payload()` and
 `verify_payload()` (format in `reports.qr`). Every PDF is set in `cjk_font()`.
 """
 
 from reports.amendment import amendment_pdf
-from reports.city import CITY_TABLE_DDL, CityFigures, CityRow, city_figures, city_pdf
+from reports.city import CityFigures, CityRow, city_pdf
 from reports.daily import Count, DailyFigures, DaySync, daily_pdf
 from reports.errors import (
     DocumentInputError,
@@ -42,10 +42,9 @@ from reports.masking import mask_id
 from reports.notice import items_from_entries, notice_pdf
 from reports.qr import ReceiptClaim, parse_payload, sign_payload, verify_payload
 from reports.receipt import receipt_layout, receipt_pdf
-from reports.reconcile import HubStationLedger, LedgerDay, StationLedger, hub_ledgers, reconcile_pdf
+from reports.reconcile import HubStationLedger, LedgerDay, StationLedger, reconcile_pdf
 
 __all__ = [
-    "CITY_TABLE_DDL",
     "AmendmentData",
     "ApplicantInfo",
     "CityFigures",
@@ -77,13 +76,11 @@ __all__ = [
     "StationInfo",
     "StationLedger",
     "amendment_pdf",
-    "city_figures",
     "city_pdf",
     "cjk_font",
     "daily_pdf",
     "form_fields",
     "form_pdf",
-    "hub_ledgers",
     "items_from_entries",
     "load_cjk_font",
     "mask_id",

@@ -1,24 +1,7 @@
-"""城市报告 — the city's reform figures by district and by point type, aggregated in SQL.
+"""城市报告 — the city's reform figures by district and by point type, on A4.
 
-The hub keeps one row per application in `hub_application`; the report's numbers come
-from a single GROUP BY over it, done by the database (SQLite or PostgreSQL), so a million
-applications never become Python objects. The table's minimal shape (the hub may hold
-more columns; `CITY_TABLE_DDL` creates exactly this one for tests and benchmarks):
-
-    id            TEXT  primary key: the application's UUIDv7
-    station       TEXT  station code
-    district      TEXT  GB/T 2260 county code of the station, e.g. 330106
-    point_type    TEXT  village | community | police | bank (others, e.g. a district
-                        hall or online, count as not near home)
-    item_code     TEXT  catalog code
-    day           TEXT  local day of acceptance, YYYY-MM-DD
-    status        TEXT  latest status (station lifecycle names; voided rows are left out)
-    card_only     INT   1 when no paper material was needed: every material satisfied by
-                        the ID card, shared data or filled in at the window (一证通办)
-    due_date      TEXT  promised completion date, YYYY-MM-DD
-    completed_on  TEXT  day completed (办结), NULL while open
-    amendments    INT   how many times 补正 was asked
-
+The figures (`CityFigures`) come from the hub, which aggregates its `hub_application`
+table in SQL (`sync.hub.queries.city_figures`); this module only lays them out.
 Rates: 一证通办率 = card_only / applications; 就近办率 = near-home point types /
 applications; 按期办结率 = completed on or before the due date (or with no due date) /
 completed; 补正率 = applications with amendments > 0 / applications.
@@ -26,49 +9,19 @@ completed; 补正率 = applications with amendments > 0 / applications.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from forms import Text, hangzhou_divisions
+from forms import Text
 from reports import charts, pdf
-from reports.errors import HubDataError
 from reports.fonts import CjkFont
-from reports.inputs import POINT_TYPES
 
 TITLE = Text("杭州市就近办事报告", "Hangzhou Near-home Services Report")
-NEAR_HOME = ("village", "community", "police", "bank")
+#: The hub table the figures come from, named in the report's footnote.
 TABLE = "hub_application"
-CITY_TABLE_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    id TEXT PRIMARY KEY,
-    station TEXT NOT NULL,
-    district TEXT NOT NULL,
-    point_type TEXT NOT NULL,
-    item_code TEXT NOT NULL,
-    day TEXT NOT NULL,
-    status TEXT NOT NULL,
-    card_only INTEGER NOT NULL DEFAULT 0,
-    due_date TEXT,
-    completed_on TEXT,
-    amendments INTEGER NOT NULL DEFAULT 0
-)"""
-_NAME = re.compile(r"^[a-z_][a-z0-9_.]{0,62}$")
-_NEAR = ", ".join(f"'{p}'" for p in NEAR_HOME)
-AGGREGATE = f"""SELECT district, point_type,
-    COUNT(*),
-    SUM(CASE WHEN card_only = 1 THEN 1 ELSE 0 END),
-    SUM(CASE WHEN point_type IN ({_NEAR}) THEN 1 ELSE 0 END),
-    SUM(CASE WHEN completed_on IS NOT NULL THEN 1 ELSE 0 END),
-    SUM(CASE WHEN completed_on IS NOT NULL AND (due_date IS NULL OR completed_on <= due_date)
-             THEN 1 ELSE 0 END),
-    SUM(CASE WHEN amendments > 0 THEN 1 ELSE 0 END)
-FROM {{table}}
-WHERE status <> 'voided'{{period}}
-GROUP BY district, point_type"""
 
 
 @dataclass(frozen=True)
@@ -115,56 +68,6 @@ class CityFigures:
     by_district: tuple[CityRow, ...]
     by_point_type: tuple[CityRow, ...]
     total: CityRow
-
-
-def city_figures(connection: Any, *, start: date | None = None, end: date | None = None,
-                 table: str = TABLE, generated_at: datetime | None = None) -> CityFigures:
-    """Aggregate `table` in the database, GROUP BY district and point type, then roll up.
-
-    `connection` is a DB-API connection (sqlite3 or psycopg); the period is inclusive.
-    """
-    if not _NAME.match(table):
-        raise ValueError(f"not a table name: {table!r}")
-    mark = "?" if type(connection).__module__.startswith("sqlite3") else "%s"
-    period, params = "", list[str]()
-    if start is not None:
-        period, params = period + f" AND day >= {mark}", [*params, start.isoformat()]
-    if end is not None:
-        period, params = period + f" AND day <= {mark}", [*params, end.isoformat()]
-    sql = AGGREGATE.format(table=table, period=period)
-    try:
-        groups = [tuple(row) for row in connection.execute(sql, params).fetchall()]
-    except Exception as exc:  # sqlite3 and psycopg raise unrelated error classes
-        raise HubDataError(f"中心数据库无法汇总 {table}", f"cannot aggregate {table}: {exc}") from exc
-    return CityFigures(generated_at or datetime.now().astimezone(), start, end,
-                       _roll_up(groups, 0, _district_name), _roll_up(groups, 1, _point_type_name),
-                       _sum("total", "全市 Hangzhou", groups))
-
-
-def _roll_up(groups: list[tuple[Any, ...]], index: int, name: Any) -> tuple[CityRow, ...]:
-    keys = sorted({str(g[index]) for g in groups})
-    rows = [_sum(key, name(key), [g for g in groups if str(g[index]) == key]) for key in keys]
-    return tuple(sorted(rows, key=lambda r: (-r.applications, r.key)))
-
-
-def _sum(key: str, label: str, groups: list[tuple[Any, ...]]) -> CityRow:
-    totals = [sum(int(g[i] or 0) for g in groups) for i in range(2, 8)]
-    return CityRow(key, label, *totals)
-
-
-def _district_name(code: str) -> str:
-    division = hangzhou_divisions().get(code)
-    return division.name if division is not None else code
-
-
-#: Channels that are not near-home points, as the hub may name them.
-OTHER_CHANNELS = {"district_hall": Text("区县政务服务中心", "district service hall"),
-                  "online": Text("网上办理", "online")}
-
-
-def _point_type_name(key: str) -> str:
-    text = POINT_TYPES.get(key) or OTHER_CHANNELS.get(key)
-    return text.zh if text is not None else key
 
 
 def _pct(value: float | None) -> str:

@@ -2,25 +2,22 @@
 
 It keeps to what the ledgers expose. The station's side is its outbox: the sequence
 numbers it has written, which of them the hub acknowledged, and for each day the
-applications accepted against the `submitted` events recorded. The hub's side is read
-with SQL from the hub's own tables (`hub_station`, `hub_range`, `hub_gap`,
-`hub_quarantine`, `hub_batch`, `hub_record`): the ranges it holds per station, the open
-gaps, and what sits in quarantine.
+applications accepted against the `submitted` events recorded. The hub's side
+(`HubStationLedger`, read from the hub's tables by `sync.hub.queries.hub_ledgers`) is the
+ranges it holds per station, the open gaps, and what sits in quarantine.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from forms import Text
 from reports import pdf
-from reports.errors import DocumentInputError, HubDataError
+from reports.errors import DocumentInputError
 from reports.fonts import CjkFont
 from reports.inputs import StationInfo
 
@@ -84,43 +81,6 @@ class HubStationLedger:
     @property
     def highest(self) -> int:
         return max((last for _, last in self.held), default=0)
-
-
-def hub_ledgers(connection: Any, station: str | None = None) -> list[HubStationLedger]:
-    """Every station's ledger at the hub (or one station's), read with SQL.
-
-    `connection` is a DB-API connection to the hub database (sqlite3 or psycopg).
-    """
-    stations = _rows(connection, "SELECT code, name, status, last_received_at FROM hub_station ORDER BY code")
-    held = _runs(_rows(connection, "SELECT station, first_seq, last_seq FROM hub_range ORDER BY station, first_seq"))
-    gaps = _runs(_rows(connection, "SELECT station, first_seq, last_seq FROM hub_gap"
-                                   " WHERE filled_at IS NULL ORDER BY station, first_seq"))
-    quarantined = dict(_rows(connection, "SELECT station, COUNT(*) FROM hub_quarantine"
-                                         " WHERE resolved_at IS NULL GROUP BY station"))
-    batches = dict(_rows(connection, "SELECT station, COUNT(*) FROM hub_batch GROUP BY station"))
-    records = dict(_rows(connection, "SELECT station, COUNT(*) FROM hub_record GROUP BY station"))
-    ledgers = [
-        HubStationLedger(code, name or "", status, int(records.get(code, 0)), int(batches.get(code, 0)),
-                         tuple(held.get(code, ())), tuple(gaps.get(code, ())),
-                         int(quarantined.get(code, 0)), last)
-        for code, name, status, last in stations if station is None or code == station]
-    if station is not None and not ledgers:
-        raise DocumentInputError(f"中心没有站点 {station}", f"the hub knows no station {station}")
-    return ledgers
-
-
-def _rows(connection: Any, sql: str) -> list[tuple[Any, ...]]:
-    try:
-        return [tuple(row) for row in connection.execute(sql).fetchall()]
-    except Exception as exc:  # sqlite3 and psycopg raise unrelated error classes
-        raise HubDataError("中心数据库缺少对账所需的表或列", f"the hub database cannot answer: {exc}") from exc
-
-
-def _runs(rows: list[tuple[Any, ...]]) -> dict[str, list[Run]]:
-    found: dict[str, list[Run]] = defaultdict(list)
-    for station, first, last in rows:
-        found[station].append((int(first), int(last)))
-    return found
 
 
 def runs_text(runs: tuple[Run, ...], limit: int = 12) -> str:

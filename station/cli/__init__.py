@@ -6,9 +6,9 @@ Each command group lives in its own module and is imported only when used, so th
 
 from __future__ import annotations
 
-import importlib
-
 import click
+
+from station.cli.lazy import LazyGroup
 
 #: command name -> "module:attribute" of the click command implementing it.
 LAZY_COMMANDS: dict[str, str] = {
@@ -26,28 +26,12 @@ LAZY_COMMANDS: dict[str, str] = {
     "devices": "station.cli.devices:devices",
     "report": "station.cli.report:report",
     "sync": "station.cli.sync:sync",
-    "hub": "station.cli.hub:hub",
+    "hub": "sync.hub.cli:hub",
     "day": "station.cli.day:day",
 }
 
 
-class LazyGroup(click.Group):
-    """A click group that imports a subcommand's module only when it is invoked."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(LAZY_COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = LAZY_COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attribute = target.split(":")
-        command = getattr(importlib.import_module(module_name), attribute)
-        assert isinstance(command, click.Command)
-        return command
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, invoke_without_command=True)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False),

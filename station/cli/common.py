@@ -80,6 +80,22 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def reports_sync_errors(func: F) -> F:
+    """Print a sync error in the user's language and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sync.errors import SyncError
+
+        try:
+            return func(*args, **kwargs)
+        except SyncError as exc:
+            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def emit_json(value: Any) -> None:
     """Stable JSON on standard output."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str))

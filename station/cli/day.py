@@ -7,8 +7,13 @@ from pathlib import Path
 
 import click
 
-from station.cli.common import emit_json, open_session, operator_options, reports_errors
-from station.cli.hub import reports_sync_errors
+from station.cli.common import (
+    emit_json,
+    open_session,
+    operator_options,
+    reports_errors,
+    reports_sync_errors,
+)
 
 
 @click.group()

@@ -4,20 +4,17 @@ city reports as PDF, and offline checking of a receipt's QR code."""
 from __future__ import annotations
 
 import functools
-import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, unquote, urlparse
 
 import click
 
 from station.cli.common import emit_json, lang, open_session, operator_options
 from station.cli.common import reports_errors as station_errors
-from station.core.clock import system_clock
+from station.cli.lazy import LazyGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -44,7 +41,7 @@ def _write(path: str, data: bytes, what: str) -> None:
     click.echo(f"{what} → {path}")
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_commands={"city": "sync.hub.cli.report:city"})
 def report() -> None:
     """Documents and reports (PDF), and receipt QR checks. / 文书与报表"""
 
@@ -132,37 +129,15 @@ def daily(ctx: click.Context, data_dir_option: str | None, operator: str,
 def reconcile(ctx: click.Context, pdf_path: str, hub_db: str | None, station_code: str | None,
               operator: str | None, password_file: str | None, data_dir_option: str | None) -> None:
     """Reconciliation: this station's outbox, or the hub's ledger with --hub-db. / 对账报告"""
-    import reports
-
     if hub_db:
-        with _hub_connection(hub_db) as connection:
-            ledgers = reports.hub_ledgers(connection, station_code)
-        _write(pdf_path, reports.reconcile_pdf(hub=ledgers, generated_at=system_clock()), "对账报告")
+        from sync.hub.cli.report import hub_reconcile_pdf
+
+        hub_reconcile_pdf(pdf_path, hub_db, station_code)
         return
     from station.core import documents
 
     store, session = open_session(ctx, data_dir_option, _need_operator(operator), password_file)
     _write(pdf_path, documents.reconcile_pdf(store, session), "对账报告")
-
-
-@report.command("city")
-@click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--hub-db", envvar="JIUJIN_HUB_DB", required=True, help="The hub's database URL.")
-@click.option("--from", "start", type=DATE, default=None, help="First day (YYYY-MM-DD).")
-@click.option("--to", "end", type=DATE, default=None, help="Last day (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON too.")
-@reports_errors
-def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | None,
-         as_json: bool) -> None:
-    """The city report by district and point type, aggregated by the hub's database. / 城市报告"""
-    import reports
-
-    with _hub_connection(hub_db) as connection:
-        figures = reports.city_figures(connection, start=start.date() if start else None,
-                                       end=end.date() if end else None, generated_at=system_clock())
-    _write(pdf_path, reports.city_pdf(figures), "城市报告")
-    if as_json:
-        emit_json(_city_json(figures))
 
 
 @report.command("verify-qr")
@@ -235,40 +210,3 @@ def _read_public_key(path: Path) -> Any:
         return Ed25519PublicKey.from_public_bytes(bytes.fromhex(data.decode("ascii").strip()))
     except ValueError:
         raise click.BadParameter("expected PEM, 32 raw bytes or 64 hex digits / 公钥格式不符") from None
-
-
-@contextmanager
-def _hub_connection(url: str) -> Iterator[Any]:
-    """A DB-API connection to the hub database: sqlite:///path or postgresql://…?schema=S."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = unquote(url[len("sqlite://"):])
-        if not Path(path).is_file():
-            raise click.BadParameter(f"no hub database at {path} / 找不到中心数据库")
-        connection: Any = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    elif parsed.scheme in ("postgresql", "postgres"):
-        import psycopg
-
-        schema = parse_qs(parsed.query).get("schema", [""])[0]
-        base = url.split("?", 1)[0]
-        connection = (psycopg.connect(base, options=f"-csearch_path={schema}") if schema
-                      else psycopg.connect(base))
-    else:
-        raise click.BadParameter(f"unsupported database URL {parsed.scheme!r}")
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def _city_json(figures: Any) -> dict[str, Any]:
-    def row(r: Any) -> dict[str, Any]:
-        return {"key": r.key, "label": r.label, "applications": r.applications,
-                "card_only": r.card_only, "near_home": r.near_home, "completed": r.completed,
-                "on_time": r.on_time, "amended": r.amended}
-
-    return {"total": row(figures.total), "by_district": [row(r) for r in figures.by_district],
-            "by_point_type": [row(r) for r in figures.by_point_type],
-            "start": figures.start.isoformat() if isinstance(figures.start, date) else None,
-            "end": figures.end.isoformat() if isinstance(figures.end, date) else None}
-

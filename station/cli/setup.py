@@ -73,7 +73,7 @@ def init(ctx: click.Context, data_dir_option: str | None, station_code: str, sta
 def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: Path,
                  token: str | None) -> None:
     """Keep the hub's keys in the store and, with a token, enrol with the hub."""
-    from station.cli.hub import reports_sync_errors
+    from station.cli.common import reports_sync_errors
     from station.cli.sync import print_enrolment
     from station.core.sync_service import EnrolResult, SyncService
     from sync.hubkeys import load_hub_public_keys

@@ -8,8 +8,13 @@ from typing import Any
 
 import click
 
-from station.cli.common import emit_json, open_session, operator_options, reports_errors
-from station.cli.hub import reports_sync_errors
+from station.cli.common import (
+    emit_json,
+    open_session,
+    operator_options,
+    reports_errors,
+    reports_sync_errors,
+)
 
 
 def _service(ctx: click.Context, data_dir_option: str | None, operator: str,

@@ -8,6 +8,7 @@ created if absent and put first on the search path; tests give each worker its o
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,14 +22,19 @@ database = DatabaseProxy()
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
+def sqlite_path(url: str, base: Path | None = None) -> Path:
+    """The file of a `sqlite://` URL: `sqlite:///abs`, `sqlite:////abs` or `sqlite://rel` (in `base`)."""
+    raw = unquote(url[len("sqlite://"):])
+    if raw.startswith("/"):
+        return Path("/" + raw.lstrip("/"))
+    return base / raw if base is not None else Path(raw)
+
+
 def open_database(url: str, base: Path | None = None) -> Database:
     """Open the database at `url` and bind the hub's models to it."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        raw = unquote(url[len("sqlite://"):])
-        path = Path(raw)
-        if not path.is_absolute() and base is not None:
-            path = base / path
+        path = sqlite_path(url, base)
         path.parent.mkdir(parents=True, exist_ok=True)
         db: Database = SqliteDatabase(str(path), timeout=30, check_same_thread=False, pragmas={
             "journal_mode": "wal", "synchronous": 1, "busy_timeout": 30000, "foreign_keys": 1})
@@ -41,7 +47,8 @@ def open_database(url: str, base: Path | None = None) -> Database:
     return db
 
 
-def _postgres(url: str) -> Database:
+def _postgres_options(url: str) -> tuple[str, str, dict[str, Any]]:
+    """The database name, the private schema (or "") and psycopg's connection options."""
     parsed = urlparse(url)
     schema = parse_qs(parsed.query).get("schema", [""])[0]
     if schema and not _SCHEMA.match(schema):
@@ -52,12 +59,43 @@ def _postgres(url: str) -> Database:
         options["password"] = unquote(parsed.password)
     if schema:
         options["options"] = f"-csearch_path={schema}"
-    db = HubPostgres(parsed.path.lstrip("/"), **options)
+    return parsed.path.lstrip("/"), schema, options
+
+
+def _postgres(url: str) -> Database:
+    name, schema, options = _postgres_options(url)
+    db = HubPostgres(name, **options)
     if schema:
         db.connect(reuse_if_open=True)
         execute(db, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         db.close()
     return db
+
+
+@contextmanager
+def reporting_connection(url: str, base: Path | None = None) -> Iterator[Any]:
+    """A read-only DB-API connection (sqlite3 or psycopg) for the report queries.
+
+    A SQLite file that does not exist is refused rather than created.
+    """
+    scheme = urlparse(url).scheme
+    connection: Any
+    if scheme == "sqlite":
+        path = sqlite_path(url, base)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    elif scheme in ("postgresql", "postgres"):
+        import psycopg
+
+        name, _schema, options = _postgres_options(url)
+        connection = psycopg.connect(dbname=name, **options)
+    else:
+        raise ValueError(f"unsupported database URL scheme {scheme!r}")
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 class _Psycopg3(Psycopg3Adapter):

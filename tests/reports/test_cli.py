@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from devices.simulators.printer import PrinterSimulator
-from reports import CITY_TABLE_DDL
 from station.cli import main
 from station.core.store import StationStore
+from sync.hub.queries import CITY_TABLE_DDL
 from tests.conftest import PASSWORDS, FakeClock
 from tests.reports.helpers import no_middle_digits, pdf_text
-from tests.reports.test_city import ROWS
 from tests.reports.test_station_documents import CARD_ONLY, RONGQUE, _draft
+from tests.sync.helpers import CITY_ROWS
 
 
 def _run(station_dir: Path, *args: str, operator: str = "wang") -> Result:
@@ -83,12 +83,14 @@ def test_city_and_hub_reconcile_from_a_hub_database(tmp_path: Path) -> None:
     path = tmp_path / "hub.db"
     with sqlite3.connect(path) as connection:
         connection.execute(CITY_TABLE_DDL)
-        connection.executemany(f"INSERT INTO hub_application VALUES ({', '.join('?' * 11)})", ROWS)
+        connection.executemany(f"INSERT INTO hub_application VALUES ({', '.join('?' * 11)})", CITY_ROWS)
     out = tmp_path / "city.pdf"
     result = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite://{path}", "--pdf", str(out),
                                        "--from", "2026-11-01", "--to", "2026-11-30", "--json"])
     assert result.exit_code == 0, result.output
     assert '"applications": 7' in result.output and "西湖区" in pdf_text(out.read_bytes())
+    four_slashes = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite:///{path}", "--pdf", str(out)])
+    assert four_slashes.exit_code == 0, four_slashes.output
     missing = CliRunner().invoke(main, ["report", "reconcile", "--hub-db", f"sqlite://{path}",
                                         "--pdf", str(out)])
     assert missing.exit_code == 1 and "中心数据库" in missing.output

@@ -6,13 +6,13 @@ import reports
 import reports.errors
 
 EXPECTED = {
-    "CITY_TABLE_DDL", "AmendmentData", "ApplicantInfo", "CityFigures", "CityRow", "CjkFont",
+    "AmendmentData", "ApplicantInfo", "CityFigures", "CityRow", "CjkFont",
     "Count", "DailyFigures", "DaySync", "DocumentInputError", "Fee", "FeeLine",
     "FontFallbackWarning", "FormData", "FormField", "HubDataError", "HubStationLedger",
     "LedgerDay", "MaterialLine", "MissingItem", "NoticeData", "Promise", "QRError",
     "QRFormatError", "QRSignatureError", "ReceiptClaim", "ReceiptData", "ReceiptLayout",
-    "ReportsError", "StationInfo", "StationLedger", "amendment_pdf", "cjk_font", "city_figures",
-    "city_pdf", "daily_pdf", "form_fields", "form_pdf", "hub_ledgers", "items_from_entries",
+    "ReportsError", "StationInfo", "StationLedger", "amendment_pdf", "cjk_font", "city_pdf",
+    "daily_pdf", "form_fields", "form_pdf", "items_from_entries",
     "load_cjk_font", "mask_id", "notice_pdf", "parse_payload", "receipt_layout", "receipt_pdf",
     "reconcile_pdf", "sign_payload", "verify_payload",
 }

@@ -78,3 +78,18 @@ def hub_database(kind: str, tmp_path: Path) -> Iterator[str]:
 
 def new_hub(folder: Path, url: str) -> HubStore:
     return initialise_hub(folder, url)
+
+
+# id, station, district, point_type, item, day, status, card_only, due, completed, amendments
+#: Rows of the city table (`sync.hub.queries.CITY_TABLE_DDL`) with hand-computed figures.
+CITY_ROWS = [
+    ("a1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-02", "completed", 1, "2026-11-10", "2026-11-09", 0),
+    ("a2", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-02", "completed", 1, "2026-11-10", "2026-11-12", 1),
+    ("a3", "XH0001", "330106", "community", "HZ-MZ-001", "2026-11-03", "delivered", 1, "2026-11-20", None, 0),
+    ("a4", "XH0001", "330106", "community", "HZ-MZ-001", "2026-11-03", "needs_amendment", 0, "2026-11-20", None, 2),
+    ("b1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-11-04", "completed", 1, None, "2026-11-04", 0),
+    ("b2", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-11-05", "submitted", 0, "2026-11-12", None, 0),
+    ("h1", "QT0001", "330106", "district_hall", "HZ-GA-004", "2026-11-05", "submitted", 0, "2026-11-12", None, 0),
+    ("v1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-05", "voided", 1, None, None, 0),
+    ("o1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-10-30", "completed", 1, "2026-11-01", "2026-11-01", 0),
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rich.text import Text
 from textual import on, work
@@ -13,12 +13,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
-from station.ui.hub_console.dialogs import ReasonDialog
-from station.ui.hub_console.messages import ActionRecorded, LedgerLoaded, StationLoaded
+from sync.hub.console.dialogs import ReasonDialog
+from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
 
 if TYPE_CHECKING:
-    from station.ui.hub_console.app import HubConsoleApp
-    from station.ui.hub_console.desk import HubDesk
+    from sync.hub.console.desk import HubDesk
 
 VERDICTS = {"agreed": "一致 agreed", "discrepant": "不一致 discrepant", "pending": "待比对 pending"}
 REFRESH_SECONDS = 30.0
@@ -28,12 +27,20 @@ def skew_text(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:+.0f} s"
 
 
+class ConsoleHost(Protocol):
+    """What a console screen needs of its app: the desk, and the one failure handler."""
+
+    desk: HubDesk
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None: ...
+
+
 class ConsoleScreen(Screen[None]):
     """What both screens share: the desk, and worker failures handed to the app's one handler."""
 
     @property
-    def console(self) -> HubConsoleApp:
-        return self.app  # type: ignore[return-value]
+    def console(self) -> ConsoleHost:
+        return cast(ConsoleHost, self.app)
 
     @property
     def desk(self) -> HubDesk:

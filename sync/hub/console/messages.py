@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
-from station.ui.hub_console.desk import StationDetail
+from sync.hub.console.desk import StationDetail
 
 
 @dataclass

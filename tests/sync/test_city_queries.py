@@ -10,28 +10,17 @@ from typing import Any
 
 import pytest
 
-from reports import CITY_TABLE_DDL, HubDataError, city_figures, city_pdf
+from reports import HubDataError, city_pdf
 from station.core.clock import CST
+from sync.hub.queries import CITY_TABLE_DDL, city_figures
 from tests.reports.helpers import A4, page_sizes, pdf_text, render_pages
-
-# id, station, district, point_type, item, day, status, card_only, due, completed, amendments
-ROWS = [
-    ("a1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-02", "completed", 1, "2026-11-10", "2026-11-09", 0),
-    ("a2", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-02", "completed", 1, "2026-11-10", "2026-11-12", 1),
-    ("a3", "XH0001", "330106", "community", "HZ-MZ-001", "2026-11-03", "delivered", 1, "2026-11-20", None, 0),
-    ("a4", "XH0001", "330106", "community", "HZ-MZ-001", "2026-11-03", "needs_amendment", 0, "2026-11-20", None, 2),
-    ("b1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-11-04", "completed", 1, None, "2026-11-04", 0),
-    ("b2", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-11-05", "submitted", 0, "2026-11-12", None, 0),
-    ("h1", "QT0001", "330106", "district_hall", "HZ-GA-004", "2026-11-05", "submitted", 0, "2026-11-12", None, 0),
-    ("v1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-05", "voided", 1, None, None, 0),
-    ("o1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-10-30", "completed", 1, "2026-11-01", "2026-11-01", 0),
-]
+from tests.sync.helpers import CITY_ROWS
 
 
 def _fill(connection: Any, mark: str) -> None:
     connection.execute(CITY_TABLE_DDL)
     sql = f"INSERT INTO hub_application VALUES ({', '.join([mark] * 11)})"
-    for row in ROWS:
+    for row in CITY_ROWS:
         connection.execute(sql, row)
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from reports import DocumentInputError, HubDataError, hub_ledgers, reconcile_pdf
+from reports import DocumentInputError, HubDataError, reconcile_pdf
 from station.core.clock import CST
 from sync.hub.models import HubBatch, HubGap, HubQuarantine, HubRange
+from sync.hub.queries import hub_ledgers
 from sync.hub.store import initialise_hub
 from tests.reports.helpers import pdf_text, render_pages
 

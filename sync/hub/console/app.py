@@ -8,8 +8,8 @@ from textual import on
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from station.ui.hub_console.desk import HubDesk
-from station.ui.hub_console.screens import LedgerScreen
+from sync.hub.console.desk import HubDesk
+from sync.hub.console.screens import LedgerScreen
 from sync.hub.store import HubStore
 
 

@@ -14,15 +14,15 @@ from textual.notifications import Notify
 from textual.widgets import DataTable, Input, Static
 
 from station.cli import main
-from station.ui.hub_console import make_hub_console
-from station.ui.hub_console.dialogs import ReasonDialog
-from station.ui.hub_console.messages import ActionRecorded, LedgerLoaded, StationLoaded
-from station.ui.hub_console.screens import StationScreen
 from sync import manifest, seal
 from sync.hub import reconcile
+from sync.hub.console import make_hub_console
+from sync.hub.console.dialogs import ReasonDialog
+from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
+from sync.hub.console.screens import StationScreen
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore
-from tests.station.ui.conftest import MessageLog, settle, until
+from tests.pilot import MessageLog, settle, until
 from tests.sync.helpers import STATION, entry, hub_database, new_hub, sealed_batch
 
 OTHER = "TS0002"
@@ -40,6 +40,11 @@ def _enrol(hub: HubStore, code: str, name: str) -> Ed25519PrivateKey:
 def _day_manifest(key: Ed25519PrivateKey, seqs: list[int]) -> bytes:
     rows = [(entry(s).record["id"], "JZZ-SL", "submitted", entry(s).record["content_hash"]) for s in seqs]
     return manifest.sign(manifest.build(STATION, DAY, f"{DAY}T18:00:00+08:00", rows, (1, 10), (30, "a" * 64)), key)
+
+
+@pytest.fixture
+def log() -> MessageLog:
+    return MessageLog()
 
 
 @pytest.fixture

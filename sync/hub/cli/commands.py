@@ -1,54 +1,19 @@
-"""`jiujin hub …`: the city hub's folder, server, stations, USB import and counts."""
+"""`jiujin hub …`: the city hub's folder, server, stations, USB import, counts, console."""
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from station.cli.common import emit_json, lang
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def hub_dir(ctx: click.Context, option: str | None) -> Path:
-    """The hub folder: --data-dir here, at the root, JIUJIN_DATA_DIR, or the platform's."""
-    from sync.hub.config import resolve_hub_dir
-
-    return resolve_hub_dir(option or (ctx.find_root().obj or {}).get("data_dir"))
-
-
-def reports_sync_errors(func: F) -> F:
-    """Print a sync error in the user's language and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sync.errors import SyncError
-
-        try:
-            return func(*args, **kwargs)
-        except SyncError as exc:
-            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def hub_folder_option(func: F) -> F:
-    return click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None,
-                        help="Hub folder. / 中心目录")(func)
-
-
-def _open(ctx: click.Context, data_dir_option: str | None, database: str | None = None) -> Any:
-    from sync.hub.store import HubStore
-
-    store = HubStore(hub_dir(ctx, data_dir_option), database)
-    ctx.call_on_close(store.close)
-    return store
+from sync.hub.cli.common import (
+    emit_json,
+    hub_dir,
+    hub_folder_option,
+    lang,
+    open_hub,
+    reports_sync_errors,
+)
 
 
 @click.group()
@@ -114,7 +79,7 @@ def station_add(ctx: click.Context, data_dir_option: str | None, code: str, name
     """Issue a one-time enrolment token for a station. / 签发注册令牌"""
     from sync.keys import grouped
 
-    store = _open(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     token = store.add_station(code, name, days)
     if as_json:
         emit_json({"station": code, "token": token, "hub_fingerprint": store.fingerprint})
@@ -130,7 +95,7 @@ def station_add(ctx: click.Context, data_dir_option: str | None, code: str, name
 @reports_sync_errors
 def station_revoke(ctx: click.Context, data_dir_option: str | None, code: str) -> None:
     """Revoke a station: its uploads go to quarantine from now on. / 吊销站点"""
-    _open(ctx, data_dir_option).revoke(code)
+    open_hub(ctx, data_dir_option).revoke(code)
     click.echo(f"站点 {code} 已吊销 / station {code} revoked")
 
 
@@ -141,7 +106,7 @@ def station_revoke(ctx: click.Context, data_dir_option: str | None, code: str) -
 @reports_sync_errors
 def station_list(ctx: click.Context, data_dir_option: str | None, as_json: bool) -> None:
     """Stations with their status and key fingerprints. / 站点列表"""
-    stations = _open(ctx, data_dir_option).stations()
+    stations = open_hub(ctx, data_dir_option).stations()
     if as_json:
         emit_json(stations)
         return
@@ -160,7 +125,7 @@ def import_(ctx: click.Context, data_dir_option: str | None, folder: str, as_jso
     from sync.hub.folder import import_folder
     from sync.hub.service import HubService
 
-    report = import_folder(HubService(_open(ctx, data_dir_option)), Path(folder))
+    report = import_folder(HubService(open_hub(ctx, data_dir_option)), Path(folder))
     if as_json:
         emit_json(report.as_json())
         return
@@ -175,7 +140,7 @@ def import_(ctx: click.Context, data_dir_option: str | None, folder: str, as_jso
 @reports_sync_errors
 def stats(ctx: click.Context, data_dir_option: str | None, as_json: bool) -> None:
     """Counts per station: batches, records, applications, gaps, quarantine. / 统计"""
-    report = _open(ctx, data_dir_option).stats()
+    report = open_hub(ctx, data_dir_option).stats()
     if as_json:
         emit_json(report)
         return
@@ -206,7 +171,7 @@ def quarantine() -> None:
 @reports_sync_errors
 def quarantine_list(ctx: click.Context, data_dir_option: str | None, as_json: bool) -> None:
     """List unresolved quarantined objects. / 隔离列表"""
-    rows = _open(ctx, data_dir_option).quarantined()
+    rows = open_hub(ctx, data_dir_option).quarantined()
     if as_json:
         emit_json(rows)
         return
@@ -226,20 +191,8 @@ def quarantine_list(ctx: click.Context, data_dir_option: str | None, as_json: bo
 def console(ctx: click.Context, data_dir_option: str | None, database: str | None, operator: str,
             silent_days: int) -> None:
     """The sync operator's console: ledgers, gaps, quarantine, days. / 对账台"""
-    from station.ui.hub_console import make_hub_console
+    from sync.hub.console import make_hub_console
 
-    store = _open(ctx, data_dir_option, database)
+    store = open_hub(ctx, data_dir_option, database)
     store.create_schema()
     make_hub_console(store, operator=operator, silent_days=silent_days).run()
-
-
-def _add_reconcile_commands() -> None:
-    from station.cli.hub_reconcile import COMMANDS, QUARANTINE_COMMANDS
-
-    for command in COMMANDS:
-        hub.add_command(command)
-    for command in QUARANTINE_COMMANDS:
-        quarantine.add_command(command)
-
-
-_add_reconcile_commands()

@@ -7,14 +7,13 @@ from typing import Any
 
 import click
 
-from station.cli.common import emit_json
-from station.cli.hub import _open, hub_folder_option, reports_sync_errors
+from sync.hub.cli.common import emit_json, hub_folder_option, open_hub, reports_sync_errors
 
 
 def _open_current(ctx: click.Context, data_dir_option: str | None) -> Any:
     """The hub store with its tables brought up to date: a hub set up before the reconciliation
     tables existed gains them on first use of these commands."""
-    store = _open(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     store.create_schema()
     return store
 

@@ -1,0 +1,65 @@
+"""What the hub's commands share: the hub folder, opening the store, errors, output.
+
+The hub is its own deployable, so this mirrors the few helpers the station's commands
+have rather than importing the station.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lang(ctx: click.Context) -> str:
+    """The language of messages: zh unless --lang en or JIUJIN_LANG=en."""
+    return str((ctx.find_root().obj or {}).get("lang") or "zh")
+
+
+def emit_json(value: Any) -> None:
+    """Stable JSON on standard output."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+
+
+def hub_dir(ctx: click.Context, option: str | None) -> Path:
+    """The hub folder: --data-dir here, at the root, JIUJIN_DATA_DIR, or the platform's."""
+    from sync.hub.config import resolve_hub_dir
+
+    return resolve_hub_dir(option or (ctx.find_root().obj or {}).get("data_dir"))
+
+
+def reports_sync_errors(func: F) -> F:
+    """Print a sync error in the user's language and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sync.errors import SyncError
+
+        try:
+            return func(*args, **kwargs)
+        except SyncError as exc:
+            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def hub_folder_option(func: F) -> F:
+    return click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None,
+                        help="Hub folder. / 中心目录")(func)
+
+
+def open_hub(ctx: click.Context, data_dir_option: str | None, database: str | None = None) -> Any:
+    """The hub store of this command, closed when the command ends."""
+    from sync.hub.store import HubStore
+
+    store = HubStore(hub_dir(ctx, data_dir_option), database)
+    ctx.call_on_close(store.close)
+    return store

@@ -1,0 +1,57 @@
+"""Helpers for Pilot tests of any Textual app of Jiujin's: a message log to wait on, and
+waiting for workers and screens without sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual.message import Message
+
+M = TypeVar("M", bound=Message)
+
+
+class MessageLog:
+    """Every message the app handled (the `message_hook`), with a way to wait for one."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+        self._changed.set()
+
+    def of(self, kind: type[M]) -> list[M]:
+        """Messages of one kind, each once (a message seen by a screen and the app counts once)."""
+        unique = {id(m): m for m in self.messages if isinstance(m, kind)}
+        return list(unique.values())
+
+    async def wait_for(self, kind: type[M], where: Callable[[M], bool] = lambda m: True,
+                       timeout: float = 15.0) -> M:
+        """The first message of `kind` that satisfies `where`, waiting for it to arrive."""
+        async def found() -> M:
+            while True:
+                for message in self.of(kind):
+                    if where(message):
+                        return message
+                self._changed.clear()
+                await self._changed.wait()
+
+        return await asyncio.wait_for(found(), timeout)
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot: Any, condition: Callable[[], bool], rounds: int = 200) -> None:
+    """Let the app process messages and workers until `condition` holds (no sleeping)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await settle(pilot)
+    raise AssertionError("the screen never reached the expected state")
