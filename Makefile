@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test-only tools from npm (tus-js-client); `make run` never needs them.
+NODE_TOOLS := .tools/node/.installed
 
 .PHONY: run test bench soak lint system-deps translations clean
 
@@ -29,7 +31,11 @@ translations: $(STAMP)
 run: $(STAMP) translations
 	$(BIN)/jiujin demo
 
-test: $(STAMP) translations
+$(NODE_TOOLS): scripts/install-node-tools.sh
+	bash scripts/install-node-tools.sh
+	touch $(NODE_TOOLS)
+
+test: $(STAMP) $(NODE_TOOLS) translations
 	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
 		$(BIN)/python -m pytest -n 2 --dist loadgroup
 

@@ -7,6 +7,7 @@ an English message. The OpenAPI description is served at /openapi.json.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -14,6 +15,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -35,6 +37,7 @@ MAX_JSON = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 TUS_HEADERS = {"Tus-Resumable": tus.TUS_VERSION}
+EXPIRY_SWEEP = timedelta(hours=1)
 
 
 def problem(status: int, code: str, message_en: str, message_zh: str,
@@ -79,15 +82,47 @@ def create_app(service: HubService, *, bench: bool = False,
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await run_in_threadpool(service.recover_uploads)
+        expiring = asyncio.create_task(_expire_uploads(service))
         if on_startup:
             on_startup()
         yield
+        expiring.cancel()
         if on_shutdown:
             on_shutdown()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(_MetricsAndErrors, service=service)
+    app.add_middleware(_MethodOverride)
     return app
+
+
+async def _expire_uploads(service: HubService) -> None:
+    """Drop abandoned uploads now and then every `EXPIRY_SWEEP` (tus expiration)."""
+    while True:
+        expired = await run_in_threadpool(service.expire_uploads)
+        if expired:
+            log.info("expired %d abandoned uploads", expired)
+        await asyncio.sleep(EXPIRY_SWEEP.total_seconds())
+
+
+class _MethodOverride:
+    """tus: a POST carrying `X-HTTP-Method-Override` is handled as the method it names, for
+    clients behind proxies that pass only GET and POST."""
+
+    METHODS = frozenset({"PATCH", "DELETE", "HEAD"})
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            for name, value in scope["headers"]:
+                if name == b"x-http-method-override":
+                    method = value.decode("latin-1").strip().upper()
+                    if method in self.METHODS:
+                        scope = {**scope, "method": method}
+                    break
+        await self.app(scope, receive, send)
 
 
 class _MetricsAndErrors:
@@ -202,30 +237,42 @@ class _Handlers:
     async def tus_create(self, request: Request) -> Response:
         async def work(station: str) -> Response:
             length = _int_header(request, "upload-length")
-            if length is None or length < 1:
+            if length is None:
                 raise tus.TusProblem(400, "bad_length", "Upload-Length is required (deferred length is not supported)",
                                      "需要 Upload-Length")
             if length > tus.MAX_SIZE:
                 raise tus.TusProblem(413, "too_large", "the upload is larger than Tus-Max-Size", "上传超过大小上限")
             metadata = tus.parse_metadata(request.headers.get("upload-metadata", ""))
+            with_body = request.headers.get("content-type") == "application/offset+octet-stream"
+            checksum = tus.parse_checksum(request.headers.get("upload-checksum")) if with_body else None
             upload = await run_in_threadpool(tus.create, station, length, metadata, self.store.now())
-            return Response(status_code=201, headers={"Location": f"/v1/uploads/{upload.id}"})
+            headers = {"Location": f"/v1/uploads/{upload.id}"} | tus.expires_header(upload)
+            if with_body:
+                # creation-with-upload: the body is the first PATCH, at offset 0.
+                patch = await run_in_threadpool(self.service.patches.begin, upload.id, 0, checksum)
+                headers |= await self._received(request, patch, length)
+            elif length == 0:
+                headers |= await self._finished(upload.id, 0)
+            return Response(status_code=201, headers=headers)
         return await self._tus(request, work)
 
     async def _upload(self, request: Request, station: str) -> Any:
         upload_id = request.path_params["upload_id"]
         if not _UPLOAD_ID.match(upload_id):
             raise tus.TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
-        return await run_in_threadpool(tus.find, upload_id, station)
+        return await run_in_threadpool(tus.find, upload_id, station, self.store.clock())
 
     async def tus_head(self, request: Request) -> Response:
         async def work(station: str) -> Response:
             upload = await self._upload(request, station)
             if upload.offset == upload.length and upload.result is None:
                 await run_in_threadpool(self.service.finish_upload, upload.id)
-            return Response(status_code=200, headers={
-                "Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length),
-                "Cache-Control": "no-store"})
+            headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length),
+                       "Cache-Control": "no-store"} | tus.expires_header(upload)
+            metadata = tus.encode_metadata(json.loads(upload.metadata or "{}"))
+            if metadata:
+                headers["Upload-Metadata"] = metadata
+            return Response(status_code=200, headers=headers)
         return await self._tus(request, work)
 
     async def tus_patch(self, request: Request) -> Response:
@@ -239,13 +286,23 @@ class _Handlers:
             checksum = tus.parse_checksum(request.headers.get("upload-checksum"))
             upload = await self._upload(request, station)
             patch = await run_in_threadpool(self.service.patches.begin, upload.id, offset, checksum)
-            new_offset = await self._receive(request, patch)
-            headers = {"Upload-Offset": str(new_offset)}
-            if new_offset == upload.length:
-                result = await run_in_threadpool(self.service.finish_upload, upload.id)
-                headers |= {"Jiujin-Status": str(result["status"]), "Jiujin-Object": str(result["object_id"] or "")}
+            headers = await self._received(request, patch, upload.length) | tus.expires_header(upload)
+            if "Jiujin-Status" in headers:
+                headers.pop("Upload-Expires", None)
             return Response(status_code=204, headers=headers)
         return await self._tus(request, work)
+
+    async def _received(self, request: Request, patch: tus.Patch, length: int) -> dict[str, str]:
+        """Stream the body into `patch`; ingest when the upload is complete."""
+        new_offset = await self._receive(request, patch)
+        return await self._finished(patch.upload_id, new_offset) if new_offset == length else {
+            "Upload-Offset": str(new_offset)}
+
+    async def _finished(self, upload_id: str, offset: int) -> dict[str, str]:
+        """Ingest a complete upload; the headers that tell the station what became of it."""
+        result = await run_in_threadpool(self.service.finish_upload, upload_id)
+        return {"Upload-Offset": str(offset), "Jiujin-Status": str(result["status"]),
+                "Jiujin-Object": str(result["object_id"] or "")}
 
     async def _receive(self, request: Request, patch: tus.Patch) -> int:
         registry = self.service.patches
@@ -374,8 +431,5 @@ def _store_one(service: HubService, station: str, body: dict[str, Any]) -> bool:
 
 
 def _int_header(request: Request, name: str) -> int | None:
-    value = request.headers.get(name)
-    if value is None or not value.isdigit() or len(value) > 18:
-        return None
-    return int(value)
+    return tus.parse_int(request.headers.get(name))
 

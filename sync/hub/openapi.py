@@ -15,7 +15,8 @@ MAX_VERSION = 2**31 - 1
 def _errors(*codes: int) -> dict[str, Any]:
     text = {400: "Bad request", 401: "No valid station credential", 403: "Refused", 404: "Not found",
             409: "Conflict (offset mismatch, or not complete)", 412: "Tus-Resumable missing or unsupported",
-            413: "Larger than Tus-Max-Size", 415: "Wrong Content-Type", 460: "Checksum mismatch",
+            410: "The upload expired", 413: "Larger than Tus-Max-Size", 415: "Wrong Content-Type",
+            460: "Checksum mismatch",
             503: "Not ready"}
     return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ERROR}}} for c in codes}
 
@@ -33,8 +34,9 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Jiujin city hub (就近 市级中心)", "version": "1",
-                 "description": "Sealed batches arrive by tus 1.0 uploads (core, creation, checksum, "
-                                "termination); see docs/sealed-batch.md."},
+                 "description": "Sealed batches arrive by tus 1.0 uploads (core, creation, "
+                                "creation-with-upload, checksum, termination, expiration; "
+                                "X-HTTP-Method-Override honoured); see docs/sealed-batch.md."},
         "paths": {
             "/health": {"get": {"summary": "Readiness", "operationId": "health", "responses": {
                 "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
@@ -57,14 +59,19 @@ def openapi_document() -> dict[str, Any]:
                          "security": _AUTH,
                          "parameters": [_TUS, _header("Upload-Length", "Total bytes", pattern="^[0-9]{1,18}$"),
                                         _header("Upload-Metadata", "tus metadata (optional)", required=False)],
-                         "responses": {"201": {"description": "Created; Location names the upload"},
-                                       **_errors(400, 401, 412, 413)}}},
+                         "requestBody": {"required": False, "content": {"application/offset+octet-stream": {
+                             "schema": {"type": "string", "format": "binary"}}}},
+                         "responses": {"201": {"description": "Created; Location names the upload, Upload-Expires "
+                                                              "when it lapses; with a body (creation-with-upload), "
+                                                              "Upload-Offset says how much was kept"},
+                                       **_errors(400, 401, 409, 412, 413, 460)}}},
             "/v1/uploads/{upload_id}": {
                 "parameters": [_ID],
                 "head": {"summary": "tus: the server's offset", "operationId": "tusHead", "security": _AUTH,
-                         "parameters": [_TUS], "responses": {"200": {"description": "Upload-Offset and Upload-Length"},
+                         "parameters": [_TUS], "responses": {"200": {"description": "Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires"},
                                                              "401": {"description": "No credential"},
                                                              "404": {"description": "No such upload"},
+                                                             "410": {"description": "The upload expired"},
                                                              "412": {"description": "Tus-Resumable missing"}}},
                 "patch": {"summary": "tus: append bytes at Upload-Offset (optional Upload-Checksum)",
                           "operationId": "tusPatch", "security": _AUTH,
@@ -73,10 +80,10 @@ def openapi_document() -> dict[str, Any]:
                           "requestBody": {"required": True, "content": {"application/offset+octet-stream": {
                               "schema": {"type": "string", "format": "binary"}}}},
                           "responses": {"204": {"description": "Appended; the last PATCH ingests the object"},
-                                        **_errors(400, 401, 404, 409, 412, 415, 460)}},
+                                        **_errors(400, 401, 404, 409, 410, 412, 415, 460)}},
                 "delete": {"summary": "tus termination", "operationId": "tusDelete", "security": _AUTH,
                            "parameters": [_TUS], "responses": {"204": {"description": "Terminated"},
-                                                               **_errors(401, 404, 412)}},
+                                                               **_errors(401, 404, 410, 412)}},
                 "options": {"summary": "tus capabilities", "operationId": "tusOptionsUpload",
                             "responses": {"204": {"description": "Capabilities"}}}},
             "/v1/uploads/{upload_id}/result": {"get": {

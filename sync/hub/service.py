@@ -48,6 +48,10 @@ class HubService:
             log.info("ingested %d uploads left complete at the last stop", len(pending))
         return len(pending)
 
+    def expire_uploads(self) -> int:
+        """Drop unfinished uploads past their tus expiry; returns how many."""
+        return tus.expire(self.store.clock())
+
     def batch_ack(self, station: str, batch_id: str) -> bytes | None:
         """A fresh signed acknowledgement of a batch the hub holds, or None."""
         batch = HubBatch.get_or_none((HubBatch.batch_id == batch_id) & (HubBatch.station == station))

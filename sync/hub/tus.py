@@ -1,4 +1,5 @@
-"""tus 1.0 resumable uploads (core, creation, checksum, termination), kept in the database.
+"""tus 1.0 resumable uploads (core, creation, creation-with-upload, checksum, termination,
+expiration), kept in the database.
 
 An upload's bytes are stored as runs (`HubUploadChunk`) so that a hub killed mid-upload,
 or another replica over the same PostgreSQL, resumes at the stored offset. Invariant:
@@ -8,6 +9,9 @@ from an interrupted PATCH and is removed before the next one writes.
 A PATCH with `Upload-Checksum` is all-or-nothing (460 on a mismatch, nothing kept if the
 connection drops); without one, whatever arrived before a cut is kept, as tus suggests.
 A newer PATCH on the same upload takes over from an older one still streaming.
+
+An upload not finished within `EXPIRY` of its creation expires: its bytes are dropped and
+the client is told 410 Gone (the `Upload-Expires` header says when, on every answer).
 """
 
 from __future__ import annotations
@@ -17,19 +21,26 @@ import binascii
 import contextlib
 import hashlib
 import json
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 from sync.hub.db import write_transaction
 from sync.hub.models import HubUpload, HubUploadChunk
 
 TUS_VERSION = "1.0.0"
-EXTENSIONS = "creation,checksum,termination"
+EXTENSIONS = "creation,creation-with-upload,checksum,termination,expiration"
 CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 MAX_SIZE = 96 * 1024 * 1024
 PIECE = 1024 * 1024
+#: How long an unfinished upload is kept: a day covers a station that lost its network
+#: mid-upload in the morning and resumes after the evening close.
+EXPIRY = timedelta(hours=24)
+_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 class TusProblem(Exception):
@@ -39,6 +50,34 @@ class TusProblem(Exception):
         super().__init__(message_en)
         self.status, self.code = status, code
         self.message_en, self.message_zh = message_en, message_zh
+
+
+def parse_int(value: str | None) -> int | None:
+    """A tus integer header (`Upload-Length`, `Upload-Offset`): ASCII digits only, or None."""
+    if value is None or not _DIGITS.fullmatch(value):
+        return None
+    return int(value)
+
+
+def expires_at(upload: HubUpload) -> datetime:
+    return datetime.fromisoformat(upload.created_at) + EXPIRY
+
+
+def expires_header(upload: HubUpload) -> dict[str, str]:
+    """`Upload-Expires` (RFC 9110 date) for an upload still open, else nothing."""
+    if upload.completed_at is not None or upload.offset == upload.length:
+        return {}
+    return {"Upload-Expires": format_datetime(expires_at(upload), usegmt=True)}
+
+
+def is_expired(upload: HubUpload, now: datetime) -> bool:
+    return upload.completed_at is None and upload.offset < upload.length and expires_at(upload) <= now
+
+
+def encode_metadata(metadata: dict[str, str]) -> str:
+    """The `Upload-Metadata` header an upload was created with (keys in sorted order)."""
+    return ",".join(f"{key} {base64.b64encode(value.encode()).decode()}" if value else key
+                    for key, value in sorted(metadata.items()))
 
 
 def parse_metadata(header: str) -> dict[str, str]:
@@ -76,11 +115,26 @@ def create(station: str, length: int, metadata: dict[str, str], now: str) -> Hub
                                 created_at=now)
 
 
-def find(upload_id: str, station: str) -> HubUpload:
+def find(upload_id: str, station: str, now: datetime) -> HubUpload:
     upload = HubUpload.get_or_none((HubUpload.id == upload_id) & (HubUpload.station == station))
     if upload is None:
         raise TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
+    if is_expired(upload, now):
+        terminate(upload)
+        raise TusProblem(410, "upload_expired", "the upload expired; start a new one", "该上传已过期，请重新上传")
     return upload
+
+
+def expire(now: datetime) -> int:
+    """Drop every unfinished upload past its expiry; returns how many."""
+    cutoff = (now - EXPIRY).isoformat(timespec="seconds")
+    stale = [u for u in HubUpload.select().where(HubUpload.completed_at.is_null()
+                                                  & (HubUpload.offset < HubUpload.length)
+                                                  & (HubUpload.created_at <= cutoff))
+             if is_expired(u, now)]
+    for upload in stale:
+        terminate(upload)
+    return len(stale)
 
 
 def terminate(upload: HubUpload) -> None:

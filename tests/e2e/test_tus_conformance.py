@@ -1,0 +1,174 @@
+"""tus 1.0 conformance of the hub's uploads: the reference client (tus-js-client under node)
+and a walk of the protocol's headers, beside the Python client (tuspy) of test_sync_cli."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from starlette.testclient import TestClient
+
+from sync.hub.app import create_app
+from sync.hub.service import HubService
+from sync.hub.store import HubStore, initialise_hub
+from sync.hubkeys import load_hub_public_keys
+from tests.conftest import REPO, FakeClock
+from tests.sync.helpers import STATION, sealed_batch
+from tests.sync.hubproc import HubProcess
+
+TUS_JS = REPO / ".tools" / "node" / "node_modules" / "tus-js-client"
+SCRIPT = Path(__file__).with_name("tus_js_upload.js")
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+@dataclass
+class Enrolled:
+    """A hub folder with one enrolled station, and a sealed batch of three records from it."""
+
+    folder: Path
+    credential: str
+    batch: bytes
+
+
+def _enrolled(folder: Path) -> Enrolled:
+    store = initialise_hub(folder, f"sqlite://{folder / 'hub.db'}")
+    key = Ed25519PrivateKey.generate()
+    secret = store.enrol(STATION, store.add_station(STATION, "测试站"),
+                         key.public_key().public_bytes_raw()).credential
+    store.close()
+    hub_keys = load_hub_public_keys(folder / "hub-public-keys.json")
+    return Enrolled(folder, f"{STATION}.{secret}", sealed_batch(key, hub_keys, 1, 3))
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[HubProcess, Enrolled]]:
+    enrolled = _enrolled(tmp_path / "hub")
+    process = HubProcess(enrolled.folder, f"sqlite://{enrolled.folder / 'hub.db'}").start()
+    yield process, enrolled
+    process.stop()
+
+
+def _records(folder: Path) -> int:
+    store = HubStore(folder)
+    try:
+        return int(next(s["records"] for s in store.stats()["stations"] if s["code"] == STATION))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("options", [
+    pytest.param({"chunkSize": 300}, id="several-patches"),
+    pytest.param({"uploadDataDuringCreation": True}, id="creation-with-upload"),
+    pytest.param({"chunkSize": 300, "overridePatchMethod": True}, id="method-override"),
+])
+def test_tus_js_client_uploads_a_sealed_batch(served: tuple[HubProcess, Enrolled], tmp_path: Path,
+                                              options: dict[str, object]) -> None:
+    node = shutil.which("node")
+    assert node and TUS_JS.is_dir(), "make test installs node and tus-js-client (scripts/install-node-tools.sh)"
+    hub, enrolled = served
+    batch = tmp_path / "batch.jjs"
+    batch.write_bytes(enrolled.batch)
+    args = {"endpoint": f"{hub.url}/v1/uploads", "file": str(batch), "credential": enrolled.credential,
+            "options": options}
+    done = subprocess.run([node, str(SCRIPT), json.dumps(args)], capture_output=True, text=True, timeout=60,
+                          env={"NODE_PATH": str(TUS_JS.parent), "PATH": str(Path(node).parent)})
+    assert done.returncode == 0, done.stderr
+    url = json.loads(done.stdout)["url"]
+    result = httpx.get(f"{url}/result", headers={"Authorization": f"Bearer {enrolled.credential}"}).json()
+    assert (result["status"], result["first_seq"], result["last_seq"]) == ("stored", 1, 3)
+    assert _records(enrolled.folder) == 3
+
+
+@pytest.fixture
+def walk(tmp_path: Path) -> Iterator[tuple[TestClient, Enrolled, FakeClock]]:
+    """The hub app in process, on a clock the test moves."""
+    clock = FakeClock(datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    enrolled = _enrolled(tmp_path / "hub")
+    store = HubStore(enrolled.folder, clock=clock)
+    with TestClient(create_app(HubService(store))) as client:
+        client.headers.update(TUS | {"Authorization": f"Bearer {enrolled.credential}"})
+        yield client, enrolled, clock
+    store.close()
+
+
+def _create(client: TestClient, length: int, **headers: str) -> httpx.Response:
+    return client.post("/v1/uploads", headers={"Upload-Length": str(length), **headers})
+
+
+def test_options_advertise_every_extension_the_hub_implements(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, _, _ = walk
+    answer = client.options("/v1/uploads")
+    assert answer.status_code == 204
+    assert set(answer.headers["Tus-Extension"].split(",")) == {
+        "creation", "creation-with-upload", "checksum", "termination", "expiration"}
+
+
+def test_head_returns_the_metadata_and_when_the_upload_expires(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, enrolled, _ = walk
+    metadata = f"filename {base64.b64encode('批次 1.jjs'.encode()).decode()},is_batch"
+    created = _create(client, len(enrolled.batch), **{"Upload-Metadata": metadata})
+    assert created.status_code == 201 and created.headers["Upload-Expires"] == "Sat, 05 Dec 2026 09:00:00 GMT"
+    head = client.head(created.headers["Location"])
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == "0"
+    assert head.headers["Upload-Metadata"] == metadata.split(",")[0] + ",is_batch"
+    assert head.headers["Upload-Expires"] == created.headers["Upload-Expires"]
+
+
+def test_a_zero_length_upload_is_created_complete(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, _, _ = walk
+    created = _create(client, 0)
+    assert created.status_code == 201 and created.headers["Upload-Offset"] == "0"
+    assert "Upload-Expires" not in created.headers
+    # Nothing can be a sealed batch in zero bytes: it is kept in quarantine, never dropped.
+    assert created.headers["Jiujin-Status"] == "quarantined"
+
+
+def test_creation_with_upload_stores_the_batch_in_one_request(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, enrolled, _ = walk
+    created = client.post("/v1/uploads", content=enrolled.batch, headers={
+        "Upload-Length": str(len(enrolled.batch)), "Content-Type": "application/offset+octet-stream"})
+    assert created.status_code == 201
+    assert created.headers["Upload-Offset"] == str(len(enrolled.batch))
+    assert created.headers["Jiujin-Status"] == "stored"
+
+
+def test_a_post_with_method_override_is_handled_as_patch_and_head(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, enrolled, _ = walk
+    location = _create(client, len(enrolled.batch)).headers["Location"]
+    half = len(enrolled.batch) // 2
+    patched = client.post(location, content=enrolled.batch[:half], headers={
+        "X-HTTP-Method-Override": "PATCH", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"})
+    assert patched.status_code == 204 and patched.headers["Upload-Offset"] == str(half)
+    head = client.post(location, headers={"X-HTTP-Method-Override": "HEAD"})
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == str(half)
+
+
+def test_an_abandoned_upload_expires(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, enrolled, clock = walk
+    location = _create(client, len(enrolled.batch)).headers["Location"]
+    client.patch(location, content=enrolled.batch[:10], headers={
+        "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+    clock.advance(hours=23)
+    assert client.head(location).status_code == 200
+    clock.advance(hours=1)
+    gone = client.head(location)
+    assert gone.status_code == 410
+    assert client.head(location).status_code == 404  # its bytes are gone too
+
+
+def test_upload_headers_that_are_not_ascii_digits_are_refused(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, _, _ = walk
+    for value in ("²", "١٢", "-1", "1e3", "9" * 19):
+        answer = client.post("/v1/uploads", headers={"Upload-Length": value.encode("utf-8")})
+        assert answer.status_code == 400, value
+        assert answer.json()["error"] == "bad_length"
