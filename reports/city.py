@@ -97,7 +97,7 @@ def city_pdf(figures: CityFigures, font: CjkFont | None = None) -> bytes:
         pdf.spacer(4),
         charts.horizontal_bars("各区县申请件数 Applications by district", [r.label for r in districts],
                                [r.applications for r in districts], font_name, pdf.WIDTH,
-                               max(60 * mm, (len(districts) * 5 + 20) * mm)),
+                               min(max(60 * mm, (len(districts) * 5 + 20) * mm), 180 * mm)),
         pdf.spacer(4),
         *pdf.heading(Text("按区县", "By district"), styles),
         _table(districts, Text("区县", "District"), styles),

@@ -224,9 +224,38 @@ def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
+class _PageCountCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that holds its pages back until the end, so each footer can say
+    "第 x 页 / 共 y 页" (page x of y)."""
+
+    footer_font = ""
+    pagesize: tuple[float, float] = PAGE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont(self.footer_font, 7.5)
+            self.setFillColor(MUTED)
+            self.drawRightString(self.pagesize[0] - MARGIN, MARGIN - 2 * mm,
+                                 f"第 {number} 页 / 共 {total} 页 · page {number} of {total}")
+            self.restoreState()
+            super().showPage()
+        super().save()
+
+
 def build_pdf(story: list[Flowable], styles: Styles, *, title: str, footer: str,
               pagesize: tuple[float, float] = PAGE) -> bytes:
-    """The PDF bytes of `story`, with a footer (page number, `footer`) on every page."""
+    """The PDF bytes of `story`, with a footer (`footer`, page x of y) on every page."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm, title=title,
@@ -239,11 +268,10 @@ def build_pdf(story: list[Flowable], styles: Styles, *, title: str, footer: str,
         canvas.setFont(font, 7.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, MARGIN - 2 * mm, footer)
-        canvas.drawRightString(pagesize[0] - MARGIN, MARGIN - 2 * mm,
-                               f"第 {document.page} 页 / page {document.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    numbered = type("NumberedCanvas", (_PageCountCanvas,), {"footer_font": font, "pagesize": pagesize})
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=numbered)
     return buffer.getvalue()
 
 
