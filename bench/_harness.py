@@ -71,7 +71,15 @@ def time_calls(func: Callable[[], object], repeat: int) -> list[float]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MiB."""
+    """This process's peak resident set size so far, in MiB.
+
+    Read from VmHWM, not `ru_maxrss`: a forked child's `ru_maxrss` starts from its parent's
+    peak, so a small child of a large benchmark would report the parent's memory.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -84,6 +92,7 @@ def current_rss_mb() -> float:
 
 def write_results(suite: str, figures: list[Figure]) -> Path:
     """Print the figures and store them in bench/results/<suite>.json with machine and date."""
+    print(f"  (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     for figure in figures:
         print(f"  {figure.line()}")
     RESULTS_DIR.mkdir(exist_ok=True)
@@ -96,6 +105,8 @@ def write_results(suite: str, figures: list[Figure]) -> Path:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            # The machine is shared: the load beside the figures says how quiet it was.
+            "load_average": [round(x, 2) for x in os.getloadavg()],
         },
         "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
     }
