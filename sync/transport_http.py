@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.metadata
 import logging
 import random
 import ssl
@@ -128,6 +129,14 @@ def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
     return verify
 
 
+def release() -> str:
+    """The Jiujin release this station runs, reported to the hub with every request."""
+    try:
+        return importlib.metadata.version("jiujin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 class HubClient:
     """Talks to one hub as one station."""
 
@@ -138,7 +147,7 @@ class HubClient:
         self.sleep = sleep
         timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                                 write=settings.write_timeout, pool=settings.connect_timeout)
-        headers = {"User-Agent": "jiujin-station/1"}
+        headers = {"User-Agent": "jiujin-station/1", "Jiujin-Release": release()}
         if settings.credential:
             headers["Authorization"] = f"Bearer {settings.credential}"
         self.http = httpx.Client(base_url=settings.url, timeout=timeout, headers=headers,

@@ -37,6 +37,8 @@ MAX_JSON = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 TUS_HEADERS = {"Tus-Resumable": tus.TUS_VERSION}
+#: Every station request names the Jiujin release the station runs.
+RELEASE_HEADER = "jiujin-release"
 EXPIRY_SWEEP = timedelta(hours=1)
 
 
@@ -167,6 +169,9 @@ class _Handlers:
         station = await run_in_threadpool(self.store.authenticate, code, secret)
         if station is None:
             raise Unauthorised()
+        release = request.headers.get(RELEASE_HEADER, "")
+        if release and release != station.release:
+            await run_in_threadpool(self.store.record_release, code, release)
         return code
 
     async def _json(self, request: Request) -> Any:

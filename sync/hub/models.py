@@ -14,8 +14,6 @@ from peewee import (
 
 from sync.hub.db import database
 
-SCHEMA_VERSION = 1
-
 
 class HubModel(Model):
     class Meta:
@@ -31,10 +29,20 @@ class HubSetting(HubModel):
 
 
 class HubStation(HubModel):
-    """站点 — a station the hub knows: pending (token issued), active, or revoked."""
+    """站点 — a station the hub knows: pending (token issued), active, or revoked.
+
+    District, point type and town are registered at the hub (`jiujin hub station add`) and
+    attribute every application the station sends; `release` is the Jiujin release the
+    station last reported.
+    """
 
     code = CharField(primary_key=True, max_length=16)
     name = CharField(default="")
+    district = CharField(default="")  # GB/T 2260 county code, e.g. 330106
+    point_type = CharField(default="")  # village | community | police | bank
+    town = CharField(default="")  # 9-digit town (乡镇街道) code, or ""
+    release = CharField(default="")
+    release_seen_at = CharField(null=True)
     status = CharField(default="pending")
     signing_public_key = BlobField(null=True)  # Ed25519, raw
     token_hash = CharField(null=True)  # SHA-256 of the one-time enrolment token

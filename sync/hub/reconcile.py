@@ -14,6 +14,7 @@ differ), and the outbox sequence numbers of the day the hub does not hold.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from datetime import datetime, timedelta
@@ -40,7 +41,7 @@ from sync.hub.models import (
     HubSetting,
     HubStation,
 )
-from sync.hub.store import HubStore
+from sync.hub.store import HubStore, Place
 
 log = logging.getLogger("jiujin.hub.reconcile")
 WATERMARK = "applications.watermark"
@@ -71,7 +72,8 @@ def refresh_applications(batch: int = 20000) -> int:
     """Fold records stored since the last call into hub_application; returns how many records.
 
     card_only: 1 when every material of the snapshot was satisfied by the ID card or by shared
-    data (no paper handed over). district and point type come from the station's manifests.
+    data (no paper handed over). District and point type are the station's registration at the
+    hub (`hub station add --district --point-type`), else what its day manifests said.
     """
     done = 0
     while True:
@@ -86,11 +88,19 @@ def refresh_applications(batch: int = 20000) -> int:
             for _rid, station, seq, kind, app_id, at, text in rows:
                 record = json.loads(text)["record"]
                 if station not in places:
-                    places[station] = (_setting(f"station.{station}.district"),
-                                       _setting(f"station.{station}.point_type"))
+                    places[station] = _place(station)
                 _fold(station, int(seq), str(kind), app_id, str(at), record, places[station])
             _put(WATERMARK, str(rows[-1][0]))
         done += len(rows)
+
+
+def _place(station: str) -> tuple[str, str]:
+    """The station's registered district and point type, else its manifests'."""
+    row = HubStation.get_or_none(HubStation.code == station)
+    district = row.district if row is not None and row.district else _setting(f"station.{station}.district")
+    point_type = (row.point_type if row is not None and row.point_type
+                  else _setting(f"station.{station}.point_type"))
+    return district, point_type
 
 
 def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[str, Any],
@@ -220,6 +230,10 @@ def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, 
     for key in ("district", "point_type"):
         if isinstance(document.get(key), str):
             _put(f"station.{code}.{key}", document[key])
+    if not row.district and isinstance(document.get("district"), str):
+        # A station registered without a place: its manifest tells, and what came before follows.
+        with contextlib.suppress(HubError):
+            store.register_station(code, place=Place(document["district"], str(document.get("point_type") or "")))
     refresh_applications()
     result = compare(store, document)
     now = store.now()

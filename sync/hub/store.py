@@ -17,11 +17,11 @@ from typing import Any
 from peewee import Database, fn
 
 from sync.errors import EnrolmentError, HubError, SealError, StationNotFound
+from sync.hub import migrations
 from sync.hub.config import HubFolder, HubKeys
 from sync.hub.db import execute, open_database, tuples, write_transaction
 from sync.hub.models import (
-    ALL_MODELS,
-    SCHEMA_VERSION,
+    HubApplication,
     HubAttachment,
     HubBatch,
     HubCatalogVersion,
@@ -29,7 +29,6 @@ from sync.hub.models import (
     HubQuarantine,
     HubRange,
     HubRecord,
-    HubSetting,
     HubStation,
 )
 from sync.keys import station_fingerprint
@@ -40,6 +39,31 @@ STATION_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
 TOKEN_DAYS = 7
 #: The station's built-in service list (before it uses the catalog) is version builtin-1.
 BUILTIN_CATALOG_VERSIONS = [("*", "builtin-1")]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a station stands: its county (区县), point type and town (乡镇街道)."""
+
+    district: str = ""
+    point_type: str = ""
+    town: str = ""
+
+    def checked(self) -> Place:
+        """This place, or a bilingual error naming what is wrong."""
+        from forms import hangzhou_divisions
+        from forms.vocab import POINT_TYPES
+
+        divisions = hangzhou_divisions()
+        if self.district and not divisions.is_current(self.district, "county"):
+            raise HubError(f"{self.district} 不是杭州现行的区县代码", f"{self.district} is not a current Hangzhou county code")
+        if self.point_type and self.point_type not in POINT_TYPES:
+            raise HubError(f"受理点类型应为 {'、'.join(POINT_TYPES)} 之一",
+                           f"the point type is one of {', '.join(POINT_TYPES)}")
+        town = divisions.get(self.town) if self.town else None
+        if self.town and (town is None or len(self.town) != 9 or (self.district and town.parent != self.district)):
+            raise HubError(f"{self.town} 不是该区县的乡镇（街道）代码", f"{self.town} is not a town code of the district")
+        return self
 
 
 def utc_now() -> datetime:
@@ -72,6 +96,7 @@ class HubStore:
         self.fingerprint = self.public.fingerprint()
         self.clock = clock
         self.db: Database = open_database(self.database_url, base=self.folder.path)
+        migrations.check(self.db)
         self._catalog: set[str] | None = None
 
     def now(self) -> str:
@@ -79,12 +104,14 @@ class HubStore:
 
     # -- schema ---------------------------------------------------------------------
 
-    def create_schema(self) -> None:
-        """Create the tables (idempotent) and register the packaged catalog's versions."""
-        with self.db.atomic():
-            self.db.create_tables(ALL_MODELS, safe=True)
-            HubSetting.insert(key="schema_version", value=str(SCHEMA_VERSION)).on_conflict_ignore().execute()
+    def create_schema(self) -> list[int]:
+        """Create the tables or migrate them to this release's schema, and register the packaged
+        catalog's versions; the migration steps that ran."""
+        done = migrations.migrate(self.db)
+        if done:
+            log.info("hub schema migrated through version %d", done[-1])
         self.register_catalog_versions(packaged_catalog_versions())
+        return done
 
     def register_catalog_versions(self, versions: list[tuple[str, str]]) -> None:
         rows = [{"code": c, "version": v} for c, v in versions]
@@ -116,14 +143,15 @@ class HubStore:
 
     # -- stations -------------------------------------------------------------------
 
-    def add_station(self, code: str, name: str = "", days: int = TOKEN_DAYS) -> str:
-        """Register a station and return a one-time enrolment token.
+    def add_station(self, code: str, name: str = "", days: int = TOKEN_DAYS, place: Place | None = None) -> str:
+        """Register a station (with where it stands) and return a one-time enrolment token.
 
         Re-issuing a token for a known station puts it back to pending: its uploads wait
         until it enrols again (a reinstalled station with a new key).
         """
         if not STATION_CODE.match(code):
             raise HubError("站点编码应为 4–16 位大写字母或数字", "a station code is 4–16 capital letters or digits")
+        place = (place or Place()).checked()
         token = secrets.token_urlsafe(24)
         expires = (self.clock() + timedelta(days=days)).isoformat(timespec="seconds")
         with write_transaction():
@@ -132,11 +160,57 @@ class HubStore:
                 raise EnrolmentError(f"站点 {code} 已吊销", f"station {code} is revoked")
             if station is None:
                 HubStation.create(code=code, name=name, created_at=self.now(), status="pending",
-                                  token_hash=_digest(token), token_expires_at=expires)
+                                  token_hash=_digest(token), token_expires_at=expires,
+                                  district=place.district, point_type=place.point_type, town=place.town)
             else:
                 HubStation.update(token_hash=_digest(token), token_expires_at=expires, status="pending",
                                   credential_hash=None, name=name or station.name).where(HubStation.code == code).execute()
+        if station is not None and place != Place():
+            self.register_station(code, place=place)
         return token
+
+    def register_station(self, code: str, *, name: str | None = None, place: Place | None = None) -> int:
+        """Correct a station's name or place; its applications already at the hub follow the new
+        place. Returns how many applications were re-attributed."""
+        station = HubStation.get_or_none(HubStation.code == code)
+        if station is None:
+            raise StationNotFound(code)
+        changes: dict[Any, Any] = {}
+        if name is not None:
+            changes[HubStation.name] = name
+        if place is not None:
+            moved = place.district not in ("", station.district)
+            place = Place(place.district or station.district, place.point_type or station.point_type,
+                          place.town or ("" if moved else station.town)).checked()
+            changes |= {HubStation.district: place.district, HubStation.point_type: place.point_type,
+                        HubStation.town: place.town}
+        with write_transaction():
+            if changes:
+                HubStation.update(changes).where(HubStation.code == code).execute()
+            if place is None:
+                return 0
+            return int(HubApplication.update(district=place.district, point_type=place.point_type)
+                       .where(HubApplication.station == code).execute())
+
+    def backfill_places(self) -> int:
+        """Attribute every application to its station's registered place (for a hub that took
+        applications before its stations were registered); how many rows changed."""
+        changed = 0
+        for station in HubStation.select().where(HubStation.district != ""):
+            with write_transaction():
+                changed += int(HubApplication.update(district=station.district, point_type=station.point_type)
+                               .where((HubApplication.station == station.code)
+                                      & ((HubApplication.district != station.district)
+                                         | (HubApplication.point_type != station.point_type))).execute())
+        return changed
+
+    def record_release(self, code: str, release: str) -> None:
+        """Remember the Jiujin release a station reported (shown in `hub station list`)."""
+        if not release or len(release) > 40:
+            return
+        with write_transaction():
+            HubStation.update(release=release, release_seen_at=self.now()).where(
+                (HubStation.code == code) & (HubStation.release != release)).execute()
 
     def enrol(self, code: str, token: str, signing_public_key: bytes) -> Enrolment:
         """Spend a token: record the station's public key and issue its upload credential."""
@@ -179,6 +253,8 @@ class HubStore:
 
     def stations(self) -> list[dict[str, Any]]:
         return [{"code": s.code, "name": s.name, "status": s.status,
+                 "district": s.district, "point_type": s.point_type, "town": s.town,
+                 "release": s.release or None,
                  "fingerprint": station_fingerprint(bytes(s.signing_public_key)) if s.signing_public_key else None,
                  "enrolled_at": s.enrolled_at, "revoked_at": s.revoked_at}
                 for s in HubStation.select().order_by(HubStation.code)]

@@ -3,6 +3,7 @@ USB export and import both ways, revocation, and tuspy uploading an exported bat
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 from collections.abc import Iterator
@@ -72,6 +73,8 @@ def test_enrol_seed_push_and_the_applications_are_delivered(tmp_path: Path, hub:
     assert again["sent"] == 0
     stats = hub_stats(hub)["CA0001"]
     assert (stats["records"], stats["applications"], stats["gaps"]) == (30, 30, [])
+    listed = json.loads(jiujin("hub", "station", "list", "--json", "--data-dir", str(hub.folder)).stdout)
+    assert [s["release"] for s in listed] == [importlib.metadata.version("jiujin")]
     denied = jiujin("sync", "push", "--data-dir", str(station), env=CLERK, check=False)
     assert denied.returncode == 1 and "无权" in denied.stderr
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from forms.vocab import POINT_TYPES
 from sync.hub.cli.common import (
     emit_json,
     hub_dir,
@@ -14,6 +17,8 @@ from sync.hub.cli.common import (
     open_hub,
     reports_sync_errors,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
@@ -66,26 +71,67 @@ def station() -> None:
     """Stations: enrolment tokens, revocation. / 站点"""
 
 
+def place_options(func: F) -> F:
+    """--district, --point-type and --town: where a station stands (attributes its applications)."""
+    func = click.option("--town", default="", help="9-digit town (乡镇街道) code. / 乡镇街道代码")(func)
+    func = click.option("--point-type", type=click.Choice(list(POINT_TYPES)), default=None,
+                        help="Point type. / 受理点类型")(func)
+    return click.option("--district", default="", help="County code, e.g. 330106. / 区县代码")(func)
+
+
 @station.command("add")
 @hub_folder_option
 @click.option("--code", required=True, help="Station code, e.g. XH0001.")
 @click.option("--name", default="", help="Station name.")
+@place_options
 @click.option("--days", type=click.IntRange(1, 90), default=7, show_default=True, help="Token validity.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @reports_sync_errors
-def station_add(ctx: click.Context, data_dir_option: str | None, code: str, name: str, days: int,
-                as_json: bool) -> None:
-    """Issue a one-time enrolment token for a station. / 签发注册令牌"""
+def station_add(ctx: click.Context, data_dir_option: str | None, code: str, name: str, district: str,
+                point_type: str | None, town: str, days: int, as_json: bool) -> None:
+    """Register a station and issue its one-time enrolment token. / 登记站点并签发注册令牌"""
+    from sync.hub.store import Place
     from sync.keys import grouped
 
     store = open_hub(ctx, data_dir_option)
-    token = store.add_station(code, name, days)
+    token = store.add_station(code, name, days, Place(district, point_type or "", town))
     if as_json:
         emit_json({"station": code, "token": token, "hub_fingerprint": store.fingerprint})
         return
     click.echo(f"站点 {code} 的一次性注册令牌 / one-time enrolment token: {token}")
     click.echo(f"hub key fingerprint / 中心公钥指纹: {grouped(store.fingerprint)}")
+    if not district or not point_type:
+        click.echo("提示：未登记区县或受理点类型，城市报告将无法归属其申请 / "
+                   "note: without --district and --point-type the city report cannot attribute its applications",
+                   err=True)
+
+
+@station.command("set")
+@hub_folder_option
+@click.option("--code", required=True)
+@click.option("--name", default=None, help="Station name.")
+@place_options
+@click.pass_context
+@reports_sync_errors
+def station_set(ctx: click.Context, data_dir_option: str | None, code: str, name: str | None, district: str,
+                point_type: str | None, town: str) -> None:
+    """Correct a station's name or place; its applications follow. / 更正站点信息"""
+    from sync.hub.store import Place
+
+    place = Place(district, point_type or "", town) if (district or point_type or town) else None
+    moved = open_hub(ctx, data_dir_option).register_station(code, name=name, place=place)
+    click.echo(f"站点 {code} 已更新，{moved} 件申请随之归属 / station {code} updated; {moved} applications re-attributed")
+
+
+@station.command("backfill")
+@hub_folder_option
+@click.pass_context
+@reports_sync_errors
+def station_backfill(ctx: click.Context, data_dir_option: str | None) -> None:
+    """Attribute applications received before their station was registered. / 补记申请归属"""
+    moved = open_hub(ctx, data_dir_option).backfill_places()
+    click.echo(f"{moved} 件申请已按站点登记归属 / {moved} applications attributed to their station's place")
 
 
 @station.command("revoke")
@@ -111,7 +157,25 @@ def station_list(ctx: click.Context, data_dir_option: str | None, as_json: bool)
         emit_json(stations)
         return
     for s in stations:
-        click.echo(f"{s['code']}\t{s['status']}\t{s['fingerprint'] or '-'}\t{s['name']}")
+        place = "/".join(filter(None, (s["district"], s["point_type"], s["town"]))) or "-"
+        click.echo(f"{s['code']}\t{s['status']}\t{place}\t{s['release'] or '-'}\t{s['fingerprint'] or '-'}\t{s['name']}")
+
+
+@hub.command("migrate")
+@hub_folder_option
+@click.option("--db", "database", default=None, help="Database URL (default: hub.toml's).")
+@click.pass_context
+@reports_sync_errors
+def migrate(ctx: click.Context, data_dir_option: str | None, database: str | None) -> None:
+    """Bring the hub's database to this release's schema. / 升级中心数据库结构"""
+    from sync.hub.migrations import LATEST
+    from sync.hub.store import HubStore
+
+    store = HubStore(hub_dir(ctx, data_dir_option), database)
+    ctx.call_on_close(store.close)
+    done = store.create_schema()
+    click.echo(f"已升级至结构版本 {LATEST} / migrated to schema version {LATEST}" if done
+               else f"结构已是版本 {LATEST} / schema already at version {LATEST}")
 
 
 @hub.command("import")
@@ -194,5 +258,4 @@ def console(ctx: click.Context, data_dir_option: str | None, database: str | Non
     from sync.hub.console import make_hub_console
 
     store = open_hub(ctx, data_dir_option, database)
-    store.create_schema()
     make_hub_console(store, operator=operator, silent_days=silent_days).run()

@@ -57,9 +57,11 @@ def hub_folder_option(func: F) -> F:
 
 
 def open_hub(ctx: click.Context, data_dir_option: str | None, database: str | None = None) -> Any:
-    """The hub store of this command, closed when the command ends."""
+    """The hub store of this command with its schema brought up to this release (a newer schema
+    is refused), closed when the command ends."""
     from sync.hub.store import HubStore
 
     store = HubStore(hub_dir(ctx, data_dir_option), database)
     ctx.call_on_close(store.close)
+    store.create_schema()
     return store

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
 from sync.hub.cli.common import emit_json, hub_folder_option, open_hub, reports_sync_errors
-
-
-def _open_current(ctx: click.Context, data_dir_option: str | None) -> Any:
-    """The hub store with its tables brought up to date: a hub set up before the reconciliation
-    tables existed gains them on first use of these commands."""
-    store = open_hub(ctx, data_dir_option)
-    store.create_schema()
-    return store
-
 
 OPERATOR = click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="Hub operator name.")
 
@@ -33,7 +23,7 @@ def reconcile_cmd(ctx: click.Context, data_dir_option: str | None, station: str 
     """Gaps, quarantine, silent stations, clock skew, days. / 对账"""
     from sync.hub import reconcile
 
-    store = _open_current(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     reconcile.reconcile_all(store)
     report = reconcile.ledger(store, station, silent_days)
     if as_json:
@@ -67,7 +57,7 @@ def resend(ctx: click.Context, data_dir_option: str | None, operator: str, stati
     """Ask a station to send a sequence range again. / 请求重发"""
     from sync.hub import reconcile
 
-    store = _open_current(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     click.echo(f"bundle v{reconcile.request_resend(store, station, first, last, operator, reason)}")
 
 
@@ -85,7 +75,7 @@ def quarantine(ctx: click.Context, data_dir_option: str | None, operator: str, d
     from sync.hub import reconcile
     from sync.hub.service import HubService
 
-    store = _open_current(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     if decision == "release":
         emit_json(reconcile.release_quarantine(store, HubService(store).ingest, quarantine_id, operator, reason))
     else:
@@ -105,7 +95,7 @@ def day_reconciled(ctx: click.Context, data_dir_option: str | None, operator: st
     """Mark a station's day reconciled; the station learns it in a bundle. / 标记已对账"""
     from sync.hub import reconcile
 
-    store = _open_current(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     click.echo(f"bundle v{reconcile.mark_reconciled(store, station, day, operator, force)}")
 
 
@@ -124,7 +114,7 @@ def status(ctx: click.Context, data_dir_option: str | None, operator: str, stati
     """Send an application's status to its station. / 下发办件状态"""
     from sync.hub import reconcile
 
-    store = _open_current(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     update = {"application_id": app_id, "status": status, "message": message}
     click.echo(f"bundle v{reconcile.set_status(store, station, [update], operator)}")
 
@@ -143,7 +133,7 @@ def bundle(ctx: click.Context, data_dir_option: str | None, operator: str, stati
     """Sign a bundle (offline_policy, calendar, revocations, ...) for a station. / 下行包"""
     from sync.hub import reconcile
 
-    store = _open_current(ctx, data_dir_option)
+    store = open_hub(ctx, data_dir_option)
     click.echo(f"bundle v{reconcile.issue_bundle(store, station, kind, json.loads(payload), days, operator)}")
 
 

@@ -1,0 +1,114 @@
+"""The hub's schema, numbered: a new hub gets the latest tables, an older one its migrations.
+
+`hub_setting.schema_version` records the version. A hub refuses to open a database whose
+version is newer than the ones this release knows (an older release started against a
+database a newer one upgraded), and `migrate` brings an older one up to date, each step in
+its own transaction, under a lock so that several hub processes starting at once migrate
+it once.
+
+Versions:
+    1  the tables of the first release (created from the models as they then were)
+    2  stations registered with district, point type and town; the release each station runs
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from peewee import CharField, Database
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run_steps
+
+from sync.errors import HubError
+from sync.hub.db import execute, is_postgres, write_transaction
+from sync.hub.models import ALL_MODELS, HubSetting
+
+Migration = Callable[[Database], None]
+#: An arbitrary key for PostgreSQL's advisory lock around migrations.
+LOCK_KEY = 7_305_416
+
+
+class SchemaTooNew(HubError):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"中心数据库的结构版本为 {found}，本版本只认识到 {known}：请升级中心软件",
+                         f"the hub database is at schema version {found}; this release knows up to {known}: "
+                         "upgrade the hub")
+
+
+class SchemaTooOld(HubError):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"中心数据库的结构版本为 {found}，需要 {known}：请运行 jiujin hub migrate",
+                         f"the hub database is at schema version {found}, this release needs {known}: "
+                         "run `jiujin hub migrate`")
+
+
+def _station_registration(db: Database) -> None:
+    migrator = SchemaMigrator.from_database(db)
+    present = {column.name for column in db.get_columns("hub_station")}
+    wanted = {"district": CharField(default=""), "point_type": CharField(default=""),
+              "town": CharField(default=""), "release": CharField(default=""),
+              "release_seen_at": CharField(null=True)}
+    run_steps(*[migrator.add_column("hub_station", name, field)
+                for name, field in wanted.items() if name not in present])
+
+
+#: version -> the step that brings the schema from version - 1 to it.
+MIGRATIONS: dict[int, Migration] = {
+    2: _station_registration,
+}
+LATEST = max(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int | None:
+    """The recorded version, or None for a database without the hub's tables."""
+    if "hub_setting" not in db.get_tables():
+        return None
+    row = HubSetting.get_or_none(HubSetting.key == "schema_version")
+    return int(row.value) if row is not None else 1
+
+
+def check(db: Database) -> int | None:
+    """Refuse a schema newer than this release knows; the version found."""
+    version = schema_version(db)
+    if version is not None and version > LATEST:
+        raise SchemaTooNew(version, LATEST)
+    return version
+
+
+def require_current(db: Database) -> None:
+    """Refuse to serve on a schema that is not exactly this release's."""
+    version = check(db)
+    if version is not None and version < LATEST:
+        raise SchemaTooOld(version, LATEST)
+
+
+def migrate(db: Database) -> list[int]:
+    """Create a new hub's tables at the latest version, or migrate an older one; the steps run."""
+    with _migration_lock(db):
+        version = check(db)
+        if version is None:
+            db.create_tables(ALL_MODELS, safe=True)
+            _record(LATEST)
+            return []
+        # Tables added by later releases without a step of their own (they start empty).
+        db.create_tables(ALL_MODELS, safe=True)
+        done = []
+        for step in range(version + 1, LATEST + 1):
+            MIGRATIONS[step](db)
+            _record(step)
+            done.append(step)
+        return done
+
+
+def _record(version: int) -> None:
+    HubSetting.insert(key="schema_version", value=str(version)).on_conflict(
+        conflict_target=[HubSetting.key], update={HubSetting.value: str(version)}).execute()
+
+
+@contextmanager
+def _migration_lock(db: Database) -> Iterator[None]:
+    with write_transaction():
+        if is_postgres(db):
+            execute(db, f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        yield
