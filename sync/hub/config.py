@@ -5,6 +5,7 @@
       hub-public-keys.json       the public half, given to every station
       hub-private-hpke.pem       X25519 (opens batches; `jiujin db recover --hub-private-key`)
       hub-private-signing.pem    Ed25519 (signs acknowledgements and ledgers)
+                                 (both encrypted with the key passphrase: see `sync.hub.keystore`)
       hub.db                     the SQLite database, unless hub.toml names PostgreSQL
 """
 
@@ -19,14 +20,9 @@ import platformdirs
 import tomli_w
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    load_pem_private_key,
-)
 
 from sync.errors import HubError, HubNotInitialised
+from sync.hub.keystore import is_encrypted, key_passphrase, read_private, write_private
 from sync.hubkeys import PUBLIC_KEYS_FILE_NAME, HubPublicKeys
 
 CONFIG_NAME = "hub.toml"
@@ -80,17 +76,25 @@ class HubFolder:
     def exists(self) -> bool:
         return (self.path / CONFIG_NAME).exists() and (self.path / HPKE_KEY_NAME).exists()
 
-    def create(self, database: str = DEFAULT_DATABASE) -> HubKeys:
-        """Write new keys, the public key file and hub.toml; refuse an existing hub."""
+    def create(self, database: str = DEFAULT_DATABASE, passphrase: bytes | None = None,
+               keys: HubKeys | None = None) -> HubKeys:
+        """Write the keys (new ones unless given), the public key file and hub.toml; refuse an
+        existing hub. The private keys are encrypted with `passphrase` when one is given."""
         if self.exists():
             raise HubError(f"目录 {self.path} 中已有市级中心", f"{self.path} already holds a hub")
         self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        keys = HubKeys.generate()
-        _write_private(self.path / HPKE_KEY_NAME, keys.hpke)
-        _write_private(self.path / SIGNING_KEY_NAME, keys.signing)
+        keys = keys or HubKeys.generate()
+        self.write_keys(keys, passphrase)
         self.public_keys_path.write_bytes(keys.public().to_json())
         self.save_config(HubConfig(database=database))
         return keys
+
+    def write_keys(self, keys: HubKeys, passphrase: bytes | None) -> None:
+        write_private(self.path / HPKE_KEY_NAME, keys.hpke, passphrase)
+        write_private(self.path / SIGNING_KEY_NAME, keys.signing, passphrase)
+
+    def keys_encrypted(self) -> bool:
+        return is_encrypted(self.path / HPKE_KEY_NAME) and is_encrypted(self.path / SIGNING_KEY_NAME)
 
     def config(self) -> HubConfig:
         if not self.exists():
@@ -104,18 +108,12 @@ class HubFolder:
         (self.path / CONFIG_NAME).write_text(text, "utf-8")
 
     def keys(self) -> HubKeys:
-        """Load both private keys."""
+        """Load both private keys (with the key passphrase when they are encrypted)."""
         if not self.exists():
             raise HubNotInitialised(str(self.path))
-        hpke = load_pem_private_key((self.path / HPKE_KEY_NAME).read_bytes(), password=None)
-        signing = load_pem_private_key((self.path / SIGNING_KEY_NAME).read_bytes(), password=None)
+        passphrase = key_passphrase()
+        hpke = read_private(self.path / HPKE_KEY_NAME, passphrase)
+        signing = read_private(self.path / SIGNING_KEY_NAME, passphrase)
         if not isinstance(hpke, X25519PrivateKey) or not isinstance(signing, Ed25519PrivateKey):
             raise HubError("中心私钥文件类型有误", "the hub's private key files hold the wrong key types")
         return HubKeys(hpke, signing)
-
-
-def _write_private(path: Path, key: X25519PrivateKey | Ed25519PrivateKey) -> None:
-    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)

@@ -346,11 +346,12 @@ def packaged_catalog_versions() -> list[tuple[str, str]]:
     return versions
 
 
-def initialise_hub(folder: Path, database_url: str | None = None) -> HubStore:
-    """`jiujin hub init`: keys, public key file, hub.toml and the database schema."""
+def initialise_hub(folder: Path, database_url: str | None = None, passphrase: bytes | None = None) -> HubStore:
+    """`jiujin hub init`: keys (encrypted with `passphrase` if given), public key file, hub.toml
+    and the database schema."""
     from sync.hub.config import DEFAULT_DATABASE
 
-    HubFolder(folder).create(database_url or DEFAULT_DATABASE)
+    HubFolder(folder).create(database_url or DEFAULT_DATABASE, passphrase)
     store = HubStore(folder)
     store.create_schema()
     return store

@@ -1,11 +1,13 @@
 """`jiujin hub …`: the hub's command group, loaded by the one `jiujin` command when used."""
 
 from sync.hub.cli.commands import hub, quarantine
+from sync.hub.cli.keys import keys
 from sync.hub.cli.reconcile import COMMANDS, QUARANTINE_COMMANDS
 
 for _command in COMMANDS:
     hub.add_command(_command)
 for _command in QUARANTINE_COMMANDS:
     quarantine.add_command(_command)
+hub.add_command(keys)
 
 __all__ = ["hub"]

@@ -29,19 +29,30 @@ def hub() -> None:
 @hub.command("init")
 @hub_folder_option
 @click.option("--db", "database", default=None, help="sqlite://hub.db (default) or postgresql://…")
+@click.option("--plain-keys", is_flag=True,
+              help="Store the private keys unencrypted (a test or demo hub only). / 私钥不加密（仅限测试）")
 @click.pass_context
 @reports_sync_errors
-def init(ctx: click.Context, data_dir_option: str | None, database: str | None) -> None:
+def init(ctx: click.Context, data_dir_option: str | None, database: str | None, plain_keys: bool) -> None:
     """Create the hub: keys, the public key file for stations, the database. / 创建中心"""
+    from sync.errors import HubError
+    from sync.hub.keystore import PASSPHRASE_FILE_VARIABLE, PASSPHRASE_VARIABLE, key_passphrase
     from sync.hub.store import initialise_hub
     from sync.keys import grouped
 
+    passphrase = key_passphrase()
+    if passphrase is None and not plain_keys:
+        raise HubError(f"请通过 {PASSPHRASE_FILE_VARIABLE} 或 {PASSPHRASE_VARIABLE} 提供私钥口令（测试用中心可加 --plain-keys）",
+                       f"give a key passphrase with {PASSPHRASE_FILE_VARIABLE} or {PASSPHRASE_VARIABLE} "
+                       "(--plain-keys for a test hub)")
     folder = hub_dir(ctx, data_dir_option)
-    store = initialise_hub(folder, database)
+    store = initialise_hub(folder, database, passphrase)
     store.close()
     click.echo(f"市级中心已创建于 / hub created in {folder}")
     click.echo(f"给站点的公钥文件 / public key file for stations: {store.folder.public_keys_path}")
     click.echo(f"hub key fingerprint / 中心公钥指纹: {grouped(store.fingerprint)}")
+    click.echo("下一步：jiujin hub keys escrow，把私钥托管给多位保管人 / "
+               "next: jiujin hub keys escrow, to put the private keys in the custodians' hands")
 
 
 @hub.command("serve")
