@@ -1,7 +1,8 @@
 """Working days on the Chinese calendar (holidays and 调休), with hub overrides.
 
-Dates beyond the known data are counted as Monday–Friday and flagged unconfirmed, never
-silently guessed.
+Dates beyond the known data are counted as Monday–Friday less the holidays fixed by the
+Gregorian calendar, and flagged unconfirmed, never silently guessed: the year's notice
+(调休 and the lunar holidays) comes later as hub overrides.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ WEEKDAY_HOLIDAYS = sorted(d for d in chinese_calendar.holidays if d.weekday() < 
 WEEKEND_WORKDAYS = sorted(d for d in chinese_calendar.workdays if d.weekday() >= 5)
 _HOLIDAY_SET, _WORKDAY_SET = frozenset(WEEKDAY_HOLIDAYS), frozenset(WEEKEND_WORKDAYS)
 MAX_WORKING_DAYS = 2000
+#: Statutory holidays on fixed Gregorian dates (《全国年节及纪念日放假办法》, 2024 revision,
+#: in force from 2025-01-01): 元旦 1 January, 劳动节 1–2 May, 国庆节 1–3 October. They are
+#: known before each year's notice, so they hold for years past chinese-calendar's data.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,7 @@ class WorkingCalendar:
         """Working days after `start` up to and including `end` (negative when end < start)."""
         sign, first, last = (1, start, end) if end >= start else (-1, end, start)
         count = _weekdays_through(last) - _weekdays_through(first)
-        count -= _between(WEEKDAY_HOLIDAYS, first, last)
+        count -= _between(WEEKDAY_HOLIDAYS, first, last) + _fixed_weekday_holidays(first, last)
         count += _between(WEEKEND_WORKDAYS, first, last)
         for day, working in self.overrides.items():
             if first < day <= last:
@@ -105,10 +110,25 @@ class WorkingCalendar:
 
 
 def _base_working(day: date) -> bool:
-    """Working day by chinese-calendar alone (Monday–Friday outside its years)."""
+    """Working day by chinese-calendar alone (outside its years: Monday–Friday less the fixed
+    statutory holidays)."""
     if day in _WORKDAY_SET:
         return True
+    if day.year not in KNOWN_YEARS and (day.month, day.day) in FIXED_HOLIDAYS:
+        return False
     return day.weekday() < 5 and day not in _HOLIDAY_SET
+
+
+def _fixed_weekday_holidays(first: date, last: date) -> int:
+    """Fixed statutory holidays on Monday–Friday after `first` up to `last`, in unknown years."""
+    found = 0
+    for year in range(first.year, last.year + 1):
+        if year in KNOWN_YEARS:
+            continue
+        for month, day_of_month in FIXED_HOLIDAYS:
+            day = date(year, month, day_of_month)
+            found += first < day <= last and day.weekday() < 5
+    return found
 
 
 def _weekdays_through(day: date) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -91,3 +91,24 @@ def test_bad_overrides_are_refused(tmp_path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
     with pytest.raises(CalendarError):
         WorkingCalendar.load(path)
+
+
+def test_fixed_statutory_holidays_hold_in_years_past_the_calendar_data() -> None:
+    # 2027 is not in chinese-calendar yet: 1 January (a Friday) is still a holiday.
+    due = CAL.add_working_days(date(2026, 12, 31), 1)
+    assert (due.date, due.confirmed) == (date(2027, 1, 4), False)
+    assert CAL.is_working_day(date(2027, 5, 3))  # 3 May is no statutory holiday
+    assert [d for d in (date(2027, 5, 1), date(2027, 5, 2), date(2027, 10, 1), date(2027, 10, 4))
+            if not CAL.is_working_day(d)] == [date(2027, 5, 1), date(2027, 5, 2), date(2027, 10, 1)]
+    # a hub override still wins over the fixed rule
+    assert WorkingCalendar({date(2027, 10, 1): True}).is_working_day(date(2027, 10, 1))
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (date(2026, 12, 20), date(2027, 1, 20)), (date(2027, 4, 20), date(2027, 10, 20)),
+    (date(2026, 6, 1), date(2029, 2, 1)), (date(2028, 10, 5), date(2027, 12, 25))])
+def test_counting_between_days_agrees_with_stepping_through_them(start: date, end: date) -> None:
+    counted, _ = CAL.working_days_between(start, end)
+    first, last = min(start, end), max(start, end)
+    stepped = sum(CAL.is_working_day(first + timedelta(days=n)) for n in range(1, (last - first).days + 1))
+    assert counted == (stepped if end >= start else -stepped)
