@@ -18,7 +18,8 @@ same bytes), and refuses an older one, an expired one and a bad signature. Kinds
     roster          {"operators": [{"name", "display_name", "role"}]}
 
 Signed form: `{"document": ..., "signature": base64 Ed25519 over "jiujin/bundle/v1" 00 ||
-canonical document}` by the hub's signing key.
+canonical document}` by the hub's signing key. Each kind's payload is checked against its
+shape (`sync.bundle_payloads`) by the hub before signing and by the station before applying.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sync import bundle_payloads
 from sync.errors import SyncError
 from sync.hubkeys import HubPublicKeys
 from sync.signed import BadEnvelope, open_document, sign_document
@@ -82,12 +84,19 @@ def verify(data: bytes, hub: HubPublicKeys, station: str, now: datetime,
     if document.get("format") != FORMAT or document.get("kind") not in KINDS or not isinstance(
             document.get("version"), int) or not isinstance(document.get("payload"), dict):
         raise BundleRefused("下行包格式有误", "the bundle is malformed", "malformed")
+    try:
+        bundle_payloads.check(document["kind"], document["payload"])
+    except bundle_payloads.PayloadError as error:
+        zh, en = bundle_payloads.KIND_NAMES[document["kind"]]
+        raise BundleRefused(f"{zh}内容有误（{error.where}）", f"the {en} is malformed: {error}", "malformed") from None
     if document.get("station") != station:
         raise BundleRefused("下行包不属于本站点", "the bundle is for another station", "wrong_station")
     if document.get("hub") != hub.fingerprint():
         raise BundleRefused("下行包来自另一个中心", "the bundle is from another hub", "wrong_hub")
     try:
         expires = datetime.fromisoformat(document["expires_at"])
+        if expires.tzinfo is None:
+            raise ValueError("no time zone")
     except (KeyError, TypeError, ValueError):
         raise BundleRefused("下行包格式有误", "the bundle is malformed", "malformed") from None
     if expires <= now:

@@ -22,7 +22,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from sync import acks, bundles, manifest
+from sync import acks, bundle_payloads, bundles, manifest
 from sync.canonical import canonical_json
 from sync.errors import HubError, SealError
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
@@ -419,6 +419,10 @@ def issue_bundle(store: HubStore, station: str, kind: str, payload: dict[str, An
     """Sign a bundle for `station` with the next version; returns the version."""
     if kind not in bundles.KINDS:
         raise HubError(f"未知的下行包类型 {kind}", f"unknown bundle kind {kind}")
+    try:
+        bundle_payloads.check(kind, payload)
+    except bundle_payloads.PayloadError as error:
+        raise HubError(f"下行包内容有误：{error.where}", f"the {kind} payload is malformed: {error}") from None
     now = store.clock()
     with write_transaction():
         if HubStation.get_or_none(HubStation.code == station) is None:

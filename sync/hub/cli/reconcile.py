@@ -134,7 +134,11 @@ def bundle(ctx: click.Context, data_dir_option: str | None, operator: str, stati
     from sync.hub import reconcile
 
     store = open_hub(ctx, data_dir_option)
-    click.echo(f"bundle v{reconcile.issue_bundle(store, station, kind, json.loads(payload), days, operator)}")
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        raise click.BadParameter("not JSON / 不是 JSON", param_hint="--payload") from None
+    click.echo(f"bundle v{reconcile.issue_bundle(store, station, kind, document, days, operator)}")
 
 
 COMMANDS = [reconcile_cmd, resend, day_reconciled, status, bundle]

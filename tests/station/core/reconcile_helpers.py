@@ -3,8 +3,10 @@ batches sealed by the station, ingested and acknowledged by the hub, bundles sig
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from station.core import day_close
 from station.core.applications import Applicant, DraftInput
@@ -54,9 +56,14 @@ class Hub:
             assert result.status == "stored" and result.ack is not None, result
             self.service.apply_ack(self.sessions.sync_operator, result.ack)
 
-    def send(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Sign one bundle at the hub and apply every new one at the station."""
-        reconcile.issue_bundle(self.hub, self.code, kind, payload)
+    def send(self, kind: str, payload: dict[str, Any], *, as_older_hub: bool = False) -> dict[str, Any]:
+        """Sign one bundle at the hub and apply every new one at the station.
+
+        `as_older_hub` signs a payload without the hub's shape check, as a hub of an earlier
+        release (or a damaged one) would: what the station must refuse on its own.
+        """
+        with patch("sync.bundle_payloads.check") if as_older_hub else nullcontext():
+            reconcile.issue_bundle(self.hub, self.code, kind, payload)
         signed = reconcile.bundles_after(self.code, self.applied)
         report = day_close.apply_all(self.station, self.sessions.sync_operator, signed)
         self.applied = max([self.applied, *report["applied"]])

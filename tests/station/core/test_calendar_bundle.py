@@ -45,7 +45,7 @@ def test_a_malformed_calendar_bundle_is_refused_and_the_installed_one_stays(
         store: StationStore, sessions: Sessions, hub: Hub) -> None:
     hub.send("calendar", {"overrides": {"2026-11-27": "holiday"}})
     installed = overrides_path(store.data_dir).read_bytes()
-    report = hub.send("calendar", {"overrides": {"2026-13-40": "holiday"}})
+    report = hub.send("calendar", {"overrides": {"2026-13-40": "holiday"}}, as_older_hub=True)
     assert report["applied"] == [] and report["refused"][0]["reason"] == "malformed"
     assert "节假日调整包" in report["refused"][0]["message_zh"]
     assert overrides_path(store.data_dir).read_bytes() == installed

@@ -74,7 +74,7 @@ def test_a_malformed_roster_is_refused_whole(hub: Hub, roster: dict[str, object]
     before = [(o.name, o.role, o.status) for o in Operator.select().order_by(Operator.name)]
     report = hub.send("roster", {"operators": [{"name": "zhou", "display_name": "周", "role": "operator"},
                                                *roster["operators"]]}
-                      if isinstance(roster["operators"], list) else roster)
+                      if isinstance(roster["operators"], list) else roster, as_older_hub=True)
     assert [r["reason"] for r in report["refused"]] == ["malformed"]
     assert report["applied"] == []
     assert [(o.name, o.role, o.status) for o in Operator.select().order_by(Operator.name)] == before
@@ -98,7 +98,7 @@ def test_a_refused_bundle_offered_again_is_refused_again_but_audited_once(
     from station.core import day_close
     from sync.hub import reconcile
 
-    hub.send("roster", {"operators": [{"name": "sun", "display_name": "孙柜员", "role": "chief"}]})
+    hub.send("roster", {"operators": [{"name": "sun", "display_name": "孙柜员", "role": "chief"}]}, as_older_hub=True)
     offered = reconcile.bundles_after(hub.code, hub.applied)  # the hub offers it on every pull
     again = day_close.apply_all(store, sessions.sync_operator, offered)
     assert [r["reason"] for r in again["refused"]] == ["malformed"]
