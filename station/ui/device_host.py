@@ -148,5 +148,7 @@ class DeviceHostApp(App[None]):
         """Attributes down: the screen in front shows the devices' and hub's state."""
         from station.ui.widgets.status.status_bar import StatusBar
 
+        if not self.screen_stack:  # device news can arrive before the first screen or after the last
+            return
         for bar in self.screen.query(StatusBar).results(StatusBar):
             bar.show_state()

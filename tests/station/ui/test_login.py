@@ -88,3 +88,11 @@ async def test_a_screen_worker_failure_is_reported_not_lost(store: StationStore)
             await pilot.pause()
         assert any("OSError" in str(n.message) for n in app._notifications)
         assert app.is_running
+
+
+def test_device_news_with_no_screen_on_the_stack_crashes_nothing(store: StationStore) -> None:
+    """A reader or printer reporting while the app has no screen (before the first, after the
+    last) only updates the app's state: the status bars catch up when a screen is shown."""
+    app = make_app(store)
+    assert not app.screen_stack
+    app.refresh_status_bars()
