@@ -147,7 +147,7 @@ def ledger(store: StationStore) -> dict[str, Any]:
     return {"outbox_high_water": outbox.high_water(), "outbox_depth": outbox.depth(),
             "oldest_unsent_hours": age, "batches": batches, "days": days,
             "resend_requests": resend_requests(), "bundle_version": bundle_version(),
-            "last_contact": last_contact() or None, "offline": offline_state(store)}
+            "last_contact": last_contact() or None, "offline": offline_state(store.clock)}
 
 
 # -- retention ------------------------------------------------------------------------

@@ -98,7 +98,7 @@ class StationStore:
         """The offline policy's limits (station.core.offline_policy): refuse new applications past them."""
         from station.core.offline_policy import check_accepting
 
-        check_accepting(self)
+        check_accepting(self.clock)
 
     # -- creation -----------------------------------------------------------------
 
