@@ -232,3 +232,35 @@ def test_a_bundle_that_changes_the_person_logged_in_ends_their_session(
         store.applications.list(sessions.operator)
     untouched = service.background_round(sessions.sync_operator)  # nothing new: nobody else's session ends
     assert not untouched.session_ended and sessions.sync_operator.active
+
+
+def test_every_call_to_the_hub_goes_through_the_client_factory_injected_once(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    """The station's recorded hub address leads nowhere; only the injected factory knows the way
+    (through a proxy). Push, pull, the background round, bundles and day close all reach the hub."""
+    from station.core import day_close
+    from sync.hub import reconcile
+    from sync.transport_http import ClientSettings, HubClient
+
+    proxy = FaultProxy(upstream_port=int(local_hub.url.rsplit(":", 1)[1]), faults=False)
+    seen: list[str] = []
+
+    def through_proxy(settings: ClientSettings) -> HubClient:
+        seen.append(settings.url)
+        return HubClient(dataclasses.replace(settings, url=proxy.url))
+
+    service = _connect(store, sessions, local_hub)
+    store.hub.point_at("http://127.0.0.1:1")  # nothing listens there
+    store.hub = HubLink(store, through_proxy)
+    try:
+        _seed(store, sessions, 5)
+        assert service.push(sessions.sync_operator).delivered == 5
+        reconcile.issue_bundle(local_hub.service.store, store.config.code, "offline_policy", {"max_unsent": 100})
+        acks_report, bundles = day_close.pull_from_hub(store, sessions.sync_operator)
+        assert (acks_report.acknowledged, bundles["applied"]) == (0, [1])
+        assert service.background_round(sessions.operator).pushed.sent == 0
+        closed = day_close.close_day(store, sessions.supervisor, Application.select().first().day)
+        assert closed["sent"] == "http" and closed["result"]["verdict"] == "agreed"
+    finally:
+        proxy.close()
+    assert seen and set(seen) == {"http://127.0.0.1:1"}
