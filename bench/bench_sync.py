@@ -20,12 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
 
 from bench._harness import Figure, write_results
 from station.core.config import StationConfig
+from station.core.hub_link import HubLink
 from station.core.roles import Role
 from station.core.seed import seed_applications
 from station.core.services import service_choices
@@ -68,12 +70,13 @@ def bench_push(tmp: Path) -> tuple[list[Figure], StationStore, HubProcess, SyncS
     hub, tokens = _hub(tmp / "hub", [CONFIG.code, "BL0001"], ("--bench",))
     proxy = FaultProxy(hub.port, faults=False)
     counting = _CountingProxy(proxy)
-    service = SyncService(store, lambda s: HubClient(dataclasses.replace(s, url=proxy.url)))
+    store.hub = HubLink(store, lambda s: HubClient(dataclasses.replace(s, url=proxy.url)))
+    service = SyncService(store)
     admin, sync_session = store.login(*ADMIN), store.login(*SYNC)
     from sync.hubkeys import load_hub_public_keys
 
-    service.configure_hub(admin, load_hub_public_keys(hub.folder / "hub-public-keys.json"))
-    service.enrol(admin, tokens[CONFIG.code], hub.url)
+    store.hub.configure(admin, load_hub_public_keys(hub.folder / "hub-public-keys.json"))
+    store.hub.enrol(admin, tokens[CONFIG.code], hub.url)
     entries = [r for r in __import__("station.core.outbox", fromlist=["read_range"]).read_range(1, APPLICATIONS)]
     raw_json = sum(len(canonical_json(e.payload)) for e in entries)
 
@@ -86,8 +89,8 @@ def bench_push(tmp: Path) -> tuple[list[Figure], StationStore, HubProcess, SyncS
         counting.reset()
         started = time.perf_counter()
         report = PushReport()
-        with service.client() as client:  # sealing runs one batch ahead of the upload
-            acks = list(service.send(sync_session, client, report))
+        with closing(store.hub.http()) as transport:  # sealing runs one batch ahead of the upload
+            acks = list(service.send(sync_session, transport, report))
         runs.append(time.perf_counter() - started)
         wire = counting.total()
     transfer = statistics.median(runs)
@@ -228,7 +231,7 @@ def bench_resume(tmp: Path, store: StationStore, hub: HubProcess, service: SyncS
                                 store.signing_key(), service.hub_keys())
     proxy = _CutOnce(hub.port, faults=True)
     proxy.limit = int(len(data) * 0.9)
-    settings = dataclasses.replace(service.client().settings, url=proxy.url)
+    settings = dataclasses.replace(store.hub.client().settings, url=proxy.url)
     with HubClient(settings) as client:
         outcome = client.upload(data, {"kind": "attachment"})
     proxy.close()
@@ -287,6 +290,7 @@ import json, sys
 from pathlib import Path
 from station.core.models import SyncBatch
 from station.core.store import StationStore
+from station.core.hub_link import HubLink
 from station.core.sync_service import SyncService
 store = StationStore(Path(sys.argv[1]))
 session = store.login(sys.argv[2], sys.argv[3])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import json
 import logging
 import random
 import ssl
@@ -235,6 +236,20 @@ class HubClient:
             raise self._refused(response)
         acks: list[dict[str, Any]] = response.json()["acks"]
         return acks
+
+    def bundles_after(self, version: int) -> list[bytes]:
+        """The hub's signed bundles for this station newer than `version`, each as its own bytes."""
+        response = self._retrying(lambda: self._request("GET", "/v1/bundles", params={"after": version}))
+        if response.status_code != 200:
+            raise self._refused(response)
+        return [json.dumps(bundle).encode() for bundle in response.json()["bundles"]]
+
+    def post_manifest(self, signed: bytes) -> bytes:
+        """Send a signed day manifest; the hub's signed comparison of it with what it holds."""
+        response = self._retrying(lambda: self._request("POST", "/v1/manifests", content=signed))
+        if response.status_code != 200:
+            raise self._refused(response)
+        return bytes(response.content)
 
     def missing_attachments(self, digests: list[str]) -> list[str]:
         if not digests:

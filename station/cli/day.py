@@ -63,10 +63,13 @@ def close(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
 def bundles(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
             folder: str | None, as_json: bool) -> None:
     """Fetch (or import) and apply the hub's signed bundles. / 下行包"""
-    from station.core.day_close import import_bundles, pull_bundles
+    from contextlib import closing
+
+    from station.core.downstream import receive_bundles
 
     store, session = open_session(ctx, data_dir_option, operator, password_file)
-    report = import_bundles(store, session, Path(folder)) if folder else pull_bundles(store, session)
+    with closing(store.hub.folder(Path(folder)) if folder else store.hub.http()) as transport:
+        report = receive_bundles(store, session, transport)
     if as_json:
         emit_json(report)
         return

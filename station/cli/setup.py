@@ -75,16 +75,15 @@ def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: P
     """Keep the hub's keys in the store and, with a token, enrol with the hub."""
     from station.cli.common import reports_sync_errors
     from station.cli.sync import print_enrolment
-    from station.core.sync_service import EnrolResult, SyncService
+    from station.core.hub_link import EnrolResult
     from sync.hubkeys import load_hub_public_keys
 
-    service = SyncService(store)
     session = store.login(admin_name, password)
-    service.configure_hub(session, load_hub_public_keys(hub_key))
+    store.hub.configure(session, load_hub_public_keys(hub_key))
     if token:
         click.echo("正在向市级中心注册… / enrolling with the hub…")
         def enrol() -> EnrolResult:
-            return service.enrol(session, token)
+            return store.hub.enrol(session, token)
 
         print_enrolment(reports_sync_errors(enrol)(), bool(store.config.hub_url))
 

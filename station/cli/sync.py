@@ -156,8 +156,8 @@ def import_(ctx: click.Context, data_dir_option: str | None, operator: str, pass
 def enrol(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
           token: str, hub_url: str | None) -> None:
     """Register this station with the hub (admin), e.g. when `init` could not. / 注册"""
-    service, session = _service(ctx, data_dir_option, operator, password_file)
-    print_enrolment(service.enrol(session, token, hub_url), bool(service.store.config.hub_url))
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    print_enrolment(store.hub.enrol(session, token, hub_url), bool(store.config.hub_url))
 
 
 def print_enrolment(result: Any, online: bool) -> None:

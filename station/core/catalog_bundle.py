@@ -32,13 +32,11 @@ REASONS: tuple[tuple[type[FormsError], str], ...] = (
 
 def install_catalog(store: StationStore, payload: dict[str, Any]) -> int:
     """Verify the payload's catalog bundle and install it; its version. BundleRefused (zh/en)."""
-    from station.core.sync_service import SyncService
-
     try:
         data = base64.b64decode(str(payload["bundle"]), validate=True)
     except (KeyError, binascii.Error):
         raise BundleRefused("事项目录包格式有误", "the catalog bundle is malformed", "malformed") from None
-    key = Ed25519PublicKey.from_public_bytes(SyncService(store).hub_keys().signing_public_key)
+    key = Ed25519PublicKey.from_public_bytes(store.hub.keys().signing_public_key)
     root = installed_catalog_root(store.data_dir)
     current = installed_version(root)
     try:

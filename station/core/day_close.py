@@ -1,16 +1,17 @@
-"""日终对账 at the station: the signed day manifest, the station's ledger, and the hub's
-downstream bundles (statuses, resend requests, offline policy, reconciled days, calendar).
+"""日终对账 at the station: the signed day manifest sent to the hub, the station's ledger, and
+the retention purge of what the hub has completed and reconciled. What the hub sends down is
+applied in station/core/downstream.py.
 
-State lives in `setting` rows (no migration): `bundle.version` (the last bundle applied),
-`bundle.offline_policy`, `day.closed.<day>` (the manifest sent), `day.reconciled.<day>`,
-`resend.requests` (JSON list), `sync.last_contact`.
+State lives in `setting` rows (no migration): `day.closed.<day>` (the manifest sent), and
+those that downstream.py keeps (`day.reconciled.<day>`, `sync.last_contact`...).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -20,22 +21,19 @@ from peewee import fn
 from station.core import audit, outbox
 from station.core.applications import Status
 from station.core.db import write_transaction
-from station.core.errors import JiujinError, NotFound, ValidationFailed
+from station.core.downstream import bundle_version, resend_requests
+from station.core.errors import JiujinError
 from station.core.models import Application, OutboxEvent, Setting, SyncBatch
-from station.core.offline_policy import LAST_CONTACT, POLICY, last_contact, offline_state, setting
-from station.core.roles import Action, Role, require
+from station.core.offline_policy import LAST_CONTACT, last_contact, offline_state, setting
+from station.core.roles import Action, require
 from station.core.session import Session
 from station.core.store import StationStore
-from sync import bundles, manifest
-from sync.bundles import BundleRefused
+from station.core.sync_service import Progress, PushReport, SyncService
+from station.core.transports import Transport
+from sync import acks, manifest
 from sync.errors import SyncError
-from sync.transport_folder import StationFolder
 
 log = logging.getLogger("jiujin.station.day")
-VERSION = "bundle.version"
-RESEND = "resend.requests"
-HUB_STATUSES = {"accepted": Status.ACCEPTED, "needs_amendment": Status.NEEDS_AMENDMENT,
-                "rejected": Status.REJECTED, "completed": Status.COMPLETED}
 
 
 class DayCloseError(JiujinError):
@@ -84,28 +82,22 @@ def close_day(store: StationStore, session: Session, day: date, *, folder: Path 
     summary = {"day": day.isoformat(), "count": len(document["applications"]), "counts": document["counts"],
                "digest": document["digest"], "outbox": document["outbox"], "audit_head": document["audit_head"]}
     out: dict[str, Any] = {"manifest": summary, "sent": None, "result": None}
+    transport: Transport | None = None
     if folder is not None:
-        target = StationFolder(folder, store.config.code).path / "manifests"
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{day.isoformat()}.json").write_bytes(signed)
-        out["sent"] = "folder"
+        transport = store.hub.folder(folder)
     elif send and store.config.hub_url:
-        from station.core.sync_service import SyncService
-
-        with SyncService(store).client() as client:
-            response = client._retrying(lambda: client._request("POST", "/v1/manifests", content=signed))
-            if response.status_code != 200:
-                raise client._refused(response)
-            out["result"] = _apply_manifest_ack(store, session, response.content)
-            out["sent"] = "http"
+        transport = store.hub.http()
+    if transport is not None:
+        with contextlib.closing(transport):
+            answer = transport.send_manifest(day.isoformat(), signed)
+        out["sent"] = transport.kind
+        if answer is not None:
+            out["result"] = _apply_manifest_ack(store, session, answer)
     return out
 
 
 def _apply_manifest_ack(store: StationStore, session: Session, data: bytes) -> dict[str, Any]:
-    from station.core.sync_service import SyncService
-    from sync import acks
-
-    ack = acks.verify(data, SyncService(store).hub_keys(), store.config.code)
+    ack = acks.verify(data, store.hub.keys(), store.config.code)
     result: dict[str, Any] = ack.document.get("result", {})
     with write_transaction():
         _put(LAST_CONTACT, store.clock().isoformat())
@@ -116,172 +108,17 @@ def _apply_manifest_ack(store: StationStore, session: Session, data: bytes) -> d
     return result
 
 
-# -- downstream bundles ---------------------------------------------------------------
+# -- everything the hub has for this station -------------------------------------------
 
-def pull_bundles(store: StationStore, session: Session) -> dict[str, Any]:
-    """Fetch and apply the hub's bundles over HTTP."""
-    require(session, Action.SYNC_RUN)
-    from station.core.sync_service import SyncService
-
-    with SyncService(store).client() as client:
-        after = int(setting(VERSION, "0"))
-        response = client._retrying(lambda: client._request("GET", "/v1/bundles", params={"after": after}))
-        if response.status_code != 200:
-            raise client._refused(response)
-        found = [json.dumps(b).encode() for b in response.json()["bundles"]]
-    with write_transaction():
-        _put(LAST_CONTACT, store.clock().isoformat())
-    return apply_all(store, session, found)
-
-
-def import_bundles(store: StationStore, session: Session, root: Path) -> dict[str, Any]:
-    """Apply the bundles the hub wrote to a USB folder."""
-    require(session, Action.SYNC_RUN)
-    path = StationFolder(root, store.config.code).path / "bundles"
-    found = [p.read_bytes() for p in sorted(path.glob("bundle-*.json"))] if path.is_dir() else []
-    return apply_all(store, session, found)
-
-
-def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dict[str, Any]:
-    """Verify and apply bundles in version order; report applied, skipped (already) and refused.
-
-    Holds the store's sync round, so that a sync operator's pull or import and the background
-    round never apply the same bundle twice."""
-    with store.sync_round:
-        return _apply_in_order(store, session, signed)
-
-
-def _apply_in_order(store: StationStore, session: Session, signed: list[bytes]) -> dict[str, Any]:
-    from station.core.sync_service import SyncService
-
-    hub = SyncService(store).hub_keys()
-    report: dict[str, Any] = {"applied": [], "skipped": [], "refused": []}
-    candidates = []
-    for data in signed:
-        try:
-            document = json.loads(data)["document"]
-            candidates.append((int(document["version"]), data))
-        except (ValueError, KeyError, TypeError):
-            report["refused"].append({"version": None, "reason": "malformed"})
-    for version, data in sorted(candidates, key=lambda c: c[0]):
-        installed = int(setting(VERSION, "0"))
-        if version <= installed and setting(f"bundle.applied.{version}") == _digest(data):
-            report["skipped"].append(version)
-            continue
-        try:
-            bundle = bundles.verify(data, hub, store.config.code, store.clock(), installed + 1)
-            apply_bundle(store, session, bundle)  # BundleRefused too when its content cannot be installed
-        except BundleRefused as error:
-            _refused(store, session, report, version, error, data)
-            continue
-        report["applied"].append(version)
-    return report
-
-
-def pull_from_hub(store: StationStore, session: Session) -> tuple[Any, dict[str, Any]]:
-    """Everything the hub has for this station over HTTP: acknowledgements, then bundles
-    (statuses, resend requests, policy, calendar, catalog, roster...)."""
-    from station.core.sync_service import SyncService
-
-    return SyncService(store).pull(session), pull_bundles(store, session)
+def pull_from_hub(store: StationStore, session: Session) -> tuple[PushReport, dict[str, Any]]:
+    """Over HTTP: the hub's acknowledgements, then its bundles."""
+    return SyncService(store).pull_from_hub(session)
 
 
 def import_from_folder(store: StationStore, session: Session, root: Path,
-                       progress: Callable[[str, int, int], None] | None = None) -> tuple[Any, dict[str, Any]]:
-    """Everything the hub left on a USB stick: acknowledgements (`progress` after each file),
-    then bundles."""
-    from station.core.sync_service import SyncService
-
-    return SyncService(store).import_acks(session, root, progress), import_bundles(store, session, root)
-
-
-def _refused(store: StationStore, session: Session, report: dict[str, Any], version: int,
-             error: BundleRefused, data: bytes) -> None:
-    """Report a refused bundle; audit it once, not again each time the hub offers the same bytes."""
-    key, seen = f"bundle.refused.{version}", f"{_digest(data)}:{error.reason}"
-    if setting(key) != seen:
-        with write_transaction():
-            audit.append(store.clock(), session.operator_name, "bundle.refused", str(version), {"reason": error.reason})
-            _put(key, seen)
-    report["refused"].append({"version": version, "reason": error.reason,
-                              "message_zh": error.message_zh, "message_en": error.message_en})
-
-
-def _digest(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
-
-
-def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) -> None:
-    """Apply one verified bundle in one transaction, then record its version."""
-    payload = bundle.payload
-    with write_transaction():
-        if bundle.kind == "statuses":
-            for update in payload.get("updates", []):
-                status = HUB_STATUSES.get(str(update.get("status")))
-                if status is None:
-                    continue
-                try:
-                    store.applications.record_hub_status(session, str(update["application_id"]), status,
-                                                         update.get("message"))
-                except (NotFound, JiujinError) as error:
-                    log.warning("status update not applied: %s", type(error).__name__)
-        elif bundle.kind == "resend":
-            _resend(payload)
-        elif bundle.kind == "offline_policy":
-            _put(POLICY, json.dumps(payload, sort_keys=True))
-        elif bundle.kind == "reconciled":
-            for day in payload.get("days", []):
-                _put(f"day.reconciled.{day}", bundle.document["created_at"])
-        elif bundle.kind == "calendar":
-            from station.core.calendar_bundle import install_overrides
-
-            install_overrides(store.data_dir, payload)
-            _put("calendar.overrides", json.dumps(payload.get("overrides", {}), sort_keys=True))
-        elif bundle.kind == "catalog":
-            from station.core.catalog_bundle import install_catalog
-
-            install_catalog(store, payload)
-        elif bundle.kind == "revocations":
-            store.operators.revoke(session, [str(n) for n in payload.get("operators", [])])
-        elif bundle.kind == "roster":
-            _roster(store, session, payload)
-        _put(VERSION, str(bundle.version))
-        _put(f"bundle.applied.{bundle.version}", _digest(bundle.data))
-        _put(LAST_CONTACT, store.clock().isoformat())
-        audit.append(store.clock(), session.operator_name, f"bundle.applied.{bundle.kind}", str(bundle.version), {})
-
-
-def _roster(store: StationStore, session: Session, payload: dict[str, Any]) -> None:
-    """The hub's roster; a malformed one is refused whole, before anything changes."""
-    entries = payload.get("operators")
-    if not isinstance(entries, list):
-        entries = None
-    valid = entries is not None and all(
-        isinstance(e, dict) and {"name", "display_name", "role"} <= set(e) and e["role"] in set(Role)
-        for e in entries)
-    if not valid or entries is None:
-        raise BundleRefused("人员名单格式有误", "the operator roster is malformed", "malformed")
-    try:
-        report = store.operators.apply_roster(session, entries)
-    except ValidationFailed as error:
-        raise BundleRefused("人员名单中有无效的用户名或姓名", "the operator roster names an invalid operator",
-                            "malformed") from error
-    if report.skipped:
-        log.warning("roster changes skipped to keep an active admin: %d", len(report.skipped))
-
-
-def _resend(payload: dict[str, Any]) -> None:
-    """Put the batches covering the range back to `sealed`: the next push or export reseals
-    them from the outbox (sealing is deterministic, so they are the same batches)."""
-    first, last = int(payload["first_seq"]), int(payload["last_seq"])
-    SyncBatch.update(state="sealed", upload_url=None).where(
-        (SyncBatch.last_seq >= first) & (SyncBatch.first_seq <= last)).execute()
-    requests = json.loads(setting(RESEND, "[]"))
-    requests.append({"request_id": payload.get("request_id"), "first_seq": first, "last_seq": last,
-                     "reason": payload.get("reason", "")})
-    _put(RESEND, json.dumps(requests[-50:]))
+                       progress: Progress | None = None) -> tuple[PushReport, dict[str, Any]]:
+    """From a USB stick: the hub's acknowledgements (`progress` after each file), then its bundles."""
+    return SyncService(store).import_from_folder(session, root, progress)
 
 
 # -- ledger and offline policy ----------------------------------------------------------
@@ -309,8 +146,8 @@ def ledger(store: StationStore) -> dict[str, Any]:
             "reconciled": Setting.get_or_none(Setting.key == f"day.reconciled.{key}") is not None}
     return {"outbox_high_water": outbox.high_water(), "outbox_depth": outbox.depth(),
             "oldest_unsent_hours": age, "batches": batches, "days": days,
-            "resend_requests": json.loads(setting(RESEND, "[]")), "bundle_version": int(setting(VERSION, "0")),
-            "last_contact": last_contact() or None, "offline": offline_state(store)}
+            "resend_requests": resend_requests(), "bundle_version": bundle_version(),
+            "last_contact": last_contact() or None, "offline": offline_state(store.clock)}
 
 
 # -- retention ------------------------------------------------------------------------
@@ -365,6 +202,5 @@ def _purge_one(app_id: str) -> None:
                                               ensure_ascii=False)).where(OutboxEvent.seq == event.seq).execute()
 
 
-__all__ = ["DayCloseError", "SyncError", "apply_all", "build_manifest",
-           "close_day", "import_bundles", "import_from_folder", "ledger", "offline_state", "pull_bundles",
-           "pull_from_hub", "purge"]
+__all__ = ["DayCloseError", "SyncError", "build_manifest", "close_day", "import_from_folder", "ledger",
+           "offline_state", "pull_from_hub", "purge"]

@@ -13,13 +13,11 @@ import json
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from station.core.clock import Clock
 from station.core.db import database
 from station.core.errors import JiujinError
-
-if TYPE_CHECKING:
-    from station.core.store import StationStore
 
 POLICY = "bundle.offline_policy"
 LAST_CONTACT = "sync.last_contact"
@@ -46,7 +44,7 @@ def last_contact() -> str:
     return max(str(acknowledged), setting(LAST_CONTACT))
 
 
-def offline_state(store: StationStore) -> dict[str, Any]:
+def offline_state(clock: Clock) -> dict[str, Any]:
     """The offline policy's limits and which are exceeded (empty: within limits)."""
     policy = json.loads(setting(POLICY, "{}"))
     exceeded: list[dict[str, Any]] = []
@@ -55,7 +53,7 @@ def offline_state(store: StationStore) -> dict[str, Any]:
     max_days = policy.get("max_days_without_contact")
     reference = last_contact() or setting(ENROLLED_AT)
     if max_days is not None and reference:
-        silent = (store.clock() - datetime.fromisoformat(reference)).total_seconds() / 86400
+        silent = (clock() - datetime.fromisoformat(reference)).total_seconds() / 86400
         if silent > float(max_days):
             exceeded.append({"limit": "max_days_without_contact", "value": round(silent, 1), "max": max_days,
                              "zh": f"已 {silent:.1f} 天未与中心联系（上限 {max_days} 天）",
@@ -77,9 +75,9 @@ def offline_state(store: StationStore) -> dict[str, Any]:
     return {"policy": policy, "exceeded": exceeded, "frozen": bool(exceeded)}
 
 
-def check_accepting(store: StationStore) -> None:
+def check_accepting(clock: Clock) -> None:
     """Raise StationFrozen (zh/en) when past an offline-policy limit; the submit path calls it."""
-    state = offline_state(store)
+    state = offline_state(clock)
     if state["frozen"]:
         zh = "；".join(e["zh"] for e in state["exceeded"])
         en = "; ".join(e["en"] for e in state["exceeded"])

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -54,6 +56,9 @@ from station.core.operators import OperatorService, _check_new
 from station.core.roles import Action, Role, require
 from station.core.session import Session
 
+if TYPE_CHECKING:
+    from station.core.hub_link import HubLink
+
 PENDING_KEYFILE_NAME = KEYFILE_NAME + ".next"
 
 
@@ -81,11 +86,19 @@ class StationStore:
 
         use_installed_catalog(self.data_dir)
 
+    @cached_property
+    def hub(self) -> HubLink:
+        """The station's one link to the city hub (keys, credential, client), made on first use;
+        tests put their own (`store.hub = HubLink(store, client_factory)`)."""
+        from station.core.hub_link import HubLink
+
+        return HubLink(self)
+
     def _check_accepting(self) -> None:
         """The offline policy's limits (station.core.offline_policy): refuse new applications past them."""
         from station.core.offline_policy import check_accepting
 
-        check_accepting(self)
+        check_accepting(self.clock)
 
     # -- creation -----------------------------------------------------------------
 

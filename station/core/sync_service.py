@@ -1,6 +1,8 @@
 """Sync at the station: outbox → sealed batches → the hub (HTTP or USB) → acknowledgements.
 
 The service reads only the outbox (DESIGN.md decision 4), seals with the station's key,
+sends and receives through one `Transport` (station/core/transports.py) of the store's link
+to the hub (`store.hub`, station/core/hub_link.py),
 records each batch's state in `sync_batch`, and applies the hub's signed
 acknowledgements: the outbox range is marked acknowledged and the applications it
 carried become `delivered`, in one transaction. A batch the hub quarantined stops being
@@ -9,7 +11,6 @@ resent (a sync operator sees it in the status) and never blocks the batches afte
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import functools
@@ -28,13 +29,14 @@ from peewee import JOIN, fn
 from station.core import outbox
 from station.core.applications import Status
 from station.core.db import database, write_transaction
+from station.core.downstream import receive_bundles
 from station.core.errors import JiujinError
+from station.core.hub_link import HubLink, SyncNotReady
 from station.core.models import (
     Application,
     Attachment,
     Operator,
     OutboxEvent,
-    Setting,
     SyncAttachment,
     SyncBatch,
 )
@@ -42,24 +44,16 @@ from station.core.operators import ACTIVE
 from station.core.roles import Action, Role, require
 from station.core.session import Session
 from station.core.store import StationStore
+from station.core.transports import BatchFile, Transport
 from sync import acks, seal
 from sync.acks import Ack
 from sync.batches import OutboxEntry, cut_batch
 from sync.errors import AckError, HubUnavailable, HubUnreachable, SyncError
-from sync.hubkeys import HubPublicKeys
-from sync.keys import station_fingerprint
-from sync.transport_folder import FolderObject, StationFolder
-from sync.transport_http import ClientSettings, HubClient
 
 log = logging.getLogger("jiujin.station.sync")
-HUB_KEYS = "sync.hub_public_keys"
-CREDENTIAL = "sync.credential"
-ENROL_TOKEN = "sync.enrol_token"
-ENROLLED_AT = "sync.enrolled_at"
 BATCH_STATES = ("sealed", "sent", "acknowledged", "quarantined")
 DELIVERABLE = (Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS, Status.AMENDED)
 Progress = Callable[[str, int, int], None]
-ClientFactory = Callable[[ClientSettings], HubClient]
 F = TypeVar("F", bound=Callable[..., Any])
 #: Added to the person's name in the audit trail for what the background round does.
 AGENT_SUFFIX = "@sync"
@@ -75,10 +69,6 @@ def _one_round(method: F) -> F:
             return method(self, *args, **kwargs)
 
     return cast(F, one_at_a_time)
-
-
-class SyncNotReady(JiujinError):
-    """The station has no hub key, hub address or credential yet."""
 
 
 @dataclass(frozen=True)
@@ -148,73 +138,18 @@ def _may_go_on(session: Session) -> bool:
     return row is not None and row.status == ACTIVE and row.role == session.role
 
 
-@dataclass(frozen=True)
-class EnrolResult:
-    station_fingerprint: str
-    hub_fingerprint: str
-
-
 class SyncService:
-    """Sync operations on one unlocked station store; each checks the caller's role."""
+    """Sync operations on one unlocked station store, over its one link to the hub (`store.hub`);
+    each checks the caller's role."""
 
-    def __init__(self, store: StationStore, client_factory: ClientFactory = HubClient,
-                 max_records: int = seal.MAX_BATCH_RECORDS, max_bytes: int = seal.MAX_BATCH_BYTES) -> None:
+    def __init__(self, store: StationStore, max_records: int = seal.MAX_BATCH_RECORDS,
+                 max_bytes: int = seal.MAX_BATCH_BYTES) -> None:
         self.store = store
-        self.client_factory = client_factory
         self.max_records, self.max_bytes = max_records, max_bytes
 
-    # -- configuration and enrolment ---------------------------------------------------
-
-    def configure_hub(self, session: Session, keys: HubPublicKeys) -> None:
-        """Keep the hub's public keys (from `hub-public-keys.json`) in the encrypted store."""
-        require(session, Action.STATION_CONFIGURE)
-        expected = self.store.config.hub_key_fingerprint
-        if expected and expected != keys.fingerprint():
-            raise SyncNotReady("中心公钥与站点配置中的指纹不符", "the hub key does not match the configured fingerprint")
-        with write_transaction():
-            _set(HUB_KEYS, keys.to_json().decode())
-        if not expected:
-            self._save_config(hub_key_fingerprint=keys.fingerprint())
-
-    def enrol(self, session: Session, token: str, hub_url: str | None = None) -> EnrolResult:
-        """Register this station's public key with the hub using a one-time token.
-
-        Without a hub address the token is kept and travels in the next USB export.
-        """
-        require(session, Action.STATION_CONFIGURE)
-        keys = self.hub_keys()
-        if hub_url:
-            self._save_config(hub_url=hub_url)
-        public = self.store.signing_key().public_key().public_bytes_raw()
-        if not self.store.config.hub_url:
-            with write_transaction():
-                _set(ENROL_TOKEN, token)
-            return EnrolResult(station_fingerprint(public), keys.fingerprint())
-        with self.client_factory(ClientSettings(self.store.config.hub_url)) as client:
-            answer = client.enrol(self.store.config.code, token, public)
-        if answer.get("hub_fingerprint") != keys.fingerprint():
-            raise SyncNotReady("应答的中心与公钥文件不符，已拒绝", "the hub that answered is not the one in the key file")
-        with write_transaction():
-            _set(CREDENTIAL, str(answer["credential"]))
-            _set(ENROLLED_AT, self.store.clock().isoformat())
-            Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
-        return EnrolResult(station_fingerprint(public), keys.fingerprint())
-
-    def hub_keys(self) -> HubPublicKeys:
-        row = Setting.get_or_none(Setting.key == HUB_KEYS)
-        if row is None:
-            raise SyncNotReady("尚未配置市级中心公钥（jiujin init --hub-key）",
-                               "no hub public key yet (jiujin init --hub-key)")
-        document = json.loads(row.value)
-        return HubPublicKeys(base64.b64decode(document["hpke_public_key"]),
-                             base64.b64decode(document["signing_public_key"]))
-
-    def _save_config(self, hub_url: str | None = None, hub_key_fingerprint: str | None = None) -> None:
-        config = dataclasses.replace(
-            self.store.config, hub_url=self.store.config.hub_url if hub_url is None else hub_url,
-            hub_key_fingerprint=hub_key_fingerprint or self.store.config.hub_key_fingerprint)
-        config.save(self.store.data_dir)
-        self.store.config = config
+    @property
+    def link(self) -> HubLink:
+        return self.store.hub
 
     # -- status -----------------------------------------------------------------------
 
@@ -226,13 +161,11 @@ class SyncService:
                        .where(SyncBatch.state == "quarantined").order_by(SyncBatch.batch_no)]
         failed = (SyncBatch.select(SyncBatch.last_error).where(SyncBatch.last_error.is_null(False)
                   & (SyncBatch.state != "acknowledged")).order_by(SyncBatch.batch_no.desc()).first())
-        keys_row = Setting.get_or_none(Setting.key == HUB_KEYS)
         return SyncStatus(
-            station=self.store.config.code,
-            station_fingerprint=station_fingerprint(self.store.signing_key().public_key().public_bytes_raw()),
+            station=self.store.config.code, station_fingerprint=self.link.station_fingerprint(),
             hub_url=self.store.config.hub_url,
-            hub_fingerprint=self.hub_keys().fingerprint() if keys_row else "",
-            enrolled=Setting.get_or_none(Setting.key == CREDENTIAL) is not None,
+            hub_fingerprint=self.link.keys().fingerprint() if self.link.has_keys else "",
+            enrolled=self.link.enrolled,
             outbox_high_water=outbox.high_water(), outbox_depth=outbox.depth(),
             batches=counts, quarantined_batches=quarantined,
             last_error=failed.last_error if failed else None,
@@ -259,7 +192,7 @@ class SyncService:
             meta = seal.BatchMeta(self.store.config.code, (last.batch_no + 1) if last else 1, body.first_seq,
                                   body.last_seq, last.batch_id if last else seal.GENESIS, body.catalog_versions,
                                   body.audit_head, self.store.clock().isoformat())
-            sealed = seal.seal_batch(meta, body.body, self.store.signing_key(), self.hub_keys())
+            sealed = seal.seal_batch(meta, body.body, self.store.signing_key(), self.link.keys())
             with write_transaction():
                 batch = SyncBatch.create(
                     batch_no=meta.batch_no, first_seq=meta.first_seq, last_seq=meta.last_seq,
@@ -309,7 +242,7 @@ class SyncService:
             raise SyncNotReady("发件箱记录缺失，无法重新封装", "outbox events are missing; cannot reseal")
         meta = seal.BatchMeta(self.store.config.code, batch.batch_no, batch.first_seq, batch.last_seq,
                               batch.prev_batch, body.catalog_versions, body.audit_head, batch.created_at)
-        data = seal.seal_batch(meta, body.body, self.store.signing_key(), self.hub_keys())
+        data = seal.seal_batch(meta, body.body, self.store.signing_key(), self.link.keys())
         if seal.read(data).object_id != batch.batch_id:
             raise SyncNotReady("重新封装的批次与原批次不符（中心密钥或发件箱已变）",
                                "the resealed batch differs from the original (hub key or outbox changed)")
@@ -317,102 +250,160 @@ class SyncService:
 
     def _sealed_attachment(self, attachment: Attachment) -> bytes:
         return seal.seal_attachment(self.store.config.code, bytes(attachment.content), attachment.media_type,
-                                    attachment.created_at, self.store.signing_key(), self.hub_keys())
+                                    attachment.created_at, self.store.signing_key(), self.link.keys())
 
-    # -- HTTP -----------------------------------------------------------------------------
-
-    def client(self) -> HubClient:
-        credential = Setting.get_or_none(Setting.key == CREDENTIAL)
-        if not self.store.config.hub_url or credential is None:
-            raise SyncNotReady("站点尚未注册到市级中心（jiujin init --enroll-token）",
-                               "the station is not enrolled with a hub (jiujin init --enroll-token)")
-        return self.client_factory(ClientSettings(self.store.config.hub_url, credential.value))
+    # -- sending: push (HTTP) and export (USB) ------------------------------------------
 
     @_one_round
     def push(self, session: Session, progress: Progress | None = None) -> PushReport:
-        """Send what the hub lacks (attachments first) and apply its acknowledgements: batches
-        sealed earlier, then new ones, sealed one ahead while the previous one uploads."""
+        """Upload what the hub lacks and apply its acknowledgements (`send` over HTTP)."""
         require(session, Action.SYNC_RUN)
+        with contextlib.closing(self.link.http()) as transport:
+            return self.deliver(session, transport, progress)
+
+    @_one_round
+    def export(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
+        """Write every unacknowledged batch and undelivered attachment to a USB folder, then
+        its manifest (`send` to the folder)."""
+        require(session, Action.SYNC_RUN)
+        with contextlib.closing(self.link.folder(root)) as transport:
+            return self.deliver(session, transport, progress)
+
+    def deliver(self, session: Session, transport: Transport, progress: Progress | None = None) -> PushReport:
+        """Send what the hub lacks by `transport`, applying each acknowledgement the hub gives at
+        once, then close the sending (a USB folder gets its manifest)."""
         report = PushReport()
-        with self.client() as client:
-            for ack in self.send(session, client, report, progress):
-                self.apply_ack(session, ack, report)
+        for ack in self.send(session, transport, report, progress):
+            self.apply_ack(session, ack, report)
+        report.files = transport.finish_sending(self.store.clock().isoformat(), self.link.enrolment_request())
         return report
 
-    def send(self, session: Session, client: HubClient, report: PushReport,
+    def send(self, session: Session, transport: Transport, report: PushReport,
              progress: Progress | None = None) -> Iterator[bytes]:
-        """Upload pending attachments and batches; yields each batch's signed acknowledgement."""
+        """Send pending attachments, then batches sealed earlier, then new ones, sealed one ahead
+        while the previous one travels; yields each acknowledgement the hub gives at once.
+        `progress("batches", done, total)` after each batch."""
         require(session, Action.SYNC_RUN)
-        self._push_attachments(client, report)
+        self._send_attachments(transport, report)
         pending = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no))
         done = 0
         for batch in pending:
-            yield from self._send_batch(client, batch, None, report)
+            yield from self._send_batch(transport, batch, None, report)
             done += 1
             if progress:
                 progress("batches", done, len(pending))
         for batch, data in self._sealing_ahead():
             report.sealed += 1
-            yield from self._send_batch(client, batch, data, report)
+            yield from self._send_batch(transport, batch, data, report)
             done += 1
             if progress:
                 progress("batches", done, done)
 
-    def _send_batch(self, client: HubClient, batch: SyncBatch, data: bytes | None,
+    def _send_batch(self, transport: Transport, batch: SyncBatch, data: bytes | None,
                     report: PushReport) -> Iterator[bytes]:
-        held = client.batch_ack(batch.batch_id) if batch.state != "sealed" or batch.upload_url else None
+        held = transport.held_ack(batch.batch_id) if batch.state != "sealed" or batch.upload_url else None
         if held is None:
             def remember(url: str) -> None:
                 with write_transaction():
                     SyncBatch.update(upload_url=url).where(SyncBatch.batch_no == batch.batch_no).execute()
-            outcome = client.upload(data or self.sealed_bytes(batch), {"kind": "batch", "batch": batch.batch_id},
-                                    location=batch.upload_url, on_location=remember)
+            sent = transport.send_batch(BatchFile(batch.batch_no, batch.batch_id, batch.first_seq, batch.last_seq),
+                                        data or self.sealed_bytes(batch), batch.upload_url, remember)
             report.sent += 1
-            report.bytes_sent += outcome.bytes_sent
+            report.bytes_sent += sent.bytes_sent
             with write_transaction():
-                SyncBatch.update(state="sent", transport="http", sent_at=self.store.clock().isoformat()).where(
-                    (SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")).execute()
-            held = (outcome.result.get("ack") or "").encode()
+                SyncBatch.update(state="sent", transport=transport.kind, sent_at=self.store.clock().isoformat()
+                                 ).where((SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")
+                                         ).execute()
+            held = sent.ack
         if held:
             yield held
 
-    def _push_attachments(self, client: HubClient, report: PushReport) -> None:
+    def _send_attachments(self, transport: Transport, report: PushReport) -> None:
         waiting = _undelivered_attachments()
         if not waiting:
             return
-        missing = set(client.missing_attachments(sorted(waiting)))
+        missing = set(transport.missing_attachments(sorted(waiting)))
         for digest in sorted(waiting):
             if digest in missing:
-                attachment = Attachment.get(Attachment.sha256 == digest)
-                outcome = client.upload(self._sealed_attachment(attachment), {"kind": "attachment"})
-                report.bytes_sent += outcome.bytes_sent
+                sent = transport.send_attachment(digest, self._sealed_attachment(
+                    Attachment.get(Attachment.sha256 == digest)))
+                report.bytes_sent += sent.bytes_sent
                 report.attachments_sent += 1
-                if outcome.result.get("status") not in acks.SUCCESS:
+                if not sent.held:
                     continue
             with write_transaction():
                 SyncAttachment.insert(sha256=digest, delivered_at=self.store.clock().isoformat()
                                       ).on_conflict_ignore().execute()
 
-    def requeue(self, session: Session, batch_no: int) -> None:
-        """Send a quarantined batch again (after the hub's operator has dealt with the cause)."""
-        require(session, Action.SYNC_RUN)
-        with write_transaction():
-            SyncBatch.update(state="sealed", upload_url=None, last_error=None).where(
-                (SyncBatch.batch_no == batch_no) & (SyncBatch.state == "quarantined")).execute()
+    # -- receiving: pull (HTTP) and import (USB) ----------------------------------------
 
     @_one_round
     def pull(self, session: Session) -> PushReport:
         """Fetch the hub's acknowledgements of batches sent by any path, and apply them."""
         require(session, Action.SYNC_RUN)
+        with contextlib.closing(self.link.http()) as transport:
+            return self.receive_acks(session, transport)
+
+    @_one_round
+    def import_acks(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
+        """Apply the hub's acknowledgement files from a USB folder, then tidy the folder;
+        `progress("import", done, total)` after each file."""
+        require(session, Action.SYNC_RUN)
+        with contextlib.closing(self.link.folder(root)) as transport:
+            return self.receive_acks(session, transport, progress)
+
+    @_one_round
+    def pull_from_hub(self, session: Session) -> tuple[PushReport, dict[str, Any]]:
+        """Everything the hub has for this station over HTTP: acknowledgements, then bundles."""
+        require(session, Action.SYNC_RUN)
+        with contextlib.closing(self.link.http()) as transport:
+            return self.receive(session, transport)
+
+    @_one_round
+    def import_from_folder(self, session: Session, root: Path,
+                           progress: Progress | None = None) -> tuple[PushReport, dict[str, Any]]:
+        """Everything the hub left on a USB stick: acknowledgements (`progress` after each file),
+        then bundles."""
+        require(session, Action.SYNC_RUN)
+        with contextlib.closing(self.link.folder(root)) as transport:
+            return self.receive(session, transport, progress)
+
+    def receive(self, session: Session, transport: Transport,
+                progress: Progress | None = None) -> tuple[PushReport, dict[str, Any]]:
+        """The hub's acknowledgements, then its bundles (statuses, resend requests, policy,
+        calendar, catalog, roster...), by `transport`."""
+        return self.receive_acks(session, transport, progress), receive_bundles(self.store, session, transport)
+
+    def receive_acks(self, session: Session, transport: Transport, progress: Progress | None = None) -> PushReport:
+        """Apply the acknowledgements waiting on `transport`, then drop what they cover from it."""
+        require(session, Action.SYNC_RUN)
         report = PushReport()
         oldest = (SyncBatch.select(fn.MIN(SyncBatch.batch_no))
                   .where(SyncBatch.state.in_(("sealed", "sent"))).scalar())
-        if oldest is None:
-            return report
-        with self.client() as client:
-            for document in client.acks_after(int(oldest) - 1):
-                self.apply_ack(session, json.dumps(document).encode(), report)
+        found = transport.acks(None if oldest is None else int(oldest) - 1)
+        for done, data in enumerate(found, start=1):
+            self._receive_ack(session, transport, data, report)
+            if progress:
+                progress("import", done, len(found))
+        transport.tidy(_acknowledged_batches, self.store.clock().isoformat(), self.link.enrolment_request())
         return report
+
+    def _receive_ack(self, session: Session, transport: Transport, data: bytes, report: PushReport) -> None:
+        """Apply one acknowledgement. The hub answering now must sign what it says; a file on a
+        stick that does not verify is left aside (anything may lie on a stick)."""
+        try:
+            ack = self.apply_ack(session, data, report)
+        except AckError as error:
+            if transport.live:
+                raise
+            log.warning("ignored an acknowledgement file: %s", error.message_en)
+            return
+        if not transport.live:
+            report.files += 1
+        if ack.document.get("kind") == "enrolment":
+            self.link.enrolment_answered()
+
+    # -- the background round -----------------------------------------------------------
 
     @_one_round
     def background_round(self, session: Session) -> BackgroundReport:
@@ -425,10 +416,9 @@ class SyncService:
         revocation or roster bundle disabled the person or changed their role, their session
         ends here: they log in again, with the role the hub gave them, or not at all."""
         require(session, Action.SYNC_BACKGROUND)
-        from station.core.day_close import pull_from_hub
-
         agent = sync_agent(session)
-        report = BackgroundReport(self.push(agent), *pull_from_hub(self.store, agent))
+        with contextlib.closing(self.link.http()) as transport:
+            report = BackgroundReport(self.deliver(agent, transport), *self.receive(agent, transport))
         if report.bundles_applied and not _may_go_on(session):
             session.end()  # the next call of any service refuses; the app locks its screen
             return dataclasses.replace(report, session_ended=True)
@@ -439,7 +429,7 @@ class SyncService:
     def apply_ack(self, session: Session, data: bytes, report: PushReport | None = None) -> Ack:
         """Verify one signed acknowledgement and apply it; AckError if it is not the hub's."""
         require(session, Action.SYNC_RUN)
-        ack = acks.verify(data, self.hub_keys(), self.store.config.code)
+        ack = acks.verify(data, self.link.keys(), self.store.config.code)
         report = report if report is not None else PushReport()
         if ack.document.get("kind") != "batch":
             return ack
@@ -472,93 +462,8 @@ class SyncService:
                 self.store.applications.record_hub_status(session, app_id, Status.DELIVERED)
                 report.delivered += 1
 
-    # -- USB folder ---------------------------------------------------------------------
-
-    @_one_round
-    def export(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
-        """Write every unacknowledged batch and undelivered attachment, then the manifest;
-        `progress("export", done, total)` after each file."""
-        require(session, Action.SYNC_RUN)
-        report = PushReport(sealed=len(self.seal_pending(session)))
-        folder = StationFolder(root, self.store.config.code)
-        objects: list[FolderObject] = []
-        digests = sorted(_undelivered_attachments())
-        batches = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no))
-        total = len(digests) + len(batches)
-        for digest in digests:
-            data = self._sealed_attachment(Attachment.get(Attachment.sha256 == digest))
-            objects.append(folder.write_object(f"attachments/{digest}.jjs", data, "attachment",
-                                               seal.read(data).object_id))
-            if progress:
-                progress("export", len(objects), total)
-        now = self.store.clock().isoformat()
-        for batch in batches:
-            data = self.sealed_bytes(batch)
-            objects.append(folder.write_object(f"batches/batch-{batch.batch_no:06d}.jjs", data, "batch",
-                                               batch.batch_id, (batch.batch_no, batch.first_seq, batch.last_seq)))
-            report.bytes_sent += len(data)
-            with write_transaction():
-                SyncBatch.update(state="sent", transport="folder", sent_at=now).where(
-                    (SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state == "sealed")).execute()
-            if progress:
-                progress("export", len(objects), total)
-        folder.write_manifest(objects, now, self._enrolment_request())
-        report.files = len(objects)
-        return report
-
-    def _enrolment_request(self) -> dict[str, str] | None:
-        token = Setting.get_or_none(Setting.key == ENROL_TOKEN)
-        if token is None:
-            return None
-        public = self.store.signing_key().public_key().public_bytes_raw()
-        return {"token": token.value, "signing_public_key": base64.b64encode(public).decode()}
-
-    @_one_round
-    def import_acks(self, session: Session, root: Path, progress: Progress | None = None) -> PushReport:
-        """Apply the hub's acknowledgement files from a USB folder, then tidy the folder;
-        `progress("import", done, total)` after each file."""
-        require(session, Action.SYNC_RUN)
-        report = PushReport()
-        folder = StationFolder(root, self.store.config.code)
-        paths = list(folder.ack_files())
-        for done, path in enumerate(paths, start=1):
-            self._import_ack(session, path, report)
-            if progress:
-                progress("import", done, len(paths))
-        self._tidy(folder)
-        return report
-
-    def _import_ack(self, session: Session, path: Path, report: PushReport) -> None:
-        try:
-            ack = self.apply_ack(session, path.read_bytes(), report)
-        except AckError as error:
-            log.warning("ignored %s: %s", path.name, error.message_en)
-            return
-        report.files += 1
-        if ack.document.get("kind") == "enrolment":
-            with write_transaction():
-                Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
-                _set(ENROLLED_AT, self.store.clock().isoformat())
-
-    def _tidy(self, folder: StationFolder) -> None:
-        """Drop acknowledged batches (and their ack files) from the folder; rewrite the manifest."""
-        try:
-            objects = folder.objects()
-        except SyncError:
-            return
-        done = {b.batch_id for b in SyncBatch.select(SyncBatch.batch_id).where(SyncBatch.state == "acknowledged")}
-        done |= {o.object_id for o in objects if o.kind == "attachment"
-                 and (folder.acks_path / f"{o.object_id}.json").exists()}
-        keep = [o for o in objects if o.object_id not in done]
-        for obj in objects:
-            if obj.object_id in done:
-                folder.remove(obj.file)
-                (folder.acks_path / f"{obj.object_id}.json").unlink(missing_ok=True)
-        folder.write_manifest(keep, self.store.clock().isoformat(), self._enrolment_request())
-
-
-def _set(key: str, value: str) -> None:
-    Setting.replace(key=key, value=value).execute()
+def _acknowledged_batches() -> set[str]:
+    return {b.batch_id for b in SyncBatch.select(SyncBatch.batch_id).where(SyncBatch.state == "acknowledged")}
 
 
 def _entries(first: int, last: int) -> list[OutboxEntry]:
@@ -594,14 +499,14 @@ def _undelivered_attachments() -> set[str]:
 
 
 class SyncLoop:
-    """Background sync: a round (`SyncService.background_round`) every `interval` seconds and
-    when woken; while the hub cannot be reached, probe it every `probe` seconds and run a
-    round as soon as it answers. Reports each round through a callback, on its own thread."""
+    """Background sync on `store`: a round (`SyncService.background_round`) every `interval`
+    seconds and when woken; while the hub cannot be reached, probe it every `probe` seconds and
+    run a round as soon as it answers. Reports each round through a callback, on its own thread."""
 
-    def __init__(self, service: SyncService, session: Session, interval: float = 300.0, probe: float = 15.0,
+    def __init__(self, store: StationStore, session: Session, interval: float = 300.0, probe: float = 15.0,
                  on_result: Callable[[BackgroundReport | None, SyncError | JiujinError | None], None] | None = None
                  ) -> None:
-        self.service, self.session = service, session
+        self.service, self.session = SyncService(store), session
         self.interval, self.probe = interval, probe
         self.on_result = on_result
         self.online = True
@@ -636,7 +541,7 @@ class SyncLoop:
 
     def _hub_answers(self) -> bool:
         try:
-            with self.service.client() as client:
+            with self.service.link.client() as client:
                 client.health()
             return True
         except (SyncError, JiujinError):
@@ -672,12 +577,11 @@ def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, s
     from sync.hub.serve import start_local_hub
 
     hub = start_local_hub(hub_folder)
-    service = SyncService(store)
     session = store.login(*admin)
-    if Setting.get_or_none(Setting.key == CREDENTIAL) is None:
-        service.configure_hub(session, hub.service.store.public)
-        service.enrol(session, hub.service.store.add_station(store.config.code, store.config.name), hub.url)
+    if not store.hub.enrolled:
+        store.hub.configure(session, hub.service.store.public)
+        store.hub.enrol(session, hub.service.store.add_station(store.config.code, store.config.name), hub.url)
     else:
-        service._save_config(hub_url=hub.url)
+        store.hub.point_at(hub.url)
     session.end()
     return LocalHubLink(hub.url, hub.stop)

@@ -83,10 +83,10 @@ class DeviceHostApp(App[None]):
         lasts; nothing when the station has no hub address."""
         if not (self.background_sync and self.services.store.config.hub_url):
             return
-        from station.core.sync_service import SyncLoop, SyncService
+        from station.core.sync_service import SyncLoop
 
         self.stop_background_sync()
-        self.sync_loop = SyncLoop(SyncService(self.services.store), session, self.SYNC_INTERVAL_SECONDS,
+        self.sync_loop = SyncLoop(self.services.store, session, self.SYNC_INTERVAL_SECONDS,
                                   self.SYNC_PROBE_SECONDS,
                                   on_result=lambda report, error: self._round_done(session, report, error))
         self.sync_loop.start()

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from station.core import outbox
+from station.core.hub_link import HubLink
 from station.core.models import Application
 from station.core.seed import seed_applications
 from station.core.services import service_choices
@@ -97,11 +98,11 @@ def _exercise(store: StationStore, sessions: Sessions, hub: HubProcess, proxy: F
         return HubClient(dataclasses.replace(settings, url=proxy.url, chunk_size=16 * 1024, retry=FAST_RETRY,
                                              read_timeout=5), rng=random.Random(count))
 
-    direct = SyncService(store)
-    direct.configure_hub(sessions.admin, load_hub_public_keys(hub.folder / "hub-public-keys.json"))
-    direct.enrol(sessions.admin, token, hub.url)
+    store.hub.configure(sessions.admin, load_hub_public_keys(hub.folder / "hub-public-keys.json"))
+    store.hub.enrol(sessions.admin, token, hub.url)
     seed_applications(sessions.operator, service_choices(store.config.point_type), count, days=5)
-    service = SyncService(store, through_proxy, max_records=500)
+    store.hub = HubLink(store, through_proxy)
+    service = SyncService(store, max_records=500)
     killer = HubKiller(hub, proxy, [50_000, 250_000])
     try:
         _push_until_empty(service, sessions, time.monotonic() + 240)
@@ -114,7 +115,7 @@ def _exercise(store: StationStore, sessions: Sessions, hub: HubProcess, proxy: F
     service.push(sessions.sync_operator)
     from station.core.models import SyncBatch
 
-    with service.client() as client:
+    with store.hub.client() as client:
         for batch in SyncBatch.select().order_by(SyncBatch.batch_no):
             outcome = client.upload(service.sealed_bytes(batch))
             assert outcome.result["status"] == "duplicate"

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from station.core import outbox
 from station.core.applications import Applicant, DraftInput, Status
 from station.core.errors import PermissionDenied
+from station.core.hub_link import HubLink
 from station.core.models import Application, SyncBatch
 from station.core.seed import seed_applications
 from station.core.services import service_choices
@@ -33,13 +34,12 @@ def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
 
 
 def _connect(store: StationStore, sessions: Sessions, hub: LocalHub, url: str | None = None) -> SyncService:
-    service = SyncService(store, max_records=25)
-    service.configure_hub(sessions.admin, hub.service.store.public)
+    store.hub.configure(sessions.admin, hub.service.store.public)
     token = hub.service.store.add_station(store.config.code)
-    service.enrol(sessions.admin, token, hub.url)
+    store.hub.enrol(sessions.admin, token, hub.url)
     if url:
-        service._save_config(hub_url=url)
-    return service
+        store.hub.point_at(url)
+    return SyncService(store, max_records=25)
 
 
 def _seed(store: StationStore, sessions: Sessions, count: int, seed: int = 1) -> None:
@@ -122,18 +122,18 @@ def test_roles_that_may_not_sync(store: StationStore, sessions: Sessions, local_
         with pytest.raises(PermissionDenied):
             service.push(session)
     with pytest.raises(PermissionDenied):
-        service.enrol(sessions.sync_operator, "token")
+        store.hub.enrol(sessions.sync_operator, "token")
 
 
 def test_the_background_loop_pushes_soon_after_the_network_returns(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
     offline = FaultProxy(upstream_port=1, faults=False)  # nothing listens on port 1: the network is down
-    service = _connect(store, sessions, local_hub, url=offline.url)
-    service.client_factory = lambda settings: __import__("sync.transport_http", fromlist=["HubClient"]).HubClient(
-        dataclasses.replace(settings, retry=dataclasses.replace(settings.retry, attempts=1)))
+    _connect(store, sessions, local_hub, url=offline.url)
+    store.hub = HubLink(store, lambda settings: __import__("sync.transport_http", fromlist=["HubClient"]).HubClient(
+        dataclasses.replace(settings, retry=dataclasses.replace(settings.retry, attempts=1))))
     _seed(store, sessions, 5)
     results: list[object] = []
-    loop = SyncLoop(service, sessions.sync_operator, interval=3600, probe=0.05,
+    loop = SyncLoop(store, sessions.sync_operator, interval=3600, probe=0.05,
                     on_result=lambda report, error: results.append(error or report))
     loop.start()
     try:
@@ -232,3 +232,35 @@ def test_a_bundle_that_changes_the_person_logged_in_ends_their_session(
         store.applications.list(sessions.operator)
     untouched = service.background_round(sessions.sync_operator)  # nothing new: nobody else's session ends
     assert not untouched.session_ended and sessions.sync_operator.active
+
+
+def test_every_call_to_the_hub_goes_through_the_client_factory_injected_once(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    """The station's recorded hub address leads nowhere; only the injected factory knows the way
+    (through a proxy). Push, pull, the background round, bundles and day close all reach the hub."""
+    from station.core import day_close
+    from sync.hub import reconcile
+    from sync.transport_http import ClientSettings, HubClient
+
+    proxy = FaultProxy(upstream_port=int(local_hub.url.rsplit(":", 1)[1]), faults=False)
+    seen: list[str] = []
+
+    def through_proxy(settings: ClientSettings) -> HubClient:
+        seen.append(settings.url)
+        return HubClient(dataclasses.replace(settings, url=proxy.url))
+
+    service = _connect(store, sessions, local_hub)
+    store.hub.point_at("http://127.0.0.1:1")  # nothing listens there
+    store.hub = HubLink(store, through_proxy)
+    try:
+        _seed(store, sessions, 5)
+        assert service.push(sessions.sync_operator).delivered == 5
+        reconcile.issue_bundle(local_hub.service.store, store.config.code, "offline_policy", {"max_unsent": 100})
+        acks_report, bundles = day_close.pull_from_hub(store, sessions.sync_operator)
+        assert (acks_report.acknowledged, bundles["applied"]) == (0, [1])
+        assert service.background_round(sessions.operator).pushed.sent == 0
+        closed = day_close.close_day(store, sessions.supervisor, Application.select().first().day)
+        assert closed["sent"] == "http" and closed["result"]["verdict"] == "agreed"
+    finally:
+        proxy.close()
+    assert seen and set(seen) == {"http://127.0.0.1:1"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from station.core import day_close
+from station.core import downstream
 from station.core.applications import Applicant, DraftInput
 from station.core.store import StationStore
 from station.core.sync_service import SyncService
@@ -43,7 +43,7 @@ class Hub:
         self.station, self.sessions = store, sessions
         self.code = store.config.code
         self.service = SyncService(store)
-        self.service.configure_hub(sessions.admin, self.hub.public)
+        store.hub.configure(sessions.admin, self.hub.public)
         token = self.hub.add_station(self.code)
         self.hub.enrol(self.code, token, store.signing_key().public_key().public_bytes_raw())
         self.applied = 0
@@ -65,7 +65,7 @@ class Hub:
         with patch("sync.bundle_payloads.check") if as_older_hub else nullcontext():
             reconcile.issue_bundle(self.hub, self.code, kind, payload)
         signed = reconcile.bundles_after(self.code, self.applied)
-        report = day_close.apply_all(self.station, self.sessions.sync_operator, signed)
+        report = downstream.apply_all(self.station, self.sessions.sync_operator, signed)
         self.applied = max([self.applied, *report["applied"]])
         return report
 

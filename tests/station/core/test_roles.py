@@ -29,7 +29,8 @@ def _needs_amendment(store: StationStore, sessions: Sessions) -> str:
 
 def _background_round(store: StationStore, session: Session) -> None:
     """Past the role check, a station with no hub stops the round at SyncNotReady."""
-    from station.core.sync_service import SyncNotReady, SyncService
+    from station.core.hub_link import SyncNotReady
+    from station.core.sync_service import SyncService
 
     with pytest.raises(SyncNotReady):
         SyncService(store).background_round(session)

@@ -95,12 +95,12 @@ def test_a_revocation_disables_the_person_and_deletes_their_key_slot(
 
 def test_a_refused_bundle_offered_again_is_refused_again_but_audited_once(
         hub: Hub, store: StationStore, sessions: Sessions) -> None:
-    from station.core import day_close
+    from station.core import downstream
     from sync.hub import reconcile
 
     hub.send("roster", {"operators": [{"name": "sun", "display_name": "孙柜员", "role": "chief"}]}, as_older_hub=True)
     offered = reconcile.bundles_after(hub.code, hub.applied)  # the hub offers it on every pull
-    again = day_close.apply_all(store, sessions.sync_operator, offered)
+    again = downstream.apply_all(store, sessions.sync_operator, offered)
     assert [r["reason"] for r in again["refused"]] == ["malformed"]
     refusals = AuditEvent.select().where(AuditEvent.action == "bundle.refused").count()
     assert refusals == 1

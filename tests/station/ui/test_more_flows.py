@@ -161,7 +161,7 @@ async def test_sync_screen_pushes_to_the_hub(store: StationStore, station_dir: P
 async def test_sync_screen_shows_the_ledger_a_sync_operator_acts_on(
         store: StationStore, clock: object, log: MessageLog) -> None:
     """Oldest unsent age and the hub's resend request appear on the sync screen."""
-    from station.core.day_close import _resend
+    from station.core.downstream import _resend
     from station.ui.messages import SyncLoaded
     from tests.station.ui.test_casework import accepted
 

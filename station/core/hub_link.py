@@ -1,0 +1,174 @@
+"""The station's link to the city hub: the hub's public keys, this station's credential, and
+the transports that reach the hub (HTTP through a `HubClient`, or a USB folder).
+
+One link per store (`StationStore.hub`); everything that talks to the hub, or checks what
+the hub signed, goes through it. Tests give it their own client factory once.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from station.core.config import StationConfig
+from station.core.db import write_transaction
+from station.core.errors import JiujinError
+from station.core.models import Setting
+from station.core.roles import Action, require
+from station.core.session import Session
+from station.core.transports import FolderTransport, HttpTransport
+from sync.hubkeys import HubPublicKeys
+from sync.keys import station_fingerprint
+from sync.transport_folder import StationFolder
+from sync.transport_http import ClientSettings, HubClient
+
+HUB_KEYS = "sync.hub_public_keys"
+CREDENTIAL = "sync.credential"
+ENROL_TOKEN = "sync.enrol_token"
+ENROLLED_AT = "sync.enrolled_at"
+ClientFactory = Callable[[ClientSettings], HubClient]
+
+
+class SyncNotReady(JiujinError):
+    """The station has no hub key, hub address or credential yet."""
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    station_fingerprint: str
+    hub_fingerprint: str
+
+
+class LinkedStation(Protocol):
+    """What the link reads from the station store."""
+
+    data_dir: Path
+    config: StationConfig
+
+    def clock(self) -> datetime: ...
+
+    def signing_key(self) -> Ed25519PrivateKey: ...
+
+
+class HubLink:
+    """The one owner of the station's hub keys, credential and client."""
+
+    def __init__(self, station: LinkedStation, client_factory: ClientFactory = HubClient) -> None:
+        self.station = station
+        self.client_factory = client_factory
+
+    # -- keys and credential ------------------------------------------------------------
+
+    def keys(self) -> HubPublicKeys:
+        """The hub's public keys; SyncNotReady before `jiujin init --hub-key`."""
+        row = Setting.get_or_none(Setting.key == HUB_KEYS)
+        if row is None:
+            raise SyncNotReady("尚未配置市级中心公钥（jiujin init --hub-key）",
+                               "no hub public key yet (jiujin init --hub-key)")
+        document = json.loads(row.value)
+        return HubPublicKeys(base64.b64decode(document["hpke_public_key"]),
+                             base64.b64decode(document["signing_public_key"]))
+
+    @property
+    def has_keys(self) -> bool:
+        return Setting.get_or_none(Setting.key == HUB_KEYS) is not None
+
+    @property
+    def enrolled(self) -> bool:
+        return Setting.get_or_none(Setting.key == CREDENTIAL) is not None
+
+    def station_fingerprint(self) -> str:
+        return station_fingerprint(self.station.signing_key().public_key().public_bytes_raw())
+
+    def configure(self, session: Session, keys: HubPublicKeys) -> None:
+        """Keep the hub's public keys (from `hub-public-keys.json`) in the encrypted store."""
+        require(session, Action.STATION_CONFIGURE)
+        expected = self.station.config.hub_key_fingerprint
+        if expected and expected != keys.fingerprint():
+            raise SyncNotReady("中心公钥与站点配置中的指纹不符", "the hub key does not match the configured fingerprint")
+        with write_transaction():
+            _set(HUB_KEYS, keys.to_json().decode())
+        if not expected:
+            self._save_config(hub_key_fingerprint=keys.fingerprint())
+
+    def enrol(self, session: Session, token: str, hub_url: str | None = None) -> EnrolResult:
+        """Register this station's public key with the hub using a one-time token.
+
+        Without a hub address the token is kept and travels in the next USB export.
+        """
+        require(session, Action.STATION_CONFIGURE)
+        keys = self.keys()
+        if hub_url:
+            self.point_at(hub_url)
+        public = self.station.signing_key().public_key().public_bytes_raw()
+        result = EnrolResult(station_fingerprint(public), keys.fingerprint())
+        if not self.station.config.hub_url:
+            with write_transaction():
+                _set(ENROL_TOKEN, token)
+            return result
+        with self.client_factory(ClientSettings(self.station.config.hub_url)) as client:
+            answer = client.enrol(self.station.config.code, token, public)
+        if answer.get("hub_fingerprint") != keys.fingerprint():
+            raise SyncNotReady("应答的中心与公钥文件不符，已拒绝", "the hub that answered is not the one in the key file")
+        with write_transaction():
+            _set(CREDENTIAL, str(answer["credential"]))
+            self._enrolled_now()
+        return result
+
+    def enrolment_request(self) -> dict[str, str] | None:
+        """The kept enrolment token and this station's key, for the next USB export; None once enrolled."""
+        token = Setting.get_or_none(Setting.key == ENROL_TOKEN)
+        if token is None:
+            return None
+        public = self.station.signing_key().public_key().public_bytes_raw()
+        return {"token": token.value, "signing_public_key": base64.b64encode(public).decode()}
+
+    def enrolment_answered(self) -> None:
+        """The hub's answer to an enrolment carried on a USB stick arrived."""
+        with write_transaction():
+            self._enrolled_now()
+
+    def _enrolled_now(self) -> None:
+        Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
+        _set(ENROLLED_AT, self.station.clock().isoformat())
+
+    def point_at(self, hub_url: str) -> None:
+        """Reach the hub at `hub_url` from now on (kept in `station.toml`)."""
+        self._save_config(hub_url=hub_url)
+
+    def _save_config(self, hub_url: str | None = None, hub_key_fingerprint: str | None = None) -> None:
+        config = dataclasses.replace(
+            self.station.config, hub_url=self.station.config.hub_url if hub_url is None else hub_url,
+            hub_key_fingerprint=hub_key_fingerprint or self.station.config.hub_key_fingerprint)
+        config.save(self.station.data_dir)
+        self.station.config = config
+
+    # -- reaching the hub ---------------------------------------------------------------
+
+    def client(self) -> HubClient:
+        """An HTTP client to the hub, signed in with this station's credential."""
+        credential = Setting.get_or_none(Setting.key == CREDENTIAL)
+        if not self.station.config.hub_url or credential is None:
+            raise SyncNotReady("站点尚未注册到市级中心（jiujin init --enroll-token）",
+                               "the station is not enrolled with a hub (jiujin init --enroll-token)")
+        return self.client_factory(ClientSettings(self.station.config.hub_url, credential.value))
+
+    def http(self) -> HttpTransport:
+        """The network path to the hub."""
+        return HttpTransport(self.client())
+
+    def folder(self, root: Path) -> FolderTransport:
+        """The USB path: this station's part of the sync folder under `root`."""
+        return FolderTransport(StationFolder(root, self.station.config.code))
+
+
+def _set(key: str, value: str) -> None:
+    Setting.replace(key=key, value=value).execute()
