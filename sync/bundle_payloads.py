@@ -66,7 +66,7 @@ def _text(value: Any, where: str, limit: int = MAX_TEXT, optional: bool = False)
 def _count(value: Any, where: str, optional: bool = False, minimum: int = 0) -> None:
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= 10**12:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= 2**53:
         raise PayloadError(where, f"expected a whole number ≥ {minimum}")
 
 
