@@ -29,7 +29,7 @@ from sync.hub import tus
 from sync.hub.logs import ACCESS_LOGGER
 from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
 from sync.hub.openapi import openapi_document
-from sync.hub.pool import in_thread
+from sync.hub.pool import PoolExhausted, in_thread
 from sync.hub.service import HubService
 
 log = logging.getLogger("jiujin.hub.http")
@@ -134,9 +134,7 @@ def _route(scope: Scope) -> str:
 
 
 def _failure_response(error: Exception) -> Response:
-    from psycopg_pool import PoolTimeout
-
-    if isinstance(error, PoolTimeout) or isinstance(error.__cause__ or error.__context__, PoolTimeout):
+    if isinstance(error, PoolExhausted):
         return problem(503, "busy", "the hub is busy; try again shortly", "中心繁忙，请稍后重试",
                        headers={"Retry-After": "5"})
     return problem(500, "internal_error", "the hub failed; the failure is logged", "中心内部错误，已记录")

@@ -6,7 +6,7 @@ peewee keeps one connection per thread; `PooledPostgres` makes that connection a
 checks a connection before lending it (so a PostgreSQL restart or a failover costs
 one retry, not a 500 per stale connection), replaces connections after `max_lifetime`,
 reconnects in the background with backoff, and answers a full pool with a bounded wait
-(`PoolTimeout`, which the app turns into 503) rather than an unbounded queue.
+(`PoolExhausted`, which the app turns into 503) rather than an unbounded queue.
 
 The HTTP app runs database work in Starlette's thread pool; `in_thread` gives the
 thread's connection back when the work returns, so a pool of `max_size` serves any
@@ -27,6 +27,10 @@ from sync.hub.db import HubPostgres, PoolSettings, database
 T = TypeVar("T")
 
 
+class PoolExhausted(Exception):
+    """No connection came free within the pool's timeout (the app answers 503)."""
+
+
 class PooledPostgres(HubPostgres):
     """peewee's PostgreSQL database whose per-thread connection is borrowed from a pool."""
 
@@ -42,7 +46,12 @@ class PooledPostgres(HubPostgres):
         super().__init__(str(conninfo_to_dict(conninfo).get("dbname") or "postgres"))
 
     def _connect(self) -> Any:
-        return self.pool.getconn()
+        from psycopg_pool import PoolTimeout
+
+        try:
+            return self.pool.getconn()
+        except PoolTimeout:
+            raise PoolExhausted() from None
 
     def _close(self, conn: Any) -> None:
         self.pool.putconn(conn)
