@@ -45,7 +45,7 @@ def build_app(folder: Path, database_url: str | None = None, *, watch: str | Non
     """The app over the hub in `folder`, with the schema ensured and an optional watch folder."""
     store = HubStore(folder, database_url)
     if ensure_schema:
-        store.create_schema()
+        ensure_current_schema(store)
     release_connection()
     service = HubService(store)
     watch_folder = watch if watch is not None else store.config.watch
@@ -135,9 +135,26 @@ def _prepare(folder: Path, database_url: str | None) -> None:
     """Create the schema once, before the workers start (they would race to create it)."""
     store = HubStore(folder, database_url)
     try:
-        store.create_schema()
+        ensure_current_schema(store)
     finally:
         store.close()
+
+
+def ensure_current_schema(store: HubStore) -> None:
+    """Create the schema unless it is there already at this version.
+
+    A hub process (re)starting beside others that ingest must not run DDL: even `CREATE
+    INDEX IF NOT EXISTS` locks the table first, and deadlocks against an ingest.
+    """
+    from sync.hub.models import SCHEMA_VERSION, HubSetting
+    from sync.hub.store import packaged_catalog_versions
+
+    if store.db.table_exists(HubSetting._meta.table_name):
+        current = HubSetting.get_or_none(HubSetting.key == "schema_version")
+        if current is not None and current.value == str(SCHEMA_VERSION):
+            store.register_catalog_versions(packaged_catalog_versions())
+            return
+    store.create_schema()
 
 
 @contextlib.contextmanager

@@ -29,7 +29,7 @@ from sync.transport_http import ClientSettings, HubClient, RetryPolicy
 from tests.conftest import Sessions
 from tests.sync.faultproxy import FaultProxy
 from tests.sync.helpers import hub_database, postgres_schema
-from tests.sync.hubproc import HubProcess
+from tests.sync.hubproc import HubProcess, wait_healthy
 from tests.sync.nginxproc import Nginx, certificate, nginx_binary
 
 FAST_RETRY = RetryPolicy(initial=0.02, factor=2.0, maximum=0.5, attempts=30, deadline=120)
@@ -109,6 +109,7 @@ def _run_behind_nginx(tmp_path: Path, store: StationStore, sessions: Sessions, u
         proxy = FaultProxy(front.https_port, seed=count)
         _exercise(store, sessions, hubs[0], proxy, token, count, front.url, verify=str(cert),
                   kill_at=(30_000, 120_000))
+        wait_healthy(hubs[0].url)  # restarted beside a hub that ingests: it came back
         _check_hub("postgres", url, store.config.code, count)
     finally:
         if proxy is not None:
