@@ -7,6 +7,8 @@
 #   STSong-Light fallback font (libpoppler only recommends it, and we install
 #   without recommends).
 # - postgresql: the hub's production database, used by the hub's tests.
+# - nginx: the reverse proxy of the deployed hub (deploy/nginx); a test runs it in front
+#   of several hub processes.
 # - a SQLCipher 4 command-line shell: Debian ships SQLCipher 3.4, which cannot open
 #   SQLCipher 4 files, so the shell is built from the SQLCipher 4 amalgamation published
 #   on the npm registry (@journeyapps/sqlcipher) and SQLite's shell.c (from the sqlite3
@@ -17,7 +19,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$here/.tools"
 
-debian_packages=(fonts-wqy-microhei poppler-utils poppler-data postgresql gcc libssl-dev npm)
+debian_packages=(fonts-wqy-microhei poppler-utils poppler-data postgresql gcc libssl-dev npm nginx)
 missing=()
 for pkg in "${debian_packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import click
@@ -10,11 +11,23 @@ import click
 from station.cli.common import data_dir, lang, read_password, reports_errors
 from station.core.store import StationStore
 
+LOG_NAME = "jiujin.log"
+#: jiujin.log rotates at 1 MiB into jiujin.log.1 … .3, so a station never fills its disk with it.
+LOG_BYTES = 1024 * 1024
+LOG_BACKUPS = 3
 
-def _log_to_file(folder: Path) -> None:
+
+def _log_to_file(folder: Path) -> logging.Handler:
     """Under a full-screen UI, warnings go to a file in the data folder, never the terminal."""
-    logging.basicConfig(filename=folder / "jiujin.log", level=logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    handler = RotatingFileHandler(folder / LOG_NAME, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.setLevel(logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
+    return handler
 
 
 @click.command()

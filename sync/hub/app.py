@@ -13,26 +13,29 @@ import binascii
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.canonical import canonical_json
 from sync.errors import EnrolmentError
 from sync.hub import tus
-from sync.hub.metrics import CONTENT_TYPE
+from sync.hub.logs import ACCESS_LOGGER
+from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
 from sync.hub.openapi import openapi_document
+from sync.hub.pool import PoolExhausted, in_thread
 from sync.hub.service import HubService
 
 log = logging.getLogger("jiujin.hub.http")
+access = logging.getLogger(ACCESS_LOGGER)
 MAX_JSON = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -83,17 +86,17 @@ def create_app(service: HubService, *, bench: bool = False,
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await run_in_threadpool(service.recover_uploads)
+        await in_thread(service.recover_uploads)
         expiring = asyncio.create_task(_expire_uploads(service))
         if on_startup:
-            on_startup()
+            await in_thread(on_startup)
         yield
         expiring.cancel()
         if on_shutdown:
             on_shutdown()
 
     app = Starlette(routes=routes, lifespan=lifespan)
-    app.add_middleware(_MetricsAndErrors, service=service)
+    app.add_middleware(_ObservedRequests, service=service)
     app.add_middleware(_MethodOverride)
     return app
 
@@ -101,7 +104,7 @@ def create_app(service: HubService, *, bench: bool = False,
 async def _expire_uploads(service: HubService) -> None:
     """Drop abandoned uploads now and then every `EXPIRY_SWEEP` (tus expiration)."""
     while True:
-        expired = await run_in_threadpool(service.expire_uploads)
+        expired = await in_thread(service.expire_uploads)
         if expired:
             log.info("expired %d abandoned uploads", expired)
         await asyncio.sleep(EXPIRY_SWEEP.total_seconds())
@@ -127,10 +130,9 @@ class _MethodOverride:
         await self.app(scope, receive, send)
 
 
-class _MetricsAndErrors:
-    """Counts requests per route and answers an unexpected failure with a JSON 500."""
-
-    _ROUTE = re.compile(r"/(?:[0-9a-f]{32}|[0-9a-f]{64})(?=/|$)")
+class _ObservedRequests:
+    """Times each request by route template into the metrics and the access log, and answers
+    an unexpected failure with a JSON 500 (503 while the database pool is exhausted)."""
 
     def __init__(self, app: ASGIApp, service: HubService) -> None:
         self.app, self.service = app, service
@@ -139,18 +141,40 @@ class _MetricsAndErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = [500]
+        status: list[int] = []
+        started = time.perf_counter()
 
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status[0] = message["status"]
+                status.append(message["status"])
             await send(message)
 
         try:
             await self.app(scope, receive, record)
+        except Exception as error:
+            log.error("request_failed", exc_info=True, extra={"route": _route(scope)})
+            if status:
+                raise
+            await _failure_response(error)(scope, receive, record)
         finally:
-            route = self._ROUTE.sub("/{id}", scope.get("path", ""))
-            self.service.metrics.count_request(scope.get("method", ""), route, status[0])
+            seconds = time.perf_counter() - started
+            method, route, code = scope.get("method", ""), _route(scope), status[0] if status else 500
+            self.service.metrics.observe_request(method, route, code, seconds)
+            access.info("request", extra={"method": method, "route": route, "status": code,
+                                          "latency_ms": round(seconds * 1000, 1)})
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's template (`/v1/uploads/{upload_id}`), never the requested path."""
+    route = scope.get("route")
+    return str(getattr(route, "path", UNMATCHED)) if route is not None else UNMATCHED
+
+
+def _failure_response(error: Exception) -> Response:
+    if isinstance(error, PoolExhausted):
+        return problem(503, "busy", "the hub is busy; try again shortly", "中心繁忙，请稍后重试",
+                       headers={"Retry-After": "5"})
+    return problem(500, "internal_error", "the hub failed; the failure is logged", "中心内部错误，已记录")
 
 
 class _Handlers:
@@ -166,12 +190,12 @@ class _Handlers:
         code, _, secret = credential.strip().partition(".")
         if scheme.lower() != "bearer" or not code or not secret or len(credential) > 200:
             raise Unauthorised()
-        station = await run_in_threadpool(self.store.authenticate, code, secret)
+        station = await in_thread(self.store.authenticate, code, secret)
         if station is None:
             raise Unauthorised()
         release = request.headers.get(RELEASE_HEADER, "")
         if release and release != station.release:
-            await run_in_threadpool(self.store.record_release, code, release)
+            await in_thread(self.store.record_release, code, release)
         return code
 
     async def _json(self, request: Request) -> Any:
@@ -185,13 +209,13 @@ class _Handlers:
     # -- public endpoints -----------------------------------------------------------------
 
     async def health(self, request: Request) -> Response:
-        ok = await run_in_threadpool(self.store.healthy)
+        ok = await in_thread(self.store.healthy)
         body = {"status": "ok" if ok else "unavailable", "hub_fingerprint": self.store.fingerprint}
         return JSONResponse(body, status_code=200 if ok else 503)
 
     async def metrics(self, request: Request) -> Response:
-        text = await run_in_threadpool(self.service.metrics.render, self.service.gauges)
-        return PlainTextResponse(text, media_type=CONTENT_TYPE)
+        text = await in_thread(self.service.metrics.render, HubState(self.service.state))
+        return Response(text, media_type=CONTENT_TYPE)
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document())
@@ -210,7 +234,7 @@ class _Handlers:
             return problem(400, "bad_request", "expected station, token and signing_public_key",
                            "请求应包含 station、token 和 signing_public_key")
         try:
-            enrolment = await run_in_threadpool(self.store.enrol, station, token, public_key)
+            enrolment = await in_thread(self.store.enrol, station, token, public_key)
         except EnrolmentError as error:
             return problem(403, "enrolment_refused", error.message_en, error.message_zh)
         return JSONResponse({"station": enrolment.station, "credential": f"{station}.{enrolment.credential}",
@@ -250,11 +274,11 @@ class _Handlers:
             metadata = tus.parse_metadata(request.headers.get("upload-metadata", ""))
             with_body = request.headers.get("content-type") == "application/offset+octet-stream"
             checksum = tus.parse_checksum(request.headers.get("upload-checksum")) if with_body else None
-            upload = await run_in_threadpool(tus.create, station, length, metadata, self.store.now())
+            upload = await in_thread(tus.create, station, length, metadata, self.store.now())
             headers = {"Location": f"/v1/uploads/{upload.id}"} | tus.expires_header(upload)
             if with_body:
                 # creation-with-upload: the body is the first PATCH, at offset 0.
-                patch = await run_in_threadpool(self.service.patches.begin, upload.id, 0, checksum)
+                patch = await in_thread(self.service.patches.begin, upload.id, 0, checksum)
                 headers |= await self._received(request, patch, length)
             elif length == 0:
                 headers |= await self._finished(upload.id, 0)
@@ -265,13 +289,13 @@ class _Handlers:
         upload_id = request.path_params["upload_id"]
         if not _UPLOAD_ID.match(upload_id):
             raise tus.TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
-        return await run_in_threadpool(tus.find, upload_id, station, self.store.clock())
+        return await in_thread(tus.find, upload_id, station, self.store.clock())
 
     async def tus_head(self, request: Request) -> Response:
         async def work(station: str) -> Response:
             upload = await self._upload(request, station)
             if upload.offset == upload.length and upload.result is None:
-                await run_in_threadpool(self.service.finish_upload, upload.id)
+                await in_thread(self.service.finish_upload, upload.id)
             headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length),
                        "Cache-Control": "no-store"} | tus.expires_header(upload)
             metadata = tus.encode_metadata(json.loads(upload.metadata or "{}"))
@@ -290,7 +314,7 @@ class _Handlers:
                 raise tus.TusProblem(400, "bad_offset", "Upload-Offset is required", "需要 Upload-Offset")
             checksum = tus.parse_checksum(request.headers.get("upload-checksum"))
             upload = await self._upload(request, station)
-            patch = await run_in_threadpool(self.service.patches.begin, upload.id, offset, checksum)
+            patch = await in_thread(self.service.patches.begin, upload.id, offset, checksum)
             headers = await self._received(request, patch, upload.length) | tus.expires_header(upload)
             if "Jiujin-Status" in headers:
                 headers.pop("Upload-Expires", None)
@@ -305,7 +329,7 @@ class _Handlers:
 
     async def _finished(self, upload_id: str, offset: int) -> dict[str, str]:
         """Ingest a complete upload; the headers that tell the station what became of it."""
-        result = await run_in_threadpool(self.service.finish_upload, upload_id)
+        result = await in_thread(self.service.finish_upload, upload_id)
         return {"Upload-Offset": str(offset), "Jiujin-Status": str(result["status"]),
                 "Jiujin-Object": str(result["object_id"] or "")}
 
@@ -315,20 +339,20 @@ class _Handlers:
             async for data in request.stream():
                 self.service.metrics.count_upload_bytes(len(data))
                 if registry.feed(patch, data):
-                    await run_in_threadpool(registry.flush, patch)
+                    await in_thread(registry.flush, patch)
         except ClientDisconnect:
-            await run_in_threadpool(registry.interrupted, patch)
+            await in_thread(registry.interrupted, patch)
             raise tus.TusProblem(400, "client_disconnected", "the connection closed mid-request",
                                  "连接在请求中途断开") from None
         except tus.TusProblem:
-            await run_in_threadpool(registry.abandon, patch)
+            await in_thread(registry.abandon, patch)
             raise
-        return int(await run_in_threadpool(registry.commit, patch))
+        return int(await in_thread(registry.commit, patch))
 
     async def tus_delete(self, request: Request) -> Response:
         async def work(station: str) -> Response:
             upload = await self._upload(request, station)
-            await run_in_threadpool(tus.terminate, upload)
+            await in_thread(tus.terminate, upload)
             return Response(status_code=204)
         return await self._tus(request, work)
 
@@ -348,7 +372,7 @@ class _Handlers:
             upload = await self._upload(request, station)
             if upload.offset < upload.length:
                 return problem(409, "incomplete", "the upload is not complete", "上传尚未完成")
-            return JSONResponse(await run_in_threadpool(self.service.finish_upload, upload.id))
+            return JSONResponse(await in_thread(self.service.finish_upload, upload.id))
         return await self._authorised(request, work)
 
     async def batch_ack(self, request: Request) -> Response:
@@ -356,7 +380,7 @@ class _Handlers:
             batch_id = request.path_params["batch_id"]
             ack = None
             if _HEX64.match(batch_id):
-                ack = await run_in_threadpool(self.service.batch_ack, station, batch_id)
+                ack = await in_thread(self.service.batch_ack, station, batch_id)
             if ack is None:
                 return problem(404, "not_held", "the hub does not hold this batch", "中心没有该批次")
             return Response(ack, media_type="application/json")
@@ -370,7 +394,7 @@ class _Handlers:
                     raise ValueError
             except ValueError:
                 return problem(400, "bad_after", "after must be an integer from 0 to 2³¹−1", "after 应为 0 至 2³¹−1 的整数")
-            found = await run_in_threadpool(self.service.acks_after, station, max(after, 0))
+            found = await in_thread(self.service.acks_after, station, max(after, 0))
             return JSONResponse({"acks": [json.loads(a) for a in found]})
         return await self._authorised(request, work)
 
@@ -379,7 +403,7 @@ class _Handlers:
             def build() -> dict[str, Any]:
                 return {"station": station, "held": [list(r) for r in self.store.held_ranges(station)],
                         "gaps": [list(g) for g in self.store.open_gaps(station)]}
-            return JSONResponse(await run_in_threadpool(build))
+            return JSONResponse(await in_thread(build))
         return await self._authorised(request, work)
 
     async def missing_attachments(self, request: Request) -> Response:
@@ -397,7 +421,7 @@ class _Handlers:
                 held = {a.sha256 for a in HubAttachment.select(HubAttachment.sha256).where(
                     HubAttachment.sha256.in_(wanted))} if wanted else set()
                 return sorted(set(wanted) - held)
-            return JSONResponse({"missing": await run_in_threadpool(missing)})
+            return JSONResponse({"missing": await in_thread(missing)})
         return await self._authorised(request, work)
 
     # -- benchmark baseline -----------------------------------------------------------
@@ -406,7 +430,7 @@ class _Handlers:
         """One signed record per request: the baseline that `bench/bench_sync.py` measures."""
         async def work(station: str) -> Response:
             body = await self._json(request)
-            stored = await run_in_threadpool(_store_one, self.service, station, body)
+            stored = await in_thread(_store_one, self.service, station, body)
             return JSONResponse({"stored": stored}, status_code=201)
         return await self._authorised(request, work)
 

@@ -1,18 +1,23 @@
 """The hub folder: its keys, its public key file, `hub.toml` and the default SQLite database.
 
     <hub folder>/
-      hub.toml                   database URL, import folder
+      hub.toml                   [hub]: database URL, watch folder, pool, workers, logging
       hub-public-keys.json       the public half, given to every station
       hub-private-hpke.pem       X25519 (opens batches; `jiujin db recover --hub-private-key`)
       hub-private-signing.pem    Ed25519 (signs acknowledgements and ledgers)
                                  (both encrypted with the key passphrase: see `sync.hub.keystore`)
       hub.db                     the SQLite database, unless hub.toml names PostgreSQL
+Settings come from three places, the first that names one winning: the environment
+(`JIUJIN_HUB_DATABASE_URL`, `JIUJIN_HUB_POOL_SIZE`, … one per field of `HubConfig`,
+upper-cased), hub.toml's `[hub]` table, then the defaults below.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +34,9 @@ CONFIG_NAME = "hub.toml"
 HPKE_KEY_NAME = "hub-private-hpke.pem"
 SIGNING_KEY_NAME = "hub-private-signing.pem"
 DEFAULT_DATABASE = "sqlite://hub.db"
+ENV_PREFIX = "JIUJIN_HUB_"
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def resolve_hub_dir(option: str | os.PathLike[str] | None = None) -> Path:
@@ -57,10 +65,56 @@ class HubKeys:
 
 @dataclass(frozen=True)
 class HubConfig:
-    """hub.toml, typed."""
+    """The hub's settings, typed: hub.toml under the environment (see the module docstring)."""
 
     database: str = DEFAULT_DATABASE
     watch: str = ""
+    #: PostgreSQL connections each worker process keeps open at least / at most.
+    pool_min_size: int = 1
+    pool_size: int = 10
+    #: Seconds a request waits for a free connection before the hub answers 503.
+    pool_timeout: float = 10.0
+    workers: int = 1
+    host: str = "127.0.0.1"
+    port: int = 8750
+    log_format: str = "json"
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.pool_min_size <= self.pool_size or not 1 <= self.workers <= 64:
+            raise _invalid("pool_min_size ≤ pool_size, 1 ≤ workers ≤ 64")
+        if self.pool_timeout <= 0 or not 0 <= self.port <= 65535:
+            raise _invalid("pool_timeout > 0, 0 ≤ port ≤ 65535")
+        if self.log_format not in LOG_FORMATS or self.log_level not in LOG_LEVELS:
+            raise _invalid(f"log_format in {LOG_FORMATS}, log_level in {LOG_LEVELS}")
+
+    @classmethod
+    def from_sources(cls, document: Mapping[str, object], environ: Mapping[str, str]) -> HubConfig:
+        """The environment over hub.toml's `[hub]` table over the defaults."""
+        values: dict[str, object] = {}
+        for item in dataclasses.fields(cls):
+            env_name = ENV_PREFIX + ("DATABASE_URL" if item.name == "database" else item.name.upper())
+            raw = environ.get(env_name, document.get(item.name))
+            if raw is not None and raw != "":
+                values[item.name] = _typed(item.name, item.type, raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _typed(name: str, kind: object, raw: object) -> object:
+    """`raw` (a TOML value or an environment string) as the field's type."""
+    try:
+        if kind == "int":
+            return int(str(raw))
+        if kind == "float":
+            return float(str(raw))
+    except ValueError:
+        raise _invalid(f"{name} = {raw!r} is not a number") from None
+    text = str(raw)
+    return text.upper() if name == "log_level" else text
+
+
+def _invalid(detail: str) -> HubError:
+    return HubError(f"中心配置有误：{detail}", f"the hub's settings are invalid: {detail}")
 
 
 class HubFolder:
@@ -96,12 +150,15 @@ class HubFolder:
     def keys_encrypted(self) -> bool:
         return is_encrypted(self.path / HPKE_KEY_NAME) and is_encrypted(self.path / SIGNING_KEY_NAME)
 
-    def config(self) -> HubConfig:
+    def config(self, environ: Mapping[str, str] | None = None) -> HubConfig:
+        """hub.toml under the environment (`os.environ` unless given)."""
         if not self.exists():
             raise HubNotInitialised(str(self.path))
-        document = tomllib.loads((self.path / CONFIG_NAME).read_text("utf-8")).get("hub", {})
-        return HubConfig(database=str(document.get("database", DEFAULT_DATABASE)),
-                         watch=str(document.get("watch", "")))
+        try:
+            document = tomllib.loads((self.path / CONFIG_NAME).read_text("utf-8")).get("hub", {})
+        except tomllib.TOMLDecodeError as error:
+            raise _invalid(f"{CONFIG_NAME}: {error}") from None
+        return HubConfig.from_sources(document, os.environ if environ is None else environ)
 
     def save_config(self, config: HubConfig) -> None:
         text = tomli_w.dumps({"hub": {"database": config.database, "watch": config.watch}})

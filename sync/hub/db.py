@@ -1,8 +1,9 @@
 """The hub's database: SQLite by default, PostgreSQL (psycopg 3) in production, one code path.
 
-URLs: `sqlite:///absolute/path.db`, `sqlite://relative.db` (in the hub folder), and
-`postgresql://user:password@host:port/dbname?schema=NAME` (the optional `schema` is
-created if absent and put first on the search path; tests give each worker its own).
+URLs: `sqlite:///absolute/path.db`, `sqlite://relative.db` (in the hub folder), and any
+libpq URL, `postgresql://user:password@host:port/dbname?sslmode=verify-full&…`, passed to
+psycopg whole, plus Jiujin's own optional `schema=NAME` (created if absent and put first
+on the search path; tests give each worker its own).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlparse
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, Psycopg3Adapter, SqliteDatabase
 
@@ -30,8 +32,11 @@ def sqlite_path(url: str, base: Path | None = None) -> Path:
     return base / raw if base is not None else Path(raw)
 
 
-def open_database(url: str, base: Path | None = None) -> Database:
-    """Open the database at `url` and bind the hub's models to it."""
+def open_database(url: str, base: Path | None = None, pool: PoolSettings | None = None) -> Database:
+    """Open the database at `url` and bind the hub's models to it.
+
+    PostgreSQL connections come from a pool sized by `pool` (see `sync.hub.pool`).
+    """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = sqlite_path(url, base)
@@ -39,7 +44,7 @@ def open_database(url: str, base: Path | None = None) -> Database:
         db: Database = SqliteDatabase(str(path), timeout=30, check_same_thread=False, pragmas={
             "journal_mode": "wal", "synchronous": 1, "busy_timeout": 30000, "foreign_keys": 1})
     elif parsed.scheme in ("postgresql", "postgres"):
-        db = _postgres(url)
+        db = _postgres(url, pool or PoolSettings())
     else:
         raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
     database.initialize(db)
@@ -47,29 +52,52 @@ def open_database(url: str, base: Path | None = None) -> Database:
     return db
 
 
-def _postgres_options(url: str) -> tuple[str, str, dict[str, Any]]:
-    """The database name, the private schema (or "") and psycopg's connection options."""
-    parsed = urlparse(url)
-    schema = parse_qs(parsed.query).get("schema", [""])[0]
+@dataclass(frozen=True)
+class PoolSettings:
+    """How many PostgreSQL connections one hub process keeps, and how long a request waits."""
+
+    min_size: int = 1
+    max_size: int = 10
+    timeout: float = 10.0
+
+
+def postgres_conninfo(url: str) -> tuple[str, str]:
+    """psycopg's connection string for `url`, and the private schema named in it (or "").
+
+    The URL reaches libpq whole (sslmode, sslrootcert, target_session_attrs, several
+    hosts…); only `schema`, which Jiujin itself consumes, is taken out and becomes the
+    first entry of the search path. Without a `connect_timeout`, ten seconds.
+    """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    _scheme, rest = url.split("://", 1)
+    location, _, query = rest.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    schemas = [value for key, value in pairs if key == "schema"]
+    schema = schemas[-1] if schemas else ""
     if schema and not _SCHEMA.match(schema):
         raise ValueError("schema names are lowercase letters, digits and _")
-    options: dict[str, Any] = {"host": parsed.hostname or "localhost", "port": parsed.port or 5432,
-               "user": unquote(parsed.username or ""), "connect_timeout": 10}
-    if parsed.password:
-        options["password"] = unquote(parsed.password)
+    kept = urlencode([(key, value) for key, value in pairs if key != "schema"], quote_via=quote)
+    conninfo = f"postgresql://{location}" + (f"?{kept}" if kept else "")
+    params = conninfo_to_dict(conninfo)
+    extra: dict[str, Any] = {}
+    if "connect_timeout" not in params:
+        extra["connect_timeout"] = 10
     if schema:
-        options["options"] = f"-csearch_path={schema}"
-    return parsed.path.lstrip("/"), schema, options
+        extra["options"] = f"{params.get('options', '')} -csearch_path={schema}".strip()
+    return make_conninfo(conninfo, **extra), schema
 
 
-def _postgres(url: str) -> Database:
-    name, schema, options = _postgres_options(url)
-    db = HubPostgres(name, **options)
+def _postgres(url: str, pool: PoolSettings) -> Database:
+    from sync.hub.pool import PooledPostgres
+
+    conninfo, schema = postgres_conninfo(url)
     if schema:
-        db.connect(reuse_if_open=True)
-        execute(db, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        db.close()
-    return db
+        import psycopg
+
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    return PooledPostgres(conninfo, pool)
 
 
 @contextmanager
@@ -88,8 +116,7 @@ def reporting_connection(url: str, base: Path | None = None) -> Iterator[Any]:
     elif scheme in ("postgresql", "postgres"):
         import psycopg
 
-        name, _schema, options = _postgres_options(url)
-        connection = psycopg.connect(dbname=name, **options)
+        connection = psycopg.connect(postgres_conninfo(url)[0])
     else:
         raise ValueError(f"unsupported database URL scheme {scheme!r}")
     try:
@@ -156,11 +183,9 @@ def write_transaction() -> Iterator[None]:
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, for messages."""
-    parsed = urlparse(url)
-    if parsed.password:
-        return url.replace(f":{parsed.password}@", ":***@")
-    return url
+    """The URL without its passwords (in the authority or as a `password=` parameter), for messages."""
+    url = re.sub(r"(?<=://)([^/?#@:]*):[^/?#@]*@", r"\1:***@", url)
+    return re.sub(r"(?<=[?&])password=[^&#]*", "password=***", url)
 
 
 def execute(db: Database, sql: str) -> Any:

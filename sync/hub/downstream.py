@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -19,6 +18,7 @@ from starlette.routing import Route
 from sync import manifest
 from sync.errors import SealError
 from sync.hub import reconcile
+from sync.hub.pool import in_thread as run_in_threadpool  # gives the pooled connection back
 from sync.hub.service import HubService
 from sync.transport_folder import StationFolder
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,7 @@ class Ingestor:
     def ingest(self, data: bytes, via: str) -> IngestResult:
         """Ingest one sealed object received over `via` ("http", "folder", ...)."""
         sealed: seal.Sealed | None = None
+        started = time.perf_counter()
         try:
             sealed = seal.read(data)
             station_key = self._station_key(sealed.station)
@@ -75,9 +77,15 @@ class Ingestor:
             result = self._ingest_verified(sealed, via)
         except SealError as error:
             result = self._quarantine(data, error, via, sealed)
-        self.metrics.count_object(result.kind or "unknown", result.status, len(data))
+        seconds = time.perf_counter() - started
+        self.metrics.observe_ingest(result.kind, result.status, len(data), seconds)
         if result.new_records:
             self.metrics.count_records(result.new_records)
+        if result.status == "quarantined":
+            self.metrics.count_quarantine(result.reason or "rejected")
+        log.info("ingest", extra={"station": result.station, "batch_id": result.object_id, "kind": result.kind,
+                                  "outcome": result.status, "reason": result.reason, "records": result.new_records,
+                                  "latency_ms": round(seconds * 1000, 1)})
         return result
 
     def _station_key(self, code: str) -> bytes:
@@ -277,7 +285,7 @@ def _update_gaps(station: str, now: str) -> None:
         HubGap.update(filled_at=now).where(HubGap.id.in_(closed)).execute()
     for first, last in sorted(holes - set(open_gaps)):
         HubGap.create(station=station, first_seq=first, last_seq=last, detected_at=now)
-        log.info("gap recorded: station=%s seqs %s..%s", station, first, last)
+        log.info("gap", extra={"station": station, "first_seq": first, "last_seq": last})
 
 
 def result_from_json(text: str) -> dict[str, Any]:

@@ -1,78 +1,127 @@
-"""The hub's counters, exposed in the Prometheus text format (version 0.0.4) at /metrics."""
+"""The hub's metrics (prometheus_client), exposed at /metrics.
+
+Requests are labelled by route template (`/v1/uploads/{upload_id}`), never by the raw
+path, so unknown paths add no series. Counters and histograms live in the process; with
+several workers (`jiujin hub serve --workers N`) they go through prometheus_client's
+multiprocess mode: each worker writes its values under `PROMETHEUS_MULTIPROC_DIR` and any
+worker's /metrics sums them all. Values read from the database at scrape time (stations,
+quarantine, per-station lag) are the same for every worker and are never summed.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UNMATCHED = "<unmatched>"
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+def multiprocess_mode() -> bool:
+    """Whether this process writes its metrics to PROMETHEUS_MULTIPROC_DIR (set before start)."""
+    return bool(os.environ.get(MULTIPROC_ENV))
 
 
 class Metrics:
-    """Process-local counters; each hub replica reports its own, as Prometheus expects."""
+    """The hub's counters and histograms, in a registry of their own."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.objects: Counter[tuple[str, str]] = Counter()
-        self.object_bytes = 0
-        self.records = 0
-        self.requests: Counter[tuple[str, str, int]] = Counter()
-        self.upload_bytes = 0
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Histogram("jiujin_hub_http_request_duration_seconds",
+                                  "HTTP request latency by method, route template and status.",
+                                  ["method", "route", "status"], buckets=_LATENCY_BUCKETS, registry=r)
+        self.ingests = Histogram("jiujin_hub_ingest_duration_seconds",
+                                 "Time to ingest one sealed object, by kind and outcome.",
+                                 ["kind", "outcome"], buckets=_LATENCY_BUCKETS, registry=r)
+        self.object_bytes = Counter("jiujin_hub_object_bytes", "Bytes of sealed objects ingested.", registry=r)
+        self.records = Counter("jiujin_hub_records_stored", "Outbox records stored (new only).", registry=r)
+        self.quarantines = Counter("jiujin_hub_quarantines", "Objects put in quarantine, by reason.",
+                                   ["reason"], registry=r)
+        self.upload_bytes = Counter("jiujin_hub_upload_bytes", "Bytes received by tus PATCH requests.",
+                                    registry=r)
 
-    def count_object(self, kind: str, status: str, size: int) -> None:
-        with self._lock:
-            self.objects[(kind, status)] += 1
-            self.object_bytes += size
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method if method in METHODS else "OTHER", route, str(status)).observe(seconds)
+
+    def observe_ingest(self, kind: str, outcome: str, size: int, seconds: float) -> None:
+        self.ingests.labels(kind or "unknown", outcome).observe(seconds)
+        self.object_bytes.inc(size)
 
     def count_records(self, n: int) -> None:
-        with self._lock:
-            self.records += n
+        self.records.inc(n)
 
-    def count_request(self, method: str, route: str, status: int) -> None:
-        with self._lock:
-            self.requests[(method, route, status)] += 1
+    def count_quarantine(self, reason: str) -> None:
+        self.quarantines.labels(reason).inc()
 
     def count_upload_bytes(self, n: int) -> None:
-        with self._lock:
-            self.upload_bytes += n
+        self.upload_bytes.inc(n)
 
-    def render(self, gauges: Callable[[], dict[str, dict[tuple[tuple[str, str], ...], float]]] | None = None) -> str:
-        """The exposition text; `gauges` adds values read from the database at scrape time."""
-        lines: list[str] = []
-        with self._lock:
-            _family(lines, "jiujin_hub_objects_total", "counter", "Sealed objects ingested, by kind and outcome.",
-                    {(("kind", k), ("status", s)): v for (k, s), v in self.objects.items()})
-            _family(lines, "jiujin_hub_object_bytes_total", "counter", "Bytes of sealed objects ingested.",
-                    {(): self.object_bytes})
-            _family(lines, "jiujin_hub_records_total", "counter", "Outbox records stored (new only).",
-                    {(): self.records})
-            _family(lines, "jiujin_hub_upload_bytes_total", "counter", "Bytes received by tus PATCH requests.",
-                    {(): self.upload_bytes})
-            _family(lines, "jiujin_hub_http_requests_total", "counter", "HTTP requests by method, route and status.",
-                    {(("method", m), ("route", r), ("status", str(c))): v
-                     for (m, r, c), v in self.requests.items()})
-        for name, values in (gauges() if gauges else {}).items():
-            _family(lines, name, "gauge", _GAUGE_HELP.get(name, name), values)
-        return "\n".join(lines) + "\n"
+    def render(self, state: Collector | None = None) -> bytes:
+        """The exposition text: this process's (or every worker's) values, then `state`'s."""
+        if multiprocess_mode():
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            text = generate_latest(registry)
+        else:
+            text = generate_latest(self.registry)
+        if state is not None:
+            scrape = CollectorRegistry(auto_describe=False)
+            scrape.register(state)
+            text += generate_latest(scrape)
+        return text
 
 
-_GAUGE_HELP = {
-    "jiujin_hub_stations": "Stations by status.",
-    "jiujin_hub_records": "Records held.",
-    "jiujin_hub_quarantined": "Objects in quarantine, unresolved.",
-    "jiujin_hub_open_gaps": "Open gaps in stations' sequence numbers.",
-}
+Rows = Callable[[], dict[str, Any]]
 
 
-def _family(lines: list[str], name: str, kind: str, help_text: str,
-            values: dict[tuple[tuple[str, str], ...], float]) -> None:
-    lines.append(f"# HELP {name} {help_text}")
-    lines.append(f"# TYPE {name} {kind}")
-    for labels, value in sorted(values.items()):
-        text = ",".join(f'{k}="{_escape(v)}"' for k, v in labels)
-        lines.append(f"{name}{{{text}}} {value}" if text else f"{name} {value}")
+class HubState(Collector):
+    """Gauges read from the database at scrape time: stations, records, quarantine, lag."""
+
+    def __init__(self, read: Rows, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.read, self.clock = read, clock
+
+    def collect(self) -> Iterator[Metric]:
+        state = self.read()
+        stations = GaugeMetricFamily("jiujin_hub_stations", "Stations by status.", labels=["status"])
+        for status, count in sorted(state["stations"].items()):
+            stations.add_metric([status], count)
+        yield stations
+        for name, help_text in (("records", "Records held."),
+                                ("quarantined", "Objects in quarantine, unresolved."),
+                                ("open_gaps", "Open gaps in stations' sequence numbers.")):
+            yield GaugeMetricFamily(f"jiujin_hub_{name}", help_text, value=state[name])
+        age = GaugeMetricFamily("jiujin_hub_station_last_contact_age_seconds",
+                                "Seconds since the hub last received an object from the station.",
+                                labels=["station"])
+        high = GaugeMetricFamily("jiujin_hub_station_high_seq", "Highest sequence number held per station.",
+                                 labels=["station"])
+        now = self.clock()
+        for code, last_received, high_seq in state["per_station"]:
+            high.add_metric([code], high_seq)
+            if last_received:
+                age.add_metric([code], max(0.0, (now - _instant(last_received)).total_seconds()))
+        yield age
+        yield high
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clear_multiprocess_dir(path: str) -> None:
+    """Remove a previous run's value files (prometheus_client wants an empty folder at start)."""
+    for name in os.listdir(path):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(path, name))

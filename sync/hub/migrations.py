@@ -84,7 +84,13 @@ def require_current(db: Database) -> None:
 
 
 def migrate(db: Database) -> list[int]:
-    """Create a new hub's tables at the latest version, or migrate an older one; the steps run."""
+    """Create a new hub's tables at the latest version, or migrate an older one; the steps run.
+
+    A hub already at this version runs no DDL at all: even `CREATE INDEX IF NOT EXISTS` locks
+    its table first, and would deadlock against another hub process ingesting.
+    """
+    if check(db) == LATEST:
+        return []
     with _migration_lock(db):
         version = check(db)
         if version is None:

@@ -436,6 +436,7 @@ def issue_bundle(store: HubStore, station: str, kind: str, payload: dict[str, An
         HubBundle.create(station=station, version=version, kind=kind, signed=signed.decode(),
                          created_at=document["created_at"], expires_at=expires)
         audit(store, operator, f"bundle.{kind}", station, str(version), {})
+    log.info("bundle_issued", extra={"station": station, "bundle_kind": kind, "bundle_version": version})
     return version
 
 

@@ -1,46 +1,89 @@
-"""Running the hub: `jiujin hub serve` (uvicorn), and a hub on a background thread for the demo."""
+"""Running the hub: `jiujin hub serve` (uvicorn, one process or several workers), and a hub on
+a background thread for the demo.
+
+What a worker keeps to itself: tus PATCHes in flight (their bytes go to the database as
+they arrive, so another worker or a restarted one resumes from the stored offset), its
+metrics (summed across workers through PROMETHEUS_MULTIPROC_DIR) and its connection pool.
+Everything else is in the database. A watch folder is imported by one process only:
+whichever holds the lock file in it (`.jiujin-watch.lock`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
+import shutil
 import socket
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 import uvicorn
 from starlette.applications import Starlette
 
 from sync.hub.app import create_app
+from sync.hub.config import HubConfig, HubFolder
+from sync.hub.pool import release_connection
 from sync.hub.service import HubService
 from sync.hub.store import HubStore
 
 log = logging.getLogger("jiujin.hub")
+WATCH_LOCK = ".jiujin-watch.lock"
+#: What the supervisor of `serve --workers N` hands its workers (they start from an import string).
+_WORKER_ENV = {"folder": "JIUJIN_DATA_DIR", "database": "JIUJIN_HUB_DATABASE_URL", "watch": "JIUJIN_HUB_WATCH",
+               "bench": "JIUJIN_HUB_BENCH"}
 
 
 def build_app(folder: Path, database_url: str | None = None, *, watch: str | None = None,
-              bench: bool = False) -> tuple[Starlette, HubService]:
+              bench: bool = False, ensure_schema: bool = True) -> tuple[Starlette, HubService]:
     """The app over the hub in `folder`, with the schema ensured and an optional watch folder."""
     store = HubStore(folder, database_url)
-    store.create_schema()
+    if ensure_schema:
+        ensure_current_schema(store)
+    release_connection()
     service = HubService(store)
-    watch_folder = watch if watch is not None else store.folder.config().watch
-    watcher = None
+    watch_folder = watch if watch is not None else store.config.watch
+    watcher: Any = None
+    lock: IO[bytes] | None = None
 
     def start() -> None:
-        nonlocal watcher
+        nonlocal watcher, lock
         if watch_folder:
+            lock = watch_lock(Path(watch_folder))
+            if lock is None:
+                log.info("watch_skipped", extra={"folder": watch_folder, "reason": "another process watches"})
+                return
             from sync.hub.watch import FolderWatcher
 
             watcher = FolderWatcher(service, Path(watch_folder))
             watcher.start()
+            log.info("watch_started", extra={"folder": watch_folder})
 
     def stop() -> None:
         if watcher is not None:
             watcher.stop()
+        if lock is not None:
+            lock.close()
 
     return create_app(service, bench=bench, on_startup=start, on_shutdown=stop), service
+
+
+def watch_lock(folder: Path) -> IO[bytes] | None:
+    """The watch folder's lock, held while the file stays open; None if another process holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / WATCH_LOCK, "ab")  # noqa: SIM115 - held open for the process's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -54,20 +97,86 @@ def bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(folder: Path, host: str = "127.0.0.1", port: int = 8750, database_url: str | None = None,
+def serve(folder: Path, host: str | None = None, port: int | None = None, database_url: str | None = None,
           *, watch: str | None = None, bench: bool = False, certfile: str | None = None,
-          keyfile: str | None = None) -> None:
-    """Serve until interrupted; prints the URL once listening (port 0 picks one)."""
-    app, _service = build_app(folder, database_url, watch=watch, bench=bench)
-    sock = bound_socket(host, port)
+          keyfile: str | None = None, workers: int | None = None) -> None:
+    """Serve until interrupted; prints the URL once listening (port 0 picks one).
+
+    Unset options come from the hub's settings (environment, then hub.toml).
+    """
+    config = HubFolder(folder).config()
+    from sync.hub.logs import configure_logging
+
+    configure_logging(config.log_format, config.log_level)
+    workers = workers or config.workers
+    host = host or config.host
+    sock = bound_socket(host, config.port if port is None else port)
     scheme = "https" if certfile else "http"
     shown = f"[{host}]" if ":" in host else host
-    print(f"jiujin hub: listening on {scheme}://{shown}:{sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(app, log_level="warning", ssl_certfile=certfile, ssl_keyfile=keyfile,
-                            timeout_keep_alive=30, lifespan="on")
-    server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+    options: dict[str, Any] = {"ssl_certfile": certfile, "ssl_keyfile": keyfile, "timeout_keep_alive": 30,
+                               "lifespan": "on", "log_config": None, "access_log": False}
+    if workers == 1:
+        app, _service = build_app(folder, database_url, watch=watch, bench=bench)
+        print(f"jiujin hub: listening on {scheme}://{shown}:{sock.getsockname()[1]}", flush=True)
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+    else:
+        _prepare(folder, database_url)
+        print(f"jiujin hub: listening on {scheme}://{shown}:{sock.getsockname()[1]} ({workers} workers)",
+              flush=True)
+        with _worker_environment(folder, database_url, watch, bench):
+            from uvicorn.supervisors import Multiprocess
+
+            config_ = uvicorn.Config("sync.hub.serve:worker_app", factory=True, workers=workers, **options)
+            Multiprocess(config_, sockets=[sock]).run()
     sys.stdout.flush()
+
+
+def _prepare(folder: Path, database_url: str | None) -> None:
+    """Create the schema once, before the workers start (they would race to create it)."""
+    store = HubStore(folder, database_url)
+    try:
+        ensure_current_schema(store)
+    finally:
+        store.close()
+
+
+def ensure_current_schema(store: HubStore) -> None:
+    """Create or migrate the schema; a hub (re)starting beside others that ingest finds it
+    current and runs no DDL (`sync.hub.migrations.migrate`)."""
+    store.create_schema()
+
+
+@contextlib.contextmanager
+def _worker_environment(folder: Path, database_url: str | None, watch: str | None,
+                        bench: bool) -> Iterator[None]:
+    """The environment the workers start in: the hub's options and a folder for their metrics."""
+    from sync.hub.metrics import MULTIPROC_ENV, clear_multiprocess_dir
+
+    saved = dict(os.environ)
+    own_metrics = not os.environ.get(MULTIPROC_ENV)
+    metrics_dir = tempfile.mkdtemp(prefix="jiujin-hub-metrics-") if own_metrics else os.environ[MULTIPROC_ENV]
+    clear_multiprocess_dir(metrics_dir)
+    values = {"folder": str(folder), "database": database_url, "watch": watch, "bench": "1" if bench else None}
+    os.environ.update({_WORKER_ENV[k]: v for k, v in values.items() if v is not None})
+    os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        if own_metrics:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def worker_app() -> Starlette:
+    """One worker of `serve --workers N`: the app over the hub its supervisor named."""
+    folder = Path(os.environ[_WORKER_ENV["folder"]])
+    config: HubConfig = HubFolder(folder).config()
+    from sync.hub.logs import configure_logging
+
+    configure_logging(config.log_format, config.log_level)
+    app, _service = build_app(folder, bench=os.environ.get(_WORKER_ENV["bench"]) == "1", ensure_schema=False)
+    return app
 
 
 @dataclass

@@ -6,10 +6,21 @@ import json
 import logging
 from typing import Any
 
+from peewee import fn
+
 from sync.hub import tus
+from sync.hub.db import tuples
 from sync.hub.ingest import Ingestor, IngestResult
 from sync.hub.metrics import Metrics
-from sync.hub.models import HubBatch, HubGap, HubQuarantine, HubRecord, HubStation, HubUpload
+from sync.hub.models import (
+    HubBatch,
+    HubGap,
+    HubQuarantine,
+    HubRange,
+    HubRecord,
+    HubStation,
+    HubUpload,
+)
 from sync.hub.store import HubStore
 
 log = logging.getLogger("jiujin.hub")
@@ -70,14 +81,20 @@ class HubService:
                               batch.last_seq)
         return self.ingestor.acknowledge(result, batch.batch_no)
 
-    def gauges(self) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
-        """Values read from the database at scrape time."""
-        stations: dict[tuple[tuple[str, str], ...], float] = {}
-        for status in ("pending", "active", "revoked"):
-            stations[(("status", status),)] = HubStation.select().where(HubStation.status == status).count()
+    def state(self) -> dict[str, Any]:
+        """What /metrics reads from the database at scrape time (see `sync.hub.metrics.HubState`)."""
+        stations = {status: 0 for status in ("pending", "active", "revoked")}
+        for status, count in tuples(HubStation.select(HubStation.status, fn.COUNT(HubStation.code))
+                                    .group_by(HubStation.status)):
+            stations[str(status)] = int(count)
+        high = dict(tuples(HubRange.select(HubRange.station, fn.MAX(HubRange.last_seq)).group_by(HubRange.station)))
+        per_station = [(code, last, int(high.get(code) or 0)) for code, last in tuples(
+            HubStation.select(HubStation.code, HubStation.last_received_at).where(HubStation.status == "active")
+            .order_by(HubStation.code))]
         return {
-            "jiujin_hub_stations": stations,
-            "jiujin_hub_records": {(): HubRecord.select().count()},
-            "jiujin_hub_quarantined": {(): HubQuarantine.select().where(HubQuarantine.resolved_at.is_null()).count()},
-            "jiujin_hub_open_gaps": {(): HubGap.select().where(HubGap.filled_at.is_null()).count()},
+            "stations": stations,
+            "records": HubRecord.select().count(),
+            "quarantined": HubQuarantine.select().where(HubQuarantine.resolved_at.is_null()).count(),
+            "open_gaps": HubGap.select().where(HubGap.filled_at.is_null()).count(),
+            "per_station": per_station,
         }

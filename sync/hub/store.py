@@ -19,7 +19,7 @@ from peewee import Database, fn
 from sync.errors import EnrolmentError, HubError, SealError, StationNotFound
 from sync.hub import migrations
 from sync.hub.config import HubFolder, HubKeys
-from sync.hub.db import execute, open_database, tuples, write_transaction
+from sync.hub.db import PoolSettings, execute, open_database, tuples, write_transaction
 from sync.hub.models import (
     HubApplication,
     HubAttachment,
@@ -90,12 +90,14 @@ class HubStore:
     def __init__(self, folder: Path, database_url: str | None = None, clock: Clock = utc_now) -> None:
         self.folder = HubFolder(folder)
         config = self.folder.config()
+        self.config = config
         self.database_url = database_url or config.database
         self.keys: HubKeys = self.folder.keys()
         self.public = self.keys.public()
         self.fingerprint = self.public.fingerprint()
         self.clock = clock
-        self.db: Database = open_database(self.database_url, base=self.folder.path)
+        self.db: Database = open_database(self.database_url, base=self.folder.path, pool=PoolSettings(
+            config.pool_min_size, config.pool_size, config.pool_timeout))
         migrations.check(self.db)
         self._catalog: set[str] | None = None
 
@@ -140,6 +142,9 @@ class HubStore:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+        close_pool = getattr(self.db, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
 
     # -- stations -------------------------------------------------------------------
 
@@ -276,7 +281,7 @@ class HubStore:
                 received_at=self.now(), via=via, station=station, object_id=object_id, reason=reason,
                 message_zh=error.message_zh, message_en=error.message_en, sha256=digest,
                 size=len(data), data=data)
-        log.info("quarantined an object: reason=%s station=%s", reason, station)
+        log.info("quarantine", extra={"station": station, "batch_id": object_id, "reason": reason, "kind": via})
         return int(row.id)
 
     def quarantined(self) -> list[dict[str, Any]]:

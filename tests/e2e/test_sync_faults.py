@@ -29,8 +29,9 @@ from sync.hub.store import initialise_hub
 from sync.transport_http import ClientSettings, HubClient, RetryPolicy
 from tests.conftest import Sessions
 from tests.sync.faultproxy import FaultProxy
-from tests.sync.helpers import hub_database
-from tests.sync.hubproc import HubProcess
+from tests.sync.helpers import hub_database, postgres_schema
+from tests.sync.hubproc import HubProcess, wait_healthy
+from tests.sync.nginxproc import Nginx, certificate, nginx_binary
 
 FAST_RETRY = RetryPolicy(initial=0.02, factor=2.0, maximum=0.5, attempts=30, deadline=120)
 
@@ -83,27 +84,62 @@ def _run(tmp_path: Path, store: StationStore, sessions: Sessions, db: tuple[str,
     hub = HubProcess(hub_folder, url).start()
     proxy = FaultProxy(hub.port, seed=count)
     try:
-        _exercise(store, sessions, hub, proxy, token, count)
+        _exercise(store, sessions, hub, proxy, token, count, hub.url)
         _check_hub(kind, url, store.config.code, count)
     finally:
         proxy.close()
         hub.stop()
 
 
+def _run_behind_nginx(tmp_path: Path, store: StationStore, sessions: Sessions, url: str, count: int,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """station → faults → nginx (TLS) → a two-worker hub that gets killed, and a second hub process."""
+    hub_folder = tmp_path / "hub"
+    hub_store = initialise_hub(hub_folder, url)
+    token = hub_store.add_station(store.config.code)
+    hub_store.close()
+    cert, key = certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    hubs = [HubProcess(hub_folder, url, extra=("--workers", "2")), HubProcess(hub_folder, url)]
+    front: Nginx | None = None
+    proxy: FaultProxy | None = None
+    try:
+        for hub in hubs:
+            hub.start()
+        front = Nginx(tmp_path / "nginx", [h.port for h in hubs], cert, key).start()
+        proxy = FaultProxy(front.https_port, seed=count)
+        _exercise(store, sessions, hubs[0], proxy, token, count, front.url, verify=str(cert),
+                  kill_at=(30_000, 120_000))
+        wait_healthy(hubs[0].url)  # restarted beside a hub that ingests: it came back
+        _check_hub("postgres", url, store.config.code, count)
+    finally:
+        if proxy is not None:
+            proxy.close()
+        if front is not None:
+            front.stop()
+        for hub in hubs:
+            hub.stop()
+
+
 def _exercise(store: StationStore, sessions: Sessions, hub: HubProcess, proxy: FaultProxy, token: str,
-              count: int) -> None:
+              count: int, hub_url: str, verify: str | None = None,
+              kill_at: tuple[int, int] = (50_000, 250_000)) -> None:
     from sync.hubkeys import load_hub_public_keys
 
+    scheme = hub_url.split("://")[0]
+    proxy_url = proxy.url.replace("http://", f"{scheme}://")
+
     def through_proxy(settings: ClientSettings) -> HubClient:
-        return HubClient(dataclasses.replace(settings, url=proxy.url, chunk_size=16 * 1024, retry=FAST_RETRY,
-                                             read_timeout=5), rng=random.Random(count))
+        return HubClient(dataclasses.replace(settings, url=proxy_url, chunk_size=16 * 1024, retry=FAST_RETRY,
+                                             read_timeout=5, verify=verify or settings.verify),
+                         rng=random.Random(count))
 
     store.hub.configure(sessions.admin, load_hub_public_keys(hub.folder / "hub-public-keys.json"))
-    store.hub.enrol(sessions.admin, token, hub.url)
+    store.hub.enrol(sessions.admin, token, hub_url)
     seed_applications(sessions.operator, service_choices(store.config.point_type), count, days=5)
     store.hub = HubLink(store, through_proxy)
     service = SyncService(store, max_records=500)
-    killer = HubKiller(hub, proxy, [50_000, 250_000])
+    killer = HubKiller(hub, proxy, list(kill_at))
     try:
         _push_until_empty(service, sessions, time.monotonic() + 240)
     finally:
@@ -148,3 +184,10 @@ def test_exactly_once_through_cuts_resets_delays_and_a_killed_hub(
 def test_ten_thousand_applications_exactly_once(
         tmp_path: Path, store: StationStore, sessions: Sessions, hub_url_db: tuple[str, str]) -> None:
     _run(tmp_path, store, sessions, hub_url_db, 10_000)
+
+
+@pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (scripts/install-system-deps.sh installs it)")
+def test_exactly_once_through_faults_and_nginx_to_hub_processes_on_postgres(
+        tmp_path: Path, store: StationStore, sessions: Sessions, monkeypatch: pytest.MonkeyPatch) -> None:
+    with postgres_schema() as url:
+        _run_behind_nginx(tmp_path, store, sessions, url, 1000, monkeypatch)

@@ -50,20 +50,32 @@ class HubProcess:
     database: str
     port: int = 0
     extra: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
     url: str = ""
+    log_path: Path = field(default=Path(), repr=False)
+
+    def __post_init__(self) -> None:
+        if self.log_path == Path():
+            self.log_path = self.folder.parent / f"{self.folder.name}-{id(self):x}.log"
+
+    def log(self) -> str:
+        """Everything the hub wrote to standard error so far (its JSON log lines)."""
+        return self.log_path.read_text("utf-8", errors="replace") if self.log_path.exists() else ""
 
     def start(self) -> HubProcess:
         args = [*JIUJIN, "hub", "serve", "--data-dir", str(self.folder), "--db", self.database,
                 "--port", str(self.port), *self.extra]
-        self.process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, start_new_session=True)
+        # The log goes to a file: a pipe nobody reads would stop the hub once it filled.
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True,
+                                            start_new_session=True, env={**os.environ, **self.env})
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         match = re.search(r"listening on (http\S+)", line)
         if not match:
-            self.process.kill()
-            raise AssertionError(f"hub did not start: {line}{self.process.stderr.read() if self.process.stderr else ''}")
+            self.kill()
+            raise AssertionError(f"hub did not start: {line}{self.log()}")
         self.url = match.group(1)
         self.port = int(self.url.rsplit(":", 1)[1])
         wait_healthy(self.url)
@@ -82,9 +94,8 @@ class HubProcess:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
-        for stream in (self.process.stdout, self.process.stderr) if self.process else ():
-            if stream:
-                stream.close()
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
 
     def restart(self) -> None:
         """Start again on the same port."""

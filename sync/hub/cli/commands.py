@@ -57,24 +57,28 @@ def init(ctx: click.Context, data_dir_option: str | None, database: str | None, 
 
 @hub.command("serve")
 @hub_folder_option
-@click.option("--db", "database", default=None, help="Database URL (default: hub.toml's).")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8750, show_default=True,
-              help="0 picks a free port; the URL is printed.")
+@click.option("--db", "database", default=None,
+              help="Database URL (default: JIUJIN_HUB_DATABASE_URL, else hub.toml's).")
+@click.option("--host", default=None, help="Default: JIUJIN_HUB_HOST, hub.toml, 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Default: JIUJIN_HUB_PORT, hub.toml, 8750; 0 picks a free port; the URL is printed.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes over one PostgreSQL (default: JIUJIN_HUB_WORKERS, hub.toml, 1). / 工作进程数")
 @click.option("--watch", default=None, type=click.Path(file_okay=False),
-              help="Also import USB folders dropped here. / 监视导入目录")
+              help="Also import USB folders dropped here (one process watches). / 监视导入目录")
 @click.option("--certfile", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--bench", is_flag=True, hidden=True, help="Add the one-record-per-request bench endpoint.")
 @click.pass_context
 @reports_sync_errors
-def serve(ctx: click.Context, data_dir_option: str | None, database: str | None, host: str, port: int,
-          watch: str | None, certfile: str | None, keyfile: str | None, bench: bool) -> None:
+def serve(ctx: click.Context, data_dir_option: str | None, database: str | None, host: str | None,
+          port: int | None, workers: int | None, watch: str | None, certfile: str | None, keyfile: str | None,
+          bench: bool) -> None:
     """Serve uploads, acknowledgements, enrolment, health and metrics (uvicorn). / 运行中心"""
     from sync.hub.serve import serve as run
 
     run(hub_dir(ctx, data_dir_option), host, port, database, watch=watch, bench=bench,
-        certfile=certfile, keyfile=keyfile)
+        certfile=certfile, keyfile=keyfile, workers=workers)
 
 
 @hub.group("station")
