@@ -164,7 +164,7 @@ def test_ingest_gap_quarantine_and_bundle_events_carry_no_personal_field(
     after_gap = sealed_batch(key, store.public, 9, 12, 3, seal.read(skipped).object_id)
     assert app_hub.ingest(after_gap, "folder").status == "stored"
     assert app_hub.ingest(b"not a sealed batch", "folder").status == "quarantined"
-    issue_bundle(store, STATION, "offline_policy", {"max_offline_days": 7})
+    issue_bundle(store, STATION, "offline_policy", {"max_days_without_contact": 7})
     with TestClient(create_app(app_hub)) as client:
         client.get("/v1/acks", params={"after": "0", "name": "测试人"},
                    headers={"Authorization": "Bearer TS0001.wrong"})
