@@ -120,6 +120,11 @@ class DeviceConfig:
     hotplug_interval: float = field(default=2.0, metadata=bounds(0.1, 3600.0))
     poll: PollSettings = field(default_factory=PollSettings)
 
+    def __post_init__(self) -> None:
+        # Keep only what differs from the defaults, so equal settings compare equal.
+        kept = {name: item for name, item in self.kinds.items() if item != type(item)()}
+        object.__setattr__(self, "kinds", kept)
+
     @classmethod
     def of(cls, *settings: Any, scan_folder: Path | None = None,
            hotplug_interval: float = 2.0) -> DeviceConfig:
@@ -304,6 +309,8 @@ def _type_name(hint: Any) -> str:
         return " | ".join(_type_name(a) for a in typing.get_args(hint))
     if typing.get_origin(hint) is Literal:
         return "choice"
+    if hint is type(None):
+        return "none"
     return getattr(hint, "__name__", str(hint))
 
 
