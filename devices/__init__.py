@@ -1,5 +1,8 @@
 """ID-card reader and receipt printer drivers, scan inbox, device manager, simulators.
 
+Each kind of device is registered as a :class:`DeviceKind` (``devices.registry``) with
+its settings dataclass (``devices.config``), the one schema of station.toml's ``[devices]``.
+
 The names below are the package's public surface (pinned by
 ``tests/devices/test_public_surface.py``); everything else may change.
 """

@@ -21,7 +21,11 @@ from devices.simulators.reader import CardTiming, ReaderSimulator
 
 
 class DemoDevices:
-    """Both simulators served on ptys; a context manager that stops them on exit."""
+    """Both simulators served on ptys; a context manager that stops them on exit.
+
+    The bauds default to the settings schema's (reader 115200, printer 9600). With no
+    ``printer_baud`` the simulated printer is unpaced, so demo receipts come out at once.
+    """
 
     def __init__(
         self,
