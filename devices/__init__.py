@@ -1,13 +1,17 @@
 """ID-card reader and receipt printer drivers, scan inbox, device manager, simulators.
 
+Each kind of device is registered as a :class:`DeviceKind` (``devices.registry``) with
+its settings dataclass (``devices.config``), the one schema of station.toml's ``[devices]``.
+
 The names below are the package's public surface (pinned by
 ``tests/devices/test_public_surface.py``); everything else may change.
 """
 
 from __future__ import annotations
 
+from devices.config import DeviceConfig, PrinterConfig, ReaderConfig, ScannerConfig, bounds
 from devices.demo import DemoDevices
-from devices.discovery import PortInfo, ProbeResult, discover_ports, probe_port
+from devices.discovery import PortInfo, ProbeResult, discover_ports, probe_kinds, probe_port
 from devices.errors import (
     CardAuthError,
     CardDataError,
@@ -16,6 +20,7 @@ from devices.errors import (
     CardSelectError,
     ChecksumError,
     CommandRejected,
+    DeviceConfigError,
     DeviceError,
     FrameError,
     FrameLengthError,
@@ -52,15 +57,8 @@ from devices.idcard.poller import CardPoller, PollSettings
 from devices.idcard.reader import CardReader, ReaderTimeouts
 from devices.idcard.sam import SamId
 from devices.idcard.text_block import CardType
-from devices.manager import (
-    DeviceAttached,
-    DeviceConfig,
-    DeviceDetached,
-    DeviceEvent,
-    DeviceManager,
-    PrinterConfig,
-    ReaderConfig,
-)
+from devices.kind import DeviceContext, DeviceKind, KindRegistry, PortSlot, RunningDevice
+from devices.manager import DeviceAttached, DeviceDetached, DeviceEvent, DeviceManager
 from devices.printer.driver import JobResult, Outcome, PrinterTimeouts, ReceiptPrinter
 from devices.printer.encoder import PrinterProfile, ReceiptEncoder, encode_receipt
 from devices.printer.jobs import (
@@ -87,6 +85,7 @@ from devices.printer.layout import (
 )
 from devices.printer.status import Paper, PrinterStatus
 from devices.printer.width import COLUMNS, text_width, wrap
+from devices.registry import KINDS, register_kind
 from devices.scan_inbox import (
     InboxSettings,
     ScanEvent,
@@ -99,6 +98,7 @@ from devices.scan_inbox import (
 __all__ = [
     "CARD_DATA_KEYS",
     "COLUMNS",
+    "KINDS",
     "Barcode",
     "CardAuthError",
     "CardDataError",
@@ -119,10 +119,13 @@ __all__ = [
     "DemoDevices",
     "DeviceAttached",
     "DeviceConfig",
+    "DeviceConfigError",
+    "DeviceContext",
     "DeviceDetached",
     "DeviceError",
     "DeviceEvent",
     "DeviceHealth",
+    "DeviceKind",
     "DeviceManager",
     "DrawerKick",
     "Element",
@@ -137,6 +140,7 @@ __all__ = [
     "JobResult",
     "JobState",
     "JobStore",
+    "KindRegistry",
     "LayoutError",
     "Line",
     "MemoryJobStore",
@@ -148,6 +152,7 @@ __all__ = [
     "PollSettings",
     "PortError",
     "PortInfo",
+    "PortSlot",
     "PrintJob",
     "PrintQueue",
     "PrinterConfig",
@@ -174,6 +179,7 @@ __all__ = [
     "ReceiptLayout",
     "ReceiptPrinter",
     "Rule",
+    "RunningDevice",
     "SamError",
     "SamId",
     "ScanEvent",
@@ -182,16 +188,20 @@ __all__ = [
     "ScanInboxFault",
     "ScanOffered",
     "ScanRejected",
+    "ScannerConfig",
     "StatusReplyError",
     "TruncatedFrameError",
     "UnknownCardError",
+    "bounds",
     "decode_card",
     "decode_photo",
     "discover_ports",
     "encode_receipt",
     "fixture_names",
     "load_fixture",
+    "probe_kinds",
     "probe_port",
+    "register_kind",
     "register_photo_decoder",
     "text_width",
     "wrap",

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from devices.config import DeviceConfig, PrinterConfig, ReaderConfig
 from devices.fixtures import CardFixture, all_fixtures, load_fixture
-from devices.manager import DeviceConfig, PrinterConfig, ReaderConfig
 from devices.simulators.link import PtyLink
 from devices.simulators.printer import PrinterSimulator
 from devices.simulators.printer_model import PrinterModel
@@ -21,12 +21,16 @@ from devices.simulators.reader import CardTiming, ReaderSimulator
 
 
 class DemoDevices:
-    """Both simulators served on ptys; a context manager that stops them on exit."""
+    """Both simulators served on ptys; a context manager that stops them on exit.
+
+    The bauds default to the settings schema's (reader 115200, printer 9600). With no
+    ``printer_baud`` the simulated printer is unpaced, so demo receipts come out at once.
+    """
 
     def __init__(
         self,
         paper_mm: Literal[58, 80] = 80,
-        reader_baud: int = 115200,
+        reader_baud: int = ReaderConfig.baud,
         printer_baud: int | None = None,
         timing: CardTiming | None = None,
     ) -> None:
@@ -37,7 +41,7 @@ class DemoDevices:
         self._reader_link = PtyLink(self.reader_simulator, reader_baud, name="demo-reader")
         self._printer_link = PtyLink(self.printer_simulator, printer_baud, name="demo-printer")
         self._reader_baud = reader_baud
-        self._printer_baud = printer_baud or 115200
+        self._printer_baud = printer_baud or PrinterConfig.baud
         self._started = False
 
     def start(self) -> DemoDevices:
@@ -82,9 +86,9 @@ class DemoDevices:
 
     def config(self, scan_folder: Path | None = None) -> DeviceConfig:
         """A :class:`DeviceConfig` pointing the drivers at these simulators."""
-        return DeviceConfig(
-            reader=ReaderConfig(self.reader_port, self._reader_baud),
-            printer=PrinterConfig(self.printer_port, self._printer_baud, paper_mm=self.paper_mm),
+        return DeviceConfig.of(
+            ReaderConfig(self.reader_port, self._reader_baud),
+            PrinterConfig(self.printer_port, self._printer_baud, paper_mm=self.paper_mm),
             scan_folder=scan_folder,
         )
 

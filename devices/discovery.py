@@ -1,23 +1,22 @@
 """Find serial devices and tell readers from printers by asking them (a probe).
 
 Ports come from ``/dev/serial/by-id`` (stable names, preferred), ``ttyUSB*`` and
-``ttyACM*``. The probe asks for printer status first (DLE EOT 1, which a reader ignores
-as line noise), then for the reader's SAM status, so a printer never receives the
-reader's frame as text to print.
+``ttyACM*``. Each serial :class:`~devices.kind.DeviceKind` brings its own probe; they run
+in ``probe_order``: printer status first (DLE EOT 1, which a reader ignores as line
+noise), then the reader's SAM status, so a printer never receives the reader's frame as
+text to print.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from devices.errors import DeviceError, PortError, ReaderStatusError
-from devices.idcard.reader import CardReader, ReaderTimeouts
-from devices.printer.driver import PrinterTimeouts, ReceiptPrinter
-
-DeviceKind = Literal["reader", "printer"]
+from devices.config import PrinterConfig, ReaderConfig
+from devices.kind import DeviceKind
 
 
 @dataclass(frozen=True)
@@ -31,10 +30,10 @@ class PortInfo:
 
 @dataclass(frozen=True)
 class ProbeResult:
-    """What answered on a port: a reader (with its SAM ID), a printer, or nothing."""
+    """What answered on a port: the kind's name ("reader", "printer", …) and its detail."""
 
     port: str
-    kind: DeviceKind | None
+    kind: str | None
     detail: str = ""
     baud: int | None = None
 
@@ -54,38 +53,29 @@ def discover_ports(dev: Path = Path("/dev")) -> list[PortInfo]:
     return list(found.values())
 
 
-def probe_port(
-    port: str,
-    printer_bauds: tuple[int, ...] = (9600, 115200),
-    reader_baud: int = 115200,
-    timeout: float = 0.3,
+def probe_kinds(
+    port: str, candidates: Iterable[tuple[DeviceKind, Any]], timeout: float = 0.3
 ) -> ProbeResult:
-    """Ask the device on ``port`` what it is; never raises for a silent or odd device."""
-    for baud in printer_bauds:
-        if _is_printer(port, baud, timeout):
-            return ProbeResult(port, "printer", "DLE EOT", baud)
-    sam = _reader_sam(port, reader_baud, timeout)
-    if sam is not None:
-        return ProbeResult(port, "reader", sam, reader_baud)
+    """Ask each candidate kind (with its settings), lowest ``probe_order`` first, whether it
+    answers on ``port``; the first that does wins. Never raises for a silent or odd device."""
+    for kind, config in sorted(candidates, key=lambda pair: pair[0].probe_order):
+        detail = kind.probe(port, config, timeout)
+        if detail is not None:
+            return ProbeResult(port, kind.name, detail, getattr(config, "baud", None))
     return ProbeResult(port, None)
 
 
-def _is_printer(port: str, baud: int, timeout: float) -> bool:
-    try:
-        with ReceiptPrinter.open(port, baud, timeouts=PrinterTimeouts(status=timeout)) as printer:
-            return printer.query(1) is not None
-    except DeviceError:
-        return False
+def probe_port(
+    port: str,
+    printer_bauds: tuple[int, ...] = (PrinterConfig.baud, 115200),
+    reader_baud: int = ReaderConfig.baud,
+    timeout: float = 0.3,
+) -> ProbeResult:
+    """Ask the device on ``port`` whether it is a printer (at each baud) or a reader."""
+    from devices.registry import PRINTER, READER
 
-
-def _reader_sam(port: str, baud: int, timeout: float) -> str | None:
-    """The SAM ID shown by a reader on the port; "SAM error" text when its SAM fails."""
-    try:
-        with CardReader.open(port, baud, timeouts=ReaderTimeouts(control=timeout)) as reader:
-            try:
-                reader.sam_status()
-                return reader.sam_id().display
-            except ReaderStatusError as error:
-                return f"SAM {error.code:02X}"
-    except (PortError, DeviceError):
-        return None
+    candidates: list[tuple[DeviceKind, Any]] = [
+        (PRINTER, PrinterConfig(baud=baud)) for baud in printer_bauds
+    ]
+    candidates.append((READER, ReaderConfig(baud=reader_baud)))
+    return probe_kinds(port, candidates, timeout)

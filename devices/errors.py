@@ -4,6 +4,7 @@ A person at the counter sees ``message_zh`` (or ``message_en``) and knows what t
 the technical detail stays in ``detail`` for the log::
 
     DeviceError
+    ├── DeviceConfigError             a device setting has a bad value or an unknown name
     ├── PortError                     serial port cannot be opened, or vanished
     ├── ReaderError                   ID-card reader (GA 467 SAM protocol)
     │   ├── FrameError                bytes on the wire are not a valid frame
@@ -74,6 +75,24 @@ def _rebuild(cls: type[DeviceError], detail: str, zh: str, en: str) -> DeviceErr
     error = cls.__new__(cls)
     DeviceError.__init__(error, detail, message_zh=zh, message_en=en)
     return error
+
+
+class DeviceConfigError(DeviceError):
+    """A device setting has a bad value or an unknown name; ``key`` names it (``printer.baud``)."""
+
+    default_zh = "设备设置有误"
+    default_en = "Bad device setting"
+    key: str = ""
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    def __init__(self, key: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(
+            key,
+            message_zh=f"设备设置 {key} 有误：{reason_zh}",
+            message_en=f"Device setting {key}: {reason_en}",
+        )
+        self.key, self.reason_zh, self.reason_en = key, reason_zh, reason_en
 
 
 class PortError(DeviceError):

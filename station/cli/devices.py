@@ -1,4 +1,8 @@
-"""`jiujin devices list|read-card|print-test|simulate`: the station's devices on the command line."""
+"""`jiujin devices list|kinds|read-card|print-test|simulate`: the station's devices on the command line.
+
+Defaults (baud rates, paper) come from the devices package's settings schema, and ``list``
+and ``kinds`` cover every registered kind of device.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from typing import Any
 
 import click
 
-from devices.discovery import discover_ports, probe_port
+from devices.config import PrinterConfig, ReaderConfig, defaults
+from devices.discovery import discover_ports, probe_kinds
 from devices.errors import DeviceError, NoCardError
 from devices.fixtures import fixture_names, load_fixture
 from devices.idcard.card import IdCard
@@ -20,6 +25,7 @@ from devices.idcard.reader import CardReader
 from devices.printer.driver import Outcome, ReceiptPrinter
 from devices.printer.encoder import PrinterProfile
 from devices.printer.layout import Columns, Cut, Feed, Line, QRCode, ReceiptLayout, Rule
+from devices.registry import KINDS
 from devices.simulators.link import PtyLink
 from devices.simulators.printer import PrinterSimulator
 from devices.simulators.reader import ReaderSimulator
@@ -48,12 +54,15 @@ def devices() -> None:
 @devices.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON output.")
 @click.option("--probe/--no-probe", default=True, help="Ask each port what answers on it.")
-@click.option("--printer-baud", type=int, default=9600, show_default=True)
+@click.option("--printer-baud", type=int, default=PrinterConfig.baud, show_default=True)
 def list_devices(as_json: bool, probe: bool, printer_baud: int) -> None:
-    """Serial ports (/dev/serial/by-id, ttyUSB*, ttyACM*) and what answers on them."""
+    """Serial ports (/dev/serial/by-id, ttyUSB*, ttyACM*) and which kind answers on them."""
+    candidates = [(kind, kind.config_type()) for kind in KINDS.serial()]
+    candidates = [(kind, PrinterConfig(baud=printer_baud) if isinstance(config, PrinterConfig)
+                   else config) for kind, config in candidates]
     rows = []
     for port in discover_ports():
-        result = probe_port(port.path, (printer_baud,)) if probe else None
+        result = probe_kinds(port.path, candidates) if probe else None
         rows.append(
             {
                 "port": port.path,
@@ -73,12 +82,34 @@ def list_devices(as_json: bool, probe: bool, printer_baud: int) -> None:
         click.echo(f"{row['port']}\t{kind}\t{row['detail']}")
 
 
+# --- kinds ------------------------------------------------------------------------------------
+
+
+@devices.command("kinds")
+@click.option("--json", "as_json", is_flag=True, help="Stable JSON output.")
+@click.pass_context
+def list_kinds(ctx: click.Context, as_json: bool) -> None:
+    """Registered kinds of device and their [devices.<kind>] settings with defaults."""
+    if as_json:
+        _dump([
+            {"name": kind.name, "label_zh": kind.label_zh, "label_en": kind.label_en,
+             "serial": kind.serial, "settings": defaults(kind.config_type)}
+            for kind in KINDS
+        ])
+        return
+    english = _lang(ctx) == "en"
+    for kind in KINDS:
+        click.echo(f"[devices.{kind.name}]\t{kind.label_en if english else kind.label_zh}")
+        for key, schema in defaults(kind.config_type).items():
+            click.echo(f"  {key} = {schema['default']!r}\t({schema['type']})")
+
+
 # --- read-card ---------------------------------------------------------------------------------
 
 
 @devices.command("read-card")
 @click.option("--port", required=True, help="Serial port of the reader.")
-@click.option("--baud", type=int, default=115200, show_default=True)
+@click.option("--baud", type=int, default=ReaderConfig.baud, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON output.")
 @click.option("--full", is_flag=True, help="Show the ID number and address unmasked.")
 @click.option(
@@ -176,8 +207,10 @@ def sample_receipt() -> ReceiptLayout:
 
 @devices.command("print-test")
 @click.option("--port", required=True, help="Serial port of the printer.")
-@click.option("--baud", type=int, default=9600, show_default=True)
-@click.option("--paper", type=click.Choice(["58", "80"]), default="80", show_default=True)
+@click.option("--baud", type=int, default=PrinterConfig.baud, show_default=True)
+@click.option(
+    "--paper", type=click.Choice(["58", "80"]), default=str(PrinterConfig.paper_mm), show_default=True
+)
 @click.pass_context
 def print_test(ctx: click.Context, port: str, baud: int, paper: str) -> None:
     """Print a sample receipt with Chinese text, a QR code and a cut; check that it printed."""
@@ -232,7 +265,9 @@ def _serve_until_stopped(link: PtyLink, on_tick: Any = None) -> None:
 @click.option(
     "--card", help=f"Card on the reader: a fixture file or one of {', '.join(fixture_names())}."
 )
-@click.option("--baud", type=int, default=115200, show_default=True, help="Pacing (0 = unpaced).")
+@click.option(
+    "--baud", type=int, default=ReaderConfig.baud, show_default=True, help="Pacing (0 = unpaced)."
+)
 def simulate_reader(card: str | None, baud: int) -> None:
     """A GA 467 SAM reader; prints its port path and serves until stopped.
 
@@ -285,7 +320,9 @@ class _ReaderConsole:
 
 
 @simulate.command("printer")
-@click.option("--paper", type=click.Choice(["58", "80"]), default="80", show_default=True)
+@click.option(
+    "--paper", type=click.Choice(["58", "80"]), default=str(PrinterConfig.paper_mm), show_default=True
+)
 @click.option(
     "--png-dir", type=click.Path(file_okay=False), help="Save each receipt as a PNG here."
 )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import platformdirs
 import tomli_w
 
+from devices import DeviceConfig, DeviceConfigError
 from station.core.atomic import atomic_write_bytes
 from station.core.errors import ConfigError
 
@@ -35,16 +36,76 @@ def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir("jiujin", appauthor=False))
 
 
-@dataclass(frozen=True)
-class DeviceSettings:
-    """Serial ports and paper of this counter's devices; empty port means not attached."""
+#: The flat ``[devices]`` keys station.toml had before the devices package owned the
+#: table, and where each lives now; old files still load, and save in the new form.
+FLAT_DEVICE_KEYS = {
+    "reader_port": ("reader", "port"),
+    "reader_baud": ("reader", "baud"),
+    "printer_port": ("printer", "port"),
+    "printer_baud": ("printer", "baud"),
+    "paper_width_mm": ("printer", "paper_mm"),
+    "scan_inbox": ("scanner", "folder"),
+}
 
-    reader_port: str = ""
-    reader_baud: int = 115200
-    printer_port: str = ""
-    printer_baud: int = 115200
-    paper_width_mm: int = 80
-    scan_inbox: str = ""
+
+@dataclass(frozen=True, init=False)
+class DeviceSettings:
+    """This counter's ``[devices]`` settings: a :class:`devices.DeviceConfig` (the devices
+    package owns their schema and defaults), seen through the flat names the admin
+    screen's form edits. A flat value left as None keeps what ``config`` has."""
+
+    config: DeviceConfig
+
+    def __init__(self, reader_port: str | None = None, reader_baud: int | None = None,
+                 printer_port: str | None = None, printer_baud: int | None = None,
+                 paper_width_mm: int | None = None, scan_inbox: str | None = None,
+                 *, config: DeviceConfig | None = None) -> None:
+        base = config if config is not None else DeviceConfig()
+        reader, printer, scanner = base.reader, base.printer, base.scanner
+        if reader_port is not None:
+            reader = replace(reader, port=reader_port or None)
+        if reader_baud is not None:
+            reader = replace(reader, baud=reader_baud)
+        if printer_port is not None:
+            printer = replace(printer, port=printer_port or None)
+        if printer_baud is not None:
+            printer = replace(printer, baud=printer_baud)
+        if paper_width_mm is not None:
+            printer = replace(printer, paper_mm=cast(Any, paper_width_mm))  # checked on save
+        if scan_inbox is not None:
+            scanner = replace(scanner, folder=Path(scan_inbox) if scan_inbox else None)
+        merged = base.with_kind(reader).with_kind(printer).with_kind(scanner)
+        object.__setattr__(self, "config", merged)
+
+    def onto(self, base: DeviceConfig) -> DeviceSettings:
+        """These flat values over ``base``'s other settings (what the admin form changes)."""
+        return DeviceSettings(self.reader_port, self.reader_baud, self.printer_port,
+                              self.printer_baud, self.paper_width_mm, self.scan_inbox, config=base)
+
+    @property
+    def reader_port(self) -> str:
+        return self.config.reader.port or ""
+
+    @property
+    def reader_baud(self) -> int:
+        return self.config.reader.baud
+
+    @property
+    def printer_port(self) -> str:
+        return self.config.printer.port or ""
+
+    @property
+    def printer_baud(self) -> int:
+        return self.config.printer.baud
+
+    @property
+    def paper_width_mm(self) -> int:
+        return self.config.printer.paper_mm
+
+    @property
+    def scan_inbox(self) -> str:
+        folder = self.config.scan_folder
+        return str(folder) if folder is not None else ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +134,7 @@ class StationConfig:
                 "idle_lock_minutes": self.idle_lock_minutes,
             },
             "hub": {"url": self.hub_url, "key_fingerprint": self.hub_key_fingerprint},
-            "devices": asdict(self.devices),
+            "devices": self.devices.config.to_mapping(),
         }
         return tomli_w.dumps(document).encode()
 
@@ -106,16 +167,29 @@ def parse_config(document: dict[str, Any], path: str) -> StationConfig:
         idle_lock_minutes=reader.integer("station.idle_lock_minutes", 5, 1, 240),
         hub_url=reader.text("hub.url", re.compile(r"^(https?://\S+)?$"), "http(s) 地址", "an http(s) URL", default=""),
         hub_key_fingerprint=reader.text("hub.key_fingerprint", FINGERPRINT, "64 位十六进制小写", "64 lowercase hex digits", default=""),
-        devices=DeviceSettings(
-            reader_port=reader.text("devices.reader_port", re.compile(r"^\S*$"), "设备路径", "a device path", default=""),
-            reader_baud=reader.integer("devices.reader_baud", 115200, 1200, 921600),
-            printer_port=reader.text("devices.printer_port", re.compile(r"^\S*$"), "设备路径", "a device path", default=""),
-            printer_baud=reader.integer("devices.printer_baud", 115200, 1200, 921600),
-            paper_width_mm=reader.choice_int("devices.paper_width_mm", (58, 80), 80),
-            scan_inbox=reader.text("devices.scan_inbox", re.compile(r"^.*$"), "目录", "a folder", default=""),
-        ),
+        devices=parse_devices(document.get("devices", {}), path),
     )
     return config
+
+
+def parse_devices(table: object, path: str) -> DeviceSettings:
+    """The ``[devices]`` table through the devices package's schema; flat keys of older files
+    are read where they now live, and an error names the key as the file spells it."""
+    if not isinstance(table, dict):
+        raise ConfigError(path, "devices", "应为一个表", "expected a table")
+    nested: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v
+                              for k, v in table.items() if k not in FLAT_DEVICE_KEYS}
+    spelled: dict[str, str] = {}
+    for flat, (kind, key) in FLAT_DEVICE_KEYS.items():
+        sub_table = nested.setdefault(kind, {})
+        if flat in table and isinstance(sub_table, dict) and key not in sub_table:
+            sub_table[key] = table[flat]
+            spelled[f"{kind}.{key}"] = flat
+    try:
+        return DeviceSettings(config=DeviceConfig.from_mapping(nested))
+    except DeviceConfigError as error:
+        key = f"devices.{spelled.get(error.key, error.key)}"
+        raise ConfigError(path, key, error.reason_zh, error.reason_en) from None
 
 
 class _Reader:

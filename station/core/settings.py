@@ -33,7 +33,8 @@ def update_station(store: StationStore, session: Session, **changes: Any) -> Sta
 def update_devices(store: StationStore, session: Session, devices: DeviceSettings) -> StationConfig:
     """Change the counter's serial ports, paper width or scan folder (admin)."""
     require(session, Action.STATION_CONFIGURE)
-    return _save(store, session, replace(store.config, devices=devices), ["devices"])
+    merged = devices.onto(store.config.devices.config)  # keeps settings the form does not show
+    return _save(store, session, replace(store.config, devices=merged), ["devices"])
 
 
 def _save(store: StationStore, session: Session, config: StationConfig, keys: list[str]) -> StationConfig:

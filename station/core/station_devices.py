@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
-from typing import Literal
 
 from devices import (
     Columns,
@@ -21,9 +19,7 @@ from devices import (
     Feed,
     HealthSummary,
     Line,
-    PrinterConfig,
     QRCode,
-    ReaderConfig,
     ReceiptLayout,
     Rule,
     ScanOffered,
@@ -36,13 +32,8 @@ from station.core.session import Session
 
 
 def device_config(settings: DeviceSettings) -> DeviceConfig:
-    """The devices package's configuration from the station's `[devices]` settings."""
-    paper: Literal[58, 80] = 58 if settings.paper_width_mm == 58 else 80
-    return DeviceConfig(
-        reader=ReaderConfig(settings.reader_port or None, settings.reader_baud),
-        printer=PrinterConfig(settings.printer_port or None, settings.printer_baud, paper_mm=paper),
-        scan_folder=Path(settings.scan_inbox) if settings.scan_inbox else None,
-    )
+    """The devices package's configuration behind the station's `[devices]` settings."""
+    return settings.config
 
 
 def test_receipt(station_name: str) -> ReceiptLayout:
