@@ -17,7 +17,7 @@ from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
 from station.ui.device_host import DeviceHostApp
 from station.ui.i18n import N_, _, language, set_language
-from station.ui.messages import LoggedIn, LoginRefused, LoginRequested
+from station.ui.messages import LoggedIn, LoginRefused
 from station.ui.navigation import Routes, ScreenName
 from station.ui.screens.login import LoginScreen
 
@@ -112,10 +112,6 @@ class JiujinApp(DeviceHostApp):
         return isinstance(self.screen, self.ROUTES.screen_class(name))
 
     # -- sessions ------------------------------------------------------------------------
-
-    @on(LoginRequested)
-    def request_login(self, message: LoginRequested) -> None:
-        self.login(message.name, message.password)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login", description="login")
     def login(self, name: str, password: str) -> None:

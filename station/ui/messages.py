@@ -27,14 +27,6 @@ if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
 
 
 @dataclass
-class LoginRequested(Message):
-    """The operator asked to log in with this name and password."""
-
-    name: str
-    password: str = field(repr=False)
-
-
-@dataclass
 class LoggedIn(Message):
     """An operator unlocked the store."""
 

@@ -13,7 +13,6 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language, set_language
 from station.ui.labels import POINT_TYPE_NAMES, ROLE_NAMES
-from station.ui.messages import LoginRequested
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.title_bar import TitleBar
 
@@ -74,7 +73,7 @@ class LoginScreen(StationScreen):
             self.show_error(_("请输入用户名和密码"))
             return
         self.query_one("#login-error", Static).update(_("正在登录…"))
-        self.post_message(LoginRequested(name, password))
+        self.app.login(name, password)
 
     @on(DataTable.RowSelected, "#demo-operators")
     def fill_demo_login(self, event: DataTable.RowSelected) -> None:
