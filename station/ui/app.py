@@ -17,11 +17,8 @@ from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
 from station.ui.device_host import DeviceHostApp
 from station.ui.i18n import N_, _, language, set_language
-from station.ui.messages import (
-    LoggedIn,
-    LoginRefused,
-)
-from station.ui.screens.base import translate_bindings
+from station.ui.messages import LoggedIn, LoginRefused
+from station.ui.navigation import Routes, ScreenName
 from station.ui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -30,6 +27,29 @@ if TYPE_CHECKING:
     from station.core.demo import DemoOperator
     from station.core.print_jobs import A4Output
 
+COUNTER_ROUTES = Routes({
+    "login": "station.ui.screens.login:LoginScreen",
+    "home": "station.ui.screens.home:HomeScreen",
+    "start": "station.ui.screens.counter.start:StartScreen",
+    "form": "station.ui.screens.counter.form:FormScreen",
+    "review": "station.ui.screens.counter.review:ReviewScreen",
+    "result": "station.ui.screens.counter.result:ResultScreen",
+    "amend": "station.ui.screens.counter.amend:AmendScreen",
+    "detail": "station.ui.screens.detail:DetailScreen",
+    "applications": "station.ui.screens.applications:ApplicationsScreen",
+    "sync": "station.ui.screens.sync:SyncScreen",
+    "supervisor": "station.ui.screens.supervisor:SupervisorScreen",
+    "help": "station.ui.dialogs.help:HelpDialog",
+    "demo_card": "station.ui.dialogs.demo_card:DemoCardDialog",
+    "resume": "station.ui.dialogs.resume:ResumeDraftsDialog",
+    "confirm": "station.ui.dialogs.confirm:ConfirmDialog",
+    "guide": "station.ui.dialogs.guide:GuideDialog",
+    "scan": "station.ui.dialogs.scan:AttachScanDialog",
+    "save_pdf": "station.ui.dialogs.save_pdf:SavePdfDialog",
+    "void": "station.ui.dialogs.void:VoidDialog",
+    "add_operator": "station.ui.dialogs.operator:AddOperatorDialog",
+    "set_password": "station.ui.dialogs.operator:SetPasswordDialog",
+})
 STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs"]
 
 
@@ -45,13 +65,13 @@ class JiujinApp(DeviceHostApp):
         Binding("ctrl+q", "quit", N_("退出"), id="quit"),
         Binding("f9", "demo_card", N_("演示读卡"), id="demo-card", tooltip=N_("把一张模拟身份证放到读卡器上")),
     ]
+    ROUTES = COUNTER_ROUTES
     IDLE_CHECK_SECONDS = 5.0
     CATALOG_PRELOAD_DELAY = 0.5  # idle time after the login screen shows, while a password is typed
 
     def __init__(self, services: StationServices, *, demo_operators: list[DemoOperator] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        translate_bindings(self)
         self.services = services
         self.store = services.store
         self.demo_operators = demo_operators or []
@@ -87,6 +107,10 @@ class JiujinApp(DeviceHostApp):
             self.last_key_at = time.perf_counter()
         return super().on_event(event)
 
+    def is_showing(self, name: ScreenName) -> bool:
+        """Whether the screen in front is the one called `name` in the routes."""
+        return isinstance(self.screen, self.ROUTES.screen_class(name))
+
     # -- sessions ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login", description="login")
@@ -101,13 +125,11 @@ class JiujinApp(DeviceHostApp):
 
     @on(LoggedIn)
     def start_session(self, message: LoggedIn) -> None:
-        from station.ui.screens.home import HomeScreen
-
         self.session = message.session
         self.last_input = self.monotonic()
         self.start_devices()
         self.start_background_sync(message.session)
-        self.switch_screen(HomeScreen(offer_drafts=True))
+        self.switch_screen(self.ROUTES.build("home", offer_drafts=True))
 
     @on(LoginRefused)
     def show_login_error(self, message: LoginRefused) -> None:
@@ -143,16 +165,12 @@ class JiujinApp(DeviceHostApp):
         self.action_lock()
 
     def hub_news(self) -> None:
-        from station.ui.screens.home import HomeScreen
-
-        if isinstance(self.screen, HomeScreen):
-            self.screen.load()
+        if self.is_showing("home"):
+            self.screen.load()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
-        from station.ui.dialogs.help import HelpDialog
-
-        if not isinstance(self.screen, HelpDialog):
-            self.push_screen(HelpDialog(self.screen))
+        if not self.is_showing("help"):
+            self.push_screen(self.ROUTES.build("help", self.screen))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_card":
@@ -160,13 +178,11 @@ class JiujinApp(DeviceHostApp):
         return True
 
     def action_demo_card(self) -> None:
-        from station.ui.dialogs.demo_card import DemoCardDialog
-
         demo = self.services.demo
         if demo is not None and self.session is not None:
             cards = sorted(demo.fixtures, key=lambda f: (f.card_type != "resident",
                                                          f.name != "resident_zhangsan", f.name))
-            self.push_screen(DemoCardDialog(cards), self.present_demo_card)
+            self.push_screen(self.ROUTES.build("demo_card", cards), self.present_demo_card)
 
     def present_demo_card(self, name: str | None) -> None:
         if name and self.services.demo is not None:

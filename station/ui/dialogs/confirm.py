@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _
-from station.ui.screens.base import StationDialog
 
 
 class ConfirmDialog(StationDialog[bool]):

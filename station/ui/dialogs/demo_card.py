@@ -10,8 +10,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from devices import CardFixture
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _
-from station.ui.screens.base import StationDialog
 
 
 class DemoCardDialog(StationDialog[str | None]):

@@ -8,8 +8,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
 from forms import Item
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _, language
-from station.ui.screens.base import StationDialog
 
 NECESSITY = {"required": N_("必需"), "optional": N_("可选"), "rongque": N_("可容缺后补")}
 

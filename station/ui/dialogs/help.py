@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _
-from station.ui.screens.base import StationDialog
 
 
 class HelpDialog(StationDialog[None]):
@@ -42,6 +42,7 @@ class HelpDialog(StationDialog[None]):
         if not binding.description or binding.system or binding.id is None:
             return  # ours carry ids; the widgets' own keys (cursor, copy) need no help here
         key = self.app.get_key_display(binding)
-        if (key, binding.description) not in seen:
-            seen.add((key, binding.description))
-            table.add_row(key, binding.description, binding.tooltip)
+        description = _(binding.description)
+        if (key, description) not in seen:
+            seen.add((key, description))
+            table.add_row(key, description, _(binding.tooltip) if binding.tooltip else "")

@@ -10,10 +10,10 @@ from textual.widgets import Button, Input, Select, Static
 
 from station.core.errors import JiujinError
 from station.core.roles import Role
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _, error_text
+from station.ui.labels import ROLE_NAMES
 from station.ui.messages import ActionDone
-from station.ui.screens.base import StationDialog
-from station.ui.screens.login import ROLE_NAMES
 
 
 class AddOperatorDialog(StationDialog[bool]):

@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.widgets import Button, Input, Static
 
 from station.core.print_jobs import HeldDocuments, PrintOutputError
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone
-from station.ui.screens.base import StationDialog
 
 
 class SavePdfDialog(StationDialog[str]):

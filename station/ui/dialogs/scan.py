@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 from devices import ScanOffered
 from station.core.counter import CounterDraft
 from station.core.station_devices import attach_offered_scan
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone, ScanArrived
-from station.ui.screens.base import StationDialog
 from station.ui.widgets.counter.scan_preview import ScanPreview
 
 

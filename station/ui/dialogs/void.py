@@ -10,9 +10,9 @@ from textual.widgets import Input, Static
 
 from station.core.amendments import void
 from station.core.errors import JiujinError
+from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _, error_text
 from station.ui.messages import ActionDone
-from station.ui.screens.base import StationDialog
 
 
 class VoidDialog(StationDialog[bool]):

@@ -19,6 +19,7 @@ from station.ui.context import StationServices
 from station.ui.device_host import DeviceHostApp
 from station.ui.i18n import _
 from station.ui.kiosk.screens import KioskStartScreen
+from station.ui.navigation import Routes
 
 
 class KioskApp(DeviceHostApp):
@@ -32,6 +33,7 @@ class KioskApp(DeviceHostApp):
         Binding("ctrl+c", "ignore", show=False, priority=True),
         Binding(kiosk.EXIT_KEYS[0], "exit_key", show=False, priority=True),
     ]
+    ROUTES = Routes({"leave_kiosk": "station.ui.kiosk.leave:LeaveKioskDialog"})
     IDLE_CHECK_SECONDS = 1.0
 
     def __init__(self, services: StationServices, session: Session,
@@ -71,9 +73,7 @@ class KioskApp(DeviceHostApp):
         self.exit_presses.append(now)
         if len(self.exit_presses) >= len(kiosk.EXIT_KEYS):
             self.exit_presses.clear()
-            from station.ui.kiosk.leave import LeaveKioskDialog
-
-            self.push_screen(LeaveKioskDialog())
+            self.push_screen(self.ROUTES.build("leave_kiosk"))
 
     def restart_if_idle(self) -> None:
         """Sixty seconds without input: back to the start, the card and answers forgotten."""

@@ -16,9 +16,9 @@ from station.core import kiosk
 from station.core.counter import FormIncomplete
 from station.core.identity import mask_id
 from station.core.issuing import CounterResult
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ApplicationRefused, ApplicationSubmitted, CardTapped, CardUnreadable
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.fields import FieldWidget
 
 

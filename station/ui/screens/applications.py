@@ -9,9 +9,9 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station.core.overview import ApplicationRow, ListFilters, application_rows, operator_names
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _
 from station.ui.messages import ApplicationsLoaded
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import STATUS_NAMES, row_cells
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
@@ -85,9 +85,7 @@ class ApplicationsScreen(StationScreen):
 
     @on(DataTable.RowSelected, "#applications")
     def open_detail(self, event: DataTable.RowSelected) -> None:
-        from station.ui.screens.detail import DetailScreen
-
-        self.app.push_screen(DetailScreen(self.rows[event.cursor_row].id))
+        self.app.push_screen(self.new_screen("detail", self.rows[event.cursor_row].id))
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -12,6 +12,7 @@ from station.core.amendments import amendment_draft
 from station.core.applications import VOIDABLE, Status
 from station.core.overview import ApplicationDetail, application_detail
 from station.core.roles import Action, allowed
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import (
     ActionDone,
@@ -20,7 +21,6 @@ from station.ui.messages import (
     DocumentIssued,
     DraftOpened,
 )
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.applications.rows import status_name
 from station.ui.widgets.counter.materials import stored_status_text
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -141,9 +141,7 @@ class DetailScreen(StationScreen):
 
     @on(DraftOpened)
     def show_draft(self, message: DraftOpened) -> None:
-        from station.ui.screens.counter.form import FormScreen
-
-        self.app.switch_screen(FormScreen(message.draft))
+        self.app.switch_screen(self.new_screen("form", message.draft))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="reprint")
     def action_reprint(self) -> None:
@@ -184,18 +182,14 @@ class DetailScreen(StationScreen):
 
     @on(AmendmentOpened)
     def show_amendment(self, message: AmendmentOpened) -> None:
-        from station.ui.screens.counter.amend import AmendScreen
-
         request = self.detail.status_message if self.detail else None
         opened = message.opened
-        self.app.push_screen(AmendScreen(opened.draft, opened.locked, request or ""))
+        self.app.push_screen(self.new_screen("amend", opened.draft, opened.locked, request or ""))
         if opened.resumed:
             self.notify(_("已恢复上次未提交的补正内容"), timeout=4)
 
     def action_void(self) -> None:
-        from station.ui.dialogs.void import VoidDialog
-
-        self.app.push_screen(VoidDialog(self.app_id), self.voided)
+        self.app.push_screen(self.new_screen("void", self.app_id), self.voided)
 
     def voided(self, done: bool | None) -> None:
         if done:

@@ -10,10 +10,10 @@ from textual.widgets import DataTable, Static
 
 from station.core.overview import ApplicationRow, CounterOverview, counter_overview
 from station.core.roles import Action, Role, allowed
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _
+from station.ui.labels import ROLE_NAMES
 from station.ui.messages import CardTapped, DraftOpened, OverviewLoaded
-from station.ui.screens.base import StationScreen
-from station.ui.screens.login import ROLE_NAMES
 from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
@@ -118,13 +118,11 @@ class HomeScreen(StationScreen):
             + ("，".join(parts) or _("暂无")))
 
     def ask_to_resume(self) -> None:
-        from station.ui.dialogs.resume import ResumeDraftsDialog
-
         def resume(app_id: str | None) -> None:
             if app_id:
                 self.open_draft(app_id)
 
-        self.app.push_screen(ResumeDraftsDialog(self.drafts), resume)
+        self.app.push_screen(self.new_screen("resume", self.drafts), resume)
 
     @on(DataTable.RowSelected, "#drafts")
     def continue_draft(self, event: DataTable.RowSelected) -> None:
@@ -132,9 +130,7 @@ class HomeScreen(StationScreen):
 
     @on(DataTable.RowSelected, "#amendments")
     def open_amendment(self, event: DataTable.RowSelected) -> None:
-        from station.ui.screens.detail import DetailScreen
-
-        self.app.push_screen(DetailScreen(self.amendments[event.cursor_row].id))
+        self.app.push_screen(self.new_screen("detail", self.amendments[event.cursor_row].id))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="resume a draft")
     def open_draft(self, app_id: str) -> None:
@@ -143,42 +139,28 @@ class HomeScreen(StationScreen):
 
     @on(DraftOpened)
     def show_draft(self, message: DraftOpened) -> None:
-        from station.ui.screens.counter.form import FormScreen
-
-        self.app.push_screen(FormScreen(message.draft))
+        self.app.push_screen(self.new_screen("form", message.draft))
 
     @on(CardTapped)
     def start_with_card(self, message: CardTapped) -> None:
         """A card tapped on the home screen starts a new application for its holder."""
         if allowed(self.session.role, Action.APPLICATION_CREATE):
-            from station.ui.screens.counter.start import StartScreen
-
-            self.app.push_screen(StartScreen(card=message.card))
+            self.app.push_screen(self.new_screen("start", card=message.card))
 
     def action_new_application(self) -> None:
-        from station.ui.screens.counter.start import StartScreen
-
-        self.app.push_screen(StartScreen())
+        self.app.push_screen(self.new_screen("start"))
 
     def action_business(self) -> None:
-        from station.ui.screens.counter.start import StartScreen
-
-        self.app.push_screen(StartScreen(business=True))
+        self.app.push_screen(self.new_screen("start", business=True))
 
     def action_applications(self) -> None:
-        from station.ui.screens.applications import ApplicationsScreen
-
-        self.app.push_screen(ApplicationsScreen())
+        self.app.push_screen(self.new_screen("applications"))
 
     def action_sync(self) -> None:
-        from station.ui.screens.sync import SyncScreen
-
-        self.app.push_screen(SyncScreen())
+        self.app.push_screen(self.new_screen("sync"))
 
     def action_manage(self) -> None:
-        from station.ui.screens.supervisor import SupervisorScreen
-
-        self.app.push_screen(SupervisorScreen())
+        self.app.push_screen(self.new_screen("supervisor"))
 
     def action_refresh(self) -> None:
         self.load()

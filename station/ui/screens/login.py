@@ -10,19 +10,15 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language, set_language
-from station.ui.screens.base import StationScreen, translate_bindings
+from station.ui.labels import POINT_TYPE_NAMES, ROLE_NAMES
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from station.core.config import StationConfig
     from station.core.demo import DemoOperator
-
-POINT_TYPE_NAMES = {"village": N_("村便民服务中心"), "community": N_("社区便民服务中心"),
-                    "police": N_("派出所户籍窗口"), "bank": N_("银行网点")}
-ROLE_NAMES = {"operator": N_("窗口人员"), "supervisor": N_("主管"),
-              "sync_operator": N_("同步对账员"), "admin": N_("管理员")}
 
 
 class LoginScreen(StationScreen):
@@ -77,7 +73,7 @@ class LoginScreen(StationScreen):
             self.show_error(_("请输入用户名和密码"))
             return
         self.query_one("#login-error", Static).update(_("正在登录…"))
-        self.station.login(name, password)
+        self.app.login(name, password)
 
     @on(DataTable.RowSelected, "#demo-operators")
     def fill_demo_login(self, event: DataTable.RowSelected) -> None:
@@ -93,5 +89,4 @@ class LoginScreen(StationScreen):
     def action_switch_language(self) -> None:
         """Switch between Chinese and English and show this screen again in it."""
         set_language("en" if language() == "zh" else "zh")
-        translate_bindings(self.app)
         self.app.switch_screen(LoginScreen(self.config, self.demo_operators))

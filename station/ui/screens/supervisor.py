@@ -30,10 +30,10 @@ from station.core.models import Operator
 from station.core.roles import Action, Role, allowed
 from station.core.settings import update_devices, update_station
 from station.core.station_devices import device_config, test_receipt
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, error_text, language
+from station.ui.labels import ROLE_NAMES
 from station.ui.messages import ActionDone, OperatorsLoaded
-from station.ui.screens.base import StationScreen
-from station.ui.screens.login import ROLE_NAMES
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
@@ -164,25 +164,19 @@ class SupervisorScreen(StationScreen):
         return str(self.operators[table.cursor_row].name)
 
     def action_add_operator(self) -> None:
-        from station.ui.dialogs.operator import AddOperatorDialog
-
-        self.app.push_screen(AddOperatorDialog(), lambda added: self.load_operators())
+        self.app.push_screen(self.new_screen("add_operator"), lambda added: self.load_operators())
 
     def action_disable_operator(self) -> None:
-        from station.ui.dialogs.confirm import ConfirmDialog
-
         name = self.selected_operator()
         if name is not None:
             question = _("停用 {name}？停用后该账户无法登录，其密钥槽将被移除。").format(name=name)
-            self.app.push_screen(ConfirmDialog(question),
+            self.app.push_screen(self.new_screen("confirm", question),
                                  lambda yes: self.change_operator("disable", name) if yes else None)
 
     def action_set_password(self) -> None:
-        from station.ui.dialogs.operator import SetPasswordDialog
-
         name = self.selected_operator()
         if name is not None:
-            self.app.push_screen(SetPasswordDialog(name), lambda done: self.password_set(name, done))
+            self.app.push_screen(self.new_screen("set_password", name), lambda done: self.password_set(name, done))
 
     def password_set(self, name: str, done: bool | None) -> None:
         if done:
@@ -215,9 +209,7 @@ class SupervisorScreen(StationScreen):
 
     @on(Input.Submitted, "#void-receipt")
     def void_receipt(self, event: Input.Submitted) -> None:
-        from station.ui.dialogs.void import VoidDialog
-
-        self.app.push_screen(VoidDialog(event.value.strip()), self.voided)
+        self.app.push_screen(self.new_screen("void", event.value.strip()), self.voided)
 
     def voided(self, done: bool | None) -> None:
         if done:

@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Input, ProgressBar, Static
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
 from station.core.roles import Action, allowed
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone, SyncLoaded, SyncProgressed
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar

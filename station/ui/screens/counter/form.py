@@ -20,6 +20,7 @@ from forms import Evaluation
 from forms.serialize import jsonable
 from station.core.counter import CounterDraft, card_expired, identity_from_card, locked_fields
 from station.core.identity import mask_id
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import (
     CardTapped,
@@ -29,7 +30,6 @@ from station.ui.messages import (
     DraftSaved,
     ScanArrived,
 )
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.fields import FieldChanged, FormView
 from station.ui.widgets.counter.materials import MaterialsChecklist, MaterialToggled
 from station.ui.widgets.counter.outcome import outcome_text
@@ -190,13 +190,11 @@ class FormScreen(StationScreen):
         self.app.pop_screen()
 
     def action_discard(self) -> None:
-        from station.ui.dialogs.confirm import ConfirmDialog
-
         def discard(yes: bool | None) -> None:
             if yes:
                 self.discard_draft()
 
-        self.app.push_screen(ConfirmDialog(_("放弃这份草稿？已填写的内容将被删除。")), discard)
+        self.app.push_screen(self.new_screen("confirm", _("放弃这份草稿？已填写的内容将被删除。")), discard)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="autosave", description="discard")
     def discard_draft(self) -> None:
@@ -210,19 +208,15 @@ class FormScreen(StationScreen):
     # -- other keys ------------------------------------------------------------------------
 
     def action_guide(self) -> None:
-        from station.ui.dialogs.guide import GuideDialog
-
-        self.app.push_screen(GuideDialog(self.draft.item))
+        self.app.push_screen(self.new_screen("guide", self.draft.item))
 
     def action_focus_materials(self) -> None:
         self.query_one(MaterialsChecklist).focus()
 
     def action_review(self) -> None:
-        from station.ui.screens.counter.review import ReviewScreen
-
         self.query_one(FormView).show_all_errors = True
         self.reevaluate()
-        self.app.push_screen(ReviewScreen(self.draft))
+        self.app.push_screen(self.new_screen("review", self.draft))
 
     @on(ScanArrived)
     def scan_arrived(self, message: ScanArrived) -> None:
@@ -230,13 +224,11 @@ class FormScreen(StationScreen):
         self.notify(_("高拍仪有新扫描件：按 F3 附加到所选材料"), timeout=4)
 
     def action_attach_scan(self) -> None:
-        from station.ui.dialogs.scan import AttachScanDialog
-
         material = self.query_one(MaterialsChecklist).selected_material()
         if not self.pending_scans:
             self.notify(_("暂无新的扫描件：请先用高拍仪扫描"), severity="warning")
             return
-        self.app.push_screen(AttachScanDialog(self.draft, self.pending_scans, material),
+        self.app.push_screen(self.new_screen("scan", self.draft, self.pending_scans, material),
                              self.scan_attached)
 
     def scan_attached(self, sha256: str | None) -> None:

@@ -10,9 +10,9 @@ from textual.widgets import Static
 
 from station.core.issuing import CounterResult, Issued, issue_receipt
 from station.core.print_jobs import HeldDocuments
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, bilingual
 from station.ui.messages import DocumentIssued, PrintJobChanged
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
@@ -93,15 +93,13 @@ class ResultScreen(StationScreen):
         return held
 
     def action_save_pdf(self) -> None:
-        from station.ui.dialogs.save_pdf import SavePdfDialog
-
         held = self.held_documents()
         if held is None:
             return
         submission = self.result.submission
         kind = _("受理回执") if self.issued is not None and self.issued.kind == "receipt" else _("一次性告知书")
         name = f"{kind}-{submission.receipt_number or submission.application_id[:8]}"
-        self.app.push_screen(SavePdfDialog(held, name), self.pdf_saved)
+        self.app.push_screen(self.new_screen("save_pdf", held, name), self.pdf_saved)
 
     def pdf_saved(self, path: str | None) -> None:
         if path:

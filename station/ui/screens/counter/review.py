@@ -13,9 +13,9 @@ from forms.serialize import jsonable
 from station.core.counter import CounterDraft, FormIncomplete, provenance
 from station.core.errors import JiujinError
 from station.core.issuing import Output, submit_and_issue
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import ApplicationRefused, ApplicationSubmitted
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.counter.materials import status_text
 from station.ui.widgets.counter.outcome import outcome_text
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -123,7 +123,5 @@ class ReviewScreen(StationScreen):
 
     @on(ApplicationSubmitted)
     def submitted(self, message: ApplicationSubmitted) -> None:
-        from station.ui.screens.counter.result import ResultScreen
-
         self.app.pop_screen()
-        self.app.switch_screen(ResultScreen(message.result))
+        self.app.switch_screen(self.new_screen("result", message.result))

@@ -22,9 +22,9 @@ from station.core.counter import (
 )
 from station.core.errors import ValidationFailed
 from station.core.identity import mask_id
+from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, error_text, language
 from station.ui.messages import CardTapped, CardUnreadable, DraftOpened, ServicesFound
-from station.ui.screens.base import StationScreen
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
@@ -152,11 +152,9 @@ class StartScreen(StationScreen):
         return self.items[index] if index is not None and index < len(self.items) else None
 
     def action_guide(self) -> None:
-        from station.ui.dialogs.guide import GuideDialog
-
         item = self.highlighted_item()
         if item is not None:
-            self.app.push_screen(GuideDialog(item))
+            self.app.push_screen(self.new_screen("guide", item))
 
     def action_focus_search(self) -> None:
         self.query_one("#service-search", Input).focus()
@@ -204,9 +202,9 @@ class StartScreen(StationScreen):
     def await_card(self, item: Item) -> None:
         """No card or ID number yet: open the form now; it waits for the card to fill it."""
         from station.core.counter import CounterDraft
-        from station.ui.screens.counter.form import FormScreen
 
-        self.app.switch_screen(FormScreen(CounterDraft(item, Identity("", ""), Applicant("person", "", ""))))
+        draft = CounterDraft(item, Identity("", ""), Applicant("person", "", ""))
+        self.app.switch_screen(self.new_screen("form", draft))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")
     def open_draft(self, item: Item, identity: Identity, applicant: Any) -> None:
@@ -215,7 +213,5 @@ class StartScreen(StationScreen):
 
     @on(DraftOpened)
     def show_form(self, message: DraftOpened) -> None:
-        from station.ui.screens.counter.form import FormScreen
-
-        self.app.switch_screen(FormScreen(draft=message.draft))
+        self.app.switch_screen(self.new_screen("form", draft=message.draft))
 
