@@ -12,7 +12,7 @@ from devices import DemoDevices
 from devices.simulators.reader import CardTiming
 from station.ui.i18n import set_language
 from tests.conftest import PASSWORDS
-from tests.pilot import MessageLog, settle, until
+from tests.pilot import MessageLog, settle, until, workers_done
 
 __all__ = ["MessageLog", "login", "settle", "until"]
 
@@ -42,5 +42,5 @@ async def login(pilot: Any, name: str) -> None:
     screen.query_one("#name", Input).value = name
     screen.query_one("#password", Input).value = PASSWORDS[name]
     await pilot.click("#login")
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
