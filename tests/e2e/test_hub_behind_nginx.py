@@ -34,6 +34,9 @@ class Deployment:
 
 @pytest.fixture
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
+    passphrase = tmp_path / "hub-key-passphrase"  # as the systemd unit's EnvironmentFile names it
+    passphrase.write_text("deployment passphrase\n")
+    monkeypatch.setenv("JIUJIN_HUB_KEY_PASSPHRASE_FILE", str(passphrase))
     with postgres_schema() as url:
         folder = tmp_path / "hub"
         jiujin("hub", "init", "--data-dir", str(folder), "--db", url)
