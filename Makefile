@@ -7,14 +7,14 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench soak lint system-deps translations clean
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh dev
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
 system-deps:
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh dev
 
 # The UI's gettext catalogs: station/ui/catalogs/<lang>/LC_MESSAGES/jiujin.po, compiled
 # by Babel into station/ui/locale/<lang>/LC_MESSAGES/jiujin.mo.
