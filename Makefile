@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench soak lint system-deps translations clean
+.PHONY: run test bench soak lint system-deps translations clean check-fresh
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh dev
@@ -32,6 +32,11 @@ run: $(STAMP) translations
 test: $(STAMP) translations
 	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
 		$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# In a clean Debian where only scripts/install-system-deps.sh installed packages, the tests
+# that call system tools; fails when the script misses a package (scripts/check-fresh.sh).
+check-fresh:
+	bash scripts/check-fresh.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
