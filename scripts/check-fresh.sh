@@ -74,7 +74,7 @@ inside() {
         # A port of its own: the network is the host'"'"'s, where make test may run one.
         export JIUJIN_PG_PORT="$(python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])")"
         export JIUJIN_TEST_POSTGRES_URL="$(bash scripts/test-services.sh | tail -n 1)"
-        .venv/bin/python -m pytest -q -p no:cacheprovider -rs "$@" | tee /tmp/pytest.out
+        .venv/bin/python -m pytest -q -p no:cacheprovider -rfEs "$@" | tee /tmp/pytest.out
         if grep -q "^SKIPPED" /tmp/pytest.out; then
             echo "check-fresh: a test skipped for want of something the script did not install" >&2
             exit 1
