@@ -6,7 +6,7 @@
 # package missing from the script makes a tool missing there, and the run fails.
 #
 # The clean Debian is built once into $JIUJIN_FRESH_CACHE (default /var/cache/jiujin-fresh)
-# and never changed: each run writes into an overlay above it, thrown away at the end. apt's
+# and never changed: each run writes into an overlay above it, in memory (up to 4 GB). apt's
 # downloads and pip's cache are kept there too, so a repeated run downloads nothing. The run
 # lives in its own mount and PID namespaces: when it ends, however it ends, the kernel drops
 # its mounts and stops what it started (the test PostgreSQL). Needs root, debootstrap and
@@ -48,6 +48,9 @@ EOF
 # Runs inside the private namespaces: mount the overlay and the caches, then the check.
 inside() {
     local run="$1" root="$1/root"
+    # The overlay's writes (packages, .venv) live in memory and go with the namespace.
+    mount -t tmpfs -o size=4g tmpfs "$run"
+    mkdir "$run/upper" "$run/work" "$root"
     mount -t overlay overlay -o "lowerdir=$base,upperdir=$run/upper,workdir=$run/work" "$root"
     trap "umount -R -l '$root' 2>/dev/null || true" EXIT
     mount -t proc proc "$root/proc"
@@ -95,7 +98,6 @@ run="$(mktemp -d /var/tmp/jiujin-fresh.XXXXXX)"
 # The namespaces' mounts are never seen out here, so removing the run folder cannot reach
 # through them into the caches or the working tree.
 trap 'rm -rf "$run"' EXIT
-mkdir "$run/upper" "$run/work" "$run/root"
 started=$SECONDS
 unshare --mount --pid --fork --propagation private bash "$0" --inside "$run"
 echo "check-fresh: passed in a clean Debian $suite in $((SECONDS - started)) s"
