@@ -6,17 +6,17 @@ STAMP := $(VENV)/.installed
 # Test-only tools from npm (tus-js-client); `make run` never needs them.
 NODE_TOOLS := .tools/node/.installed
 
-.PHONY: run test bench soak lint system-deps translations clean
+.PHONY: run test bench soak lint system-deps translations clean check-fresh
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh dev
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
 system-deps:
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh dev
 
 # The UI's gettext catalogs: station/ui/catalogs/<lang>/LC_MESSAGES/jiujin.po, compiled
 # by Babel into station/ui/locale/<lang>/LC_MESSAGES/jiujin.mo.
@@ -38,6 +38,11 @@ $(NODE_TOOLS): scripts/install-node-tools.sh
 test: $(STAMP) $(NODE_TOOLS) translations
 	JIUJIN_TEST_POSTGRES_URL=$$(bash scripts/test-services.sh | tail -n 1) \
 		$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# In a clean Debian where only scripts/install-system-deps.sh installed packages, the tests
+# that call system tools; fails when the script misses a package (scripts/check-fresh.sh).
+check-fresh:
+	bash scripts/check-fresh.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,68 +1,93 @@
 #!/usr/bin/env bash
-# Installs the system packages Jiujin needs, skipping what is present.
+# Installs the Debian packages Jiujin needs, skipping what is present.
 #
+#   scripts/install-system-deps.sh station   what a station needs to run Jiujin
+#   scripts/install-system-deps.sh [dev]     the station's packages plus what the tests use
+#
+# A station (nothing here needs a compiler, npm or a server):
+# - python3, python3-venv: Python 3.11 and the venv Jiujin is installed into.
 # - fonts-wqy-microhei: the CJK font embedded in every PDF.
+# - fontconfig: fc-match, which finds that font (the font only recommends it, and we
+#   install without recommends).
+# A developer machine and CI, besides:
+# - make: `make run` and `make test`.
 # - poppler-utils: pdftoppm, used by tests to render PDFs.
 # - poppler-data: the Adobe-GB1 CMaps poppler needs to render the non-embedded
-#   STSong-Light fallback font (libpoppler only recommends it, and we install
-#   without recommends).
+#   STSong-Light fallback font (libpoppler only recommends it).
 # - postgresql: the hub's production database, used by the hub's tests.
 # - nginx: the reverse proxy of the deployed hub (deploy/nginx); a test runs it in front
 #   of several hub processes.
-# - a SQLCipher 4 command-line shell: Debian ships SQLCipher 3.4, which cannot open
-#   SQLCipher 4 files, so the shell is built from the SQLCipher 4 amalgamation published
-#   on the npm registry (@journeyapps/sqlcipher) and SQLite's shell.c (from the sqlite3
-#   npm package), into .tools/bin/sqlcipher. Tests use it to prove the key opens the store.
+# - debootstrap: `make check-fresh` builds the clean Debian it checks this list in.
+# - a SQLCipher 4 opener at .tools/bin/sqlcipher, which tests use to prove the key opens
+#   the store without the project's code: Debian's `sqlcipher` shell where apt offers
+#   SQLCipher 4 (bookworm has only 3.4, which cannot open SQLCipher 4 files), otherwise
+#   scripts/sqlcipher-shell.py in its own venv (.tools/sqlcipher) over a pinned
+#   sqlcipher3-binary wheel, a SQLCipher release other than the project's.
 #
 # As root it installs with apt-get; otherwise it prints exactly what to run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$here/.tools"
+role="${1:-dev}"
 
-debian_packages=(fonts-wqy-microhei poppler-utils poppler-data postgresql gcc libssl-dev npm nginx)
-missing=()
-for pkg in "${debian_packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-        # A working npm from another source (nodesource, nvm) is as good as Debian's.
-        if [[ "$pkg" == npm ]] && command -v npm >/dev/null; then continue; fi
-        missing+=("$pkg")
-    fi
-done
+station_packages=(python3 python3-venv fonts-wqy-microhei fontconfig)
+dev_packages=(make poppler-utils poppler-data postgresql nginx debootstrap)
+opener_wheel="sqlcipher3-binary==0.5.4"
 
-if ((${#missing[@]})); then
-    if [[ $(id -u) -eq 0 ]]; then
-        echo "jiujin: installing ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    else
+case "$role" in
+    station) packages=("${station_packages[@]}") ;;
+    dev) packages=("${station_packages[@]}" "${dev_packages[@]}") ;;
+    *) echo "usage: $0 [station|dev]" >&2; exit 2 ;;
+esac
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
+    ((${#missing[@]})) || return 0
+    if [[ $(id -u) -ne 0 ]]; then
         echo "jiujin: missing system packages; run:" >&2
-        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
         exit 1
     fi
-fi
+    echo "jiujin: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 
-sqlcipher_shell="$tools/bin/sqlcipher"
-if [[ ! -x "$sqlcipher_shell" ]]; then
-    echo "jiujin: building the SQLCipher 4 shell into $sqlcipher_shell"
-    work="$(mktemp -d)"
-    trap 'rm -rf "$work"' EXIT
-    (
-        cd "$work"
-        npm pack --silent @journeyapps/sqlcipher@6.0.0 >/dev/null
-        npm pack --silent sqlite3@5.1.7 >/dev/null
-        mkdir cipher sqlite
-        tar xzf journeyapps-sqlcipher-6.0.0.tgz -C cipher
-        tar xzf sqlite3-5.1.7.tgz -C sqlite
-        tar xzf sqlite/package/deps/sqlite-autoconf-3440200.tar.gz sqlite-autoconf-3440200/shell.c
-        amalgamation=cipher/package/deps/sqlcipher-amalgamation
-        gcc -O1 -w -D_GNU_SOURCE -include stdint.h \
-            -DSQLITE_HAS_CODEC -DSQLCIPHER_CRYPTO_OPENSSL -DSQLITE_TEMP_STORE=2 \
-            -DSQLITE_EXTRA_INIT=sqlcipher_extra_init \
-            -DSQLITE_EXTRA_SHUTDOWN=sqlcipher_extra_shutdown \
-            -I"$amalgamation" sqlite-autoconf-3440200/shell.c "$amalgamation/sqlite3.c" \
-            -o sqlcipher -lcrypto -lpthread -ldl -lm
-    )
+# True when apt offers Debian's sqlcipher package at version 4 or later.
+debian_has_sqlcipher4() {
+    local candidate
+    candidate="$(apt-cache policy sqlcipher 2>/dev/null | awk '/Candidate:/ {print $2}')"
+    [[ -n "$candidate" && "$candidate" != "(none)" ]] && dpkg --compare-versions "$candidate" ge 4
+}
+
+install_sqlcipher_opener() {
+    local opener="$tools/bin/sqlcipher" source_file="$tools/sqlcipher.source" source
+    if debian_has_sqlcipher4; then source="debian"; else source="$opener_wheel"; fi
+    [[ -x "$opener" && "$(cat "$source_file" 2>/dev/null)" == "$source" ]] && return 0
+    echo "jiujin: installing the SQLCipher 4 opener ($source) into $opener"
     mkdir -p "$tools/bin"
-    install -m 0755 "$work/sqlcipher" "$sqlcipher_shell"
+    rm -f "$opener"
+    if [[ "$source" == debian ]]; then
+        apt_install sqlcipher
+        ln -s /usr/bin/sqlcipher "$opener"
+    else
+        rm -rf "$tools/sqlcipher"
+        python3 -m venv "$tools/sqlcipher"
+        "$tools/sqlcipher/bin/python" -m pip install -q --no-deps --only-binary=:all: "$opener_wheel"
+        printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' \
+            "$tools/sqlcipher/bin/python" "$here/scripts/sqlcipher-shell.py" >"$opener"
+        chmod 0755 "$opener"
+    fi
+    echo "$source" >"$source_file"
+}
+
+apt_install "${packages[@]}"
+if [[ "$role" == dev ]]; then
+    install_sqlcipher_opener
 fi

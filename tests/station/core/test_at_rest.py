@@ -1,5 +1,6 @@
 """Nothing personal is readable at rest: the database, its WAL and shared memory, and any
-temporary file hold no seeded name or ID number; the SQLCipher shell opens the file with
+temporary file hold no seeded name or ID number; a SQLCipher 4 shell that shares no code
+with Jiujin (.tools/bin/sqlcipher, from scripts/install-system-deps.sh) opens the file with
 the key while plain SQLite cannot."""
 
 from __future__ import annotations
@@ -58,11 +59,14 @@ def test_sqlcipher_shell_opens_it_with_the_key_and_sqlite_cannot(station_dir: Pa
     key = session.db_key.hex()
     store.close()
     shell = REPO / ".tools" / "bin" / "sqlcipher"
-    assert shell.exists(), "run scripts/install-system-deps.sh (make test does)"
-    script = f"PRAGMA key = \"x'{key}'\";\nSELECT name FROM operator ORDER BY name;\n"
+    assert shell.exists(), "run scripts/install-system-deps.sh dev (make test does)"
+    script = (f"PRAGMA key = \"x'{key}'\";\nPRAGMA cipher_version;\n"
+              "SELECT name FROM operator ORDER BY name;\n")
     out = subprocess.run([str(shell), str(station_dir / "station.db")], input=script,
                          capture_output=True, text=True, timeout=30, check=True).stdout
-    assert out.split() == ["ok", "admin", "li", "wang", "zhao"]
+    ok, version, *names = out.splitlines()
+    assert (ok, names) == ("ok", ["admin", "li", "wang", "zhao"])
+    assert version.startswith("4."), version
     wrong = subprocess.run([str(shell), str(station_dir / "station.db")],
                            input=f"PRAGMA key = \"x'{os.urandom(32).hex()}'\";\nSELECT count(*) FROM operator;\n",
                            capture_output=True, text=True, timeout=30)
