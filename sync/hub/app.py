@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.canonical import canonical_json
+from kernel.canonical import canonical_json
 from sync.errors import EnrolmentError
 from sync.hub import tus
 from sync.hub.metrics import CONTENT_TYPE

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kernel.atomic import atomic_write_bytes
 from sync import manifest
 from sync.errors import SealError
 from sync.hub import reconcile
@@ -82,8 +83,6 @@ def exchange_folder(service: HubService, folder: StationFolder) -> dict[str, Any
         path = target / f"bundle-{version:06d}.json"
         if not path.exists():
             target.mkdir(parents=True, exist_ok=True)
-            tmp = target / f".{path.name}.tmp"
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            atomic_write_bytes(path, data, 0o644)
             done["bundles"] += 1
     return done

@@ -1,18 +1,21 @@
-"""Masking of identity numbers on paper: the first six and the last four characters only."""
+"""The one masking policy for identity numbers: the first six and last four characters shown.
+
+Receipts, documents, screens, logs and the card reader's output all print
+330106********123X; a value of ten characters or fewer is hidden whole.
+"""
 
 from __future__ import annotations
 
 import re
 
 #: An 18-character citizen ID number or credit code inside free text.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9A-Z]{6})([0-9A-Z]{8})([0-9A-Z]{3}[0-9A-Za-z])(?![0-9A-Za-z])")
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])([0-9A-Z]{6})([0-9A-Z]{8})([0-9A-Z]{3}[0-9A-Za-z])(?![0-9A-Za-z])"
+)
 
 
 def mask_id(number: str) -> str:
-    """330106********123X: the middle hidden; short values are hidden whole.
-
-    Masking an already masked number gives the same text, so callers may mask twice.
-    """
+    """330106********123X: the middle hidden; masking a masked number changes nothing."""
     text = number.strip()
     if len(text) <= 10:
         return "*" * len(text)
