@@ -1,7 +1,9 @@
 """The `jiujin` command line.
 
 Each command group lives in its own module and is imported only when used, so that
-`jiujin` starts the UI without loading the hub, PDF or device code.
+`jiujin` starts the UI without loading the hub, PDF or device code. The main group is
+also the one place where a Jiujin error becomes a message: `jiujin: …` on standard
+error, in the chosen language, and exit code 1.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import importlib
 
 import click
+
+from kernel.errors import JiujinError
 
 #: command name -> "module:attribute" of the click command implementing it.
 LAZY_COMMANDS: dict[str, str] = {
@@ -31,8 +35,23 @@ LAZY_COMMANDS: dict[str, str] = {
 }
 
 
+def explain_error(error: JiujinError, lang: str) -> None:
+    """The one translation of a Jiujin error for the command line, field details below it."""
+    click.echo(f"jiujin: {error.message(lang)}", err=True)
+    for key, message in sorted((getattr(error, "errors", None) or {}).items()):
+        click.echo(f"  {key}: {message}", err=True)
+
+
 class LazyGroup(click.Group):
-    """A click group that imports a subcommand's module only when it is invoked."""
+    """A click group that imports a subcommand's module only when it is invoked, and
+    translates any Jiujin error its commands raise."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except JiujinError as error:
+            explain_error(error, str((ctx.obj or {}).get("lang") or "zh"))
+            ctx.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(LAZY_COMMANDS)

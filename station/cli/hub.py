@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,19 +21,8 @@ def hub_dir(ctx: click.Context, option: str | None) -> Path:
 
 
 def reports_sync_errors(func: F) -> F:
-    """Print a sync error in the user's language and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sync.errors import SyncError
-
-        try:
-            return func(*args, **kwargs)
-        except SyncError as exc:
-            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
+    """Leaves `func` as it is: the main group translates every Jiujin error (`station.cli`)."""
+    return func
 
 
 def hub_folder_option(func: F) -> F:
