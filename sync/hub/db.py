@@ -117,14 +117,6 @@ def write_transaction() -> Iterator[None]:
             yield
 
 
-def redacted(url: str) -> str:
-    """The URL without its password, for messages."""
-    parsed = urlparse(url)
-    if parsed.password:
-        return url.replace(f":{parsed.password}@", ":***@")
-    return url
-
-
 def execute(db: Database, sql: str) -> Any:
     """Run one SQL statement (peewee's execute_sql is untyped)."""
     return db.execute_sql(sql)  # type: ignore[no-untyped-call]

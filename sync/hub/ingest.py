@@ -10,7 +10,6 @@ with its reason; nothing is dropped.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -278,9 +277,3 @@ def _update_gaps(station: str, now: str) -> None:
     for first, last in sorted(holes - set(open_gaps)):
         HubGap.create(station=station, first_seq=first, last_seq=last, detected_at=now)
         log.info("gap recorded: station=%s seqs %s..%s", station, first, last)
-
-
-def result_from_json(text: str) -> dict[str, Any]:
-    """A stored ingest result (as kept with a finished upload)."""
-    value: dict[str, Any] = json.loads(text)
-    return value
