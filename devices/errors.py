@@ -36,14 +36,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from kernel.errors import JiujinError
+from kernel import errors as kernel_errors
 
 #: Shown when a card needs to be placed on the reader again.
 REPLACE_CARD_ZH = "读卡失败：请将身份证重新放置在读卡器上"
 REPLACE_CARD_EN = "Could not read the card: place the ID card on the reader again"
 
 
-class DeviceError(JiujinError):
+class DeviceError(kernel_errors.JiujinError):
     """Base of every device error; each class has default messages, a raise may override them."""
 
     default_zh: ClassVar[str] = "设备错误"

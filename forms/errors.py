@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kernel.errors import JiujinError
+from kernel import errors as kernel_errors
 
 if TYPE_CHECKING:
     from forms.issues import Issue
 
 
-class FormsError(JiujinError):
+class FormsError(kernel_errors.JiujinError):
     """Base of every error raised by `forms`: raised with the English message, and the
     Chinese one given or made from `zh_default`."""
 

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-from kernel.errors import JiujinError
+from kernel import errors as kernel_errors
 
 
-class ReportsError(JiujinError):
+class ReportsError(kernel_errors.JiujinError):
     """Base of every error `reports` raises."""
 
 

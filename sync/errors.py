@@ -27,10 +27,10 @@ a quarantined object.
 
 from __future__ import annotations
 
-from kernel.errors import JiujinError
+from kernel import errors as kernel_errors
 
 
-class SyncError(JiujinError):
+class SyncError(kernel_errors.JiujinError):
     """Base of every error sync and the hub raise."""
 
 

@@ -13,13 +13,18 @@ import json
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from station.core.clock import Clock
 from station.core.db import database
 from station.core.errors import JiujinError
 
-if TYPE_CHECKING:
-    from station.core.store import StationStore
+
+class Clocked(Protocol):
+    """What the policy reads of the store (station.core.store.StationStore): its clock."""
+
+    @property
+    def clock(self) -> Clock: ...
 
 POLICY = "bundle.offline_policy"
 LAST_CONTACT = "sync.last_contact"
@@ -46,7 +51,7 @@ def last_contact() -> str:
     return max(str(acknowledged), setting(LAST_CONTACT))
 
 
-def offline_state(store: StationStore) -> dict[str, Any]:
+def offline_state(store: Clocked) -> dict[str, Any]:
     """The offline policy's limits and which are exceeded (empty: within limits)."""
     policy = json.loads(setting(POLICY, "{}"))
     exceeded: list[dict[str, Any]] = []
@@ -77,7 +82,7 @@ def offline_state(store: StationStore) -> dict[str, Any]:
     return {"policy": policy, "exceeded": exceeded, "frozen": bool(exceeded)}
 
 
-def check_accepting(store: StationStore) -> None:
+def check_accepting(store: Clocked) -> None:
     """Raise StationFrozen (zh/en) when past an offline-policy limit; the submit path calls it."""
     state = offline_state(store)
     if state["frozen"]:
