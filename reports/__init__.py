@@ -9,7 +9,6 @@ whose figures the hub's database aggregates. Receipt QR codes: `sign_payload()` 
 `verify_payload()` (format in `reports.qr`). Every PDF is set in `cjk_font()`.
 """
 
-from kernel.masking import mask_id
 from reports.amendment import amendment_pdf
 from reports.city import CITY_TABLE_DDL, CityFigures, CityRow, city_figures, city_pdf
 from reports.daily import Count, DailyFigures, DaySync, daily_pdf
@@ -39,6 +38,7 @@ from reports.inputs import (
     StationInfo,
 )
 from reports.layout import ReceiptLayout
+from reports.masking import mask_id
 from reports.notice import items_from_entries, notice_pdf
 from reports.qr import ReceiptClaim, parse_payload, sign_payload, verify_payload
 from reports.receipt import receipt_layout, receipt_pdf
