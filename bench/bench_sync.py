@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from bench._harness import Figure, write_results
+from kernel.canonical import canonical_json
 from station.core.config import StationConfig
 from station.core.hub_link import HubLink
 from station.core.roles import Role
@@ -34,7 +35,6 @@ from station.core.services import service_choices
 from station.core.store import StationStore
 from station.core.sync_service import SyncService
 from sync import seal
-from sync.canonical import canonical_json
 from sync.hub.store import initialise_hub
 from sync.transport_http import ClientSettings, HubClient
 from tests.sync.faultproxy import FaultProxy, Plan

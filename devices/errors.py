@@ -1,48 +1,51 @@
 """Errors raised by the device drivers, each with a Chinese and an English message.
 
-A person at the counter sees ``message_zh`` (or ``message_en``) and knows what to do;
-the technical detail stays in ``detail`` for the log::
+A person at the counter sees ``message(lang)`` and knows what to do; the technical
+detail stays in ``detail`` for the log::
 
-    DeviceError
-    ├── DeviceConfigError             a device setting has a bad value or an unknown name
-    ├── PortError                     serial port cannot be opened, or vanished
-    ├── ReaderError                   ID-card reader (GA 467 SAM protocol)
-    │   ├── FrameError                bytes on the wire are not a valid frame
-    │   │   ├── ChecksumError         XOR checksum does not match
-    │   │   ├── FrameLengthError      LEN outside what the protocol allows
-    │   │   └── TruncatedFrameError   a frame started but never finished
-    │   ├── ReaderTimeout             no reply at all (unplugged, powered off)
-    │   ├── ReaderStatusError         the reader answered with an error SW3 code
-    │   │   ├── CommandRejected       10/11/21/23/24: the reader refused our frame
-    │   │   ├── SamError              60/66: the security module is unusable
-    │   │   └── CardError             the card, not the reader, is the problem
-    │   │       ├── NoCardError       80: no card in the field
-    │   │       ├── CardSelectError   81: select failed
-    │   │       ├── CardReadError     41/47: read failed (card moved?)
-    │   │       ├── CardAuthError     31/32/33: authentication failed
-    │   │       ├── UnknownCardError  40: not an ID card
-    │   │       └── NoContentError    91: nothing stored for this item
-    │   └── CardDataError             the text block does not decode (date, check digit)
-    ├── PrinterError                  ESC/POS receipt printer
-    │   ├── PrinterNotResponding      no status reply: offline or unplugged, never "paper OK"
-    │   ├── StatusReplyError          a reply byte without the status bit pattern
-    │   ├── PrinterNotReady           paper out, cover open, or an error; carries the status
-    │   ├── LayoutError               a layout element cannot be encoded (QR too long, ...)
-    │   └── JobError                  unknown job id or a transition the job cannot make
-    └── ScanInboxError                scan folder missing or not writable
+    JiujinError (kernel.errors)       message_zh / message_en, message(lang)
+    └── DeviceError
+        ├── DeviceConfigError             a device setting has a bad value or an unknown name
+        ├── PortError                     serial port cannot be opened, or vanished
+        ├── ReaderError                   ID-card reader (GA 467 SAM protocol)
+        │   ├── FrameError                bytes on the wire are not a valid frame
+        │   │   ├── ChecksumError         XOR checksum does not match
+        │   │   ├── FrameLengthError      LEN outside what the protocol allows
+        │   │   └── TruncatedFrameError   a frame started but never finished
+        │   ├── ReaderTimeout             no reply at all (unplugged, powered off)
+        │   ├── ReaderStatusError         the reader answered with an error SW3 code
+        │   │   ├── CommandRejected       10/11/21/23/24: the reader refused our frame
+        │   │   ├── SamError              60/66: the security module is unusable
+        │   │   └── CardError             the card, not the reader, is the problem
+        │   │       ├── NoCardError       80: no card in the field
+        │   │       ├── CardSelectError   81: select failed
+        │   │       ├── CardReadError     41/47: read failed (card moved?)
+        │   │       ├── CardAuthError     31/32/33: authentication failed
+        │   │       ├── UnknownCardError  40: not an ID card
+        │   │       └── NoContentError    91: nothing stored for this item
+        │   └── CardDataError             the text block does not decode (date, check digit)
+        ├── PrinterError                  ESC/POS receipt printer
+        │   ├── PrinterNotResponding      no status reply: offline or unplugged, never "paper OK"
+        │   ├── StatusReplyError          a reply byte without the status bit pattern
+        │   ├── PrinterNotReady           paper out, cover open, or an error; carries the status
+        │   ├── LayoutError               a layout element cannot be encoded (QR too long, ...)
+        │   └── JobError                  unknown job id or a transition the job cannot make
+        └── ScanInboxError                scan folder missing or not writable
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from kernel import errors as kernel_errors
+
 #: Shown when a card needs to be placed on the reader again.
 REPLACE_CARD_ZH = "读卡失败：请将身份证重新放置在读卡器上"
 REPLACE_CARD_EN = "Could not read the card: place the ID card on the reader again"
 
 
-class DeviceError(Exception):
-    """Base of every device error; carries a Chinese and an English message."""
+class DeviceError(kernel_errors.JiujinError):
+    """Base of every device error; each class has default messages, a raise may override them."""
 
     default_zh: ClassVar[str] = "设备错误"
     default_en: ClassVar[str] = "Device error"
@@ -55,13 +58,8 @@ class DeviceError(Exception):
         message_en: str | None = None,
     ) -> None:
         self.detail = detail
-        self.message_zh = message_zh or self.default_zh
-        self.message_en = message_en or self.default_en
-        super().__init__(self.__str__())
-
-    def message(self, lang: str | None = "zh") -> str:
-        """The message a person reads, in ``lang`` ("zh" or "en")."""
-        return self.message_en if lang == "en" else self.message_zh
+        super().__init__(message_zh or self.default_zh, message_en or self.default_en)
+        self.args = (str(self),)
 
     def __str__(self) -> str:
         text = f"{self.message_en} / {self.message_zh}"

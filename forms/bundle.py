@@ -35,6 +35,7 @@ from forms.errors import (
     BundleSignatureError,
 )
 from forms.vocab import FORMAT_VERSION
+from kernel.canonical import canonical_json
 
 BUNDLE_FORMAT = "jiujin-catalog-bundle/1"
 MANIFEST, SIGNATURE, PREFIX = "manifest.json", "manifest.sig", "catalog/"
@@ -51,11 +52,6 @@ class CatalogBundle:
     expires: datetime
     files: dict[str, bytes]
     manifest: bytes
-
-
-def canonical_json(data: dict[str, Any]) -> bytes:
-    """Sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def catalog_files(root: Path) -> dict[str, bytes]:

@@ -99,7 +99,7 @@ def _run(expression: Expression, env: Mapping[str, Any], state: FormState, label
         return expression.evaluate(env)
     except ExpressionError as exc:
         state.errors.append(FieldError(path, "expression_failed",
-                                       field_message("expression_failed", label, detail=exc.en)))
+                                       field_message("expression_failed", label, detail=exc.message_en)))
         return None
 
 

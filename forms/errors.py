@@ -1,22 +1,23 @@
 """Exceptions raised by `forms`; every one carries a Chinese and an English message.
 
-    FormsError
-    ├── CatalogError                    the catalog cannot be used
-    │   ├── CatalogInvalid              files failed validation (`.issues`: file, key path, reason)
-    │   └── ItemNotFound                no item (or no version in force) for a code and date
-    ├── ExpressionError                 an expression (`.source`, `.column`)
-    │   ├── ExpressionSyntaxError       not well formed
-    │   ├── ExpressionNameError         unknown name or function, wrong number of arguments
-    │   ├── ExpressionUnsafeError       forbidden construct: attribute access, indexing, dunder
-    │   ├── ExpressionLimitError        too long, too deep, too many nodes, number too large
-    │   └── ExpressionEvalError         failed while running (types, division by zero)
-    ├── IdentifierError (ValueError)    an ID number, credit code or phone is malformed (`.code`)
-    ├── CalendarError                   the overrides file is malformed
-    └── BundleError                     a signed catalog bundle is refused
-        ├── BundleFormatError           not a well-formed bundle
-        ├── BundleSignatureError        signature or file hashes do not verify
-        ├── BundleRollbackError         older than the installed version
-        └── BundleExpiredError          past its expiry
+    JiujinError (kernel.errors)         message_zh / message_en, message(lang)
+    └── FormsError                      str() is the English message
+        ├── CatalogError                    the catalog cannot be used
+        │   ├── CatalogInvalid              files failed validation (`.issues`: file, key path, reason)
+        │   └── ItemNotFound                no item (or no version in force) for a code and date
+        ├── ExpressionError                 an expression (`.source`, `.column`)
+        │   ├── ExpressionSyntaxError       not well formed
+        │   ├── ExpressionNameError         unknown name or function, wrong number of arguments
+        │   ├── ExpressionUnsafeError       forbidden construct: attribute access, indexing, dunder
+        │   ├── ExpressionLimitError        too long, too deep, too many nodes, number too large
+        │   └── ExpressionEvalError         failed while running (types, division by zero)
+        ├── IdentifierError (ValueError)    an ID number, credit code or phone is malformed (`.code`)
+        ├── CalendarError                   the overrides file is malformed
+        └── BundleError                     a signed catalog bundle is refused
+            ├── BundleFormatError           not a well-formed bundle
+            ├── BundleSignatureError        signature or file hashes do not verify
+            ├── BundleRollbackError         older than the installed version
+            └── BundleExpiredError          past its expiry
 """
 
 from __future__ import annotations
@@ -24,23 +25,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kernel import errors as kernel_errors
+
 if TYPE_CHECKING:
     from forms.issues import Issue
 
 
-class FormsError(Exception):
-    """Base of every error raised by `forms`."""
+class FormsError(kernel_errors.JiujinError):
+    """Base of every error raised by `forms`: raised with the English message, and the
+    Chinese one given or made from `zh_default`."""
 
     zh_default = "事项目录出错"
 
     def __init__(self, message: str, *, zh: str | None = None) -> None:
-        super().__init__(message)
-        self.en = message
-        self.zh = zh or f"{self.zh_default}：{message}"
+        super().__init__(zh or f"{self.zh_default}：{message}", message)
 
-    def text(self, lang: str = "zh") -> str:
-        """The message in `lang` ("zh" or "en")."""
-        return self.en if lang == "en" else self.zh
+    def __str__(self) -> str:
+        return self.message_en
 
 
 class CatalogError(FormsError):
@@ -67,7 +68,7 @@ class ItemNotFound(CatalogError, KeyError):
     zh_default = "未找到事项"
 
     def __str__(self) -> str:
-        return self.en
+        return self.message_en
 
 
 class ExpressionError(FormsError):

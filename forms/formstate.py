@@ -161,7 +161,7 @@ class FormState:
             return expression.evaluate(env)
         except ExpressionError as exc:
             self.errors.append(FieldError(path, "expression_failed", field_message(
-                "expression_failed", field.label, detail=exc.en)))
+                "expression_failed", field.label, detail=exc.message_en)))
             return default
 
     def _error(self, field: Field, path: str, problem: FieldProblem) -> None:

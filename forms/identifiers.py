@@ -7,9 +7,8 @@ from datetime import date
 
 from forms.divisions import HMT_PERMIT_CODES, PROVINCES, hangzhou_divisions
 from forms.errors import IdentifierError
+from kernel.idnumber import id_check_char
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_VALUES = {char: index for index, char in enumerate(USCC_ALPHABET)}
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -26,12 +25,6 @@ class IdNumber:
     gender: str
     hmt_permit: bool
     division_retired: bool
-
-
-def id_check_char(body: str) -> str:
-    """The GB 11643 (ISO 7064 MOD 11-2) check character of 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(body, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
 
 
 def normalize_id_number(raw: str) -> str:

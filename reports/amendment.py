@@ -6,10 +6,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from forms import Text
+from kernel.masking import mask_id, mask_ids_in_text
 from reports import pdf
 from reports.fonts import CjkFont
 from reports.inputs import AmendmentData
-from reports.masking import mask_id, mask_ids_in_text
 
 TITLE = Text("补正通知书", "Amendment Notice")
 GUIDE = Text(

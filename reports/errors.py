@@ -1,29 +1,23 @@
 """Errors raised by the documents and reports, each with a Chinese and an English message.
 
-    ReportsError                     message_zh / message_en, never personal data
-    ├── DocumentInputError           a document's input is incomplete or inconsistent
-    ├── HubDataError                 the hub's database lacks the tables or columns a report reads
-    └── QRError                      a receipt's QR payload does not check out
-        ├── QRFormatError            not a Jiujin receipt payload (prefix, fields, encoding)
-        └── QRSignatureError         the signature does not verify: tampered, or another key
+    JiujinError (kernel.errors)          message_zh / message_en, message(lang)
+    └── ReportsError                     never personal data
+        ├── DocumentInputError           a document's input is incomplete or inconsistent
+        ├── HubDataError                 the hub's database lacks the tables or columns a report reads
+        └── QRError                      a receipt's QR payload does not check out
+            ├── QRFormatError            not a Jiujin receipt payload (prefix, fields, encoding)
+            └── QRSignatureError         the signature does not verify: tampered, or another key
 
     FontFallbackWarning (UserWarning)  no embeddable CJK font: STSong-Light (not embedded) used
 """
 
 from __future__ import annotations
 
+from kernel import errors as kernel_errors
 
-class ReportsError(Exception):
-    """Base of every error `reports` raises; carries both languages."""
 
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in `lang` ("zh" or "en")."""
-        return self.message_en if lang == "en" else self.message_zh
+class ReportsError(kernel_errors.JiujinError):
+    """Base of every error `reports` raises."""
 
 
 class DocumentInputError(ReportsError):

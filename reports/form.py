@@ -13,10 +13,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from forms import Field, Item, Text, hangzhou_divisions
+from kernel.masking import mask_id, mask_ids_in_text
 from reports import pdf
 from reports.fonts import CjkFont
 from reports.inputs import FormData, FormField
-from reports.masking import mask_id, mask_ids_in_text
 from reports.wording import material_status
 
 TITLE = Text("申请表", "Application Form")

@@ -1,7 +1,7 @@
 """What each citizen document is made from: plain, frozen data the station fills in.
 
 Identity numbers are given in full or masked; every document masks them again
-(`reports.masking.mask_id`), so a full number never reaches paper.
+(`kernel.masking.mask_id`), so a full number never reaches paper.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ A test keeps the two shapes equal.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -96,7 +95,3 @@ class ReceiptLayout:
                 rows.append(f"{element.left} {element.right}")
         return "\n".join(rows)
 
-
-def text_width(text: str) -> int:
-    """Columns the text takes on the printer: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)

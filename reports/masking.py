@@ -1,24 +1,10 @@
-"""Masking of identity numbers on paper: the first six and the last four characters only."""
+"""`reports.mask_id`, part of the pinned public surface: the kernel's one masking policy."""
 
 from __future__ import annotations
 
-import re
-
-#: An 18-character citizen ID number or credit code inside free text.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9A-Z]{6})([0-9A-Z]{8})([0-9A-Z]{3}[0-9A-Za-z])(?![0-9A-Za-z])")
+from kernel import masking
 
 
 def mask_id(number: str) -> str:
-    """330106********123X: the middle hidden; short values are hidden whole.
-
-    Masking an already masked number gives the same text, so callers may mask twice.
-    """
-    text = number.strip()
-    if len(text) <= 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
-
-
-def mask_ids_in_text(text: str) -> str:
-    """The text with every 18-character ID number or credit code in it masked."""
-    return _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
+    """330106********123X, as every receipt and document prints it (`kernel.masking`)."""
+    return masking.mask_id(number)

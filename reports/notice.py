@@ -9,11 +9,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from forms import NoticeEntry, Text
+from kernel.masking import mask_id
 from reports import pdf
 from reports.errors import DocumentInputError
 from reports.fonts import CjkFont
 from reports.inputs import MissingItem, NoticeData
-from reports.masking import mask_id
 from reports.wording import deadline_text
 
 TITLE = Text("一次性告知书", "One-time Notice of Missing Materials")

@@ -6,11 +6,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from forms import Text
+from kernel.masking import mask_id
 from reports import pdf
 from reports.fonts import CjkFont
 from reports.inputs import ReceiptData
 from reports.layout import COLUMNS, Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
-from reports.masking import mask_id
 from reports.qr import QRFlowable
 from reports.wording import deadline_text, fee_text, material_status, promise_text, tracking_text
 

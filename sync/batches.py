@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sync.canonical import canonical_json
+from kernel.canonical import canonical_json
 from sync.seal import MAX_BATCH_BYTES, MAX_BATCH_RECORDS
 
 

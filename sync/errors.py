@@ -1,24 +1,25 @@
 """Errors raised by sync and the hub, each with a Chinese and an English message.
 
-    SyncError                        message_zh / message_en; never personal data or secrets
-    ├── SealError                    a sealed object that cannot be trusted (`reason` code)
-    │   ├── MalformedSealed          framing, header or body unreadable
-    │   ├── UnsupportedSuite         a crypto suite or format version this build lacks
-    │   ├── BadSignature             the station's signature does not verify
-    │   ├── WrongRecipient           sealed to another hub key
-    │   ├── DecryptFailed            HPKE open failed (damaged ciphertext or header)
-    │   └── BodyMismatch             body hash, size or records disagree with the header
-    ├── TransportError
-    │   ├── HubUnreachable           network down, refused, reset, timed out (retryable)
-    │   ├── HubUnavailable           the hub answered 5xx (retryable)
-    │   ├── HubRejected              the hub refused the request (4xx, not retryable)
-    │   └── PinMismatch              the hub's TLS certificate is not the pinned one
-    ├── AckError                     an acknowledgement or ledger that fails verification
-    ├── FolderError                  a USB folder without a readable manifest
-    ├── EnrolmentError               token unknown, spent or expired; station revoked
-    └── HubError                     the hub's own problems
-        ├── HubNotInitialised        no keys or database in the hub folder
-        └── StationNotFound          no such station at the hub
+    JiujinError (kernel.errors)      message_zh / message_en, message(lang)
+    └── SyncError                    never personal data or secrets
+        ├── SealError                    a sealed object that cannot be trusted (`reason` code)
+        │   ├── MalformedSealed          framing, header or body unreadable
+        │   ├── UnsupportedSuite         a crypto suite or format version this build lacks
+        │   ├── BadSignature             the station's signature does not verify
+        │   ├── WrongRecipient           sealed to another hub key
+        │   ├── DecryptFailed            HPKE open failed (damaged ciphertext or header)
+        │   └── BodyMismatch             body hash, size or records disagree with the header
+        ├── TransportError
+        │   ├── HubUnreachable           network down, refused, reset, timed out (retryable)
+        │   ├── HubUnavailable           the hub answered 5xx (retryable)
+        │   ├── HubRejected              the hub refused the request (4xx, not retryable)
+        │   └── PinMismatch              the hub's TLS certificate is not the pinned one
+        ├── AckError                     an acknowledgement or ledger that fails verification
+        ├── FolderError                  a USB folder without a readable manifest
+        ├── EnrolmentError               token unknown, spent or expired; station revoked
+        └── HubError                     the hub's own problems
+            ├── HubNotInitialised        no keys or database in the hub folder
+            └── StationNotFound          no such station at the hub
 
 A `SealError` carries a stable `reason` (e.g. "bad_signature") that the hub stores with
 a quarantined object.
@@ -26,18 +27,11 @@ a quarantined object.
 
 from __future__ import annotations
 
+from kernel import errors as kernel_errors
 
-class SyncError(Exception):
-    """Base of every error sync raises; carries both languages."""
 
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in `lang` ("zh" or "en")."""
-        return self.message_en if lang == "en" else self.message_zh
+class SyncError(kernel_errors.JiujinError):
+    """Base of every error sync and the hub raise."""
 
 
 class SealError(SyncError):

@@ -21,7 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.canonical import canonical_json
+from kernel.canonical import canonical_json
 from sync.errors import SealError
 from sync.signed import BadEnvelope, open_document, read_document, sign_document
 

@@ -24,8 +24,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from kernel.canonical import canonical_json
 from sync import hpke
-from sync.canonical import canonical_json
 from sync.errors import (
     BadSignature,
     BodyMismatch,

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from sync.canonical import canonical_json
+from kernel.canonical import canonical_json
 
 
 class BadEnvelope(Exception):

@@ -1,6 +1,7 @@
 """The house's directions hold: only the station UI and the hub console import Textual,
-and devices, forms, reports and sync (the hub included) never import the station
-(checked in fresh interpreters)."""
+and the kernel, devices, forms, reports and sync (the hub included) never import the station
+(checked in fresh interpreters); the layer contracts in pyproject.toml are kept
+(import-linter); no import cycle spans files."""
 
 from __future__ import annotations
 
@@ -8,15 +9,22 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
+import grimp
 import pytest
 
 from tests.conftest import REPO
 
-HEADLESS = ["station.core", "forms", "devices", "sync", "reports"]
-NO_STATION = ["forms", "devices", "reports", "sync"]
+PACKAGES = ("kernel", "station", "forms", "devices", "sync", "reports")
+HEADLESS = ["kernel", "station.core", "forms", "devices", "sync", "reports"]
+NO_STATION = ["kernel", "forms", "devices", "reports", "sync"]
 #: The hub console is the hub's own Textual app.
 TEXTUAL_APPS = ("sync.hub.console",)
+
+#: Import cycles that exist today; delete an entry when its cycle is gone (the test fails on
+#: an entry that no longer matches a cycle).
+KNOWN_CYCLES: list[frozenset[str]] = []
 
 
 def _modules(package: str, skip: tuple[str, ...] = ()) -> list[str]:
@@ -69,3 +77,59 @@ def test_a_hub_opened_after_the_station_still_reaches_postgresql() -> None:
                                 text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "42"
+
+
+def test_the_layer_contracts_are_kept() -> None:
+    """pyproject.toml's [tool.importlinter] contracts, run by import-linter itself."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=REPO, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
+
+
+def import_cycles(graph: grimp.ImportGraph) -> list[frozenset[str]]:
+    """Every set of two or more modules that import one another (strongly connected)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[frozenset[str]] = []
+    for root in sorted(graph.modules):
+        if root in order:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        while work:
+            module, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in order:
+                    order[target] = low[target] = len(order)
+                    stack.append(target)
+                    work.append((target, iter(sorted(graph.find_modules_directly_imported_by(target)))))
+                elif target in stack:
+                    low[module] = min(low[module], order[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[module])
+            if low[module] == order[module]:
+                members = stack[stack.index(module):]
+                del stack[stack.index(module):]
+                if len(members) > 1:
+                    cycles.append(frozenset(members))
+    return cycles
+
+
+def test_no_import_cycle_spans_files_beyond_the_known_ones() -> None:
+    cycles = import_cycles(grimp.build_graph(*PACKAGES))
+    assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
+    assert [sorted(c) for c in KNOWN_CYCLES if c not in cycles] == [], "a known cycle is gone: delete it"
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = grimp.ImportGraph()
+    for importer, imported in [("a.x", "a.y"), ("a.y", "a.z"), ("a.z", "a.x"), ("a.z", "a.w")]:
+        graph.add_import(importer=importer, imported=imported)
+    assert import_cycles(graph) == [frozenset({"a.x", "a.y", "a.z"})]

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from devices.errors import CardDataError
-from devices.idcard import idnumber
 from devices.idcard.nations import nation_name
 from devices.idcard.text_block import CardType, decode_fields
+from kernel.idnumber import is_valid_id_number
+from kernel.masking import mask_id
 
 LONG_TERM = "长期"
 GENDERS = {"1": "男", "2": "女", "0": "未知", "9": "未说明"}
@@ -93,10 +94,10 @@ class IdCard:
         new_address = _mask_address(self.new_address) if self.new_address else None
         return replace(
             self,
-            id_number=idnumber.mask(self.id_number),
+            id_number=mask_id(self.id_number),
             address=hidden_address,
             new_address=new_address,
-            pass_number=idnumber.mask(self.pass_number) if self.pass_number else "",
+            pass_number=mask_id(self.pass_number) if self.pass_number else "",
         )
 
 
@@ -109,8 +110,8 @@ def decode_card(raw: RawCard, today: date) -> IdCard:
     card_type, fields = decode_fields(raw.text)
     valid_to = _parse_valid_to(fields["valid_to"])
     id_number = fields["id_number"].upper()
-    if card_type != "foreigner_old" and not idnumber.is_valid(id_number):
-        raise CardDataError(f"ID number {idnumber.mask(id_number)} fails its check digit")
+    if card_type != "foreigner_old" and not is_valid_id_number(id_number):
+        raise CardDataError(f"ID number {mask_id(id_number)} fails its check digit")
     return IdCard(
         name=fields["name"] or fields.get("english_name", ""),
         gender=GENDERS.get(fields["gender"], fields["gender"]),

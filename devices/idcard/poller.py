@@ -85,13 +85,6 @@ class CardPoller:
         self._ready = False
         self.failure: BaseException | None = None
 
-    @classmethod
-    def for_port(
-        cls, port: str, baud: int, on_event: Callable[[ReaderEvent], None], **kwargs: object
-    ) -> CardPoller:
-        """A poller that opens ``port`` at ``baud``."""
-        return cls(lambda: CardReader.open(port, baud), on_event, port=port, **kwargs)  # type: ignore[arg-type]
-
     def start(self) -> None:
         """Start polling in a background thread."""
         if self._thread is not None:

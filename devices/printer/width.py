@@ -1,8 +1,8 @@
-"""Display width on a receipt: CJK and full-width characters take two columns."""
+"""Receipt lines by display width (the kernel's): wrapping, alignment and two-sided rows."""
 
 from __future__ import annotations
 
-import unicodedata
+from kernel.width import char_width, text_width
 
 #: Columns of the standard 12 × 24 font on 58 mm and 80 mm paper.
 COLUMNS = {58: 32, 80: 48}
@@ -10,16 +10,7 @@ COLUMNS = {58: 32, 80: 48}
 DOTS = {58: 384, 80: 576}
 
 
-def char_width(char: str) -> int:
-    """Columns one character takes: 2 for wide and full-width, 0 for combining marks."""
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def text_width(text: str) -> int:
-    """Columns the text takes."""
-    return sum(char_width(c) for c in text)
+__all__ = ["COLUMNS", "DOTS", "align", "char_width", "spread", "text_width", "wrap"]
 
 
 def wrap(text: str, columns: int) -> list[str]:

@@ -132,11 +132,6 @@ def negate(a: object) -> object:
     return None if a is None else -number(a)
 
 
-def truthy(value: object) -> bool:
-    """Truth of a value: null, false, 0, "" and [] are false."""
-    return bool(value)
-
-
 def compare(op: str, a: object, b: object) -> bool:
     """An ordering or equality comparison; ordering with null is false."""
     if op == "==":

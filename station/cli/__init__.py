@@ -1,7 +1,9 @@
 """The `jiujin` command line.
 
 Each command group lives in its own module and is imported only when used, so that
-`jiujin` starts the UI without loading the hub, PDF or device code.
+`jiujin` starts the UI without loading the hub, PDF or device code. The main group is
+also the one place where a Jiujin error becomes a message: `jiujin: …` on standard
+error, in the chosen language, and exit code 1.
 """
 
 from __future__ import annotations

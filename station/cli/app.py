@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from station.cli.common import data_dir, lang, read_password, reports_errors
+from station.cli.common import data_dir, lang, read_password
 from station.core.store import StationStore
 
 LOG_NAME = "jiujin.log"
@@ -33,7 +33,6 @@ def _log_to_file(folder: Path) -> logging.Handler:
 @click.command()
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.pass_context
-@reports_errors
 def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
     """Open the station UI. / 打开窗口程序"""
     from station.core.print_jobs import default_a4_output
@@ -53,14 +52,14 @@ def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.option("--fresh", is_flag=True, help="Start from a new demo station. / 重建演示站点")
 @click.pass_context
-@reports_errors
 def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
     """A demo community station: simulated card reader and printer (F9 taps a demo card),
     a local hub, demo operators shown at login. / 演示站点"""
     import shutil
 
     from devices import DemoDevices
-    from station.core.demo import DEMO_OPERATORS, ensure_demo_station, start_demo_hub
+    from station.cli.local_hub import start_demo_hub
+    from station.core.demo import DEMO_OPERATORS, ensure_demo_station
     from station.ui.app import make_app
 
     folder = data_dir(ctx, data_dir_option)
@@ -93,7 +92,6 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
               help="File whose first line is the password (else JIUJIN_PASSWORD, else asked).")
 @click.option("--demo", "demo_devices", is_flag=True, help="Use the simulated reader and printer.")
 @click.pass_context
-@reports_errors
 def kiosk(ctx: click.Context, data_dir_option: str | None, operator: str,
           password_file: str | None, demo_devices: bool) -> None:
     """The self-service kiosk: full screen, the citizen's own card-only services. / 自助机模式"""

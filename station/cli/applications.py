@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from station.cli.common import emit_json, open_session, operator_options, reports_errors
-from station.core.identity import mask_id
+from kernel.masking import mask_id
+from station.cli.common import emit_json, open_session, operator_options
 from station.core.models import Application
 
 
@@ -25,7 +25,6 @@ def applications() -> None:
 @click.option("--limit", type=click.IntRange(1, 100_000), default=200)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON output.")
 @click.pass_context
-@reports_errors
 def list_applications(ctx: click.Context, data_dir_option: str | None, operator: str,
                       password_file: str | None, day: Any, status: str | None, limit: int,
                       as_json: bool) -> None:

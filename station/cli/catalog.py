@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from forms import Catalog, CatalogInvalid, ItemNotFound, load_catalog
+from forms import Catalog, CatalogInvalid, load_catalog
 from forms.collection import lint as lint_path
 from forms.models import Item
 from forms.serialize import item_definition, item_summary
@@ -41,7 +41,7 @@ def _open(ctx: click.Context, explicit: str | None) -> Catalog:
     except CatalogInvalid as exc:
         for issue in exc.issues:
             click.echo(issue.line(), err=True)
-        raise click.ClickException(exc.text(_lang(ctx))) from exc
+        raise
 
 
 def _dump(data: object) -> None:
@@ -98,10 +98,7 @@ def show(ctx: click.Context, code: str, as_json: bool, on: str | None,
          catalog_dir: str | None) -> None:
     """Show one item's whole definition, fields included."""
     loaded = _open(ctx, catalog_dir)
-    try:
-        item = loaded.get(code, _parse_day(on))
-    except ItemNotFound as exc:
-        raise click.ClickException(exc.text(_lang(ctx))) from exc
+    item = loaded.get(code, _parse_day(on))
     if as_json:
         _dump(item_definition(item, loaded.versions(code)))
         return
@@ -181,11 +178,9 @@ def check(ctx: click.Context, code: str, data: str, as_json: bool, on: str | Non
 
     loaded = _open(ctx, catalog_dir)
     day = _parse_day(on)
+    item = loaded.get(code, day)
     try:
-        item = loaded.get(code, day)
         payload = json.loads(Path(data).read_text("utf-8"))
-    except ItemNotFound as exc:
-        raise click.ClickException(exc.text(_lang(ctx))) from exc
     except (ValueError, OSError) as exc:
         raise click.ClickException(f"cannot read {data}: {exc}") from exc
     if not isinstance(payload, dict):

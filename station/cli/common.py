@@ -1,11 +1,11 @@
-"""What the commands share: opening the store as an operator, errors, output."""
+"""What the commands share: opening the store as an operator, the language, output.
+
+Errors are translated once, by the main group (`station.cli.LazyGroup`)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import click
 
 from station.core.config import resolve_data_dir
-from station.core.errors import JiujinError
 from station.core.session import Session
 from station.core.store import StationStore
 
@@ -59,41 +58,6 @@ def open_session(ctx: click.Context, data_dir_option: str | None, operator: str,
     session = store.login(operator, read_password(password_file))
     ctx.call_on_close(store.close)
     return store, session
-
-
-def reports_errors(func: F) -> F:
-    """Print a JiujinError in the user's language and exit 1, instead of a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except JiujinError as exc:
-            ctx = click.get_current_context()
-            click.echo(f"jiujin: {exc.message(lang(ctx))}", err=True)
-            details = getattr(exc, "errors", None)
-            if details:
-                for key, message in sorted(details.items()):
-                    click.echo(f"  {key}: {message}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def reports_sync_errors(func: F) -> F:
-    """Print a sync error in the user's language and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sync.errors import SyncError
-
-        try:
-            return func(*args, **kwargs)
-        except SyncError as exc:
-            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def emit_json(value: Any) -> None:

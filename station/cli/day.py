@@ -7,13 +7,7 @@ from pathlib import Path
 
 import click
 
-from station.cli.common import (
-    emit_json,
-    open_session,
-    operator_options,
-    reports_errors,
-    reports_sync_errors,
-)
+from station.cli.common import emit_json, open_session, operator_options
 
 
 @click.group()
@@ -29,8 +23,6 @@ def day() -> None:
 @click.option("--no-send", is_flag=True, help="Sign and record only.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def close(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
           day_: str | None, folder: str | None, no_send: bool, as_json: bool) -> None:
     """Sign the day's manifest and send it to the hub (supervisor). / 日终清单"""
@@ -58,8 +50,6 @@ def close(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
 @click.option("--from", "folder", type=click.Path(file_okay=False), default=None, help="A USB folder.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def bundles(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
             folder: str | None, as_json: bool) -> None:
     """Fetch (or import) and apply the hub's signed bundles. / 下行包"""
@@ -82,7 +72,6 @@ def bundles(ctx: click.Context, data_dir_option: str | None, operator: str, pass
 @operator_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
 def purge(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
           as_json: bool) -> None:
     """Purge personal data past retention, reconciled days only (supervisor). / 数据清理"""
@@ -99,7 +88,6 @@ def purge(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
 @day.command("ledger")
 @operator_options
 @click.pass_context
-@reports_errors
 def ledger(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None) -> None:
     """The station's ledger as JSON. / 站点台账"""
     from station.core.day_close import ledger as build

@@ -18,7 +18,7 @@ import click
 
 from devices.config import PrinterConfig, ReaderConfig, defaults
 from devices.discovery import discover_ports, probe_kinds
-from devices.errors import DeviceError, NoCardError
+from devices.errors import NoCardError
 from devices.fixtures import fixture_names, load_fixture
 from devices.idcard.card import IdCard
 from devices.idcard.reader import CardReader
@@ -33,10 +33,6 @@ from devices.simulators.reader import ReaderSimulator
 
 def _lang(ctx: click.Context) -> str:
     return str((ctx.find_root().obj or {}).get("lang") or "zh")
-
-
-def _fail(ctx: click.Context, error: DeviceError) -> click.ClickException:
-    return click.ClickException(f"{error.message(_lang(ctx))} ({error.detail})")
 
 
 def _dump(data: object) -> None:
@@ -120,12 +116,9 @@ def read_card(
     ctx: click.Context, port: str, baud: int, as_json: bool, full: bool, wait: float
 ) -> None:
     """Read the card on the reader (ID number and address masked unless --full)."""
-    try:
-        with CardReader.open(port, baud) as reader:
-            reader.sam_status()
-            card = _wait_and_read(reader, wait)
-    except DeviceError as error:
-        raise _fail(ctx, error) from error
+    with CardReader.open(port, baud) as reader:
+        reader.sam_status()
+        card = _wait_and_read(reader, wait)
     shown = card if full else card.masked()
     if as_json:
         _dump(_card_json(shown))
@@ -216,11 +209,8 @@ def print_test(ctx: click.Context, port: str, baud: int, paper: str) -> None:
     """Print a sample receipt with Chinese text, a QR code and a cut; check that it printed."""
     profile = PrinterProfile(paper_mm=int(paper))  # type: ignore[arg-type]
     lang = _lang(ctx)
-    try:
-        with ReceiptPrinter.open(port, baud, profile=profile) as printer:
-            result = printer.print_job(printer.encode(sample_receipt()))
-    except DeviceError as error:
-        raise _fail(ctx, error) from error
+    with ReceiptPrinter.open(port, baud, profile=profile) as printer:
+        result = printer.print_job(printer.encode(sample_receipt()))
     if result.outcome is Outcome.PRINTED:
         click.echo("已打印 / printed")
         return

@@ -1,5 +1,6 @@
 """A click group whose subcommands are imported only when invoked, so that `jiujin` starts
-the UI without loading the hub, PDF or device code."""
+the UI without loading the hub, PDF or device code; the main group is also the one place
+where a Jiujin error becomes a one-line message."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ import importlib
 from typing import Any
 
 import click
+
+from kernel.errors import JiujinError
+
+
+def explain_error(error: JiujinError, lang: str) -> None:
+    """The one translation of a Jiujin error for the command line, field details below it."""
+    click.echo(f"jiujin: {error.message(lang)}", err=True)
+    for key, message in sorted((getattr(error, "errors", None) or {}).items()):
+        click.echo(f"  {key}: {message}", err=True)
 
 
 class LazyGroup(click.Group):
@@ -18,7 +28,16 @@ class LazyGroup(click.Group):
 
     def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.lazy_commands = dict(lazy_commands or {})
+        self.lazy_commands = lazy_commands if lazy_commands is not None else {}
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a Jiujin error from it (or any subcommand) prints as one line in the
+        chosen language and exits 1, never as a traceback."""
+        try:
+            return super().invoke(ctx)
+        except JiujinError as error:
+            explain_error(error, str((ctx.find_root().obj or {}).get("lang") or "zh"))
+            ctx.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_commands})

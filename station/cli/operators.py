@@ -9,7 +9,6 @@ from station.cli.common import (
     open_session,
     operator_options,
     read_password,
-    reports_errors,
 )
 from station.core.roles import Role
 
@@ -27,7 +26,6 @@ def operator() -> None:
 @click.option("--new-password-file", type=click.Path(exists=True, dir_okay=False),
               help="File with the new operator's password (else JIUJIN_NEW_PASSWORD).")
 @click.pass_context
-@reports_errors
 def add(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
         name: str, role: str, display_name: str, new_password_file: str | None) -> None:
     """Add an operator (admin). / 添加工作人员"""
@@ -41,7 +39,6 @@ def add(ctx: click.Context, data_dir_option: str | None, operator: str, password
 @operator_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
 def list_operators(ctx: click.Context, data_dir_option: str | None, operator: str,
                    password_file: str | None, as_json: bool) -> None:
     """List operators (supervisor, admin). / 工作人员列表"""
@@ -59,7 +56,6 @@ def list_operators(ctx: click.Context, data_dir_option: str | None, operator: st
 @operator_options
 @click.argument("name")
 @click.pass_context
-@reports_errors
 def disable(ctx: click.Context, data_dir_option: str | None, operator: str,
             password_file: str | None, name: str) -> None:
     """Disable an operator and remove their key slot (admin). / 停用"""
@@ -74,7 +70,6 @@ def disable(ctx: click.Context, data_dir_option: str | None, operator: str,
 @click.option("--new-password-file", type=click.Path(exists=True, dir_okay=False),
               help="File with the new password (else JIUJIN_NEW_PASSWORD).")
 @click.pass_context
-@reports_errors
 def passwd(ctx: click.Context, data_dir_option: str | None, operator: str,
            password_file: str | None, name: str | None, new_password_file: str | None) -> None:
     """Change your own password, or reset NAME's (admin). / 修改密码"""
@@ -91,7 +86,6 @@ def passwd(ctx: click.Context, data_dir_option: str | None, operator: str,
 @operator_options
 @click.argument("name")
 @click.pass_context
-@reports_errors
 def unlock(ctx: click.Context, data_dir_option: str | None, operator: str,
            password_file: str | None, name: str) -> None:
     """Lift a lockout after failed logins (supervisor, admin). / 解锁"""

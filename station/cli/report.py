@@ -3,8 +3,6 @@ city reports as PDF, and offline checking of a receipt's QR code."""
 
 from __future__ import annotations
 
-import functools
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,28 +10,11 @@ from typing import Any, TypeVar
 
 import click
 
-from station.cli.common import emit_json, lang, open_session, operator_options
-from station.cli.common import reports_errors as station_errors
+from station.cli.common import emit_json, open_session, operator_options
 from station.cli.lazy import LazyGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 DATE = click.DateTime(["%Y-%m-%d"])
-
-
-def reports_errors(func: F) -> F:
-    """Station errors as `reports_errors` prints them; documents' errors the same way."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from reports import ReportsError
-
-        try:
-            return func(*args, **kwargs)
-        except ReportsError as exc:
-            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
-            sys.exit(1)
-
-    return station_errors(wrapper)  # type: ignore[return-value]
 
 
 def _write(path: str, data: bytes, what: str) -> None:
@@ -55,7 +36,6 @@ def _document_command(name: str, what: str, help_text: str) -> None:
     @click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False),
                   help="Where to write the PDF. / PDF 文件")
     @click.pass_context
-    @reports_errors
     def command(ctx: click.Context, data_dir_option: str | None, operator: str,
                 password_file: str | None, app: str, pdf_path: str) -> None:
         from station.core import documents
@@ -79,7 +59,6 @@ _document_command("amendment", "补正通知书", "Amendment notice (补正). / 
 @click.option("--paper", type=click.Choice(["58", "80"]), default=None,
               help="Paper width in mm (default: the station's printer).")
 @click.pass_context
-@reports_errors
 def receipt(ctx: click.Context, data_dir_option: str | None, operator: str,
             password_file: str | None, app: str, pdf_path: str | None, escpos_path: str | None,
             paper: str | None) -> None:
@@ -105,7 +84,6 @@ def receipt(ctx: click.Context, data_dir_option: str | None, operator: str,
 @click.option("--date", "day", type=DATE, default=None, help="YYYY-MM-DD (default today).")
 @click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False))
 @click.pass_context
-@reports_errors
 def daily(ctx: click.Context, data_dir_option: str | None, operator: str,
           password_file: str | None, day: datetime | None, pdf_path: str) -> None:
     """The daily station report for the supervisor to sign. / 受理点日报"""
@@ -125,7 +103,6 @@ def daily(ctx: click.Context, data_dir_option: str | None, operator: str,
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.pass_context
-@reports_errors
 def reconcile(ctx: click.Context, pdf_path: str, hub_db: str | None, station_code: str | None,
               operator: str | None, password_file: str | None, data_dir_option: str | None) -> None:
     """Reconciliation: this station's outbox, or the hub's ledger with --hub-db. / 对账报告"""
@@ -149,7 +126,6 @@ def reconcile(ctx: click.Context, pdf_path: str, hub_db: str | None, station_cod
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
 def verify_qr(ctx: click.Context, payload: str, station_key: str | None, operator: str | None,
               password_file: str | None, data_dir_option: str | None, as_json: bool) -> None:
     """Check a receipt's QR payload offline; exit 1 when it does not verify. / 核验回执二维码"""
@@ -174,7 +150,6 @@ def verify_qr(ctx: click.Context, payload: str, station_key: str | None, operato
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="Write the PEM here (default: print it).")
 @click.pass_context
-@reports_errors
 def public_key(ctx: click.Context, data_dir_option: str | None, operator: str,
                password_file: str | None, out_path: str | None) -> None:
     """The station's public key, for checking its receipts elsewhere. / 站点公钥"""

@@ -13,7 +13,6 @@ from station.cli.common import (
     open_session,
     operator_options,
     read_password,
-    reports_errors,
 )
 from station.core.config import POINT_TYPES, parse_config
 from station.core.seed import seed_applications
@@ -37,7 +36,6 @@ from station.core.store import StationStore
 @click.option("--enroll-token", default=None,
               help="One-time token from `jiujin hub station add`: registers this station's key.")
 @click.pass_context
-@reports_errors
 def init(ctx: click.Context, data_dir_option: str | None, station_code: str, station_name: str,
          point_type: str, district: str, admin_name: str, admin_display_name: str,
          password_file: str | None, hub_url: str, hub_key: str | None, enroll_token: str | None) -> None:
@@ -73,7 +71,6 @@ def init(ctx: click.Context, data_dir_option: str | None, station_code: str, sta
 def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: Path,
                  token: str | None) -> None:
     """Keep the hub's keys in the store and, with a token, enrol with the hub."""
-    from station.cli.common import reports_sync_errors
     from station.cli.sync import print_enrolment
     from station.core.hub_link import EnrolResult
     from sync.hubkeys import load_hub_public_keys
@@ -85,7 +82,7 @@ def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: P
         def enrol() -> EnrolResult:
             return store.hub.enrol(session, token)
 
-        print_enrolment(reports_sync_errors(enrol)(), bool(store.config.hub_url))
+        print_enrolment(enrol(), bool(store.config.hub_url))
 
 
 @click.command()
@@ -95,7 +92,6 @@ def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: P
 @click.option("--seed", "random_seed", type=int, default=2026)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
 def seed(ctx: click.Context, data_dir_option: str | None, operator: str,
          password_file: str | None, count: int, days: int, random_seed: int,
          as_json: bool) -> None:

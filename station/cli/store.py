@@ -15,7 +15,6 @@ from station.cli.common import (
     open_session,
     operator_options,
     read_password,
-    reports_errors,
 )
 from station.core import audit as audit_chain
 from station.core.roles import Action, require
@@ -31,7 +30,6 @@ def audit() -> None:
 @operator_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
 def verify(ctx: click.Context, data_dir_option: str | None, operator: str,
            password_file: str | None, as_json: bool) -> None:
     """Walk the hash chain and name the first broken link; exit 1 if broken. / 校验审计链"""
@@ -56,7 +54,6 @@ def db() -> None:
 @db.command("check")
 @operator_options
 @click.pass_context
-@reports_errors
 def check(ctx: click.Context, data_dir_option: str | None, operator: str,
           password_file: str | None) -> None:
     """Integrity checks of the database pages and their HMACs. / 检查数据库"""
@@ -70,7 +67,6 @@ def check(ctx: click.Context, data_dir_option: str | None, operator: str,
 @db.command("rekey")
 @operator_options
 @click.pass_context
-@reports_errors
 def rekey(ctx: click.Context, data_dir_option: str | None, operator: str,
           password_file: str | None) -> None:
     """Give the database a new key, resealed to every operator (supervisor, admin). / 更换密钥"""
@@ -87,7 +83,6 @@ def rekey(ctx: click.Context, data_dir_option: str | None, operator: str,
 @click.option("--new-password-file", type=click.Path(exists=True, dir_okay=False),
               help="File with the admin's new password (else JIUJIN_NEW_PASSWORD).")
 @click.pass_context
-@reports_errors
 def recover(ctx: click.Context, data_dir_option: str | None, hub_private_key: str, operator: str,
             new_password_file: str | None) -> None:
     """Open a station whose passwords are lost, and set an admin's new password. / 恢复"""

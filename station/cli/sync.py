@@ -8,13 +8,7 @@ from typing import Any
 
 import click
 
-from station.cli.common import (
-    emit_json,
-    open_session,
-    operator_options,
-    reports_errors,
-    reports_sync_errors,
-)
+from station.cli.common import emit_json, open_session, operator_options
 
 
 def _service(ctx: click.Context, data_dir_option: str | None, operator: str,
@@ -44,8 +38,6 @@ def sync() -> None:
 @operator_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def status(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
            as_json: bool) -> None:
     """Outbox depth, batches by state, hub and key fingerprints. / 同步状态"""
@@ -74,8 +66,6 @@ def status(ctx: click.Context, data_dir_option: str | None, operator: str, passw
 @operator_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def push(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
          as_json: bool) -> None:
     """Seal new outbox events and upload them to the hub (resumable). / 推送"""
@@ -96,8 +86,6 @@ def push(ctx: click.Context, data_dir_option: str | None, operator: str, passwor
 @operator_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def pull(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
          as_json: bool) -> None:
     """Fetch and apply the hub's acknowledgements. / 拉取回执"""
@@ -114,8 +102,6 @@ def pull(ctx: click.Context, data_dir_option: str | None, operator: str, passwor
 @click.option("--to", "target", required=True, type=click.Path(file_okay=False), help="USB folder.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def export(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
            target: str, as_json: bool) -> None:
     """Write sealed batches and a manifest to a USB folder. / 导出到U盘"""
@@ -133,8 +119,6 @@ def export(ctx: click.Context, data_dir_option: str | None, operator: str, passw
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def import_(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
             folder: str, as_json: bool) -> None:
     """Apply the hub's signed acknowledgements from a USB folder. / 导入回执"""
@@ -151,8 +135,6 @@ def import_(ctx: click.Context, data_dir_option: str | None, operator: str, pass
 @click.option("--token", required=True, help="One-time token from `jiujin hub station add`.")
 @click.option("--hub-url", default=None)
 @click.pass_context
-@reports_errors
-@reports_sync_errors
 def enrol(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
           token: str, hub_url: str | None) -> None:
     """Register this station with the hub (admin), e.g. when `init` could not. / 注册"""

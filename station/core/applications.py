@@ -18,8 +18,8 @@ from typing import Any, cast
 import uuid_utils.compat as uuid_compat
 from peewee import fn
 
+from kernel.canonical import canonical_json
 from station.core import audit, outbox
-from station.core.canonical import canonical_json
 from station.core.clock import Clock, local_day
 from station.core.db import database, write_transaction
 from station.core.errors import InvalidTransition, NotFound, ValidationFailed

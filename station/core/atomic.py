@@ -1,40 +1,20 @@
-"""Atomic, durable file writes: a temporary file, fsync, rename, fsync the folder."""
+"""The kernel's atomic file write, with disk-full and read-only failures as the store's errors."""
 
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 
+from kernel.atomic import atomic_write_bytes as write_durably
 from station.core.errors import StorageFull, StorageReadOnly
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
-    temporary = path.with_name(f".{path.name}.tmp")
+    """Replace `path` with `data` (see `kernel.atomic`); a full or read-only disk says so."""
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, path)
-        fsync_folder(path.parent)
+        write_durably(path, data, mode)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         raise storage_error(exc) from None
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename inside `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def storage_error(exc: OSError) -> Exception:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from station.core.canonical import canonical_json
+from kernel.canonical import canonical_json
 from station.core.db import database
 from station.core.models import AuditEvent, OutboxEvent
 

@@ -48,7 +48,7 @@ def install_catalog(store: StationStore, payload: dict[str, Any]) -> int:
             install_bundle(bundle, root)
     except FormsError as error:
         reason = next((r for kind, r in REASONS if isinstance(error, kind)), "malformed")
-        raise BundleRefused(f"事项目录包被拒绝：{error.zh}", f"the catalog bundle was refused: {error.en}",
+        raise BundleRefused(f"事项目录包被拒绝：{error.message_zh}", f"the catalog bundle was refused: {error.message_en}",
                             reason) from None
     return bundle.version
 

@@ -33,7 +33,7 @@ from station.core.clock import local_day
 from station.core.db import write_transaction
 from station.core.errors import NotFound, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
-from station.core.models import Application, Attachment
+from station.core.models import Attachment
 from station.core.models import CounterDraft as DraftRow
 from station.core.roles import Action, require
 from station.core.services import station_catalog
@@ -218,10 +218,6 @@ class Counter:
         """Delete a draft that will not be submitted."""
         with write_transaction():
             self.store.applications.discard_draft(session, draft_id)
-
-    def open_drafts(self, session: Session) -> list[Application]:
-        """This station's drafts, newest first: what a restart offers to continue."""
-        return self.store.applications.list(session, status=Status.DRAFT, limit=50)
 
     def resume(self, session: Session, app_id: str) -> CounterDraft:
         """The draft as it was last saved, with its card, papers and scans."""

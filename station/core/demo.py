@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from station.core.config import StationConfig
 from station.core.roles import Role
 from station.core.seed import seed_applications
 from station.core.services import service_choices
 from station.core.store import StationStore
-
-if TYPE_CHECKING:
-    from station.core.sync_service import LocalHubLink
 
 
 @dataclass(frozen=True)
@@ -39,15 +35,6 @@ DEMO_CONFIG = StationConfig(
     district="330106",
 )
 DEMO_APPLICATIONS = 24
-
-
-def start_demo_hub(data_dir: Path, store: StationStore) -> LocalHubLink:
-    """The demo's city hub on 127.0.0.1 (SQLite in the demo folder), with the station enrolled;
-    the app syncs with it in the background while someone is logged in. Stop it with the demo."""
-    from station.core.sync_service import connect_local_hub
-
-    admin = DEMO_OPERATORS[-1]
-    return connect_local_hub(store, data_dir / "hub", (admin.name, admin.password))
 
 
 def ensure_demo_station(data_dir: Path) -> StationStore:

@@ -1,6 +1,6 @@
 """Errors raised by the station core, each with a Chinese and an English message.
 
-    JiujinError                      message_zh / message_en, never personal data
+    JiujinError (kernel.errors)      message_zh / message_en, message(lang); never personal data
     ├── ConfigError                  station.toml: file, key and reason
     ├── StoreError
     │   ├── StoreNotInitialised      no station in this data folder
@@ -22,18 +22,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kernel.errors import JiujinError
 
-class JiujinError(Exception):
-    """Base of every error the station core raises; carries both languages."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in `lang` ("zh" or "en")."""
-        return self.message_en if lang == "en" else self.message_zh
+__all__ = [
+    "AuthError", "ConfigError", "InvalidTransition", "JiujinError", "KeyFileError", "LoginFailed",
+    "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StorageFull",
+    "StorageReadOnly", "StoreCorrupt", "StoreError", "StoreNotInitialised", "ValidationFailed",
+]
 
 
 class ConfigError(JiujinError):

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from forms import IdentifierError, parse_id_number, validate_credit_code
 from forms.identifiers import normalize_id_number
+from kernel.masking import mask_id
+
+#: `mask_id` is the kernel's; station/ui still imports it from here.
+__all__ = ["is_valid_credit_code", "is_valid_id_number", "mask_id", "normalise_id_number"]
 
 
 def normalise_id_number(text: str) -> str:
@@ -32,10 +36,3 @@ def is_valid_credit_code(text: str) -> bool:
     except IdentifierError:
         return False
     return True
-
-
-def mask_id(text: str) -> str:
-    """First six and last four characters, the middle hidden: 330106********123X."""
-    if len(text) <= 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]

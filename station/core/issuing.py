@@ -17,8 +17,8 @@ from devices.printer.layout import Columns, Cut, Element, Feed, Line, QRCode, Re
 from devices.printer.width import COLUMNS, align, spread, wrap
 from forms import Evaluation
 from forms.results import ONE_TIME_NOTICE
+from kernel.masking import mask_id
 from reports import ApplicantInfo, ReportsError
-from reports.masking import mask_id
 from station.core import audit, documents
 from station.core.counter import Counter, CounterDraft, Submission
 from station.core.db import write_transaction

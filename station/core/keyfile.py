@@ -18,8 +18,8 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kernel.canonical import canonical_json
 from station.core.atomic import atomic_write_bytes
-from station.core.canonical import canonical_json
 from station.core.errors import KeyFileError
 from station.core.keys import MIN_ITERATIONS, MIN_MEMORY_KIB, KdfParams, OperatorSlot
 

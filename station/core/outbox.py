@@ -14,8 +14,8 @@ from typing import Any
 
 from peewee import fn
 
+from kernel.canonical import canonical_json
 from station.core.audit import AuditLink
-from station.core.canonical import canonical_json
 from station.core.db import database
 from station.core.models import OutboxEvent
 

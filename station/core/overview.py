@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from kernel.masking import mask_id
 from station.core import outbox
 from station.core.applications import Status
 from station.core.clock import local_day
 from station.core.db import database
-from station.core.identity import mask_id
 from station.core.models import Application, AuditEvent, Operator, OutboxEvent
 from station.core.roles import Action, allowed
 from station.core.session import Session

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from station.core.errors import PermissionDenied
-
-if TYPE_CHECKING:
-    from station.core.session import Session
 
 
 class Role(StrEnum):
@@ -76,7 +73,16 @@ def allowed(role: Role, action: Action) -> bool:
     return role in PERMISSIONS[action]
 
 
-def require(session: Session, action: Action) -> None:
+class Actor(Protocol):
+    """What `require` reads of a session (station.core.session.Session)."""
+
+    @property
+    def role(self) -> Role: ...
+
+    def ensure_active(self) -> None: ...
+
+
+def require(session: Actor, action: Action) -> None:
     """Raise PermissionDenied unless the session's role may perform `action`."""
     session.ensure_active()
     if not allowed(session.role, action):

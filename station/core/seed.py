@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from forms import hangzhou_divisions
-from forms.identifiers import id_check_char
+from kernel.idnumber import id_check_char
 from station.core.applications import Applicant, ApplicationService, DraftInput
 from station.core.clock import CST
 from station.core.db import write_transaction

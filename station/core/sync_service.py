@@ -560,28 +560,3 @@ class SyncLoop:
         except (SyncError, JiujinError) as error:
             if self.on_result:
                 self.on_result(None, error)
-
-
-@dataclass
-class LocalHubLink:
-    """A hub on this machine with the station enrolled; the station app's background sync
-    pushes to it while someone is logged in."""
-
-    url: str
-    stop: Callable[[], None]
-
-
-def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, str]) -> LocalHubLink:
-    """Start a SQLite hub on 127.0.0.1 in `hub_folder`, and enrol the station on first use (or
-    point it at the hub's new port)."""
-    from sync.hub.serve import start_local_hub
-
-    hub = start_local_hub(hub_folder)
-    session = store.login(*admin)
-    if not store.hub.enrolled:
-        store.hub.configure(session, hub.service.store.public)
-        store.hub.enrol(session, hub.service.store.add_station(store.config.code, store.config.name), hub.url)
-    else:
-        store.hub.point_at(hub.url)
-    session.end()
-    return LocalHubLink(hub.url, hub.stop)

@@ -193,8 +193,7 @@ class JiujinApp(DeviceHostApp):
         """The one place worker failures surface: a notification, never a silent loss."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            known = isinstance(error, JiujinError) or hasattr(error, "message_zh")
-            text = error.message(self.lang) if known else _(  # type: ignore[attr-defined]
+            text = error.message(self.lang) if isinstance(error, JiujinError) else _(
                 "操作未完成：{kind}").format(kind=type(error).__name__)
             self.notify(text, title=_("出错了"), severity="error", timeout=10)
 

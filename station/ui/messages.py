@@ -14,7 +14,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
     from devices import HealthSummary
-    from forms import Evaluation, Item
+    from forms import Item
     from station.core.amendments import OpenedAmendment
     from station.core.counter import CounterDraft
     from station.core.errors import JiujinError
@@ -169,13 +169,6 @@ class ActionDone(Message):
 
     message: str
     ok: bool = True
-
-
-@dataclass
-class EvaluationChanged(Message):
-    """The form's evaluation after an edit (posted by the form to its screen)."""
-
-    evaluation: Evaluation
 
 
 @dataclass

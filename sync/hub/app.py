@@ -25,9 +25,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.canonical import canonical_json
+from kernel.canonical import canonical_json
 from sync.errors import EnrolmentError
 from sync.hub import tus
+from sync.hub.answers import Unauthorised, problem
 from sync.hub.logs import ACCESS_LOGGER
 from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
 from sync.hub.openapi import openapi_document
@@ -43,16 +44,6 @@ TUS_HEADERS = {"Tus-Resumable": tus.TUS_VERSION}
 #: Every station request names the Jiujin release the station runs.
 RELEASE_HEADER = "jiujin-release"
 EXPIRY_SWEEP = timedelta(hours=1)
-
-
-def problem(status: int, code: str, message_en: str, message_zh: str,
-            headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message_en": message_en, "message_zh": message_zh},
-                        status_code=status, headers=headers)
-
-
-class Unauthorised(Exception):
-    pass
 
 
 def create_app(service: HubService, *, bench: bool = False,
@@ -80,7 +71,7 @@ def create_app(service: HubService, *, bench: bool = False,
     ]
     from sync.hub.downstream import routes as downstream_routes
 
-    routes += downstream_routes(service)
+    routes += downstream_routes(service, handlers._authorised)
     if bench:
         routes.append(Route("/bench/records", handlers.bench_record, methods=["POST"]))
 

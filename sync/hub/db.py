@@ -182,12 +182,6 @@ def write_transaction() -> Iterator[None]:
             yield
 
 
-def redacted(url: str) -> str:
-    """The URL without its passwords (in the authority or as a `password=` parameter), for messages."""
-    url = re.sub(r"(?<=://)([^/?#@:]*):[^/?#@]*@", r"\1:***@", url)
-    return re.sub(r"(?<=[?&])password=[^&#]*", "password=***", url)
-
-
 def execute(db: Database, sql: str) -> Any:
     """Run one SQL statement (peewee's execute_sql is untyped)."""
     return db.execute_sql(sql)  # type: ignore[no-untyped-call]

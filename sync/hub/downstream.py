@@ -9,15 +9,18 @@ every bundle for the station is written to `bundles/bundle-<version>.json`.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kernel.atomic import atomic_write_bytes
 from sync import manifest
 from sync.errors import SealError
 from sync.hub import reconcile
+from sync.hub.answers import problem
 from sync.hub.pool import in_thread as run_in_threadpool  # gives the pooled connection back
 from sync.hub.service import HubService
 from sync.transport_folder import StationFolder
@@ -26,10 +29,12 @@ MAX_MANIFEST = 16 * 1024 * 1024
 MAX_VERSION = 2**31 - 1
 
 
-def routes(service: HubService) -> list[Route]:
-    from sync.hub.app import _Handlers, problem
+Work = Callable[[str], Awaitable[Response]]
 
-    handlers = _Handlers(service)
+
+def routes(service: HubService, authorised: Callable[[Request, Work], Awaitable[Response]]) -> list[Route]:
+    """The day-manifest and bundle routes; `authorised` runs a handler for the station whose
+    credential the request carries (the app's one check)."""
 
     async def manifests(request: Request) -> Response:
         async def work(station: str) -> Response:
@@ -46,7 +51,7 @@ def routes(service: HubService) -> list[Route]:
             except SealError as error:
                 return problem(400, error.reason, error.message_en, error.message_zh)
             return Response(ack, media_type="application/json")
-        return await handlers._authorised(request, work)
+        return await authorised(request, work)
 
     async def bundles(request: Request) -> Response:
         async def work(station: str) -> Response:
@@ -58,7 +63,7 @@ def routes(service: HubService) -> list[Route]:
                 return problem(400, "bad_after", "after must be an integer from 0 to 2³¹−1", "after 应为 0 至 2³¹−1 的整数")
             found = await run_in_threadpool(reconcile.bundles_after, station, after)
             return JSONResponse({"bundles": [json.loads(b) for b in found]})
-        return await handlers._authorised(request, work)
+        return await authorised(request, work)
 
     return [Route("/v1/manifests", manifests, methods=["POST"]),
             Route("/v1/bundles", bundles, methods=["GET"])]
@@ -82,8 +87,6 @@ def exchange_folder(service: HubService, folder: StationFolder) -> dict[str, Any
         path = target / f"bundle-{version:06d}.json"
         if not path.exists():
             target.mkdir(parents=True, exist_ok=True)
-            tmp = target / f".{path.name}.tmp"
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            atomic_write_bytes(path, data, 0o644)
             done["bundles"] += 1
     return done

@@ -10,7 +10,6 @@ with its reason; nothing is dropped.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -286,9 +285,3 @@ def _update_gaps(station: str, now: str) -> None:
     for first, last in sorted(holes - set(open_gaps)):
         HubGap.create(station=station, first_seq=first, last_seq=last, detected_at=now)
         log.info("gap", extra={"station": station, "first_seq": first, "last_seq": last})
-
-
-def result_from_json(text: str) -> dict[str, Any]:
-    """A stored ingest result (as kept with a finished upload)."""
-    value: dict[str, Any] = json.loads(text)
-    return value

@@ -22,8 +22,8 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
-from sync.canonical import canonical_json
 from sync.errors import HubError, SealError
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (

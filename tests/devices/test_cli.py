@@ -53,7 +53,7 @@ def test_simulated_reader_process_and_read_card(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["devices", "read-card", "--port", port, "--json"])
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
-        assert data["name"] == "张三" and data["id_number"] == "1101**********0011"
+        assert data["name"] == "张三" and data["id_number"] == "110101********0011"
         assert "文三路" not in data["address"] and data["valid_to"] == "2035-03-10"
     finally:
         _stop(process)

@@ -104,7 +104,7 @@ def test_garbage_signature_is_refused(root: Path) -> None:
 def test_rollback_is_refused_and_same_version_accepted(root: Path) -> None:
     with pytest.raises(BundleRollbackError) as caught:
         verify_bundle(bundle(root, version=3), KEY.public_key(), installed_version=4, now=NOW)
-    assert "低于" in caught.value.zh
+    assert "低于" in caught.value.message_zh
     assert verify_bundle(bundle(root, version=4), KEY.public_key(), installed_version=4,
                          now=NOW).version == 4
 

@@ -121,7 +121,7 @@ def test_errors_carry_the_column() -> None:
     with pytest.raises(ExpressionNameError) as caught:
         compile_expression("a + nope", NAMES)
     assert caught.value.column == 5
-    assert "col 5" in str(caught.value) and "第5列" in caught.value.zh
+    assert "col 5" in str(caught.value) and "第5列" in caught.value.message_zh
 
 
 def test_unconfirmed_working_days_are_flagged() -> None:
@@ -147,6 +147,6 @@ def test_arbitrary_input_only_raises_expression_errors(source: str) -> None:
     try:
         value = run(source)
     except ExpressionError as exc:
-        assert exc.column >= 0 and exc.zh and exc.en
+        assert exc.column >= 0 and exc.message_zh and exc.message_en
     else:
         assert value is None or isinstance(value, bool | int | Decimal | str | date | list)

@@ -104,7 +104,7 @@ def test_invalid_toml_is_reported_not_raised(tmp_path: Path) -> None:
     assert len(issues) == 1 and "cannot read TOML" in issues[0].reason
     with pytest.raises(CatalogInvalid) as caught:
         load_catalog(root)
-    assert "broken.toml" in caught.value.en and "事项目录" in caught.value.zh
+    assert "broken.toml" in caught.value.message_en and "事项目录" in caught.value.message_zh
 
 
 def two_versions(root: Path, second: dict[str, Any]) -> None:

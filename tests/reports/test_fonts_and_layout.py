@@ -12,8 +12,8 @@ import reports.layout as ours
 from devices.printer.encoder import PrinterProfile, encode_receipt
 from devices.printer.width import text_width
 from devices.simulators.printer import PrinterSimulator
+from kernel.masking import mask_id, mask_ids_in_text
 from reports import FontFallbackWarning, load_cjk_font, notice_pdf, receipt_layout, receipt_pdf
-from reports.masking import mask_id, mask_ids_in_text
 from tests.reports.helpers import (
     ID_NUMBER,
     embedded_fonts,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from station.cli.local_hub import start_demo_hub
 from station.core import outbox
-from station.core.demo import DEMO_APPLICATIONS, DEMO_OPERATORS, ensure_demo_station, start_demo_hub
+from station.core.demo import DEMO_APPLICATIONS, DEMO_OPERATORS, ensure_demo_station
 from station.core.sync_service import SyncService
 from sync.hub.store import HubStore
 

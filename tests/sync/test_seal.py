@@ -156,7 +156,7 @@ def test_a_hub_key_file_round_trips(tmp_path: Path) -> None:
 
 
 def test_an_entry_carrying_its_canonical_record_gives_the_same_line() -> None:
-    from sync.canonical import canonical_json
+    from kernel.canonical import canonical_json
 
     for seq in (1, 7, 1234):
         plain = entry(seq)

@@ -15,7 +15,6 @@ from sync.hub.cli.common import (
     hub_folder_option,
     lang,
     open_hub,
-    reports_sync_errors,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +31,6 @@ def hub() -> None:
 @click.option("--plain-keys", is_flag=True,
               help="Store the private keys unencrypted (a test or demo hub only). / 私钥不加密（仅限测试）")
 @click.pass_context
-@reports_sync_errors
 def init(ctx: click.Context, data_dir_option: str | None, database: str | None, plain_keys: bool) -> None:
     """Create the hub: keys, the public key file for stations, the database. / 创建中心"""
     from sync.errors import HubError
@@ -70,7 +68,6 @@ def init(ctx: click.Context, data_dir_option: str | None, database: str | None, 
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--bench", is_flag=True, hidden=True, help="Add the one-record-per-request bench endpoint.")
 @click.pass_context
-@reports_sync_errors
 def serve(ctx: click.Context, data_dir_option: str | None, database: str | None, host: str | None,
           port: int | None, workers: int | None, watch: str | None, certfile: str | None, keyfile: str | None,
           bench: bool) -> None:
@@ -102,7 +99,6 @@ def place_options(func: F) -> F:
 @click.option("--days", type=click.IntRange(1, 90), default=7, show_default=True, help="Token validity.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_sync_errors
 def station_add(ctx: click.Context, data_dir_option: str | None, code: str, name: str, district: str,
                 point_type: str | None, town: str, days: int, as_json: bool) -> None:
     """Register a station and issue its one-time enrolment token. / 登记站点并签发注册令牌"""
@@ -128,7 +124,6 @@ def station_add(ctx: click.Context, data_dir_option: str | None, code: str, name
 @click.option("--name", default=None, help="Station name.")
 @place_options
 @click.pass_context
-@reports_sync_errors
 def station_set(ctx: click.Context, data_dir_option: str | None, code: str, name: str | None, district: str,
                 point_type: str | None, town: str) -> None:
     """Correct a station's name or place; its applications follow. / 更正站点信息"""
@@ -142,7 +137,6 @@ def station_set(ctx: click.Context, data_dir_option: str | None, code: str, name
 @station.command("backfill")
 @hub_folder_option
 @click.pass_context
-@reports_sync_errors
 def station_backfill(ctx: click.Context, data_dir_option: str | None) -> None:
     """Attribute applications received before their station was registered. / 补记申请归属"""
     moved = open_hub(ctx, data_dir_option).backfill_places()
@@ -153,7 +147,6 @@ def station_backfill(ctx: click.Context, data_dir_option: str | None) -> None:
 @hub_folder_option
 @click.option("--code", required=True)
 @click.pass_context
-@reports_sync_errors
 def station_revoke(ctx: click.Context, data_dir_option: str | None, code: str) -> None:
     """Revoke a station: its uploads go to quarantine from now on. / 吊销站点"""
     open_hub(ctx, data_dir_option).revoke(code)
@@ -164,7 +157,6 @@ def station_revoke(ctx: click.Context, data_dir_option: str | None, code: str) -
 @hub_folder_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_sync_errors
 def station_list(ctx: click.Context, data_dir_option: str | None, as_json: bool) -> None:
     """Stations with their status and key fingerprints. / 站点列表"""
     stations = open_hub(ctx, data_dir_option).stations()
@@ -180,7 +172,6 @@ def station_list(ctx: click.Context, data_dir_option: str | None, as_json: bool)
 @hub_folder_option
 @click.option("--db", "database", default=None, help="Database URL (default: hub.toml's).")
 @click.pass_context
-@reports_sync_errors
 def migrate(ctx: click.Context, data_dir_option: str | None, database: str | None) -> None:
     """Bring the hub's database to this release's schema. / 升级中心数据库结构"""
     from sync.hub.migrations import LATEST
@@ -197,7 +188,6 @@ def migrate(ctx: click.Context, data_dir_option: str | None, database: str | Non
 @hub_folder_option
 @click.option("--to", "target", required=True, type=click.Path(file_okay=False), help="A new backup folder.")
 @click.pass_context
-@reports_sync_errors
 def backup(ctx: click.Context, data_dir_option: str | None, target: str) -> None:
     """Back up the hub: database, keys (encrypted) and a checksummed manifest. / 备份中心"""
     from sync.hub.backup import backup as make_backup
@@ -211,7 +201,6 @@ def backup(ctx: click.Context, data_dir_option: str | None, target: str) -> None
 @click.option("--data-dir", "data_dir_option", required=True, type=click.Path(file_okay=False),
               help="The new hub folder.")
 @click.option("--db", "database", default=None, help="A fresh database for the hub (default: SQLite in the folder).")
-@reports_sync_errors
 def restore(source: str, data_dir_option: str, database: str | None) -> None:
     """Restore a hub from a backup into a new folder and a fresh database. / 恢复中心"""
     from sync.hub.backup import restore as load_backup
@@ -226,7 +215,6 @@ def restore(source: str, data_dir_option: str, database: str | None) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_sync_errors
 def import_(ctx: click.Context, data_dir_option: str | None, folder: str, as_json: bool) -> None:
     """Ingest the sealed files on a USB folder and write signed acknowledgements to it. / 导入"""
     from sync.hub.folder import import_folder
@@ -244,7 +232,6 @@ def import_(ctx: click.Context, data_dir_option: str | None, folder: str, as_jso
 @hub_folder_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_sync_errors
 def stats(ctx: click.Context, data_dir_option: str | None, as_json: bool) -> None:
     """Counts per station: batches, records, applications, gaps, quarantine. / 统计"""
     report = open_hub(ctx, data_dir_option).stats()
@@ -275,7 +262,6 @@ def quarantine() -> None:
 @hub_folder_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_sync_errors
 def quarantine_list(ctx: click.Context, data_dir_option: str | None, as_json: bool) -> None:
     """List unresolved quarantined objects. / 隔离列表"""
     rows = open_hub(ctx, data_dir_option).quarantined()
@@ -294,7 +280,6 @@ def quarantine_list(ctx: click.Context, data_dir_option: str | None, as_json: bo
 @click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="Hub operator name (audited). / 操作员")
 @click.option("--silent-days", type=click.IntRange(0, 365), default=3, show_default=True)
 @click.pass_context
-@reports_sync_errors
 def console(ctx: click.Context, data_dir_option: str | None, database: str | None, operator: str,
             silent_days: int) -> None:
     """The sync operator's console: ledgers, gaps, quarantine, days. / 对账台"""

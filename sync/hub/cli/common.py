@@ -1,14 +1,13 @@
-"""What the hub's commands share: the hub folder, opening the store, errors, output.
+"""What the hub's commands share: the hub folder, opening the store, output.
 
-The hub is its own deployable, so this mirrors the few helpers the station's commands
-have rather than importing the station.
+A hub error raised by a command reaches the one `jiujin` command, which prints it in the
+user's language (`station.cli.lazy`); the hub is its own deployable and imports nothing of
+the station's.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,22 +32,6 @@ def hub_dir(ctx: click.Context, option: str | None) -> Path:
     from sync.hub.config import resolve_hub_dir
 
     return resolve_hub_dir(option or (ctx.find_root().obj or {}).get("data_dir"))
-
-
-def reports_sync_errors(func: F) -> F:
-    """Print a sync error in the user's language and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sync.errors import SyncError
-
-        try:
-            return func(*args, **kwargs)
-        except SyncError as exc:
-            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def hub_folder_option(func: F) -> F:

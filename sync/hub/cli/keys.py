@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sync.hub.cli.common import hub_dir, hub_folder_option, reports_sync_errors
+from sync.hub.cli.common import hub_dir, hub_folder_option
 
 
 @click.group("keys")
@@ -18,7 +18,6 @@ def keys() -> None:
 @keys.command("protect")
 @hub_folder_option
 @click.pass_context
-@reports_sync_errors
 def protect(ctx: click.Context, data_dir_option: str | None) -> None:
     """Encrypt (or re-encrypt) the private keys with the key passphrase. / 加密私钥"""
     from sync.errors import HubError
@@ -42,7 +41,6 @@ def protect(ctx: click.Context, data_dir_option: str | None) -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="A new folder for the escrow file and one share file per custodian.")
 @click.pass_context
-@reports_sync_errors
 def escrow(ctx: click.Context, data_dir_option: str | None, shares: int, threshold: int, out_dir: str) -> None:
     """Split the private keys among custodians (SLIP-39 word shares). / 私钥托管"""
     from sync.hub.config import HubFolder
@@ -74,7 +72,6 @@ def escrow(ctx: click.Context, data_dir_option: str | None, shares: int, thresho
 @click.option("--data-dir", "data_dir_option", required=True, type=click.Path(file_okay=False),
               help="The new hub folder.")
 @click.option("--db", "database", default=None, help="The new hub's database URL.")
-@reports_sync_errors
 def recover(escrow_file: str, share_files: tuple[str, ...], data_dir_option: str, database: str | None) -> None:
     """Bring the private keys back from escrow into a new hub folder. / 从托管恢复私钥"""
     from sync.hub.config import DEFAULT_DATABASE, HubFolder, HubKeys

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from sync.hub.cli.common import emit_json, hub_folder_option, open_hub, reports_sync_errors
+from sync.hub.cli.common import emit_json, hub_folder_option, open_hub
 
 OPERATOR = click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="Hub operator name.")
 
@@ -17,7 +17,6 @@ OPERATOR = click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, h
 @click.option("--silent-days", type=click.IntRange(0, 365), default=3, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@reports_sync_errors
 def reconcile_cmd(ctx: click.Context, data_dir_option: str | None, station: str | None, silent_days: int,
                   as_json: bool) -> None:
     """Gaps, quarantine, silent stations, clock skew, days. / 对账"""
@@ -51,7 +50,6 @@ def reconcile_cmd(ctx: click.Context, data_dir_option: str | None, station: str 
 @click.option("--last", type=int, required=True)
 @click.option("--reason", default="")
 @click.pass_context
-@reports_sync_errors
 def resend(ctx: click.Context, data_dir_option: str | None, operator: str, station: str, first: int, last: int,
            reason: str) -> None:
     """Ask a station to send a sequence range again. / 请求重发"""
@@ -68,7 +66,6 @@ def resend(ctx: click.Context, data_dir_option: str | None, operator: str, stati
 @click.argument("quarantine_id", type=int)
 @click.option("--reason", required=True)
 @click.pass_context
-@reports_sync_errors
 def quarantine(ctx: click.Context, data_dir_option: str | None, operator: str, decision: str,
                quarantine_id: int, reason: str) -> None:
     """Release (ingest again) or reject a quarantined object, with a reason. / 隔离处理"""
@@ -89,7 +86,6 @@ def quarantine(ctx: click.Context, data_dir_option: str | None, operator: str, d
 @click.option("--day", required=True)
 @click.option("--force", is_flag=True, help="Even with discrepancies (audited).")
 @click.pass_context
-@reports_sync_errors
 def day_reconciled(ctx: click.Context, data_dir_option: str | None, operator: str, station: str, day: str,
                    force: bool) -> None:
     """Mark a station's day reconciled; the station learns it in a bundle. / 标记已对账"""
@@ -108,7 +104,6 @@ def day_reconciled(ctx: click.Context, data_dir_option: str | None, operator: st
               required=True)
 @click.option("--message", default=None)
 @click.pass_context
-@reports_sync_errors
 def status(ctx: click.Context, data_dir_option: str | None, operator: str, station: str, app_id: str, status: str,
            message: str | None) -> None:
     """Send an application's status to its station. / 下发办件状态"""
@@ -127,7 +122,6 @@ def status(ctx: click.Context, data_dir_option: str | None, operator: str, stati
 @click.option("--payload", required=True, help="JSON object.")
 @click.option("--days", type=click.IntRange(1, 365), default=30, show_default=True)
 @click.pass_context
-@reports_sync_errors
 def bundle(ctx: click.Context, data_dir_option: str | None, operator: str, station: str, kind: str, payload: str,
            days: int) -> None:
     """Sign a bundle (offline_policy, calendar, revocations, ...) for a station. / 下行包"""

@@ -6,8 +6,6 @@ be reached, without a hub folder.
 
 from __future__ import annotations
 
-import functools
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -16,28 +14,12 @@ from typing import Any, TypeVar
 
 import click
 
-from sync.hub.cli.common import emit_json, lang
+from sync.hub.cli.common import emit_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 DATE = click.DateTime(["%Y-%m-%d"])
 #: Report times are China Standard Time, as at the stations.
 CST = timezone(timedelta(hours=8), "CST")
-
-
-def reports_errors(func: F) -> F:
-    """A report's error in the user's language and exit 1, instead of a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from reports import ReportsError
-
-        try:
-            return func(*args, **kwargs)
-        except ReportsError as exc:
-            click.echo(f"jiujin: {exc.message(lang(click.get_current_context()))}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @contextmanager
@@ -75,7 +57,6 @@ def hub_reconcile_pdf(pdf_path: str, hub_db: str, station_code: str | None) -> N
 @click.option("--from", "start", type=DATE, default=None, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", type=DATE, default=None, help="Last day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON too.")
-@reports_errors
 def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | None,
          as_json: bool) -> None:
     """The city report by district and point type, aggregated by the hub's database. / 城市报告"""

@@ -133,7 +133,7 @@ async def test_device_settings_live_test_prints_a_test_page(store: StationStore,
 @pytest.mark.asyncio
 async def test_sync_screen_pushes_to_the_hub(store: StationStore, station_dir: Path,
                                              log: MessageLog) -> None:
-    from station.core.sync_service import connect_local_hub
+    from station.cli.local_hub import connect_local_hub
     from tests.station.ui.test_casework import accepted
 
     link = connect_local_hub(store, station_dir.parent / "hub", ("admin", PASSWORDS["admin"]))
@@ -291,7 +291,7 @@ async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
         store: StationStore, station_dir: Path, log: MessageLog) -> None:
     """After a push, the hub accepts the application; the sync operator's pull (l) applies
     that status bundle over HTTP, and the application shows it."""
-    from station.core.sync_service import connect_local_hub
+    from station.cli.local_hub import connect_local_hub
     from tests.station.ui.test_casework import accepted
 
     hub_folder = station_dir.parent / "hub"
@@ -323,7 +323,7 @@ async def test_the_counter_syncs_in_the_background_while_a_clerk_is_logged_in(
         store: StationStore, station_dir: Path, log: MessageLog) -> None:
     """A clerk has no sync rights, yet while they are logged in the app delivers what waits,
     takes in the hub's statuses on its next round, and says so; locking the screen stops it."""
-    from station.core.sync_service import connect_local_hub
+    from station.cli.local_hub import connect_local_hub
     from station.ui.messages import SyncRoundDone
     from station.ui.screens.home import HomeScreen
     from tests.station.ui.test_casework import accepted
@@ -364,8 +364,8 @@ async def test_a_clerk_the_hub_revokes_is_locked_out_at_once(
         store: StationStore, station_dir: Path, log: MessageLog) -> None:
     """The background round applies a revocation of the clerk at the counter: the screen
     locks with a notice, and their password no longer opens the station."""
+    from station.cli.local_hub import connect_local_hub
     from station.core.errors import AuthError
-    from station.core.sync_service import connect_local_hub
     from station.ui.messages import SyncRoundDone
     from station.ui.screens.login import LoginScreen
     from sync.errors import HubUnreachable
