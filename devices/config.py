@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from devices.errors import DeviceConfigError
 from devices.idcard import reader as _reader
 from devices.idcard.poller import PollSettings
+from devices.kind import DEFAULT_KINDS
 from devices.printer import driver as _printer
 from devices.printer.encoder import Charset, Fallback, PrinterProfile
 
@@ -167,7 +168,7 @@ class DeviceConfig:
         ``scan_folder`` at the top is read as ``scanner.folder``. Raises
         :class:`~devices.errors.DeviceConfigError` naming the key (``printer.baud``).
         """
-        registry = kinds if kinds is not None else _default_kinds()
+        registry = kinds if kinds is not None else DEFAULT_KINDS
         table = dict(data)
         if "scan_folder" in table:
             scanner = dict(table.get("scanner", {}))
@@ -230,12 +231,6 @@ def defaults(config_type: type[Any]) -> dict[str, Any]:
         rows[item.name] = {"default": _plain(_default(item)), "type": _type_name(hint),
                            **{k: v for k, v in _limits(item, hint).items() if v is not None}}
     return rows
-
-
-def _default_kinds() -> KindRegistry:
-    from devices.registry import KINDS
-
-    return KINDS
 
 
 def _field(owner: type[Any], name: str) -> Any:

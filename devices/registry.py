@@ -6,7 +6,7 @@ Adding a kind is one line here (or ``KINDS.register(...)`` from the code that br
 from __future__ import annotations
 
 from devices.idcard.kind import ReaderKind
-from devices.kind import DeviceKind, KindRegistry
+from devices.kind import DEFAULT_KINDS, DeviceKind, KindRegistry
 from devices.printer.kind import PrinterKind
 from devices.scan_kind import ScannerKind
 
@@ -15,7 +15,9 @@ PRINTER: DeviceKind = PrinterKind()
 SCANNER: DeviceKind = ScannerKind()
 
 #: The registry the manager, ``DeviceConfig.from_mapping`` and ``jiujin devices`` use by default.
-KINDS = KindRegistry((READER, PRINTER, SCANNER))
+KINDS: KindRegistry = DEFAULT_KINDS
+for _kind in (READER, PRINTER, SCANNER):
+    KINDS.register(_kind)
 
 
 def register_kind(kind: DeviceKind) -> DeviceKind:
