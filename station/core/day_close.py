@@ -28,7 +28,6 @@ from station.core.offline_policy import LAST_CONTACT, last_contact, offline_stat
 from station.core.roles import Action, require
 from station.core.session import Session
 from station.core.store import StationStore
-from station.core.sync_service import Progress, PushReport, SyncService
 from station.core.transports import Transport
 from sync import acks, manifest
 from sync.errors import SyncError
@@ -109,17 +108,6 @@ def _apply_manifest_ack(store: StationStore, session: Session, data: bytes) -> d
 
 
 # -- everything the hub has for this station -------------------------------------------
-
-def pull_from_hub(store: StationStore, session: Session) -> tuple[PushReport, dict[str, Any]]:
-    """Over HTTP: the hub's acknowledgements, then its bundles."""
-    return SyncService(store).pull_from_hub(session)
-
-
-def import_from_folder(store: StationStore, session: Session, root: Path,
-                       progress: Progress | None = None) -> tuple[PushReport, dict[str, Any]]:
-    """From a USB stick: the hub's acknowledgements (`progress` after each file), then its bundles."""
-    return SyncService(store).import_from_folder(session, root, progress)
-
 
 # -- ledger and offline policy ----------------------------------------------------------
 
@@ -202,5 +190,4 @@ def _purge_one(app_id: str) -> None:
                                               ensure_ascii=False)).where(OutboxEvent.seq == event.seq).execute()
 
 
-__all__ = ["DayCloseError", "SyncError", "build_manifest", "close_day", "import_from_folder", "ledger",
-           "offline_state", "pull_from_hub", "purge"]
+__all__ = ["DayCloseError", "SyncError", "build_manifest", "close_day", "ledger", "offline_state", "purge"]

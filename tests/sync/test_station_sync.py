@@ -256,7 +256,7 @@ def test_every_call_to_the_hub_goes_through_the_client_factory_injected_once(
         _seed(store, sessions, 5)
         assert service.push(sessions.sync_operator).delivered == 5
         reconcile.issue_bundle(local_hub.service.store, store.config.code, "offline_policy", {"max_unsent": 100})
-        acks_report, bundles = day_close.pull_from_hub(store, sessions.sync_operator)
+        acks_report, bundles = SyncService(store).pull_from_hub(sessions.sync_operator)
         assert (acks_report.acknowledged, bundles["applied"]) == (0, [1])
         assert service.background_round(sessions.operator).pushed.sent == 0
         closed = day_close.close_day(store, sessions.supervisor, Application.select().first().day)

@@ -143,9 +143,7 @@ class SyncScreen(StationScreen):
     def run_sync(self, what: str, folder: Path | None) -> None:
         """Push, pull, export or import through the core; report what it did. Pulling and
         importing bring the hub's acknowledgements and then its signed bundles."""
-        from station.core import day_close
-
-        store, service = self.services.store, self.service()
+        service = self.service()
 
         def progress(_what: str, done: int, total: int) -> None:
             self.post_message(SyncProgressed(what, done, total))
@@ -158,9 +156,9 @@ class SyncScreen(StationScreen):
             elif what == "export":
                 report = service.export(self.session, folder or Path(), progress)
             elif what == "pull":
-                report, bundles = day_close.pull_from_hub(store, self.session)
+                report, bundles = service.pull_from_hub(self.session)
             else:
-                report, bundles = day_close.import_from_folder(store, self.session, folder or Path(), progress)
+                report, bundles = service.import_from_folder(self.session, folder or Path(), progress)
         except (JiujinError, SyncError) as error:
             self.post_message(ActionDone(error.message(language()), ok=False))
             return
