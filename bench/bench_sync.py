@@ -57,17 +57,17 @@ def _station(folder: Path, count: int) -> StationStore:
     return store
 
 
-def _hub(folder: Path, stations: list[str], extra: tuple[str, ...] = ()) -> tuple[HubProcess, dict[str, str]]:
+def _hub(folder: Path, stations: list[str], command: tuple[str, ...] = ()) -> tuple[HubProcess, dict[str, str]]:
     hub_store = initialise_hub(folder)
     tokens = {code: hub_store.add_station(code) for code in stations}
     hub_store.close()
-    return HubProcess(folder, f"sqlite://{folder / 'hub.db'}", extra=extra).start(), tokens
+    return HubProcess(folder, f"sqlite://{folder / 'hub.db'}", command=command).start(), tokens
 
 
 def bench_push(tmp: Path) -> tuple[list[Figure], StationStore, HubProcess, SyncService]:
     """Figure 1: sealed batches over tus against one POST per application."""
     store = _station(tmp / "station", APPLICATIONS)
-    hub, tokens = _hub(tmp / "hub", [CONFIG.code, "BL0001"], ("--bench",))
+    hub, tokens = _hub(tmp / "hub", [CONFIG.code, "BL0001"], (sys.executable, "-m", "bench.baseline_hub"))
     proxy = FaultProxy(hub.port, faults=False)
     counting = _CountingProxy(proxy)
     store.hub = HubLink(store, lambda s: HubClient(dataclasses.replace(s, url=proxy.url)))

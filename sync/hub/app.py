@@ -25,7 +25,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kernel.canonical import canonical_json
 from sync.errors import EnrolmentError
 from sync.hub import tus
 from sync.hub.answers import Unauthorised, problem
@@ -46,10 +45,10 @@ RELEASE_HEADER = "jiujin-release"
 EXPIRY_SWEEP = timedelta(hours=1)
 
 
-def create_app(service: HubService, *, bench: bool = False,
+def create_app(service: HubService, *,
                on_startup: Callable[[], None] | None = None,
                on_shutdown: Callable[[], None] | None = None) -> Starlette:
-    """The ASGI app over one hub service. `bench` adds the one-record-per-request endpoint."""
+    """The ASGI app over one hub service."""
     handlers = _Handlers(service)
     routes = [
         Route("/health", handlers.health, methods=["GET"]),
@@ -72,8 +71,6 @@ def create_app(service: HubService, *, bench: bool = False,
     from sync.hub.downstream import routes as downstream_routes
 
     routes += downstream_routes(service, handlers._authorised)
-    if bench:
-        routes.append(Route("/bench/records", handlers.bench_record, methods=["POST"]))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -414,40 +411,6 @@ class _Handlers:
                 return sorted(set(wanted) - held)
             return JSONResponse({"missing": await in_thread(missing)})
         return await self._authorised(request, work)
-
-    # -- benchmark baseline -----------------------------------------------------------
-
-    async def bench_record(self, request: Request) -> Response:
-        """One signed record per request: the baseline that `bench/bench_sync.py` measures."""
-        async def work(station: str) -> Response:
-            body = await self._json(request)
-            stored = await in_thread(_store_one, self.service, station, body)
-            return JSONResponse({"stored": stored}, status_code=201)
-        return await self._authorised(request, work)
-
-
-def _store_one(service: HubService, station: str, body: dict[str, Any]) -> bool:
-    import hashlib
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from sync.hub.db import write_transaction
-    from sync.hub.models import HubRecord, HubStation
-
-    entry = body["entry"]
-    key = HubStation.get_by_id(station).signing_public_key
-    if key is None:
-        return False
-    Ed25519PublicKey.from_public_bytes(bytes(key)).verify(
-        base64.b64decode(body["signature"]), canonical_json(entry))
-    with write_transaction():
-        inserted = HubRecord.insert(
-            station=station, seq=entry["seq"], kind=entry["kind"], application_id=entry["application_id"],
-            at=entry["at"], audit_seq=entry["audit_seq"], audit_hash=entry["audit_hash"],
-            record_sha256=hashlib.sha256(canonical_json(entry)).hexdigest(),
-            record=canonical_json(entry).decode(), batch_id="bench",
-        ).on_conflict_ignore().execute()
-    return bool(inserted)
 
 
 def _int_header(request: Request, name: str) -> int | None:

@@ -36,12 +36,11 @@ from sync.hub.store import HubStore
 log = logging.getLogger("jiujin.hub")
 WATCH_LOCK = ".jiujin-watch.lock"
 #: What the supervisor of `serve --workers N` hands its workers (they start from an import string).
-_WORKER_ENV = {"folder": "JIUJIN_DATA_DIR", "database": "JIUJIN_HUB_DATABASE_URL", "watch": "JIUJIN_HUB_WATCH",
-               "bench": "JIUJIN_HUB_BENCH"}
+_WORKER_ENV = {"folder": "JIUJIN_DATA_DIR", "database": "JIUJIN_HUB_DATABASE_URL", "watch": "JIUJIN_HUB_WATCH"}
 
 
 def build_app(folder: Path, database_url: str | None = None, *, watch: str | None = None,
-              bench: bool = False, ensure_schema: bool = True) -> tuple[Starlette, HubService]:
+              ensure_schema: bool = True) -> tuple[Starlette, HubService]:
     """The app over the hub in `folder`, with the schema ensured and an optional watch folder."""
     store = HubStore(folder, database_url)
     if ensure_schema:
@@ -71,7 +70,7 @@ def build_app(folder: Path, database_url: str | None = None, *, watch: str | Non
         if lock is not None:
             lock.close()
 
-    return create_app(service, bench=bench, on_startup=start, on_shutdown=stop), service
+    return create_app(service, on_startup=start, on_shutdown=stop), service
 
 
 def watch_lock(folder: Path) -> IO[bytes] | None:
@@ -98,7 +97,7 @@ def bound_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(folder: Path, host: str | None = None, port: int | None = None, database_url: str | None = None,
-          *, watch: str | None = None, bench: bool = False, certfile: str | None = None,
+          *, watch: str | None = None, certfile: str | None = None,
           keyfile: str | None = None, workers: int | None = None) -> None:
     """Serve until interrupted; prints the URL once listening (port 0 picks one).
 
@@ -116,14 +115,14 @@ def serve(folder: Path, host: str | None = None, port: int | None = None, databa
     options: dict[str, Any] = {"ssl_certfile": certfile, "ssl_keyfile": keyfile, "timeout_keep_alive": 30,
                                "lifespan": "on", "log_config": None, "access_log": False}
     if workers == 1:
-        app, _service = build_app(folder, database_url, watch=watch, bench=bench)
+        app, _service = build_app(folder, database_url, watch=watch)
         print(f"jiujin hub: listening on {scheme}://{shown}:{sock.getsockname()[1]}", flush=True)
         uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
     else:
         _prepare(folder, database_url)
         print(f"jiujin hub: listening on {scheme}://{shown}:{sock.getsockname()[1]} ({workers} workers)",
               flush=True)
-        with _worker_environment(folder, database_url, watch, bench):
+        with _worker_environment(folder, database_url, watch):
             from uvicorn.supervisors import Multiprocess
 
             config_ = uvicorn.Config("sync.hub.serve:worker_app", factory=True, workers=workers, **options)
@@ -147,8 +146,7 @@ def ensure_current_schema(store: HubStore) -> None:
 
 
 @contextlib.contextmanager
-def _worker_environment(folder: Path, database_url: str | None, watch: str | None,
-                        bench: bool) -> Iterator[None]:
+def _worker_environment(folder: Path, database_url: str | None, watch: str | None) -> Iterator[None]:
     """The environment the workers start in: the hub's options and a folder for their metrics."""
     from sync.hub.metrics import MULTIPROC_ENV, clear_multiprocess_dir
 
@@ -156,7 +154,7 @@ def _worker_environment(folder: Path, database_url: str | None, watch: str | Non
     own_metrics = not os.environ.get(MULTIPROC_ENV)
     metrics_dir = tempfile.mkdtemp(prefix="jiujin-hub-metrics-") if own_metrics else os.environ[MULTIPROC_ENV]
     clear_multiprocess_dir(metrics_dir)
-    values = {"folder": str(folder), "database": database_url, "watch": watch, "bench": "1" if bench else None}
+    values = {"folder": str(folder), "database": database_url, "watch": watch}
     os.environ.update({_WORKER_ENV[k]: v for k, v in values.items() if v is not None})
     os.environ[MULTIPROC_ENV] = metrics_dir
     try:
@@ -175,7 +173,7 @@ def worker_app() -> Starlette:
     from sync.hub.logs import configure_logging
 
     configure_logging(config.log_format, config.log_level)
-    app, _service = build_app(folder, bench=os.environ.get(_WORKER_ENV["bench"]) == "1", ensure_schema=False)
+    app, _service = build_app(folder, ensure_schema=False)
     return app
 
 

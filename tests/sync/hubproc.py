@@ -54,6 +54,8 @@ class HubProcess:
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
     url: str = ""
     log_path: Path = field(default=Path(), repr=False)
+    #: The program to run instead of `jiujin hub serve` (same options, same "listening on" line).
+    command: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.log_path == Path():
@@ -64,8 +66,8 @@ class HubProcess:
         return self.log_path.read_text("utf-8", errors="replace") if self.log_path.exists() else ""
 
     def start(self) -> HubProcess:
-        args = [*JIUJIN, "hub", "serve", "--data-dir", str(self.folder), "--db", self.database,
-                "--port", str(self.port), *self.extra]
+        program = list(self.command) or [*JIUJIN, "hub", "serve"]
+        args = [*program, "--data-dir", str(self.folder), "--db", self.database, "--port", str(self.port), *self.extra]
         # The log goes to a file: a pipe nobody reads would stop the hub once it filled.
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True,

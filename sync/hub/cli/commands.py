@@ -66,15 +66,14 @@ def init(ctx: click.Context, data_dir_option: str | None, database: str | None, 
               help="Also import USB folders dropped here (one process watches). / 监视导入目录")
 @click.option("--certfile", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None)
-@click.option("--bench", is_flag=True, hidden=True, help="Add the one-record-per-request bench endpoint.")
 @click.pass_context
 def serve(ctx: click.Context, data_dir_option: str | None, database: str | None, host: str | None,
-          port: int | None, workers: int | None, watch: str | None, certfile: str | None, keyfile: str | None,
-          bench: bool) -> None:
+          port: int | None, workers: int | None, watch: str | None, certfile: str | None,
+          keyfile: str | None) -> None:
     """Serve uploads, acknowledgements, enrolment, health and metrics (uvicorn). / 运行中心"""
     from sync.hub.serve import serve as run
 
-    run(hub_dir(ctx, data_dir_option), host, port, database, watch=watch, bench=bench,
+    run(hub_dir(ctx, data_dir_option), host, port, database, watch=watch,
         certfile=certfile, keyfile=keyfile, workers=workers)
 
 
