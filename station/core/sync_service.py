@@ -503,6 +503,7 @@ class SyncService:
             if progress:
                 progress("export", len(objects), total)
         folder.write_manifest(objects, now, self._enrolment_request())
+        self.store.write_recovery_copy(folder.path)  # station.recovery: db recover without station.keys
         report.files = len(objects)
         return report
 
