@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -60,6 +61,8 @@ from station.core.roles import Action, Role, require
 from station.core.session import Session
 
 PENDING_KEYFILE_NAME = KEYFILE_NAME + ".next"
+#: The lockout file's serial number last seen at a login (a smaller one means it was reset).
+LOCKOUT_SERIAL = "lockout.serial"
 #: HPKE info for the recovery signer sealed to the hub.
 RECOVERY_SIGNER_INFO = b"jiujin/recovery-signer/v1"
 
@@ -147,10 +150,10 @@ class StationStore:
     def login(self, name: str, password: str) -> Session:
         """Unlock the store as `name`. Unknown names and wrong passwords cost the same."""
         now = self.clock()
-        until = self.lockout.locked_until(name, now)
+        loaded = load_keyfile(self.keyfile_path)
+        until = self.lockout.begin_attempt(name, now)
         if until is not None:
             raise OperatorLocked(until)
-        loaded = load_keyfile(self.keyfile_path)
         slot = loaded.keys.slots.get(name)
         try:
             if slot is None:
@@ -299,8 +302,7 @@ class StationStore:
         now = self.clock()
         trusted = self._row_trusted(operator)
         with write_transaction():  # a full disk here is StorageFull, not a raw SQLite error
-            for event in self.lockout.take_pending():
-                audit.append(event.at, event.operator, event.action, event.operator)
+            self._mirror_lockout(now)
             if not trusted:
                 audit.append(now, name, "operator.signature_refused", name, {"role": str(operator.role)})
             else:
@@ -313,6 +315,20 @@ class StationStore:
             signing_key = None  # a key the row does not name signs nothing
         return Session(operator.id, operator.name, operator.display_name, Role(operator.role), db_key,
                        signing_key=signing_key)
+
+    def _mirror_lockout(self, now: datetime) -> None:
+        """Copy pending failures into the audit chain and each operator's failure count (which
+        only an unlock clears); report a lockout file deleted or rolled back since last time."""
+        stored = Setting.get_or_none(Setting.key == LOCKOUT_SERIAL)
+        serial = self.lockout.serial()
+        if stored is not None and serial < int(stored.value):
+            audit.append(now, "-", "lockout.file_reset", LOCKOUT_NAME, {"expected": int(stored.value), "found": serial})
+        for event in self.lockout.take_pending():
+            audit.append(event.at, event.operator, event.action, event.operator)
+            if event.action == "login_failed":
+                Operator.update(failure_count=Operator.failure_count + 1).where(
+                    Operator.name == event.operator).execute()
+        Setting.replace(key=LOCKOUT_SERIAL, value=str(self.lockout.serial())).execute()
 
     def _row_trusted(self, operator: Operator) -> bool:
         """Whether the row verifies under the pinned roots (every row does before they exist)."""
