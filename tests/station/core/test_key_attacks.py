@@ -211,3 +211,15 @@ def test_a_key_file_with_huge_argon2_parameters_is_refused_before_any_work(stati
     with pytest.raises(KeyFileError):
         StationStore(station_dir).login("wang", PASSWORDS["wang"])
     assert time.monotonic() - started < 5  # 1 GiB and 64 passes took 107 s before
+
+
+def test_a_damaged_audit_head_still_lets_people_log_in_and_is_reported(store: StationStore) -> None:
+    from station.core.audit import verify
+    from station.core.models import Setting
+
+    store.login("admin", PASSWORDS["admin"])
+    Setting.update(value="garbage").where(Setting.key == "audit_head").execute()
+    report = verify()
+    assert not report.ok and "head" in report.reason_en
+    assert store.login("wang", PASSWORDS["wang"]).operator_name == "wang"  # it used to crash here
+    assert AuditEvent.select().where(AuditEvent.action == "audit.head_damaged").count() == 1
