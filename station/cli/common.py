@@ -33,7 +33,14 @@ def lang(ctx: click.Context) -> str:
 def read_password(password_file: str | None, variable: str = "JIUJIN_PASSWORD") -> str:
     """A password from a file (first line) or an environment variable; never an argument."""
     if password_file:
-        return Path(password_file).read_text(encoding="utf-8").splitlines()[0]
+        try:
+            lines = Path(password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            raise click.UsageError(f"密码文件无法读取或不是 UTF-8 文本 / the password file cannot be read as UTF-8 text: "
+                                   f"{password_file}") from None
+        if not lines or not lines[0]:
+            raise click.UsageError(f"密码文件第一行为空 / the password file's first line is empty: {password_file}")
+        return lines[0]
     value = os.environ.get(variable)
     if value is None:
         raise click.UsageError(f"set {variable} or use --password-file / 请设置 {variable} 或使用 --password-file")

@@ -92,3 +92,15 @@ def unlock(ctx: click.Context, data_dir_option: str | None, operator: str,
     store, session = open_session(ctx, data_dir_option, operator, password_file)
     store.operators.unlock(session, name)
     click.echo(f"已解锁 {name}")
+
+
+@operator.command("confirm")
+@operator_options
+@click.argument("name")
+@click.pass_context
+def confirm(ctx: click.Context, data_dir_option: str | None, operator: str,
+            password_file: str | None, name: str) -> None:
+    """Sign NAME's record as it stands, after checking it (admin). / 确认人员记录"""
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    row = store.operators.confirm(session, name)
+    click.echo(f"已确认 {name}（{row.role}，{row.status}）/ confirmed")

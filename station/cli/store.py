@@ -17,6 +17,7 @@ from station.cli.common import (
     read_password,
 )
 from station.core import audit as audit_chain
+from station.core.keyfile import load_keyfile
 from station.core.roles import Action, require
 from station.core.store import StationStore
 
@@ -82,15 +83,23 @@ def rekey(ctx: click.Context, data_dir_option: str | None, operator: str,
 @click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="The admin to reset.")
 @click.option("--new-password-file", type=click.Path(exists=True, dir_okay=False),
               help="File with the admin's new password (else JIUJIN_NEW_PASSWORD).")
+@click.option("--recovery-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="station.recovery from a USB export, when the data folder's own copy is lost.")
 @click.pass_context
 def recover(ctx: click.Context, data_dir_option: str | None, hub_private_key: str, operator: str,
-            new_password_file: str | None) -> None:
-    """Open a station whose passwords are lost, and set an admin's new password. / 恢复"""
-    store = StationStore(data_dir(ctx, data_dir_option))
-    ctx.call_on_close(store.close)
+            new_password_file: str | None, recovery_file: str | None) -> None:
+    """Open a station whose passwords or key file are lost, and set an admin's new password. / 恢复"""
     key = load_x25519_private_key(Path(hub_private_key))
-    store.recover(key, operator, read_password(new_password_file, "JIUJIN_NEW_PASSWORD"))
+    copy = Path(recovery_file) if recovery_file else None
+    store = StationStore.for_recovery(data_dir(ctx, data_dir_option), key, copy)
+    ctx.call_on_close(store.close)
+    session = store.recover(key, operator, read_password(new_password_file, "JIUJIN_NEW_PASSWORD"), copy)
     click.echo(f"已恢复，{operator} 的新密码已生效 / recovered: {operator}'s new password is set")
+    slots = load_keyfile(store.keyfile_path).keys.slots
+    lost = [o.name for o in store.operators.list(session) if o.status == "active" and o.name not in slots]
+    if lost:
+        click.echo("以下人员需由管理员重设密码（jiujin operator passwd NAME）/ these operators need a new "
+                   f"password from an admin: {', '.join(lost)}")
 
 
 def load_x25519_private_key(path: Path) -> X25519PrivateKey:

@@ -47,20 +47,42 @@ class AuditLink:
     seq: int
     hash: str
 
+    def as_head(self) -> tuple[int, str]:
+        return self.seq, self.hash
+
 
 def head() -> tuple[int, str]:
     """The newest (seq, hash), or (0, GENESIS) for an empty chain."""
     row = database.execute_sql(_SELECT_HEAD).fetchone()
     if row is None:
         return 0, GENESIS
-    seq, digest = str(row[0]).split(":")
+    parsed = _parse_head(str(row[0]))
+    if parsed is None:  # a damaged head must not stop logins: carry on from the newest row
+        last = database.execute_sql("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+    return parsed
+
+
+def _parse_head(text: str) -> tuple[int, str] | None:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        return None
     return int(seq), digest
 
 
 def append(at: datetime, operator: str, action: str, subject: str = "",
            details: dict[str, Any] | None = None) -> AuditLink:
     """Add one link; call inside the transaction of the change it records."""
-    prev_seq, prev_hash = head()
+    row = database.execute_sql(_SELECT_HEAD).fetchone()
+    parsed = (0, GENESIS) if row is None else _parse_head(str(row[0]))
+    if parsed is None:  # say so in the chain, then carry on from the newest row
+        parsed = _append(head(), at, "-", "audit.head_damaged", "audit_head", {}).as_head()
+    return _append(parsed, at, operator, action, subject, details)
+
+
+def _append(previous: tuple[int, str], at: datetime, operator: str, action: str, subject: str,
+            details: dict[str, Any] | None) -> AuditLink:
+    prev_seq, prev_hash = previous
     seq = prev_seq + 1
     stamp = at.isoformat()
     text = canonical_json(details or {}).decode("utf-8")
@@ -121,6 +143,9 @@ def _check_link(row: AuditEvent, expected_seq: int, running: str) -> tuple[str, 
 
 
 def _check_anchors(last: int, running: str, hashes: dict[int, str]) -> ChainReport:
+    row = database.execute_sql(_SELECT_HEAD).fetchone()
+    if row is not None and _parse_head(str(row[0])) is None:
+        return ChainReport(False, last, last + 1, "审计链头记录已损坏", "the audit chain's head record is damaged")
     head_seq, head_hash = head()
     if (head_seq, head_hash) != (last, running if last else GENESIS):
         return ChainReport(False, last, min(head_seq, last) + 1,

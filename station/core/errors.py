@@ -7,11 +7,13 @@
     │   ├── KeyFileError             key file missing, truncated, edited (MAC mismatch)
     │   ├── StoreCorrupt             database truncated or failing its integrity check
     │   ├── StorageFull              the disk holding the data folder is full
-    │   └── StorageReadOnly          the data folder cannot be written
+    │   ├── StorageReadOnly          the data folder cannot be written
+    │   └── StationBusy              another program holds the station (re-key under way)
     ├── AuthError
     │   ├── LoginFailed              unknown operator or wrong password (one message for both)
     │   ├── OperatorLocked           too many failures; locked until a time
-    │   └── OperatorDisabled         the operator was disabled by an admin
+    │   ├── OperatorDisabled         the operator was disabled by an admin
+    │   └── OperatorUntrusted        the operator's row is not signed by an admin (edited)
     ├── PermissionDenied             the caller's role may not do this
     ├── NotFound                     no such application, operator or attachment
     ├── InvalidTransition            e.g. voiding an application the hub already holds
@@ -87,6 +89,17 @@ class StorageReadOnly(StoreError):
         )
 
 
+class StationBusy(StoreError):
+    """Another process holds the station-wide lock (a re-key), or re-keyed under us."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "数据库密钥正在更换或已更换，请关闭本程序后重新打开并登录",
+            "The database is being re-keyed (or was re-keyed): close this program, open it "
+            "again and log in",
+        )
+
+
 class AuthError(JiujinError):
     """Login or session problems."""
 
@@ -115,6 +128,17 @@ class OperatorDisabled(AuthError):
 
     def __init__(self) -> None:
         super().__init__("该账户已停用，请联系管理员", "This operator is disabled; ask an admin")
+
+
+class OperatorUntrusted(AuthError):
+    """The operator's row does not carry a valid admin signature: refused, with no role."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该账户记录未经管理员签名（可能被改动），已拒绝登录；请管理员核对后确认（jiujin operator confirm）",
+            "This operator's record is not signed by an admin (it may have been edited): login "
+            "refused; an admin must check and confirm it (jiujin operator confirm)",
+        )
 
 
 class PermissionDenied(JiujinError):

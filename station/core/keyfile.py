@@ -25,17 +25,35 @@ from station.core.keys import MIN_ITERATIONS, MIN_MEMORY_KIB, KdfParams, Operato
 
 FORMAT = "jiujin-keyfile/1"
 KEYFILE_NAME = "station.keys"
-#: Parameters beyond these are refused before any work, so an edited file cannot stall login.
-MAX_MEMORY_KIB = 1024 * 1024
-MAX_ITERATIONS = 64
+#: Parameters beyond these are refused when the file is read, before any Argon2id work, so
+#: an edited file cannot stall login: the station writes 64 MiB and 3 passes; these leave
+#: room to raise them (about one second of work on a counter PC), no more.
+MAX_MEMORY_KIB = 256 * 1024
+MAX_ITERATIONS = 8
+MAX_LANES = 8
 
 
 @dataclass(frozen=True)
 class RecoverySlot:
-    """The database key sealed to the hub's recovery public key."""
+    """The database key sealed to the hub's recovery public key, and the station's recovery
+    signing key (sealed once at creation; it signs the admin a recovery names)."""
 
     public_key: bytes
     sealed_db_key: bytes
+    signer_public_key: bytes = b""
+    sealed_signer: bytes = b""
+
+    def as_json(self) -> dict[str, Any]:
+        document = {"public_key": _b64(self.public_key), "sealed_db_key": _b64(self.sealed_db_key)}
+        if self.sealed_signer:
+            document |= {"signer_public_key": _b64(self.signer_public_key),
+                         "sealed_signer": _b64(self.sealed_signer)}
+        return document
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> RecoverySlot:
+        return cls(_unb64(document["public_key"]), _unb64(document["sealed_db_key"]),
+                   _unb64(document.get("signer_public_key", "")), _unb64(document.get("sealed_signer", "")))
 
 
 @dataclass(frozen=True)
@@ -58,9 +76,7 @@ class KeyFile:
             "format": FORMAT,
             "station": self.station_code,
             "slots": [_slot_json(self.slots[name]) for name in sorted(self.slots)],
-            "recovery": None
-            if self.recovery is None
-            else {"public_key": _b64(self.recovery.public_key), "sealed_db_key": _b64(self.recovery.sealed_db_key)},
+            "recovery": None if self.recovery is None else self.recovery.as_json(),
         }
 
     def mac(self, db_key: bytes) -> str:
@@ -105,16 +121,14 @@ def load_keyfile(path: Path) -> LoadedKeyFile:
         keys = KeyFile(
             station_code=str(document["station"]),
             slots=slots,
-            recovery=None
-            if recovery is None
-            else RecoverySlot(_unb64(recovery["public_key"]), _unb64(recovery["sealed_db_key"])),
+            recovery=None if recovery is None else RecoverySlot.from_json(recovery),
         )
         return LoadedKeyFile(keys, str(document["mac"]))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise KeyFileError(
             f"找不到密钥文件 {path}，请从备份恢复", f"key file {path} is missing; restore it from a backup"
         ) from None
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, IsADirectoryError, PermissionError):
         raise KeyFileError(
             f"密钥文件 {path} 已损坏（被截断或修改），请从备份恢复，或使用恢复密钥",
             f"key file {path} is damaged (truncated or edited); restore it from a backup "
@@ -123,6 +137,14 @@ def load_keyfile(path: Path) -> LoadedKeyFile:
 
 
 def _slot_json(slot: OperatorSlot) -> dict[str, Any]:
+    document = _plain_slot_json(slot)
+    if slot.wrapped_signing_key:
+        document["signing"] = {"public_key": _b64(slot.signing_public_key),
+                               "wrapped_private_key": _b64(slot.wrapped_signing_key)}
+    return document
+
+
+def _plain_slot_json(slot: OperatorSlot) -> dict[str, Any]:
     return {
         "name": slot.name,
         "public_key": _b64(slot.public_key),
@@ -149,15 +171,18 @@ def _slot_from_json(document: dict[str, Any]) -> OperatorSlot:
     if kdf["algorithm"] != "argon2id" or not (
         MIN_MEMORY_KIB <= params.memory_kib <= MAX_MEMORY_KIB
         and MIN_ITERATIONS <= params.iterations <= MAX_ITERATIONS
-        and 1 <= params.lanes <= 16
+        and 1 <= params.lanes <= MAX_LANES
     ):
         raise ValueError("kdf parameters")
+    signing = document.get("signing") or {}
     return OperatorSlot(
         name=str(document["name"]),
         public_key=_unb64(document["public_key"]),
         kdf=params,
         wrapped_private_key=_unb64(document["wrapped_private_key"]),
         sealed_db_key=_unb64(document["sealed_db_key"]),
+        signing_public_key=_unb64(signing.get("public_key", "")),
+        wrapped_signing_key=_unb64(signing.get("wrapped_private_key", "")),
     )
 
 

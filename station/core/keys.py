@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -65,36 +66,69 @@ _DECOY_PARAMS = KdfParams(salt=b"jiujin-decoy-slt")
 
 @dataclass(frozen=True)
 class OperatorSlot:
-    """One operator's sealed copy of the database key."""
+    """One operator's sealed copy of the database key; an admin's slot also holds their
+    Ed25519 signing key (which signs operator records), wrapped under the same password."""
 
     name: str
     public_key: bytes
     kdf: KdfParams
     wrapped_private_key: bytes
     sealed_db_key: bytes
+    signing_public_key: bytes = b""
+    wrapped_signing_key: bytes = b""
 
 
-def create_slot(name: str, password: str, db_key: bytes, kdf: KdfParams | None = None) -> OperatorSlot:
-    """A new key pair for `name`, wrapped under `password`, holding `db_key`."""
+@dataclass(frozen=True)
+class OpenedSlot:
+    """What a right password yields: the database key and, for an admin, the signing key."""
+
+    db_key: bytes
+    signing_key: Ed25519PrivateKey | None
+
+
+def create_slot(name: str, password: str, db_key: bytes, kdf: KdfParams | None = None,
+                signing_key: Ed25519PrivateKey | None = None) -> OperatorSlot:
+    """A new key pair for `name`, wrapped under `password`, holding `db_key` (and
+    `signing_key`, wrapped under the same password, for an admin)."""
     private_key = X25519PrivateKey.generate()
     params = kdf or KdfParams.fresh()
+    wrapping_key = params.derive(password)
+    signing_public, wrapped_signing = b"", b""
+    if signing_key is not None:
+        signing_public = signing_key.public_key().public_bytes_raw()
+        wrapped_signing = _seal_raw(signing_key.private_bytes_raw(), wrapping_key, _signing_aad(name))
     return OperatorSlot(
         name=name,
         public_key=private_key.public_key().public_bytes_raw(),
         kdf=params,
-        wrapped_private_key=_wrap(private_key, params.derive(password), name),
+        wrapped_private_key=_wrap(private_key, wrapping_key, name),
         sealed_db_key=seal_to(private_key.public_key().public_bytes_raw(), db_key),
+        signing_public_key=signing_public,
+        wrapped_signing_key=wrapped_signing,
     )
 
 
 def open_slot(slot: OperatorSlot, password: str) -> bytes:
     """The database key, if `password` is right; LoginFailed otherwise."""
+    return unlock_slot(slot, password).db_key
+
+
+def unlock_slot(slot: OperatorSlot, password: str) -> OpenedSlot:
+    """The database key and the slot's signing key, if `password` is right; LoginFailed otherwise."""
     wrapping_key = slot.kdf.derive(password)
     blob = slot.wrapped_private_key
     try:
         raw = AESGCM(wrapping_key).decrypt(blob[:12], blob[12:], slot.name.encode())
         private_key = X25519PrivateKey.from_private_bytes(raw)
-        return HPKE_SUITE.decrypt(slot.sealed_db_key, private_key, info=SEAL_INFO)
+        db_key = HPKE_SUITE.decrypt(slot.sealed_db_key, private_key, info=SEAL_INFO)
+        signing_key = None
+        if slot.wrapped_signing_key:
+            signing = slot.wrapped_signing_key
+            raw_signing = AESGCM(wrapping_key).decrypt(signing[:12], signing[12:], _signing_aad(slot.name))
+            signing_key = Ed25519PrivateKey.from_private_bytes(raw_signing)
+            if signing_key.public_key().public_bytes_raw() != slot.signing_public_key:
+                raise ValueError("signing key")
+        return OpenedSlot(db_key, signing_key)
     except (InvalidTag, ValueError):
         raise LoginFailed() from None
 
@@ -112,6 +146,8 @@ def reseal_slot(slot: OperatorSlot, db_key: bytes) -> OperatorSlot:
         kdf=slot.kdf,
         wrapped_private_key=slot.wrapped_private_key,
         sealed_db_key=seal_to(slot.public_key, db_key),
+        signing_public_key=slot.signing_public_key,
+        wrapped_signing_key=slot.wrapped_signing_key,
     )
 
 
@@ -129,7 +165,27 @@ def open_sealed(sealed: bytes, private_key: X25519PrivateKey) -> bytes:
         raise LoginFailed() from None
 
 
+def seal_bytes_to(public_key: bytes, data: bytes, info: bytes) -> bytes:
+    """HPKE-seal any secret (the recovery signing key) to an X25519 public key."""
+    return HPKE_SUITE.encrypt(data, X25519PublicKey.from_public_bytes(public_key), info=info)
+
+
+def open_sealed_bytes(sealed: bytes, private_key: X25519PrivateKey, info: bytes) -> bytes:
+    """Open what `seal_bytes_to` sealed; LoginFailed if the key does not fit."""
+    try:
+        return HPKE_SUITE.decrypt(sealed, private_key, info=info)
+    except (InvalidTag, ValueError):
+        raise LoginFailed() from None
+
+
 def _wrap(private_key: X25519PrivateKey, wrapping_key: bytes, name: str) -> bytes:
+    return _seal_raw(private_key.private_bytes_raw(), wrapping_key, name.encode())
+
+
+def _seal_raw(raw: bytes, wrapping_key: bytes, aad: bytes) -> bytes:
     nonce = os.urandom(12)
-    raw = private_key.private_bytes_raw()
-    return nonce + AESGCM(wrapping_key).encrypt(nonce, raw, name.encode())
+    return nonce + AESGCM(wrapping_key).encrypt(nonce, raw, aad)
+
+
+def _signing_aad(name: str) -> bytes:
+    return f"{name}/signing".encode()

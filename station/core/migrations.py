@@ -142,12 +142,26 @@ def _amendment_drafts(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+_SCHEMA_6 = """
+ALTER TABLE operator ADD COLUMN signing_key BLOB;
+ALTER TABLE operator ADD COLUMN signer VARCHAR(255);
+ALTER TABLE operator ADD COLUMN signature VARCHAR(255);
+"""
+
+
+def _signed_operators(db: Database, migrator: SqliteMigrator) -> None:
+    for statement in _SCHEMA_6.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
     (3, "print jobs and counter drafts' card and papers", _counter_state),
     (4, "receipt-number and day indexes without drafts; no receipt counter table", _submitted_only_indexes),
     (5, "amendments in progress", _amendment_drafts),
+    (6, "operator rows signed by an admin", _signed_operators),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -60,6 +60,9 @@ class Operator(BaseModel):
     public_key = BlobField()
     created_at = CharField()
     updated_at = CharField()
+    signing_key = BlobField(null=True)  # an admin's Ed25519 public key (signs operator rows)
+    signer = CharField(null=True)  # hex Ed25519 key that signed this row (station.core.signatures)
+    signature = CharField(null=True)
 
 
 class Application(BaseModel):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from station.core.errors import AuthError
 from station.core.roles import Role
 
@@ -18,6 +20,8 @@ class Session:
     role: Role
     db_key: bytes = field(repr=False)
     active: bool = True
+    #: An admin's Ed25519 key, which signs the operator rows they change (None for others).
+    signing_key: Ed25519PrivateKey | None = field(default=None, repr=False)
 
     def ensure_active(self) -> None:
         if not self.active:
@@ -27,3 +31,4 @@ class Session:
         """End the session and drop its copy of the key."""
         self.active = False
         self.db_key = b""
+        self.signing_key = None

@@ -267,7 +267,10 @@ class SyncService:
         its manifest (`send` to the folder)."""
         require(session, Action.SYNC_RUN)
         with contextlib.closing(self.link.folder(root)) as transport:
-            return self.deliver(session, transport, progress)
+            report = self.deliver(session, transport, progress)
+            # station.recovery beside the manifest: `db recover` even when the PC is gone.
+            self.store.write_recovery_copy(transport.folder.path)
+            return report
 
     def deliver(self, session: Session, transport: Transport, progress: Progress | None = None) -> PushReport:
         """Send what the hub lacks by `transport`, applying each acknowledgement the hub gives at

@@ -87,8 +87,11 @@ def test_status_in_the_store_wins_over_a_slot_left_in_the_key_file(
     before = load_keyfile(store.keyfile_path).keys
     admin = store.login("admin", PASSWORDS["admin"])
     store.operators.disable(admin, "wang")
-    # Put the old slot back, correctly MACed, as someone with the key might.
-    before.save(store.keyfile_path, admin.db_key)
+    # Put the old slot back, resealed to today's key and correctly MACed, as someone with
+    # the key might (disabling re-keyed the database, so the slot as it was opens nothing).
+    from station.core.keys import reseal_slot
+
+    before.with_slot(reseal_slot(before.slots["wang"], admin.db_key)).save(store.keyfile_path, admin.db_key)
     with pytest.raises(OperatorDisabled):
         store.login("wang", PASSWORDS["wang"])
     store.close()

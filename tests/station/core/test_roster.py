@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from station.core.audit import verify
-from station.core.errors import LoginFailed
+from station.core.errors import LoginFailed, OperatorUntrusted
 from station.core.keyfile import load_keyfile
 from station.core.models import AuditEvent, Operator
 from station.core.roles import Role
@@ -41,22 +41,29 @@ def test_a_person_on_the_roster_waits_for_a_first_password_then_logs_in_with_the
 
 
 def test_the_roster_corrects_names_and_roles_and_a_second_delivery_changes_nothing(
-        hub: Hub, store: StationStore) -> None:
+        hub: Hub, store: StationStore, sessions: Sessions) -> None:
     roster = {"operators": [{"name": "wang", "display_name": "王晓红", "role": "supervisor"}]}
     hub.send("roster", roster)
     wang = Operator.get(Operator.name == "wang")
     assert (wang.display_name, wang.role) == ("王晓红", "supervisor")
+    with pytest.raises(OperatorUntrusted):  # a new role waits for an admin here to sign it
+        store.login("wang", PASSWORDS["wang"])
+    store.operators.confirm(sessions.admin, "wang")
     assert store.login("wang", PASSWORDS["wang"]).role == Role.SUPERVISOR
 
     hub.send("roster", roster)  # the same roster again, as a newer bundle
     assert _actions("wang").count("operator.roster_updated") == 1
 
 
-def test_the_roster_never_demotes_the_last_active_admin(hub: Hub, store: StationStore) -> None:
-    hub.send("roster", {"operators": [{"name": "admin", "display_name": "陈管理员", "role": "operator"},
-                                      {"name": "li", "display_name": "李主管", "role": "admin"}]})
-    # li became an admin in the same roster, so admin is no longer the last one and is demoted
+def test_the_roster_never_demotes_the_last_active_admin(hub: Hub, store: StationStore, sessions: Sessions) -> None:
+    handover = {"operators": [{"name": "admin", "display_name": "陈管理员", "role": "operator"},
+                              {"name": "li", "display_name": "李主管", "role": "admin"}]}
+    hub.send("roster", handover)
+    # li's promotion is not signed yet, so admin is still the only admin who can log in: kept
     assert Operator.get(Operator.name == "li").role == "admin"
+    assert Operator.get(Operator.name == "admin").role == "admin"
+    store.operators.confirm(sessions.admin, "li")
+    hub.send("roster", handover)  # now li can log in as admin, so admin is demoted
     assert Operator.get(Operator.name == "admin").role == "operator"
 
     hub.send("roster", {"operators": [{"name": "li", "display_name": "李主管", "role": "operator"}]})
