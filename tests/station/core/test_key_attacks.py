@@ -86,7 +86,7 @@ def test_the_pc_is_gone_and_the_last_export_restores_the_station(
     store = StationStore(recoverable, clock)
     admin = store.login("admin", "admin-pass-1")
     hub_signing = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
-    SyncService(store).configure_hub(admin, HubPublicKeys(hub_key.public_key().public_bytes_raw(), hub_signing))
+    store.hub.configure(admin, HubPublicKeys(hub_key.public_key().public_bytes_raw(), hub_signing))
     store.operators.add(admin, "zhao", "赵同步", Role.SYNC_OPERATOR, "zhao-pass-1")
     usb = tmp_path / "usb"
     SyncService(store).export(store.login("zhao", "zhao-pass-1"), usb)
