@@ -72,14 +72,14 @@ def parse_object(entry: object) -> FolderObject:
     if pattern is None or not isinstance(file, str) or not pattern.fullmatch(file):
         raise confined.unsafe_path(file)
     ids = (entry.get("object_id"), entry.get("sha256"))
-    size = entry.get("size")
+    size: Any = entry.get("size")
     numbers = [entry.get(name) for name in _INTEGERS]
     valid = (all(isinstance(v, str) and confined.OBJECT_ID.fullmatch(v) for v in ids)
              and type(size) is int and 0 <= size <= MAX_SEALED_FILE
              and all(n is None or (type(n) is int and 0 < n < 2**63) for n in numbers))
     if not valid:
         raise confined.unsafe_path(file)
-    return FolderObject(file, str(kind), str(ids[0]), str(ids[1]), int(size), *numbers)
+    return FolderObject(file, str(kind), str(ids[0]), str(ids[1]), size, *numbers)
 
 
 class StationFolder:
