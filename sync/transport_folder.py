@@ -74,8 +74,10 @@ def parse_object(entry: object) -> FolderObject:
     ids = (entry.get("object_id"), entry.get("sha256"))
     size: Any = entry.get("size")
     numbers = [entry.get(name) for name in _INTEGERS]
+    if type(size) is int and size > MAX_SEALED_FILE:
+        raise confined.too_large(file, MAX_SEALED_FILE)
     valid = (all(isinstance(v, str) and confined.OBJECT_ID.fullmatch(v) for v in ids)
-             and type(size) is int and 0 <= size <= MAX_SEALED_FILE
+             and type(size) is int and size >= 0
              and all(n is None or (type(n) is int and 0 < n < 2**63) for n in numbers))
     if not valid:
         raise confined.unsafe_path(file)

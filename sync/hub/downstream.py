@@ -67,9 +67,12 @@ def routes(service: HubService) -> list[Route]:
 def exchange_folder(service: HubService, folder: StationFolder) -> dict[str, Any]:
     """Receive the folder's manifests and write the station's bundles into it; a day manifest
     file that breaks the folder's rules (`sync.confined`) is skipped and reported."""
-    done: dict[str, Any] = {"manifests": 0, "bundles": 0, "problems": []}
+    done: dict[str, Any] = {"manifests": 0, "bundles": 0, "problems": [], "reasons": []}
     names, others = folder.day_manifest_names()
-    done["problems"] += [confined.unsafe_path(f"manifests/{name}").message_en for name in others]
+    for name in others:
+        error = confined.unsafe_path(f"manifests/{name}")
+        done["problems"].append(f"{error.message_zh} / {error.message_en}")
+        done["reasons"].append(error.reason)
     for name in names:
         try:
             data = confined.check_json_depth(folder.read_day_manifest(name), name)
@@ -78,6 +81,7 @@ def exchange_folder(service: HubService, folder: StationFolder) -> dict[str, Any
             continue
         except SealError as error:
             done["problems"].append(f"{name}: {error.message_zh} / {error.message_en}")
+            done["reasons"].append(error.reason)
             continue
         folder.write_ack(f"manifest-{name}", ack)
         done["manifests"] += 1

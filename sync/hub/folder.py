@@ -75,6 +75,8 @@ def _import_station(service: HubService, folder: StationFolder, report: ImportRe
 
     exchanged = exchange_folder(service, folder)
     report.problems += [f"{folder.station}: {p}" for p in exchanged["problems"]]
+    for reason in exchanged["reasons"]:
+        log.warning("folder file refused", extra={"station": folder.station, "reason": reason})
 
 
 def _ingest(service: HubService, folder: StationFolder, data: bytes, report: ImportReport) -> None:
