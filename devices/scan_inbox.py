@@ -6,19 +6,24 @@ file once its size has stopped changing and its content is a complete JPEG, PNG 
 and size-limited. Many filesystem events for one file merge into one offer. Once the
 station holds an attached scan (encrypted, in its store) the file is deleted, so that no
 plain copy of an identity document stays in the camera's folder; a file that is not a
-scan moves to ``rejected/`` for a person to look at.
+scan moves to ``rejected/`` for a person to look at, and so does a symlink, device or pipe:
+a scan is read only from a regular file, opened without following a link, never past the
+size limit.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -42,6 +47,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "duplicate": ("重复的扫描件，已忽略", "Duplicate scan ignored"),
     "incomplete": ("扫描件不完整：请重新扫描", "Incomplete scan: scan again"),
     "unreadable": ("无法读取扫描件", "Cannot read the scan"),
+    "not_regular": ("不是普通文件（符号链接、设备或管道），已移出", "Not a regular file (symlink, device or pipe), moved aside"),
 }  # fmt: skip
 
 
@@ -199,12 +205,12 @@ class ScanInbox:
         if path.parent != self.folder or _ignored(path):
             return
         try:
-            stat = path.stat()
+            stat = path.lstat()
         except FileNotFoundError:
             with self._changed:
                 self._candidates.pop(path, None)
             return
-        if not path.is_file():
+        if S_ISDIR(stat.st_mode):
             return
         now = self._clock()
         with self._changed:
@@ -241,9 +247,12 @@ class ScanInbox:
         if candidate is None:
             return
         try:
-            stat = path.stat()
+            stat = path.lstat()
         except FileNotFoundError:
             self._forget(path)
+            return
+        if not S_ISREG(stat.st_mode):
+            self._reject(path, "not_regular")
             return
         if (stat.st_size, stat.st_mtime_ns) != (candidate.size, candidate.mtime_ns):
             self.notice(path)  # still being written
@@ -255,7 +264,13 @@ class ScanInbox:
             self._reject(path, "too_large")
             return
         try:
-            head, tail, digest = _read(path)
+            head, tail, digest = _read(path, self.settings.max_bytes)
+        except _NotRegular:
+            self._reject(path, "not_regular")
+            return
+        except _TooLarge:
+            self._reject(path, "too_large")
+            return
         except OSError:
             self._reject(path, "unreadable", move=False)
             return
@@ -294,7 +309,7 @@ class ScanInbox:
         self._forget(path)
         moved_to = None
         if move:
-            target = self.rejected_dir / path.name
+            target = _free_name(self.rejected_dir, path.name)
             try:
                 shutil.move(path, target)
                 moved_to = target
@@ -347,16 +362,47 @@ def _text(path: str | bytes) -> str:
     return path.decode() if isinstance(path, bytes) else path
 
 
+def _free_name(folder: Path, name: str) -> Path:
+    """`folder`/name, or name-2, name-3… when taken: a rejected file never replaces another."""
+    target, number = folder / name, 1
+    while os.path.lexists(target):
+        number += 1
+        target = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+    return target
+
+
 def _ignored(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith(_IGNORED_SUFFIXES)
 
 
-def _read(path: Path) -> tuple[bytes, bytes, str]:
-    """First bytes, last bytes and SHA-256 of a file, in one pass."""
-    digest = hashlib.sha256()
-    head, tail = b"", b""
-    with path.open("rb") as handle:
+class _NotRegular(Exception):
+    """A symlink, device or pipe where a scan should be."""
+
+
+class _TooLarge(Exception):
+    """A scan that grew past the size limit while it was read."""
+
+
+def _read(path: Path, limit: int) -> tuple[bytes, bytes, str]:
+    """First bytes, last bytes and SHA-256 of a regular file of at most `limit` bytes, in one pass.
+
+    Opened without following a symlink (the camera's folder is writable by whoever plugs a
+    device in) and without blocking on a pipe; never more than `limit` + 1 bytes read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR):
+            raise _NotRegular from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular
+        digest = hashlib.sha256()
+        head, tail, size = b"", b"", 0
         while chunk := handle.read(1 << 16):
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
             if not head:
                 head = chunk[:16]
             digest.update(chunk)

@@ -6,25 +6,47 @@
       attachments/<sha256>.jjs  sealed attachments
       acks/<object id>.json     signed acknowledgements, written by the hub's import
       acks/enrolment.json       the hub's answer to an enrolment carried on the stick
+      acks/manifest-<day>.json  the hub's comparison of a day manifest
+      manifests/<day>.json      signed day manifests (日终清单), written by the station
+      bundles/bundle-<n>.json   signed downstream bundles, written by the hub's import
 
 A reader trusts nothing here: every sealed file is verified by the hub, every
-acknowledgement by the station. The manifest only says which files are complete.
+acknowledgement by the station. The manifest only says which files are complete. Every
+name is matched against the patterns above, every file is opened without following a
+symlink and read within its limit (`sync.confined`); a file that breaks a rule is skipped
+and reported, never followed, and deleted only when it is the station's own acknowledged file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sync import confined
+from sync.confined import (
+    MAX_ACK_JSON,
+    MAX_BUNDLE_JSON,
+    MAX_MANIFEST_JSON,
+    MAX_OBJECTS,
+    MAX_SEALED_FILE,
+    RefusedFile,
+)
 from sync.errors import FolderError
-from sync.files import atomic_write
 
 ROOT = "jiujin-sync"
 MANIFEST = "manifest.json"
 FORMAT = "jiujin-sync-folder/1"
+KINDS = {"batch": re.compile(r"batches/batch-[0-9]{6,10}\.jjs"),
+         "attachment": re.compile(r"attachments/[0-9a-f]{64}\.jjs")}
+ACK_NAME = re.compile(r"(?:[0-9a-f]{64}|enrolment|manifest-[0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
+DAY_MANIFEST_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.json")
+BUNDLE_NAME = re.compile(r"bundle-[0-9]{6,10}\.json")
+_INTEGERS = ("batch_no", "first_seq", "last_seq")
 
 
 @dataclass(frozen=True)
@@ -41,10 +63,34 @@ class FolderObject:
     last_seq: int | None = None
 
 
+def parse_object(entry: object) -> FolderObject:
+    """One manifest entry, every field checked against the format; RefusedFile otherwise."""
+    if not isinstance(entry, dict):
+        raise confined.unsafe_path(type(entry).__name__)
+    kind, file = entry.get("kind"), entry.get("file")
+    pattern = KINDS.get(kind) if isinstance(kind, str) else None
+    if pattern is None or not isinstance(file, str) or not pattern.fullmatch(file):
+        raise confined.unsafe_path(file)
+    ids = (entry.get("object_id"), entry.get("sha256"))
+    size: Any = entry.get("size")
+    numbers = [entry.get(name) for name in _INTEGERS]
+    if type(size) is int and size > MAX_SEALED_FILE:
+        raise confined.too_large(file, MAX_SEALED_FILE)
+    valid = (all(isinstance(v, str) and confined.OBJECT_ID.fullmatch(v) for v in ids)
+             and type(size) is int and size >= 0
+             and all(n is None or (type(n) is int and 0 < n < 2**63) for n in numbers))
+    if not valid:
+        raise confined.unsafe_path(file)
+    return FolderObject(file, str(kind), str(ids[0]), str(ids[1]), size, *numbers)
+
+
 class StationFolder:
-    """One station's part of a sync folder."""
+    """One station's part of a sync folder; every name from it is checked (`sync.confined`)."""
 
     def __init__(self, root: Path, station: str) -> None:
+        if not confined.STATION_CODE.fullmatch(station):
+            raise FolderError(f"站点代码不合规定：{confined._shown(station)}",
+                              f"not a station code: {confined._shown(station)}")
         self.root = Path(root)
         self.station = station
         self.path = self.root / ROOT / station
@@ -53,16 +99,23 @@ class StationFolder:
     def acks_path(self) -> Path:
         return self.path / "acks"
 
+    def _relative(self, relative: str) -> str:
+        return f"{ROOT}/{self.station}/{relative}"
+
+    def _write(self, relative: str, data: bytes) -> None:
+        try:
+            confined.write_file(self.root, self._relative(relative), data)
+        except (OSError, RefusedFile) as exc:
+            detail = exc.message_en if isinstance(exc, RefusedFile) else exc.strerror
+            raise FolderError(f"无法写入 {self.path / relative}：{detail}",
+                              f"cannot write {self.path / relative}: {detail}") from None
+
     def write_object(self, relative: str, data: bytes, kind: str, object_id: str,
                      batch: tuple[int, int, int] | None = None) -> FolderObject:
         """Write one sealed file (atomically, skipping an identical one already there)."""
-        target = self.path / relative
         digest = hashlib.sha256(data).hexdigest()
-        try:
-            if not (target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == digest):
-                atomic_write(target, data)
-        except OSError as exc:
-            raise FolderError(f"无法写入 {target}：{exc.strerror}", f"cannot write {target}: {exc.strerror}") from None
+        if confined.sha256_of(self.root, self._relative(relative), MAX_SEALED_FILE) != digest:
+            self._write(relative, data)
         batch_no, first, last = batch or (None, None, None)
         return FolderObject(relative, kind, object_id, digest, len(data), batch_no, first, last)
 
@@ -72,58 +125,149 @@ class StationFolder:
                                     "objects": [asdict(o) for o in objects]}
         if enrolment:
             document["enrolment"] = enrolment
-        data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
-        try:
-            atomic_write(self.path / MANIFEST, data)
-        except OSError as exc:
-            raise FolderError(f"无法写入清单：{exc.strerror}", f"cannot write the manifest: {exc.strerror}") from None
+        self._write(MANIFEST, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")
 
     def read_manifest(self) -> dict[str, Any]:
-        """The manifest, or FolderError if it is missing or unreadable."""
+        """The manifest (bounded, not a symlink), or FolderError if it is missing or unreadable."""
         try:
-            document: dict[str, Any] = json.loads((self.path / MANIFEST).read_bytes())
-            if document.get("format") != FORMAT or document.get("station") != self.station:
-                raise ValueError("format")
-            return document
-        except (OSError, ValueError) as exc:
-            raise FolderError(f"{self.path} 中没有可读的清单", f"no readable manifest in {self.path} ({type(exc).__name__})") from None
+            document = confined.read_json(self.root, self._relative(MANIFEST), MAX_MANIFEST_JSON)
+        except (OSError, RefusedFile) as exc:
+            detail = f"{exc.message_en}" if isinstance(exc, RefusedFile) else type(exc).__name__
+            zh = exc.message_zh if isinstance(exc, RefusedFile) else "无法读取"
+            raise FolderError(f"{self.path} 中没有可读的清单（{zh}）", f"no readable manifest in {self.path} ({detail})"
+                              ) from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("station") != self.station:
+            raise FolderError(f"{self.path} 中没有可读的清单", f"no readable manifest in {self.path} (format)")
+        return document
+
+    def listed(self) -> tuple[list[FolderObject], list[RefusedFile]]:
+        """The manifest's objects that follow the format, and a refusal for each that does not."""
+        entries = self.read_manifest().get("objects")
+        if not isinstance(entries, list) or len(entries) > MAX_OBJECTS:
+            raise FolderError("清单格式有误", "the manifest is malformed")
+        objects, refused = [], []
+        for entry in entries:
+            try:
+                objects.append(parse_object(entry))
+            except RefusedFile as error:
+                refused.append(error)
+        return objects, refused
 
     def objects(self) -> list[FolderObject]:
-        fields = set(FolderObject.__dataclass_fields__)
-        try:
-            return [FolderObject(**{k: v for k, v in o.items() if k in fields})
-                    for o in self.read_manifest()["objects"]]
-        except (TypeError, KeyError, AttributeError):
-            raise FolderError("清单格式有误", "the manifest is malformed") from None
+        return self.listed()[0]
 
     def read_object(self, obj: FolderObject) -> bytes | None:
-        """A listed file's bytes, or None if it is absent."""
-        target = (self.path / obj.file).resolve()
-        if self.path.resolve() not in target.parents:
-            raise FolderError("清单中的路径越界", "a manifest path leaves the folder")
+        """A listed file's bytes, or None if it is absent; RefusedFile if it breaks a rule."""
         try:
-            return target.read_bytes()
+            return confined.read_file(self.root, self._relative(obj.file), MAX_SEALED_FILE)
         except FileNotFoundError:
             return None
 
+    def remove_own(self, obj: FolderObject) -> bool:
+        """Delete a listed file only if it is a regular file with the manifest's hash."""
+        return confined.remove_file(self.root, self._relative(obj.file), obj.sha256)
+
     def write_ack(self, name: str, data: bytes) -> None:
-        atomic_write(self.acks_path / name, data)
+        if not ACK_NAME.fullmatch(name):
+            raise FolderError("回执文件名不合规定", f"not an acknowledgement file name: {confined._shown(name)}")
+        self._write(f"acks/{name}", data)
+
+    def _names(self, folder: str, pattern: re.Pattern[str]) -> tuple[list[str], list[str]]:
+        try:
+            return confined.list_folder(self.root, (ROOT, self.station, folder), pattern)
+        except RefusedFile:
+            return [], [folder]
+        except OSError:
+            return [], []
+
+    def ack_names(self) -> tuple[list[str], list[str]]:
+        """Acknowledgement file names (sorted) and the names in acks/ that are not one."""
+        return self._names("acks", ACK_NAME)
 
     def ack_files(self) -> list[Path]:
-        if not self.acks_path.is_dir():
-            return []
-        return sorted(p for p in self.acks_path.glob("*.json") if not p.name.startswith("."))
+        return [self.acks_path / name for name in self.ack_names()[0]]
 
-    def remove(self, relative: str) -> None:
-        (self.path / relative).unlink(missing_ok=True)
+    def has_ack(self, name: str) -> bool:
+        return name in self.ack_names()[0]
+
+    def read_ack(self, name: str) -> bytes:
+        """One acknowledgement file (bounded, regular); RefusedFile or FileNotFoundError."""
+        return confined.read_file(self.root, self._relative(f"acks/{name}"), MAX_ACK_JSON)
+
+    def remove_ack(self, name: str) -> None:
+        if ACK_NAME.fullmatch(name):
+            try:
+                with confined.open_folder(self.root, (ROOT, self.station, "acks")) as fd:
+                    os.unlink(name, dir_fd=fd)
+            except (FileNotFoundError, RefusedFile):
+                pass
+
+    def day_manifest_names(self) -> tuple[list[str], list[str]]:
+        return self._names("manifests", DAY_MANIFEST_NAME)
+
+    def read_day_manifest(self, name: str) -> bytes:
+        return confined.read_file(self.root, self._relative(f"manifests/{name}"), MAX_MANIFEST_JSON)
+
+    def write_day_manifest(self, day: str, data: bytes) -> None:
+        if not DAY_MANIFEST_NAME.fullmatch(f"{day}.json"):
+            raise FolderError("日终清单日期不合规定", "not a day manifest date")
+        self._write(f"manifests/{day}.json", data)
+
+    def bundle_names(self) -> tuple[list[str], list[str]]:
+        return self._names("bundles", BUNDLE_NAME)
+
+    def read_bundle(self, name: str) -> bytes:
+        return confined.read_file(self.root, self._relative(f"bundles/{name}"), MAX_BUNDLE_JSON)
+
+    def write_bundle(self, version: int, data: bytes) -> bool:
+        """Write bundle `version` unless a file of that name is there; True if written."""
+        name = f"bundle-{version:06d}.json"
+        if name in self.bundle_names()[0]:
+            return False
+        self._write(f"bundles/{name}", data)
+        return True
 
 
 def station_folders(root: Path) -> list[StationFolder]:
     """Every station part with a manifest under `root` (or under `root`/jiujin-sync)."""
+    return scan_station_folders(root)[0]
+
+
+def scan_station_folders(root: Path) -> tuple[list[StationFolder], list[str]]:
+    """The station parts under `root` (or `root` itself when it is one), and a bilingual note for
+    each entry of jiujin-sync/ that is not a station folder (bad name, symlink, file)."""
     base = Path(root)
-    if (base / MANIFEST).exists() and base.parent.name == ROOT:
-        return [StationFolder(base.parent.parent, base.name)]
-    parent = base / ROOT
-    if not parent.is_dir():
-        return []
-    return [StationFolder(base, p.name) for p in sorted(parent.iterdir()) if (p / MANIFEST).exists()]
+    if base.parent.name == ROOT and confined.STATION_CODE.fullmatch(base.name) and not base.is_symlink():
+        return ([StationFolder(base.parent.parent, base.name)]
+                if _is_file(base.parent.parent, (ROOT, base.name, MANIFEST)) else []), []
+    try:
+        names, others = confined.list_folder(base, (ROOT,), confined.STATION_CODE)
+    except (RefusedFile, OSError) as error:
+        shown = error.message_en if isinstance(error, RefusedFile) else type(error).__name__
+        return [], [f"{ROOT}: {shown}"]
+    problems = [_problem(confined.unsafe_path(f"{ROOT}/{name}")) for name in others]
+    folders = []
+    for name in names:
+        try:
+            with confined.open_folder(base, (ROOT, name)):
+                pass
+        except (RefusedFile, OSError):
+            problems.append(_problem(confined.not_regular(f"{ROOT}/{name}")))
+            continue
+        if _is_file(base, (ROOT, name, MANIFEST)):
+            folders.append(StationFolder(base, name))
+    return folders, problems
+
+
+def _is_file(root: Path, parts: tuple[str, ...]) -> bool:
+    try:
+        with confined.open_folder(root, parts[:-1]) as fd:
+            os.stat(parts[-1], dir_fd=fd, follow_symlinks=False)
+        return True
+    except (OSError, RefusedFile):
+        return False
+
+
+def _problem(error: RefusedFile) -> str:
+    """One line for a report: Chinese, then English."""
+    return f"{error.message_zh} / {error.message_en}"

@@ -26,7 +26,7 @@ def _summary(report: Any) -> str:
         parts.append(f"附件 attachments {report.attachments_sent}")
     if report.quarantined:
         parts.append(f"被隔离 quarantined {report.quarantined}")
-    return "，".join(parts)
+    return "\n".join(["，".join(parts), *getattr(report, "problems", [])])
 
 
 @click.group()

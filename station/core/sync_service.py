@@ -103,6 +103,8 @@ class PushReport:
     bytes_sent: int = 0
     quarantined: list[int] = field(default_factory=list)
     files: int = 0
+    #: Files a USB folder held that were skipped, one Chinese / English line each.
+    problems: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -375,7 +377,11 @@ class SyncService:
                 progress: Progress | None = None) -> tuple[PushReport, dict[str, Any]]:
         """The hub's acknowledgements, then its bundles (statuses, resend requests, policy,
         calendar, catalog, roster...), by `transport`."""
-        return self.receive_acks(session, transport, progress), receive_bundles(self.store, session, transport)
+        report = self.receive_acks(session, transport, progress)
+        seen = len(transport.problems)
+        applied = receive_bundles(self.store, session, transport)
+        report.problems += transport.problems[seen:]
+        return report, applied
 
     def receive_acks(self, session: Session, transport: Transport, progress: Progress | None = None) -> PushReport:
         """Apply the acknowledgements waiting on `transport`, then drop what they cover from it."""
@@ -384,14 +390,19 @@ class SyncService:
         oldest = (SyncBatch.select(fn.MIN(SyncBatch.batch_no))
                   .where(SyncBatch.state.in_(("sealed", "sent"))).scalar())
         found = transport.acks(None if oldest is None else int(oldest) - 1)
+        attachments: set[str] = set()
         for done, data in enumerate(found, start=1):
-            self._receive_ack(session, transport, data, report)
+            ack = self._receive_ack(session, transport, data, report)
+            if ack is not None and ack.document.get("kind") == "attachment":
+                attachments.add(ack.object_id)
             if progress:
                 progress("import", done, len(found))
-        transport.tidy(_acknowledged_batches, self.store.clock().isoformat(), self.link.enrolment_request())
+        transport.tidy(lambda: _acknowledged_batches() | attachments, self.store.clock().isoformat(),
+                       self.link.enrolment_request())
+        report.problems += transport.problems
         return report
 
-    def _receive_ack(self, session: Session, transport: Transport, data: bytes, report: PushReport) -> None:
+    def _receive_ack(self, session: Session, transport: Transport, data: bytes, report: PushReport) -> Ack | None:
         """Apply one acknowledgement. The hub answering now must sign what it says; a file on a
         stick that does not verify is left aside (anything may lie on a stick)."""
         try:
@@ -400,11 +411,13 @@ class SyncService:
             if transport.live:
                 raise
             log.warning("ignored an acknowledgement file: %s", error.message_en)
-            return
+            report.problems.append(f"{error.message_zh} / {error.message_en}")
+            return None
         if not transport.live:
             report.files += 1
         if ack.document.get("kind") == "enrolment":
             self.link.enrolment_answered()
+        return ack
 
     # -- the background round -----------------------------------------------------------
 

@@ -9,11 +9,12 @@ every acknowledgement and bundle by the station.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sync import acks, seal
+from sync import acks, confined, seal
+from sync.confined import RefusedFile
 from sync.errors import SyncError
 from sync.transport_folder import FolderObject, StationFolder
 from sync.transport_http import HubClient
@@ -46,6 +47,8 @@ class Transport(Protocol):
     kind: str
     #: True when the hub answers through the path now; False when it reads or wrote files earlier.
     live: bool
+    #: Files the path skipped (bad name, symlink, too large), one Chinese / English line each.
+    problems: list[str]
 
     def missing_attachments(self, digests: list[str]) -> list[str]:
         """Those of `digests` the hub does not hold, or might not."""
@@ -86,6 +89,7 @@ class HttpTransport:
 
     def __init__(self, client: HubClient) -> None:
         self.client = client
+        self.problems: list[str] = []
 
     def missing_attachments(self, digests: list[str]) -> list[str]:
         return self.client.missing_attachments(digests)
@@ -135,6 +139,7 @@ class FolderTransport:
     def __init__(self, folder: StationFolder) -> None:
         self.folder = folder
         self.written: list[FolderObject] = []
+        self.problems: list[str] = []
 
     def missing_attachments(self, digests: list[str]) -> list[str]:
         return list(digests)  # the hub says what it holds only after reading the stick
@@ -159,32 +164,50 @@ class FolderTransport:
         return len(self.written)
 
     def acks(self, after_batch_no: int | None) -> list[bytes]:
-        return [path.read_bytes() for path in self.folder.ack_files()]
+        names, others = self.folder.ack_names()
+        self._refuse(confined.unsafe_path(f"acks/{name}") for name in others)
+        return [data for name in names if (data := self._read(self.folder.read_ack, name)) is not None]
 
     def tidy(self, acknowledged: Callable[[], set[str]], created_at: str,
              enrolment: dict[str, str] | None) -> None:
-        """Drop acknowledged batches (and their ack files) from the folder; rewrite the manifest."""
+        """Drop acknowledged objects (and their ack files) from the folder; rewrite the manifest.
+
+        Only a file named as this station names its own objects, whose bytes hash as the
+        manifest says and whose object the station holds a verified acknowledgement of, is
+        deleted (`acknowledged()`: batch and attachment ids)."""
         try:
-            objects = self.folder.objects()
+            objects, refused = self.folder.listed()
         except SyncError:
             return
-        done = acknowledged() | {o.object_id for o in objects if o.kind == "attachment"
-                               and (self.folder.acks_path / f"{o.object_id}.json").exists()}
+        self._refuse(refused)
+        done = acknowledged()
         for obj in objects:
             if obj.object_id in done:
-                self.folder.remove(obj.file)
-                (self.folder.acks_path / f"{obj.object_id}.json").unlink(missing_ok=True)
+                self.folder.remove_own(obj)
+                self.folder.remove_ack(f"{obj.object_id}.json")
         self.folder.write_manifest([o for o in objects if o.object_id not in done], created_at, enrolment)
 
     def bundles(self, after_version: int) -> list[bytes]:
-        path = self.folder.path / "bundles"
-        return [p.read_bytes() for p in sorted(path.glob("bundle-*.json"))] if path.is_dir() else []
+        names, others = self.folder.bundle_names()
+        self._refuse(confined.unsafe_path(f"bundles/{name}") for name in others)
+        return [data for name in names if (data := self._read(self.folder.read_bundle, name)) is not None]
 
     def send_manifest(self, day: str, signed: bytes) -> bytes | None:
-        target = self.folder.path / "manifests"
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{day}.json").write_bytes(signed)
+        self.folder.write_day_manifest(day, signed)
         return None
+
+    def _read(self, read: Callable[[str], bytes], name: str) -> bytes | None:
+        try:
+            return confined.check_json_depth(read(name), name)
+        except FileNotFoundError:
+            return None
+        except RefusedFile as error:
+            self._refuse([error])
+            return None
+
+    def _refuse(self, errors: Iterable[RefusedFile]) -> None:
+        for error in errors:
+            self.problems.append(f"{error.message_zh} / {error.message_en}")
 
     def close(self) -> None:
         return None

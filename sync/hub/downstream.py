@@ -16,8 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kernel.atomic import atomic_write_bytes
-from sync import manifest
+from sync import confined, manifest
 from sync.errors import SealError
 from sync.hub import reconcile
 from sync.hub.answers import problem
@@ -70,23 +69,27 @@ def routes(service: HubService, authorised: Callable[[Request, Work], Awaitable[
 
 
 def exchange_folder(service: HubService, folder: StationFolder) -> dict[str, Any]:
-    """Receive the folder's manifests and write the station's bundles into it."""
-    done: dict[str, Any] = {"manifests": 0, "bundles": 0, "problems": []}
-    for path in sorted((folder.path / "manifests").glob("*.json")) if (folder.path / "manifests").is_dir() else []:
-        ack_path = folder.acks_path / f"manifest-{path.stem}.json"
+    """Receive the folder's manifests and write the station's bundles into it; a day manifest
+    file that breaks the folder's rules (`sync.confined`) is skipped and reported."""
+    done: dict[str, Any] = {"manifests": 0, "bundles": 0, "problems": [], "reasons": []}
+    names, others = folder.day_manifest_names()
+    for name in others:
+        error = confined.unsafe_path(f"manifests/{name}")
+        done["problems"].append(f"{error.message_zh} / {error.message_en}")
+        done["reasons"].append(error.reason)
+    for name in names:
         try:
-            _result, ack = reconcile.receive_manifest(service.store, path.read_bytes(), "folder")
-        except SealError as error:
-            done["problems"].append(f"{path.name}: {error.message_en}")
+            data = confined.check_json_depth(folder.read_day_manifest(name), name)
+            _result, ack = reconcile.receive_manifest(service.store, data, "folder")
+        except FileNotFoundError:
             continue
-        folder.write_ack(ack_path.name, ack)
+        except SealError as error:
+            done["problems"].append(f"{name}: {error.message_zh} / {error.message_en}")
+            done["reasons"].append(error.reason)
+            continue
+        folder.write_ack(f"manifest-{name}", ack)
         done["manifests"] += 1
-    target = folder.path / "bundles"
     for data in reconcile.bundles_after(folder.station, 0, limit=100000):
-        version = int(json.loads(data)["document"]["version"])
-        path = target / f"bundle-{version:06d}.json"
-        if not path.exists():
-            target.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, data, 0o644)
+        if folder.write_bundle(int(json.loads(data)["document"]["version"]), data):
             done["bundles"] += 1
     return done

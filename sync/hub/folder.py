@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from sync import acks
+from sync.confined import RefusedFile
 from sync.errors import EnrolmentError, FolderError
 from sync.hub.service import HubService
-from sync.transport_folder import StationFolder, station_folders
+from sync.transport_folder import StationFolder, scan_station_folders
 
 log = logging.getLogger("jiujin.hub.folder")
 
@@ -24,50 +25,77 @@ class ImportReport:
     duplicates: int = 0
     quarantined: int = 0
     missing: int = 0
+    refused: int = 0
     enrolled: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"stored": self.stored, "duplicates": self.duplicates, "quarantined": self.quarantined,
-                "missing": self.missing, "enrolled": self.enrolled, "problems": self.problems}
+                "missing": self.missing, "refused": self.refused, "enrolled": self.enrolled, "problems": self.problems}
 
 
 def import_folder(service: HubService, root: Path) -> ImportReport:
-    """Ingest every listed object of every station under `root`; idempotent."""
+    """Ingest every listed object of every station under `root`; idempotent. A file that breaks
+    the folder's rules (`sync.confined`) is skipped, left where it is and reported."""
     report = ImportReport()
-    for folder in station_folders(root):
+    folders, problems = scan_station_folders(root)
+    report.problems += problems
+    for folder in folders:
         try:
             _import_station(service, folder, report)
         except FolderError as error:
-            report.problems.append(f"{folder.station}: {error.message_en}")
+            report.problems.append(f"{folder.station}: {error.message_zh} / {error.message_en}")
     return report
 
 
 def _import_station(service: HubService, folder: StationFolder, report: ImportReport) -> None:
     manifest = folder.read_manifest()
-    if manifest.get("enrolment"):
-        _enrol(service, folder, manifest["enrolment"], report)
-    done = {p.stem for p in folder.ack_files()}
-    for obj in folder.objects():
+    request = manifest.get("enrolment")
+    if isinstance(request, dict) and all(isinstance(v, str) for v in request.values()) and request:
+        _enrol(service, folder, request, report)
+    elif request:
+        report.problems.append(f"{folder.station}: 注册请求格式有误 / the enrolment request is malformed")
+    done = {name.removesuffix(".json") for name in folder.ack_names()[0]}
+    objects, refused = folder.listed()
+    for error in refused:
+        _refuse(folder, error, report)
+    for obj in objects:
         if obj.object_id in done:
             continue
-        data = folder.read_object(obj)
+        try:
+            data = folder.read_object(obj)
+        except RefusedFile as error:
+            _refuse(folder, error, report)
+            continue
         if data is None:
             report.missing += 1
             continue
-        result = service.ingest(data, "folder")
-        if result.status == "stored":
-            report.stored += 1
-        elif result.status == "duplicate":
-            report.duplicates += 1
-        else:
-            report.quarantined += 1
-        if result.ack is not None and result.object_id is not None:
-            folder.write_ack(f"{result.object_id}.json", result.ack)
+        _ingest(service, folder, data, report)
     from sync.hub.downstream import exchange_folder
 
     exchanged = exchange_folder(service, folder)
     report.problems += [f"{folder.station}: {p}" for p in exchanged["problems"]]
+    for reason in exchanged["reasons"]:
+        log.warning("folder file refused", extra={"station": folder.station, "reason": reason})
+
+
+def _ingest(service: HubService, folder: StationFolder, data: bytes, report: ImportReport) -> None:
+    result = service.ingest(data, "folder")
+    if result.status == "stored":
+        report.stored += 1
+    elif result.status == "duplicate":
+        report.duplicates += 1
+    else:
+        report.quarantined += 1
+    if result.ack is not None and result.object_id is not None:
+        folder.write_ack(f"{result.object_id}.json", result.ack)
+
+
+def _refuse(folder: StationFolder, error: RefusedFile, report: ImportReport) -> None:
+    """A listed file the hub will not read: it stays on the stick, untouched, and is reported."""
+    report.refused += 1
+    report.problems.append(f"{folder.station}: {error.message_zh} / {error.message_en}")
+    log.warning("folder file refused", extra={"station": folder.station, "reason": error.reason})
 
 
 def _enrol(service: HubService, folder: StationFolder, request: dict[str, str], report: ImportReport) -> None:

@@ -1,5 +1,6 @@
 """The hub's watch folder: a USB folder dropped (or copied) in is imported as soon as its
-manifest appears; acknowledgements are written back beside it."""
+manifest appears; acknowledgements are written back beside it. A file that breaks the folder's
+rules (`sync.confined`) is left where it is and logged; the watch keeps running."""
 
 from __future__ import annotations
 

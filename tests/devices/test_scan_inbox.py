@@ -203,3 +203,38 @@ def test_watching_a_real_folder(tmp_path: Path) -> None:
     offered = recorder.of(ScanOffered)
     assert len(offered) == 22 and len({o.sha256 for o in offered}) == 22
     assert {e.reason for e in recorder.of(ScanRejected)} == {"duplicate", "wrong_type"}
+
+
+def test_a_symlink_or_pipe_in_the_inbox_is_moved_aside_never_read(tmp_path: Path, clock: Clock) -> None:
+    """A link to a document elsewhere, to /dev/zero, or a pipe: not offered, not followed, not
+    blocking; each moves to rejected/ as the link or pipe itself."""
+    import os
+
+    recorder = Recorder()
+    (tmp_path / "inbox").mkdir()
+    inbox = _inbox(tmp_path / "inbox", recorder, clock, settle_seconds=1.0)
+    outside = tmp_path / "citizen.jpg"
+    outside.write_bytes(JPEG)
+    (inbox.folder / "linked.jpg").symlink_to(outside)
+    (inbox.folder / "zero.jpg").symlink_to("/dev/zero")
+    os.mkfifo(inbox.folder / "pipe.jpg")
+    for name in ("linked.jpg", "zero.jpg", "pipe.jpg"):
+        inbox.notice(inbox.folder / name)
+    clock.now += 1.0
+    inbox.poll()
+    assert sorted((e.path.name, e.reason) for e in recorder.events if isinstance(e, ScanRejected)) == [
+        ("linked.jpg", "not_regular"), ("pipe.jpg", "not_regular"), ("zero.jpg", "not_regular")]
+    assert not inbox.pending() and outside.read_bytes() == JPEG
+    assert (inbox.rejected_dir / "linked.jpg").is_symlink()
+    assert recorder.events[0].message("zh").startswith("不是普通文件")
+
+
+def test_a_rejected_file_never_replaces_an_earlier_one(tmp_path: Path, clock: Clock) -> None:
+    recorder = Recorder()
+    inbox = _inbox(tmp_path, recorder, clock, settle_seconds=1.0)
+    (inbox.rejected_dir / "note.txt").write_bytes(b"first")
+    _drop(inbox, "note.txt", b"second: not a scan")
+    clock.now += 1.0
+    inbox.poll()
+    assert (inbox.rejected_dir / "note.txt").read_bytes() == b"first"
+    assert (inbox.rejected_dir / "note-2.txt").read_bytes() == b"second: not a scan"

@@ -225,6 +225,8 @@ def import_(ctx: click.Context, data_dir_option: str | None, folder: str, as_jso
         return
     click.echo(f"已导入 {report.stored} 个新批次/附件，重复 {report.duplicates} 个，隔离 {report.quarantined} 个 / "
                f"stored {report.stored}, duplicates {report.duplicates}, quarantined {report.quarantined}")
+    for problem in report.problems:
+        click.echo(problem)
 
 
 @hub.command("stats")
