@@ -217,6 +217,10 @@ def backup_before_upgrade(db: Database, version: int) -> Path | None:
     partial = target.with_name(f"{target.name}.partial")
     partial.unlink(missing_ok=True)
     partial.touch(mode=0o600)  # VACUUM INTO fills an empty file, keeping the station's file mode
-    db.execute_sql("VACUUM INTO ?", (str(partial),))
+    try:
+        db.execute_sql("VACUUM INTO ?", (str(partial),))
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk keeps no half copy
+        raise
     os.replace(partial, target)
     return target
