@@ -6,14 +6,49 @@ STAMP := $(VENV)/.installed
 # Test-only tools from npm (tus-js-client); `make run` never needs them.
 NODE_TOOLS := .tools/node/.installed
 
-.PHONY: run test bench soak lint system-deps translations clean check-fresh
+.PHONY: run test bench soak lint system-deps translations clean check-fresh lock wheelhouse wheelhouse-check
 
-$(STAMP): pyproject.toml scripts/install-system-deps.sh
+# Dependencies come from the hashed lock files in requirements/ (see docs/operations.md);
+# sqlcipher3-binary, which earlier releases used, shares the sqlcipher3 module: remove it first.
+$(STAMP): pyproject.toml requirements/dev.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh dev
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip uninstall -qq -y sqlcipher3-binary
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install -q --no-deps -e '.[dev]'
 	touch $(STAMP)
+
+# requirements/*.txt from pyproject.toml: one universal lock per install set (any OS and CPU),
+# station and hub held to the versions of the dev set.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --no-header -q
+lock:
+	test -x $(BIN)/uv || $(BIN)/python -m pip install -q uv
+	$(LOCK) --extra dev -o requirements/dev.txt
+	$(LOCK) --extra hub -c requirements/dev.txt -o requirements/hub.txt
+	$(LOCK) -c requirements/dev.txt -o requirements/station.txt
+
+# Every wheel a station needs, its own included, for a USB stick to an offline station:
+#   pip install --no-index --find-links wheelhouse jiujin
+# WHEELHOUSE_EXTRA=hub adds the hub; PIP_PLATFORM_ARGS="--platform manylinux2014_aarch64"
+# fetches another CPU's wheels.
+WHEELHOUSE ?= wheelhouse
+WHEELHOUSE_LOCK := requirements/$(if $(WHEELHOUSE_EXTRA),$(WHEELHOUSE_EXTRA),station).txt
+wheelhouse: $(STAMP)
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	$(BIN)/python -m pip download -q --only-binary=:all: --require-hashes --no-deps \
+		$(PIP_PLATFORM_ARGS) -r $(WHEELHOUSE_LOCK) -d $(WHEELHOUSE)
+	$(BIN)/python -m pip wheel -q --no-deps -w $(WHEELHOUSE) .
+	cp $(WHEELHOUSE_LOCK) $(WHEELHOUSE)/requirements.txt
+	cd $(WHEELHOUSE) && sha256sum *.whl requirements.txt > SHA256SUMS
+
+# The proof CI runs: build a station wheelhouse, install it offline into a clean venv outside
+# the checkout, and run the installed `jiujin` (tests/install).
+CHECK_WHEELHOUSE := $(CURDIR)/build/wheelhouse-check
+wheelhouse-check: $(STAMP)
+	$(MAKE) wheelhouse WHEELHOUSE=$(CHECK_WHEELHOUSE)
+	JIUJIN_TEST_WHEELHOUSE=$(CHECK_WHEELHOUSE) $(BIN)/python -m pytest -q tests/install
 
 system-deps:
 	bash scripts/install-system-deps.sh dev

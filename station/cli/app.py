@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,10 @@ LOG_NAME = "jiujin.log"
 #: jiujin.log rotates at 1 MiB into jiujin.log.1 … .3, so a station never fills its disk with it.
 LOG_BYTES = 1024 * 1024
 LOG_BACKUPS = 3
+
+if TYPE_CHECKING:
+    from station.cli.local_hub import LocalHubLink
+
 
 
 def _log_to_file(folder: Path) -> logging.Handler:
@@ -48,6 +53,21 @@ def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
         store.close()
 
 
+def _start_demo_hub_if_installed(folder: Path, store: StationStore) -> LocalHubLink | None:
+    """The demo's local hub, or None when the hub extra is not installed: the demo station
+    then works offline, its applications waiting in the outbox as on a station without network."""
+    from station.cli.extras import missing_modules
+    from station.cli.local_hub import start_demo_hub
+
+    if missing_modules("hub"):
+        click.echo("本地市级中心未安装，演示站点离线运行（pip install 'jiujin[hub]' 可加装）"
+                   " / no local hub: the hub extra is not installed, the demo station runs offline")
+        return None
+    hub = start_demo_hub(folder, store)
+    click.echo(f"本地市级中心 / local hub: {hub.url}")
+    return hub
+
+
 @click.command()
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.option("--fresh", is_flag=True, help="Start from a new demo station. / 重建演示站点")
@@ -58,7 +78,6 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
     import shutil
 
     from devices import DemoDevices
-    from station.cli.local_hub import start_demo_hub
     from station.core.demo import DEMO_OPERATORS, ensure_demo_station
     from station.ui.app import make_app
 
@@ -70,8 +89,7 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
     click.echo(f"演示站点 / demo station: {folder}")
     store = ensure_demo_station(folder)
     _log_to_file(folder)
-    hub = start_demo_hub(folder, store)
-    click.echo(f"本地市级中心 / local hub: {hub.url}")
+    hub = _start_demo_hub_if_installed(folder, store)
     scans = folder / "scans"
     scans.mkdir(exist_ok=True)
     try:
@@ -80,7 +98,8 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
             make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS, demo_devices=simulators,
                      devices=simulators.config(scan_folder=scans)).run()
     finally:
-        hub.stop()
+        if hub is not None:
+            hub.stop()
         store.close()
 
 

@@ -6,10 +6,14 @@ migrations use peewee's `playhouse.migrations` operations.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from peewee import Database
+
+from station.core.errors import StoreError
 
 if TYPE_CHECKING:
     from playhouse.migrate import SqliteMigrator
@@ -175,20 +179,62 @@ def schema_version(db: Database) -> int:
 
 
 def migrate(db: Database) -> list[int]:
-    """Apply every pending migration, each in its own transaction; returns those applied."""
-    pending = [migration for migration in MIGRATIONS if migration[0] > schema_version(db)]
+    """Apply every pending migration; returns those applied.
+
+    An upgrade is all or nothing: a station database that already holds data is first copied
+    (still encrypted, same key) to `station.db.pre-v<version>`, then every pending migration
+    runs in one transaction, so a failure leaves the database exactly as the previous release
+    left it. A database from a newer release is refused rather than misread.
+    """
+    current = schema_version(db)
+    if current > LATEST_VERSION:
+        raise StoreError(
+            f"数据库来自更新版本的就近（结构版本 {current}，本版本最高 {LATEST_VERSION}）："
+            "请安装新版本，或恢复升级前的备份。",
+            f"The database comes from a newer Jiujin (schema {current}, this release knows "
+            f"up to {LATEST_VERSION}): install the newer release or restore the copy made "
+            "before the upgrade.",
+        )
+    pending = [migration for migration in MIGRATIONS if migration[0] > current]
     if not pending:
         return []
     from playhouse.migrate import SqliteMigrator  # loads PostgreSQL helpers too: only when needed
 
+    if current > 0:
+        backup_before_upgrade(db, current)
     migrator = SqliteMigrator(db)
-    applied = []
-    for version, _description, step in pending:
-        with db.atomic():
-            step(db, migrator)
-            db.execute_sql(
-                "INSERT OR REPLACE INTO setting (key, value) VALUES ('schema_version', ?)",
-                (str(version),),
-            )
-        applied.append(version)
-    return applied
+    with db.atomic():
+        for version, _description, step in pending:
+            with db.atomic():
+                step(db, migrator)
+                db.execute_sql(
+                    "INSERT OR REPLACE INTO setting (key, value) VALUES ('schema_version', ?)",
+                    (str(version),),
+                )
+    return [version for version, _description, _step in pending]
+
+
+def backup_path(database_path: Path, version: int) -> Path:
+    """Where the copy made before upgrading from schema `version` is kept."""
+    return database_path.with_name(f"{database_path.name}.pre-v{version}")
+
+
+def backup_before_upgrade(db: Database, version: int) -> Path | None:
+    """Copy the database, encrypted with its own key, beside it before it is upgraded.
+
+    `VACUUM INTO` writes a consistent snapshot (WAL included) that SQLCipher encrypts with the
+    database's key; it goes to a temporary name first, so a crash never leaves half a copy.
+    """
+    if db.database == ":memory:":
+        return None
+    target = backup_path(Path(db.database), version)
+    partial = target.with_name(f"{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # VACUUM INTO fills an empty file, keeping the station's file mode
+    try:
+        db.execute_sql("VACUUM INTO ?", (str(partial),))
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk keeps no half copy
+        raise
+    os.replace(partial, target)
+    return target

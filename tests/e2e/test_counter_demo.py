@@ -35,10 +35,11 @@ RECEIPT = re.compile(r"XH0001-\d{8}-\d{4}")
 class Terminal:
     """A child process on a pseudo-terminal; what it drew, as plain text, waited on."""
 
-    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (120, 40)) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (120, 40),
+                 cwd: Path = REPO) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the demo itself
-            os.chdir(REPO)
+            os.chdir(cwd)
             os.execvpe(args[0], args, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.text = ""

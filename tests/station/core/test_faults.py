@@ -91,3 +91,30 @@ def test_truncated_database_is_reported_clearly(station_dir: Path) -> None:
     with pytest.raises(StoreCorrupt) as caught:
         StationStore(station_dir).login("wang", PASSWORDS["wang"])
     assert "损坏" in caught.value.message_zh and "damaged" in caught.value.message_en
+
+
+def _noop_migration(db: object, migrator: object) -> None:
+    """A later release's migration that changes nothing."""
+
+
+@needs_root
+def test_an_upgrade_without_room_for_its_copy_does_not_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from station.core import migrations
+    from tests.station.core.test_sqlcipher_compat import FIXTURE
+    from tests.station.core.test_sqlcipher_compat import PASSWORDS as FIXTURE_PASSWORDS
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (6, "noop", _noop_migration)])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 6)
+    with tmpfs(tmp_path / "small", "300k") as mount:
+        folder = mount / "station"
+        shutil.copytree(FIXTURE, folder)
+        with pytest.raises(StorageFull):
+            StationStore(folder).login("wang", FIXTURE_PASSWORDS["wang"])
+        assert sorted(p.name for p in folder.iterdir() if ".pre-v" in p.name) == []
+        monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
+        monkeypatch.setattr(migrations, "LATEST_VERSION", 5)
+        store = StationStore(folder)  # the previous release still opens it, at its own schema
+        store.login("wang", FIXTURE_PASSWORDS["wang"])
+        assert migrations.schema_version(store.database) == 5
+        store.close()
