@@ -9,6 +9,7 @@ from kernel.canonical import canonical_json
 from kernel.errors import JiujinError
 from kernel.idnumber import id_check_char, is_valid_id_number
 from kernel.masking import mask_id, mask_ids_in_text
+from kernel.release import release
 from kernel.width import char_width, text_width
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "is_valid_id_number",
     "mask_id",
     "mask_ids_in_text",
+    "release",
     "text_width",
 ]

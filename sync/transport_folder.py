@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from kernel.release import release
 from sync import confined
 from sync.confined import (
     MAX_ACK_JSON,
@@ -122,7 +123,7 @@ class StationFolder:
     def write_manifest(self, objects: list[FolderObject], created_at: str,
                        enrolment: dict[str, str] | None = None) -> None:
         document: dict[str, Any] = {"format": FORMAT, "station": self.station, "created_at": created_at,
-                                    "objects": [asdict(o) for o in objects]}
+                                    "release": release(), "objects": [asdict(o) for o in objects]}
         if enrolment:
             document["enrolment"] = enrolment
         self._write(MANIFEST, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.metadata
 import json
 import logging
 import random
@@ -28,6 +27,7 @@ from urllib.parse import urljoin
 import httpcore
 import httpx
 
+from kernel.release import release
 from sync.errors import EnrolmentError, HubRejected, HubUnavailable, HubUnreachable, PinMismatch
 
 log = logging.getLogger("jiujin.sync.http")
@@ -128,14 +128,6 @@ def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
     if isinstance(verify, str):
         return ssl.create_default_context(cafile=verify)
     return verify
-
-
-def release() -> str:
-    """The Jiujin release this station runs, reported to the hub with every request."""
-    try:
-        return importlib.metadata.version("jiujin")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 class HubClient:

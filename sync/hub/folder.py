@@ -71,6 +71,9 @@ def _import_station(service: HubService, folder: StationFolder, report: ImportRe
             report.missing += 1
             continue
         _ingest(service, folder, data, report)
+    release = manifest.get("release")
+    if isinstance(release, str) and service.store.authenticated_station(folder.station):
+        service.store.record_release(folder.station, release)  # shown by `hub station list`
     from sync.hub.downstream import exchange_folder
 
     exchanged = exchange_folder(service, folder)

@@ -209,6 +209,11 @@ class HubStore:
                                          | (HubApplication.point_type != station.point_type))).execute())
         return changed
 
+    def authenticated_station(self, code: str) -> bool:
+        """Whether `code` is an enrolled, active station (whose objects the hub verifies)."""
+        station = HubStation.get_or_none(HubStation.code == code)
+        return station is not None and station.status == "active" and station.signing_public_key is not None
+
     def record_release(self, code: str, release: str) -> None:
         """Remember the Jiujin release a station reported (shown in `hub station list`)."""
         if not release or len(release) > 40:

@@ -96,6 +96,8 @@ def test_usb_export_hub_import_and_acks_back(tmp_path: Path, hub: HubProcess) ->
     assert applied["acknowledged"] == 1 and applied["delivered"] == 12
     assert json.loads((usb / "jiujin-sync" / "CA0002" / "manifest.json").read_text())["objects"] == []
     assert hub_stats(hub)["CA0002"]["records"] == 12
+    listed = json.loads(jiujin("hub", "station", "list", "--json", "--data-dir", str(hub.folder)).stdout)
+    assert [s["release"] for s in listed] == [importlib.metadata.version("jiujin")]  # reported on the stick
 
 
 def test_tuspy_uploads_an_exported_batch_and_revocation_quarantines(tmp_path: Path, hub: HubProcess) -> None:

@@ -1,0 +1,15 @@
+"""The Jiujin release this code runs as, which a station reports to the hub with every sync."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+DISTRIBUTION = "jiujin"
+
+
+def release() -> str:
+    """The release, e.g. "0.1.0", from the installed distribution's metadata."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # a bare checkout on sys.path, never installed
+        return "0+unknown"
