@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import json
 import logging
 import re
@@ -33,10 +32,13 @@ from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
 from sync.hub.openapi import openapi_document
 from sync.hub.pool import PoolExhausted, in_thread
 from sync.hub.service import HubService
+from sync.hub.store import STATION_CODE
 
 log = logging.getLogger("jiujin.hub.http")
 access = logging.getLogger(ACCESS_LOGGER)
 MAX_JSON = 1024 * 1024
+#: No JSON document the hub reads nests deeper than this.
+MAX_JSON_DEPTH = 32
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 TUS_HEADERS = {"Tus-Resumable": tus.TUS_VERSION}
@@ -49,6 +51,27 @@ def problem(status: int, code: str, message_en: str, message_zh: str,
             headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": code, "message_en": message_en, "message_zh": message_zh},
                         status_code=status, headers=headers)
+
+
+def parse_json(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """A JSON body the hub reads: at most `MAX_JSON` bytes and `max_depth` levels of nesting;
+    ValueError otherwise (never a RecursionError)."""
+    if len(body) > MAX_JSON:
+        raise ValueError("too large")
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > max_depth:
+                    raise ValueError("nested too deeply")
+                level.append((child, depth + 1))
+    return value
 
 
 class Unauthorised(Exception):
@@ -198,13 +221,17 @@ class _Handlers:
             await in_thread(self.store.record_release, code, release)
         return code
 
-    async def _json(self, request: Request) -> Any:
+    async def _body(self, request: Request, limit: int = MAX_JSON) -> bytes:
+        """The request's body, at most `limit` bytes; ValueError past that."""
         body = b""
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_JSON:
+            if len(body) > limit:
                 raise ValueError("too large")
-        return json.loads(body)
+        return body
+
+    async def _json(self, request: Request) -> Any:
+        return parse_json(await self._body(request))
 
     # -- public endpoints -----------------------------------------------------------------
 
@@ -225,17 +252,17 @@ class _Handlers:
 
     async def enrol(self, request: Request) -> Response:
         try:
-            body = await self._json(request)
-            station, token = body["station"], body["token"]
-            public_key = base64.b64decode(body["signing_public_key"], validate=True)
-            if not all(isinstance(v, str) for v in (station, token)):
+            body = await self._body(request)
+            station = parse_json(body)["document"]["station"]
+            if not isinstance(station, str) or not STATION_CODE.match(station):
                 raise TypeError
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            return problem(400, "bad_request", "expected station, token and signing_public_key",
-                           "请求应包含 station、token 和 signing_public_key")
+        except (ValueError, KeyError, TypeError):
+            return problem(400, "bad_request", "expected a signed enrolment request (jiujin-enrolment/1)",
+                           "请求应为已签名的注册请求（jiujin-enrolment/1）")
         try:
-            enrolment = await in_thread(self.store.enrol, station, token, public_key)
+            enrolment = await in_thread(self.store.enrol, station, body, "http")
         except EnrolmentError as error:
+            log.warning("enrolment_refused", extra={"station": station})
             return problem(403, "enrolment_refused", error.message_en, error.message_zh)
         return JSONResponse({"station": enrolment.station, "credential": f"{station}.{enrolment.credential}",
                              "hub_fingerprint": enrolment.hub_fingerprint,

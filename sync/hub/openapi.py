@@ -147,9 +147,13 @@ def openapi_document() -> dict[str, Any]:
                     "error": {"type": "string"}, "message_en": {"type": "string"}, "message_zh": {"type": "string"}}},
                 "Health": {"type": "object", "properties": {"status": {"type": "string"},
                                                             "hub_fingerprint": {"type": "string"}}},
-                "EnrolmentRequest": {"type": "object", "required": ["station", "token", "signing_public_key"],
-                                     "properties": {"station": {"type": "string"}, "token": {"type": "string"},
-                                                    "signing_public_key": {"type": "string", "format": "byte"}}},
+                "EnrolmentRequest": {
+                    "type": "object", "required": ["document", "signature"],
+                    "description": "jiujin-enrolment/1: signed by the station's key, the token sealed to the hub "
+                                   "(docs/sealed-batch.md, Enrolment)",
+                    "properties": {"document": {"type": "object", "required": [
+                        "format", "station", "hub", "signing_public_key", "token_sealed", "via", "at", "nonce"]},
+                        "signature": {"type": "string", "format": "byte"}}},
                 "Enrolment": {"type": "object", "properties": {
                     "station": {"type": "string"}, "credential": {"type": "string"},
                     "hub_fingerprint": {"type": "string"}, "station_fingerprint": {"type": "string"}}},
