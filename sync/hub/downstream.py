@@ -27,7 +27,7 @@ MAX_VERSION = 2**31 - 1
 
 
 def routes(service: HubService) -> list[Route]:
-    from sync.hub.app import _Handlers, problem
+    from sync.hub.app import _Handlers, parse_json, problem
 
     handlers = _Handlers(service)
 
@@ -38,6 +38,11 @@ def routes(service: HubService) -> list[Route]:
                 body += chunk
                 if len(body) > MAX_MANIFEST:
                     return problem(413, "too_large", "the manifest is too large", "清单过大")
+            try:
+                parse_json(body, max_size=MAX_MANIFEST)
+            except ValueError:
+                return problem(400, "bad_request", "the manifest is not JSON within the hub's limits",
+                               "清单不是符合中心限制的 JSON")
             try:
                 document = manifest.read(body)
                 if document.get("station") != station:

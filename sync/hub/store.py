@@ -281,11 +281,24 @@ class HubStore:
 
     # -- quarantine -----------------------------------------------------------------
 
+    def quarantine_full(self, station: str) -> bool:
+        """Whether `station`'s unresolved quarantine reached its quota (hub.toml)."""
+        query = HubQuarantine.select(fn.COUNT(HubQuarantine.id), fn.COALESCE(fn.SUM(HubQuarantine.size), 0)).where(
+            (HubQuarantine.station == station) & HubQuarantine.resolved_at.is_null())
+        count, size = tuples(query)[0]
+        full = int(count) >= self.config.quarantine_max_objects or int(size) >= self.config.quarantine_max_bytes
+        if full:
+            log.warning("quota_exceeded", extra={"station": station, "reason": "quarantine_full"})
+        return full
+
     def quarantine(self, data: bytes, error: SealError | HubError, via: str,
-                   station: str | None = None, object_id: str | None = None) -> int:
-        """Keep a rejected object with its reason; returns its quarantine id."""
+                   station: str | None = None, object_id: str | None = None) -> int | None:
+        """Keep a rejected object with its reason; returns its quarantine id, or None when the
+        station's quarantine is full (the object is refused and not kept)."""
         reason = getattr(error, "reason", "rejected")
         digest = hashlib.sha256(data).hexdigest()
+        if station is not None and self.quarantine_full(station):
+            return None
         with write_transaction():
             existing = HubQuarantine.get_or_none((HubQuarantine.sha256 == digest)
                                                  & (HubQuarantine.reason == reason)
