@@ -201,10 +201,11 @@ class HubClient:
         value: dict[str, Any] = response.json()
         return value
 
-    def enrol(self, station: str, token: str, public_key: bytes) -> dict[str, Any]:
-        """Register the station's public key with a one-time token; returns the credential."""
-        body = {"station": station, "token": token, "signing_public_key": base64.b64encode(public_key).decode()}
-        response = self._retrying(lambda: self._request("POST", "/v1/enrolments", json=body))
+    def enrol(self, request: Callable[[], bytes]) -> dict[str, Any]:
+        """Send a signed enrolment request (`sync.enrolment`; `request` makes a fresh one for
+        each attempt, as the hub accepts each once); returns the credential."""
+        response = self._retrying(lambda: self._request(
+            "POST", "/v1/enrolments", content=request(), headers={"Content-Type": "application/json"}))
         if response.status_code == 403:
             detail = response.json()
             raise EnrolmentError(detail.get("message_zh", "注册被拒绝"), detail.get("message_en", "enrolment refused"))

@@ -12,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from station.core.models import Setting
 from station.core.roles import Action, require
 from station.core.session import Session
 from station.core.transports import FolderTransport, HttpTransport
+from sync import enrolment
 from sync.hubkeys import HubPublicKeys
 from sync.keys import station_fingerprint
 from sync.transport_folder import StationFolder
@@ -114,8 +115,11 @@ class HubLink:
             with write_transaction():
                 _set(ENROL_TOKEN, token)
             return result
+        def request() -> bytes:  # a fresh one for each attempt: the hub accepts each request once
+            return self._enrolment_request(token, keys, "http")
+
         with self.client_factory(ClientSettings(self.station.config.hub_url)) as client:
-            answer = client.enrol(self.station.config.code, token, public)
+            answer = client.enrol(request)
         if answer.get("hub_fingerprint") != keys.fingerprint():
             raise SyncNotReady("应答的中心与公钥文件不符，已拒绝", "the hub that answered is not the one in the key file")
         with write_transaction():
@@ -124,12 +128,18 @@ class HubLink:
         return result
 
     def enrolment_request(self) -> dict[str, str] | None:
-        """The kept enrolment token and this station's key, for the next USB export; None once enrolled."""
+        """The kept enrolment token as a signed request for the next USB export (the token sealed
+        to the hub, never in clear); None once enrolled."""
         token = Setting.get_or_none(Setting.key == ENROL_TOKEN)
         if token is None:
             return None
-        public = self.station.signing_key().public_key().public_bytes_raw()
-        return {"token": token.value, "signing_public_key": base64.b64encode(public).decode()}
+        request = self._enrolment_request(str(token.value), self.keys(), "folder")
+        return {"format": enrolment.FORMAT, "request": request.decode()}
+
+    def _enrolment_request(self, token: str, keys: HubPublicKeys, via: str) -> bytes:
+        # The wall clock, not the store's: `at` orders this station's requests at the hub.
+        return enrolment.make_request(self.station.signing_key(), self.station.config.code, token, keys, via,
+                                      datetime.now(UTC))
 
     def enrolment_answered(self) -> None:
         """The hub's answer to an enrolment carried on a USB stick arrived."""

@@ -450,6 +450,10 @@ class SyncService:
         if ack.document.get("kind") != "batch":
             return ack
         batch = SyncBatch.get_or_none(SyncBatch.batch_id == ack.object_id)
+        if batch is not None and batch.state != "acknowledged" and not ack.names_bytes(
+                hashlib.sha256(self.sealed_bytes(batch)).hexdigest()):
+            raise AckError("回执针对的不是本站点发送的批次字节，已忽略",
+                           "an acknowledgement for other bytes than the batch this station sent was ignored")
         now = self.store.clock().isoformat()
         with write_transaction():
             if batch is not None and not ack.ok and batch.state != "acknowledged":

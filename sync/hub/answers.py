@@ -1,9 +1,16 @@
-"""How the hub's HTTP routes answer a refusal: a JSON body with a stable error code and the
-message in both languages."""
+"""How the hub's HTTP routes read JSON bodies (bounded in size and depth) and answer a refusal:
+a JSON body with a stable error code and the message in both languages."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from starlette.responses import JSONResponse
+
+#: Every JSON body the hub reads is at most this large and this deeply nested.
+MAX_JSON = 1024 * 1024
+MAX_JSON_DEPTH = 32
 
 
 def problem(status: int, code: str, message_en: str, message_zh: str,
@@ -15,3 +22,24 @@ def problem(status: int, code: str, message_en: str, message_zh: str,
 
 class Unauthorised(Exception):
     """The request carries no valid station credential (answered 401)."""
+
+
+def parse_json(body: bytes, max_depth: int = MAX_JSON_DEPTH, max_size: int = MAX_JSON) -> Any:
+    """A JSON body the hub reads: at most `max_size` bytes and `max_depth` levels of nesting;
+    ValueError otherwise (never a RecursionError)."""
+    if len(body) > max_size:
+        raise ValueError("too large")
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > max_depth:
+                    raise ValueError("nested too deeply")
+                level.append((child, depth + 1))
+    return value

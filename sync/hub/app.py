@@ -8,8 +8,6 @@ an English message. The OpenAPI description is served at /openapi.json.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import json
 import logging
 import re
@@ -27,16 +25,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.errors import EnrolmentError
 from sync.hub import tus
-from sync.hub.answers import Unauthorised, problem
+from sync.hub.answers import MAX_JSON, Unauthorised, parse_json, problem
 from sync.hub.logs import ACCESS_LOGGER
 from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
 from sync.hub.openapi import openapi_document
 from sync.hub.pool import PoolExhausted, in_thread
 from sync.hub.service import HubService
+from sync.hub.store import STATION_CODE
 
 log = logging.getLogger("jiujin.hub.http")
 access = logging.getLogger(ACCESS_LOGGER)
-MAX_JSON = 1024 * 1024
+#: Bytes per second a request body must average once it has taken longer than `body_timeout`.
+MIN_BODY_RATE = 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 TUS_HEADERS = {"Tus-Resumable": tus.TUS_VERSION}
@@ -143,7 +143,8 @@ class _ObservedRequests:
             log.error("request_failed", exc_info=True, extra={"route": _route(scope)})
             if status:
                 raise
-            await _failure_response(error)(scope, receive, record)
+            await _failure_response(error, tus_route=scope.get("path", "").startswith("/v1/uploads"))(
+                scope, receive, record)
         finally:
             seconds = time.perf_counter() - started
             method, route, code = scope.get("method", ""), _route(scope), status[0] if status else 500
@@ -158,11 +159,14 @@ def _route(scope: Scope) -> str:
     return str(getattr(route, "path", UNMATCHED)) if route is not None else UNMATCHED
 
 
-def _failure_response(error: Exception) -> Response:
+def _failure_response(error: Exception, tus_route: bool) -> Response:
+    """The JSON answer to an unexpected failure; on tus routes it names the protocol version."""
+    headers = TUS_HEADERS.copy() if tus_route else {}
     if isinstance(error, PoolExhausted):
         return problem(503, "busy", "the hub is busy; try again shortly", "中心繁忙，请稍后重试",
-                       headers={"Retry-After": "5"})
-    return problem(500, "internal_error", "the hub failed; the failure is logged", "中心内部错误，已记录")
+                       headers=headers | {"Retry-After": "5"})
+    return problem(500, "internal_error", "the hub failed; the failure is logged", "中心内部错误，已记录",
+                   headers=headers)
 
 
 class _Handlers:
@@ -186,13 +190,37 @@ class _Handlers:
             await in_thread(self.store.record_release, code, release)
         return code
 
-    async def _json(self, request: Request) -> Any:
+    async def _body(self, request: Request, limit: int = MAX_JSON) -> bytes:
+        """The request's body, at most `limit` bytes; ValueError past that."""
         body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_JSON:
-                raise ValueError("too large")
-        return json.loads(body)
+        try:
+            async for chunk in self._arriving(request):
+                body += chunk
+                if len(body) > limit:
+                    raise ValueError("too large")
+        except TimeoutError:
+            raise ValueError("too slow") from None
+        return body
+
+    async def _arriving(self, request: Request) -> AsyncIterator[bytes]:
+        """The body's pieces; TimeoutError when the client pauses longer than `body_timeout`, or
+        once past it sends slower than `MIN_BODY_RATE` on average (a drip that never pauses)."""
+        pieces, patience = request.stream().__aiter__(), self.store.config.body_timeout
+        started, received = time.monotonic(), 0
+        while True:
+            try:
+                async with asyncio.timeout(patience):
+                    piece = await anext(pieces)
+            except StopAsyncIteration:
+                return
+            received += len(piece)
+            elapsed = time.monotonic() - started
+            if elapsed > patience and received < MIN_BODY_RATE * elapsed:
+                raise TimeoutError
+            yield piece
+
+    async def _json(self, request: Request) -> Any:
+        return parse_json(await self._body(request))
 
     # -- public endpoints -----------------------------------------------------------------
 
@@ -213,17 +241,17 @@ class _Handlers:
 
     async def enrol(self, request: Request) -> Response:
         try:
-            body = await self._json(request)
-            station, token = body["station"], body["token"]
-            public_key = base64.b64decode(body["signing_public_key"], validate=True)
-            if not all(isinstance(v, str) for v in (station, token)):
+            body = await self._body(request)
+            station = parse_json(body)["document"]["station"]
+            if not isinstance(station, str) or not STATION_CODE.match(station):
                 raise TypeError
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            return problem(400, "bad_request", "expected station, token and signing_public_key",
-                           "请求应包含 station、token 和 signing_public_key")
+        except (ValueError, KeyError, TypeError):
+            return problem(400, "bad_request", "expected a signed enrolment request (jiujin-enrolment/1)",
+                           "请求应为已签名的注册请求（jiujin-enrolment/1）")
         try:
-            enrolment = await in_thread(self.store.enrol, station, token, public_key)
+            enrolment = await in_thread(self.store.enrol, station, body, "http")
         except EnrolmentError as error:
+            log.warning("enrolment_refused", extra={"station": station})
             return problem(403, "enrolment_refused", error.message_en, error.message_zh)
         return JSONResponse({"station": enrolment.station, "credential": f"{station}.{enrolment.credential}",
                              "hub_fingerprint": enrolment.hub_fingerprint,
@@ -259,6 +287,7 @@ class _Handlers:
                                      "需要 Upload-Length")
             if length > tus.MAX_SIZE:
                 raise tus.TusProblem(413, "too_large", "the upload is larger than Tus-Max-Size", "上传超过大小上限")
+            await self._within_quotas(station, length)
             metadata = tus.parse_metadata(request.headers.get("upload-metadata", ""))
             with_body = request.headers.get("content-type") == "application/offset+octet-stream"
             checksum = tus.parse_checksum(request.headers.get("upload-checksum")) if with_body else None
@@ -272,6 +301,20 @@ class _Handlers:
                 headers |= await self._finished(upload.id, 0)
             return Response(status_code=201, headers=headers)
         return await self._tus(request, work)
+
+    async def _within_quotas(self, station: str, length: int) -> None:
+        """Refuse a new upload while the station's quarantine is full (429) or when it would take
+        its unfinished uploads past their quota (413); the operator finds either in the log."""
+        if await in_thread(self.store.quarantine_full, station):
+            raise tus.TusProblem(429, "quarantine_full",
+                                 "this station's quarantine is full; the hub operator must resolve it first",
+                                 "本站点在中心的隔离区已满，请联系中心处理后再上传")
+        pending = await in_thread(tus.unfinished_bytes, station)
+        if pending + length > self.store.config.uploads_max_bytes:
+            log.warning("quota_exceeded", extra={"station": station, "reason": "uploads_full"})
+            raise tus.TusProblem(413, "uploads_full",
+                                 "this station's unfinished uploads are at their quota; finish or delete them first",
+                                 "本站点未完成的上传已达上限，请先完成或删除")
 
     async def _upload(self, request: Request, station: str) -> Any:
         upload_id = request.path_params["upload_id"]
@@ -324,10 +367,15 @@ class _Handlers:
     async def _receive(self, request: Request, patch: tus.Patch) -> int:
         registry = self.service.patches
         try:
-            async for data in request.stream():
+            async for data in self._arriving(request):
                 self.service.metrics.count_upload_bytes(len(data))
                 if registry.feed(patch, data):
                     await in_thread(registry.flush, patch)
+        except TimeoutError:
+            await in_thread(registry.interrupted, patch)
+            log.warning("body_timeout", extra={"reason": "body_timeout"})
+            raise tus.TusProblem(408, "body_timeout", "the request body stalled; resume the upload",
+                                 "请求数据停滞，请续传") from None
         except ClientDisconnect:
             await in_thread(registry.interrupted, patch)
             raise tus.TusProblem(400, "client_disconnected", "the connection closed mid-request",
@@ -360,7 +408,10 @@ class _Handlers:
             upload = await self._upload(request, station)
             if upload.offset < upload.length:
                 return problem(409, "incomplete", "the upload is not complete", "上传尚未完成")
-            return JSONResponse(await in_thread(self.service.finish_upload, upload.id))
+            result = await in_thread(self.service.finish_upload, upload.id)
+            if result["status"] == "refused":
+                return _refusal(str(result["reason"]))
+            return JSONResponse(result)
         return await self._authorised(request, work)
 
     async def batch_ack(self, request: Request) -> Response:
@@ -411,6 +462,15 @@ class _Handlers:
                 return sorted(set(wanted) - held)
             return JSONResponse({"missing": await in_thread(missing)})
         return await self._authorised(request, work)
+
+
+def _refusal(reason: str) -> Response:
+    """The answer to a finished upload the hub refused (`IngestResult` status "refused")."""
+    if reason == "quarantine_full":
+        return problem(429, reason, "this station's quarantine is full; the hub operator must resolve it first",
+                       "本站点在中心的隔离区已满，请联系中心处理后再上传")
+    return problem(403, reason, "the object is signed by another station; a station uploads only its own",
+                   "对象由其他站点签名，本站点不能上传")
 
 
 def _int_header(request: Request, name: str) -> int | None:

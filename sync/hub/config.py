@@ -79,12 +79,25 @@ class HubConfig:
     port: int = 8750
     log_format: str = "json"
     log_level: str = "INFO"
+    #: Per station: what its unresolved quarantine may hold before its uploads are refused (429).
+    quarantine_max_objects: int = 50
+    quarantine_max_bytes: int = 256 * 1024 * 1024
+    #: Per station: the declared length of its unfinished tus uploads, together (413 past it).
+    uploads_max_bytes: int = 256 * 1024 * 1024
+    #: Seconds a client may take to send a request's headers, and between two pieces of a body.
+    header_timeout: float = 15.0
+    body_timeout: float = 30.0
+    #: Seconds an idle kept-alive connection stays open.
+    keep_alive_timeout: float = 15.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.pool_min_size <= self.pool_size or not 1 <= self.workers <= 64:
             raise _invalid("pool_min_size ≤ pool_size, 1 ≤ workers ≤ 64")
         if self.pool_timeout <= 0 or not 0 <= self.port <= 65535:
             raise _invalid("pool_timeout > 0, 0 ≤ port ≤ 65535")
+        if min(self.quarantine_max_objects, self.quarantine_max_bytes, self.uploads_max_bytes) < 1 or min(
+                self.header_timeout, self.body_timeout, self.keep_alive_timeout) <= 0:
+            raise _invalid("quotas ≥ 1, timeouts > 0")
         if self.log_format not in LOG_FORMATS or self.log_level not in LOG_LEVELS:
             raise _invalid(f"log_format in {LOG_FORMATS}, log_level in {LOG_LEVELS}")
 

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from sync import confined, manifest
 from sync.errors import SealError
 from sync.hub import reconcile
-from sync.hub.answers import problem
+from sync.hub.answers import parse_json, problem
 from sync.hub.pool import in_thread as run_in_threadpool  # gives the pooled connection back
 from sync.hub.service import HubService
 from sync.transport_folder import StationFolder
@@ -42,6 +42,11 @@ def routes(service: HubService, authorised: Callable[[Request, Work], Awaitable[
                 body += chunk
                 if len(body) > MAX_MANIFEST:
                     return problem(413, "too_large", "the manifest is too large", "清单过大")
+            try:
+                parse_json(body, max_size=MAX_MANIFEST)
+            except ValueError:
+                return problem(400, "bad_request", "the manifest is not JSON within the hub's limits",
+                               "清单不是符合中心限制的 JSON")
             try:
                 document = manifest.read(body)
                 if document.get("station") != station:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,12 +101,13 @@ def _refuse(folder: StationFolder, error: RefusedFile, report: ImportReport) -> 
 
 
 def _enrol(service: HubService, folder: StationFolder, request: dict[str, str], report: ImportReport) -> None:
+    """Enrol the station from the signed request in its manifest (`sync.enrolment`); an older
+    manifest with the token in clear is refused."""
     if (folder.acks_path / "enrolment.json").exists():
         return
     try:
-        public_key = base64.b64decode(request["signing_public_key"], validate=True)
-        enrolment = service.store.enrol(folder.station, request["token"], public_key)
-    except (KeyError, ValueError, EnrolmentError) as error:
+        enrolment = service.store.enrol(folder.station, str(request["request"]).encode(), "folder")
+    except (KeyError, TypeError, EnrolmentError) as error:
         report.problems.append(f"{folder.station}: enrolment refused ({type(error).__name__})")
         return
     document = {"station": folder.station, "object_id": "enrolment", "kind": "enrolment", "status": "enrolled",

@@ -32,7 +32,7 @@ _SEQ, _SHA = 1, 7  # positions in a row (see _COLUMNS)
 class IngestResult:
     """What became of one sealed object."""
 
-    status: str  # stored | duplicate | quarantined
+    status: str  # stored | duplicate | quarantined | refused (not this uploader's object, or quarantine full)
     kind: str = ""
     station: str | None = None
     object_id: str | None = None
@@ -41,6 +41,7 @@ class IngestResult:
     new_records: int = 0
     reason: str | None = None
     quarantine_id: int | None = None
+    sealed_sha256: str | None = None
     ack: bytes | None = field(default=None, repr=False)
 
     @property
@@ -51,7 +52,7 @@ class IngestResult:
         return {"status": self.status, "kind": self.kind, "station": self.station,
                 "object_id": self.object_id, "first_seq": self.first_seq, "last_seq": self.last_seq,
                 "new_records": self.new_records, "reason": self.reason,
-                "quarantine_id": self.quarantine_id}
+                "quarantine_id": self.quarantine_id, "sealed_sha256": self.sealed_sha256}
 
 
 def _reject(reason: str, zh: str, en: str) -> SealError:
@@ -65,17 +66,22 @@ class Ingestor:
         self.store = store
         self.metrics = metrics or Metrics()
 
-    def ingest(self, data: bytes, via: str) -> IngestResult:
-        """Ingest one sealed object received over `via` ("http", "folder", ...)."""
+    def ingest(self, data: bytes, via: str, uploader: str | None = None) -> IngestResult:
+        """Ingest one sealed object received over `via` ("http", "folder", ...); `uploader` is the
+        station that sent it, when the path authenticates one."""
         sealed: seal.Sealed | None = None
         started = time.perf_counter()
         try:
             sealed = seal.read(data)
+            if uploader is not None and sealed.station != uploader:
+                result = self._refuse(data, via, uploader)
+                self.metrics.observe_ingest(result.kind, result.status, len(data), time.perf_counter() - started)
+                return result
             station_key = self._station_key(sealed.station)
             seal.verify(sealed, station_key)
             result = self._ingest_verified(sealed, via)
         except SealError as error:
-            result = self._quarantine(data, error, via, sealed)
+            result = self._quarantine(data, error, via, sealed, uploader)
         seconds = time.perf_counter() - started
         self.metrics.observe_ingest(result.kind, result.status, len(data), seconds)
         if result.new_records:
@@ -176,7 +182,7 @@ class Ingestor:
         header = sealed.header
         first, last = header.get("first_seq"), header.get("last_seq")
         result = IngestResult(status, sealed.kind, sealed.station, sealed.object_id, first, last,
-                              new, reason, quarantine_id)
+                              new, reason, quarantine_id, hashlib.sha256(sealed.data).hexdigest())
         result.ack = self.acknowledge(result, header.get("batch_no"))
         return result
 
@@ -185,20 +191,31 @@ class Ingestor:
         document = {
             "station": result.station, "object_id": result.object_id, "kind": result.kind,
             "status": result.status, "first_seq": result.first_seq, "last_seq": result.last_seq,
-            "batch_no": batch_no, "reason": result.reason,
+            "batch_no": batch_no, "reason": result.reason, "sealed_sha256": result.sealed_sha256,
             "held": [list(r) for r in self.store.held_ranges(result.station or "")],
             "hub": self.store.fingerprint, "at": self.store.now(),
         }
         return acks.sign(document, self.store.keys.signing)
 
     def _quarantine(self, data: bytes, error: SealError, via: str,
-                    sealed: seal.Sealed | None) -> IngestResult:
-        station = sealed.station if sealed is not None else None
+                    sealed: seal.Sealed | None, uploader: str | None = None) -> IngestResult:
+        station = sealed.station if sealed is not None else uploader
         object_id = sealed.object_id if sealed is not None else None
         qid = self.store.quarantine(data, error, via, station, object_id)
+        if qid is None:
+            return IngestResult("refused", station=station, reason="quarantine_full")
         if sealed is None:
-            return IngestResult("quarantined", reason=error.reason, quarantine_id=qid)
+            return IngestResult("quarantined", station=station, reason=error.reason, quarantine_id=qid)
         return self._result(sealed, "quarantined", 0, error.reason, qid)
+
+    def _refuse(self, data: bytes, via: str, uploader: str) -> IngestResult:
+        """Another station's object, sent by `uploader`: kept in the uploader's quarantine and
+        answered with neither the signer's acknowledgement nor its ledger."""
+        error = _reject("wrong_uploader", "对象由其他站点签名，本站点不能上传",
+                        "the object is signed by another station; a station uploads only its own")
+        qid = self.store.quarantine(data, error, via, uploader)
+        log.warning("ingest", extra={"station": uploader, "outcome": "refused", "reason": error.reason})
+        return IngestResult("refused", station=uploader, reason=error.reason, quarantine_id=qid)
 
 
 def _row(line: bytes, text: str, entry: dict[str, Any], station: str, expected: int,

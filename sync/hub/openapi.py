@@ -15,8 +15,10 @@ MAX_VERSION = 2**31 - 1
 def _errors(*codes: int) -> dict[str, Any]:
     text = {400: "Bad request", 401: "No valid station credential", 403: "Refused", 404: "Not found",
             409: "Conflict (offset mismatch, or not complete)", 412: "Tus-Resumable missing or unsupported",
-            410: "The upload expired", 413: "Larger than Tus-Max-Size", 415: "Wrong Content-Type",
-            460: "Checksum mismatch",
+            408: "The body stalled or dripped (resume the upload)",
+            410: "The upload expired", 413: "Larger than Tus-Max-Size, or past the station's unfinished-upload quota",
+            415: "Wrong Content-Type", 429: "The station's quarantine at the hub is full",
+            460: "Checksum mismatch", 500: "The hub failed (logged)",
             503: "Not ready"}
     return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ERROR}}} for c in codes}
 
@@ -64,7 +66,7 @@ def openapi_document() -> dict[str, Any]:
                          "responses": {"201": {"description": "Created; Location names the upload, Upload-Expires "
                                                               "when it lapses; with a body (creation-with-upload), "
                                                               "Upload-Offset says how much was kept"},
-                                       **_errors(400, 401, 409, 412, 413, 460)}}},
+                                       **_errors(400, 401, 408, 409, 412, 413, 429, 460, 500)}}},
             "/v1/uploads/{upload_id}": {
                 "parameters": [_ID],
                 "head": {"summary": "tus: the server's offset", "operationId": "tusHead", "security": _AUTH,
@@ -80,7 +82,7 @@ def openapi_document() -> dict[str, Any]:
                           "requestBody": {"required": True, "content": {"application/offset+octet-stream": {
                               "schema": {"type": "string", "format": "binary"}}}},
                           "responses": {"204": {"description": "Appended; the last PATCH ingests the object"},
-                                        **_errors(400, 401, 404, 409, 410, 412, 415, 460)}},
+                                        **_errors(400, 401, 404, 408, 409, 410, 412, 415, 460, 500)}},
                 "delete": {"summary": "tus termination", "operationId": "tusDelete", "security": _AUTH,
                            "parameters": [_TUS], "responses": {"204": {"description": "Terminated"},
                                                                **_errors(401, 404, 410, 412)}},
@@ -90,7 +92,7 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "What ingest made of a finished upload, with the signed acknowledgement",
                 "operationId": "uploadResult", "security": _AUTH, "parameters": [_ID],
                 "responses": {"200": {"description": "Result", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
-                              **_errors(401, 404, 409)}}},
+                              **_errors(401, 403, 404, 409, 429)}}},
             "/v1/batches/{batch_id}/ack": {"get": {
                 "summary": "The signed acknowledgement of a batch the hub holds", "operationId": "batchAck",
                 "security": _AUTH,
@@ -147,9 +149,13 @@ def openapi_document() -> dict[str, Any]:
                     "error": {"type": "string"}, "message_en": {"type": "string"}, "message_zh": {"type": "string"}}},
                 "Health": {"type": "object", "properties": {"status": {"type": "string"},
                                                             "hub_fingerprint": {"type": "string"}}},
-                "EnrolmentRequest": {"type": "object", "required": ["station", "token", "signing_public_key"],
-                                     "properties": {"station": {"type": "string"}, "token": {"type": "string"},
-                                                    "signing_public_key": {"type": "string", "format": "byte"}}},
+                "EnrolmentRequest": {
+                    "type": "object", "required": ["document", "signature"],
+                    "description": "jiujin-enrolment/1: signed by the station's key, the token sealed to the hub "
+                                   "(docs/sealed-batch.md, Enrolment)",
+                    "properties": {"document": {"type": "object", "required": [
+                        "format", "station", "hub", "signing_public_key", "token_sealed", "via", "at", "nonce"]},
+                        "signature": {"type": "string", "format": "byte"}}},
                 "Enrolment": {"type": "object", "properties": {
                     "station": {"type": "string"}, "credential": {"type": "string"},
                     "hub_fingerprint": {"type": "string"}, "station_fingerprint": {"type": "string"}}},
@@ -159,6 +165,8 @@ def openapi_document() -> dict[str, Any]:
                     "status": {"type": "string", "enum": ["stored", "duplicate", "quarantined"]},
                     "kind": {"type": "string"}, "station": {"type": "string", "nullable": True},
                     "object_id": {"type": "string", "nullable": True}, "reason": {"type": "string", "nullable": True},
+                    "sealed_sha256": {"type": "string", "nullable": True,
+                                      "description": "SHA-256 of the sealed bytes received (also in the ack)"},
                     "ack": {"type": "string", "nullable": True}}},
                 "SignedManifest": {"type": "object", "required": ["document", "signature"], "properties": {
                     "document": {"type": "object", "required": ["format", "station", "day", "applications", "digest"],

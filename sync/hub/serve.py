@@ -10,8 +10,10 @@ whichever holds the lock file in it (`.jiujin-watch.lock`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import shutil
@@ -24,8 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import h11
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.hub.app import create_app
 from sync.hub.config import HubConfig, HubFolder
@@ -35,6 +39,8 @@ from sync.hub.store import HubStore
 
 log = logging.getLogger("jiujin.hub")
 WATCH_LOCK = ".jiujin-watch.lock"
+#: The most a request's line and headers may take together.
+MAX_HEADER_BYTES = 32 * 1024
 #: What the supervisor of `serve --workers N` hands its workers (they start from an import string).
 _WORKER_ENV = {"folder": "JIUJIN_DATA_DIR", "database": "JIUJIN_HUB_DATABASE_URL", "watch": "JIUJIN_HUB_WATCH"}
 
@@ -85,6 +91,51 @@ def watch_lock(folder: Path) -> IO[bytes] | None:
     return handle
 
 
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for a request's headers: a client that has not sent
+    them all within `header_timeout` seconds of connecting, or of starting a request, is
+    disconnected (uvicorn itself waits for headers without end)."""
+
+    def __init__(self, *args: Any, header_timeout: float = 15.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
+        self._header_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._arm_header_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE:
+            self._arm_header_deadline()
+        elif self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+        super().connection_lost(exc)
+
+    def _arm_header_deadline(self) -> None:
+        if self._header_deadline is None:
+            self._header_deadline = self.loop.call_later(self.header_timeout, self._headers_late)
+
+    def _headers_late(self) -> None:
+        self._header_deadline = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            log.warning("header_timeout", extra={"reason": "header_timeout"})
+            self.transport.close()
+
+
+def server_options(config: HubConfig) -> dict[str, Any]:
+    """uvicorn's settings for the hub: h11 with a header deadline and a bound on header size,
+    and the keep-alive timeout (a body's pace is guarded in `sync.hub.app`)."""
+    return {"http": functools.partial(GuardedH11Protocol, header_timeout=config.header_timeout),
+            "h11_max_incomplete_event_size": MAX_HEADER_BYTES, "timeout_keep_alive": config.keep_alive_timeout}
+
+
 def bound_socket(host: str, port: int) -> socket.socket:
     """A listening TCP socket; port 0 picks a free one."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -112,8 +163,8 @@ def serve(folder: Path, host: str | None = None, port: int | None = None, databa
     sock = bound_socket(host, config.port if port is None else port)
     scheme = "https" if certfile else "http"
     shown = f"[{host}]" if ":" in host else host
-    options: dict[str, Any] = {"ssl_certfile": certfile, "ssl_keyfile": keyfile, "timeout_keep_alive": 30,
-                               "lifespan": "on", "log_config": None, "access_log": False}
+    options: dict[str, Any] = {"ssl_certfile": certfile, "ssl_keyfile": keyfile, "lifespan": "on",
+                               "log_config": None, "access_log": False} | server_options(config)
     if workers == 1:
         app, _service = build_app(folder, database_url, watch=watch)
         print(f"jiujin hub: listening on {scheme}://{shown}:{sock.getsockname()[1]}", flush=True)

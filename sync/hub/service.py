@@ -44,7 +44,7 @@ class HubService:
         if upload.result is not None:
             stored: dict[str, Any] = json.loads(upload.result)
             return stored
-        result = self.ingest(tus.assemble(upload), "http")
+        result = self.ingestor.ingest(tus.assemble(upload), "http", uploader=upload.station)
         document = result.as_json() | {"ack": (result.ack or b"").decode() or None}
         tus.finish(upload_id, document, self.store.now())
         return document

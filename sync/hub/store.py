@@ -16,6 +16,7 @@ from typing import Any
 
 from peewee import Database, fn
 
+from sync.enrolment import open_request
 from sync.errors import EnrolmentError, HubError, SealError, StationNotFound
 from sync.hub import migrations
 from sync.hub.config import HubFolder, HubKeys
@@ -29,6 +30,7 @@ from sync.hub.models import (
     HubQuarantine,
     HubRange,
     HubRecord,
+    HubSetting,
     HubStation,
 )
 from sync.keys import station_fingerprint
@@ -222,27 +224,40 @@ class HubStore:
             HubStation.update(release=release, release_seen_at=self.now()).where(
                 (HubStation.code == code) & (HubStation.release != release)).execute()
 
-    def enrol(self, code: str, token: str, signing_public_key: bytes) -> Enrolment:
-        """Spend a token: record the station's public key and issue its upload credential."""
-        if len(signing_public_key) != 32:
-            raise EnrolmentError("站点公钥无效", "the station's public key is invalid")
-        credential = secrets.token_urlsafe(32)
+    def enrol(self, code: str, request: bytes, via: str) -> Enrolment:
+        """Spend a token with a signed enrolment request (`sync.enrolment`) that arrived by `via`:
+        record the station's public key and, over HTTP, issue its upload credential.
+
+        The token is spent once. Until it expires, the holder of the same private key may ask
+        again with a newer request (its answer was lost on the way) and gets a new credential;
+        a request already accepted, or one by any other key, is refused.
+        """
+        checked = open_request(request, self.keys.hpke, self.fingerprint)
+        if checked.station != code or checked.via != via:
+            raise EnrolmentError("注册请求不属于该站点或该途径", "the enrolment request is for another station or path")
+        credential = secrets.token_urlsafe(32) if via == "http" else ""
         with write_transaction():
             station = HubStation.get_or_none(HubStation.code == code)
             if station is None or station.token_hash is None or not hmac.compare_digest(
-                    station.token_hash, _digest(token)):
+                    station.token_hash, _digest(checked.token)):
                 raise EnrolmentError("注册令牌无效或已使用", "the enrolment token is invalid or already used")
             if station.status == "revoked":
                 raise EnrolmentError(f"站点 {code} 已吊销", f"station {code} is revoked")
             if station.token_expires_at and station.token_expires_at < self.now():
                 raise EnrolmentError("注册令牌已过期，请向中心重新申请", "the enrolment token has expired; ask the hub for a new one")
-            if station.status == "active" and bytes(station.signing_public_key or b"") != signing_public_key:
+            spent = station.status == "active"
+            if spent and bytes(station.signing_public_key or b"") != checked.public_key:
                 raise EnrolmentError("注册令牌已使用", "the enrolment token was already used")
-            # The same key may spend its token again (an answer lost on the way): a new credential.
-            HubStation.update(status="active", signing_public_key=signing_public_key,
-                              enrolled_at=station.enrolled_at or self.now(),
-                              credential_hash=_digest(credential)).where(HubStation.code == code).execute()
-        return Enrolment(code, credential, self.fingerprint, station_fingerprint(signing_public_key))
+            _accept_request_time(code, checked.at)
+            changes: dict[Any, Any] = {HubStation.status: "active", HubStation.signing_public_key: checked.public_key,
+                                       HubStation.enrolled_at: station.enrolled_at or self.now()}
+            if credential:
+                changes[HubStation.credential_hash] = _digest(credential)
+            elif not spent:
+                changes[HubStation.credential_hash] = None
+            HubStation.update(changes).where(HubStation.code == code).execute()
+        log.info("enrolment", extra={"station": code, "via": via, "outcome": "again" if spent else "enrolled"})
+        return Enrolment(code, credential, self.fingerprint, station_fingerprint(checked.public_key))
 
     def revoke(self, code: str) -> None:
         """吊销: refuse this station's uploads from now on (they go to quarantine)."""
@@ -271,11 +286,24 @@ class HubStore:
 
     # -- quarantine -----------------------------------------------------------------
 
+    def quarantine_full(self, station: str) -> bool:
+        """Whether `station`'s unresolved quarantine reached its quota (hub.toml)."""
+        query = HubQuarantine.select(fn.COUNT(HubQuarantine.id), fn.COALESCE(fn.SUM(HubQuarantine.size), 0)).where(
+            (HubQuarantine.station == station) & HubQuarantine.resolved_at.is_null())
+        count, size = tuples(query)[0]
+        full = int(count) >= self.config.quarantine_max_objects or int(size) >= self.config.quarantine_max_bytes
+        if full:
+            log.warning("quota_exceeded", extra={"station": station, "reason": "quarantine_full"})
+        return full
+
     def quarantine(self, data: bytes, error: SealError | HubError, via: str,
-                   station: str | None = None, object_id: str | None = None) -> int:
-        """Keep a rejected object with its reason; returns its quarantine id."""
+                   station: str | None = None, object_id: str | None = None) -> int | None:
+        """Keep a rejected object with its reason; returns its quarantine id, or None when the
+        station's quarantine is full (the object is refused and not kept)."""
         reason = getattr(error, "reason", "rejected")
         digest = hashlib.sha256(data).hexdigest()
+        if station is not None and self.quarantine_full(station):
+            return None
         with write_transaction():
             existing = HubQuarantine.get_or_none((HubQuarantine.sha256 == digest)
                                                  & (HubQuarantine.reason == reason)
@@ -341,6 +369,17 @@ class HubStore:
                 "quarantined": HubQuarantine.select().where(HubQuarantine.resolved_at.is_null()).count(),
             },
         }
+
+
+def _accept_request_time(code: str, at: datetime) -> None:
+    """Remember the newest enrolment request accepted for `code`; EnrolmentError for one that is
+    not newer (a replay of a request already spent)."""
+    key = f"enrolment_request_at:{code}"
+    last = HubSetting.get_or_none(HubSetting.key == key)
+    if last is not None and datetime.fromisoformat(last.value) >= at:
+        raise EnrolmentError("该注册请求已使用过，请在站点重新发起注册", "this enrolment request was already used; enrol again from the station")
+    HubSetting.insert(key=key, value=at.isoformat(timespec="microseconds")).on_conflict(
+        conflict_target=[HubSetting.key], update={HubSetting.value: at.isoformat(timespec="microseconds")}).execute()
 
 
 def packaged_catalog_versions() -> list[tuple[str, str]]:

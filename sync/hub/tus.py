@@ -29,6 +29,8 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+from peewee import fn
+
 from sync.hub.db import write_transaction
 from sync.hub.models import HubUpload, HubUploadChunk
 
@@ -113,6 +115,13 @@ def create(station: str, length: int, metadata: dict[str, str], now: str) -> Hub
         return HubUpload.create(id=upload_id, station=station, length=length, offset=0,
                                 metadata=json.dumps(metadata, ensure_ascii=False, sort_keys=True),
                                 created_at=now)
+
+
+def unfinished_bytes(station: str) -> int:
+    """The declared length of `station`'s unfinished uploads, together."""
+    total = HubUpload.select(fn.COALESCE(fn.SUM(HubUpload.length), 0)).where(
+        (HubUpload.station == station) & HubUpload.completed_at.is_null()).scalar()
+    return int(total or 0)
 
 
 def find(upload_id: str, station: str, now: datetime) -> HubUpload:

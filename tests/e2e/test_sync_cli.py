@@ -89,7 +89,10 @@ def test_usb_export_hub_import_and_acks_back(tmp_path: Path, hub: HubProcess) ->
     usb = tmp_path / "usb"
     jiujin("sync", "export", "--to", str(usb), "--data-dir", str(station), env=SYNC)
     manifest = json.loads((usb / "jiujin-sync" / "CA0002" / "manifest.json").read_text())
-    assert manifest["enrolment"]["token"] and [o["kind"] for o in manifest["objects"]] == ["batch"]
+    assert set(manifest["enrolment"]) == {"format", "request"} and [o["kind"] for o in manifest["objects"]] == ["batch"]
+    stolen = manifest["enrolment"]["request"].encode()  # whoever finds the stick posts it over HTTP first
+    refused = httpx.post(f"{hub.url}/v1/enrolments", content=stolen, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 403 and refused.json()["error"] == "enrolment_refused"
     imported = json.loads(jiujin("hub", "import", str(usb), "--json", "--data-dir", str(hub.folder)).stdout)
     assert (imported["enrolled"], imported["stored"]) == (["CA0002"], 1)
     applied = json.loads(jiujin("sync", "import", str(usb), "--json", "--data-dir", str(station), env=SYNC).stdout)

@@ -22,7 +22,7 @@ from sync.hub.service import HubService
 from sync.hub.store import HubStore, initialise_hub
 from sync.hubkeys import load_hub_public_keys
 from tests.conftest import REPO, FakeClock
-from tests.sync.helpers import STATION, sealed_batch
+from tests.sync.helpers import STATION, enrol_key, sealed_batch
 from tests.sync.hubproc import HubProcess
 
 TUS_JS = REPO / ".tools" / "node" / "node_modules" / "tus-js-client"
@@ -42,8 +42,7 @@ class Enrolled:
 def _enrolled(folder: Path) -> Enrolled:
     store = initialise_hub(folder, f"sqlite://{folder / 'hub.db'}")
     key = Ed25519PrivateKey.generate()
-    secret = store.enrol(STATION, store.add_station(STATION, "测试站"),
-                         key.public_key().public_bytes_raw()).credential
+    secret = enrol_key(store, STATION, store.add_station(STATION, "测试站"), key).credential
     store.close()
     hub_keys = load_hub_public_keys(folder / "hub-public-keys.json")
     return Enrolled(folder, f"{STATION}.{secret}", sealed_batch(key, hub_keys, 1, 3))

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore, initialise_hub
-from tests.sync.helpers import STATION, hub_database
+from tests.sync.helpers import STATION, enrol_key, hub_database
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -35,7 +35,7 @@ def station_key() -> Ed25519PrivateKey:
 def enrolled(hub: HubStore, station_key: Ed25519PrivateKey) -> str:
     """The station's upload credential."""
     token = hub.add_station(STATION, "测试站")
-    return hub.enrol(STATION, token, station_key.public_key().public_bytes_raw()).credential
+    return enrol_key(hub, STATION, token, station_key).credential
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -13,11 +14,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.batches import OutboxEntry, cut_batch
-from sync.hub.store import HubStore, initialise_hub
+from sync.enrolment import make_request
+from sync.hub.store import Enrolment, HubStore, initialise_hub
 from sync.hubkeys import HubPublicKeys
 from sync.seal import GENESIS, BatchMeta, seal_batch
 
 STATION = "TS0001"
+
+
+def enrol_key(hub: HubStore, code: str, token: str, key: Ed25519PrivateKey, via: str = "http") -> Enrolment:
+    """Enrol `key` for `code` at `hub` with a signed request, as a station does."""
+    return hub.enrol(code, make_request(key, code, token, hub.public, via, datetime.now(UTC)), via)
 CREATED = "2026-11-26T09:30:00+08:00"
 
 

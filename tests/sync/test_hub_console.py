@@ -23,7 +23,7 @@ from sync.hub.console.screens import StationScreen
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore
 from tests.pilot import MessageLog, settle, until
-from tests.sync.helpers import STATION, entry, hub_database, new_hub, sealed_batch
+from tests.sync.helpers import STATION, enrol_key, entry, hub_database, new_hub, sealed_batch
 
 OTHER = "TS0002"
 DAY = "2026-11-26"
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.asyncio
 
 def _enrol(hub: HubStore, code: str, name: str) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
-    hub.enrol(code, hub.add_station(code, name), key.public_key().public_bytes_raw())
+    enrol_key(hub, code, hub.add_station(code, name), key)
     return key
 
 

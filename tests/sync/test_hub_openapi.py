@@ -17,6 +17,7 @@ from hypothesis import strategies as st  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from sync.hub.store import initialise_hub  # noqa: E402
+from tests.sync.helpers import enrol_key  # noqa: E402
 from tests.sync.hubproc import HubProcess  # noqa: E402
 
 CREDENTIAL: dict[str, str] = {}
@@ -28,7 +29,7 @@ def hub_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess
     folder = tmp_path_factory.mktemp("openapi") / "hub"
     store = initialise_hub(folder)
     token = store.add_station("TS0001")
-    enrolment = store.enrol("TS0001", token, Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+    enrolment = enrol_key(store, "TS0001", token, Ed25519PrivateKey.generate())
     store.close()
     CREDENTIAL["value"] = f"TS0001.{enrolment.credential}"
     process = HubProcess(folder, f"sqlite://{folder / 'hub.db'}").start()

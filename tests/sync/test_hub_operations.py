@@ -25,7 +25,7 @@ from sync.hub.logs import JsonLines
 from sync.hub.reconcile import issue_bundle
 from sync.hub.service import HubService
 from sync.hub.store import HubStore, initialise_hub
-from tests.sync.helpers import STATION, entry, postgres_schema, sealed_batch
+from tests.sync.helpers import STATION, enrol_key, entry, postgres_schema, sealed_batch
 
 
 def test_the_environment_wins_over_hub_toml_which_wins_over_the_defaults(tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_ingest_gap_quarantine_and_bundle_events_carry_no_personal_field(
         app_hub: HubService, captured: io.StringIO) -> None:
     store = app_hub.store
     key = Ed25519PrivateKey.generate()
-    store.enrol(STATION, store.add_station(STATION), key.public_key().public_bytes_raw())
+    enrol_key(store, STATION, store.add_station(STATION), key)
     first = sealed_batch(key, store.public, 1, 5)
     assert app_hub.ingest(first, "http").status == "stored"
     skipped = sealed_batch(key, store.public, 6, 8, 2, seal.read(first).object_id)

@@ -16,7 +16,7 @@ from sync.hub.db import execute
 from sync.hub.ingest import Ingestor
 from sync.hub.models import HubApplication, HubSetting, HubStation
 from sync.hub.store import HubStore, Place, initialise_hub
-from tests.sync.helpers import STATION, sealed_batch
+from tests.sync.helpers import STATION, enrol_key, sealed_batch
 
 V2_COLUMNS = ("district", "point_type", "town", "release", "release_seen_at")
 
@@ -75,7 +75,7 @@ def _places() -> set[tuple[str, str]]:
 def test_a_registered_station_attributes_its_applications_and_a_correction_moves_them(
         hub: HubStore, station_key: Ed25519PrivateKey) -> None:
     token = hub.add_station(STATION, "测试站", place=Place("330106", "community", "330106004"))
-    hub.enrol(STATION, token, station_key.public_key().public_bytes_raw())
+    enrol_key(hub, STATION, token, station_key)
     _received(hub, station_key, 1, 3, 1, "0" * 64)
     assert _places() == {("330106", "community")}
     assert hub.register_station(STATION, place=Place("330108", "bank")) == 3
@@ -86,7 +86,7 @@ def test_a_registered_station_attributes_its_applications_and_a_correction_moves
 def test_applications_received_before_registration_are_backfilled(
         hub: HubStore, station_key: Ed25519PrivateKey) -> None:
     token = hub.add_station(STATION, "测试站")
-    hub.enrol(STATION, token, station_key.public_key().public_bytes_raw())
+    enrol_key(hub, STATION, token, station_key)
     _received(hub, station_key, 1, 2, 1, "0" * 64)
     assert _places() == {("", "")}
     HubStation.update(district="330127", point_type="village").where(HubStation.code == STATION).execute()

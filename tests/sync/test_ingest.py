@@ -10,7 +10,7 @@ from sync.errors import AckError, EnrolmentError
 from sync.hub.ingest import Ingestor
 from sync.hub.models import HubQuarantine, HubRecord
 from sync.hub.store import HubStore
-from tests.sync.helpers import STATION, sealed_batch
+from tests.sync.helpers import STATION, enrol_key, sealed_batch
 
 pytestmark = pytest.mark.usefixtures("enrolled")
 
@@ -88,9 +88,9 @@ def test_a_known_sequence_number_with_other_content_is_a_conflict(
 def test_tokens_are_one_time_and_acks_for_another_station_are_refused(
         hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
     token = hub.add_station("XH0002")
-    hub.enrol("XH0002", token, Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+    enrol_key(hub, "XH0002", token, Ed25519PrivateKey.generate())
     with pytest.raises(EnrolmentError):
-        hub.enrol("XH0002", token, Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+        enrol_key(hub, "XH0002", token, Ed25519PrivateKey.generate())
     result = ingestor.ingest(sealed_batch(station_key, hub.public, 1, 2), "test")
     with pytest.raises(AckError):
         acks.verify(result.ack or b"", hub.public, "XH0002")

@@ -16,6 +16,7 @@ from sync.hub import reconcile
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore, initialise_hub
 from tests.conftest import FakeClock, Sessions
+from tests.sync.helpers import enrol_key
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -45,7 +46,7 @@ class Hub:
         self.service = SyncService(store)
         store.hub.configure(sessions.admin, self.hub.public)
         token = self.hub.add_station(self.code)
-        self.hub.enrol(self.code, token, store.signing_key().public_key().public_bytes_raw())
+        enrol_key(self.hub, self.code, token, store.signing_key())
         self.applied = 0
 
     def deliver(self) -> None:

@@ -1,0 +1,77 @@
+"""A real `jiujin hub serve` drops clients that send their headers or a body too slowly."""
+
+from __future__ import annotations
+
+import select
+import socket
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.e2e.test_tus_conformance import TUS, Enrolled, _enrolled
+from tests.sync.hubproc import HubProcess
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HubProcess, Enrolled]]:
+    enrolled = _enrolled(tmp_path_factory.mktemp("timeouts") / "hub")
+    process = HubProcess(enrolled.folder, f"sqlite://{enrolled.folder / 'hub.db'}",
+                         env={"JIUJIN_HUB_HEADER_TIMEOUT": "1", "JIUJIN_HUB_BODY_TIMEOUT": "1"}).start()
+    yield process, enrolled
+    process.stop()
+
+
+def _connect(hub: HubProcess) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", hub.port), timeout=15)
+    return sock
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """Everything the hub sends until it closes the connection (15 s at most)."""
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def test_headers_that_never_finish_are_cut_off(served: tuple[HubProcess, Enrolled]) -> None:
+    hub, _ = served
+    with _connect(hub) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: hub\r\nX-Slow: ")
+        assert _answer(sock) == b""  # closed by the hub, long before the socket's 15 s
+
+
+def test_a_stalled_patch_body_is_answered_408_and_the_upload_resumes(served: tuple[HubProcess, Enrolled]) -> None:
+    hub, enrolled = served
+    auth = {"Authorization": f"Bearer {enrolled.credential}"}
+    created = httpx.post(f"{hub.url}/v1/uploads", headers=TUS | auth | {"Upload-Length": str(len(enrolled.batch))})
+    location = created.headers["Location"]
+    with _connect(hub) as sock:
+        sock.sendall(f"PATCH {location} HTTP/1.1\r\nHost: hub\r\nTus-Resumable: 1.0.0\r\n"
+                     f"Authorization: {auth['Authorization']}\r\nUpload-Offset: 0\r\n"
+                     "Content-Type: application/offset+octet-stream\r\n"
+                     f"Content-Length: {len(enrolled.batch)}\r\n\r\n".encode() + enrolled.batch[:10])
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 408") and b"tus-resumable: 1.0.0" in answer.lower()
+    assert b'"body_timeout"' in answer
+    head = httpx.head(f"{hub.url}{location}", headers=TUS | auth)
+    assert head.headers["Upload-Offset"] == "10"
+
+
+def test_a_body_that_drips_is_answered_408(served: tuple[HubProcess, Enrolled]) -> None:
+    hub, enrolled = served
+    auth = {"Authorization": f"Bearer {enrolled.credential}"}
+    created = httpx.post(f"{hub.url}/v1/uploads", headers=TUS | auth | {"Upload-Length": str(len(enrolled.batch))})
+    location = created.headers["Location"]
+    with _connect(hub) as sock:
+        sock.sendall(f"PATCH {location} HTTP/1.1\r\nHost: hub\r\nTus-Resumable: 1.0.0\r\n"
+                     f"Authorization: {auth['Authorization']}\r\nUpload-Offset: 0\r\n"
+                     "Content-Type: application/offset+octet-stream\r\n"
+                     f"Content-Length: {len(enrolled.batch)}\r\n\r\n".encode())
+        for byte in enrolled.batch[:100]:  # a byte every 0.2 s, never pausing past the 1 s timeout
+            sock.sendall(bytes([byte]))
+            if select.select([sock], [], [], 0.2)[0]:
+                break
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 408")
