@@ -82,7 +82,9 @@ def _import_station(service: HubService, folder: StationFolder, report: ImportRe
 
 
 def _ingest(service: HubService, folder: StationFolder, data: bytes, report: ImportReport) -> None:
-    result = service.ingest(data, "folder")
+    # The folder is the station's: another station's object found in it is refused, so its
+    # acknowledgement and ledger never land on this stick.
+    result = service.ingest(data, "folder", uploader=folder.station)
     if result.status == "stored":
         report.stored += 1
     elif result.status == "duplicate":

@@ -35,8 +35,8 @@ class HubService:
         self.ingestor = Ingestor(store, self.metrics)
         self.patches = tus.PatchRegistry()
 
-    def ingest(self, data: bytes, via: str) -> IngestResult:
-        return self.ingestor.ingest(data, via)
+    def ingest(self, data: bytes, via: str, uploader: str | None = None) -> IngestResult:
+        return self.ingestor.ingest(data, via, uploader)
 
     def finish_upload(self, upload_id: str) -> dict[str, Any]:
         """Ingest a complete upload once; later calls return the stored result."""

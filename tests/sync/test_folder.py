@@ -71,3 +71,16 @@ def test_the_watch_folder_imports_when_a_manifest_lands(tmp_path: Path, hub: Hub
     finally:
         watcher.stop()
     assert hub.stats()["totals"]["records"] == 20
+
+
+def test_another_stations_batch_on_a_stick_gets_no_ack_or_ledger(tmp_path: Path, hub: HubStore, enrolled: str,
+                                                                 station_key: Ed25519PrivateKey) -> None:
+    """A batch signed by one station, carried in another station's folder, is refused: the
+    stick never receives the signer's acknowledgement or ledger."""
+    batch = sealed_batch(station_key, hub.public, 1, 3)
+    carrier = StationFolder(tmp_path / "usb", "TS0002")
+    listed = carrier.write_object("batches/batch-000001.jjs", batch, "batch", seal.read(batch).object_id, (1, 1, 3))
+    carrier.write_manifest([listed], "2026-11-26T10:00:00+08:00")
+    report = import_folder(HubService(hub), tmp_path / "usb")
+    assert report.stored == 0 and not list(carrier.ack_files())
+    assert hub.stats()["totals"]["records"] == 0
