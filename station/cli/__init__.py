@@ -42,7 +42,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, invoke_without_command=True)
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, extras={"hub": "hub"}, invoke_without_command=True)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the installed release and exit. / 显示版本")
 @click.option(
@@ -58,12 +58,6 @@ def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
     ctx.obj["lang"] = lang
-    if ctx.invoked_subcommand == "hub":
-        from station.cli.extras import hub_missing_message, missing_modules
-
-        if missing_modules("hub"):
-            click.echo(hub_missing_message(), err=True)
-            ctx.exit(1)
     if ctx.invoked_subcommand is None:
         run_command = main.get_command(ctx, "run")
         assert run_command is not None

@@ -22,7 +22,7 @@ def _importable(name: str) -> bool:
         return False
 
 
-def hub_missing_message() -> str:
+def missing_message(extra: str) -> str:
     """One line, Chinese then English, naming the extra to install."""
-    return ("jiujin: 市级中心命令需要安装 hub 组件：pip install 'jiujin[hub]'"
-            " / the hub commands need the hub extra: pip install 'jiujin[hub]'")
+    return (f"jiujin: 市级中心命令需要安装 {extra} 组件：pip install 'jiujin[{extra}]'"
+            f" / the {extra} commands need the {extra} extra: pip install 'jiujin[{extra}]'")

@@ -26,9 +26,12 @@ class LazyGroup(click.Group):
     added the usual way (`@group.command`) sit beside them.
     """
 
-    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None,
+                 extras: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = lazy_commands if lazy_commands is not None else {}
+        #: command name -> the optional extra it needs (`jiujin[hub]`), checked before its import.
+        self.extras = extras or {}
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; a Jiujin error from it (or any subcommand) prints as one line in the
@@ -46,7 +49,29 @@ class LazyGroup(click.Group):
         target = self.lazy_commands.get(cmd_name)
         if target is None:
             return super().get_command(ctx, cmd_name)
+        if cmd_name in self.extras and _missing(self.extras[cmd_name]):
+            return _needs_extra(cmd_name, self.extras[cmd_name])
         module_name, attribute = target.split(":")
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
         return command
+
+
+def _missing(extra: str) -> bool:
+    from station.cli.extras import missing_modules
+
+    return bool(missing_modules(extra))
+
+
+def _needs_extra(name: str, extra: str) -> click.Command:
+    """A stand-in for a command whose optional part is not installed: one line, exit 1."""
+
+    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+                   add_help_option=False)
+    def needs_extra() -> None:
+        from station.cli.extras import missing_message
+
+        click.echo(missing_message(extra), err=True)
+        raise SystemExit(1)
+
+    return needs_extra

@@ -22,7 +22,7 @@ def _write(path: str, data: bytes, what: str) -> None:
     click.echo(f"{what} → {path}")
 
 
-@click.group(cls=LazyGroup, lazy_commands={"city": "sync.hub.cli.report:city"})
+@click.group(cls=LazyGroup, lazy_commands={"city": "sync.hub.cli.report:city"}, extras={"city": "hub"})
 def report() -> None:
     """Documents and reports (PDF), and receipt QR checks. / 文书与报表"""
 
@@ -107,6 +107,10 @@ def reconcile(ctx: click.Context, pdf_path: str, hub_db: str | None, station_cod
               operator: str | None, password_file: str | None, data_dir_option: str | None) -> None:
     """Reconciliation: this station's outbox, or the hub's ledger with --hub-db. / 对账报告"""
     if hub_db:
+        from station.cli.extras import missing_message, missing_modules
+
+        if missing_modules("hub"):
+            raise click.UsageError(missing_message("hub").removeprefix("jiujin: "))
         from sync.hub.cli.report import hub_reconcile_pdf
 
         hub_reconcile_pdf(pdf_path, hub_db, station_code)
