@@ -101,8 +101,8 @@ def _noop_migration(db: object, migrator: object) -> None:
 def test_an_upgrade_without_room_for_its_copy_does_not_start(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from station.core import migrations
-    from tests.station.core.test_sqlcipher_compat import FIXTURE
-    from tests.station.core.test_sqlcipher_compat import PASSWORDS as FIXTURE_PASSWORDS
+    from tests.station.core.helpers import FIXTURE
+    from tests.station.core.helpers import PASSWORDS as FIXTURE_PASSWORDS
 
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (6, "noop", _noop_migration)])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 6)
