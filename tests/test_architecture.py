@@ -1,10 +1,12 @@
 """The house's directions hold: only the station UI and the hub console import Textual,
 and the kernel, devices, forms, reports and sync (the hub included) never import the station
 (checked in fresh interpreters); the layer contracts in pyproject.toml are kept
-(import-linter); no import cycle spans files."""
+(import-linter); no import cycle spans files; no module under tests/ imports a test module
+(shared helpers live in helper modules and conftest.py)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import subprocess
@@ -133,3 +135,61 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     for importer, imported in [("a.x", "a.y"), ("a.y", "a.z"), ("a.z", "a.x"), ("a.z", "a.w")]:
         graph.add_import(importer=importer, imported=imported)
     assert import_cycles(graph) == [frozenset({"a.x", "a.y", "a.z"})]
+
+
+def _imported_test_modules(source: str, module: str, is_package: bool = False) -> list[str]:
+    """What the source of `module` imports that is a test module or a name test_* in one (at any
+    depth: function-level imports, relative imports, importlib.import_module and __import__)."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            origin = ".".join([*base, *([node.module] if node.module else [])])
+            targets = [origin, *(f"{origin}.{alias.name}" for alias in node.names)]
+        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)
+              and ast.unparse(node.func) in ("importlib.import_module", "import_module", "__import__")):
+            targets = [node.args[0].value]
+        found += [t for t in targets if any(part.startswith("test_") for part in t.split("."))]
+    return sorted(set(found))
+
+
+def test_no_module_under_tests_imports_a_test_module() -> None:
+    """Pytest collects a test module where it is imported too, and the importer breaks when the
+    module is renamed or split: shared helpers belong in helpers.py-style modules, fixtures in
+    conftest.py."""
+    offenders = {}
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        relative = path.relative_to(REPO).with_suffix("")
+        is_package = relative.name == "__init__"
+        module = ".".join(relative.parts[:-1] if is_package else relative.parts)
+        imported = _imported_test_modules(path.read_text(encoding="utf-8"), module, is_package)
+        if imported:
+            offenders[str(path.relative_to(REPO))] = imported
+    assert offenders == {}
+
+
+def test_the_test_module_import_finder_finds_them() -> None:
+    source = """
+from tests.sync.helpers import entry
+from tests.e2e.test_sync_cli import make_station
+import tests.reports.test_cli
+from . import test_keys, helpers
+from ..core.test_faults import needs_root
+from .helpers import test_like_name
+
+
+def later():
+    from tests.station.ui.test_casework import accepted
+    importlib.import_module("tests.sync.test_folder")
+"""
+    assert _imported_test_modules(source, "tests.station.ui.crash_child") == [
+        "tests.e2e.test_sync_cli", "tests.e2e.test_sync_cli.make_station", "tests.reports.test_cli",
+        "tests.station.core.test_faults", "tests.station.core.test_faults.needs_root",
+        "tests.station.ui.helpers.test_like_name", "tests.station.ui.test_casework",
+        "tests.station.ui.test_casework.accepted", "tests.station.ui.test_keys", "tests.sync.test_folder"]
+    assert _imported_test_modules("from . import helpers\n", "tests.sync", is_package=True) == []

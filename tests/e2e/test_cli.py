@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from sync.hubkeys import HubPublicKeys
-from tests.conftest import REPO
-
-JIUJIN = [sys.executable, "-m", "station.cli"]
-
-
-def jiujin(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "JIUJIN_LANG": "zh", **(env or {})}
-    result = subprocess.run([*JIUJIN, *args], cwd=REPO, capture_output=True, text=True,
-                            env=full_env, timeout=120)
-    if check and result.returncode != 0:
-        raise AssertionError(f"jiujin {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+from tests.e2e.cli import jiujin
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import json
 import os
 from pathlib import Path
 
-from tests.e2e.test_sync_cli import CLERK, SYNC, hub, make_station  # noqa: F401 (the hub fixture)
+from tests.e2e.helpers import CLERK, SYNC, make_station
 from tests.sync.hubproc import HubProcess, jiujin
 
 
 def test_sync_import_of_a_crafted_manifest_deletes_nothing_outside_the_stick(tmp_path: Path,
-                                                                           hub: HubProcess) -> None:  # noqa: F811
+                                                                           hub: HubProcess) -> None:
     station = make_station(tmp_path, hub, "CB0001", url=None, enrol=True)
     jiujin("seed", "--applications", "4", "--data-dir", str(station), env=CLERK)
     usb = tmp_path / "usb"
@@ -38,7 +38,7 @@ def test_sync_import_of_a_crafted_manifest_deletes_nothing_outside_the_stick(tmp
 
 
 def test_hub_serve_watch_starts_on_a_hostile_folder_and_reports_it(tmp_path: Path,
-                                                                 hub: HubProcess) -> None:  # noqa: F811
+                                                                 hub: HubProcess) -> None:
     station = make_station(tmp_path, hub, "CB0002", url=None, enrol=True)
     jiujin("seed", "--applications", "3", "--data-dir", str(station), env=CLERK)
     watched = tmp_path / "watched"

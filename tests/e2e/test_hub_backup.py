@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.e2e.test_sync_cli import CLERK, SYNC, make_station
+from tests.e2e.helpers import CLERK, SYNC, make_station
 from tests.sync.helpers import hub_database, postgres_url
 from tests.sync.hubproc import HubProcess, jiujin
 

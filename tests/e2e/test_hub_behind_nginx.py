@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_sync_cli import CLERK, SYNC, hub_stats, make_station
+from tests.e2e.helpers import CLERK, SYNC, hub_stats, make_station
 from tests.sync.helpers import postgres_schema
 from tests.sync.hubproc import HubProcess, jiujin
 from tests.sync.nginxproc import Nginx, certificate, nginx_binary

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.test_tus_conformance import TUS, Enrolled, _enrolled
+from tests.e2e.helpers import TUS, Enrolled, enrolled_hub
 from tests.sync.hubproc import HubProcess
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HubProcess, Enrolled]]:
-    enrolled = _enrolled(tmp_path_factory.mktemp("timeouts") / "hub")
+    enrolled = enrolled_hub(tmp_path_factory.mktemp("timeouts") / "hub")
     process = HubProcess(enrolled.folder, f"sqlite://{enrolled.folder / 'hub.db'}",
                          env={"JIUJIN_HUB_HEADER_TIMEOUT": "1", "JIUJIN_HUB_BODY_TIMEOUT": "1"}).start()
     yield process, enrolled

@@ -8,19 +8,19 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.e2e.test_sync_cli import ADMIN, CLERK, SYNC, hub, make_station  # noqa: F401
+from tests.e2e.helpers import ADMIN, CLERK, SYNC, make_station
 from tests.sync.hubproc import HubProcess, jiujin
 
 SUPERVISOR = {"JIUJIN_OPERATOR": "li", "JIUJIN_PASSWORD": "li-pass-1"}
 
 
-def _ledger(hub: HubProcess, code: str) -> dict[str, object]:  # noqa: F811
+def _ledger(hub: HubProcess, code: str) -> dict[str, object]:
     out = jiujin("hub", "reconcile", "--station", code, "--json", "--data-dir", str(hub.folder)).stdout
     station: dict[str, object] = json.loads(out)["stations"][0]
     return station
 
 
-def test_a_batch_lost_on_the_stick_is_a_gap_until_resent(tmp_path: Path, hub: HubProcess) -> None:  # noqa: F811
+def test_a_batch_lost_on_the_stick_is_a_gap_until_resent(tmp_path: Path, hub: HubProcess) -> None:
     station = make_station(tmp_path, hub, "RC0001", url=None, enrol=True)
     usb = tmp_path / "usb"
     jiujin("sync", "export", "--to", str(usb), "--data-dir", str(station), env=SYNC)
@@ -59,7 +59,7 @@ def test_a_batch_lost_on_the_stick_is_a_gap_until_resent(tmp_path: Path, hub: Hu
     shutil.rmtree(usb)
 
 
-def test_day_close_status_updates_and_offline_policy_over_http(tmp_path: Path, hub: HubProcess) -> None:  # noqa: F811
+def test_day_close_status_updates_and_offline_policy_over_http(tmp_path: Path, hub: HubProcess) -> None:
     station = make_station(tmp_path, hub, "RC0002", hub.url)
     jiujin("operator", "add", "li", "--role", "supervisor", "--display-name", "li", "--data-dir", str(station),
            env={**ADMIN, "JIUJIN_NEW_PASSWORD": "li-pass-1"})

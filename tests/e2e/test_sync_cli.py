@@ -6,62 +6,13 @@ from __future__ import annotations
 import importlib.metadata
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from tusclient import client as tus_client
 
-from sync.hubkeys import load_hub_public_keys
+from tests.e2e.helpers import CLERK, SYNC, hub_stats, make_station
 from tests.sync.hubproc import HubProcess, jiujin
-
-ADMIN = {"JIUJIN_OPERATOR": "boss", "JIUJIN_PASSWORD": "boss-pass-1"}
-SYNC = {"JIUJIN_OPERATOR": "zhou", "JIUJIN_PASSWORD": "zhou-pass-1"}
-CLERK = {"JIUJIN_OPERATOR": "clerk", "JIUJIN_PASSWORD": "clerk-pass-1"}
-
-
-@pytest.fixture
-def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubProcess]:
-    # The hub's keys are encrypted; its processes read the passphrase from this file.
-    passphrase = tmp_path / "hub-key-passphrase"
-    passphrase.write_text("e2e passphrase\n")
-    monkeypatch.setenv("JIUJIN_HUB_KEY_PASSPHRASE_FILE", str(passphrase))
-    folder = tmp_path / "hub"
-    out = jiujin("hub", "init", "--data-dir", str(folder)).stdout
-    assert "hub-public-keys.json" in out and "中心公钥指纹" in out
-    process = HubProcess(folder, f"sqlite://{folder / 'hub.db'}").start()
-    yield process
-    process.stop()
-
-
-def token(hub: HubProcess, code: str) -> str:
-    out = jiujin("hub", "station", "add", "--code", code, "--json", "--data-dir", str(hub.folder)).stdout
-    return str(json.loads(out)["token"])
-
-
-def make_station(tmp_path: Path, hub: HubProcess, code: str, url: str | None = None,
-                 enrol: bool = True) -> Path:
-    folder = tmp_path / code
-    args = ["init", "--data-dir", str(folder), "--station-code", code, "--station-name", "测试站",
-            "--point-type", "village", "--district", "330127", "--admin", "boss",
-            "--hub-key", str(hub.folder / "hub-public-keys.json")]
-    if url is not None:
-        args += ["--hub-url", url]
-    if enrol:
-        args += ["--enroll-token", token(hub, code)]
-    out = jiujin(*args, env={"JIUJIN_PASSWORD": "boss-pass-1"}).stdout
-    fingerprint = load_hub_public_keys(hub.folder / "hub-public-keys.json").fingerprint()
-    assert fingerprint[:4] in out and "站点公钥指纹" in out
-    for name, role in (("zhou", "sync_operator"), ("clerk", "operator")):
-        jiujin("operator", "add", name, "--role", role, "--display-name", name, "--data-dir", str(folder),
-               env={**ADMIN, "JIUJIN_NEW_PASSWORD": f"{name}-pass-1"})
-    return folder
-
-
-def hub_stats(hub: HubProcess) -> dict[str, dict[str, object]]:
-    report = json.loads(jiujin("hub", "stats", "--json", "--data-dir", str(hub.folder)).stdout)
-    return {s["code"]: s for s in report["stations"]}
 
 
 def test_enrol_seed_push_and_the_applications_are_delivered(tmp_path: Path, hub: HubProcess) -> None:

@@ -8,49 +8,26 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
 from sync.hub.app import create_app
 from sync.hub.service import HubService
-from sync.hub.store import HubStore, initialise_hub
-from sync.hubkeys import load_hub_public_keys
+from sync.hub.store import HubStore
 from tests.conftest import REPO, FakeClock
-from tests.sync.helpers import STATION, enrol_key, sealed_batch
+from tests.e2e.helpers import TUS, Enrolled, enrolled_hub
+from tests.sync.helpers import STATION
 from tests.sync.hubproc import HubProcess
 
 TUS_JS = REPO / ".tools" / "node" / "node_modules" / "tus-js-client"
 SCRIPT = Path(__file__).with_name("tus_js_upload.js")
-TUS = {"Tus-Resumable": "1.0.0"}
-
-
-@dataclass
-class Enrolled:
-    """A hub folder with one enrolled station, and a sealed batch of three records from it."""
-
-    folder: Path
-    credential: str
-    batch: bytes
-
-
-def _enrolled(folder: Path) -> Enrolled:
-    store = initialise_hub(folder, f"sqlite://{folder / 'hub.db'}")
-    key = Ed25519PrivateKey.generate()
-    secret = enrol_key(store, STATION, store.add_station(STATION, "测试站"), key).credential
-    store.close()
-    hub_keys = load_hub_public_keys(folder / "hub-public-keys.json")
-    return Enrolled(folder, f"{STATION}.{secret}", sealed_batch(key, hub_keys, 1, 3))
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[HubProcess, Enrolled]]:
-    enrolled = _enrolled(tmp_path / "hub")
+    enrolled = enrolled_hub(tmp_path / "hub")
     process = HubProcess(enrolled.folder, f"sqlite://{enrolled.folder / 'hub.db'}").start()
     yield process, enrolled
     process.stop()
@@ -91,7 +68,7 @@ def test_tus_js_client_uploads_a_sealed_batch(served: tuple[HubProcess, Enrolled
 def walk(tmp_path: Path) -> Iterator[tuple[TestClient, Enrolled, FakeClock]]:
     """The hub app in process, on a clock the test moves."""
     clock = FakeClock(datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
-    enrolled = _enrolled(tmp_path / "hub")
+    enrolled = enrolled_hub(tmp_path / "hub")
     store = HubStore(enrolled.folder, clock=clock)
     with TestClient(create_app(HubService(store))) as client:
         client.headers.update(TUS | {"Authorization": f"Bearer {enrolled.credential}"})

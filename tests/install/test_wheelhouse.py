@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.test_counter_demo import Terminal
+from tests.e2e.terminal import Terminal
 
 WHEELHOUSE = os.environ.get("JIUJIN_TEST_WHEELHOUSE")
 

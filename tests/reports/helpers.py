@@ -22,11 +22,13 @@ from reports import (
     FeeLine,
     MaterialLine,
     MissingItem,
+    NoticeData,
     Promise,
     ReceiptData,
     StationInfo,
     sign_payload,
 )
+from station.core.applications import Applicant, DraftInput
 from station.core.clock import CST
 
 ID_NUMBER = "11010519491231002X"
@@ -105,3 +107,37 @@ def no_middle_digits(text: str, number: str = ID_NUMBER) -> bool:
     """True when the number's middle eight characters appear nowhere, masked or not."""
     compact = re.sub(r"\s+", "", text)
     return number[6:14] not in compact and number not in compact
+
+
+RONGQUE = {"identity": "satisfied_by_card", "photo": "satisfied_by_shared_data",
+           "rental_contract": "missing_rongque"}
+CARD_ONLY = {"identity": "satisfied_by_card", "photo": "satisfied_by_shared_data"}
+
+
+def draft_input(materials: dict[str, str], id_number: str = ID_NUMBER, name: str = "张三") -> DraftInput:
+    values = {"applicant_name": name, "id_number": id_number, "phone": "13812345678",
+              "district": "330106", "address": "杭州市西湖区文三路100号", "registered_on": "2026-01-05",
+              "basis": "residence"}
+    return DraftInput("HZ-GA-004", "浙江省居住证申领", "2024.1", Applicant("person", id_number, name),
+                      values, {"applicant_name": "card", "id_number": "card"}, materials)
+
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CST)
+APPLICANT = ApplicantInfo("张三", ID_NUMBER)
+SERVICE = Text("浙江省居住证申领", "Zhejiang residence permit application")
+ITEMS = (
+    MissingItem("rental_contract", Text("房屋租赁合同", "Tenancy contract"),
+                Text("证明合法稳定住所", "Proves a stable residence"),
+                Text("出租人或房屋租赁登记信息", "From the landlord"), "L-ZJRP 第17条"),
+    MissingItem("employment_proof", Text("就业证明", "Proof of employment"),
+                Text("证明合法稳定就业", "Proves stable employment"),
+                Text("用人单位出具", "From the employer")),
+)
+
+
+def notice(**changes: object) -> NoticeData:
+    values: dict[str, object] = dict(station=STATION, applicant=APPLICANT, service=SERVICE,
+                                     service_code="HZ-GA-004", issued_at=NOW, operator="王小红",
+                                     items=ITEMS + ITEMS[:1], reference="TS0001-20261126-0007")
+    values.update(changes)
+    return NoticeData(**values)  # type: ignore[arg-type]

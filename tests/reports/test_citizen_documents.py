@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from forms import Text, load_catalog
+from forms import load_catalog
 from reports import (
     AmendmentData,
-    ApplicantInfo,
     DocumentInputError,
     FormData,
-    MissingItem,
-    NoticeData,
     amendment_pdf,
     form_fields,
     form_pdf,
@@ -22,38 +19,22 @@ from reports import (
     receipt_pdf,
 )
 from reports.fonts import cjk_font
-from station.core.clock import CST
 from tests.reports.helpers import (
     A4,
+    APPLICANT,
     ID_NUMBER,
+    ITEMS,
+    NOW,
+    SERVICE,
     STATION,
     embedded_fonts,
     no_middle_digits,
+    notice,
     page_sizes,
     pdf_text,
     receipt_data,
     render_pages,
 )
-
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CST)
-APPLICANT = ApplicantInfo("张三", ID_NUMBER)
-SERVICE = Text("浙江省居住证申领", "Zhejiang residence permit application")
-ITEMS = (
-    MissingItem("rental_contract", Text("房屋租赁合同", "Tenancy contract"),
-                Text("证明合法稳定住所", "Proves a stable residence"),
-                Text("出租人或房屋租赁登记信息", "From the landlord"), "L-ZJRP 第17条"),
-    MissingItem("employment_proof", Text("就业证明", "Proof of employment"),
-                Text("证明合法稳定就业", "Proves stable employment"),
-                Text("用人单位出具", "From the employer")),
-)
-
-
-def _notice(**changes: object) -> NoticeData:
-    values: dict[str, object] = dict(station=STATION, applicant=APPLICANT, service=SERVICE,
-                                     service_code="HZ-GA-004", issued_at=NOW, operator="王小红",
-                                     items=ITEMS + ITEMS[:1], reference="TS0001-20261126-0007")
-    values.update(changes)
-    return NoticeData(**values)  # type: ignore[arg-type]
 
 
 def _form() -> FormData:
@@ -76,10 +57,10 @@ DOCUMENTS = {
                  "2026-12-07", "7个工作日", "20元", "王小红", "身份证核验", "数据共享调取",
                  "现场填写", "容缺受理", "2026-12-03", "房屋租赁合同", "浙里办", "12345",
                  "测试社区便民服务中心"]),
-    "notice": (lambda: notice_pdf(_notice()),
+    "notice": (lambda: notice_pdf(notice()),
                ["一次性告知书", "房屋租赁合同", "证明合法稳定住所", "出租人或房屋租赁登记信息",
                 "就业证明", "共 2 项", "L-ZJRP 第17条", "申请人签收"]),
-    "rongque notice": (lambda: notice_pdf(_notice(rongque_deadline=date(2026, 12, 3))),
+    "rongque notice": (lambda: notice_pdf(notice(rongque_deadline=date(2026, 12, 3))),
                        ["容缺受理告知书", "2026-12-03", "房屋租赁合同"]),
     "form": (lambda: form_pdf(_form()),
              ["申请表", "浙江省居住证申领", "姓名", "张三", "联系电话", "13812345678",
@@ -108,14 +89,14 @@ def test_document_text_font_page_and_rendering(name: str, tmp_path: Path) -> Non
 
 
 def test_notice_lists_every_missing_item_once() -> None:
-    text = pdf_text(notice_pdf(_notice()))
+    text = pdf_text(notice_pdf(notice()))
     assert text.count("房屋租赁合同") == 1
     assert text.count("就业证明") == 1
 
 
 def test_a_notice_needs_something_missing() -> None:
     with pytest.raises(DocumentInputError):
-        notice_pdf(_notice(items=()))
+        notice_pdf(notice(items=()))
 
 
 def test_the_form_masks_every_identity_number() -> None:

@@ -13,8 +13,7 @@ from station.cli import main
 from station.core.store import StationStore
 from sync.hub.queries import CITY_TABLE_DDL
 from tests.conftest import PASSWORDS, FakeClock
-from tests.reports.helpers import no_middle_digits, pdf_text
-from tests.reports.test_station_documents import CARD_ONLY, RONGQUE, _draft
+from tests.reports.helpers import CARD_ONLY, RONGQUE, draft_input, no_middle_digits, pdf_text
 from tests.sync.helpers import CITY_ROWS
 
 
@@ -29,10 +28,10 @@ def filed(station_dir: Path, clock: FakeClock) -> tuple[str, str]:
     """Two applications: one accepted with 容缺 (its receipt number), one draft (its id)."""
     store = StationStore(station_dir, clock)
     session = store.login("wang", PASSWORDS["wang"])
-    app = store.applications.create_draft(session, _draft(RONGQUE))
+    app = store.applications.create_draft(session, draft_input(RONGQUE))
     clock.advance(minutes=5)
     number = store.applications.submit(session, app.id, rongque_deadline=clock().date()).receipt_number
-    draft = store.applications.create_draft(session, _draft({**CARD_ONLY, "photo": "missing"}))
+    draft = store.applications.create_draft(session, draft_input({**CARD_ONLY, "photo": "missing"}))
     store.close()
     return str(number), draft.id
 

@@ -81,9 +81,9 @@ def test_masking() -> None:
 
 
 def test_the_notice_masks_an_id_given_masked_or_not() -> None:
-    from tests.reports.test_citizen_documents import _notice
+    from tests.reports.helpers import notice
 
-    assert no_middle_digits(pdf_text(notice_pdf(_notice())))
+    assert no_middle_digits(pdf_text(notice_pdf(notice())))
 
 
 def test_the_printed_qr_scans_from_the_simulated_paper() -> None:

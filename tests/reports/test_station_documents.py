@@ -14,14 +14,17 @@ from devices.simulators.printer import PrinterSimulator
 from forms import load_catalog
 from reports import QRSignatureError, verify_payload
 from station.core import documents, outbox
-from station.core.applications import Applicant, DraftInput, Status
+from station.core.applications import Status
 from station.core.errors import PermissionDenied
 from station.core.models import AuditEvent, SyncBatch
 from station.core.session import Session
 from station.core.store import StationStore
 from tests.conftest import FakeClock, Sessions
 from tests.reports.helpers import (
+    CARD_ONLY,
     ID_NUMBER,
+    RONGQUE,
+    draft_input,
     embedded_fonts,
     no_middle_digits,
     pdf_text,
@@ -30,22 +33,9 @@ from tests.reports.helpers import (
 
 OTHER_ID = "34052419800101001X"
 CATALOG = load_catalog()
-RONGQUE = {"identity": "satisfied_by_card", "photo": "satisfied_by_shared_data",
-           "rental_contract": "missing_rongque"}
-CARD_ONLY = {"identity": "satisfied_by_card", "photo": "satisfied_by_shared_data"}
-
-
-def _draft(materials: dict[str, str], id_number: str = ID_NUMBER, name: str = "张三") -> DraftInput:
-    values = {"applicant_name": name, "id_number": id_number, "phone": "13812345678",
-              "district": "330106", "address": "杭州市西湖区文三路100号", "registered_on": "2026-01-05",
-              "basis": "residence"}
-    return DraftInput("HZ-GA-004", "浙江省居住证申领", "2024.1", Applicant("person", id_number, name),
-                      values, {"applicant_name": "card", "id_number": "card"}, materials)
-
-
 def _file(store: StationStore, session: Session, clock: FakeClock,
           materials: dict[str, str] = RONGQUE, minutes: int = 6) -> str:
-    app = store.applications.create_draft(session, _draft(materials))
+    app = store.applications.create_draft(session, draft_input(materials))
     clock.advance(minutes=minutes)
     rongque = date(2026, 12, 3) if "missing_rongque" in materials.values() else None
     submitted = store.applications.submit(session, app.id, due_date=date(2026, 12, 7),
@@ -106,14 +96,14 @@ def test_receipt_layout_prints_on_the_simulated_printer(store: StationStore, ses
 
 
 def test_no_receipt_for_a_draft(store: StationStore, sessions: Sessions) -> None:
-    app = store.applications.create_draft(sessions.operator, _draft(RONGQUE))
+    app = store.applications.create_draft(sessions.operator, draft_input(RONGQUE))
     with pytest.raises(documents.reports.DocumentInputError):
         documents.receipt_pdf(store, sessions.operator, app.id, CATALOG)
 
 
 def test_notice_for_a_draft_lists_what_is_missing(store: StationStore, sessions: Sessions) -> None:
     materials = {"identity": "satisfied_by_card", "photo": "missing", "rental_contract": "missing_rongque"}
-    app = store.applications.create_draft(sessions.operator, _draft(materials))
+    app = store.applications.create_draft(sessions.operator, draft_input(materials))
     text = pdf_text(documents.notice_pdf(store, sessions.operator, app.id, CATALOG))
     assert "一次性告知书" in text and "近期免冠照片" in text and "房屋租赁合同" in text
     assert "证明合法稳定住所" in text and "出租人或房屋租赁登记信息" in text
@@ -153,7 +143,7 @@ def test_daily_report_counts_the_day(store: StationStore, sessions: Sessions, cl
     voided = _file(store, sessions.operator, clock, CARD_ONLY, minutes=5)
     voided_id = store.applications.get(sessions.supervisor, voided).id
     store.applications.void(sessions.supervisor, voided_id, "录入错误")
-    draft = store.applications.create_draft(sessions.operator, _draft({"photo": "missing"}))
+    draft = store.applications.create_draft(sessions.operator, draft_input({"photo": "missing"}))
     documents.notice_pdf(store, sessions.operator, draft.id, CATALOG)
     documents.notice_pdf(store, sessions.operator, draft.id, CATALOG)  # a reprint counts once
 
@@ -213,7 +203,7 @@ def test_notice_straight_from_the_engine(store: StationStore, sessions: Sessions
     evaluation = evaluate(item, values, card=None, context={"unavailable_datasets": ["photo"]},
                           today=date(2026, 11, 26))
     assert evaluation.outcome.kind == "one_time_notice"
-    draft = store.applications.create_draft(sessions.operator, _draft({}))
+    draft = store.applications.create_draft(sessions.operator, draft_input({}))
     data = documents.notice_pdf_from_evaluation(store, sessions.operator, evaluation,
                                                 ApplicantInfo("张三", ID_NUMBER), record_subject=draft.id)
     text = pdf_text(data)

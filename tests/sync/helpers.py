@@ -1,4 +1,5 @@
-"""Sealed batches made without a station: synthetic outbox entries, keys, and a hub folder."""
+"""Sealed batches made without a station: synthetic outbox entries, keys, a hub folder, and a
+station's export of them to a USB folder."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sync import seal
 from sync.batches import OutboxEntry, cut_batch
 from sync.enrolment import make_request
 from sync.hub.store import Enrolment, HubStore, initialise_hub
 from sync.hubkeys import HubPublicKeys
 from sync.seal import GENESIS, BatchMeta, seal_batch
+from sync.transport_folder import StationFolder
 
 STATION = "TS0001"
 
@@ -100,3 +103,15 @@ CITY_ROWS = [
     ("v1", "XH0001", "330106", "community", "HZ-GA-004", "2026-11-05", "voided", 1, None, None, 0),
     ("o1", "BJ0007", "330108", "bank", "HZ-GJJ-001", "2026-10-30", "completed", 1, "2026-11-01", "2026-11-01", 0),
 ]
+
+
+def export(root: Path, key: Ed25519PrivateKey, hub: HubStore, batches: int) -> StationFolder:
+    folder = StationFolder(root, STATION)
+    objects, prev = [], seal.GENESIS
+    for number in range(1, batches + 1):
+        data = sealed_batch(key, hub.public, number * 10 - 9, number * 10, number, prev)
+        prev = seal.read(data).object_id
+        objects.append(folder.write_object(f"batches/batch-{number:06d}.jjs", data, "batch", prev,
+                                           (number, number * 10 - 9, number * 10)))
+    folder.write_manifest(objects, "2026-11-26T10:00:00+08:00")
+    return folder

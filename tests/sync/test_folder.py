@@ -14,24 +14,12 @@ from sync.hub.service import HubService
 from sync.hub.store import HubStore
 from sync.hub.watch import FolderWatcher
 from sync.transport_folder import MANIFEST, StationFolder
-from tests.sync.helpers import STATION, sealed_batch
-
-
-def _export(root: Path, key: Ed25519PrivateKey, hub: HubStore, batches: int) -> StationFolder:
-    folder = StationFolder(root, STATION)
-    objects, prev = [], seal.GENESIS
-    for number in range(1, batches + 1):
-        data = sealed_batch(key, hub.public, number * 10 - 9, number * 10, number, prev)
-        prev = seal.read(data).object_id
-        objects.append(folder.write_object(f"batches/batch-{number:06d}.jjs", data, "batch", prev,
-                                           (number, number * 10 - 9, number * 10)))
-    folder.write_manifest(objects, "2026-11-26T10:00:00+08:00")
-    return folder
+from tests.sync.helpers import STATION, export, sealed_batch
 
 
 def test_import_writes_signed_acks_and_is_idempotent(tmp_path: Path, hub: HubStore, enrolled: str,
                                                       station_key: Ed25519PrivateKey) -> None:
-    folder = _export(tmp_path / "usb", station_key, hub, 3)
+    folder = export(tmp_path / "usb", station_key, hub, 3)
     assert not list(folder.path.rglob(".*.tmp"))
     service = HubService(hub)
     first = import_folder(service, tmp_path / "usb")
@@ -46,7 +34,7 @@ def test_import_writes_signed_acks_and_is_idempotent(tmp_path: Path, hub: HubSto
 
 def test_a_damaged_file_on_the_stick_is_quarantined_not_dropped(
         tmp_path: Path, hub: HubStore, enrolled: str, station_key: Ed25519PrivateKey) -> None:
-    folder = _export(tmp_path / "usb", station_key, hub, 2)
+    folder = export(tmp_path / "usb", station_key, hub, 2)
     path = folder.path / "batches" / "batch-000002.jjs"
     damaged = bytearray(path.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
@@ -62,7 +50,7 @@ def test_the_watch_folder_imports_when_a_manifest_lands(tmp_path: Path, hub: Hub
     watcher = FolderWatcher(HubService(hub), watched)
     watcher.start()
     try:
-        folder = _export(watched, station_key, hub, 2)
+        folder = export(watched, station_key, hub, 2)
         assert (folder.path / MANIFEST).exists()
         deadline = time.monotonic() + 20
         while len(folder.ack_files()) < 2:

@@ -15,7 +15,7 @@ from sync.hub.folder import import_folder
 from sync.hub.service import HubService
 from sync.hub.store import HubStore
 from sync.hub.watch import FolderWatcher
-from tests.sync.test_folder import _export
+from tests.sync.helpers import export
 
 GIB = 1024 * 1024 * 1024
 
@@ -32,7 +32,7 @@ def _peak_kib() -> int:
 
 def test_a_huge_batch_file_is_refused_without_reading_it(tmp_path: Path, hub: HubStore, enrolled: str,
                                                           station_key: Ed25519PrivateKey) -> None:
-    folder = _export(tmp_path / "usb", station_key, hub, 2)
+    folder = export(tmp_path / "usb", station_key, hub, 2)
     huge = folder.path / "batches" / "batch-000002.jjs"
     _sparse(huge, int(1.1 * GIB))
     before = _peak_kib()
@@ -44,7 +44,7 @@ def test_a_huge_batch_file_is_refused_without_reading_it(tmp_path: Path, hub: Hu
 
 def test_symlinks_fifos_and_devices_on_the_stick_are_not_followed(tmp_path: Path, hub: HubStore, enrolled: str,
                                                                  station_key: Ed25519PrivateKey) -> None:
-    folder = _export(tmp_path / "usb", station_key, hub, 3)
+    folder = export(tmp_path / "usb", station_key, hub, 3)
     outside = tmp_path / "outside.jjs"
     shutil.copy(folder.path / "batches" / "batch-000002.jjs", outside)
     (folder.path / "batches" / "batch-000002.jjs").unlink()
@@ -63,7 +63,7 @@ def test_symlinks_fifos_and_devices_on_the_stick_are_not_followed(tmp_path: Path
 
 def test_station_parts_with_bad_names_or_symlinks_are_skipped(tmp_path: Path, hub: HubStore, enrolled: str,
                                                              station_key: Ed25519PrivateKey) -> None:
-    folder = _export(tmp_path / "elsewhere", station_key, hub, 1)
+    folder = export(tmp_path / "elsewhere", station_key, hub, 1)
     sync_root = tmp_path / "usb" / "jiujin-sync"
     sync_root.mkdir(parents=True)
     (sync_root / folder.station).symlink_to(folder.path)
@@ -78,7 +78,7 @@ def test_station_parts_with_bad_names_or_symlinks_are_skipped(tmp_path: Path, hu
 def test_the_watch_starts_on_a_hostile_folder_reports_it_and_keeps_importing(
         tmp_path: Path, hub: HubStore, enrolled: str, station_key: Ed25519PrivateKey) -> None:
     watched = tmp_path / "inbox"
-    folder = _export(watched, station_key, hub, 2)
+    folder = export(watched, station_key, hub, 2)
     _sparse(folder.path / "batches" / "batch-000002.jjs", int(1.1 * GIB))
     (folder.path / "acks").mkdir(exist_ok=True)
     watcher = FolderWatcher(HubService(hub), watched)
@@ -86,7 +86,7 @@ def test_the_watch_starts_on_a_hostile_folder_reports_it_and_keeps_importing(
     try:
         first = watcher.run_import()
         assert first.refused == 1 and hub.stats()["totals"]["records"] == 10
-        _export(watched, station_key, hub, 3)  # the operator copies a good stick over it
+        export(watched, station_key, hub, 3)  # the operator copies a good stick over it
         deadline = time.monotonic() + 20
         while hub.stats()["totals"]["records"] < 30:
             assert time.monotonic() < deadline, "the watch stopped importing"

@@ -17,7 +17,7 @@ from station.core.sync_service import SyncService
 from sync.hub.folder import import_folder
 from sync.hub.serve import LocalHub, start_local_hub
 from tests.conftest import Sessions
-from tests.sync.test_station_sync import _connect, _seed
+from tests.sync.station_helpers import connect, seed
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
 def delivered(store: StationStore, sessions: Sessions, local_hub: LocalHub,
               tmp_path: Path) -> tuple[SyncService, Path]:
     """A station whose batch went to the hub on a stick; the hub's acks wait on it."""
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 10)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 10)
     service.export(sessions.sync_operator, tmp_path / "usb")
     assert import_folder(local_hub.service, tmp_path / "usb").stored == 1
     return service, tmp_path / "usb" / "jiujin-sync" / store.config.code

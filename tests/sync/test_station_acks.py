@@ -16,7 +16,7 @@ from sync import acks
 from sync.errors import AckError
 from sync.hub.serve import LocalHub, start_local_hub
 from tests.conftest import Sessions
-from tests.sync.test_station_sync import _connect, _seed
+from tests.sync.station_helpers import connect, seed
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
 
 
 def _sealed(store: StationStore, sessions: Sessions, hub: LocalHub) -> tuple[SyncService, SyncBatch, bytes]:
-    service = _connect(store, sessions, hub)
-    _seed(store, sessions, 3)
+    service = connect(store, sessions, hub)
+    seed(store, sessions, 3)
     batch = service.seal_pending(sessions.sync_operator)[0]
     return service, batch, service.sealed_bytes(batch)
 

@@ -15,7 +15,7 @@ from sync.hub.serve import LocalHub, start_local_hub
 from sync.transport_http import ClientSettings, HubClient
 from tests.conftest import Sessions
 from tests.sync.faultproxy import FaultProxy
-from tests.sync.test_station_sync import _seed
+from tests.sync.station_helpers import seed
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_the_station_recovers_a_lost_enrolment_answer_with_a_new_signed_request(
         token = local_hub.service.store.add_station(store.config.code)
         store.hub.enrol(sessions.admin, token, proxy.url)
         assert proxy.plans["cut_reply"] == 1 and proxy.plans["pass"] >= 1  # the hub enrolled it twice
-        _seed(store, sessions, 3)
+        seed(store, sessions, 3)
         assert SyncService(store).push(sessions.sync_operator).acknowledged == 1 and outbox.depth() == 0
     finally:
         proxy.close()

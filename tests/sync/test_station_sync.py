@@ -15,8 +15,6 @@ from station.core.applications import Applicant, DraftInput, Status
 from station.core.errors import PermissionDenied
 from station.core.hub_link import HubLink
 from station.core.models import Application, SyncBatch
-from station.core.seed import seed_applications
-from station.core.services import service_choices
 from station.core.store import StationStore
 from station.core.sync_service import SyncLoop, SyncService
 from sync import acks
@@ -24,6 +22,7 @@ from sync.errors import AckError
 from sync.hub.serve import LocalHub, start_local_hub
 from tests.conftest import Sessions
 from tests.sync.faultproxy import FaultProxy
+from tests.sync.station_helpers import connect, seed
 
 
 @pytest.fixture
@@ -33,23 +32,10 @@ def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
     hub.stop()
 
 
-def _connect(store: StationStore, sessions: Sessions, hub: LocalHub, url: str | None = None) -> SyncService:
-    store.hub.configure(sessions.admin, hub.service.store.public)
-    token = hub.service.store.add_station(store.config.code)
-    store.hub.enrol(sessions.admin, token, hub.url)
-    if url:
-        store.hub.point_at(url)
-    return SyncService(store, max_records=25)
-
-
-def _seed(store: StationStore, sessions: Sessions, count: int, seed: int = 1) -> None:
-    seed_applications(sessions.operator, service_choices(store.config.point_type), count, seed=seed, days=2)
-
-
 def test_sealing_is_deterministic_bounded_and_chained(store: StationStore, sessions: Sessions,
                                                       local_hub: LocalHub) -> None:
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 60)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 60)
     batches = service.seal_pending(sessions.sync_operator)
     assert [(b.first_seq, b.last_seq) for b in batches] == [(1, 25), (26, 50), (51, 60)]
     assert [b.prev_batch for b in batches[1:]] == [b.batch_id for b in batches[:-1]]
@@ -60,8 +46,8 @@ def test_sealing_is_deterministic_bounded_and_chained(store: StationStore, sessi
 
 def test_push_delivers_every_application_and_a_second_push_sends_nothing(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 40)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 40)
     report = service.push(sessions.sync_operator)
     assert (report.sent, report.acknowledged, report.delivered) == (2, 2, 40)
     assert outbox.depth() == 0
@@ -75,8 +61,8 @@ def test_push_delivers_every_application_and_a_second_push_sends_nothing(
 
 def test_acks_signed_by_another_key_are_refused(store: StationStore, sessions: Sessions,
                                                 local_hub: LocalHub) -> None:
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 3)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 3)
     batch = service.seal_pending(sessions.sync_operator)[0]
     forged = acks.sign({"station": store.config.code, "object_id": batch.batch_id, "kind": "batch",
                         "status": "stored", "held": [[1, 3]], "hub": local_hub.service.store.fingerprint},
@@ -88,12 +74,12 @@ def test_acks_signed_by_another_key_are_refused(store: StationStore, sessions: S
 
 def test_a_quarantined_batch_never_blocks_the_ones_after_it(store: StationStore, sessions: Sessions,
                                                              local_hub: LocalHub) -> None:
-    service = _connect(store, sessions, local_hub)
+    service = connect(store, sessions, local_hub)
     odd = store.applications.create_draft(sessions.operator, DraftInput(
         "HZ-ODD-1", "未知事项", "1999.9", Applicant("person", "33010619900101123X", "测试人")))
     store.applications.submit(sessions.operator, odd.id)
     service.seal_pending(sessions.sync_operator)
-    _seed(store, sessions, 10)
+    seed(store, sessions, 10)
     report = service.push(sessions.sync_operator)
     assert report.quarantined == [1] and report.acknowledged == 1
     status = service.status(sessions.sync_operator)
@@ -104,7 +90,7 @@ def test_a_quarantined_batch_never_blocks_the_ones_after_it(store: StationStore,
 
 def test_attachments_travel_once_and_only_when_the_hub_lacks_them(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = _connect(store, sessions, local_hub)
+    service = connect(store, sessions, local_hub)
     scan = b"%PDF-1.4 scanned household register page" * 50
     for number in ("33010619900101123X", "330106198505052348"):
         draft = store.applications.create_draft(sessions.operator, DraftInput(
@@ -117,7 +103,7 @@ def test_attachments_travel_once_and_only_when_the_hub_lacks_them(
 
 
 def test_roles_that_may_not_sync(store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = _connect(store, sessions, local_hub)
+    service = connect(store, sessions, local_hub)
     for session in (sessions.operator, sessions.admin):
         with pytest.raises(PermissionDenied):
             service.push(session)
@@ -128,10 +114,10 @@ def test_roles_that_may_not_sync(store: StationStore, sessions: Sessions, local_
 def test_the_background_loop_pushes_soon_after_the_network_returns(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
     offline = FaultProxy(upstream_port=1, faults=False)  # nothing listens on port 1: the network is down
-    _connect(store, sessions, local_hub, url=offline.url)
+    connect(store, sessions, local_hub, url=offline.url)
     store.hub = HubLink(store, lambda settings: __import__("sync.transport_http", fromlist=["HubClient"]).HubClient(
         dataclasses.replace(settings, retry=dataclasses.replace(settings.retry, attempts=1))))
-    _seed(store, sessions, 5)
+    seed(store, sessions, 5)
     results: list[object] = []
     loop = SyncLoop(store, sessions.sync_operator, interval=3600, probe=0.05,
                     on_result=lambda report, error: results.append(error or report))
@@ -157,8 +143,8 @@ def test_pull_fetches_acks_of_batches_that_went_by_usb(store: StationStore, sess
                                                        local_hub: LocalHub, tmp_path: Path) -> None:
     from sync.hub.folder import import_folder
 
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 30)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 30)
     exported = service.export(sessions.sync_operator, tmp_path / "usb")
     assert exported.files == 2
     assert import_folder(local_hub.service, tmp_path / "usb").stored == 2
@@ -176,8 +162,8 @@ def test_a_clerk_keeps_the_station_in_touch_through_the_background_round(
     from station.core.models import AuditEvent
     from sync.hub import reconcile
 
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 3)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 3)
     with pytest.raises(PermissionDenied):
         service.push(sessions.operator)
     first = service.background_round(sessions.operator)
@@ -200,8 +186,8 @@ def test_a_sync_operators_push_waits_for_the_background_round(
     round, a push started on another thread waits for it, then finds nothing left to send."""
     import threading
 
-    service = _connect(store, sessions, local_hub)
-    _seed(store, sessions, 30)
+    service = connect(store, sessions, local_hub)
+    seed(store, sessions, 30)
     results: dict[str, object] = {}
     with store.sync_round:  # a round under way
         pusher = threading.Thread(target=lambda: results.update(push=service.push(sessions.sync_operator)))
@@ -223,7 +209,7 @@ def test_a_bundle_that_changes_the_person_logged_in_ends_their_session(
     from station.core.errors import AuthError
     from sync.hub import reconcile
 
-    service = _connect(store, sessions, local_hub)
+    service = connect(store, sessions, local_hub)
     assert sessions.operator.operator_name == "wang"
     reconcile.issue_bundle(local_hub.service.store, store.config.code, kind, payload)
     report = service.background_round(sessions.operator)
@@ -249,11 +235,11 @@ def test_every_call_to_the_hub_goes_through_the_client_factory_injected_once(
         seen.append(settings.url)
         return HubClient(dataclasses.replace(settings, url=proxy.url))
 
-    service = _connect(store, sessions, local_hub)
+    service = connect(store, sessions, local_hub)
     store.hub.point_at("http://127.0.0.1:1")  # nothing listens there
     store.hub = HubLink(store, through_proxy)
     try:
-        _seed(store, sessions, 5)
+        seed(store, sessions, 5)
         assert service.push(sessions.sync_operator).delivered == 5
         reconcile.issue_bundle(local_hub.service.store, store.config.code, "offline_policy", {"max_unsent": 100})
         acks_report, bundles = SyncService(store).pull_from_hub(sessions.sync_operator)

@@ -14,7 +14,7 @@ from station.core.errors import InvalidTransition, PermissionDenied
 from station.core.models import AmendmentDraft, Application
 from station.core.store import StationStore
 from tests.conftest import Sessions
-from tests.station.ui.test_casework import accepted
+from tests.station.ui.helpers import accepted
 
 
 def _sent_back(store: StationStore, sessions: Sessions) -> str:

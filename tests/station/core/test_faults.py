@@ -101,8 +101,8 @@ def _noop_migration(db: object, migrator: object) -> None:
 def test_an_upgrade_without_room_for_its_copy_does_not_start(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from station.core import migrations
-    from tests.station.core.test_sqlcipher_compat import FIXTURE
-    from tests.station.core.test_sqlcipher_compat import PASSWORDS as FIXTURE_PASSWORDS
+    from tests.station.core.helpers import FIXTURE
+    from tests.station.core.helpers import PASSWORDS as FIXTURE_PASSWORDS
 
     made_at = 5  # the fixture station was made by a release whose schema was version 5
     if made_at == migrations.LATEST_VERSION:  # this release adds nothing: a later one would

@@ -10,9 +10,7 @@ from pathlib import Path
 import sqlcipher3
 
 from station.core.store import StationStore
-
-FIXTURE = Path(__file__).parent / "data" / "sqlcipher-4.12-station"
-PASSWORDS = {"admin": "admin-fixture-1", "wang": "wang-fixture-1"}
+from tests.station.core.helpers import FIXTURE, PASSWORDS
 
 
 def _copy(tmp_path: Path) -> Path:

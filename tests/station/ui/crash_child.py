@@ -15,7 +15,7 @@ from station.core.store import StationStore
 from station.ui.app import make_app
 from station.ui.messages import DraftSaved
 from tests.station.ui.conftest import MessageLog, login
-from tests.station.ui.test_counter import tap_card_and_choose
+from tests.station.ui.helpers import tap_card_and_choose
 
 
 async def main(folder: str) -> None:

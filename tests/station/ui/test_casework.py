@@ -9,9 +9,8 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input
 
 from station.core.applications import Status
-from station.core.counter import Counter, identity_from_card
+from station.core.counter import Counter
 from station.core.models import Application, OutboxEvent
-from station.core.session import Session
 from station.core.store import StationStore
 from station.ui.app import make_app
 from station.ui.dialogs.void import VoidDialog
@@ -21,20 +20,7 @@ from station.ui.screens.counter.amend import AmendScreen
 from station.ui.screens.detail import DetailScreen
 from tests.conftest import Sessions
 from tests.station.ui.conftest import MessageLog, login, settle
-
-CARD = {"name": "张三", "gender": "男", "nation": "汉", "birth_date": "1990-03-07",
-        "address": "浙江省杭州市西湖区文三路90号", "id_number": "110101199003070011",
-        "issuer": "杭州市公安局西湖分局", "valid_from": "2015-03-10", "valid_to": "2035-03-10",
-        "card_type": "resident"}
-
-
-def accepted(store: StationStore, operator: Session, code: str = "HZ-YB-106") -> Application:
-    """An accepted application filed by `operator` with the card of 张三."""
-    counter = Counter(store)
-    draft = counter.start(operator, counter.item(code), identity_from_card(CARD))
-    draft.values["phone"] = "13800000000"
-    submission = counter.submit(operator, draft)
-    return Application.get_by_id(submission.application_id)
+from tests.station.ui.helpers import accepted
 
 
 @pytest.mark.asyncio

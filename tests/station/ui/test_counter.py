@@ -9,73 +9,26 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from devices import DemoDevices
 from station.core.models import Application, AuditEvent, CounterDraft
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.messages import ApplicationSubmitted, CardTapped, DraftOpened, PrintJobChanged
+from station.ui.messages import ApplicationSubmitted, DraftOpened, PrintJobChanged
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.result import ResultScreen
-from station.ui.screens.counter.review import ReviewScreen
 from station.ui.screens.counter.start import StartScreen
 from station.ui.screens.home import HomeScreen
 from station.ui.screens.login import LoginScreen
-from tests.station.ui.conftest import MessageLog, login, settle, until
-
-ZHANGSAN = "110101199003070011"  # the resident_zhangsan fixture card
-
-
-async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
-    """From home: tap the demo card, search the service by code, open its form."""
-    demo.present_card("resident_zhangsan")
-    await log.wait_for(CardTapped)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, StartScreen)
-    pilot.app.screen.query_one("#service-search", Input).value = code
-    await settle(pilot)
-    await pilot.press("enter", "enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, FormScreen) and screen.draft.item.code == code
-    return screen
-
-
-async def choose_service_first(pilot, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
-    """From home, with no card: start a new application, choose the service by its code and
-    wait for its form, which waits for the card."""
-    await pilot.press("n")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, StartScreen)
-    search = pilot.app.screen.query_one("#service-search", Input)
-    search.focus()
-    search.value = code
-    await settle(pilot)
-    await pilot.press("enter", "enter")
-    await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
-    form = pilot.app.screen
-    assert isinstance(form, FormScreen) and form.awaiting_card
-    return form
-
-
-def set_field(screen: FormScreen, field_id: str, value: object) -> None:
-    control = screen.query_one(f"#input-{field_id}")
-    if isinstance(control, Select):
-        control.value = value
-    else:
-        assert isinstance(control, Input)
-        control.value = str(value)
-
-
-async def submit(pilot, log: MessageLog) -> ApplicationSubmitted:  # type: ignore[no-untyped-def]
-    await pilot.press("f5")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ReviewScreen)
-    await pilot.press("ctrl+s")
-    message = await log.wait_for(ApplicationSubmitted)
-    await settle(pilot)
-    return message
+from tests.station.ui.conftest import MessageLog, login, settle
+from tests.station.ui.helpers import (
+    ZHANGSAN,
+    choose_service_first,
+    set_field,
+    submit,
+    tap_card_and_choose,
+)
 
 
 @pytest.mark.asyncio

@@ -7,14 +7,14 @@ import re
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 from textual.widgets import Button, Static
 
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.i18n import CATALOG_DIR, _, set_language
+from station.ui.i18n import _, set_language
 from tests.conftest import REPO
 from tests.station.ui.conftest import login
+from tests.station.ui.helpers import english_catalog
 
 UNTRANSLATED_ON_PURPOSE = {"Please place your ID card on the reader"}  # already English
 
@@ -23,11 +23,6 @@ def marked_strings() -> set[str]:
     found = extract_from_dir(REPO / "station" / "ui", method_map=[("**.py", "python")],
                              keywords={"_": None, "N_": None})
     return {message for _file, _line, message, _comments, _context in found}
-
-
-def english_catalog() -> dict[str, str]:
-    with (CATALOG_DIR / "en" / "LC_MESSAGES" / "jiujin.po").open("rb") as po:
-        return {m.id: m.string for m in read_po(po) if m.id}
 
 
 def test_every_marked_string_has_an_english_translation() -> None:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from station.core.store import StationStore
 from station.ui.app import make_app
 from tests.station.ui.conftest import login, settle
-from tests.station.ui.test_i18n import english_catalog
+from tests.station.ui.helpers import english_catalog
 
 # who logs in, and the screens pushed from home by name
 VISITS = [("wang", ["home", "start", "applications"]), ("li", ["supervisor"]), ("zhao", ["sync"])]

@@ -25,7 +25,7 @@ from station.ui.widgets.counter.scan_preview import ScanPreview
 from tests.conftest import PASSWORDS
 from tests.station.core.helpers import CREDIT_CODE
 from tests.station.ui.conftest import MessageLog, login, settle, until
-from tests.station.ui.test_counter import submit
+from tests.station.ui.helpers import submit
 
 
 @pytest.mark.asyncio
@@ -134,7 +134,7 @@ async def test_device_settings_live_test_prints_a_test_page(store: StationStore,
 async def test_sync_screen_pushes_to_the_hub(store: StationStore, station_dir: Path,
                                              log: MessageLog) -> None:
     from station.cli.local_hub import connect_local_hub
-    from tests.station.ui.test_casework import accepted
+    from tests.station.ui.helpers import accepted
 
     link = connect_local_hub(store, station_dir.parent / "hub", ("admin", PASSWORDS["admin"]))
     try:
@@ -163,7 +163,7 @@ async def test_sync_screen_shows_the_ledger_a_sync_operator_acts_on(
     """Oldest unsent age and the hub's resend request appear on the sync screen."""
     from station.core.downstream import _resend
     from station.ui.messages import SyncLoaded
-    from tests.station.ui.test_casework import accepted
+    from tests.station.ui.helpers import accepted
 
     accepted(store, store.login("wang", PASSWORDS["wang"]))
     _resend({"request_id": "r1", "first_seq": 1, "last_seq": 1, "reason": "lost on USB"})
@@ -191,7 +191,7 @@ async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
     from sync.hub.folder import import_folder
     from sync.hub.service import HubService
     from tests.station.core.reconcile_helpers import Hub
-    from tests.station.ui.test_casework import accepted
+    from tests.station.ui.helpers import accepted
 
     hub = Hub(tmp_path / "hub", store, sessions, clock)  # type: ignore[arg-type]
     usb = tmp_path / "usb"
@@ -292,7 +292,7 @@ async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
     """After a push, the hub accepts the application; the sync operator's pull (l) applies
     that status bundle over HTTP, and the application shows it."""
     from station.cli.local_hub import connect_local_hub
-    from tests.station.ui.test_casework import accepted
+    from tests.station.ui.helpers import accepted
 
     hub_folder = station_dir.parent / "hub"
     link = connect_local_hub(store, hub_folder, ("admin", PASSWORDS["admin"]))
@@ -326,7 +326,7 @@ async def test_the_counter_syncs_in_the_background_while_a_clerk_is_logged_in(
     from station.cli.local_hub import connect_local_hub
     from station.ui.messages import SyncRoundDone
     from station.ui.screens.home import HomeScreen
-    from tests.station.ui.test_casework import accepted
+    from tests.station.ui.helpers import accepted
 
     hub_folder = station_dir.parent / "hub"
     link = connect_local_hub(store, hub_folder, ("admin", PASSWORDS["admin"]))

@@ -19,7 +19,7 @@ from station.core.store import StationStore
 from station.ui.app import make_app
 from tests.conftest import PASSWORDS, Sessions
 from tests.station.ui.conftest import settle, until
-from tests.station.ui.test_casework import CARD
+from tests.station.ui.helpers import CARD
 
 SIZE = (120, 40)
 
@@ -112,7 +112,7 @@ def test_counter_form_waiting_for_the_card(snap_compare: Any, store: StationStor
     instead), the materials checklist (身份证件 缺 until the card, 医保参保信息 from shared
     data), no outcome line yet, and no 核对提交 / 保存草稿 / 放弃草稿 keys in the footer."""
     async def run_before(pilot: Any) -> None:
-        from tests.station.ui.test_counter import choose_service_first
+        from tests.station.ui.helpers import choose_service_first
 
         await log_in(pilot)
         await choose_service_first(pilot, "HZ-YB-106")

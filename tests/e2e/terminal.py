@@ -1,0 +1,80 @@
+"""A child process on a pseudo-terminal, for the tests that drive the real demo as a person would."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import termios
+import time
+from pathlib import Path
+
+from tests.conftest import REPO
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1bP.*?\x1b\\|\x1b\].*?\x07")
+KEYS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "f5": "\x1b[15~", "f9": "\x1b[20~",
+        "ctrl+s": "\x13", "ctrl+q": "\x11", "down": "\x1b[B"}
+
+
+class Terminal:
+    """A child process on a pseudo-terminal; what it drew, as plain text, waited on."""
+
+    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (120, 40),
+                 cwd: Path = REPO) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the demo itself
+            os.chdir(cwd)
+            os.execvpe(args[0], args, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.text = ""
+
+    def read(self, seconds: float) -> bool:
+        """Take what the app drew within `seconds`; False when it drew nothing."""
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:
+            return False
+        self.text += ANSI.sub("", chunk.decode("utf-8", errors="replace"))
+        return True
+
+    def settle(self, quiet: float = 0.15, limit: float = 5.0) -> None:
+        """Read until the app has drawn nothing for `quiet` seconds: it has taken the key."""
+        deadline = time.monotonic() + limit
+        while self.read(quiet) and time.monotonic() < deadline:
+            pass
+
+    def wait_for(self, marker: str | re.Pattern[str], timeout: float = 60.0, since: int = 0) -> str:
+        """Read until `marker` appears after position `since`; the text from there on."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            tail = self.text[since:]
+            if (marker.search(tail) if isinstance(marker, re.Pattern) else marker in tail):
+                return tail
+            self.read(0.5)
+        raise AssertionError(f"never saw {marker!r}; last output: {self.text[-2000:]!r}")
+
+    def press(self, *keys: str) -> int:
+        """Send keys (names from KEYS, or text); returns the output position before them."""
+        mark = len(self.text)
+        for key in keys:
+            for char in ([KEYS[key]] if key in KEYS else list(key)):
+                os.write(self.fd, char.encode())
+                self.settle()  # one key at a time, each taken before the next, as a person types
+        return mark
+
+    def close(self) -> int:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            self.read(0.5)
+        os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
+        raise AssertionError("the demo did not quit")

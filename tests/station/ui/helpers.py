@@ -1,0 +1,92 @@
+"""Shared helpers for the station UI tests (and the core tests that file applications): the
+demo card, the counter's steps through a pilot, an accepted application, the English catalog."""
+
+from __future__ import annotations
+
+from babel.messages.pofile import read_po
+from textual.widgets import Input, Select
+
+from devices import DemoDevices
+from station.core.counter import Counter, identity_from_card
+from station.core.models import Application
+from station.core.session import Session
+from station.core.store import StationStore
+from station.ui.i18n import CATALOG_DIR
+from station.ui.messages import ApplicationSubmitted, CardTapped
+from station.ui.screens.counter.form import FormScreen
+from station.ui.screens.counter.review import ReviewScreen
+from station.ui.screens.counter.start import StartScreen
+from tests.station.ui.conftest import MessageLog, settle, until
+
+ZHANGSAN = "110101199003070011"  # the resident_zhangsan fixture card
+
+
+async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
+    """From home: tap the demo card, search the service by code, open its form."""
+    demo.present_card("resident_zhangsan")
+    await log.wait_for(CardTapped)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StartScreen)
+    pilot.app.screen.query_one("#service-search", Input).value = code
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, FormScreen) and screen.draft.item.code == code
+    return screen
+
+
+async def choose_service_first(pilot, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
+    """From home, with no card: start a new application, choose the service by its code and
+    wait for its form, which waits for the card."""
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StartScreen)
+    search = pilot.app.screen.query_one("#service-search", Input)
+    search.focus()
+    search.value = code
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen) and form.awaiting_card
+    return form
+
+
+def set_field(screen: FormScreen, field_id: str, value: object) -> None:
+    control = screen.query_one(f"#input-{field_id}")
+    if isinstance(control, Select):
+        control.value = value
+    else:
+        assert isinstance(control, Input)
+        control.value = str(value)
+
+
+async def submit(pilot, log: MessageLog) -> ApplicationSubmitted:  # type: ignore[no-untyped-def]
+    await pilot.press("f5")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    await pilot.press("ctrl+s")
+    message = await log.wait_for(ApplicationSubmitted)
+    await settle(pilot)
+    return message
+
+
+CARD = {"name": "张三", "gender": "男", "nation": "汉", "birth_date": "1990-03-07",
+        "address": "浙江省杭州市西湖区文三路90号", "id_number": "110101199003070011",
+        "issuer": "杭州市公安局西湖分局", "valid_from": "2015-03-10", "valid_to": "2035-03-10",
+        "card_type": "resident"}
+
+
+def accepted(store: StationStore, operator: Session, code: str = "HZ-YB-106") -> Application:
+    """An accepted application filed by `operator` with the card of 张三."""
+    counter = Counter(store)
+    draft = counter.start(operator, counter.item(code), identity_from_card(CARD))
+    draft.values["phone"] = "13800000000"
+    submission = counter.submit(operator, draft)
+    return Application.get_by_id(submission.application_id)
+
+
+def english_catalog() -> dict[str, str]:
+    with (CATALOG_DIR / "en" / "LC_MESSAGES" / "jiujin.po").open("rb") as po:
+        return {m.id: m.string for m in read_po(po) if m.id}
