@@ -9,91 +9,209 @@ The names below are the package's public surface (pinned by
 
 from __future__ import annotations
 
-from devices.config import DeviceConfig, PrinterConfig, ReaderConfig, ScannerConfig, bounds
-from devices.demo import DemoDevices
-from devices.discovery import PortInfo, ProbeResult, discover_ports, probe_kinds, probe_port
-from devices.errors import (
-    CardAuthError,
-    CardDataError,
-    CardError,
-    CardReadError,
-    CardSelectError,
-    ChecksumError,
-    CommandRejected,
-    DeviceConfigError,
-    DeviceError,
-    FrameError,
-    FrameLengthError,
-    JobError,
-    LayoutError,
-    NoCardError,
-    NoContentError,
-    PortError,
-    PrinterError,
-    PrinterNotReady,
-    PrinterNotResponding,
-    ReaderError,
-    ReaderStatusError,
-    ReaderTimeout,
-    SamError,
-    ScanInboxError,
-    StatusReplyError,
-    TruncatedFrameError,
-    UnknownCardError,
-)
-from devices.fixtures import CardFixture, fixture_names, load_fixture
-from devices.health import DeviceHealth, HealthSummary
-from devices.idcard.card import CARD_DATA_KEYS, IdCard, RawCard, decode_card
-from devices.idcard.events import (
-    CardPresented,
-    CardReadFailed,
-    CardRemoved,
-    ReaderEvent,
-    ReaderFault,
-    ReaderReady,
-)
-from devices.idcard.photo import PhotoDecoder, decode_photo, register_photo_decoder
-from devices.idcard.poller import CardPoller, PollSettings
-from devices.idcard.reader import CardReader, ReaderTimeouts
-from devices.idcard.sam import SamId
-from devices.idcard.text_block import CardType
-from devices.kind import DeviceContext, DeviceKind, KindRegistry, PortSlot, RunningDevice
-from devices.manager import DeviceAttached, DeviceDetached, DeviceEvent, DeviceManager
-from devices.printer.driver import JobResult, Outcome, PrinterTimeouts, ReceiptPrinter
-from devices.printer.encoder import PrinterProfile, ReceiptEncoder, encode_receipt
-from devices.printer.jobs import (
-    JobChanged,
-    JobState,
-    JobStore,
-    MemoryJobStore,
-    PrinterStatusChanged,
-    PrintJob,
-    PrintQueue,
-    QueueEvent,
-)
-from devices.printer.layout import (
-    Barcode,
-    Columns,
-    Cut,
-    DrawerKick,
-    Element,
-    Feed,
-    Line,
-    QRCode,
-    ReceiptLayout,
-    Rule,
-)
-from devices.printer.status import Paper, PrinterStatus
-from devices.printer.width import COLUMNS, text_width, wrap
-from devices.registry import KINDS, register_kind
-from devices.scan_inbox import (
-    InboxSettings,
-    ScanEvent,
-    ScanInbox,
-    ScanInboxFault,
-    ScanOffered,
-    ScanRejected,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as mypy and readers see them; imported lazily at run time
+    from devices.config import DeviceConfig, PrinterConfig, ReaderConfig, ScannerConfig, bounds
+    from devices.demo import DemoDevices
+    from devices.discovery import PortInfo, ProbeResult, discover_ports, probe_kinds, probe_port
+    from devices.errors import (
+        CardAuthError,
+        CardDataError,
+        CardError,
+        CardReadError,
+        CardSelectError,
+        ChecksumError,
+        CommandRejected,
+        DeviceConfigError,
+        DeviceError,
+        FrameError,
+        FrameLengthError,
+        JobError,
+        LayoutError,
+        NoCardError,
+        NoContentError,
+        PortError,
+        PrinterError,
+        PrinterNotReady,
+        PrinterNotResponding,
+        ReaderError,
+        ReaderStatusError,
+        ReaderTimeout,
+        SamError,
+        ScanInboxError,
+        StatusReplyError,
+        TruncatedFrameError,
+        UnknownCardError,
+    )
+    from devices.fixtures import CardFixture, fixture_names, load_fixture
+    from devices.health import DeviceHealth, HealthSummary
+    from devices.idcard.card import CARD_DATA_KEYS, IdCard, RawCard, decode_card
+    from devices.idcard.events import (
+        CardPresented,
+        CardReadFailed,
+        CardRemoved,
+        ReaderEvent,
+        ReaderFault,
+        ReaderReady,
+    )
+    from devices.idcard.photo import PhotoDecoder, decode_photo, register_photo_decoder
+    from devices.idcard.poller import CardPoller, PollSettings
+    from devices.idcard.reader import CardReader, ReaderTimeouts
+    from devices.idcard.sam import SamId
+    from devices.idcard.text_block import CardType
+    from devices.kind import DeviceContext, DeviceKind, KindRegistry, PortSlot, RunningDevice
+    from devices.manager import DeviceAttached, DeviceDetached, DeviceEvent, DeviceManager
+    from devices.printer.driver import JobResult, Outcome, PrinterTimeouts, ReceiptPrinter
+    from devices.printer.encoder import PrinterProfile, ReceiptEncoder, encode_receipt
+    from devices.printer.jobs import (
+        JobChanged,
+        JobState,
+        JobStore,
+        MemoryJobStore,
+        PrinterStatusChanged,
+        PrintJob,
+        PrintQueue,
+        QueueEvent,
+    )
+    from devices.printer.layout import (
+        Barcode,
+        Columns,
+        Cut,
+        DrawerKick,
+        Element,
+        Feed,
+        Line,
+        QRCode,
+        ReceiptLayout,
+        Rule,
+    )
+    from devices.printer.status import Paper, PrinterStatus
+    from devices.printer.width import COLUMNS, text_width, wrap
+    from devices.registry import KINDS, register_kind
+    from devices.scan_inbox import (
+        InboxSettings,
+        ScanEvent,
+        ScanInbox,
+        ScanInboxFault,
+        ScanOffered,
+        ScanRejected,
+    )
+
+#: public name -> the module that defines it; imported on first use, so that reading the
+#: device settings (`devices.config`) at start-up loads no driver, simulator or watchdog.
+_WHERE: dict[str, str] = {
+    "Barcode": "devices.printer.layout",
+    "CARD_DATA_KEYS": "devices.idcard.card",
+    "COLUMNS": "devices.printer.width",
+    "CardAuthError": "devices.errors",
+    "CardDataError": "devices.errors",
+    "CardError": "devices.errors",
+    "CardFixture": "devices.fixtures",
+    "CardPoller": "devices.idcard.poller",
+    "CardPresented": "devices.idcard.events",
+    "CardReadError": "devices.errors",
+    "CardReadFailed": "devices.idcard.events",
+    "CardReader": "devices.idcard.reader",
+    "CardRemoved": "devices.idcard.events",
+    "CardSelectError": "devices.errors",
+    "CardType": "devices.idcard.text_block",
+    "ChecksumError": "devices.errors",
+    "Columns": "devices.printer.layout",
+    "CommandRejected": "devices.errors",
+    "Cut": "devices.printer.layout",
+    "DemoDevices": "devices.demo",
+    "DeviceAttached": "devices.manager",
+    "DeviceConfig": "devices.config",
+    "DeviceConfigError": "devices.errors",
+    "DeviceContext": "devices.kind",
+    "DeviceDetached": "devices.manager",
+    "DeviceError": "devices.errors",
+    "DeviceEvent": "devices.manager",
+    "DeviceHealth": "devices.health",
+    "DeviceKind": "devices.kind",
+    "DeviceManager": "devices.manager",
+    "DrawerKick": "devices.printer.layout",
+    "Element": "devices.printer.layout",
+    "Feed": "devices.printer.layout",
+    "FrameError": "devices.errors",
+    "FrameLengthError": "devices.errors",
+    "HealthSummary": "devices.health",
+    "IdCard": "devices.idcard.card",
+    "InboxSettings": "devices.scan_inbox",
+    "JobChanged": "devices.printer.jobs",
+    "JobError": "devices.errors",
+    "JobResult": "devices.printer.driver",
+    "JobState": "devices.printer.jobs",
+    "JobStore": "devices.printer.jobs",
+    "KINDS": "devices.registry",
+    "KindRegistry": "devices.kind",
+    "LayoutError": "devices.errors",
+    "Line": "devices.printer.layout",
+    "MemoryJobStore": "devices.printer.jobs",
+    "NoCardError": "devices.errors",
+    "NoContentError": "devices.errors",
+    "Outcome": "devices.printer.driver",
+    "Paper": "devices.printer.status",
+    "PhotoDecoder": "devices.idcard.photo",
+    "PollSettings": "devices.idcard.poller",
+    "PortError": "devices.errors",
+    "PortInfo": "devices.discovery",
+    "PortSlot": "devices.kind",
+    "PrintJob": "devices.printer.jobs",
+    "PrintQueue": "devices.printer.jobs",
+    "PrinterConfig": "devices.config",
+    "PrinterError": "devices.errors",
+    "PrinterNotReady": "devices.errors",
+    "PrinterNotResponding": "devices.errors",
+    "PrinterProfile": "devices.printer.encoder",
+    "PrinterStatus": "devices.printer.status",
+    "PrinterStatusChanged": "devices.printer.jobs",
+    "PrinterTimeouts": "devices.printer.driver",
+    "ProbeResult": "devices.discovery",
+    "QRCode": "devices.printer.layout",
+    "QueueEvent": "devices.printer.jobs",
+    "RawCard": "devices.idcard.card",
+    "ReaderConfig": "devices.config",
+    "ReaderError": "devices.errors",
+    "ReaderEvent": "devices.idcard.events",
+    "ReaderFault": "devices.idcard.events",
+    "ReaderReady": "devices.idcard.events",
+    "ReaderStatusError": "devices.errors",
+    "ReaderTimeout": "devices.errors",
+    "ReaderTimeouts": "devices.idcard.reader",
+    "ReceiptEncoder": "devices.printer.encoder",
+    "ReceiptLayout": "devices.printer.layout",
+    "ReceiptPrinter": "devices.printer.driver",
+    "Rule": "devices.printer.layout",
+    "RunningDevice": "devices.kind",
+    "SamError": "devices.errors",
+    "SamId": "devices.idcard.sam",
+    "ScanEvent": "devices.scan_inbox",
+    "ScanInbox": "devices.scan_inbox",
+    "ScanInboxError": "devices.errors",
+    "ScanInboxFault": "devices.scan_inbox",
+    "ScanOffered": "devices.scan_inbox",
+    "ScanRejected": "devices.scan_inbox",
+    "ScannerConfig": "devices.config",
+    "StatusReplyError": "devices.errors",
+    "TruncatedFrameError": "devices.errors",
+    "UnknownCardError": "devices.errors",
+    "bounds": "devices.config",
+    "decode_card": "devices.idcard.card",
+    "decode_photo": "devices.idcard.photo",
+    "discover_ports": "devices.discovery",
+    "encode_receipt": "devices.printer.encoder",
+    "fixture_names": "devices.fixtures",
+    "load_fixture": "devices.fixtures",
+    "probe_kinds": "devices.discovery",
+    "probe_port": "devices.discovery",
+    "register_kind": "devices.registry",
+    "register_photo_decoder": "devices.idcard.photo",
+    "text_width": "devices.printer.width",
+    "wrap": "devices.printer.width",
+}
 
 __all__ = [
     "CARD_DATA_KEYS",
@@ -206,3 +324,16 @@ __all__ = [
     "text_width",
     "wrap",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'devices' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from devices.errors import DeviceConfigError
 from devices.idcard import reader as _reader
 from devices.idcard.poller import PollSettings
-from devices.kind import DEFAULT_KINDS
 from devices.printer import driver as _printer
 from devices.printer.encoder import Charset, Fallback, PrinterProfile
 
@@ -113,6 +112,11 @@ class ScannerConfig:
         return self.folder is not None
 
 
+#: kind name -> its settings class, for reading `[devices]` without loading any driver; the
+#: built-in kinds, plus those added with `devices.registry.register_kind`.
+SCHEMAS: dict[str, type[Any]] = {"reader": ReaderConfig, "printer": PrinterConfig, "scanner": ScannerConfig}
+
+
 @dataclass(frozen=True)
 class DeviceConfig:
     """Every kind's settings (a kind left out runs on its defaults) and the manager's own."""
@@ -168,7 +172,7 @@ class DeviceConfig:
         ``scan_folder`` at the top is read as ``scanner.folder``. Raises
         :class:`~devices.errors.DeviceConfigError` naming the key (``printer.baud``).
         """
-        registry = kinds if kinds is not None else DEFAULT_KINDS
+        schemas = {kind.name: kind.config_type for kind in kinds} if kinds is not None else SCHEMAS
         table = dict(data)
         if "scan_folder" in table:
             scanner = dict(table.get("scanner", {}))
@@ -177,15 +181,15 @@ class DeviceConfig:
         loaded: dict[str, Any] = {}
         interval = cls.hotplug_interval
         for key, value in table.items():
-            kind = registry.get(key)
+            schema = schemas.get(key)
             if key == "hotplug_interval":
                 interval = _checked(_field(cls, key), value, key)
-            elif kind is None:
+            elif schema is None:
                 raise DeviceConfigError(key, "未知的设备或设置项", "unknown device kind or setting")
             elif not isinstance(value, Mapping):
                 raise DeviceConfigError(key, "应为一个表", "expected a table")
             else:
-                loaded[key] = load_settings(kind.config_type, value, key)
+                loaded[key] = load_settings(schema, value, key)
         return cls(loaded, interval)
 
     def to_mapping(self) -> dict[str, Any]:

@@ -131,8 +131,3 @@ class KindRegistry:
 
     def names(self) -> list[str]:
         return list(self._kinds)
-
-
-#: The registry the manager, ``DeviceConfig.from_mapping`` and ``jiujin devices`` use by default;
-#: ``devices.registry`` fills it with the kinds Jiujin knows out of the box when the package loads.
-DEFAULT_KINDS = KindRegistry()
