@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 DISTRIBUTION = "jiujin"
 
 
 def release() -> str:
     """The release, e.g. "0.1.0", from the installed distribution's metadata."""
+    from importlib.metadata import PackageNotFoundError, version  # only when asked: it is slow to load
+
     try:
         return version(DISTRIBUTION)
     except PackageNotFoundError:  # a bare checkout on sys.path, never installed
