@@ -7,7 +7,10 @@ DISTRIBUTION = "jiujin"
 
 def release() -> str:
     """The release, e.g. "0.1.0", from the installed distribution's metadata."""
-    from importlib.metadata import PackageNotFoundError, version  # only when asked: it is slow to load
+    from importlib.metadata import (  # only when asked: it is slow to load
+        PackageNotFoundError,
+        version,
+    )
 
     try:
         return version(DISTRIBUTION)
