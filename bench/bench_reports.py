@@ -269,7 +269,7 @@ def _city_postgres(url: str) -> Figure:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
     return Figure(f"city aggregation, {CITY_APPLICATIONS:,} applications, PostgreSQL (median)",
-                  aggregate, "s", bare, "bare SQL COUNT over the same rows", "note", None)
+                  aggregate, "s", bare, "bare SQL COUNT over the same rows")
 
 
 def main() -> list[Figure]:
