@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # the names as mypy and readers see them; imported lazily at 
         ReaderReady,
     )
     from devices.idcard.photo import PhotoDecoder, decode_photo, register_photo_decoder
-    from devices.idcard.poller import CardPoller, PollSettings
+    from devices.idcard.poller import CardPoller
     from devices.idcard.reader import CardReader, ReaderTimeouts
     from devices.idcard.sam import SamId
     from devices.idcard.text_block import CardType
@@ -155,7 +155,7 @@ _WHERE: dict[str, str] = {
     "Outcome": "devices.printer.driver",
     "Paper": "devices.printer.status",
     "PhotoDecoder": "devices.idcard.photo",
-    "PollSettings": "devices.idcard.poller",
+    "PollSettings": "devices.config",
     "PortError": "devices.errors",
     "PortInfo": "devices.discovery",
     "PortSlot": "devices.kind",

@@ -28,24 +28,35 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from devices.errors import DeviceConfigError
-from devices.idcard import reader as _reader
-from devices.idcard.poller import PollSettings
-from devices.printer import driver as _printer
 from devices.printer.encoder import Charset, Fallback, PrinterProfile
-
-if TYPE_CHECKING:
-    from devices.kind import KindRegistry
 
 S = TypeVar("S")
 
 #: Serial rates the drivers accept (the SAM module and the printers stay well inside).
 BAUD_RANGE = (1200, 921600)
+#: The reader's UART default (idcard-sam-protocol.md §1.1) and the ESC/POS serial default
+#: (escpos.md §2.1); the drivers open at these when told nothing else.
+READER_BAUD = 115200
+PRINTER_BAUD = 9600
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    """How often to poll, how patient to be, and what to read."""
+
+    interval: float = 0.3
+    fault_interval: float = 1.0
+    removal_polls: int = 2
+    faults_before_report: int = 2
+    read_attempts: int = 3
+    fingerprint: bool = False
+    new_address: bool = False
 
 
 def bounds(
@@ -70,7 +81,7 @@ class ReaderConfig:
     kind: ClassVar[str] = "reader"
 
     port: str | None = None
-    baud: int = field(default=_reader.DEFAULT_BAUD, metadata=bounds(BAUD_RANGE[0], BAUD_RANGE[1]))
+    baud: int = field(default=READER_BAUD, metadata=bounds(BAUD_RANGE[0], BAUD_RANGE[1]))
     enabled: bool = True
     fingerprint: bool = False
     new_address: bool = False
@@ -87,7 +98,7 @@ class PrinterConfig:
     kind: ClassVar[str] = "printer"
 
     port: str | None = None
-    baud: int = field(default=_printer.DEFAULT_BAUD, metadata=bounds(BAUD_RANGE[0], BAUD_RANGE[1]))
+    baud: int = field(default=PRINTER_BAUD, metadata=bounds(BAUD_RANGE[0], BAUD_RANGE[1]))
     enabled: bool = True
     paper_mm: Literal[58, 80] = 80
     charset: Charset = "gb18030"
@@ -166,7 +177,7 @@ class DeviceConfig:
         return self.scanner.folder
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], kinds: KindRegistry | None = None) -> DeviceConfig:
+    def from_mapping(cls, data: Mapping[str, Any], kinds: Iterable[Any] | None = None) -> DeviceConfig:
         """From a ``[devices]`` table, checked against each registered kind's schema.
 
         ``scan_folder`` at the top is read as ``scanner.folder``. Raises

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from devices.health import DeviceHealth
 
 if TYPE_CHECKING:
-    from devices.idcard.poller import PollSettings
+    from devices.config import PollSettings
     from devices.printer.jobs import JobStore
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 
+from devices.config import PollSettings
 from devices.errors import (
     CardDataError,
     CardError,
@@ -35,19 +35,6 @@ from devices.idcard.events import (
 from devices.idcard.reader import CardReader
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PollSettings:
-    """How often to poll, how patient to be, and what to read."""
-
-    interval: float = 0.3
-    fault_interval: float = 1.0
-    removal_polls: int = 2
-    faults_before_report: int = 2
-    read_attempts: int = 3
-    fingerprint: bool = False
-    new_address: bool = False
 
 
 class _Card(Enum):

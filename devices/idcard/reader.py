@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from devices.config import READER_BAUD
 from devices.errors import (
     CardDataError,
     CardError,
@@ -25,7 +26,7 @@ from devices.idcard.sam import SAM_ID_SIZE, SamId
 from devices.idcard.text_block import TEXT_SIZE
 from devices.transport import SerialTransport, Transport
 
-DEFAULT_BAUD = 115200
+DEFAULT_BAUD = READER_BAUD
 NEW_ADDRESS_SIZE = 70
 _READS = (Command.READ_BASE, Command.READ_WITH_FINGERPRINT, Command.READ_NEW_ADDRESS)
 

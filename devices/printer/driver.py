@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 
+from devices.config import PRINTER_BAUD
 from devices.errors import PortError
 from devices.printer import commands as cmd
 from devices.printer.encoder import PrinterProfile, ReceiptEncoder
@@ -24,7 +25,7 @@ from devices.printer.layout import ReceiptLayout
 from devices.printer.status import PrinterStatus, combine, split_replies
 from devices.transport import SerialTransport, Transport
 
-DEFAULT_BAUD = 9600
+DEFAULT_BAUD = PRINTER_BAUD
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from devices import errors
+from devices.config import PollSettings
 from devices.fixtures import load_fixture
 from devices.idcard.events import (
     CardPresented,
@@ -16,7 +17,7 @@ from devices.idcard.events import (
     ReaderFault,
     ReaderReady,
 )
-from devices.idcard.poller import CardPoller, PollSettings
+from devices.idcard.poller import CardPoller
 from devices.idcard.reader import CardReader, ReaderTimeouts
 from devices.simulators.link import PtyLink
 from devices.simulators.reader import CardTiming, Fault, ReaderSimulator
