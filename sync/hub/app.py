@@ -86,6 +86,7 @@ def create_app(service: HubService, *,
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(_ObservedRequests, service=service)
     app.add_middleware(_MethodOverride)
+    app.add_middleware(_CloseUnread)
     return app
 
 
@@ -116,6 +117,35 @@ class _MethodOverride:
                         scope = {**scope, "method": method}
                     break
         await self.app(scope, receive, send)
+
+
+class _CloseUnread:
+    """An answer sent before the request's body has all arrived (a 408 to a dripping upload, a
+    413) closes the connection: the hub will not read the rest, and a connection kept open
+    would wait on a client that is still sending (RFC 9112 §9.6, RFC 9110 §15.5.9)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        unread = [b"transfer-encoding" in headers or headers.get(b"content-length", b"0") not in (b"0", b"")]
+
+        async def receiving() -> Message:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                unread[0] = False
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and unread[0]:
+                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receiving, sending)
 
 
 class _ObservedRequests:
