@@ -45,14 +45,21 @@ def sign_row(station: str, operator: Operator, key: Ed25519PrivateKey) -> None:
 
 
 def pinned_roots() -> list[bytes] | None:
-    """The root signing keys from the first audit event naming them; None if none does yet."""
-    query = (AuditEvent.select(AuditEvent.details).where(AuditEvent.action.in_(ROOT_ACTIONS))
-             .order_by(AuditEvent.seq))
-    for event in query:
+    """The root signing keys from the first audit event naming them; None if none does yet.
+
+    Candidates are read one at a time (`LIMIT 1`): a cursor left open would read ahead
+    through the whole audit table looking for a second match, at every login."""
+    after = 0
+    while True:
+        event = (AuditEvent.select(AuditEvent.seq, AuditEvent.details)
+                 .where(AuditEvent.action.in_(ROOT_ACTIONS) & (AuditEvent.seq > after))
+                 .order_by(AuditEvent.seq).limit(1).first())
+        if event is None:
+            return None
         roots = json.loads(event.details).get("roots")
         if isinstance(roots, list) and roots:
             return [bytes.fromhex(str(r)) for r in roots]
-    return None
+        after = event.seq
 
 
 def row_verifies(station: str, operator: Operator, trusted: Iterable[str]) -> bool:
