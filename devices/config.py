@@ -31,10 +31,13 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from devices.errors import DeviceConfigError
-from devices.printer.encoder import Charset, Fallback, PrinterProfile
+from devices.printer.charsets import Charset, Fallback
+
+if TYPE_CHECKING:  # the encoder loads when a receipt is laid out, not when station.toml is read
+    from devices.printer.encoder import PrinterProfile
 
 S = TypeVar("S")
 
@@ -107,6 +110,8 @@ class PrinterConfig:
 
     @property
     def profile(self) -> PrinterProfile:
+        from devices.printer.encoder import PrinterProfile
+
         return PrinterProfile(self.paper_mm, charset=self.charset, fallback=self.fallback)
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from devices.errors import LayoutError
 from devices.printer import commands as cmd
+from devices.printer.charsets import Charset, Fallback
 from devices.printer.layout import (
     Barcode,
     Columns,
@@ -27,9 +28,6 @@ from devices.printer.layout import (
     Rule,
 )
 from devices.printer.width import COLUMNS, DOTS, char_width, spread, text_width, wrap
-
-Charset = Literal["gb18030", "gbk", "gb2312"]
-Fallback = Literal["substitute", "raster"]
 
 
 @dataclass(frozen=True)
