@@ -10,26 +10,27 @@ from __future__ import annotations
 
 import click
 
-from station.cli.lazy import LazyGroup
+from station.cli.lazy import Lazy, LazyGroup
 
-#: command name -> "module:attribute" of the click command implementing it.
-LAZY_COMMANDS: dict[str, str] = {
-    "run": "station.cli.app:run",
-    "demo": "station.cli.app:demo",
-    "kiosk": "station.cli.app:kiosk",
-    "init": "station.cli.setup:init",
-    "seed": "station.cli.setup:seed",
-    "applications": "station.cli.applications:applications",
-    "operator": "station.cli.operators:operator",
-    "audit": "station.cli.store:audit",
-    "db": "station.cli.store:db",
-    "catalog": "station.cli.catalog:catalog",
-    "forms": "station.cli.catalog:forms",
-    "devices": "station.cli.devices:devices",
-    "report": "station.cli.report:report",
-    "sync": "station.cli.sync:sync",
-    "hub": "sync.hub.cli:hub",
-    "day": "station.cli.day:day",
+#: command name -> where its click command lives, and its line in `jiujin --help`.
+LAZY_COMMANDS: dict[str, Lazy] = {
+    "run": Lazy("station.cli.app:run", "Open the station UI."),
+    "demo": Lazy("station.cli.app:demo", "A demo community station: simulated card reader and printer (F9 taps a "
+                 "demo card), a local hub, demo operators shown at login."),
+    "kiosk": Lazy("station.cli.app:kiosk", "The self-service kiosk: full screen, the citizen's own card-only services."),
+    "init": Lazy("station.cli.setup:init", "Create a station in the data folder, non-interactively."),
+    "seed": Lazy("station.cli.setup:seed", "File COUNT synthetic applications (valid ID numbers, Hangzhou addresses)."),
+    "applications": Lazy("station.cli.applications:applications", "Applications held by this station."),
+    "operator": Lazy("station.cli.operators:operator", "Operators of this station."),
+    "audit": Lazy("station.cli.store:audit", "The audit trail."),
+    "db": Lazy("station.cli.store:db", "The encrypted store."),
+    "catalog": Lazy("station.cli.catalog:catalog", "Service catalog: list, show and lint items."),
+    "forms": Lazy("station.cli.catalog:forms", "Forms: validate application data against an item."),
+    "devices": Lazy("station.cli.devices:devices", "ID-card reader, receipt printer and their simulators."),
+    "report": Lazy("station.cli.report:report", "Documents and reports (PDF), and receipt QR checks."),
+    "sync": Lazy("station.cli.sync:sync", "Send the outbox to the city hub, by network or USB."),
+    "hub": Lazy("sync.hub.cli:hub", "The city hub (市级中心)."),
+    "day": Lazy("station.cli.day:day", "End of day and what the hub sends back."),
 }
 
 

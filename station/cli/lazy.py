@@ -5,7 +5,7 @@ where a Jiujin error becomes a one-line message."""
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -19,14 +19,22 @@ def explain_error(error: JiujinError, lang: str) -> None:
         click.echo(f"  {key}: {message}", err=True)
 
 
+class Lazy(NamedTuple):
+    """Where a subcommand lives ("module:attribute") and the line `--help` shows for it, so
+    that listing the commands imports none of them (a test keeps the line the command's own)."""
+
+    target: str
+    summary: str
+
+
 class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when it is invoked.
 
-    `lazy_commands` maps a command name to "module:attribute" of its click command; commands
-    added the usual way (`@group.command`) sit beside them.
+    `lazy_commands` maps a command name to its `Lazy` entry; commands added the usual way
+    (`@group.command`) sit beside them.
     """
 
-    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None,
+    def __init__(self, *args: Any, lazy_commands: dict[str, Lazy] | None = None,
                  extras: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = lazy_commands if lazy_commands is not None else {}
@@ -46,15 +54,31 @@ class LazyGroup(click.Group):
         return sorted({*super().list_commands(ctx), *self.lazy_commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = self.lazy_commands.get(cmd_name)
-        if target is None:
+        lazy = self.lazy_commands.get(cmd_name)
+        if lazy is None:
             return super().get_command(ctx, cmd_name)
         if cmd_name in self.extras and _missing(self.extras[cmd_name]):
             return _needs_extra(cmd_name, self.extras[cmd_name])
-        module_name, attribute = target.split(":")
+        module_name, attribute = lazy.target.split(":")
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `--help`, from the declared summaries: no subcommand is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            lazy = self.lazy_commands.get(name)
+            if lazy is not None:
+                rows.append((name, click.Command(name, help=lazy.summary).get_short_help_str(limit)))
+            elif (command := super().get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def _missing(extra: str) -> bool:

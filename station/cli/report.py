@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from station.cli.common import emit_json, open_session, operator_options
-from station.cli.lazy import LazyGroup
+from station.cli.lazy import Lazy, LazyGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -22,7 +22,8 @@ def _write(path: str, data: bytes, what: str) -> None:
     click.echo(f"{what} → {path}")
 
 
-@click.group(cls=LazyGroup, lazy_commands={"city": "sync.hub.cli.report:city"}, extras={"city": "hub"})
+@click.group(cls=LazyGroup, lazy_commands={"city": Lazy(
+    "sync.hub.cli.report:city", "The city report by district and point type, aggregated by the hub's database.")}, extras={"city": "hub"})
 def report() -> None:
     """Documents and reports (PDF), and receipt QR checks. / 文书与报表"""
 

@@ -11,6 +11,7 @@ from forms.errors import ItemNotFound
 from kernel.errors import JiujinError
 from reports.errors import QRSignatureError
 from station.cli import LAZY_COMMANDS, main
+from station.cli.lazy import Lazy
 from station.core.errors import ValidationFailed
 from sync.errors import HubUnreachable
 
@@ -23,7 +24,7 @@ def raise_for_test(ctx: click.Context) -> None:
 
 @pytest.fixture
 def raising(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(LAZY_COMMANDS, "raise-for-test", f"{__name__}:raise_for_test")
+    monkeypatch.setitem(LAZY_COMMANDS, "raise-for-test", Lazy(f"{__name__}:raise_for_test", "Raise."))
 
 
 def run_raising(error: Exception, *options: str) -> tuple[int, str, str]:
