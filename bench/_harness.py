@@ -70,6 +70,17 @@ def time_calls(func: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
+def installed_environment(pycache: Path) -> dict[str, str]:
+    """The environment of a process that runs Jiujin as installed: with compiled bytecode.
+
+    pip compiles a wheel's modules when it installs them, as it did Textual's; a checkout
+    run with PYTHONDONTWRITEBYTECODE would compile every Jiujin module at every start, and the
+    figure would measure the compiler. The bytecode goes to `pycache`, not into the checkout.
+    """
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return env | {"PYTHONPYCACHEPREFIX": str(pycache)}
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set size so far, in MiB.
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bench._harness import Figure, percentile, time_calls, write_results
+from bench._harness import Figure, installed_environment, percentile, time_calls, write_results
 
 APPLICATIONS = int(os.environ.get("JIUJIN_BENCH_APPLICATIONS", "100000"))
 REPO = Path(__file__).resolve().parents[1]
@@ -137,17 +137,6 @@ def _bare_inserter(path: Path, payload: dict[str, object], *, encrypted: bool = 
             Row.insert_many([{"applicant_id": f"{rng.randrange(10**17):017d}X", "payload": text}
                              for _ in range(min(1000, APPLICATIONS - start))]).execute()
     return lambda: Row.create(applicant_id="11010519491231002X", payload=text)
-
-
-def installed_environment(pycache: Path) -> dict[str, str]:
-    """The environment of a process that runs Jiujin as installed: with compiled bytecode.
-
-    pip compiles a wheel's modules when it installs them, as it did Textual's; a checkout
-    run with PYTHONDONTWRITEBYTECODE would compile every Jiujin module at every start, and the
-    figure would measure the compiler. The bytecode goes to `pycache`, not into the checkout.
-    """
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    return env | {"PYTHONPYCACHEPREFIX": str(pycache)}
 
 
 def _startup_figure(folder: Path) -> Figure:

@@ -3,6 +3,8 @@
 `python -m bench.startup_probe station DATA_DIR` starts the station at its login screen;
 `python -m bench.startup_probe bare` starts a bare Textual app with one input. The
 benchmark times the whole process, so both pay the same interpreter and import costs.
+`python -m bench.startup_probe terminal` runs that bare app on the real terminal, drawing
+`READY` as its input's placeholder, until it is killed (the baseline of `bench_command`).
 """
 
 from __future__ import annotations
@@ -11,18 +13,19 @@ import sys
 from pathlib import Path
 
 
-def bare() -> None:
+def bare(headless: bool = True) -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import Input
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
-            yield Input()
+            yield Input(placeholder="READY")
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self.exit)
+            if headless:
+                self.call_after_refresh(self.exit)
 
-    Bare().run(headless=True)
+    Bare().run(headless=headless)
 
 
 def station(data_dir: str) -> None:
@@ -45,5 +48,7 @@ def station(data_dir: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "bare":
         bare()
+    elif sys.argv[1] == "terminal":
+        bare(headless=False)
     else:
         station(sys.argv[2])
