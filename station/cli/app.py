@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ import click
 from station.cli.common import data_dir, lang, read_password
 from station.core.store import StationStore
 
+log = logging.getLogger(__name__)
 LOG_NAME = "jiujin.log"
 #: jiujin.log rotates at 1 MiB into jiujin.log.1 … .3, so a station never fills its disk with it.
 LOG_BYTES = 1024 * 1024
@@ -53,19 +55,41 @@ def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
         store.close()
 
 
-def _start_demo_hub_if_installed(folder: Path, store: StationStore) -> LocalHubLink | None:
-    """The demo's local hub, or None when the hub extra is not installed: the demo station
-    then works offline, its applications waiting in the outbox as on a station without network."""
-    from station.cli.extras import missing_modules
-    from station.cli.local_hub import start_demo_hub
+class _DemoHub:
+    """The demo's local hub (None when the hub extra is not installed: the demo station then
+    works offline, its applications waiting in the outbox as on a station without network)."""
 
-    if missing_modules("hub"):
-        click.echo("本地市级中心未安装，演示站点离线运行（pip install 'jiujin[hub]' 可加装）"
-                   " / no local hub: the hub extra is not installed, the demo station runs offline")
-        return None
-    hub = start_demo_hub(folder, store)
-    click.echo(f"本地市级中心 / local hub: {hub.url}")
-    return hub
+    def __init__(self, folder: Path, store: StationStore) -> None:
+        self.folder, self.store = folder, store
+        self.link: LocalHubLink | None = None
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    @property
+    def installed(self) -> bool:
+        from station.cli.extras import missing_modules
+
+        return not missing_modules("hub")
+
+    def start(self) -> None:
+        """Start the hub; on first use this enrols the station, which logs in as the demo admin."""
+        from station.cli.local_hub import start_demo_hub
+
+        if self.installed:
+            with self._lock:
+                if self._stopped:  # the demo closed before its hub started
+                    return
+                self.link = start_demo_hub(self.folder, self.store)
+            log.info("demo hub listening on %s", self.link.url)
+        else:
+            log.warning("no local hub: the hub extra is not installed (pip install 'jiujin[hub]'); "
+                        "the demo station runs offline")
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self.link is not None:
+                self.link.stop()
 
 
 @click.command()
@@ -89,17 +113,19 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
     click.echo(f"演示站点 / demo station: {folder}")
     store = ensure_demo_station(folder)
     _log_to_file(folder)
-    hub = _start_demo_hub_if_installed(folder, store)
+    hub = _DemoHub(folder, store)
+    if not store.config.hub_url:
+        hub.start()  # the first run enrols the station before anyone can log in
     scans = folder / "scans"
     scans.mkdir(exist_ok=True)
     try:
         with DemoDevices() as simulators:
             click.echo(f"高拍仪文件夹 / scan folder: {scans}")
             make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS, demo_devices=simulators,
-                     devices=simulators.config(scan_folder=scans)).run()
+                     devices=simulators.config(scan_folder=scans),
+                     after_start=None if hub.link else hub.start).run()
     finally:
-        if hub is not None:
-            hub.stop()
+        hub.stop()
         store.close()
 
 

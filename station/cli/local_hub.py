@@ -23,10 +23,14 @@ class LocalHubLink:
 
 def connect_local_hub(store: StationStore, hub_folder: Path, admin: tuple[str, str]) -> LocalHubLink:
     """Start a SQLite hub on 127.0.0.1 in `hub_folder`, and enrol the station on first use (or
-    point it at the hub's new port)."""
+    point it at the hub's new port: a station the hub knows as enrolled needs no login for that,
+    so the demo's later starts spend no key derivation on it)."""
     from sync.hub.serve import start_local_hub
 
     hub = start_local_hub(hub_folder)
+    if store.config.hub_url and hub.service.store.authenticated_station(store.config.code):
+        store.hub.point_at(hub.url)
+        return LocalHubLink(hub.url, hub.stop)
     session = store.login(*admin)
     if not store.hub.enrolled:
         store.hub.configure(session, hub.service.store.public)

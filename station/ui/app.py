@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from station.ui.i18n import N_, _, language, set_language
 from station.ui.messages import LoggedIn, LoginRefused
 from station.ui.navigation import Routes, ScreenName
 from station.ui.screens.login import LoginScreen
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from devices import DemoDevices, DeviceConfig
@@ -70,8 +73,10 @@ class JiujinApp(DeviceHostApp):
     CATALOG_PRELOAD_DELAY = 0.5  # idle time after the login screen shows, while a password is typed
 
     def __init__(self, services: StationServices, *, demo_operators: list[DemoOperator] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 after_start: Callable[[], None] | None = None) -> None:
         super().__init__()
+        self.after_start = after_start
         self.services = services
         self.store = services.store
         self.demo_operators = demo_operators or []
@@ -90,11 +95,23 @@ class JiujinApp(DeviceHostApp):
         self.push_screen(LoginScreen(self.store.config, self.demo_operators))
         self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_timer(self.CATALOG_PRELOAD_DELAY, self.load_catalog)
+        if self.after_start is not None:
+            self.call_after_refresh(self.run_after_start)
 
     def on_unmount(self) -> None:
         self.stop_background_sync()
         if self.services.has_devices:
             self.services.devices.stop()
+
+    @work(thread=True, exit_on_error=False, group="after-start", description="the command's deferred start")
+    def run_after_start(self) -> None:
+        """What the command left until the login screen was drawn; a failure is logged (the
+        station works on without it, as it does without a hub)."""
+        assert self.after_start is not None
+        try:
+            self.after_start()
+        except Exception:
+            log.exception("deferred start failed")
 
     @work(thread=True, exit_on_error=False, group="catalog", description="load the service catalog")
     def load_catalog(self) -> None:
@@ -204,12 +221,14 @@ def make_app(store: StationStore, *, lang: str = "zh",
              devices: DeviceConfig | None = None, demo_devices: DemoDevices | None = None,
              catalog: Catalog | None = None, a4: A4Output | None = None,
              timing: Timing | None = None, kiosk: bool = False,
-             session: Session | None = None) -> App[None]:
+             session: Session | None = None, after_start: Callable[[], None] | None = None) -> App[None]:
     """The one app factory, shared by the command line, the tests and the benchmarks.
 
     `devices` configures the reader, printer and scan inbox (None: no devices);
     `demo_devices` are the simulators behind `jiujin demo`; `kiosk` builds the citizen's
-    self-service app instead of the counter, running as the kiosk account's `session`.
+    self-service app instead of the counter, running as the kiosk account's `session`;
+    `after_start` is work the command leaves until the login screen is drawn (the demo's
+    local hub), run off the UI thread.
     """
     set_language(lang)
     if devices is None and demo_devices is not None:
@@ -221,4 +240,4 @@ def make_app(store: StationStore, *, lang: str = "zh",
 
         assert session is not None, "the kiosk runs as its own operator account"
         return KioskApp(services, session, monotonic=monotonic)
-    return JiujinApp(services, demo_operators=demo_operators, monotonic=monotonic)
+    return JiujinApp(services, demo_operators=demo_operators, monotonic=monotonic, after_start=after_start)

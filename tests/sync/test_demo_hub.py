@@ -23,9 +23,12 @@ def test_the_demo_hub_starts_enrols_receives_and_stops(tmp_path: Path) -> None:
         assert report.pushed.delivered == DEMO_APPLICATIONS and outbox.depth() == 0
     finally:
         link.stop()
-    again = start_demo_hub(folder, store)  # a second run: a new port, the same enrolment
+    again = start_demo_hub(folder, store)  # a second run: a new port, the same enrolment, no login
     try:
         assert again.url.startswith("http://127.0.0.1:")
+        assert store.config.hub_url == again.url
+        report = SyncService(store).background_round(store.login(clerk.name, clerk.password))
+        assert report.pushed.delivered == 0  # it reached the hub on its new port: nothing was left
     finally:
         again.stop()
         store.close()

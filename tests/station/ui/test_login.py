@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import Static
 
@@ -10,6 +12,7 @@ from station.ui.app import make_app
 from station.ui.messages import LoggedIn, LoginRefused
 from station.ui.screens.home import HomeScreen
 from station.ui.screens.login import LoginScreen
+from tests.pilot import workers_done
 from tests.station.ui.conftest import MessageLog, login
 
 
@@ -96,3 +99,29 @@ def test_device_news_with_no_screen_on_the_stack_crashes_nothing(store: StationS
     app = make_app(store)
     assert not app.screen_stack
     app.refresh_status_bars()
+
+
+@pytest.mark.asyncio
+async def test_the_commands_deferred_start_runs_off_the_ui_thread_once_the_login_screen_is_drawn(
+        store: StationStore) -> None:
+    seen: list[tuple[bool, bool]] = []
+    app = make_app(store, after_start=lambda: seen.append(
+        (isinstance(app.screen, LoginScreen), threading.current_thread() is threading.main_thread())))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await workers_done(app)
+        await pilot.pause()
+        assert seen == [(True, False)]
+
+
+@pytest.mark.asyncio
+async def test_a_failing_deferred_start_leaves_the_station_working(store: StationStore,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    def fails() -> None:
+        raise OSError("no room for the demo hub")
+
+    app = make_app(store, after_start=fails)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await workers_done(app)
+        await login(pilot, "wang")
+        assert isinstance(app.screen, HomeScreen)
+    assert "deferred start failed" in caplog.text
