@@ -65,6 +65,21 @@ def test_the_station_starts_without_loading_the_postgresql_driver() -> None:
     assert "psycopg" not in loaded
 
 
+def test_jiujin_run_draws_its_login_screen_without_network_print_or_device_code(station_dir: Path) -> None:
+    """What `jiujin run` has imported when its app starts, before anyone logs in: no HTTP
+    client, hub, PDF, serial port or print queue (each belongs after login or to a print)."""
+    code = ("import json, sys\nfrom textual.app import App\n"
+            "App.run = lambda self, *args, **kwargs: print(json.dumps(sorted(sys.modules)))\n"
+            "from station.cli import main\n"
+            f"main(['--data-dir', {str(station_dir)!r}, 'run'], standalone_mode=False)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(json.loads(out.splitlines()[-1]))
+    assert {"station.cli.app", "station.ui.app"} <= loaded
+    heavy = ("httpx", "sync.transport_http", "sync.hub", "reportlab", "serial", "watchdog",
+             "devices.printer.jobs", "devices.printer.encoder", "station.core.counter", "station.core.print_jobs")
+    assert not {m for m in loaded if m.startswith(heavy)}
+
+
 def test_a_hub_opened_after_the_station_still_reaches_postgresql() -> None:
     from tests.sync.helpers import postgres_schema
 

@@ -21,6 +21,7 @@ LOG_BACKUPS = 3
 
 if TYPE_CHECKING:
     from station.cli.local_hub import LocalHubLink
+    from station.core.print_jobs import A4Output
 
 
 
@@ -37,20 +38,25 @@ def _log_to_file(folder: Path) -> logging.Handler:
     return handler
 
 
+def _system_a4() -> A4Output:
+    """The A4 printer CUPS names, else documents held for the operator; looked up when first
+    needed, so that start-up neither loads the print queue nor asks CUPS."""
+    from station.core.print_jobs import default_a4_output
+
+    return default_a4_output()
+
+
 @click.command()
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.pass_context
 def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
     """Open the station UI. / 打开窗口程序"""
-    from station.core.print_jobs import default_a4_output
-    from station.core.station_devices import device_config
     from station.ui.app import make_app
 
     store = StationStore(data_dir(ctx, data_dir_option))
     _log_to_file(store.data_dir)
     try:
-        make_app(store, lang=lang(ctx), devices=device_config(store.config.devices),
-                 a4=default_a4_output()).run()
+        make_app(store, lang=lang(ctx), devices=store.config.devices.config, a4=_system_a4).run()
     finally:
         store.close()
 

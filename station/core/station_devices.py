@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from devices import (
     Columns,
@@ -25,10 +26,12 @@ from devices import (
     ScanOffered,
 )
 from station.core.config import DeviceSettings
-from station.core.counter import Counter, CounterDraft
 from station.core.errors import ValidationFailed
 from station.core.print_jobs import StoredJobs
 from station.core.session import Session
+
+if TYPE_CHECKING:
+    from station.core.counter import Counter, CounterDraft
 
 
 def device_config(settings: DeviceSettings) -> DeviceConfig:

@@ -219,12 +219,13 @@ def make_app(store: StationStore, *, lang: str = "zh",
              demo_operators: list[DemoOperator] | None = None,
              monotonic: Callable[[], float] = time.monotonic,
              devices: DeviceConfig | None = None, demo_devices: DemoDevices | None = None,
-             catalog: Catalog | None = None, a4: A4Output | None = None,
+             catalog: Catalog | None = None, a4: A4Output | Callable[[], A4Output] | None = None,
              timing: Timing | None = None, kiosk: bool = False,
              session: Session | None = None, after_start: Callable[[], None] | None = None) -> App[None]:
     """The one app factory, shared by the command line, the tests and the benchmarks.
 
-    `devices` configures the reader, printer and scan inbox (None: no devices);
+    `devices` configures the reader, printer and scan inbox (None: no devices); `a4` is the
+    A4 output or the function that finds it when first needed;
     `demo_devices` are the simulators behind `jiujin demo`; `kiosk` builds the citizen's
     self-service app instead of the counter, running as the kiosk account's `session`;
     `after_start` is work the command leaves until the login screen is drawn (the demo's

@@ -28,7 +28,8 @@ class StationServices:
     """Store, counter, devices, A4 output, hub client and the app's timing hook."""
 
     def __init__(self, store: StationStore, *, catalog: Catalog | None = None,
-                 devices: DeviceConfig | None = None, a4: A4Output | None = None,
+                 devices: DeviceConfig | None = None,
+                 a4: A4Output | Callable[[], A4Output] | None = None,
                  demo: DemoDevices | None = None,
                  sync: Callable[[StationStore], SyncService] | None = None,
                  timing: Timing | None = None) -> None:
@@ -55,8 +56,12 @@ class StationServices:
 
     @cached_property
     def a4(self) -> A4Output:
+        """The A4 output: as given, found by the given function on first use (asking CUPS
+        costs a process, so not at start-up), or documents held in memory."""
         from station.core.print_jobs import HeldDocuments
 
+        if callable(self._a4):
+            return self._a4()
         return self._a4 or HeldDocuments()
 
     @property
