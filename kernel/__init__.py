@@ -1,16 +1,38 @@
 """The shared kernel: small things every Jiujin package needs, defined once.
 
 It imports nothing else of Jiujin's, so that `forms`, `devices`, `sync`, `reports` and
-`station` can all build on it without depending on one another.
+`station` can all build on it without depending on one another. Its names load on first
+use: `jiujin --help` needs the error base, not the atomic writes and their temporary files.
 """
 
-from kernel.atomic import atomic_write_bytes, fsync_folder
-from kernel.canonical import canonical_json
-from kernel.errors import JiujinError
-from kernel.idnumber import id_check_char, is_valid_id_number
-from kernel.masking import mask_id, mask_ids_in_text
-from kernel.release import release
-from kernel.width import char_width, text_width
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as mypy and readers see them; imported lazily at run time
+    from kernel.atomic import atomic_write_bytes, fsync_folder
+    from kernel.canonical import canonical_json
+    from kernel.errors import JiujinError
+    from kernel.idnumber import id_check_char, is_valid_id_number
+    from kernel.masking import mask_id, mask_ids_in_text
+    from kernel.release import release
+    from kernel.width import char_width, text_width
+
+#: public name -> the module that defines it.
+_WHERE: dict[str, str] = {
+    "JiujinError": "kernel.errors",
+    "atomic_write_bytes": "kernel.atomic",
+    "canonical_json": "kernel.canonical",
+    "char_width": "kernel.width",
+    "fsync_folder": "kernel.atomic",
+    "id_check_char": "kernel.idnumber",
+    "is_valid_id_number": "kernel.idnumber",
+    "mask_id": "kernel.masking",
+    "mask_ids_in_text": "kernel.masking",
+    "release": "kernel.release",
+    "text_width": "kernel.width",
+}
 
 __all__ = [
     "JiujinError",
@@ -25,3 +47,16 @@ __all__ = [
     "release",
     "text_width",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kernel' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
