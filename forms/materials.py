@@ -58,13 +58,14 @@ def material_status(material: Material, *, provided: Collection[str], token: str
 def notice_for_material(material: Material) -> NoticeEntry:
     """The one-time-notice entry for a missing material."""
     return NoticeEntry("material", material.id, material.name, material.why or DEFAULT_WHY,
-                       material.where or ONSITE_WHERE, material.basis or "")
+                       material.where or ONSITE_WHERE, material.basis or "",
+                       material.source.verified)
 
 
 def notice_for_condition(index: int, condition: Condition) -> NoticeEntry:
     """The one-time-notice entry for an unmet acceptance condition."""
     return NoticeEntry("condition", f"condition-{index}", condition.text, CONDITION_WHY,
-                       CONDITION_WHERE)
+                       CONDITION_WHERE, verified=condition.source.verified)
 
 
 def decide(item: Item, statuses: list[MaterialStatus], unmet: list[tuple[int, Condition]],

@@ -29,6 +29,11 @@ class Citation:
             return "cited"
         return "partly" if self.keys else "unverified"
 
+    @property
+    def verified(self) -> bool:
+        """True when every part of the fact is cited; anything else is shown as to be confirmed."""
+        return not self.unverified
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:
