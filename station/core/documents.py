@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 import reports
 from forms import Catalog, Evaluation, Item, ItemNotFound, Text, hangzhou_divisions
 from forms import load_catalog as _load_catalog
+from forms.materials import notice_for_material
+from forms.models import OneThing
+from forms.onething import bundle_notice
 from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationInfo
 from reports.daily import STATUS_NAMES
 from station.core import audit
@@ -132,8 +135,9 @@ def notice_pdf_from_evaluation(store: StationStore, session: Session, evaluation
     """
     require(session, Action.APPLICATION_VIEW)
     outcome, item = evaluation.outcome, evaluation.item
-    items = (reports.items_from_entries(outcome.notice) if outcome.notice else
-             tuple(_missing(item, status.material.id) for status in outcome.rongque))
+    entries = outcome.notice or tuple(notice_for_material(status.material, status.detail)
+                                      for status in outcome.rongque)
+    items = reports.items_from_entries(entries)
     deadline = outcome.rongque_deadline.date if outcome.rongque_deadline else None
     data = reports.NoticeData(station_info(store), applicant, item.name, item.code, store.clock(),
                               session.display_name, items, reference, deadline,
@@ -142,6 +146,17 @@ def notice_pdf_from_evaluation(store: StationStore, session: Session, evaluation
     if record_subject:
         _record(store, session, "notice", record_subject, "pdf")
     return document
+
+
+def bundle_notice_pdf(store: StationStore, session: Session, bundle: OneThing,
+                      evaluations: list[Evaluation], applicant: ApplicantInfo,
+                      reference: str = "") -> bytes:
+    """一件事: one notice of everything the bundle's items still need, each named once."""
+    require(session, Action.APPLICATION_VIEW)
+    items = reports.items_from_entries(bundle_notice(evaluations))
+    data = reports.NoticeData(station_info(store), applicant, bundle.name, bundle.code, store.clock(),
+                              session.display_name, items, reference)
+    return reports.notice_pdf(data)
 
 
 def form_pdf(store: StationStore, session: Session, key: str, catalog: Catalog | None = None,
