@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from forms.models import Citation
+from typing import TYPE_CHECKING
+
 from station.ui.i18n import N_
+
+if TYPE_CHECKING:
+    from forms.models import Citation
 
 POINT_TYPE_NAMES = {"village": N_("村便民服务中心"), "community": N_("社区便民服务中心"),
                     "police": N_("派出所户籍窗口"), "bank": N_("银行网点")}
