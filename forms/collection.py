@@ -11,15 +11,17 @@ from typing import Any
 
 from forms.errors import CatalogInvalid, ItemNotFound
 from forms.loader.files import PACKAGED_CATALOG, LoadResult, load_path
-from forms.models import Citation, Item
+from forms.models import Citation, Item, OneThing
 from forms.search import matches
 
 
 class Catalog:
     """Every version of every item, validated; immutable once built."""
 
-    def __init__(self, items: Iterable[Item], root: Path | None = None) -> None:
+    def __init__(self, items: Iterable[Item], root: Path | None = None,
+                 bundles: Iterable[OneThing] = ()) -> None:
         self.root = root
+        self.bundles = tuple(bundles)
         self._versions: dict[str, list[Item]] = {}
         for item in sorted(items, key=lambda i: (i.code, i.effective_from)):
             self._versions.setdefault(item.code, []).append(item)
@@ -63,6 +65,19 @@ class Catalog:
         """Items in force on `on` that a point of `point_type` may accept."""
         return [item for item in self.current(on) if point_type in item.access.point_types]
 
+    def bundles_for(self, point_type: str, on: date | None = None) -> list[OneThing]:
+        """一件事 bundles a point of `point_type` can file (it accepts the lead item), with every
+        required item in force on `on`."""
+        codes = {item.code for item in self.current(on)}
+        return [b for b in self.bundles if point_type in b.point_types and set(b.items) <= codes]
+
+    def bundle(self, code: str) -> OneThing:
+        """The 一件事 bundle with this code."""
+        found = next((b for b in self.bundles if b.code == code), None)
+        if found is None:
+            raise ItemNotFound(f"no bundle {code!r}", zh=f"未找到一件事 {code}")
+        return found
+
     def search(self, query: str, on: date | None = None,
                point_type: str | None = None) -> list[Item]:
         """Items whose name, code, keywords or pinyin initials match `query` (e.g. `jzz`)."""
@@ -75,12 +90,19 @@ class Catalog:
         personal = [i for i in items if i.target == "person"]
         card_only = sum(i.card_only for i in personal)
         provenance: Counter[str] = Counter(c.status for i in items for c in citations(i))
+        provenance.update(b.source.status for b in self.bundles)
         points: Counter[str] = Counter(p for i in items for p in i.access.point_types)
+        kiosk = [i for i in items if i.access.kiosk]
+        near = [i for i in personal if set(i.access.point_types) & NEAR_POINTS]
         return {
             "items": len(items), "versions": sum(len(v) for v in self._versions.values()),
             "personal": len(personal), "card_only_personal": card_only,
             "card_only_share": round(card_only / len(personal), 4) if personal else 0.0,
-            "facts": dict(provenance), "point_types": dict(points),
+            "facts": dict(provenance), "facts_cited_share": _share(provenance),
+            "facts_by_kind": coverage_by_kind(items), "point_types": dict(points),
+            "kiosk_items": len(kiosk), "bundles": len(self.bundles),
+            "kiosk_items_at_community": sum("community" in i.access.point_types for i in kiosk),
+            "near_personal_share": round(len(near) / len(personal), 4) if personal else 0.0,
         }
 
     def fingerprint(self) -> str:
@@ -91,6 +113,40 @@ class Catalog:
                 if item.path is not None:
                     digest.update(item.path.read_bytes())
         return digest.hexdigest()
+
+
+#: 就近办: village, community, police and bank points (every point type Jiujin serves).
+NEAR_POINTS = frozenset({"village", "community", "police", "bank"})
+
+
+def _share(counts: Counter[str]) -> float:
+    total = sum(counts.values())
+    return round(counts.get("cited", 0) / total, 4) if total else 0.0
+
+
+def coverage_by_kind(items: Iterable[Item]) -> dict[str, dict[str, int]]:
+    """Cited, partly and unverified facts per kind (item header, materials, fees, ...)."""
+    found: dict[str, Counter[str]] = {}
+    for item in items:
+        for kind, citation in kinded_citations(item):
+            found.setdefault(kind, Counter())[citation.status] += 1
+    return {kind: dict(counts) for kind, counts in sorted(found.items())}
+
+
+def kinded_citations(item: Item) -> list[tuple[str, Citation]]:
+    """Every citation of an item's facts with the kind of fact it backs."""
+    found: list[tuple[str, Citation | None]] = [
+        ("item", item.source), ("bodies", item.bodies.source), ("access", item.access.source),
+        ("promised_limit", item.promised_limit.source), ("fee", item.fee.source),
+        ("contact", item.contact.source)]
+    groups: list[tuple[str, Iterable[Any]]] = [
+        ("conditions", item.conditions), ("steps", item.steps), ("basis", item.basis),
+        ("faq", item.faq), ("materials", item.materials), ("fee_items", item.fee.items),
+        ("legal_limit", [item.legal_limit] if item.legal_limit else []),
+        ("rongque", [item.rongque] if item.rongque else []),
+        ("codes", [item.codes] if item.codes else [])]
+    found += [(kind, entry.source) for kind, entries in groups for entry in entries]
+    return [(kind, c) for kind, c in found if c is not None]
 
 
 def citations(item: Item) -> list[Citation]:
@@ -118,4 +174,4 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
     result = load_path(root)
     if result.issues:
         raise CatalogInvalid(result.issues)
-    return Catalog(result.items, root)
+    return Catalog(result.items, root, result.bundles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -54,6 +55,29 @@ class DivisionTable:
     def towns(self, county: str) -> list[Division]:
         """Current towns and streets of a county."""
         return [d for d in self.divisions.values() if d.parent == county]
+
+
+@dataclass(frozen=True, slots=True)
+class NationalCode:
+    """One GB/T 2260 code: its name and `province`, `prefecture`, `current` or `retired`."""
+
+    code: str
+    name: str
+    status: str
+
+
+@cache
+def national_codes() -> dict[str, NationalCode]:
+    """Every GB/T 2260 code, current and retired (forms/data/gbt2260-codes.csv, its first line
+    names the sources and scripts/build_division_codes.py rebuilds it), plus Hangzhou's table."""
+    text = resources.files("forms").joinpath("data/gbt2260-codes.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    codes = {row["code"]: NationalCode(row["code"], row["name"], row["status"]) for row in rows}
+    for division in hangzhou_divisions().divisions.values():
+        if len(division.code) == 6 and division.code not in codes:
+            status = "retired" if division.retired else "current"
+            codes[division.code] = NationalCode(division.code, division.name, status)
+    return codes
 
 
 @cache

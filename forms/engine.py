@@ -115,7 +115,8 @@ def _materials(item: Item, state: FormState, card: Mapping[str, Any] | None,
             if not _run(material.when, state.env, state, label, f"materials.{material.id}"):
                 continue
         statuses.append(material_status(material, provided=provided, token=token,
-                                        unavailable=unavailable))
+                                        unavailable=unavailable,
+                                        rongque_allowed=item.rongque is not None))
     return statuses
 
 

@@ -12,6 +12,7 @@ from forms.errors import IdentifierError
 from forms.identifiers import parse_id_number, validate_credit_code
 from forms.models import Field
 from forms.phones import normalize_phone
+from forms.text import compact_identifier
 
 MONEY_PLACES = 2
 
@@ -135,7 +136,7 @@ def _id_number(text: str) -> str:
 
 
 def _division(field: Field, raw: object) -> str:
-    code = _text(field, raw)
+    code = compact_identifier(_text(field, raw))
     table = hangzhou_divisions()
     known = table.get(code)
     if known is not None and known.retired:

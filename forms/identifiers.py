@@ -1,18 +1,37 @@
-"""Citizen ID numbers (GB 11643) and unified social credit codes (GB 32100, GB 11714)."""
+"""Citizen ID numbers (GB 11643) and unified social credit codes (GB 32100, GB 11714).
+
+What a clerk types is normalised first: full-width digits and letters (a Chinese keyboard
+in full-width mode), spaces and hyphens. Division codes are checked against every GB/T
+2260 code ever in use (`forms.divisions.national_codes`): a retired code stays valid in
+an ID number issued while it was in use, a code that never existed does not.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from forms.divisions import HMT_PERMIT_CODES, PROVINCES, hangzhou_divisions
+from forms.divisions import HMT_PERMIT_CODES, national_codes
 from forms.errors import IdentifierError
+from forms.text import compact_identifier
 from kernel.idnumber import id_check_char
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_VALUES = {char: index for index, char in enumerate(USCC_ALPHABET)}
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+#: GB 32100-2015 表1: registration department (登记管理部门, 1st character) and the
+#: organisation categories (机构类别, 2nd character) it may assign. 1 机构编制, 2 外交,
+#: 3 司法行政, 4 文化, 5 民政, 6 旅游, 7 宗教, 8 工会, 9 工商 (市场监管), A 中央军委改革和
+#: 编制办公室, N 农业, Y 其他 (category always 1).
+USCC_AUTHORITIES: dict[str, frozenset[str]] = {
+    "1": frozenset("1239"), "2": frozenset("19"), "3": frozenset("123459"),
+    "4": frozenset("19"), "5": frozenset("1239"), "6": frozenset("129"),
+    "7": frozenset("129"), "8": frozenset("19"), "9": frozenset("123"),
+    "A": frozenset("19"), "N": frozenset("1239"), "Y": frozenset("1"),
+}
+#: The registering authority's division of a national-level registration.
+NATIONAL_REGISTRY = "100000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +47,8 @@ class IdNumber:
 
 
 def normalize_id_number(raw: str) -> str:
-    """Spaces removed and a trailing lowercase x made uppercase."""
-    return "".join(raw.split()).upper()
+    """Half-width, spaces and hyphens removed, a trailing x (or ｘ) made uppercase."""
+    return compact_identifier(raw)
 
 
 def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
@@ -48,14 +67,13 @@ def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
 
 
 def _check_id_division(division: str) -> bool:
+    """True when the code is retired; raise when it is no GB/T 2260 county or prefecture."""
     if division in HMT_PERMIT_CODES:
         return False
-    if division[:2] not in PROVINCES or division[:2] in ("81", "82", "83"):
+    known = national_codes().get(division)
+    if known is None or known.status == "province":
         raise IdentifierError("id_division", division)
-    if division.endswith("0000"):
-        raise IdentifierError("id_division", division)
-    known = hangzhou_divisions().get(division)
-    return bool(known and known.retired)
+    return known.status == "retired"
 
 
 def _birth_date(digits: str, today: date) -> date:
@@ -91,8 +109,8 @@ def uscc_check_char(body: str) -> str:
 
 
 def normalize_credit_code(raw: str) -> str:
-    """Spaces removed, uppercase."""
-    return "".join(raw.split()).upper()
+    """Half-width, spaces and hyphens removed, uppercase."""
+    return compact_identifier(raw)
 
 
 def validate_credit_code(raw: str) -> str:
@@ -102,8 +120,10 @@ def validate_credit_code(raw: str) -> str:
         raise IdentifierError("uscc_format", value)
     if uscc_check_char(value[:17]) != value[17]:
         raise IdentifierError("uscc_check", value)
+    if value[1] not in USCC_AUTHORITIES.get(value[0], frozenset()):
+        raise IdentifierError("uscc_authority", value[:2])
     division = value[2:8]
-    if not division.isdigit() or division[:2] not in PROVINCES | {"10"}:
+    if division != NATIONAL_REGISTRY and division not in national_codes():
         raise IdentifierError("uscc_division", division)
     org = value[8:17]
     if org_check_char(org[:8]) != org[8]:

@@ -28,6 +28,10 @@ DEFAULT_WHY = Text("办理本事项所需材料", "Needed for this service")
 ONSITE_WHERE = Text("在窗口现场填写或采集", "Filled in or taken at the window")
 CONDITION_WHY = Text("不符合受理条件", "An acceptance condition is not met")
 CONDITION_WHERE = Text("请咨询窗口工作人员", "Ask the window staff")
+#: Detail of a material whose shared datasets cannot be reached now.
+SHARED_UNAVAILABLE = "shared_unavailable"
+SHARED_UNAVAILABLE_WHY = Text("共享数据暂时无法调取，请提供纸质或电子材料",
+                              "The shared data cannot be reached now: bring the document")
 
 
 def card_token(card: Mapping[str, Any] | None) -> str | None:
@@ -39,8 +43,13 @@ def card_token(card: Mapping[str, Any] | None) -> str | None:
 
 
 def material_status(material: Material, *, provided: Collection[str], token: str | None,
-                    unavailable: Collection[str]) -> MaterialStatus:
-    """The status of one applicable material, in the order of docs/catalog-format.md §7."""
+                    unavailable: Collection[str], rongque_allowed: bool = False) -> MaterialStatus:
+    """The status of one applicable material, in the order of docs/catalog-format.md §7.
+
+    A material that only shared data replaces, with every such dataset unavailable, is
+    missing: 容缺 (to follow, and the hub confirms the data after sync) when the item accepts
+    容缺, else required on paper; its notice entry says the data could not be reached.
+    """
     required = material.necessity != "optional"
     if material.id in provided:
         return MaterialStatus(material, PROVIDED, required, "attached")
@@ -51,20 +60,27 @@ def material_status(material: Material, *, provided: Collection[str], token: str
     dataset = next((d for d in material.datasets if d not in unavailable), None)
     if dataset is not None:
         return MaterialStatus(material, SATISFIED_BY_SHARED_DATA, required, dataset)
+    if material.datasets and required:
+        status = MISSING_RONGQUE if rongque_allowed or material.necessity == "rongque" else MISSING
+        return MaterialStatus(material, status, required, SHARED_UNAVAILABLE)
     status = MISSING_RONGQUE if material.necessity == "rongque" else MISSING
     return MaterialStatus(material, status, required)
 
 
-def notice_for_material(material: Material) -> NoticeEntry:
-    """The one-time-notice entry for a missing material."""
-    return NoticeEntry("material", material.id, material.name, material.why or DEFAULT_WHY,
-                       material.where or ONSITE_WHERE, material.basis or "")
+def notice_for_material(material: Material, detail: str = "") -> NoticeEntry:
+    """The one-time-notice entry for a missing material (`detail` from its status)."""
+    why = material.why or DEFAULT_WHY
+    if detail == SHARED_UNAVAILABLE:
+        why = Text(f"{SHARED_UNAVAILABLE_WHY.zh}（{why.zh}）", f"{SHARED_UNAVAILABLE_WHY.en} ({why.en})")
+    return NoticeEntry("material", material.id, material.name, why,
+                       material.where or ONSITE_WHERE, material.basis or "",
+                       material.source.verified)
 
 
 def notice_for_condition(index: int, condition: Condition) -> NoticeEntry:
     """The one-time-notice entry for an unmet acceptance condition."""
     return NoticeEntry("condition", f"condition-{index}", condition.text, CONDITION_WHY,
-                       CONDITION_WHERE)
+                       CONDITION_WHERE, verified=condition.source.verified)
 
 
 def decide(item: Item, statuses: list[MaterialStatus], unmet: list[tuple[int, Condition]],
@@ -78,7 +94,7 @@ def decide(item: Item, statuses: list[MaterialStatus], unmet: list[tuple[int, Co
         for status in missing:
             if status.material.id not in seen:
                 seen.add(status.material.id)
-                entries.append(notice_for_material(status.material))
+                entries.append(notice_for_material(status.material, status.detail))
         return Outcome(ONE_TIME_NOTICE, notice=tuple(entries))
     if missing:
         deadline = due_date(item.rongque, today, calendar) if item.rongque else None

@@ -29,6 +29,11 @@ class Citation:
             return "cited"
         return "partly" if self.keys else "unverified"
 
+    @property
+    def verified(self) -> bool:
+        """True when every part of the fact is cited; anything else is shown as to be confirmed."""
+        return not self.unverified
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -275,3 +280,20 @@ class Item:
 def _card_only(material: Material) -> bool:
     return (material.channel == "onsite" or "id_card" in material.replaced_by
             or bool(material.datasets))
+
+
+@dataclass(frozen=True, slots=True)
+class OneThing:
+    """一件事 — several items a person needs for one thing, filed as one application."""
+
+    code: str
+    name: Text
+    items: tuple[str, ...]
+    optional: tuple[str, ...]
+    point_types: tuple[str, ...]
+    source: Citation
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every item code, the required ones first."""
+        return self.items + self.optional

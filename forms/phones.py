@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from forms.errors import IdentifierError
+from forms.text import DASHES, halfwidth
 
 MOBILE = re.compile(r"1[3-9]\d{9}\Z")
 LANDLINE = re.compile(r"(0(?:1\d|2\d|[3-9]\d{2}))([2-9]\d{6,7})(?:-(\d{1,6}))?\Z")
@@ -13,7 +14,8 @@ SEPARATORS = str.maketrans("", "", " ()")
 
 def normalize_phone(raw: str) -> str:
     """A mobile as 11 digits, a landline as `0571-87654321` (with `-ext` if any)."""
-    value = raw.strip().translate(SEPARATORS)
+    value = "".join("-" if char in DASHES else char for char in halfwidth(raw))
+    value = "".join(value.split()).translate(SEPARATORS)
     for prefix in ("+86", "0086"):
         if value.startswith(prefix):
             value = value[len(prefix):].lstrip("-")

@@ -69,11 +69,13 @@ class NoticeEntry:
     why: Text
     where: Text
     basis: str = ""
+    verified: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        """The entry as JSON."""
+        """The entry as JSON; `verified` is False when the catalog has no full source for it."""
         return {"kind": self.kind, "id": self.id, "what": self.what.to_json(),
-                "why": self.why.to_json(), "where": self.where.to_json(), "basis": self.basis}
+                "why": self.why.to_json(), "where": self.where.to_json(), "basis": self.basis,
+                "verified": self.verified}
 
 
 @dataclass(frozen=True, slots=True)

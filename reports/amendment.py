@@ -10,6 +10,7 @@ from kernel.masking import mask_id, mask_ids_in_text
 from reports import pdf
 from reports.fonts import CjkFont
 from reports.inputs import AmendmentData
+from reports.wording import TO_CONFIRM, marked_str
 
 TITLE = Text("补正通知书", "Amendment Notice")
 GUIDE = Text(
@@ -23,6 +24,7 @@ GUIDE = Text(
 def amendment_pdf(data: AmendmentData, font: CjkFont | None = None) -> bytes:
     """The amendment notice on A4."""
     styles = pdf.document_styles(font)
+    phone = marked_str(data.consult_phone, data.consult_verified)
     rows: list[tuple[Text, object]] = [
         (Text("受理编号", "Receipt No."), data.receipt_number),
         (Text("申请人", "Applicant"), data.applicant.name),
@@ -51,8 +53,10 @@ def amendment_pdf(data: AmendmentData, font: CjkFont | None = None) -> bytes:
                                  [16 * mm, width * 0.34, width * 0.33, width * 0.33])]
     story += [
         pdf.spacer(4),
-        pdf.markup(pdf.label(Text(f"如有疑问请咨询 {data.consult_phone}。",
-                                  f"Questions: phone {data.consult_phone}.")), styles.body),
+        pdf.markup(pdf.label(Text(f"如有疑问请咨询 {phone}。", f"Questions: phone {phone}.")),
+                   styles.body),
+        *([pdf.spacer(2), pdf.markup(pdf.label(TO_CONFIRM), styles.small)]
+          if not data.consult_verified else []),
         pdf.spacer(10),
         pdf.signature_lines([Text("通知人", "Issued by"), Text("申请人签收", "Received by")], styles),
     ]

@@ -17,7 +17,7 @@ from kernel.masking import mask_id, mask_ids_in_text
 from reports import pdf
 from reports.fonts import CjkFont
 from reports.inputs import FormData, FormField
-from reports.wording import material_status
+from reports.wording import TO_CONFIRM, marked, material_status
 
 TITLE = Text("申请表", "Application Form")
 PLEDGE = Text(
@@ -97,10 +97,13 @@ def form_pdf(data: FormData, font: CjkFont | None = None) -> bytes:
     for group in (f for f in data.fields if f.columns):
         story += [*pdf.heading(group.label, styles), _group_table(group, styles)]
     if data.materials:
-        rows = [[str(i), m.name, material_status(m)] for i, m in enumerate(data.materials, 1)]
+        rows = [[str(i), marked(m.name, m.verified), material_status(m)]
+                for i, m in enumerate(data.materials, 1)]
         story += [*pdf.heading(Text("材料清单", "Materials"), styles),
                   pdf.grid_table([Text("序号", "No."), Text("材料", "Material"), Text("方式", "How")],
                                  rows, styles, [16 * mm, pdf.WIDTH - 66 * mm, 50 * mm])]
+        if not all(m.verified for m in data.materials):
+            story += [pdf.spacer(2), pdf.markup(pdf.label(TO_CONFIRM), styles.small)]
     story += [
         *pdf.heading(Text("申请人承诺", "Declaration"), styles),
         pdf.markup(pdf.label(PLEDGE), styles.body),

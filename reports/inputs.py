@@ -2,6 +2,10 @@
 
 Identity numbers are given in full or masked; every document masks them again
 (`kernel.masking.mask_id`), so a full number never reaches paper.
+
+A `verified` flag is False when the catalog has no full source for the fact (a guess not
+yet checked against a published guide): documents print it with a mark and say it is to
+be confirmed at the window, so nobody takes it for a rule.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class MaterialLine:
     name: Text
     status: str
     onsite: bool = False
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class FeeLine:
     name: Text
     standard: str
     amount: Decimal | None = None
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class Fee:
 
     charged: bool | None
     lines: tuple[FeeLine, ...] = ()
+    verified: bool = True
 
     @property
     def total(self) -> Decimal | None:
@@ -82,6 +89,7 @@ class Promise:
     limit: Text | None
     due: date | None
     confirmed: bool = True
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class MissingItem:
     why: Text
     where: Text
     basis: str = ""
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class ReceiptData:
     rongque: tuple[MissingItem, ...] = ()
     rongque_deadline: date | None = None
     consult_phone: str = "12345"
+    consult_verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ class NoticeData:
     reference: str = ""
     rongque_deadline: date | None = None
     consult_phone: str = "12345"
+    consult_verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -171,3 +182,4 @@ class AmendmentData:
     deadline: date | None = None
     operator: str = ""
     consult_phone: str = "12345"
+    consult_verified: bool = True

@@ -14,7 +14,7 @@ from reports import pdf
 from reports.errors import DocumentInputError
 from reports.fonts import CjkFont
 from reports.inputs import MissingItem, NoticeData
-from reports.wording import deadline_text
+from reports.wording import TO_CONFIRM, deadline_text, marked, marked_str, needs_legend
 
 TITLE = Text("一次性告知书", "One-time Notice of Missing Materials")
 RONGQUE_TITLE = Text("容缺受理告知书", "Notice of Acceptance with Materials to Follow")
@@ -38,7 +38,8 @@ def items_from_entries(entries: tuple[NoticeEntry, ...] | list[NoticeEntry]) -> 
     for entry in entries:
         if entry.id not in seen:
             seen.add(entry.id)
-            items.append(MissingItem(entry.id, entry.what, entry.why, entry.where, entry.basis))
+            items.append(MissingItem(entry.id, entry.what, entry.why, entry.where, entry.basis,
+                                     entry.verified))
     return tuple(items)
 
 
@@ -60,6 +61,7 @@ def notice_pdf(data: NoticeData, font: CjkFont | None = None) -> bytes:
         rows.insert(0, (Text("编号", "Reference"), data.reference))
     if rongque:
         rows.append((Text("补交期限", "Deadline"), deadline_text(data.rongque_deadline)))
+    phone = marked_str(data.consult_phone, data.consult_verified)
     story: list[Flowable] = [
         *pdf.title_block(title, data.station.name, styles),
         pdf.field_table(rows, styles),
@@ -68,8 +70,10 @@ def notice_pdf(data: NoticeData, font: CjkFont | None = None) -> bytes:
         *pdf.heading(Text(f"尚需材料和条件（共 {len(items)} 项）", f"Still needed ({len(items)})"), styles),
         _items_table(items, styles),
         pdf.spacer(4),
-        pdf.markup(pdf.label(Text(f"如有疑问请咨询 {data.consult_phone}。",
-                                  f"Questions: phone {data.consult_phone}.")), styles.body),
+        pdf.markup(pdf.label(Text(f"如有疑问请咨询 {phone}。", f"Questions: phone {phone}.")),
+                   styles.body),
+        *([pdf.spacer(2), pdf.markup(pdf.label(TO_CONFIRM), styles.small)]
+          if needs_legend(data.consult_verified, *(i.verified for i in items)) else []),
         pdf.spacer(10),
         pdf.signature_lines([Text("告知人", "Issued by"), Text("申请人签收", "Received by")], styles),
         pdf.para(f"告知人：{data.operator}　受理点：{data.station.name}（{data.station.code}）",
@@ -94,7 +98,7 @@ def _items_table(items: tuple[MissingItem, ...], styles: pdf.Styles) -> Flowable
     rows = []
     for i, item in enumerate(items, 1):
         why = item.why if not item.basis else Text(f"{item.why.zh}（依据：{item.basis}）", item.why.en)
-        rows.append([str(i), item.what, why, item.where])
+        rows.append([str(i), marked(item.what, item.verified), why, item.where])
     header = [Text("序号", "No."), Text("材料或条件", "What"), Text("为何需要", "Why"),
               Text("何处获取", "Where to get it")]
     width = pdf.WIDTH - 16 * mm

@@ -12,7 +12,17 @@ from reports.fonts import CjkFont
 from reports.inputs import ReceiptData
 from reports.layout import COLUMNS, Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
 from reports.qr import QRFlowable
-from reports.wording import deadline_text, fee_text, material_status, promise_text, tracking_text
+from reports.wording import (
+    TO_CONFIRM,
+    deadline_text,
+    fee_text,
+    marked,
+    marked_str,
+    material_status,
+    needs_legend,
+    promise_text,
+    tracking_text,
+)
 
 TITLE = Text("受理回执", "Acceptance Receipt")
 VERIFY = Text("扫码核验回执真伪", "Scan to verify this receipt")
@@ -33,16 +43,19 @@ def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
         Line(f"收费：{fee_text(data.fee).zh}"),
         Rule(),
         Line("已收材料：", bold=True),
-        *(Columns(f"{i}. {m.name.zh}", material_status(m).zh) for i, m in enumerate(data.materials, 1)),
+        *(Columns(f"{i}. {marked_str(m.name.zh, m.verified)}", material_status(m).zh)
+          for i, m in enumerate(data.materials, 1)),
     ]
     if not data.materials:
         elements.append(Line("无需提交纸质材料"))
     if data.rongque:
         elements += [Rule(), Line(f"容缺受理：{deadline_text(data.rongque_deadline).zh}", bold=True)]
-        elements += [Line(f"{i}. {item.what.zh}") for i, item in enumerate(data.rongque, 1)]
+        elements += [Line(f"{i}. {marked_str(item.what.zh, item.verified)}")
+                     for i, item in enumerate(data.rongque, 1)]
     elements += [
         Rule(),
-        Line(tracking_text(data.receipt_number, data.consult_phone).zh),
+        Line(tracking_text(data.receipt_number, data.consult_phone, data.consult_verified).zh),
+        *([Line(TO_CONFIRM.zh)] if has_unverified(data) else []),
         Feed(1),
         QRCode(data.qr_payload, module_size=5 if paper_mm == 58 else 6),
         Line(VERIFY.zh, "center"),
@@ -56,12 +69,19 @@ def _promise_rows(data: ReceiptData) -> list[Element]:
     promise = data.promise
     if promise.due is None:
         return [Line(f"承诺办结：{promise_text(promise).zh}")]
-    rows: list[Element] = [Columns("承诺办结", promise.due.isoformat())]
+    rows: list[Element] = [Columns("承诺办结", marked_str(promise.due.isoformat(), promise.verified))]
     if promise.limit is not None:
-        rows.append(Columns("办结时限", promise.limit.zh))
+        rows.append(Columns("办结时限", marked_str(promise.limit.zh, promise.verified)))
     if not promise.confirmed:
         rows.append(Line("（节假日安排待公布，日期待确认）", "right"))
     return rows
+
+
+def has_unverified(data: ReceiptData) -> bool:
+    """True when the receipt shows a fact the catalog has no full source for."""
+    fee = [data.fee.verified, *(line.verified for line in data.fee.lines)]
+    return needs_legend(data.promise.verified, data.consult_verified, *fee,
+                        *(m.verified for m in data.materials), *(i.verified for i in data.rongque))
 
 
 def _summary(data: ReceiptData) -> list[tuple[Text, str]]:
@@ -100,7 +120,10 @@ def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
                   pdf.spacer(2), _rongque(data, styles)]
     story += [
         *pdf.heading(Text("查询办理进度", "How to track"), styles),
-        pdf.markup(pdf.label(tracking_text(data.receipt_number, data.consult_phone)), styles.body),
+        pdf.markup(pdf.label(tracking_text(data.receipt_number, data.consult_phone,
+                                           data.consult_verified)), styles.body),
+        *([pdf.spacer(2), pdf.markup(pdf.label(TO_CONFIRM), styles.small)]
+          if has_unverified(data) else []),
         pdf.spacer(10),
         pdf.signature_lines([STAMP, Text("日期", "Date")], styles),
     ]
@@ -121,12 +144,14 @@ def _head(data: ReceiptData, styles: pdf.Styles) -> Table:
 def _materials(data: ReceiptData, styles: pdf.Styles) -> Flowable:
     if not data.materials:
         return pdf.markup(pdf.label(Text("无需提交纸质材料", "No paper documents needed")), styles.body)
-    rows = [[str(i), m.name, material_status(m)] for i, m in enumerate(data.materials, 1)]
+    rows = [[str(i), marked(m.name, m.verified), material_status(m)]
+            for i, m in enumerate(data.materials, 1)]
     header = [Text("序号", "No."), Text("材料", "Material"), Text("方式", "How")]
     return pdf.grid_table(header, rows, styles, [16 * mm, pdf.WIDTH - 66 * mm, 50 * mm])
 
 
 def _rongque(data: ReceiptData, styles: pdf.Styles) -> Flowable:
-    rows = [[str(i), item.what, item.where] for i, item in enumerate(data.rongque, 1)]
+    rows = [[str(i), marked(item.what, item.verified), item.where]
+            for i, item in enumerate(data.rongque, 1)]
     header = [Text("序号", "No."), Text("待补材料", "To bring"), Text("何处获取", "Where")]
     return pdf.grid_table(header, rows, styles, [16 * mm, 80 * mm, pdf.WIDTH - 96 * mm])

@@ -20,6 +20,21 @@ FREE = Text("不收费", "free of charge")
 FEE_UNKNOWN = Text("以办事指南为准", "as the service guide says")
 NO_DATE = Text("以审批结果为准", "set by the deciding body")
 UNCONFIRMED = Text("（节假日安排待公布，日期待确认）", " (holidays not yet published; to be confirmed)")
+#: The mark after a fact the catalog has no full source for, and the line that explains it.
+MARK = "※"
+TO_CONFIRM = Text("※ 以窗口核实为准：标※的内容尚未与公开的办事指南核对。",
+                  "※ To be confirmed at the window: what is marked ※ is not yet checked "
+                  "against a published guide.")
+
+
+def marked(text: Text, verified: bool) -> Text:
+    """`text`, followed by the mark when the fact is not verified."""
+    return text if verified else Text(text.zh + MARK, text.en + MARK)
+
+
+def marked_str(text: str, verified: bool) -> str:
+    """A plain string, followed by the mark when the fact is not verified."""
+    return text if verified else text + MARK
 
 
 def material_status(line: MaterialLine) -> Text:
@@ -34,9 +49,9 @@ def fee_text(fee: Fee) -> Text:
     if fee.charged is None:
         return FEE_UNKNOWN
     if not fee.charged or not fee.lines:
-        return FREE
-    parts_zh = [f"{line.name.zh} {line.standard}" for line in fee.lines]
-    parts_en = [f"{line.name.en} {line.standard}" for line in fee.lines]
+        return marked(FREE, fee.verified)
+    parts_zh = [marked_str(f"{line.name.zh} {line.standard}", line.verified) for line in fee.lines]
+    parts_en = [marked_str(f"{line.name.en} {line.standard}", line.verified) for line in fee.lines]
     total = fee.total
     if total is not None and len(fee.lines) > 1:
         parts_zh.append(f"合计 {total:.2f} 元")
@@ -47,18 +62,20 @@ def fee_text(fee: Fee) -> Text:
 def promise_text(promise: Promise) -> Text:
     """承诺办结: 2026-12-07（7个工作日）."""
     if promise.due is None:
-        return promise.limit or NO_DATE
+        return marked(promise.limit, promise.verified) if promise.limit else NO_DATE
     day = promise.due.isoformat()
-    zh, en = day, day
+    zh, en = marked_str(day, promise.verified), marked_str(day, promise.verified)
     if promise.limit is not None:
-        zh, en = f"{day}（{promise.limit.zh}）", f"{day} ({promise.limit.en})"
+        zh = f"{day}（{marked_str(promise.limit.zh, promise.verified)}）"
+        en = f"{day} ({marked_str(promise.limit.en, promise.verified)})"
     if not promise.confirmed:
         zh, en = zh + UNCONFIRMED.zh, en + UNCONFIRMED.en
     return Text(zh, en)
 
 
-def tracking_text(receipt_number: str, phone: str) -> Text:
+def tracking_text(receipt_number: str, phone: str, phone_verified: bool = True) -> Text:
     """How to follow the application: the receipt number, 浙里办, the hotline, this point."""
+    phone = marked_str(phone, phone_verified)
     return Text(
         f"凭受理编号 {receipt_number} 查询办理进度：浙里办 App「办件查询」、"
         f"咨询电话 {phone}，或回到本受理点。",
@@ -72,3 +89,8 @@ def deadline_text(deadline: date | None) -> Text:
     if deadline is None:
         return Text("请尽快补交", "please bring them as soon as possible")
     return Text(f"请于 {deadline.isoformat()} 前补交", f"bring them by {deadline.isoformat()}")
+
+
+def needs_legend(*verified: bool) -> bool:
+    """True when any of the facts is unverified, so the document explains the mark."""
+    return not all(verified)

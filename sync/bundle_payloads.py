@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from forms.vocab import DATASETS
+
 ROLES = ("operator", "supervisor", "sync_operator", "admin")
 POLICY_KEYS = ("max_days_without_contact", "max_unsent", "min_free_mb")
 MAX_ITEMS = 10_000
@@ -29,6 +31,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "offline_policy": ("离线策略包", "offline policy bundle"), "revocations": ("人员吊销包", "revocation bundle"),
     "calendar": ("节假日调整包", "calendar bundle"), "catalog": ("事项目录包", "catalog bundle"),
     "reconciled": ("对账确认包", "reconciliation bundle"), "roster": ("人员名单", "operator roster"),
+    "shared_data": ("共享数据状态包", "shared-data status bundle"),
 }
 
 
@@ -108,6 +111,14 @@ def _offline_policy(payload: dict[str, Any]) -> None:
         _count(payload.get(key), key, optional=True)
 
 
+def _shared_data(payload: dict[str, Any]) -> None:
+    """`{"unavailable": [dataset, ...], "note": text}`: the datasets the hub cannot reach now."""
+    for n, dataset in enumerate(_list(payload, "unavailable", len(DATASETS))):
+        if dataset not in DATASETS:
+            raise PayloadError(f"unavailable[{n}]", "not a shared dataset")
+    _text(payload.get("note", ""), "note")
+
+
 def _names(payload: dict[str, Any]) -> None:
     for n, name in enumerate(_list(payload, "operators", 1000)):
         _text(name, f"operators[{n}]", 64)
@@ -149,4 +160,5 @@ def _roster(payload: dict[str, Any]) -> None:
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "statuses": _statuses, "resend": _resend, "offline_policy": _offline_policy, "revocations": _names,
     "calendar": _calendar, "catalog": _catalog, "reconciled": _reconciled, "roster": _roster,
+    "shared_data": _shared_data,
 }

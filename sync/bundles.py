@@ -37,7 +37,8 @@ from sync.signed import BadEnvelope, open_document, sign_document
 
 FORMAT = "jiujin-bundle/1"
 CONTEXT = b"jiujin/bundle/v1\x00"
-KINDS = ("statuses", "resend", "offline_policy", "revocations", "calendar", "catalog", "reconciled", "roster")
+KINDS = ("statuses", "resend", "offline_policy", "revocations", "calendar", "catalog", "reconciled", "roster",
+         "shared_data")
 
 
 class BundleRefused(SyncError):

@@ -11,7 +11,8 @@ from forms.issues import Issue, IssueSink
 from forms.loader import toml
 from forms.loader.citations import REGISTRY_FILE, load_registry
 from forms.loader.items import read_item
-from forms.models import Item
+from forms.loader.onething import BUNDLES_FILE, load_bundles
+from forms.models import Item, OneThing
 
 PACKAGED_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
 
@@ -23,6 +24,7 @@ class LoadResult:
     items: list[Item] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     files: int = 0
+    bundles: list[OneThing] = field(default_factory=list)
 
 
 def display(path: Path) -> str:
@@ -60,6 +62,10 @@ def load_path(path: Path) -> LoadResult:
         if item is not None:
             result.items.append(item)
     result.issues.extend(cross_checks(result.items))
+    if path.is_dir():
+        bundle_sink = IssueSink(display(root / BUNDLES_FILE))
+        result.bundles = load_bundles(root, sources, result.items, bundle_sink)
+        result.issues.extend(bundle_sink.issues)
     return result
 
 

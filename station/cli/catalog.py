@@ -136,7 +136,7 @@ def lint(ctx: click.Context, path: str | None, as_json: bool) -> None:
     """Validate catalog files; print `file:key.path: reason` and exit 1 on any error."""
     target = Path(path) if path else _catalog_path(ctx, None)
     result = lint_path(target)
-    stats = Catalog(result.items).stats() if result.items else {}
+    stats = Catalog(result.items, bundles=result.bundles).stats() if result.items else {}
     if as_json:
         _dump({"ok": not result.issues, "files": result.files,
                "issues": [i.to_json() for i in result.issues], "stats": stats})
@@ -155,8 +155,10 @@ def _stats_line(stats: dict[str, Any]) -> str:
     facts = stats["facts"]
     return (f"{stats['items']} items, card-only {stats['card_only_personal']}/"
             f"{stats['personal']} personal ({stats['card_only_share']:.1%}); facts cited "
-            f"{facts.get('cited', 0)}, partly {facts.get('partly', 0)}, unverified "
-            f"{facts.get('unverified', 0)}")
+            f"{facts.get('cited', 0)} ({stats['facts_cited_share']:.1%}), partly "
+            f"{facts.get('partly', 0)}, unverified {facts.get('unverified', 0)}; kiosk "
+            f"{stats['kiosk_items']} ({stats['kiosk_items_at_community']} at community points); "
+            f"就近办 {stats['near_personal_share']:.1%}; 一件事 {stats['bundles']}")
 
 
 @click.group()

@@ -25,19 +25,21 @@ from forms import (
     parse_id_number,
 )
 from forms.fieldtypes import is_blank
+from forms.models import OneThing
 from forms.results import ONE_TIME_NOTICE
 from forms.serialize import jsonable
 from station.core.applications import Applicant, DraftInput, Status
 from station.core.calendar_bundle import station_calendar
 from station.core.clock import local_day
 from station.core.db import write_transaction
-from station.core.errors import NotFound, ValidationFailed
+from station.core.errors import NotAcceptedHere, NotFound, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
 from station.core.models import Attachment
 from station.core.models import CounterDraft as DraftRow
 from station.core.roles import Action, require
 from station.core.services import station_catalog
 from station.core.session import Session
+from station.core.shared_data import shared_data_state
 from station.core.store import StationStore
 
 GENDERS = {"male": "男", "female": "女"}  # as the card writes them
@@ -177,7 +179,8 @@ class Counter:
         return {"station_code": config.code, "station_name": config.name,
                 "point_type": config.point_type, "district": config.district,
                 "operator": session.operator_name, "operator_name": session.display_name,
-                "today": self.today()}
+                "today": self.today(),
+                "unavailable_datasets": sorted(shared_data_state(self.store.clock).unavailable)}
 
     # -- drafts ------------------------------------------------------------------------
 
@@ -191,6 +194,18 @@ class Counter:
             draft.app_id = app.id
             self._save_state(draft)
         return draft
+
+    def start_bundle(self, session: Session, bundle: OneThing, identity: Identity,
+                     include: tuple[str, ...] = ()) -> list[CounterDraft]:
+        """一件事: one draft per item of `bundle` (its required items and the optional ones in
+        `include`), for the same person, filed together; refused where the lead item is not
+        accepted."""
+        point_type = self.store.config.point_type
+        if point_type not in bundle.point_types:
+            raise NotAcceptedHere(f"本受理点不受理{bundle.name.zh}",
+                                  f"this point does not accept {bundle.name.en}")
+        codes = [*bundle.items, *(c for c in bundle.optional if c in include)]
+        return [self.start(session, self.item(code), identity) for code in codes]
 
     def evaluate(self, session: Session, draft: CounterDraft) -> Evaluation:
         """The engine's verdict on the draft as it stands (pure; fast enough per keystroke)."""

@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 import reports
 from forms import Catalog, Evaluation, Item, ItemNotFound, Text, hangzhou_divisions
 from forms import load_catalog as _load_catalog
+from forms.materials import notice_for_material
+from forms.models import OneThing
+from forms.onething import bundle_notice
 from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationInfo
 from reports.daily import STATUS_NAMES
 from station.core import audit
@@ -73,7 +76,8 @@ def receipt_data(store: StationStore, session: Session, key: str,
                         if status not in ("missing", "missing_rongque")),
         rongque=tuple(_missing(item, mid) for mid, status in materials.items()
                       if status == "missing_rongque"),
-        rongque_deadline=app.rongque_deadline, consult_phone=_phone(item))
+        rongque_deadline=app.rongque_deadline, consult_phone=_phone(item),
+        consult_verified=_phone_verified(item))
 
 
 def receipt_layout(store: StationStore, session: Session, key: str, *, paper_mm: int | None = None,
@@ -114,7 +118,8 @@ def notice_pdf(store: StationStore, session: Session, key: str, catalog: Catalog
         service=item.name if item else Text(app.item_name, app.item_name), service_code=app.item_code,
         issued_at=store.clock(), operator=session.display_name,
         items=tuple(_missing(item, mid) for mid in missing), reference=app.receipt_number or "",
-        rongque_deadline=app.rongque_deadline if rongque else None, consult_phone=_phone(item))
+        rongque_deadline=app.rongque_deadline if rongque else None, consult_phone=_phone(item),
+        consult_verified=_phone_verified(item))
     document = reports.notice_pdf(data)
     if record:
         _record(store, session, "notice", app.id, "pdf")
@@ -130,16 +135,28 @@ def notice_pdf_from_evaluation(store: StationStore, session: Session, evaluation
     """
     require(session, Action.APPLICATION_VIEW)
     outcome, item = evaluation.outcome, evaluation.item
-    items = (reports.items_from_entries(outcome.notice) if outcome.notice else
-             tuple(_missing(item, status.material.id) for status in outcome.rongque))
+    entries = outcome.notice or tuple(notice_for_material(status.material, status.detail)
+                                      for status in outcome.rongque)
+    items = reports.items_from_entries(entries)
     deadline = outcome.rongque_deadline.date if outcome.rongque_deadline else None
     data = reports.NoticeData(station_info(store), applicant, item.name, item.code, store.clock(),
                               session.display_name, items, reference, deadline,
-                              item.contact.consult)
+                              item.contact.consult, item.contact.source.verified)
     document = reports.notice_pdf(data)
     if record_subject:
         _record(store, session, "notice", record_subject, "pdf")
     return document
+
+
+def bundle_notice_pdf(store: StationStore, session: Session, bundle: OneThing,
+                      evaluations: list[Evaluation], applicant: ApplicantInfo,
+                      reference: str = "") -> bytes:
+    """一件事: one notice of everything the bundle's items still need, each named once."""
+    require(session, Action.APPLICATION_VIEW)
+    items = reports.items_from_entries(bundle_notice(evaluations))
+    data = reports.NoticeData(station_info(store), applicant, bundle.name, bundle.code, store.clock(),
+                              session.display_name, items, reference)
+    return reports.notice_pdf(data)
 
 
 def form_pdf(store: StationStore, session: Session, key: str, catalog: Catalog | None = None,
@@ -179,7 +196,8 @@ def amendment_pdf(store: StationStore, session: Session, key: str, catalog: Cata
         station=station_info(store), applicant=_applicant(app),
         service=item.name if item else Text(app.item_name, app.item_name),
         receipt_number=str(app.receipt_number), issued_at=store.clock(), request=message,
-        items=items, deadline=deadline, operator=session.display_name, consult_phone=_phone(item))
+        items=items, deadline=deadline, operator=session.display_name, consult_phone=_phone(item),
+        consult_verified=_phone_verified(item))
     document = reports.amendment_pdf(data)
     if record:
         _record(store, session, "amendment", app.id, "pdf")
@@ -388,7 +406,8 @@ def _material_line(item: Item | None, material_id: str, status: str) -> Material
     material = _material(item, material_id)
     if material is None:
         return MaterialLine(Text(material_id, material_id), status)
-    return MaterialLine(material.name, status, material.channel == "onsite")
+    return MaterialLine(material.name, status, material.channel == "onsite",
+                        material.source.verified)
 
 
 def _missing(item: Item | None, material_id: str) -> MissingItem:
@@ -396,7 +415,8 @@ def _missing(item: Item | None, material_id: str) -> MissingItem:
     if material is None:
         return MissingItem(material_id, Text(material_id, material_id), DEFAULT_WHY, DEFAULT_WHERE)
     return MissingItem(material.id, material.name, material.why or DEFAULT_WHY,
-                       material.where or DEFAULT_WHERE, material.basis or "")
+                       material.where or DEFAULT_WHERE, material.basis or "",
+                       material.source.verified)
 
 
 def _material(item: Item | None, material_id: str) -> Any:
@@ -413,18 +433,26 @@ def _promise(store: StationStore, app: Application, item: Item | None) -> Promis
     confirmed = True
     if due is not None and start is not None:
         confirmed = station_calendar(store.data_dir).working_days_between(start, due)[1]
-    return Promise(item.promised_limit.text() if item else None, due, confirmed)
+    if item is None:
+        return Promise(None, due, confirmed)
+    return Promise(item.promised_limit.text(), due, confirmed, item.promised_limit.source.verified)
 
 
 def _fee(item: Item | None) -> reports.Fee:
     if item is None:
         return reports.Fee(None)
-    lines = tuple(reports.FeeLine(fee.name, fee.standard, fee.amount) for fee in item.fee.items)
-    return reports.Fee(item.fee.charged, lines)
+    lines = tuple(reports.FeeLine(fee.name, fee.standard, fee.amount, fee.source.verified)
+                  for fee in item.fee.items)
+    return reports.Fee(item.fee.charged, lines, item.fee.source.verified)
 
 
 def _phone(item: Item | None) -> str:
     return item.contact.consult if item is not None else "12345"
+
+
+def _phone_verified(item: Item | None) -> bool:
+    """The 12345 hotline of an unknown item is the city's own; a catalog phone needs a source."""
+    return item.contact.source.verified if item is not None else True
 
 
 def _onsite_ids(catalog: Catalog | None, code: str) -> frozenset[str]:

@@ -24,6 +24,7 @@ from station.core.models import Setting, SyncBatch
 from station.core.offline_policy import LAST_CONTACT, POLICY, setting
 from station.core.roles import Action, Role, require
 from station.core.session import Session
+from station.core.shared_data import SHARED_DATA
 from station.core.store import StationStore
 from station.core.transports import Transport
 from sync import bundles
@@ -119,6 +120,8 @@ def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) 
             _resend(payload)
         elif bundle.kind == "offline_policy":
             _put(POLICY, json.dumps(payload, sort_keys=True))
+        elif bundle.kind == "shared_data":
+            _put(SHARED_DATA, json.dumps(payload, sort_keys=True))
         elif bundle.kind == "reconciled":
             for day in payload.get("days", []):
                 _put(f"day.reconciled.{day}", bundle.document["created_at"])

@@ -28,7 +28,7 @@ from kernel.errors import JiujinError
 
 __all__ = [
     "AuthError", "ConfigError", "InvalidTransition", "JiujinError", "KeyFileError", "LoginFailed",
-    "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StorageFull",
+    "NotAcceptedHere", "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StorageFull",
     "StorageReadOnly", "StoreCorrupt", "StoreError", "StoreNotInitialised", "ValidationFailed",
 ]
 
@@ -167,6 +167,10 @@ class InvalidTransition(JiujinError):
         )
         self.action = action
         self.status = status
+
+
+class NotAcceptedHere(JiujinError):
+    """This point type does not accept the item or 一件事 asked for."""
 
 
 class ValidationFailed(JiujinError):

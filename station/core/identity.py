@@ -16,7 +16,7 @@ __all__ = ["is_valid_credit_code", "is_valid_id_number", "mask_id", "normalise_i
 
 
 def normalise_id_number(text: str) -> str:
-    """Strip spaces and upper-case a trailing x."""
+    """Half-width, without spaces or hyphens, a trailing x upper-cased."""
     return normalize_id_number(text)
 
 

@@ -185,7 +185,7 @@ def openapi_document() -> dict[str, Any]:
                         "format": {"type": "string", "enum": ["jiujin-bundle/1"]}, "station": {"type": "string"},
                         "version": {"type": "integer"}, "kind": {"type": "string", "enum": [
                             "statuses", "resend", "offline_policy", "revocations", "calendar", "catalog",
-                            "reconciled", "roster"]},
+                            "reconciled", "roster", "shared_data"]},
                         "created_at": {"type": "string"}, "expires_at": {"type": "string"}, "hub": {"type": "string"},
                         "payload": {"type": "object"}}},
                     "signature": {"type": "string", "format": "byte"}}},

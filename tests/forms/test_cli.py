@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from forms import load_catalog
 from station.cli import main
 from tests.forms.helpers import ADULT_CARD, engine_item_data, new_catalog, write_item
 
@@ -80,3 +81,21 @@ def test_forms_check_valid_and_invalid(tmp_path: Path) -> None:
     report = json.loads(output)
     assert code == 0 and report["outcome"]["kind"] == "one_time_notice"
     assert report["due"] == {"date": "2024-02-21", "confirmed": True}
+
+
+def test_lint_json_reports_coverage_by_kind_and_the_counts_the_issue_names() -> None:
+    """`catalog lint --json` shows cited facts by kind; the kinds add up to the totals."""
+    code, output = invoke("catalog", "lint", "--json")
+    assert code == 0, output
+    stats = json.loads(output)["stats"]
+    by_kind = stats["facts_by_kind"]
+    assert {"materials", "promised_limit", "fee", "steps", "contact", "bodies"} <= set(by_kind)
+    for status in ("cited", "partly", "unverified"):
+        in_bundles = sum(b.source.status == status for b in load_catalog().bundles)
+        assert sum(k.get(status, 0) for k in by_kind.values()) + in_bundles == stats["facts"][status]
+    cited = stats["facts"]["cited"]
+    assert stats["facts_cited_share"] == round(cited / sum(stats["facts"].values()), 4)
+    assert stats["bundles"] == 3
+    assert stats["kiosk_items"] > 0
+    assert stats["kiosk_items_at_community"] <= stats["kiosk_items"]
+    assert 0 < stats["near_personal_share"] <= 1

@@ -62,9 +62,15 @@ def test_conditional_material_applies_only_when_true(item: Item) -> None:
 
 
 def test_no_card_leaves_identity_missing_and_unavailable_data_missing(item: Item) -> None:
+    """Without the card the ID is missing; the household data, unreachable, follows as 容缺
+    (the item accepts 容缺) and the notice says why."""
     result = run(item, card=None, context={"unavailable_datasets": ["population"]})
     assert result.status_of("identity") == MISSING
-    assert result.status_of("household") == MISSING
+    assert result.status_of("household") == MISSING_RONGQUE
+    household = next(s for s in result.materials if s.material.id == "household")
+    assert household.detail == "shared_unavailable"
+    entry = next(e for e in result.outcome.notice if e.id == "household")
+    assert "共享数据暂时无法调取" in entry.why.zh
     citizen = run(item, card={**ADULT_CARD, "card_type": "citizen_card"})
     assert citizen.status_of("identity") == SATISFIED_BY_CARD
 

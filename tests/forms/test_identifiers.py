@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from forms.divisions import national_codes
 from forms.errors import IdentifierError
 from forms.identifiers import (
     USCC_ALPHABET,
+    USCC_AUTHORITIES,
     id_check_char,
     org_check_char,
     parse_id_number,
@@ -19,8 +21,10 @@ from forms.identifiers import (
 )
 from forms.phones import normalize_phone
 
-PROVINCE_CODES = ["11", "31", "33", "44", "65"]
 HMT = ["810000", "820000", "830000"]
+#: Every county or prefecture code ever in use, current and retired (GB/T 2260).
+PLACES = sorted(c.code for c in national_codes().values() if c.status != "province")
+AUTHORITY_PAIRS = sorted(a + c for a, cats in USCC_AUTHORITIES.items() for c in cats)
 
 
 def digits(count: int) -> st.SearchStrategy[str]:
@@ -31,10 +35,7 @@ def digits(count: int) -> st.SearchStrategy[str]:
 @st.composite
 def id_numbers(draw: st.DrawFn) -> str:
     """Valid 18-character ID numbers, including HK/Macao/Taiwan permit numbers."""
-    if draw(st.booleans()):
-        prefix = draw(st.sampled_from(PROVINCE_CODES)) + draw(digits(3)) + draw(st.sampled_from("123456789"))
-    else:
-        prefix = draw(st.sampled_from(HMT))
+    prefix = draw(st.sampled_from(PLACES)) if draw(st.booleans()) else draw(st.sampled_from(HMT))
     born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)))
     body = prefix + born.strftime("%Y%m%d") + draw(digits(3))
     return body + id_check_char(body)
@@ -43,7 +44,7 @@ def id_numbers(draw: st.DrawFn) -> str:
 @st.composite
 def credit_codes(draw: st.DrawFn) -> str:
     """Valid unified social credit codes with a valid embedded organisation code."""
-    head = draw(st.sampled_from("159Y")) + draw(st.sampled_from("123"))
+    head = draw(st.sampled_from(AUTHORITY_PAIRS))
     division = draw(st.sampled_from(["330106", "110105", "440300", "100000"]))
     org_body = draw(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
     body = head + division + org_body + org_check_char(org_body)
@@ -53,7 +54,7 @@ def credit_codes(draw: st.DrawFn) -> str:
 @pytest.mark.parametrize(("number", "born", "gender"), [
     ("11010519491231002X", date(1949, 12, 31), "female"),
     ("11010519491231002x", date(1949, 12, 31), "female"),
-    ("34052419800101001X", date(1980, 1, 1), "male"),
+    ("340521198001010010", date(1980, 1, 1), "male"),
     ("330106199003070014", date(1990, 3, 7), "male"),
 ])
 def test_known_id_numbers(number: str, born: date, gender: str) -> None:
@@ -178,3 +179,83 @@ def test_valid_phones(raw: str, normal: str) -> None:
 def test_invalid_phones(raw: str) -> None:
     with pytest.raises(IdentifierError, match="phone_format"):
         normalize_phone(raw)
+
+
+# -- GB/T 2260, GB 32100 and what clerks type ------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["330199", "440199", "710101", "110199", "330115"])
+def test_county_codes_that_never_existed_are_refused_in_id_numbers(prefix: str) -> None:
+    with pytest.raises(IdentifierError, match="id_division"):
+        parse_id_number(with_check(f"{prefix}19850512002"))
+
+
+@pytest.mark.parametrize(("prefix", "retired"), [
+    ("330113", False), ("330114", False),  # 临平区, 钱塘区 (2021)
+    ("330103", True), ("330104", True),    # 下城区, 江干区 (abolished 2021)
+    ("110103", True),                      # 崇文区 (abolished 2010)
+    ("330100", False),                     # a prefecture code, as early numbers carry
+])
+def test_new_and_retired_codes_are_both_valid_in_id_numbers(prefix: str, retired: bool) -> None:
+    parsed = parse_id_number(with_check(f"{prefix}19850512002"))
+    assert parsed.division_retired is retired
+
+
+@pytest.mark.parametrize("typed", [
+    "３３０１０６１９９００３０７００１４",   # full-width digits
+    "330106 19900307 0014", "330106-19900307-0014", "３３０１０６　１９９００３０７　００１４",
+])
+def test_id_numbers_typed_in_full_width_or_with_separators_are_normalised(typed: str) -> None:
+    assert parse_id_number(typed).value == "330106199003070014"
+
+
+def test_a_full_width_x_is_the_check_character() -> None:
+    assert parse_id_number("１１０１０５１９４９１２３１００２ｘ").value == "11010519491231002X"
+
+
+@pytest.mark.parametrize("typed", ["９１３５０１００Ｍ０００１００Ｙ４３", "91350100-M000100Y4-3",
+                                   "9135 0100 M000 100Y 43", "91350100—M000100Y43"])
+def test_credit_codes_typed_in_full_width_or_hyphenated_are_normalised(typed: str) -> None:
+    assert validate_credit_code(typed) == "91350100M000100Y43"
+
+
+@pytest.mark.parametrize("head", ["KK", "94", "Y2", "B1", "20", "A3", "N4"])
+def test_credit_codes_outside_the_gb32100_authority_table_are_refused(head: str) -> None:
+    org_body = "MA2CH3K4"
+    body = head + "330108" + org_body + org_check_char(org_body)
+    if any(char not in USCC_ALPHABET for char in head):
+        return
+    with pytest.raises(IdentifierError) as caught:
+        validate_credit_code(body + uscc_check_char(body))
+    assert caught.value.code == "uscc_authority"
+
+
+def test_a_credit_code_from_a_division_that_never_existed_is_refused() -> None:
+    org_body = "MA2CH3K4"
+    body = "91330199" + org_body + org_check_char(org_body)
+    with pytest.raises(IdentifierError) as caught:
+        validate_credit_code(body + uscc_check_char(body))
+    assert caught.value.code == "uscc_division"
+
+
+def test_the_errors_name_the_standard_in_both_languages() -> None:
+    from forms.messages import field_message
+    from forms.text import Text
+
+    label = Text("统一社会信用代码", "Credit code")
+    message = field_message("uscc_authority", label)
+    assert "GB 32100" in message.zh and "GB 32100" in message.en
+    assert "GB/T 2260" in field_message("id_division", Text("身份号码", "ID number")).en
+
+
+@given(st.text(alphabet="0123456789X", min_size=18, max_size=18))
+def test_full_width_input_means_the_same_as_half_width(number: str) -> None:
+    """Whatever the verdict on a number, its full-width spelling gets the same one."""
+    wide = "".join(chr(ord(char) + 0xFEE0) for char in number)
+    outcomes = []
+    for text in (number, wide):
+        try:
+            outcomes.append(parse_id_number(text, today=date(2026, 12, 1)).value)
+        except IdentifierError as exc:
+            outcomes.append(exc.code)
+    assert outcomes[0] == outcomes[1]

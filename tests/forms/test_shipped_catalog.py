@@ -51,3 +51,4 @@ def test_police_and_bank_items_sit_at_their_windows() -> None:
     bank_departments = {i.department for i in catalog.items_for("bank")}
     assert {"housing-fund", "citizen-card", "market-regulation", "natural-resources"} <= \
         bank_departments
+

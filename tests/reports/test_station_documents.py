@@ -31,7 +31,7 @@ from tests.reports.helpers import (
     render_pages,
 )
 
-OTHER_ID = "34052419800101001X"
+OTHER_ID = "340521198001010010"
 CATALOG = load_catalog()
 def _file(store: StationStore, session: Session, clock: FakeClock,
           materials: dict[str, str] = RONGQUE, minutes: int = 6) -> str:

@@ -18,6 +18,7 @@ from station.core.identity import mask_id
 from station.core.issuing import CounterResult
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
+from station.ui.labels import TO_CONFIRM, mark
 from station.ui.messages import ApplicationRefused, ApplicationSubmitted, CardTapped, CardUnreadable
 from station.ui.widgets.counter.fields import FieldWidget
 
@@ -95,8 +96,11 @@ class KioskConfirmScreen(StationScreen):
             yield Static(_("姓名：{name}    证件号码：{number}").format(
                 name=self.card["name"], number=mask_id(str(self.card["id_number"]))),
                 classes="kiosk-line", markup=False)
-            yield Static(_("办结时限：{limit}").format(limit=self.item.promised_limit.text().get(lang)),
+            limit = self.item.promised_limit
+            yield Static(_("办结时限：{limit}").format(limit=limit.text().get(lang)) + mark(limit.source),
                          classes="kiosk-line", markup=False)
+            if not limit.source.verified:
+                yield Static(_(TO_CONFIRM), classes="kiosk-line", id="kiosk-to-confirm", markup=False)
             if self.fields:
                 yield Static(_("请补充以下信息："), classes="kiosk-line")
             for field in self.fields:

@@ -7,7 +7,7 @@ from pathlib import Path
 from station.core.applications import Applicant, DraftInput
 
 VALID_ID = "11010519491231002X"
-OTHER_ID = "34052419800101001X"
+OTHER_ID = "340521198001010010"
 CREDIT_CODE = "91350100M000100Y43"
 # a station folder written by SQLCipher 4.12 (see test_sqlcipher_compat), and its operators' passwords
 FIXTURE = Path(__file__).parent / "data" / "sqlcipher-4.12-station"
