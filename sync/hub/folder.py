@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync import acks
+from sync import acks, confined
 from sync.confined import RefusedFile
-from sync.errors import EnrolmentError, FolderError
+from sync.errors import EnrolmentError, FolderError, SealError
+from sync.hub.anchors import receive_anchor
 from sync.hub.service import HubService
-from sync.transport_folder import StationFolder, scan_station_folders
+from sync.transport_folder import ANCHOR, ANCHOR_ACK, StationFolder, scan_station_folders
 
 log = logging.getLogger("jiujin.hub.folder")
 
@@ -48,6 +49,9 @@ def import_folder(service: HubService, root: Path) -> ImportReport:
 
 
 def _import_station(service: HubService, folder: StationFolder, report: ImportReport) -> None:
+    # The anchor is signed by the station and needs no manifest: a station that refused to
+    # export because its audit chain diverged still tells the hub so.
+    _receive_anchor(service, folder, report)
     manifest = folder.read_manifest()
     request = manifest.get("enrolment")
     if isinstance(request, dict) and all(isinstance(v, str) for v in request.values()) and request:
@@ -93,6 +97,23 @@ def _ingest(service: HubService, folder: StationFolder, data: bytes, report: Imp
         report.quarantined += 1
     if result.ack is not None and result.object_id is not None:
         folder.write_ack(f"{result.object_id}.json", result.ack)
+
+
+def _receive_anchor(service: HubService, folder: StationFolder, report: ImportReport) -> None:
+    """Compare the station's audit chain head on the stick with the hub's anchors (`sync.hub.anchors`)
+    and leave the hub's answer in `acks/anchor.json`."""
+    try:
+        data = folder.read_anchor()
+        if data is None:
+            return
+        answer = receive_anchor(service.store, confined.check_json_depth(data, ANCHOR), "folder", folder.station)
+    except RefusedFile as error:
+        _refuse(folder, error, report)
+        return
+    except SealError as error:
+        report.problems.append(f"{folder.station}: {ANCHOR}: {error.message_zh} / {error.message_en}")
+        return
+    folder.write_ack(ANCHOR_ACK, answer)
 
 
 def _refuse(folder: StationFolder, error: RefusedFile, report: ImportReport) -> None:
