@@ -48,9 +48,8 @@ def verify(ctx: click.Context, data_dir_option: str | None, operator: str,
         reason = report.reason_en if lang(ctx) == "en" else report.reason_zh
         click.echo(f"审计链断裂于第 {report.first_broken_seq} 条：{reason}", err=True)
     elif not anchor.ok:
-        reason = anchor.reason_en if lang(ctx) == "en" else anchor.reason_zh
-        click.echo(f"审计链与市级中心见证的锚点不符：{reason} / the audit chain disagrees with the hub's anchor",
-                   err=True)
+        click.echo(f"the audit chain disagrees with the hub's anchor: {anchor.reason_en}" if lang(ctx) == "en"
+                   else f"审计链与市级中心见证的锚点不符：{anchor.reason_zh}", err=True)
     else:
         click.echo(f"审计链完整，共 {report.events} 条 / audit chain intact: {report.events} events")
         if anchor.anchor is not None:

@@ -20,7 +20,7 @@ shortens that window to the time between two rounds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -140,7 +140,9 @@ def guard(store: AnchoredStation, keys: HubPublicKeys, session: Session, transpo
 
 def _message(store: AnchoredStation, state: AnchorCheck) -> bytes:
     checked = None if state.anchor is None else (state.anchor[0], audit.hash_at(state.anchor[0]))
-    return anchors.make(store.config.code, store.clock().isoformat(timespec="microseconds"), audit.head(),
+    # The wall clock, as for enrolment requests: `at` orders this station's anchors and recovery
+    # copies at the hub.
+    return anchors.make(store.config.code, datetime.now(UTC).isoformat(timespec="microseconds"), audit.head(),
                         checked, not state.ok, store.recovery_document(), store.signing_key())
 
 

@@ -57,7 +57,8 @@ class Witnessed:
 def witness(anchor: Witnessed, now: str, checked: tuple[int, str | None] | None = None,
             reported: bool = False) -> list[HubAnchorDivergence]:
     """Compare `anchor` (and the station's hash at a held position, `checked`) with the anchors
-    held; keep it if it agrees, record each divergence if not. Call inside a write transaction."""
+    held; keep it if it agrees, record each divergence not already open if not. The divergences
+    found. Call inside a write transaction."""
     found = [*_position(anchor, anchor.seq, anchor.hash)]
     if checked is not None:
         found += _position(anchor, *checked)
@@ -70,7 +71,9 @@ def witness(anchor: Witnessed, now: str, checked: tuple[int, str | None] | None 
         HubAnchor.insert(station=anchor.station, seq=anchor.seq, hash=anchor.hash, station_at=anchor.station_at,
                          received_at=now, source=anchor.source, via=anchor.via).on_conflict_ignore().execute()
         return []
-    return [row for row in found if _record(row, now)]
+    for row in found:
+        _record(row, now)
+    return found
 
 
 def _position(anchor: Witnessed, seq: int, digest: str | None) -> list[HubAnchorDivergence]:
@@ -99,18 +102,18 @@ def _divergence(anchor: Witnessed, kind: str, seq: int, held: tuple[int, str] | 
                                source=anchor.source, via=anchor.via)
 
 
-def _record(row: HubAnchorDivergence, now: str) -> bool:
-    """Keep a divergence unless one of its kind against the same held anchor is open; True if kept."""
+def _record(row: HubAnchorDivergence, now: str) -> None:
+    """Keep a divergence unless one of its kind against the same held anchor is open."""
+    row.detected_at = now
     same = HubAnchorDivergence.select().where(
         (HubAnchorDivergence.station == row.station) & (HubAnchorDivergence.kind == row.kind)
-        & (HubAnchorDivergence.held_seq == row.held_seq) & HubAnchorDivergence.resolved_at.is_null()).exists()
-    if same:
-        return False
-    row.detected_at = now
+        & (HubAnchorDivergence.held_seq == row.held_seq) & HubAnchorDivergence.resolved_at.is_null()).first()
+    if same is not None:
+        row.id = same.id
+        return
     row.save(force_insert=True)
     log.warning("audit_divergence", extra={"station": row.station, "kind": row.kind, "seq": row.seq,
                                            "held_seq": row.held_seq, "source": row.source})
-    return True
 
 
 def latest(station: str) -> tuple[int, str] | None:

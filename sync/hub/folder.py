@@ -49,15 +49,15 @@ def import_folder(service: HubService, root: Path) -> ImportReport:
 
 
 def _import_station(service: HubService, folder: StationFolder, report: ImportReport) -> None:
-    # The anchor is signed by the station and needs no manifest: a station that refused to
-    # export because its audit chain diverged still tells the hub so.
-    _receive_anchor(service, folder, report)
     manifest = folder.read_manifest()
     request = manifest.get("enrolment")
     if isinstance(request, dict) and all(isinstance(v, str) for v in request.values()) and request:
         _enrol(service, folder, request, report)
     elif request:
         report.problems.append(f"{folder.station}: 注册请求格式有误 / the enrolment request is malformed")
+    # Before the objects: a station that refused to export because its audit chain diverged
+    # still tells the hub so.
+    _receive_anchor(service, folder, report)
     done = {name.removesuffix(".json") for name in folder.ack_names()[0]}
     objects, refused = folder.listed()
     for error in refused:

@@ -1,8 +1,8 @@
 """The audit chain against the hub's anchors (security review, #15): someone holding the database
 key cuts the newest audit events and fixes the head, or rewrites events after the last outbox
 anchor and recomputes every later hash. The chain alone still reads "intact"; the hub, which
-witnessed the head at every sync round, does not agree. Real SQLCipher stores and a real hub
-on 127.0.0.1."""
+witnessed the head at every sync round, does not agree. And each round keeps the hub's recovery
+copy current. Real SQLCipher stores and a real hub on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ import pytest
 
 from station.core import anchors, audit, outbox
 from station.core.anchors import AuditDivergence
+from station.core.config import StationConfig
 from station.core.db import database
 from station.core.models import AuditEvent, OutboxEvent, SyncBatch
+from station.core.recovery import RECOVERY_NAME
+from station.core.roles import Role
 from station.core.store import StationStore
 from station.core.sync_service import SyncService
 from sync.hub import anchors as hub_anchors
 from sync.hub.folder import import_folder
 from sync.hub.serve import LocalHub, start_local_hub
-from tests.conftest import PASSWORDS, Sessions
+from tests.conftest import PASSWORDS, FakeClock, Sessions
 from tests.sync.station_helpers import connect, seed
 
 
@@ -162,3 +165,33 @@ def test_a_cut_chain_is_refused_at_the_next_usb_export_and_the_hub_import_record
         service.export(sessions.sync_operator, usb)
     import_folder(local_hub.service, usb)  # the refused export's anchor still tells the hub
     assert [d["kind"] for d in hub_anchors.divergences(store.config.code)] == ["backwards"]
+
+
+def test_after_a_rekey_the_next_round_brings_the_hub_a_recovery_copy_that_opens_the_database(
+        local_hub: LocalHub, tmp_path: Path, clock: FakeClock) -> None:
+    hub = local_hub.service.store
+    folder, code = tmp_path / "station", "RK0002"
+    store = StationStore.initialise(folder, StationConfig(code=code, name="恢复测试站", point_type="village",
+                                                          district="330127"),
+                                    "admin", "管理员", "admin-pass-1", recovery_public_key=hub.public.hpke_public_key,
+                                    clock=clock)
+    admin = store.login("admin", "admin-pass-1")
+    store.operators.add(admin, "zhao", "赵同步", Role.SYNC_OPERATOR, "zhao-pass-1")
+    store.hub.configure(admin, hub.public)
+    store.hub.enrol(admin, hub.add_station(code), local_hub.url)
+    at_enrolment = hub_anchors.recovery_copy(code)
+    assert at_enrolment == (folder / RECOVERY_NAME).read_bytes()
+
+    store.rekey(admin)  # the copy the hub got at enrolment no longer opens the database
+    SyncService(store).push(store.login("zhao", "zhao-pass-1"))
+    current = hub_anchors.recovery_copy(code)
+    assert current == (folder / RECOVERY_NAME).read_bytes() != at_enrolment
+    store.close()
+
+    (folder / "station.keys").unlink()
+    (folder / RECOVERY_NAME).unlink()
+    handed = tmp_path / "from-hub.recovery"
+    handed.write_bytes(current or b"")
+    restored = StationStore.for_recovery(folder, hub.keys.hpke, handed, clock)
+    assert restored.recover(hub.keys.hpke, "admin", "new-admin-pass", handed).role == Role.ADMIN
+    restored.close()
