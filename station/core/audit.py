@@ -2,8 +2,10 @@
 
 Each event's hash is SHA-256 over the previous hash and the event's canonical JSON. The
 chain head is kept in `setting.audit_head` (so cutting off the newest rows shows) and is
-copied into every outbox event (so the hub holds an outside anchor against a rewrite
-that recomputes every later hash). Details hold ids, never personal data.
+copied into every outbox event. Someone holding the database key can still cut rows and fix
+the head, or recompute every later hash: the hub, which witnesses the head every sync round,
+is the outside anchor against both (`station.core.anchors`). Details hold ids, never
+personal data.
 """
 
 from __future__ import annotations
