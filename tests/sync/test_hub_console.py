@@ -16,11 +16,11 @@ from textual.widgets import DataTable, Input, Static
 from station.cli import main
 from sync import manifest, seal
 from sync.hub import anchors, reconcile
-from sync.hub.db import write_transaction
 from sync.hub.console import make_hub_console
 from sync.hub.console.dialogs import ReasonDialog
 from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
 from sync.hub.console.screens import StationScreen
+from sync.hub.db import write_transaction
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore
 from tests.pilot import MessageLog, settle, until
