@@ -2,11 +2,13 @@
 
     <DIR>/jiujin-sync/<STATION>/
       manifest.json             written last, atomically: what a reader may take
+      anchor.json               the station's signed audit chain head of this export (sync.anchors)
       batches/batch-000001.jjs  sealed batches (the same bytes as over HTTP)
       attachments/<sha256>.jjs  sealed attachments
       acks/<object id>.json     signed acknowledgements, written by the hub's import
       acks/enrolment.json       the hub's answer to an enrolment carried on the stick
       acks/manifest-<day>.json  the hub's comparison of a day manifest
+      acks/anchor.json          the hub's answer to anchor.json: its newest anchor of the station
       manifests/<day>.json      signed day manifests (日终清单), written by the station
       bundles/bundle-<n>.json   signed downstream bundles, written by the hub's import
 
@@ -29,6 +31,7 @@ from typing import Any
 
 from kernel.release import release
 from sync import confined
+from sync.anchors import MAX_ANCHOR_JSON
 from sync.confined import (
     MAX_ACK_JSON,
     MAX_BUNDLE_JSON,
@@ -41,10 +44,12 @@ from sync.errors import FolderError
 
 ROOT = "jiujin-sync"
 MANIFEST = "manifest.json"
+ANCHOR = "anchor.json"
+ANCHOR_ACK = "anchor.json"
 FORMAT = "jiujin-sync-folder/1"
 KINDS = {"batch": re.compile(r"batches/batch-[0-9]{6,10}\.jjs"),
          "attachment": re.compile(r"attachments/[0-9a-f]{64}\.jjs")}
-ACK_NAME = re.compile(r"(?:[0-9a-f]{64}|enrolment|manifest-[0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
+ACK_NAME = re.compile(r"(?:[0-9a-f]{64}|enrolment|anchor|manifest-[0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
 DAY_MANIFEST_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.json")
 BUNDLE_NAME = re.compile(r"bundle-[0-9]{6,10}\.json")
 _INTEGERS = ("batch_no", "first_seq", "last_seq")
@@ -140,6 +145,18 @@ class StationFolder:
         if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("station") != self.station:
             raise FolderError(f"{self.path} 中没有可读的清单", f"no readable manifest in {self.path} (format)")
         return document
+
+    def write_anchor(self, data: bytes) -> None:
+        """The station's signed audit chain head (`sync.anchors`), beside the manifest."""
+        self._write(ANCHOR, data)
+
+    def read_anchor(self) -> bytes | None:
+        """The station's signed anchor (bounded, regular), or None if there is none;
+        RefusedFile if it breaks a rule."""
+        try:
+            return confined.read_file(self.root, self._relative(ANCHOR), MAX_ANCHOR_JSON)
+        except FileNotFoundError:
+            return None
 
     def listed(self) -> tuple[list[FolderObject], list[RefusedFile]]:
         """The manifest's objects that follow the format, and a refusal for each that does not."""

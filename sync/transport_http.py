@@ -244,6 +244,17 @@ class HubClient:
             raise self._refused(response)
         return bytes(response.content)
 
+    def post_anchor(self, signed: bytes) -> bytes | None:
+        """Send the station's signed audit anchor; the hub's signed answer, or None from a hub
+        that does not compare anchors yet."""
+        response = self._retrying(lambda: self._request("POST", "/v1/anchors", content=signed,
+                                                        headers={"Content-Type": "application/json"}))
+        if response.status_code in (404, 405):
+            return None
+        if response.status_code != 200:
+            raise self._refused(response)
+        return bytes(response.content)
+
     def missing_attachments(self, digests: list[str]) -> list[str]:
         if not digests:
             return []

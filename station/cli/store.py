@@ -16,6 +16,7 @@ from station.cli.common import (
     operator_options,
     read_password,
 )
+from station.core import anchors
 from station.core import audit as audit_chain
 from station.core.keyfile import load_keyfile
 from station.core.roles import Action, require
@@ -34,17 +35,27 @@ def audit() -> None:
 def verify(ctx: click.Context, data_dir_option: str | None, operator: str,
            password_file: str | None, as_json: bool) -> None:
     """Walk the hash chain and name the first broken link; exit 1 if broken. / 校验审计链"""
-    _store, session = open_session(ctx, data_dir_option, operator, password_file)
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
     require(session, Action.AUDIT_VERIFY)
-    report = audit_chain.verify()
-    if as_json:
-        emit_json(report.as_json())
-    elif report.ok:
-        click.echo(f"审计链完整，共 {report.events} 条 / audit chain intact: {report.events} events")
+    if store.hub.has_keys:
+        report, anchor = anchors.verify(store.hub.keys(), store.config.code)
     else:
+        report, anchor = audit_chain.verify(), anchors.AnchorCheck(True, None)
+    ok = report.ok and anchor.ok
+    if as_json:
+        emit_json(report.as_json() | {"ok": ok, "hub_anchor": anchor.as_json()})
+    elif not report.ok:
         reason = report.reason_en if lang(ctx) == "en" else report.reason_zh
         click.echo(f"审计链断裂于第 {report.first_broken_seq} 条：{reason}", err=True)
-    sys.exit(0 if report.ok else 1)
+    elif not anchor.ok:
+        click.echo(f"the audit chain disagrees with the hub's anchor: {anchor.reason_en}" if lang(ctx) == "en"
+                   else f"审计链与市级中心见证的锚点不符：{anchor.reason_zh}", err=True)
+    else:
+        click.echo(f"审计链完整，共 {report.events} 条 / audit chain intact: {report.events} events")
+        if anchor.anchor is not None:
+            seq, _digest, at = anchor.anchor
+            click.echo(f"含市级中心 {at} 见证的第 {seq} 条 / holds event {seq}, witnessed by the hub at {at}")
+    sys.exit(0 if ok else 1)
 
 
 @click.group()

@@ -2,8 +2,10 @@
 
 Each event's hash is SHA-256 over the previous hash and the event's canonical JSON. The
 chain head is kept in `setting.audit_head` (so cutting off the newest rows shows) and is
-copied into every outbox event (so the hub holds an outside anchor against a rewrite
-that recomputes every later hash). Details hold ids, never personal data.
+copied into every outbox event. Someone holding the database key can still cut rows and fix
+the head, or recompute every later hash: the hub, which witnesses the head every sync round,
+is the outside anchor against both (`station.core.anchors`). Details hold ids, never
+personal data.
 """
 
 from __future__ import annotations
@@ -109,9 +111,46 @@ class ChainReport:
 
 def verify() -> ChainReport:
     """Walk the chain, then check the head and every outbox anchor; name the first break."""
-    expected_seq, running = 1, GENESIS
+    return _walk(1, GENESIS, 0)
+
+
+def verify_from(seq: int, digest: str) -> ChainReport:
+    """Check that event `seq` still has `digest` (an anchor the hub witnessed) and that every
+    later event links to it up to the head: a sync round's check, without walking the events
+    the hub has already witnessed."""
+    if seq == 0:
+        return verify()
+    if hash_at(seq) != digest:
+        return ChainReport(False, seq - 1, seq, *_anchor_break(seq))
+    return _walk(seq + 1, digest, seq)
+
+
+def hash_at(seq: int) -> str | None:
+    """The hash of event `seq`, or None when there is no such event."""
+    row = database.execute_sql("SELECT hash FROM audit_event WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _anchor_break(seq: int) -> tuple[str, str]:
+    if hash_at(seq) is None:
+        return (f"中心见证过的第 {seq} 条记录已不存在（审计链被截断）",
+                f"event {seq}, which the hub witnessed, is gone (the chain was cut)")
+    return (f"第 {seq} 条记录与中心见证的不符（审计链被改写）",
+            f"event {seq} differs from what the hub witnessed (the chain was rewritten)")
+
+
+def anchor_report(seq: int, digest: str) -> ChainReport:
+    """Whether the chain still holds the hub's anchor (`seq`, `digest`); ok when it does."""
+    if seq == 0 or hash_at(seq) == digest:
+        return ChainReport(True, seq)
+    return ChainReport(False, seq - 1, seq, *_anchor_break(seq))
+
+
+def _walk(expected_seq: int, running: str, last: int) -> ChainReport:
+    """Walk from event `expected_seq` (`running`: the hash before it), then check the head and
+    the outbox anchors from there on."""
+    first = expected_seq
     hashes: dict[int, str] = {}
-    last = 0
     while True:
         rows = list(AuditEvent.select().where(AuditEvent.seq >= expected_seq)
                     .order_by(AuditEvent.seq).limit(_CHUNK))
@@ -125,7 +164,7 @@ def verify() -> ChainReport:
             hashes[row.seq] = row.hash
             last = expected_seq
             expected_seq += 1
-    return _check_anchors(last, running, hashes)
+    return _check_anchors(last, running, hashes, first)
 
 
 def _check_link(row: AuditEvent, expected_seq: int, running: str) -> tuple[str, str] | None:
@@ -142,7 +181,7 @@ def _check_link(row: AuditEvent, expected_seq: int, running: str) -> tuple[str, 
     return None
 
 
-def _check_anchors(last: int, running: str, hashes: dict[int, str]) -> ChainReport:
+def _check_anchors(last: int, running: str, hashes: dict[int, str], first: int = 1) -> ChainReport:
     row = database.execute_sql(_SELECT_HEAD).fetchone()
     if row is not None and _parse_head(str(row[0])) is None:
         return ChainReport(False, last, last + 1, "审计链头记录已损坏", "the audit chain's head record is damaged")
@@ -151,7 +190,8 @@ def _check_anchors(last: int, running: str, hashes: dict[int, str]) -> ChainRepo
         return ChainReport(False, last, min(head_seq, last) + 1,
                            f"审计链被截断：应有 {head_seq} 条，实有 {last} 条",
                            f"the chain was cut: the head says {head_seq} events, {last} remain")
-    for event in OutboxEvent.select(OutboxEvent.seq, OutboxEvent.audit_seq, OutboxEvent.audit_hash):
+    outbox = OutboxEvent.select(OutboxEvent.seq, OutboxEvent.audit_seq, OutboxEvent.audit_hash)
+    for event in outbox if first == 1 else outbox.where(OutboxEvent.audit_seq >= first):
         if hashes.get(event.audit_seq) != event.audit_hash:
             return ChainReport(False, last, event.audit_seq,
                                f"第 {event.audit_seq} 条记录与发件箱 {event.seq} 号事件记下的不符",

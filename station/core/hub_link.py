@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -57,6 +57,8 @@ class LinkedStation(Protocol):
     def clock(self) -> datetime: ...
 
     def signing_key(self) -> Ed25519PrivateKey: ...
+
+    def recovery_document(self) -> dict[str, Any] | None: ...
 
 
 class HubLink:
@@ -137,9 +139,10 @@ class HubLink:
         return {"format": enrolment.FORMAT, "request": request.decode()}
 
     def _enrolment_request(self, token: str, keys: HubPublicKeys, via: str) -> bytes:
-        # The wall clock, not the store's: `at` orders this station's requests at the hub.
+        # The wall clock, not the store's: `at` orders this station's requests at the hub. The
+        # recovery copy travels too (sealed to the hub): the hub can hand it back when the PC is gone.
         return enrolment.make_request(self.station.signing_key(), self.station.config.code, token, keys, via,
-                                      datetime.now(UTC))
+                                      datetime.now(UTC), self.station.recovery_document())
 
     def enrolment_answered(self) -> None:
         """The hub's answer to an enrolment carried on a USB stick arrived."""

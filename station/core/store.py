@@ -7,13 +7,14 @@ ready once the store is unlocked.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -58,7 +59,12 @@ from station.core.keys import (
 from station.core.lockout import LOCKOUT_NAME, LockoutBook
 from station.core.models import Operator, Setting, Station
 from station.core.operators import REKEY_DUE, OperatorService, _check_new
-from station.core.recovery import RECOVERY_NAME, load_recovery_copy, save_recovery_copy
+from station.core.recovery import (
+    RECOVERY_NAME,
+    load_recovery_copy,
+    recovery_bytes,
+    save_recovery_copy,
+)
 from station.core.roles import Action, Role, require
 from station.core.session import Session
 
@@ -424,6 +430,18 @@ class StationStore:
         self._promote_pending_keyfile()
         if recovery is not None:
             save_recovery_copy(self.recovery_path, self.config.code, recovery)
+
+    def recovery_document(self) -> dict[str, Any] | None:
+        """The current recovery copy as a document (sent to the hub at enrolment and each sync
+        round): from the key file, or `station.recovery` when the key file cannot be read."""
+        loaded = _keyfile_or_none(self.keyfile_path)
+        if loaded is not None and loaded.keys.recovery is not None:
+            return dict(json.loads(recovery_bytes(self.config.code, loaded.keys.recovery)))
+        try:
+            code, slot = load_recovery_copy(self.recovery_path)
+        except KeyFileError:
+            return None
+        return dict(json.loads(recovery_bytes(code, slot))) if code == self.config.code else None
 
     def write_recovery_copy(self, folder: Path) -> bool:
         """Put the current recovery copy (`station.recovery`) into `folder` (a USB export);

@@ -27,6 +27,7 @@ from typing import Any, TypeVar, cast
 from peewee import JOIN, fn
 
 from station.core import outbox
+from station.core.anchors import guard as guard_audit_chain
 from station.core.applications import Status
 from station.core.db import database, write_transaction
 from station.core.downstream import receive_bundles
@@ -275,9 +276,11 @@ class SyncService:
             return report
 
     def deliver(self, session: Session, transport: Transport, progress: Progress | None = None) -> PushReport:
-        """Send what the hub lacks by `transport`, applying each acknowledgement the hub gives at
-        once, then close the sending (a USB folder gets its manifest)."""
+        """Check the audit chain against the hub's anchor (`station.core.anchors`; AuditDivergence
+        stops the round), send what the hub lacks by `transport`, applying each acknowledgement
+        the hub gives at once, then close the sending (a USB folder gets its manifest)."""
         report = PushReport()
+        guard_audit_chain(self.store, self.link.keys(), session, transport)
         for ack in self.send(session, transport, report, progress):
             self.apply_ack(session, ack, report)
         report.files = transport.finish_sending(self.store.clock().isoformat(), self.link.enrolment_request())

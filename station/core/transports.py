@@ -16,7 +16,7 @@ from typing import Protocol
 from sync import acks, confined, seal
 from sync.confined import RefusedFile
 from sync.errors import SyncError
-from sync.transport_folder import FolderObject, StationFolder
+from sync.transport_folder import ANCHOR_ACK, FolderObject, StationFolder
 from sync.transport_http import HubClient
 
 
@@ -78,6 +78,10 @@ class Transport(Protocol):
     def send_manifest(self, day: str, signed: bytes) -> bytes | None:
         """Hand over a signed day manifest; the hub's signed comparison when it answers at once."""
 
+    def exchange_anchor(self, signed: bytes) -> bytes | None:
+        """Hand over the station's signed audit anchor (`sync.anchors`); the hub's signed answer
+        (now over HTTP; on a stick, the one its last import left), or None."""
+
     def close(self) -> None: ...
 
 
@@ -125,6 +129,9 @@ class HttpTransport:
     def send_manifest(self, day: str, signed: bytes) -> bytes | None:
         return self.client.post_manifest(signed)
 
+    def exchange_anchor(self, signed: bytes) -> bytes | None:
+        return self.client.post_anchor(signed)
+
     def close(self) -> None:
         self.client.close()
 
@@ -166,7 +173,9 @@ class FolderTransport:
     def acks(self, after_batch_no: int | None) -> list[bytes]:
         names, others = self.folder.ack_names()
         self._refuse(confined.unsafe_path(f"acks/{name}") for name in others)
-        return [data for name in names if (data := self._read(self.folder.read_ack, name)) is not None]
+        # The hub's answer to the station's anchor is read by the next export's check (exchange_anchor).
+        return [data for name in names
+                if name != ANCHOR_ACK and (data := self._read(self.folder.read_ack, name)) is not None]
 
     def tidy(self, acknowledged: Callable[[], set[str]], created_at: str,
              enrolment: dict[str, str] | None) -> None:
@@ -195,6 +204,10 @@ class FolderTransport:
     def send_manifest(self, day: str, signed: bytes) -> bytes | None:
         self.folder.write_day_manifest(day, signed)
         return None
+
+    def exchange_anchor(self, signed: bytes) -> bytes | None:
+        self.folder.write_anchor(signed)
+        return self._read(self.folder.read_ack, ANCHOR_ACK)
 
     def _read(self, read: Callable[[str], bytes], name: str) -> bytes | None:
         try:

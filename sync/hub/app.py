@@ -23,8 +23,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.errors import EnrolmentError
+from sync import anchors
+from sync.errors import EnrolmentError, SealError
 from sync.hub import tus
+from sync.hub.anchors import receive_anchor
 from sync.hub.answers import MAX_JSON, Unauthorised, parse_json, problem
 from sync.hub.logs import ACCESS_LOGGER
 from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
@@ -67,6 +69,7 @@ def create_app(service: HubService, *,
         Route("/v1/acks", handlers.acks, methods=["GET"]),
         Route("/v1/attachments/missing", handlers.missing_attachments, methods=["POST"]),
         Route("/v1/ledger", handlers.ledger, methods=["GET"]),
+        Route("/v1/anchors", handlers.anchor, methods=["POST"]),
     ]
     from sync.hub.downstream import routes as downstream_routes
 
@@ -491,6 +494,23 @@ class _Handlers:
                     HubAttachment.sha256.in_(wanted))} if wanted else set()
                 return sorted(set(wanted) - held)
             return JSONResponse({"missing": await in_thread(missing)})
+        return await self._authorised(request, work)
+
+
+    async def anchor(self, request: Request) -> Response:
+        async def work(station: str) -> Response:
+            try:
+                body = await self._body(request, anchors.MAX_ANCHOR_JSON)
+                parse_json(body)
+            except ValueError:
+                return problem(400, "bad_request", "expected a signed audit anchor (jiujin-anchor/1)",
+                               "请求应为已签名的审计锚点（jiujin-anchor/1）")
+            try:
+                answer = await in_thread(receive_anchor, self.store, body, "http", station)
+            except SealError as error:
+                status = 403 if error.reason in ("wrong_station", "unknown_station") else 400
+                return problem(status, error.reason, error.message_en, error.message_zh)
+            return Response(answer, media_type="application/json")
         return await self._authorised(request, work)
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync import acks
+from sync import acks, confined
 from sync.confined import RefusedFile
-from sync.errors import EnrolmentError, FolderError
+from sync.errors import EnrolmentError, FolderError, SealError
+from sync.hub.anchors import receive_anchor
 from sync.hub.service import HubService
-from sync.transport_folder import StationFolder, scan_station_folders
+from sync.transport_folder import ANCHOR, ANCHOR_ACK, StationFolder, scan_station_folders
 
 log = logging.getLogger("jiujin.hub.folder")
 
@@ -54,6 +55,9 @@ def _import_station(service: HubService, folder: StationFolder, report: ImportRe
         _enrol(service, folder, request, report)
     elif request:
         report.problems.append(f"{folder.station}: 注册请求格式有误 / the enrolment request is malformed")
+    # Before the objects: a station that refused to export because its audit chain diverged
+    # still tells the hub so.
+    _receive_anchor(service, folder, report)
     done = {name.removesuffix(".json") for name in folder.ack_names()[0]}
     objects, refused = folder.listed()
     for error in refused:
@@ -93,6 +97,23 @@ def _ingest(service: HubService, folder: StationFolder, data: bytes, report: Imp
         report.quarantined += 1
     if result.ack is not None and result.object_id is not None:
         folder.write_ack(f"{result.object_id}.json", result.ack)
+
+
+def _receive_anchor(service: HubService, folder: StationFolder, report: ImportReport) -> None:
+    """Compare the station's audit chain head on the stick with the hub's anchors (`sync.hub.anchors`)
+    and leave the hub's answer in `acks/anchor.json`."""
+    try:
+        data = folder.read_anchor()
+        if data is None:
+            return
+        answer = receive_anchor(service.store, confined.check_json_depth(data, ANCHOR), "folder", folder.station)
+    except RefusedFile as error:
+        _refuse(folder, error, report)
+        return
+    except SealError as error:
+        report.problems.append(f"{folder.station}: {ANCHOR}: {error.message_zh} / {error.message_en}")
+        return
+    folder.write_ack(ANCHOR_ACK, answer)
 
 
 def _refuse(folder: StationFolder, error: RefusedFile, report: ImportReport) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sync import acks, seal
 from sync.errors import BodyMismatch, SealError
+from sync.hub.anchors import Witnessed, witness
 from sync.hub.db import database, is_postgres, tuples, write_transaction
 from sync.hub.metrics import Metrics
 from sync.hub.models import HubAttachment, HubBatch, HubGap, HubRange, HubRecord, HubStation
@@ -146,6 +147,8 @@ class Ingestor:
                             prev_batch=header["prev_batch"], body_sha256=header["body_sha256"],
                             created_at=header["created_at"], received_at=now, via=via, new_records=new,
                             audit_seq=header["audit_head"]["seq"], audit_hash=header["audit_head"]["hash"])
+            witness(Witnessed(station, header["audit_head"]["seq"], header["audit_head"]["hash"],
+                              header["created_at"], "batch", via), now)
             _merge_range(station, first, last)
             _update_gaps(station, now)
             HubStation.update(last_received_at=now).where(HubStation.code == station).execute()

@@ -9,6 +9,8 @@ it once.
 Versions:
     1  the tables of the first release (created from the models as they then were)
     2  stations registered with district, point type and town; the release each station runs
+    3  audit anchors and their divergences; stations' recovery copies (the anchors of the
+       batches already held are taken from their headers)
 """
 
 from __future__ import annotations
@@ -53,9 +55,17 @@ def _station_registration(db: Database) -> None:
                 for name, field in wanted.items() if name not in present])
 
 
+def _audit_anchors(db: Database) -> None:
+    """The new tables exist (`migrate` creates them); witness the heads of the batches held."""
+    execute(db, "INSERT INTO hub_anchor (station, seq, hash, station_at, received_at, source, via)"
+                " SELECT station, audit_seq, audit_hash, created_at, received_at, 'batch', via FROM hub_batch"
+                " WHERE audit_seq > 0 ON CONFLICT DO NOTHING")
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
+    3: _audit_anchors,
 }
 LATEST = max(MIGRATIONS)
 

@@ -275,8 +275,58 @@ class HubManifestEntry(HubModel):
         indexes = ((("manifest", "application_id"), True),)
 
 
+class HubAnchor(HubModel):
+    """审计锚点 — a position of a station's audit chain the hub has witnessed: the head each sync
+    round reports (`sync.anchors`) and the head in each batch's header. The first hash received
+    for a position is kept; another one later is a divergence."""
+
+    id = AutoField()
+    station = CharField(max_length=16)
+    seq = BigIntegerField()
+    hash = CharField(max_length=64)
+    station_at = CharField()  # the station's clock when it made the anchor (orders them)
+    received_at = CharField()
+    source = CharField()  # round | batch
+    via = CharField()
+
+    class Meta:
+        indexes = ((("station", "seq"), True),)
+
+
+class HubAnchorDivergence(HubModel):
+    """审计链分歧 — a station's audit chain that disagrees with what the hub witnessed: a head behind
+    an earlier one (`backwards`), another hash at a held position (`rewritten`), or the
+    station's own report that its chain no longer holds the hub's anchor (`reported`).
+    Open until a hub operator resolves it; `jiujin hub station divergences`, the console."""
+
+    id = AutoField()
+    station = CharField(max_length=16, index=True)
+    detected_at = CharField()
+    kind = CharField()  # backwards | rewritten | reported
+    seq = BigIntegerField()  # the position compared
+    held_seq = BigIntegerField(null=True)  # the hub's anchor it was compared with
+    held_hash = CharField(max_length=64, null=True)
+    received_hash = CharField(max_length=64, null=True)  # null: the station no longer has that event
+    source = CharField()  # round | batch
+    via = CharField()
+    resolved_at = CharField(null=True)
+    resolved_by = CharField(null=True)
+
+
+class HubRecoveryCopy(HubModel):
+    """恢复副本 — a station's newest recovery copy (`station.recovery`: its database key and
+    recovery signer sealed to the hub's key), received at enrolment and with each sync round,
+    so that a hub operator can hand it back when the PC and every stick are gone."""
+
+    station = CharField(primary_key=True, max_length=16)
+    copy = TextField()  # the recovery copy's JSON, as the station made it
+    station_at = CharField()
+    received_at = CharField()
+    via = CharField()
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
-    HubApplication, HubManifestIndex, HubManifestEntry,
+    HubApplication, HubManifestIndex, HubManifestEntry, HubAnchor, HubAnchorDivergence, HubRecoveryCopy,
 ]

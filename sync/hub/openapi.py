@@ -130,6 +130,14 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": {"description": "Signed acknowledgement with the comparison", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/SignedAck"}}}},
                               **_errors(400, 401, 403, 413)}}},
+            "/v1/anchors": {"post": {
+                "summary": "The station's audit chain head for this sync round (审计锚点), compared with the "
+                           "anchors the hub holds; answers the signed acknowledgement naming the hub's newest anchor",
+                "operationId": "auditAnchor", "security": _AUTH,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignedAnchor"}}}},
+                "responses": {"200": {"description": "Signed acknowledgement: status stored or divergent, and anchor", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/SignedAck"}}}},
+                              **_errors(400, 401, 403)}}},
             "/v1/bundles": {"get": {
                 "summary": "Signed downstream bundles (下行包) for the station with a version above `after`",
                 "operationId": "bundles", "security": _AUTH,
@@ -179,6 +187,16 @@ def openapi_document() -> dict[str, Any]:
                                      "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                      "outbox": {"type": "array", "nullable": True, "items": {"type": "integer"}},
                                      "audit_head": {"type": "array"}}},
+                    "signature": {"type": "string", "format": "byte"}}},
+                "SignedAnchor": {"type": "object", "required": ["document", "signature"], "properties": {
+                    "document": {"type": "object", "required": ["format", "station", "at", "head", "checked",
+                                                                "divergent", "recovery"],
+                                 "properties": {
+                                     "format": {"type": "string", "enum": ["jiujin-anchor/1"]},
+                                     "station": {"type": "string"}, "at": {"type": "string"},
+                                     "head": {"type": "array"}, "checked": {"type": "array", "nullable": True},
+                                     "divergent": {"type": "boolean"},
+                                     "recovery": {"type": "object", "nullable": True}}},
                     "signature": {"type": "string", "format": "byte"}}},
                 "SignedBundle": {"type": "object", "required": ["document", "signature"], "properties": {
                     "document": {"type": "object", "properties": {

@@ -25,6 +25,7 @@ from peewee import JOIN, fn
 from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
 from sync.errors import HubError, SealError
+from sync.hub import anchors
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
     HubAction,
@@ -157,6 +158,9 @@ def ledger(store: HubStore, station: str | None = None, silent_days: int = 3) ->
     codes = {station} if station is not None else {str(c) for (c,) in tuples(HubStation.select(HubStation.code))}
     held_all, gaps_all = _held_by_station(codes), _open_gaps_by_station(codes)
     skews, discrepant = _last_http_skews(station), _open_discrepant_days(station)
+    diverging: dict[str, list[dict[str, Any]]] = {}
+    for divergence in anchors.divergences(station):
+        diverging.setdefault(divergence["station"], []).append(divergence)
     for row in query:
         held = held_all.get(row.code, [])
         last = row.last_received_at
@@ -174,6 +178,7 @@ def ledger(store: HubStore, station: str | None = None, silent_days: int = 3) ->
             "silent": row.status == "active" and (silent is None or silent > silent_days),
             "days": days.get(row.code, {"agreed": 0, "discrepant": 0, "reconciled": 0}),
             "discrepant_days": discrepant.get(row.code, []),
+            "audit_divergences": diverging.get(row.code, []),
         })
     result: dict[str, Any] = {"at": store.now(), "silent_after_days": silent_days, "stations": stations}
     if station is None:

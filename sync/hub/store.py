@@ -19,6 +19,7 @@ from peewee import Database, fn
 from sync.enrolment import open_request
 from sync.errors import EnrolmentError, HubError, SealError, StationNotFound
 from sync.hub import migrations
+from sync.hub.anchors import keep_recovery, open_divergences_by_station
 from sync.hub.config import HubFolder, HubKeys
 from sync.hub.db import PoolSettings, execute, open_database, tuples, write_transaction
 from sync.hub.models import (
@@ -256,6 +257,8 @@ class HubStore:
             elif not spent:
                 changes[HubStation.credential_hash] = None
             HubStation.update(changes).where(HubStation.code == code).execute()
+            if checked.recovery is not None:  # handed back by `jiujin hub station recovery-slot`
+                keep_recovery(code, checked.recovery, checked.at.isoformat(), via, self.now())
         log.info("enrolment", extra={"station": code, "via": via, "outcome": "again" if spent else "enrolled"})
         return Enrolment(code, credential, self.fingerprint, station_fingerprint(checked.public_key))
 
@@ -277,11 +280,14 @@ class HubStore:
         return station
 
     def stations(self) -> list[dict[str, Any]]:
+        """Every station, with how many audit divergences (`sync.hub.anchors`) are open for it."""
+        diverging = open_divergences_by_station()
         return [{"code": s.code, "name": s.name, "status": s.status,
                  "district": s.district, "point_type": s.point_type, "town": s.town,
                  "release": s.release or None,
                  "fingerprint": station_fingerprint(bytes(s.signing_public_key)) if s.signing_public_key else None,
-                 "enrolled_at": s.enrolled_at, "revoked_at": s.revoked_at}
+                 "enrolled_at": s.enrolled_at, "revoked_at": s.revoked_at,
+                 "audit_divergences": diverging.get(s.code, 0)}
                 for s in HubStation.select().order_by(HubStation.code)]
 
     # -- quarantine -----------------------------------------------------------------

@@ -15,11 +15,12 @@ from textual.widgets import DataTable, Input, Static
 
 from station.cli import main
 from sync import manifest, seal
-from sync.hub import reconcile
+from sync.hub import anchors, reconcile
 from sync.hub.console import make_hub_console
 from sync.hub.console.dialogs import ReasonDialog
 from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
 from sync.hub.console.screens import StationScreen
+from sync.hub.db import write_transaction
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore
 from tests.pilot import MessageLog, settle, until
@@ -185,3 +186,18 @@ async def test_the_console_opens_a_hub_folder_and_the_cli_offers_it(hub: HubStor
     assert app.desk.store.db.is_closed()  # the console opened the folder, so it closed it
     usage = CliRunner().invoke(main, ["hub", "console", "--help"])
     assert usage.exit_code == 0 and "--operator" in usage.output and "--db" in usage.output
+
+
+async def test_an_audit_divergence_shows_in_the_ledger_and_the_drill_down(hub: HubStore, log: MessageLog) -> None:
+    with write_transaction():  # a round head at event 30 with another hash than batch 3's header
+        anchors.witness(anchors.Witnessed(STATION, 30, "f" * 64, f"{DAY}T19:00:00+08:00", "round", "http"),
+                        hub.now())
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await log.wait_for(LedgerLoaded)
+        await settle(pilot)
+        assert [(r[0], r[-1]) for r in _rows(app, "#stations")] == [(STATION, "1"), (OTHER, "0")]
+        assert "审计链分歧 audit divergences 1" in str(app.screen.query_one("#ledger-summary", Static).render())
+        await _open_station(pilot, log, STATION)
+        [row] = _rows(app, "#divergences")
+        assert row[2:5] == ["改写 rewritten", "30", "30"]

@@ -39,7 +39,7 @@ def test_a_first_release_hub_with_data_migrates_to_this_release(tmp_path: Path, 
         assert migrations.schema_version(store.db) == 1
         with pytest.raises(migrations.SchemaTooOld):
             migrations.require_current(store.db)
-        assert store.create_schema() == [2]
+        assert store.create_schema() == [2, 3]
         assert {c.name for c in store.db.get_columns("hub_station")} >= set(V2_COLUMNS)
         kept = HubStation.get(HubStation.code == "XH0001")
         assert (kept.name, kept.status, kept.district) == ("德加社区", "active", "")

@@ -164,7 +164,83 @@ def station_list(ctx: click.Context, data_dir_option: str | None, as_json: bool)
         return
     for s in stations:
         place = "/".join(filter(None, (s["district"], s["point_type"], s["town"]))) or "-"
-        click.echo(f"{s['code']}\t{s['status']}\t{place}\t{s['release'] or '-'}\t{s['fingerprint'] or '-'}\t{s['name']}")
+        click.echo(f"{s['code']}\t{s['status']}\t{place}\t{s['release'] or '-'}\t{s['fingerprint'] or '-'}\t{s['name']}"
+                   + (f"\t审计链分歧 audit divergences: {s['audit_divergences']}" if s["audit_divergences"] else ""))
+
+
+@station.command("divergences")
+@hub_folder_option
+@click.option("--code", default=None, help="Only this station.")
+@click.option("--all", "include_resolved", is_flag=True, help="Resolved ones too.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def station_divergences(ctx: click.Context, data_dir_option: str | None, code: str | None, include_resolved: bool,
+                        as_json: bool) -> None:
+    """Stations whose audit chain disagrees with the anchors the hub holds; exit 1 if any is open. / 审计链分歧"""
+    from sync.hub.anchors import divergences
+
+    open_hub(ctx, data_dir_option)
+    rows = divergences(code, include_resolved)
+    if as_json:
+        emit_json(rows)
+    else:
+        english = lang(ctx) == "en"
+        for d in rows:
+            click.echo(f"#{d['id']}\t{d['detected_at']}\t{d['station']}\t{d['kind']}\t"
+                       f"{_divergence_text(d, english)}\t{d['resolved_at'] or ''}")
+        if not rows:
+            click.echo("no audit divergence" if english else "没有审计链分歧")
+    ctx.exit(1 if any(d["resolved_at"] is None for d in rows) else 0)
+
+
+def _divergence_text(d: dict[str, Any], english: bool) -> str:
+    seq, held = d["seq"], d["held_seq"]
+    if d["kind"] == "backwards":
+        return (f"the station's chain went back to event {seq}, behind the hub's anchor at {held}" if english
+                else f"站点审计链退回到第 {seq} 条，落后于中心锚点第 {held} 条")
+    if d["kind"] == "rewritten":
+        return (f"event {seq} has another hash than the hub witnessed" if english
+                else f"第 {seq} 条记录的哈希与中心见证的不同")
+    return (f"the station reports its chain no longer holds the hub's anchor at {held}" if english
+            else f"站点报告其审计链已不含中心锚点第 {held} 条")
+
+
+@station.command("resolve-divergence")
+@hub_folder_option
+@click.argument("divergence_id", type=int)
+@click.option("--operator", envvar="JIUJIN_OPERATOR", required=True, help="Hub operator name (audited). / 操作员")
+@click.option("--reason", required=True, help="What was found. / 处理说明")
+@click.pass_context
+def station_resolve_divergence(ctx: click.Context, data_dir_option: str | None, divergence_id: int, operator: str,
+                               reason: str) -> None:
+    """Close an audit divergence that has been looked into (audited). / 处理审计链分歧"""
+    from sync.hub.anchors import resolve
+
+    resolve(open_hub(ctx, data_dir_option), divergence_id, operator, reason)
+    click.echo(f"审计链分歧 #{divergence_id} 已处理 / audit divergence #{divergence_id} resolved")
+
+
+@station.command("recovery-slot")
+@hub_folder_option
+@click.option("--code", required=True, help="Station code.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write it (station.recovery for `jiujin db recover --recovery-file`).")
+@click.pass_context
+def station_recovery_slot(ctx: click.Context, data_dir_option: str | None, code: str, out: str) -> None:
+    """Write the station's newest recovery copy, for `db recover` when the PC and every stick are gone. / 导出恢复副本"""
+    from kernel.atomic import atomic_write_bytes
+    from sync.errors import HubError
+    from sync.hub.anchors import recovery_copy
+
+    open_hub(ctx, data_dir_option)
+    data = recovery_copy(code)
+    if data is None:
+        raise HubError(f"中心没有站点 {code} 的恢复副本", f"the hub holds no recovery copy of station {code}")
+    try:
+        atomic_write_bytes(Path(out), data, mode=0o600)
+    except OSError as error:
+        raise HubError(f"无法写入 {out}：{error.strerror}", f"cannot write {out}: {error.strerror}") from None
+    click.echo(f"站点 {code} 的恢复副本已写入 {out} / recovery copy of station {code} written to {out}")
 
 
 @hub.command("migrate")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sync.hub.console.desk import HubDesk
 
 VERDICTS = {"agreed": "一致 agreed", "discrepant": "不一致 discrepant", "pending": "待比对 pending"}
+DIVERGENCES = {"backwards": "倒退 backwards", "rewritten": "改写 rewritten", "reported": "站点报告 reported"}
 REFRESH_SECONDS = 30.0
 
 
@@ -62,7 +63,8 @@ class LedgerScreen(ConsoleScreen):
     ]
     COLUMNS = [("code", "站点 code"), ("name", "名称 name"), ("status", "状态 status"),
                ("last", "最后联系 last contact"), ("high", "最高序号 high-water"), ("gaps", "缺号 gaps"),
-               ("quarantined", "隔离 quarantined"), ("days", "已对账 days reconciled"), ("skew", "时钟偏差 skew")]
+               ("quarantined", "隔离 quarantined"), ("days", "已对账 days reconciled"), ("skew", "时钟偏差 skew"),
+               ("audit", "审计链分歧 audit divergences")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,7 +101,8 @@ class LedgerScreen(ConsoleScreen):
         self.query_one("#ledger-summary", Static).update(
             f"{len(stations)} 个站点 stations · 缺号 gaps {sum(len(s['gaps']) for s in stations)} · "
             f"隔离 quarantined {sum(len(s['quarantined']) for s in stations)} · "
-            f"失联 silent {sum(1 for s in stations if s['silent'])} · {message.report['at']}")
+            f"失联 silent {sum(1 for s in stations if s['silent'])} · "
+            f"审计链分歧 audit divergences {sum(len(s['audit_divergences']) for s in stations)} · {message.report['at']}")
 
     @staticmethod
     def cells(station: dict[str, Any]) -> list[str | Text]:
@@ -110,7 +113,8 @@ class LedgerScreen(ConsoleScreen):
                 Text(str(len(station["gaps"])), style="bold red" if station["gaps"] else ""),
                 Text(str(len(station["quarantined"])), style="bold yellow" if station["quarantined"] else ""),
                 f"{days['reconciled']}/{days['agreed'] + days['discrepant']}",
-                skew_text(station["clock_skew_seconds"])]
+                skew_text(station["clock_skew_seconds"]),
+                Text(str(len(station["audit_divergences"])), style="bold red" if station["audit_divergences"] else "")]
 
     def action_refresh(self) -> None:
         self.load()
@@ -149,6 +153,8 @@ class StationScreen(ConsoleScreen):
             yield DataTable(id="quarantine", cursor_type="row")
             yield Static("日终清单 day manifests", classes="section-title")
             yield DataTable(id="days", cursor_type="row")
+            yield Static("审计链分歧 audit divergences (jiujin hub station resolve-divergence)", classes="section-title")
+            yield DataTable(id="divergences", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -158,6 +164,8 @@ class StationScreen(ConsoleScreen):
         self.query_one("#days", DataTable).add_columns(
             "日期 day", "结论 verdict", "条数 count", "缺失 missing", "多出 extra", "内容不符 mismatch",
             "缺序号 missing seqs", "已对账 reconciled")
+        self.query_one("#divergences", DataTable).add_columns(
+            "编号 id", "发现 detected", "类型 kind", "位置 event", "中心锚点 hub's anchor", "来源 source", "途径 via")
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="station", description="station ledger")
@@ -176,6 +184,9 @@ class StationScreen(ConsoleScreen):
                                                   f"{q['message_zh']} / {q['message_en']}"])
                                   for q in row.get("quarantined", [])])
         self.fill("#days", [(d["day"], self.day_cells(d)) for d in days])
+        self.fill("#divergences", [(str(d["id"]), [str(d["id"]), d["detected_at"], DIVERGENCES.get(d["kind"], d["kind"]),
+                                                   str(d["seq"]), str(d["held_seq"] or "-"), d["source"], d["via"]])
+                                   for d in row.get("audit_divergences", [])])
         self.refresh_bindings()
 
     def fill(self, selector: str, rows: list[tuple[str, list[str]]]) -> None:
