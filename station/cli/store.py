@@ -114,12 +114,15 @@ def recover(ctx: click.Context, data_dir_option: str | None, hub_private_key: st
 
 
 def load_x25519_private_key(path: Path) -> X25519PrivateKey:
-    """An X25519 private key from a PEM file or 32 raw bytes."""
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    """The hub's X25519 private key from its PEM file (decrypted with the hub's passphrase,
+    from `JIUJIN_HUB_KEY_PASSPHRASE_FILE` or `JIUJIN_HUB_KEY_PASSPHRASE`) or 32 raw bytes."""
+    from sync.private_keys import MAX_KEY_FILE, key_passphrase, read_private
 
+    if path.stat().st_size > MAX_KEY_FILE:
+        raise click.BadParameter("too large to be a key", param_hint="--hub-private-key")
     data = path.read_bytes()
     if data.startswith(b"-----BEGIN"):
-        key = load_pem_private_key(data, password=None)
+        key = read_private(path, key_passphrase())
         if not isinstance(key, X25519PrivateKey):
             raise click.BadParameter("not an X25519 key", param_hint="--hub-private-key")
         return key

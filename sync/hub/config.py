@@ -27,8 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from sync.errors import HubError, HubNotInitialised
-from sync.hub.keystore import is_encrypted, key_passphrase, read_private, write_private
+from sync.hub.keystore import write_private
 from sync.hubkeys import PUBLIC_KEYS_FILE_NAME, HubPublicKeys
+from sync.private_keys import is_encrypted, key_passphrase, read_private
 
 CONFIG_NAME = "hub.toml"
 HPKE_KEY_NAME = "hub-private-hpke.pem"

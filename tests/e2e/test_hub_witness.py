@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from station.core.store import StationStore
-from sync.hub.config import HubFolder
+from sync.hub.config import HPKE_KEY_NAME
 from tests.e2e.helpers import ADMIN, CLERK, SYNC, make_station
 from tests.sync.hubproc import HubProcess, jiujin
 
@@ -60,12 +60,6 @@ def test_a_cut_audit_chain_stops_sync_push_and_shows_at_the_hub(tmp_path: Path, 
     assert jiujin("hub", "station", "divergences", "--data-dir", str(hub.folder), check=False).returncode == 0
 
 
-def _hub_recovery_key(hub: HubProcess, path: Path) -> Path:
-    """The hub's recovery key as the hub operator hands it to `db recover` (raw X25519)."""
-    path.write_bytes(HubFolder(hub.folder).keys().hpke.private_bytes_raw())
-    return path
-
-
 @pytest.mark.parametrize("enrolled_by", ["http", "usb"])
 def test_the_pc_and_every_stick_are_gone_and_the_hubs_recovery_copy_restores_the_station(
         tmp_path: Path, hub: HubProcess, enrolled_by: str) -> None:
@@ -80,7 +74,7 @@ def test_the_pc_and_every_stick_are_gone_and_the_hubs_recovery_copy_restores_the
     sent = json.loads((station / "station.recovery").read_text())
     (station / "station.keys").unlink()  # the PC's own copies are gone; station.db survives in a backup
     (station / "station.recovery").unlink()
-    key = _hub_recovery_key(hub, tmp_path / "hub-recovery.key")
+    key = hub.folder / HPKE_KEY_NAME  # the hub's own key file, encrypted with its passphrase
     without = jiujin("db", "recover", "--data-dir", str(station), "--hub-private-key", str(key),
                      "--operator", "boss", env={"JIUJIN_NEW_PASSWORD": "after-recovery"}, check=False)
     assert without.returncode == 1 and "--recovery-file" in without.stderr
@@ -93,6 +87,11 @@ def test_the_pc_and_every_stick_are_gone_and_the_hubs_recovery_copy_restores_the
     checked = jiujin("db", "check", "--data-dir", str(station),
                      env={"JIUJIN_OPERATOR": "boss", "JIUJIN_PASSWORD": "after-recovery"})
     assert checked.stdout.strip() == "ok"
+    unopened = jiujin("db", "recover", "--data-dir", str(station), "--hub-private-key", str(key),
+                      "--operator", "boss", env={"JIUJIN_NEW_PASSWORD": "x-9", "JIUJIN_HUB_KEY_PASSPHRASE_FILE": ""},
+                      check=False)  # without the hub's passphrase: one line saying how to give it
+    assert unopened.returncode == 1 and "Traceback" not in unopened.stderr
+    assert len(unopened.stderr.strip().splitlines()) == 1 and "JIUJIN_HUB_KEY_PASSPHRASE_FILE" in unopened.stderr
     missing = jiujin("hub", "station", "recovery-slot", "--code", "ZZ0009", "--out", str(tmp_path / "none"),
                      "--data-dir", str(hub.folder), check=False)
     assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from station.cli import main
 from station.core.store import StationStore
 from sync.hub.config import HubFolder
-from sync.hub.keystore import KeyPassphraseError
 from sync.hub.store import HubStore
+from sync.private_keys import KeyPassphraseError
 from tests.conftest import CONFIG
 
 PASSPHRASE = "correct horse battery staple"

@@ -34,9 +34,9 @@ def hub() -> None:
 def init(ctx: click.Context, data_dir_option: str | None, database: str | None, plain_keys: bool) -> None:
     """Create the hub: keys, the public key file for stations, the database. / 创建中心"""
     from sync.errors import HubError
-    from sync.hub.keystore import PASSPHRASE_FILE_VARIABLE, PASSPHRASE_VARIABLE, key_passphrase
     from sync.hub.store import initialise_hub
     from sync.keys import grouped
+    from sync.private_keys import PASSPHRASE_FILE_VARIABLE, PASSPHRASE_VARIABLE, key_passphrase
 
     passphrase = key_passphrase()
     if passphrase is None and not plain_keys:

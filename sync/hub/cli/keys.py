@@ -22,7 +22,7 @@ def protect(ctx: click.Context, data_dir_option: str | None) -> None:
     """Encrypt (or re-encrypt) the private keys with the key passphrase. / 加密私钥"""
     from sync.errors import HubError
     from sync.hub.config import HubFolder
-    from sync.hub.keystore import PASSPHRASE_FILE_VARIABLE, key_passphrase
+    from sync.private_keys import PASSPHRASE_FILE_VARIABLE, key_passphrase
 
     folder = HubFolder(hub_dir(ctx, data_dir_option))
     loaded = folder.keys()
@@ -75,9 +75,9 @@ def escrow(ctx: click.Context, data_dir_option: str | None, shares: int, thresho
 def recover(escrow_file: str, share_files: tuple[str, ...], data_dir_option: str, database: str | None) -> None:
     """Bring the private keys back from escrow into a new hub folder. / 从托管恢复私钥"""
     from sync.hub.config import DEFAULT_DATABASE, HubFolder, HubKeys
-    from sync.hub.keystore import key_passphrase
     from sync.hub.keystore import recover as open_escrow
     from sync.keys import grouped
+    from sync.private_keys import key_passphrase
 
     shares = [_share_words(Path(path)) for path in share_files]
     hpke, signing, fingerprint = open_escrow(Path(escrow_file).read_bytes(), shares)
