@@ -9,6 +9,8 @@ it once.
 Versions:
     1  the tables of the first release (created from the models as they then were)
     2  stations registered with district, point type and town; the release each station runs
+    3  applications marked 容缺 and 代办 (filled in from their records); the bundle version each
+       station holds; the watch's backlog readings and the hub operators' access keys
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from peewee import CharField, Database
+from peewee import CharField, Database, IntegerField
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_steps
 
 from sync.errors import HubError
+from sync.hub.cases import mark_cases_from_records
 from sync.hub.db import execute, is_postgres, write_transaction
 from sync.hub.models import ALL_MODELS, HubSetting
 
@@ -53,9 +56,22 @@ def _station_registration(db: Database) -> None:
                 for name, field in wanted.items() if name not in present])
 
 
+def _case_marks(db: Database) -> None:
+    migrator = SchemaMigrator.from_database(db)
+    steps = [migrator.add_column(table, name, field) for table, name, field in (
+        ("hub_application", "rongque", IntegerField(default=0)),
+        ("hub_application", "proxy", IntegerField(default=0)),
+        ("hub_station", "bundle_seen", IntegerField(null=True)),
+        ("hub_station", "bundle_seen_at", CharField(null=True)),
+    ) if name not in {column.name for column in db.get_columns(table)}]
+    run_steps(*steps)
+    mark_cases_from_records()
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
+    3: _case_marks,
 }
 LATEST = max(MIGRATIONS)
 

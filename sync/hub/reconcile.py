@@ -25,6 +25,7 @@ from peewee import JOIN, fn
 from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
 from sync.errors import HubError, SealError
+from sync.hub.cases import case_marks
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
     HubAction,
@@ -113,7 +114,7 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
     values = {"station": station, "district": place[0], "point_type": place[1],
               "item_code": str(record.get("item_code", "")), "day": str(record.get("day") or at[:10]),
               "card_only": card_only, "due_date": record.get("due_date"),
-              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq}
+              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq, **case_marks(record)}
     if existing is None:
         HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
     else:
