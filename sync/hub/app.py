@@ -69,8 +69,10 @@ def create_app(service: HubService, *,
         Route("/v1/ledger", handlers.ledger, methods=["GET"]),
     ]
     from sync.hub.downstream import routes as downstream_routes
+    from sync.hub.watch_page import routes as watch_routes
 
     routes += downstream_routes(service, handlers._authorised)
+    routes += watch_routes(service)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

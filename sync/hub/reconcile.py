@@ -441,6 +441,14 @@ def issue_bundle(store: HubStore, station: str, kind: str, payload: dict[str, An
     return version
 
 
+def offer_bundles(store: HubStore, station: str, after: int) -> list[bytes]:
+    """The bundles after `after` for a station that asked over HTTP; `after` is the newest version
+    it has installed, kept so the watch can tell a bundle it was offered and did not install."""
+    with write_transaction():
+        HubStation.update(bundle_seen=after, bundle_seen_at=store.now()).where(HubStation.code == station).execute()
+    return bundles_after(station, after)
+
+
 def bundles_after(station: str, version: int, limit: int = 200) -> list[bytes]:
     query = (HubBundle.select(HubBundle.signed).where((HubBundle.station == station) & (HubBundle.version > version))
              .order_by(HubBundle.version).limit(limit))
@@ -529,5 +537,5 @@ def actions(station: str | None = None, limit: int = 100) -> list[dict[str, Any]
 
 
 __all__ = ["SealError", "actions", "bundles_after", "compare", "issue_bundle", "ledger", "manifest_result",
-           "mark_reconciled", "receive_manifest", "reconcile_all", "refresh_applications", "reject_quarantine",
+           "mark_reconciled", "offer_bundles", "receive_manifest", "reconcile_all", "refresh_applications", "reject_quarantine",
            "release_quarantine", "request_resend", "set_status"]

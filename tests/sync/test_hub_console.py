@@ -18,8 +18,8 @@ from sync import manifest, seal
 from sync.hub import reconcile
 from sync.hub.console import make_hub_console
 from sync.hub.console.dialogs import ReasonDialog
-from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
-from sync.hub.console.screens import StationScreen
+from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded, WatchLoaded
+from sync.hub.console.screens import StationScreen, WatchScreen
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore
 from tests.pilot import MessageLog, settle, until
@@ -185,3 +185,19 @@ async def test_the_console_opens_a_hub_folder_and_the_cli_offers_it(hub: HubStor
     assert app.desk.store.db.is_closed()  # the console opened the folder, so it closed it
     usage = CliRunner().invoke(main, ["hub", "console", "--help"])
     assert usage.exit_code == 0 and "--operator" in usage.output and "--db" in usage.output
+
+
+async def test_the_watch_screen_lists_quarantined_batches_with_their_reasons(hub: HubStore, log: MessageLog
+                                                                             ) -> None:
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await log.wait_for(LedgerLoaded)
+        await pilot.press("w")
+        report = (await log.wait_for(WatchLoaded)).report
+        assert isinstance(app.screen, WatchScreen)
+        await settle(pilot)
+        rows = _rows(app, "#findings")
+        assert [q.station for q in report.quarantined] == [OTHER]
+        [quarantined] = [r for r in rows if r[0] == "隔离 quarantined"]
+        assert quarantined[1] == OTHER and "unknown_catalog_version" in quarantined[2]
+        assert [r[1] for r in rows if r[0] == "积压增长 backlog"] == []  # one reading: nothing to compare yet
