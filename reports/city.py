@@ -254,8 +254,8 @@ def _table(rows: tuple[CityRow, ...], what: Text, styles: pdf.Styles) -> Flowabl
     if not rows:
         return pdf.para("暂无数据 No data", styles.body)
     header = [what, Text("件数", "Cases"), Text("就近受理", "Near home"), Text("一证通办", "Card only"),
-              Text("一次办结", "One go"), Text("按期办结", "On time"), Text("逾期", "Overdue"),
-              Text("补正率", "Amended")]
+              Text("一次办结", "One go"), Text("按期办结", "On time"), Text("逾期", "Late"),
+              Text("补正率", "Amend.")]
     data = [[r.label, f"{r.applications:,}", pct(r.near_home_rate), pct(r.card_only_rate),
              pct(r.first_time_rate), pct(r.on_time_rate), f"{r.overdue:,}", pct(r.amendment_rate)]
             for r in rows]

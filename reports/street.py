@@ -45,6 +45,7 @@ def street_pdf(table: StreetMonth, font: CjkFont | None = None) -> bytes:
                          (Text("办件", "Cases"), f"{table.total.applications:,}")], styles),
         pdf.spacer(3),
         _department_table(table, styles),
+        pdf.spacer(2),
         pdf.para("当场办结：受理当日办结；容缺：主要材料齐全、欠缺材料限期补齐后受理；代办：申请表勾选委托他人代办。"
                  f"生成时间 Generated {pdf.stamp(table.generated_at)}。", styles.small),
     ]
@@ -55,8 +56,8 @@ def _department_table(table: StreetMonth, styles: pdf.Styles) -> Flowable:
     if not table.by_department:
         return pdf.para("暂无数据 No data", styles.body)
     header = [Text("部门", "Department"), Text("件数", "Cases"), Text("当场办结", "On the spot"),
-              Text("容缺受理", "容缺"), Text("代办", "By proxy"), Text("已办结", "Completed"),
-              Text("按期办结率", "On time"), Text("逾期", "Overdue")]
+              Text("容缺受理", "Rongque"), Text("代办", "Proxy"), Text("已办结", "Done"),
+              Text("按期办结率", "On time"), Text("逾期", "Late")]
     rows = [*table.by_department, table.total]
     data = [[r.label, f"{r.applications:,}", f"{r.on_the_spot:,}", f"{r.rongque:,}", f"{r.proxy:,}",
              f"{r.completed:,}", pct(r.on_time_rate), f"{r.overdue:,}"] for r in rows]

@@ -33,9 +33,8 @@ from typing import Any
 
 from peewee import fn
 
-from sync.hub.db import tuples, write_transaction
+from sync.hub.db import database, execute, tuples, write_transaction
 from sync.hub.models import (
-    HubBatch,
     HubBundle,
     HubGap,
     HubManifestIndex,
@@ -203,10 +202,11 @@ def _record_samples(missing: dict[str, int], now: datetime) -> None:
                                         .where(HubWatchSample.at > cutoff))}
     stamp = now.isoformat(timespec="seconds")
     rows = [(code, stamp, n) for code, n in missing.items() if code not in recent]
+    if not rows:
+        return  # a scrape between readings writes nothing
     with write_transaction():
-        if rows:
-            HubWatchSample.insert_many(rows, fields=[HubWatchSample.station, HubWatchSample.at,
-                                                     HubWatchSample.backlog]).execute()
+        HubWatchSample.insert_many(rows, fields=[HubWatchSample.station, HubWatchSample.at,
+                                                 HubWatchSample.backlog]).execute()
         HubWatchSample.delete().where(HubWatchSample.at < (now - KEEP_SAMPLES).isoformat(timespec="seconds")).execute()
 
 
@@ -227,25 +227,27 @@ def _failed_bundles(active: list[tuple[Any, ...]], now: datetime) -> list[Failed
 
 # -- audit anchors ----------------------------------------------------------------------------
 
+TWO_HASHES = """SELECT station, audit_seq FROM hub_batch GROUP BY station, audit_seq
+HAVING COUNT(DISTINCT audit_hash) > 1"""
+#: A batch whose audit head stands below the highest head of the batches of lower outbox numbers.
+WENT_BACK = """SELECT station, last_seq, audit_seq, before FROM (
+    SELECT station, last_seq, audit_seq, MAX(audit_seq) OVER (PARTITION BY station ORDER BY last_seq, id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+    FROM hub_batch) heads
+WHERE audit_seq < before"""
+
+
 def rewritten_chains() -> list[AnchorDivergence]:
     """Stations whose batches carried one audit sequence number with two hashes, or whose audit
-    head stands lower in a batch of later outbox numbers (the chain was cut and written again)."""
-    found = set()
-    seen: dict[tuple[str, int], str] = {}
-    previous: dict[str, tuple[int, int]] = {}  # station -> (last_seq, audit_seq) of the batch before
-    for code, last_seq, seq, digest in tuples(
-            HubBatch.select(HubBatch.station, HubBatch.last_seq, HubBatch.audit_seq, HubBatch.audit_hash)
-            .order_by(HubBatch.station, HubBatch.last_seq)):
-        code, seq = str(code), int(seq)
-        if seen.setdefault((code, seq), str(digest)) != str(digest):
-            found.add(AnchorDivergence(code, seq, f"审计序号 {seq} 出现两个不同的哈希",
-                                       f"audit sequence {seq} arrived with two different hashes"))
-        before = previous.get(code)
-        if before is not None and int(last_seq) > before[0] and seq < before[1]:
-            found.add(AnchorDivergence(code, seq, f"发件序号 {last_seq} 的审计链头低于此前的 {before[1]}",
-                                       f"outbox number {last_seq} carries an audit head below the earlier {before[1]}"))
-        previous[code] = (int(last_seq), max(seq, before[1] if before else 0))
-    return sorted(found, key=lambda d: (d.station, d.audit_seq))
+    head stands lower in a batch of later outbox numbers (the chain was cut and written again);
+    two queries the database answers with the rows that diverge only."""
+    found = {AnchorDivergence(str(code), int(seq), f"审计序号 {seq} 出现两个不同的哈希",
+                              f"audit sequence {seq} arrived with two different hashes")
+             for code, seq in execute(database.obj, TWO_HASHES).fetchall()}
+    found |= {AnchorDivergence(str(code), int(seq), f"发件序号 {last} 的审计链头 {seq} 低于此前的 {before}",
+                               f"outbox number {last} carries audit head {seq}, below the earlier {before}")
+              for code, last, seq, before in execute(database.obj, WENT_BACK).fetchall()}
+    return sorted(found, key=lambda d: (d.station, d.audit_seq, d.what_en))
 
 
 #: The anchor checks the watch runs, each returning the divergences it finds. A comparison of
