@@ -259,5 +259,5 @@ def _table(rows: tuple[CityRow, ...], what: Text, styles: pdf.Styles) -> Flowabl
     data = [[r.label, f"{r.applications:,}", pct(r.near_home_rate), pct(r.card_only_rate),
              pct(r.first_time_rate), pct(r.on_time_rate), f"{r.overdue:,}", pct(r.amendment_rate)]
             for r in rows]
-    width = (pdf.WIDTH - 38 * mm) / 7
-    return pdf.grid_table(header, data, styles, [38 * mm] + [width] * 7)
+    width = (pdf.WIDTH - 36 * mm) / 7  # the first column holds 人力资源和社会保障 on one line
+    return pdf.grid_table(header, data, styles, [36 * mm] + [width] * 7)

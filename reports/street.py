@@ -56,10 +56,10 @@ def _department_table(table: StreetMonth, styles: pdf.Styles) -> Flowable:
     if not table.by_department:
         return pdf.para("暂无数据 No data", styles.body)
     header = [Text("部门", "Department"), Text("件数", "Cases"), Text("当场办结", "On the spot"),
-              Text("容缺受理", "Rongque"), Text("代办", "Proxy"), Text("已办结", "Done"),
+              Text("容缺受理", "Rongque"), Text("代办", "Proxy"), Text("办结", "Done"),
               Text("按期办结率", "On time"), Text("逾期", "Late")]
     rows = [*table.by_department, table.total]
     data = [[r.label, f"{r.applications:,}", f"{r.on_the_spot:,}", f"{r.rongque:,}", f"{r.proxy:,}",
              f"{r.completed:,}", pct(r.on_time_rate), f"{r.overdue:,}"] for r in rows]
-    width = (pdf.WIDTH - 40 * mm) / 7
-    return pdf.grid_table(header, data, styles, [40 * mm] + [width] * 7)
+    width = (pdf.WIDTH - 36 * mm) / 7  # the first column holds 人力资源和社会保障 on one line
+    return pdf.grid_table(header, data, styles, [36 * mm] + [width] * 7)
