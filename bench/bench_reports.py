@@ -164,7 +164,7 @@ store.close()
 
 CITY_GENERATE = """
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
-INSERT INTO hub_application
+INSERT INTO hub_application ({columns})
 SELECT printf('%032x', i), 'ST' || (i % 600),
   CASE (i * 7919) % 13 WHEN 0 THEN '330102' WHEN 1 THEN '330105' WHEN 2 THEN '330106'
     WHEN 3 THEN '330108' WHEN 4 THEN '330109' WHEN 5 THEN '330110' WHEN 6 THEN '330111'
@@ -205,13 +205,13 @@ print(json.dumps({"rows": count, "bare_s": bare, "aggregate_s": aggregate, "tota
 def _city_figures(root: Path) -> list[Figure]:
     import sqlite3
 
-    from sync.hub.queries import CITY_TABLE_DDL
+    from sync.hub.queries import CITY_COLUMNS, CITY_TABLE_DDL
 
     path = root / "hub.db"
     start = time.perf_counter()
     with sqlite3.connect(path) as connection:
         connection.execute(CITY_TABLE_DDL)
-        connection.execute(CITY_GENERATE.format(count=CITY_APPLICATIONS))
+        connection.execute(CITY_GENERATE.format(count=CITY_APPLICATIONS, columns=", ".join(CITY_COLUMNS[:11])))
     generated = time.perf_counter() - start
     runs = []
     for _ in range(3):
@@ -240,7 +240,7 @@ def _city_postgres(url: str) -> Figure:
 
     import psycopg
 
-    from sync.hub.queries import CITY_TABLE_DDL, city_figures
+    from sync.hub.queries import CITY_COLUMNS, CITY_TABLE_DDL, city_figures
 
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
@@ -249,7 +249,7 @@ def _city_postgres(url: str) -> Figure:
         with psycopg.connect(url, options=f"-csearch_path={schema}", autocommit=True) as connection:
             connection.execute(CITY_TABLE_DDL)
             connection.execute(
-                "INSERT INTO hub_application SELECT lpad(to_hex(i), 32, '0'), 'ST' || (i % 600),"
+                f"INSERT INTO hub_application ({', '.join(CITY_COLUMNS[:11])}) SELECT lpad(to_hex(i), 32, '0'), 'ST' || (i % 600),"
                 " (ARRAY['330102','330105','330106','330108','330109','330110','330111','330112',"
                 "'330113','330114','330122','330127','330182'])[(1 + (i * 7919) % 13)::int],"
                 " (ARRAY['village','village','community','community','community','police','bank',"

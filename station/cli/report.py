@@ -22,8 +22,11 @@ def _write(path: str, data: bytes, what: str) -> None:
     click.echo(f"{what} → {path}")
 
 
-@click.group(cls=LazyGroup, lazy_commands={"city": Lazy(
-    "sync.hub.cli.report:city", "The city report by district and point type, aggregated by the hub's database.")}, extras={"city": "hub"})
+@click.group(cls=LazyGroup, lazy_commands={
+    "city": Lazy("sync.hub.cli.report:city", "The city report: the catalog's measures, then cases by district, "
+                 "point type, department and month, aggregated by the hub's database (docs/metrics.md)."),
+    "street": Lazy("sync.hub.cli.report:street", "A street office's month: cases by department, on the spot, "
+                   "容缺 and 代办.")}, extras={"city": "hub", "street": "hub"})
 def report() -> None:
     """Documents and reports (PDF), and receipt QR checks. / 文书与报表"""
 

@@ -91,6 +91,28 @@ class SyncStatus:
         return dataclasses.asdict(self)
 
 
+@dataclass(frozen=True)
+class BatchLine:
+    """One batch as the sync operator sees it: its range, where it stands at the hub, and why
+    the hub quarantined it (the reason code and the hub's words, from its signed answer)."""
+
+    batch_no: int
+    first_seq: int
+    last_seq: int
+    records: int
+    state: str  # sealed | sent | acknowledged | quarantined
+    transport: str | None
+    created_at: str
+    sent_at: str | None
+    acknowledged_at: str | None
+    reason: str | None = None
+    message_zh: str = ""
+    message_en: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
 @dataclass
 class PushReport:
     """What a push or an import achieved."""
@@ -135,6 +157,17 @@ def sync_agent(session: Session) -> Session:
                    Role.SYNC_OPERATOR, session.db_key)
 
 
+def _line(batch: SyncBatch) -> BatchLine:
+    answer: dict[str, Any] = {}
+    if batch.state == "quarantined" and batch.ack:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            answer = json.loads(batch.ack)["document"]
+    return BatchLine(int(batch.batch_no), int(batch.first_seq), int(batch.last_seq), int(batch.record_count),
+                     str(batch.state), batch.transport, str(batch.created_at), batch.sent_at, batch.acknowledged_at,
+                     (str(answer.get("reason") or batch.last_error) if batch.state == "quarantined" else None),
+                     str(answer.get("message_zh") or ""), str(answer.get("message_en") or ""))
+
+
 def _may_go_on(session: Session) -> bool:
     """Whether the person is still active here, in the role they logged in with."""
     row = Operator.get_or_none(Operator.id == session.operator_id)
@@ -173,6 +206,13 @@ class SyncService:
             batches=counts, quarantined_batches=quarantined,
             last_error=failed.last_error if failed else None,
         )
+
+    def batches(self, session: Session, limit: int = 200) -> list[BatchLine]:
+        """The newest batches, quarantined ones first, with the hub's reasons."""
+        require(session, Action.OUTBOX_READ)
+        rows = (SyncBatch.select().order_by((SyncBatch.state == "quarantined").desc(), SyncBatch.batch_no.desc())
+                .limit(max(1, min(limit, 10_000))))
+        return [_line(batch) for batch in rows]
 
     # -- sealing ----------------------------------------------------------------------
 

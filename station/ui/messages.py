@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
     from station.core.models import Operator
     from station.core.overview import ApplicationDetail, ApplicationRow, CounterOverview
     from station.core.session import Session
-    from station.core.sync_service import BackgroundReport, SyncStatus
+    from station.core.sync_service import BackgroundReport, BatchLine, SyncStatus
     from sync.errors import SyncError
 
 
@@ -207,3 +207,4 @@ class SyncLoaded(Message):
     status: SyncStatus
     last_contact: str | None
     ledger: dict[str, Any] = field(default_factory=dict)
+    batches: list[BatchLine] = field(default_factory=list)

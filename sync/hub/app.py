@@ -72,8 +72,10 @@ def create_app(service: HubService, *,
         Route("/v1/anchors", handlers.anchor, methods=["POST"]),
     ]
     from sync.hub.downstream import routes as downstream_routes
+    from sync.hub.watch_page import routes as watch_routes
 
     routes += downstream_routes(service, handlers._authorised)
+    routes += watch_routes(service)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

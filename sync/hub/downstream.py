@@ -65,7 +65,7 @@ def routes(service: HubService, authorised: Callable[[Request, Work], Awaitable[
                     raise ValueError
             except ValueError:
                 return problem(400, "bad_after", "after must be an integer from 0 to 2³¹−1", "after 应为 0 至 2³¹−1 的整数")
-            found = await run_in_threadpool(reconcile.bundles_after, station, after)
+            found = await run_in_threadpool(reconcile.offer_bundles, service.store, station, after)
             return JSONResponse({"bundles": [json.loads(b) for b in found]})
         return await authorised(request, work)
 

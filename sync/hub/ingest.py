@@ -44,6 +44,8 @@ class IngestResult:
     quarantine_id: int | None = None
     sealed_sha256: str | None = None
     ack: bytes | None = field(default=None, repr=False)
+    message_zh: str = ""  # why it was quarantined, for the station's sync operator
+    message_en: str = ""
 
     @property
     def ok(self) -> bool:
@@ -181,11 +183,12 @@ class Ingestor:
     # -- outcomes -----------------------------------------------------------------------
 
     def _result(self, sealed: seal.Sealed, status: str, new: int, reason: str | None = None,
-                quarantine_id: int | None = None) -> IngestResult:
+                quarantine_id: int | None = None, error: SealError | None = None) -> IngestResult:
         header = sealed.header
         first, last = header.get("first_seq"), header.get("last_seq")
         result = IngestResult(status, sealed.kind, sealed.station, sealed.object_id, first, last,
-                              new, reason, quarantine_id, hashlib.sha256(sealed.data).hexdigest())
+                              new, reason, quarantine_id, hashlib.sha256(sealed.data).hexdigest(),
+                              message_zh=error.message_zh if error else "", message_en=error.message_en if error else "")
         result.ack = self.acknowledge(result, header.get("batch_no"))
         return result
 
@@ -198,6 +201,8 @@ class Ingestor:
             "held": [list(r) for r in self.store.held_ranges(result.station or "")],
             "hub": self.store.fingerprint, "at": self.store.now(),
         }
+        if result.message_zh or result.message_en:
+            document |= {"message_zh": result.message_zh, "message_en": result.message_en}
         return acks.sign(document, self.store.keys.signing)
 
     def _quarantine(self, data: bytes, error: SealError, via: str,
@@ -209,7 +214,7 @@ class Ingestor:
             return IngestResult("refused", station=station, reason="quarantine_full")
         if sealed is None:
             return IngestResult("quarantined", station=station, reason=error.reason, quarantine_id=qid)
-        return self._result(sealed, "quarantined", 0, error.reason, qid)
+        return self._result(sealed, "quarantined", 0, error.reason, qid, error)
 
     def _refuse(self, data: bytes, via: str, uploader: str) -> IngestResult:
         """Another station's object, sent by `uploader`: kept in the uploader's quarantine and

@@ -113,6 +113,35 @@ class HubState(Collector):
                 age.add_metric([code], max(0.0, (now - _instant(last_received)).total_seconds()))
         yield age
         yield high
+        if state.get("watch") is not None:
+            yield from watch_gauges(state["watch"])
+
+
+def watch_gauges(watch: Any) -> Iterator[Metric]:
+    """The watch's findings (`sync.hub.station_watch.WatchReport`) as gauges."""
+    yield GaugeMetricFamily("jiujin_hub_watch_alerts", "Things the hub's watch wants a person to look at.",
+                            value=watch.alerts)
+    yield GaugeMetricFamily("jiujin_hub_silent_stations", "Active stations with no contact for longer than "
+                            "the watch's limit.", value=len(watch.silent))
+    backlog = GaugeMetricFamily("jiujin_hub_station_backlog", "Sequence numbers a station has that the hub "
+                                "does not hold.", labels=["station"])
+    growing = GaugeMetricFamily("jiujin_hub_station_backlog_growing", "1 when the station's backlog is larger "
+                                "than a day ago.", labels=["station"])
+    for found in watch.backlogs:
+        backlog.add_metric([found.station], found.missing)
+        growing.add_metric([found.station], int(found.growing))
+    yield backlog
+    yield growing
+    for name, help_text, items in (
+            ("anchor_divergences", "Audit anchors that diverge, by station.", watch.anchors),
+            ("failed_bundles", "Bundles offered and not installed, or expired undelivered, by station.",
+             watch.failed_bundles)):
+        family = GaugeMetricFamily(f"jiujin_hub_{name}", help_text, labels=["station"])
+        for station in sorted({item.station for item in items}):
+            family.add_metric([station], sum(item.station == station for item in items))
+        yield family
+    yield GaugeMetricFamily("jiujin_hub_expiring_enrolment_tokens", "Enrolment tokens of pending stations "
+                            "that expire soon or have expired.", value=len(watch.expiring))
 
 
 def _instant(text: str) -> datetime:

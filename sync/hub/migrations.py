@@ -11,6 +11,8 @@ Versions:
     2  stations registered with district, point type and town; the release each station runs
     3  audit anchors and their divergences; stations' recovery copies (the anchors of the
        batches already held are taken from their headers)
+    4  applications marked 容缺 and 代办 (filled in from their records); the bundle version each
+       station holds; the watch's backlog readings and the hub operators' access keys
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from peewee import CharField, Database
+from peewee import CharField, Database, IntegerField
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_steps
 
 from sync.errors import HubError
+from sync.hub.cases import mark_cases_from_records
 from sync.hub.db import execute, is_postgres, write_transaction
 from sync.hub.models import ALL_MODELS, HubSetting
 
@@ -60,12 +63,23 @@ def _audit_anchors(db: Database) -> None:
     execute(db, "INSERT INTO hub_anchor (station, seq, hash, station_at, received_at, source, via)"
                 " SELECT station, audit_seq, audit_hash, created_at, received_at, 'batch', via FROM hub_batch"
                 " WHERE audit_seq > 0 ON CONFLICT DO NOTHING")
+def _case_marks(db: Database) -> None:
+    migrator = SchemaMigrator.from_database(db)
+    steps = [migrator.add_column(table, name, field) for table, name, field in (
+        ("hub_application", "rongque", IntegerField(default=0)),
+        ("hub_application", "proxy", IntegerField(default=0)),
+        ("hub_station", "bundle_seen", IntegerField(null=True)),
+        ("hub_station", "bundle_seen_at", CharField(null=True)),
+    ) if name not in {column.name for column in db.get_columns(table)}]
+    run_steps(*steps)
+    mark_cases_from_records()
 
 
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
     3: _audit_anchors,
+    4: _case_marks,
 }
 LATEST = max(MIGRATIONS)
 

@@ -52,6 +52,8 @@ class HubStation(HubModel):
     enrolled_at = CharField(null=True)
     revoked_at = CharField(null=True)
     last_received_at = CharField(null=True)
+    bundle_seen = IntegerField(null=True)  # the newest bundle version the station said it holds
+    bundle_seen_at = CharField(null=True)
 
 
 class HubBatch(HubModel):
@@ -244,6 +246,8 @@ class HubApplication(HubModel):
     due_date = CharField(null=True)
     completed_on = CharField(null=True)
     amendments = IntegerField(default=0)
+    rongque = IntegerField(default=0)  # 1 when accepted with 容缺 (a deadline for missing materials)
+    proxy = IntegerField(default=0)  # 1 when filed by an agent on the applicant's behalf (代办)
     content_hash = CharField(default="")
     last_seq = BigIntegerField(default=0)
 
@@ -325,8 +329,30 @@ class HubRecoveryCopy(HubModel):
     via = CharField()
 
 
+class HubWatchSample(HubModel):
+    """One reading of a station's backlog by the hub's watch, to tell a backlog that grows."""
+
+    id = AutoField()
+    station = CharField(max_length=16)
+    at = CharField()
+    backlog = BigIntegerField()
+
+    class Meta:
+        indexes = ((("station", "at"), False),)
+
+
+class HubOperator(HubModel):
+    """中心操作员 — a person who may read the hub's watch page; only a hash of the access key is kept."""
+
+    name = CharField(primary_key=True, max_length=32)
+    key_hash = CharField(max_length=64)  # SHA-256 of a 192-bit random access key
+    created_at = CharField()
+    disabled_at = CharField(null=True)
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
     HubApplication, HubManifestIndex, HubManifestEntry, HubAnchor, HubAnchorDivergence, HubRecoveryCopy,
+    HubWatchSample, HubOperator,
 ]

@@ -45,6 +45,11 @@ def openapi_document() -> dict[str, Any]:
                 **_errors(503)}}},
             "/metrics": {"get": {"summary": "Prometheus text format", "operationId": "metrics", "responses": {
                 "200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/watch": {"get": {"summary": "The hub's watch page for hub operators (HTTP Basic: name and access key)",
+                               "operationId": "watchPage", "responses": {
+                "200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                "401": {"description": "A hub operator's name and access key are required",
+                        "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
             "/v1/hub-keys": {"get": {"summary": "The hub's public keys (hub-public-keys.json)", "operationId": "hubKeys",
                                      "responses": {"200": {"description": "Public keys", "content": {
                                          "application/json": {"schema": {"type": "object"}}}}}}},

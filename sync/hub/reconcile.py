@@ -26,6 +26,7 @@ from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
 from sync.errors import HubError, SealError
 from sync.hub import anchors
+from sync.hub.cases import case_marks
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
     HubAction,
@@ -114,7 +115,7 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
     values = {"station": station, "district": place[0], "point_type": place[1],
               "item_code": str(record.get("item_code", "")), "day": str(record.get("day") or at[:10]),
               "card_only": card_only, "due_date": record.get("due_date"),
-              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq}
+              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq, **case_marks(record)}
     if existing is None:
         HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
     else:
@@ -445,6 +446,14 @@ def issue_bundle(store: HubStore, station: str, kind: str, payload: dict[str, An
     return version
 
 
+def offer_bundles(store: HubStore, station: str, after: int) -> list[bytes]:
+    """The bundles after `after` for a station that asked over HTTP; `after` is the newest version
+    it has installed, kept so the watch can tell a bundle it was offered and did not install."""
+    with write_transaction():
+        HubStation.update(bundle_seen=after, bundle_seen_at=store.now()).where(HubStation.code == station).execute()
+    return bundles_after(station, after)
+
+
 def bundles_after(station: str, version: int, limit: int = 200) -> list[bytes]:
     query = (HubBundle.select(HubBundle.signed).where((HubBundle.station == station) & (HubBundle.version > version))
              .order_by(HubBundle.version).limit(limit))
@@ -533,5 +542,5 @@ def actions(station: str | None = None, limit: int = 100) -> list[dict[str, Any]
 
 
 __all__ = ["SealError", "actions", "bundles_after", "compare", "issue_bundle", "ledger", "manifest_result",
-           "mark_reconciled", "receive_manifest", "reconcile_all", "refresh_applications", "reject_quarantine",
+           "mark_reconciled", "offer_bundles", "receive_manifest", "reconcile_all", "refresh_applications", "reject_quarantine",
            "release_quarantine", "request_resend", "set_status"]

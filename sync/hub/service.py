@@ -8,7 +8,7 @@ from typing import Any
 
 from peewee import fn
 
-from sync.hub import tus
+from sync.hub import station_watch, tus
 from sync.hub.db import tuples
 from sync.hub.ingest import Ingestor, IngestResult
 from sync.hub.metrics import Metrics
@@ -97,4 +97,5 @@ class HubService:
             "quarantined": HubQuarantine.select().where(HubQuarantine.resolved_at.is_null()).count(),
             "open_gaps": HubGap.select().where(HubGap.filled_at.is_null()).count(),
             "per_station": per_station,
+            "watch": station_watch.look(self.store),
         }

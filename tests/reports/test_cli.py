@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from click.testing import CliRunner, Result
 from devices.simulators.printer import PrinterSimulator
 from station.cli import main
 from station.core.store import StationStore
-from sync.hub.queries import CITY_TABLE_DDL
+from sync.hub.models import HubApplication
+from sync.hub.queries import CITY_COLUMNS, CITY_TABLE_DDL
+from sync.hub.store import Place, initialise_hub
 from tests.conftest import PASSWORDS, FakeClock
 from tests.reports.helpers import CARD_ONLY, RONGQUE, draft_input, no_middle_digits, pdf_text
 from tests.sync.helpers import CITY_ROWS
@@ -80,17 +83,31 @@ def test_notice_form_daily_and_reconcile(station_dir: Path, filed: tuple[str, st
 
 def test_city_and_hub_reconcile_from_a_hub_database(tmp_path: Path) -> None:
     path = tmp_path / "hub.db"
-    with sqlite3.connect(path) as connection:
-        connection.execute(CITY_TABLE_DDL)
-        connection.executemany(f"INSERT INTO hub_application VALUES ({', '.join('?' * 11)})", CITY_ROWS)
+    hub = initialise_hub(tmp_path / "hub", f"sqlite://{path}")
+    HubApplication.insert_many([dict(zip(CITY_COLUMNS, row, strict=False)) for row in CITY_ROWS]).execute()
+    hub.add_station("XH0001", "德加社区", place=Place("330106", "community", "330106004"))
+    hub.close()
     out = tmp_path / "city.pdf"
     result = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite://{path}", "--pdf", str(out),
                                        "--from", "2026-11-01", "--to", "2026-11-30", "--json"])
     assert result.exit_code == 0, result.output
-    assert '"applications": 7' in result.output and "西湖区" in pdf_text(out.read_bytes())
+    figures = json.loads(result.output[result.output.index("{"):])
+    assert figures["total"]["applications"] == 7 and figures["catalog"]["personal"] >= 100
+    assert figures["ratings"] is None and "暂无评价数据" in pdf_text(out.read_bytes())
+    assert "西湖区" in pdf_text(out.read_bytes())
     four_slashes = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite:///{path}", "--pdf", str(out)])
     assert four_slashes.exit_code == 0, four_slashes.output
-    missing = CliRunner().invoke(main, ["report", "reconcile", "--hub-db", f"sqlite://{path}",
+    street = CliRunner().invoke(main, ["report", "street", "--hub-db", f"sqlite://{path}", "--pdf", str(out),
+                                       "--town", "330106004", "--month", "2026-11", "--json"])
+    assert street.exit_code == 0, street.output
+    assert '"stations": [\n    "XH0001"\n  ]' in street.output and "街道便民服务月报" in pdf_text(out.read_bytes())
+    wrong_month = CliRunner().invoke(main, ["report", "street", "--hub-db", f"sqlite://{path}", "--pdf", str(out),
+                                            "--town", "330106004", "--month", "2026-13"])
+    assert wrong_month.exit_code == 1 and "YYYY-MM" in wrong_month.output and "Traceback" not in wrong_month.output
+    bare = tmp_path / "bare.db"
+    with sqlite3.connect(bare) as connection:
+        connection.execute(CITY_TABLE_DDL)
+    missing = CliRunner().invoke(main, ["report", "reconcile", "--hub-db", f"sqlite://{bare}",
                                         "--pdf", str(out)])
     assert missing.exit_code == 1 and "中心数据库" in missing.output
     nowhere = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite://{tmp_path}/none.db",

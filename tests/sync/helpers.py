@@ -32,9 +32,10 @@ CREATED = "2026-11-26T09:30:00+08:00"
 
 
 def entry(seq: int, station: str = STATION, item: str = "JZZ-SL", version: str = "builtin-1",
-          kind: str = "submitted") -> OutboxEntry:
-    """A synthetic outbox event carrying a plausible application snapshot."""
-    app_id = str(uuid.UUID(int=seq))
+          kind: str = "submitted", app_id: str | None = None, **changes: object) -> OutboxEntry:
+    """A synthetic outbox event carrying a plausible application snapshot; `changes` replace
+    fields of the snapshot (its day, due date, values...)."""
+    app_id = app_id or str(uuid.UUID(int=seq))
     record = {"id": app_id, "station": station, "receipt_number": f"{station}-20261126-{seq:04d}",
               "item_code": item, "item_name": "居住证申领", "catalog_version": version,
               "applicant": {"kind": "person", "id": "330106199001011234", "name": "测试人",
@@ -43,7 +44,7 @@ def entry(seq: int, station: str = STATION, item: str = "JZZ-SL", version: str =
               "provenance": {"phone": "typed"}, "materials": {}, "attachments": [],
               "status": kind, "status_message": None, "submitted_at": CREATED, "day": "2026-11-26",
               "due_date": None, "rongque_deadline": None, "operator": "wang",
-              "content_hash": f"{seq:064x}"}
+              "content_hash": f"{seq:064x}"} | changes
     return OutboxEntry(seq, kind, app_id, CREATED, seq, f"{seq:064x}", record)
 
 
@@ -51,9 +52,17 @@ def sealed_batch(key: Ed25519PrivateKey, hub: HubPublicKeys, first: int, last: i
                  batch_no: int = 1, prev: str = GENESIS, station: str = STATION,
                  version: str = "builtin-1") -> bytes:
     """Seal events first..last as one batch."""
-    body = cut_batch([entry(s, station, version=version) for s in range(first, last + 1)])
-    assert body is not None and body.last_seq == last
-    meta = BatchMeta(station, batch_no, first, last, prev, body.catalog_versions, body.audit_head, CREATED)
+    return seal_entries(key, hub, [entry(s, station, version=version) for s in range(first, last + 1)],
+                        batch_no, prev, station)
+
+
+def seal_entries(key: Ed25519PrivateKey, hub: HubPublicKeys, entries: list[OutboxEntry],
+                 batch_no: int = 1, prev: str = GENESIS, station: str = STATION) -> bytes:
+    """Seal `entries` (consecutive sequence numbers) as one batch."""
+    body = cut_batch(entries)
+    assert body is not None
+    meta = BatchMeta(station, batch_no, entries[0].seq, entries[-1].seq, prev, body.catalog_versions,
+                     body.audit_head, CREATED)
     return seal_batch(meta, body.body, key, hub)
 
 

@@ -12,14 +12,14 @@ import pytest
 
 from reports import HubDataError, city_pdf
 from station.core.clock import CST
-from sync.hub.queries import CITY_TABLE_DDL, city_figures
+from sync.hub.queries import CITY_COLUMNS, CITY_TABLE_DDL, city_figures
 from tests.reports.helpers import A4, page_sizes, pdf_text, render_pages
 from tests.sync.helpers import CITY_ROWS
 
 
 def _fill(connection: Any, mark: str) -> None:
     connection.execute(CITY_TABLE_DDL)
-    sql = f"INSERT INTO hub_application VALUES ({', '.join([mark] * 11)})"
+    sql = f"INSERT INTO hub_application ({', '.join(CITY_COLUMNS[:11])}) VALUES ({', '.join([mark] * 11)})"
     for row in CITY_ROWS:
         connection.execute(sql, row)
 
@@ -35,12 +35,13 @@ def sqlite_hub() -> Iterator[sqlite3.Connection]:
 def _check(figures: Any) -> None:
     total = figures.total
     assert (total.applications, total.card_only, total.near_home) == (7, 4, 6)
-    assert (total.completed, total.on_time, total.amended) == (3, 2, 2)
+    # b1 was completed with no due date: it counts as completed, not in 按期办结率
+    assert (total.completed, total.completed_with_due, total.on_time, total.amended) == (3, 2, 1, 2)
     assert total.card_only_rate == pytest.approx(4 / 7)
-    assert total.on_time_rate == pytest.approx(2 / 3)
+    assert total.on_time_rate == pytest.approx(1 / 2)
     districts = {r.key: r for r in figures.by_district}
     assert districts["330106"].label == "西湖区" and districts["330106"].applications == 5
-    assert districts["330108"].label == "滨江区" and districts["330108"].on_time_rate == 1.0
+    assert districts["330108"].label == "滨江区" and districts["330108"].on_time_rate is None
     points = {r.key: r for r in figures.by_point_type}
     assert points["community"].label == "社区便民服务中心" and points["community"].amended == 2
     assert points["district_hall"].near_home_rate == 0.0 and points["bank"].near_home_rate == 1.0
@@ -82,8 +83,8 @@ def test_city_pdf_has_tables_and_charts(sqlite_hub: sqlite3.Connection, tmp_path
                            generated_at=datetime(2026, 12, 1, 8, 0, tzinfo=CST))
     data = city_pdf(figures)
     text = pdf_text(data)
-    for phrase in ("杭州市就近办事报告", "一证通办率", "就近办率", "按期办结率", "补正率", "西湖区",
-                   "滨江区", "银行网点", "社区便民服务中心", "57.1%", "66.7%", "2026-11-01",
+    for phrase in ("杭州市就近办事报告", "一证通办", "就近受理占比", "按期办结率", "补正率", "西湖区",
+                   "滨江区", "银行网点", "社区便民服务中心", "57.1%", "50.0%", "2026-11-01",
                    "各区县申请件数", "各类受理点比率"):
         assert phrase in text, phrase
     assert set(page_sizes(data)) == {A4}

@@ -18,8 +18,8 @@ from sync import manifest, seal
 from sync.hub import anchors, reconcile
 from sync.hub.console import make_hub_console
 from sync.hub.console.dialogs import ReasonDialog
-from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
-from sync.hub.console.screens import StationScreen
+from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded, WatchLoaded
+from sync.hub.console.screens import StationScreen, WatchScreen
 from sync.hub.db import write_transaction
 from sync.hub.ingest import Ingestor
 from sync.hub.store import HubStore
@@ -201,3 +201,19 @@ async def test_an_audit_divergence_shows_in_the_ledger_and_the_drill_down(hub: H
         await _open_station(pilot, log, STATION)
         [row] = _rows(app, "#divergences")
         assert row[2:5] == ["改写 rewritten", "30", "30"]
+
+
+async def test_the_watch_screen_lists_quarantined_batches_with_their_reasons(hub: HubStore, log: MessageLog
+                                                                             ) -> None:
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await log.wait_for(LedgerLoaded)
+        await pilot.press("w")
+        report = (await log.wait_for(WatchLoaded)).report
+        assert isinstance(app.screen, WatchScreen)
+        await settle(pilot)
+        rows = _rows(app, "#findings")
+        assert [q.station for q in report.quarantined] == [OTHER]
+        [quarantined] = [r for r in rows if r[0] == "隔离 quarantined"]
+        assert quarantined[1] == OTHER and "unknown_catalog_version" in quarantined[2]
+        assert [r[1] for r in rows if r[0] == "积压增长 backlog"] == []  # one reading: nothing to compare yet

@@ -60,4 +60,4 @@ def test_the_description_lists_every_endpoint(hub_process: HubProcess) -> None:
     paths = httpx.get(f"{hub_process.url}/openapi.json").json()["paths"]
     assert {"/v1/uploads", "/v1/uploads/{upload_id}", "/v1/enrolments", "/health", "/metrics",
             "/v1/batches/{batch_id}/ack", "/v1/acks", "/v1/attachments/missing", "/v1/manifests",
-            "/v1/bundles", "/v1/anchors"} <= set(paths)
+            "/v1/bundles", "/v1/anchors", "/watch"} <= set(paths)

@@ -16,7 +16,7 @@ from sync.hub.db import execute
 from sync.hub.ingest import Ingestor
 from sync.hub.models import HubApplication, HubSetting, HubStation
 from sync.hub.store import HubStore, Place, initialise_hub
-from tests.sync.helpers import STATION, enrol_key, sealed_batch
+from tests.sync.helpers import STATION, enrol_key, entry, seal_entries, sealed_batch
 
 V2_COLUMNS = ("district", "point_type", "town", "release", "release_seen_at")
 
@@ -39,7 +39,7 @@ def test_a_first_release_hub_with_data_migrates_to_this_release(tmp_path: Path, 
         assert migrations.schema_version(store.db) == 1
         with pytest.raises(migrations.SchemaTooOld):
             migrations.require_current(store.db)
-        assert store.create_schema() == [2, 3]
+        assert store.create_schema() == [2, 3, 4]
         assert {c.name for c in store.db.get_columns("hub_station")} >= set(V2_COLUMNS)
         kept = HubStation.get(HubStation.code == "XH0001")
         assert (kept.name, kept.status, kept.district) == ("德加社区", "active", "")
@@ -101,3 +101,24 @@ def test_a_wrong_place_is_refused_with_what_is_wrong(hub: HubStore, place: Place
     with pytest.raises(HubError) as refused:
         hub.add_station(STATION, "测试站", place=place)
     assert wrong in refused.value.message("en")
+
+
+def test_a_second_release_hub_marks_its_rongque_and_proxy_cases(tmp_path: Path, db_url: str) -> None:
+    store = initialise_hub(tmp_path / "hub", db_url)
+    key = Ed25519PrivateKey.generate()
+    enrol_key(store, STATION, store.add_station(STATION, "测试站"), key)
+    entries = [entry(1), entry(2, rongque_deadline="2026-12-01"), entry(3, values={"by_proxy": True}),
+               entry(4, values={"by_proxy": "yes"})]  # only a boolean answer counts
+    assert Ingestor(store).ingest(seal_entries(key, store.public, entries), "http").status == "stored"
+    reconcile.refresh_applications()
+    for column in ("rongque", "proxy"):
+        execute(store.db, f"ALTER TABLE hub_application DROP COLUMN {column}")
+    HubSetting.update(value="3").where(HubSetting.key == "schema_version").execute()
+    store.close()
+    store = HubStore(tmp_path / "hub", db_url)
+    try:
+        assert store.create_schema() == [4]
+        marks = {a.id[-1]: (a.rongque, a.proxy) for a in HubApplication.select()}
+        assert marks == {"1": (0, 0), "2": (1, 0), "3": (0, 1), "4": (0, 0)}
+    finally:
+        store.close()

@@ -84,6 +84,11 @@ def test_a_quarantined_batch_never_blocks_the_ones_after_it(store: StationStore,
     assert report.quarantined == [1] and report.acknowledged == 1
     status = service.status(sessions.sync_operator)
     assert status.quarantined_batches == [1] and status.last_error == "unknown_catalog_version"
+    quarantined, acknowledged = service.batches(sessions.sync_operator)
+    assert (quarantined.batch_no, quarantined.state, quarantined.reason) == (1, "quarantined", "unknown_catalog_version")
+    assert "HZ-ODD-1@1999.9" in quarantined.message_zh and "HZ-ODD-1@1999.9" in quarantined.message_en
+    assert (acknowledged.batch_no, acknowledged.state, acknowledged.records, acknowledged.reason) == (
+        2, "acknowledged", 10, None)
     assert outbox.depth() == 1
     assert local_hub.service.store.open_gaps(store.config.code) == [(1, 1)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,11 +23,28 @@ from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from station.core.sync_service import SyncService
+    from station.core.sync_service import BatchLine, SyncService
 from sync.errors import SyncError
 
 BATCH_STATES = {"sealed": N_("已封装"), "sent": N_("已发送"), "acknowledged": N_("已确认"),
                 "quarantined": N_("已隔离")}
+
+
+BATCHES_SHOWN = 200
+TRANSPORTS = {"http": N_("网络"), "folder": N_("U 盘")}
+
+
+def batch_cells(line: BatchLine) -> list[str | Text]:
+    """One batch row: number, range, records, state (quarantined in red), path, sent, the hub's reason."""
+    reason = ""
+    if line.state == "quarantined":
+        words = line.message_zh if language() == "zh" else line.message_en
+        reason = f"{line.reason}：{words}" if words else str(line.reason or "")
+    state = _(BATCH_STATES.get(line.state, line.state))
+    return [str(line.batch_no), f"{line.first_seq}–{line.last_seq}", str(line.records),
+            Text(state, style="bold red") if line.state == "quarantined" else state,
+            _(TRANSPORTS[line.transport]) if line.transport in TRANSPORTS else "—",
+            (line.sent_at or "—")[:16].replace("T", " "), reason]
 
 
 def ledger_lines(ledger: dict[str, Any]) -> list[str]:
@@ -71,7 +89,8 @@ class SyncScreen(StationScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#batches", DataTable).add_columns(_("批次状态"), _("数量"))
+        self.query_one("#batches", DataTable).add_columns(
+            _("批次"), _("序号"), _("条数"), _("状态"), _("途径"), _("发送时间"), _("隔离原因"))
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -89,8 +108,10 @@ class SyncScreen(StationScreen):
     def load(self) -> None:
         from station.core.day_close import ledger
 
-        status = self.service().status(self.session)
-        self.post_message(SyncLoaded(status, last_hub_contact(), ledger(self.services.store)))
+        service = self.service()
+        status = service.status(self.session)
+        self.post_message(SyncLoaded(status, last_hub_contact(), ledger(self.services.store),
+                                     service.batches(self.session, BATCHES_SHOWN)))
 
     @on(SyncLoaded)
     def show(self, message: SyncLoaded) -> None:
@@ -103,6 +124,8 @@ class SyncScreen(StationScreen):
             _("最近与市级中心联系：{when}").format(when=message.last_contact or _("尚未联系")),
             _("市级中心：{hub}（{enrolled}）").format(hub=hub, enrolled=enrolled),
         ]
+        counts = "，".join(f"{_(BATCH_STATES.get(state, state))} {count}" for state, count in status.batches.items())
+        lines.append(_("批次：{counts}").format(counts=counts))
         lines += ledger_lines(message.ledger)
         if status.quarantined_batches:
             lines.append(_("被隔离的批次：{batches}，请联系市级中心").format(
@@ -112,8 +135,8 @@ class SyncScreen(StationScreen):
         self.query_one("#sync-status", Static).update("\n".join(lines))
         table = self.query_one("#batches", DataTable)
         table.clear()
-        for state, count in status.batches.items():
-            table.add_row(_(BATCH_STATES.get(state, state)), str(count))
+        for line in message.batches:
+            table.add_row(*batch_cells(line), key=str(line.batch_no))
 
     def folder(self) -> Path | None:
         text = self.query_one("#usb-folder", Input).value.strip()

@@ -3,11 +3,14 @@
 from sync.hub.cli.commands import hub, quarantine
 from sync.hub.cli.keys import keys
 from sync.hub.cli.reconcile import COMMANDS, QUARANTINE_COMMANDS
+from sync.hub.cli.watch import operator, watch
 
 for _command in COMMANDS:
     hub.add_command(_command)
 for _command in QUARANTINE_COMMANDS:
     quarantine.add_command(_command)
 hub.add_command(keys)
+hub.add_command(watch)
+hub.add_command(operator)
 
 __all__ = ["hub"]

@@ -59,25 +59,67 @@ def hub_reconcile_pdf(pdf_path: str, hub_db: str, station_code: str | None) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON too.")
 def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | None,
          as_json: bool) -> None:
-    """The city report by district and point type, aggregated by the hub's database. / 城市报告"""
+    """The city report: the catalog's measures, then cases by district, point type, department
+    and month, aggregated by the hub's database (docs/metrics.md). / 城市报告"""
     import reports
-    from sync.hub.queries import city_figures
+    from forms import load_catalog
+    from sync.hub.queries import active_stations, catalog_figures, city_figures, rating_figures
 
+    first, last = (start.date() if start else None), (end.date() if end else None)
+    now = datetime.now(CST)
     with hub_connection(hub_db) as connection:
-        figures = city_figures(connection, start=start.date() if start else None,
-                               end=end.date() if end else None, generated_at=datetime.now(CST))
+        measures = catalog_figures(load_catalog(), last or now.date(), active_stations(connection))
+        figures = city_figures(connection, start=first, end=last, generated_at=now, as_of=last or now.date(),
+                               catalog=measures, ratings=rating_figures(connection, start=first, end=last))
     write(pdf_path, reports.city_pdf(figures), "城市报告")
     if as_json:
         emit_json(city_json(figures))
 
 
-def city_json(figures: Any) -> dict[str, Any]:
-    def row(r: Any) -> dict[str, Any]:
-        return {"key": r.key, "label": r.label, "applications": r.applications,
-                "card_only": r.card_only, "near_home": r.near_home, "completed": r.completed,
-                "on_time": r.on_time, "amended": r.amended}
+@click.command("street")
+@click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--hub-db", envvar="JIUJIN_HUB_DB", required=True, help="The hub's database URL.")
+@click.option("--town", required=True, help="The town's (乡镇街道) 9-digit code, e.g. 330106004.")
+@click.option("--month", required=True, help="The month, YYYY-MM.")
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON too.")
+def street(pdf_path: str, hub_db: str, town: str, month: str, as_json: bool) -> None:
+    """A street office's month: cases by department, on the spot, 容缺 and 代办. / 街道月报"""
+    from reports.street import street_pdf
+    from sync.hub.queries import street_month
 
-    return {"total": row(figures.total), "by_district": [row(r) for r in figures.by_district],
-            "by_point_type": [row(r) for r in figures.by_point_type],
+    now = datetime.now(CST)
+    with hub_connection(hub_db) as connection:
+        table = street_month(connection, town, month, as_of=now.date(), generated_at=now)
+    write(pdf_path, street_pdf(table), "街道月报")
+    if as_json:
+        emit_json({"town": table.town, "month": table.month, "stations": list(table.stations),
+                   "total": row_json(table.total), "by_department": [row_json(r) for r in table.by_department]})
+
+
+def row_json(r: Any) -> dict[str, Any]:
+    """A report row's counts and rates as JSON."""
+    counts = {name: getattr(r, name) for name in (
+        "key", "label", "applications", "card_only", "near_home", "completed", "first_time",
+        "completed_with_due", "on_time", "overdue", "amended", "on_the_spot", "rongque", "proxy")}
+    return counts | {"rates": {name: getattr(r, f"{name}_rate") for name in (
+        "card_only", "near_home", "first_time", "on_time", "amendment")}}
+
+
+def city_json(figures: Any) -> dict[str, Any]:
+    catalog, ratings = figures.catalog, figures.ratings
+    return {"total": row_json(figures.total),
+            "by_district": [row_json(r) for r in figures.by_district],
+            "by_point_type": [row_json(r) for r in figures.by_point_type],
+            "by_department": [row_json(r) for r in figures.by_department],
+            "by_month": [row_json(r) for r in figures.by_month],
             "start": figures.start.isoformat() if isinstance(figures.start, date) else None,
-            "end": figures.end.isoformat() if isinstance(figures.end, date) else None}
+            "end": figures.end.isoformat() if isinstance(figures.end, date) else None,
+            "as_of": figures.as_of.isoformat() if isinstance(figures.as_of, date) else None,
+            "catalog": None if catalog is None else {
+                "on": catalog.on.isoformat(), "personal": catalog.personal, "card_only": catalog.card_only,
+                "zero_visit": catalog.zero_visit, "doable_at": catalog.doable_at, "stations": catalog.stations,
+                "near_rate": catalog.near_rate_city, "card_only_rate": catalog.card_only_rate,
+                "zero_visit_rate": catalog.zero_visit_rate},
+            "ratings": None if ratings is None else {
+                "by_level": {str(k): v for k, v in sorted(ratings.by_level.items())},
+                "rated": ratings.rated, "good_rate": ratings.good_rate, "bad": ratings.bad}}

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sync.hub import reconcile
+from sync.hub import reconcile, station_watch
 from sync.hub.db import tuples
 from sync.hub.models import HubManifest
 from sync.hub.service import HubService
@@ -79,3 +79,7 @@ class HubDesk:
     def mark_reconciled(self, code: str, day: str) -> int:
         """Mark an agreed day reconciled; the bundle's version."""
         return self._run(lambda: reconcile.mark_reconciled(self.store, code, day, self.operator))
+
+    def watch(self) -> station_watch.WatchReport:
+        """The watch over every station: silent, backlogs, anchors, bundles, tokens, quarantine."""
+        return self._run(lambda: station_watch.look(self.store, silent_hours=self.silent_days * 24.0))

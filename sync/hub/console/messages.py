@@ -8,6 +8,7 @@ from typing import Any
 from textual.message import Message
 
 from sync.hub.console.desk import StationDetail
+from sync.hub.station_watch import WatchReport
 
 
 @dataclass
@@ -30,3 +31,10 @@ class ActionRecorded(Message):
 
     text: str
     severity: str = "information"
+
+
+@dataclass
+class WatchLoaded(Message):
+    """What the hub's watch found (`station_watch.look`)."""
+
+    report: WatchReport

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
 from sync.hub.console.dialogs import ReasonDialog
-from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded
+from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded, WatchLoaded
 
 if TYPE_CHECKING:
     from sync.hub.console.desk import HubDesk
@@ -59,6 +59,7 @@ class LedgerScreen(ConsoleScreen):
     BINDINGS = [
         Binding("enter", "open_station", "详情 details", id="open", tooltip="站点缺号、隔离、日终清单 / gaps, quarantine, days"),
         Binding("f5,g", "refresh", "刷新 refresh", id="refresh", tooltip="重新对账 / reconcile again"),
+        Binding("w", "watch", "巡检 watch", id="watch", tooltip="失联、积压、锚点、下行包、隔离 / what needs attention"),
         Binding("q", "app.quit", "退出 quit", id="quit"),
     ]
     COLUMNS = [("code", "站点 code"), ("name", "名称 name"), ("status", "状态 status"),
@@ -118,6 +119,9 @@ class LedgerScreen(ConsoleScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_watch(self) -> None:
+        self.app.push_screen(WatchScreen())
 
     @on(DataTable.RowSelected, "#stations")
     def action_open_station(self) -> None:
@@ -280,3 +284,54 @@ class StationScreen(ConsoleScreen):
     def recorded(self, message: ActionRecorded) -> None:
         self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
         self.load()
+
+
+class WatchScreen(ConsoleScreen):
+    """站点巡检 — everything the watch found, quarantined batches with their reasons last."""
+
+    BINDINGS = [
+        Binding("f5,g", "refresh", "刷新 refresh", id="refresh"),
+        Binding("escape", "app.pop_screen", "返回 back", id="back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="watch"):
+            yield Static("加载中… / loading…", id="watch-summary", markup=False)
+            yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#findings", DataTable).add_columns("类别 signal", "站点 station", "详情 details")
+        self.set_interval(REFRESH_SECONDS, self.load)
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="watch", description="hub watch")
+    def load(self) -> None:
+        self.post_message(WatchLoaded(self.desk.watch()))
+
+    @on(WatchLoaded)
+    def show(self, message: WatchLoaded) -> None:
+        report = message.report
+        self.query_one("#watch-summary", Static).update(
+            f"{report.stations} 个站点 stations · 待处理 alerts {report.alerts} · {report.at}")
+        table = self.query_one("#findings", DataTable)
+        table.clear()
+        for row in watch_rows(report):
+            table.add_row(*row)
+
+
+def watch_rows(report: Any) -> list[tuple[str, str, str]]:
+    """One row per finding of a `station_watch.WatchReport`."""
+    rows = [("失联 silent", s.station, f"最后联系 last contact {s.last_contact or '从未 never'}") for s in report.silent]
+    rows += [("积压增长 backlog", b.station, f"{b.missing}（一天前 a day ago {b.before}）")
+             for b in report.backlogs if b.growing]
+    rows += [("锚点 anchor", a.station, f"{a.what_zh} / {a.what_en}") for a in report.anchors]
+    rows += [("下行包 bundle", f.station, f"v{f.version} {f.kind} {f.reason}") for f in report.failed_bundles]
+    rows += [("到期 expiring", e.station, f"{e.what} {e.expires_at}") for e in report.expiring]
+    rows += [("隔离 quarantined", q.station or "?", f"#{q.id} {q.reason}: {q.message_zh} / {q.message_en}")
+             for q in report.quarantined]
+    return rows

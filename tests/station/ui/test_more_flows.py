@@ -395,3 +395,45 @@ async def test_a_clerk_the_hub_revokes_is_locked_out_at_once(
             store.login("wang", PASSWORDS["wang"])
     finally:
         link.stop()
+
+
+@pytest.mark.asyncio
+async def test_the_sync_screen_lists_batches_with_the_hubs_quarantine_reason(
+        store: StationStore, sessions: object, clock: object, tmp_path: Path, log: MessageLog) -> None:
+    """Two batches reach the hub: it quarantines the first (an item version it does not know) and
+    stores the second. The sync operator sees both, the quarantined one first, in red, with the
+    hub's reason and words."""
+    import dataclasses
+
+    from station.ui.messages import SyncLoaded
+    from sync.hub.ingest import Ingestor
+    from tests.station.core.reconcile_helpers import Hub, id_number, person_draft
+
+    hub = Hub(tmp_path / "hub", store, sessions, clock)  # type: ignore[arg-type]
+    try:
+        clerk, sync = store.login("wang", PASSWORDS["wang"]), sessions.sync_operator  # type: ignore[attr-defined]
+        for version in ("9.9", "test-1"):
+            draft = store.applications.create_draft(clerk, dataclasses.replace(
+                person_draft(id_number(len(version)), "测试人"), catalog_version=version))
+            store.applications.submit(clerk, draft.id)
+            [batch] = hub.service.seal_pending(sync)
+            result = Ingestor(hub.hub).ingest(hub.service.sealed_bytes(batch), "folder")
+            assert result.ack is not None
+            hub.service.apply_ack(sync, result.ack)
+        app = make_app(store)
+        app.background_sync = False
+        async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+            await login(pilot, "zhao")
+            await pilot.press("s")
+            loaded = await log.wait_for(SyncLoaded)
+            await settle(pilot)
+            assert [(b.batch_no, b.state) for b in loaded.batches] == [(1, "quarantined"), (2, "acknowledged")]
+            table = app.screen.query_one("#batches")
+            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]  # type: ignore[attr-defined]
+            assert rows[0][:4] == ["1", "1–1", "1", "已隔离"] and rows[0][4] == "—"  # handed to the hub by hand
+            assert rows[0][6].startswith("unknown_catalog_version：中心不认识的事项版本")
+            assert rows[1][:4] == ["2", "2–2", "1", "已确认"] and rows[1][6] == ""
+            assert "批次：已封装 0，已发送 0，已确认 1，已隔离 1" in str(app.screen.query_one("#sync-status").render())
+    finally:
+        hub.close()
+
