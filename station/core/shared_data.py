@@ -2,8 +2,8 @@
 
 A material that a `shared:` dataset replaces is satisfied only while the data can be had:
 the hub fetches it from the province's platform after sync. So nothing is counted on when
-the station is offline — linked to a hub (enrolled, or it has heard from one) but not heard
-from it for `OFFLINE_AFTER` —
+the station is offline — linked to a hub but not heard from it for `OFFLINE_AFTER` since its
+last answer or since enrolment —
 nor a dataset the hub's last `shared_data` bundle reports down. Such a material becomes 容缺
 (when the item accepts 容缺) or required on paper, and the notice says why
 (forms.materials). A station never enrolled (a demo or training station) has no hub to
@@ -43,7 +43,10 @@ def shared_data_state(clock: Clock) -> SharedDataState:
 
 
 def _offline(clock: Clock) -> bool:
-    contact = last_contact()
-    if not contact:
-        return bool(setting(ENROLLED_AT))  # enrolled, never heard from the hub since
-    return clock() - datetime.fromisoformat(contact) > OFFLINE_AFTER
+    """Not heard from the hub for `OFFLINE_AFTER` since its last answer, or since enrolment
+    (which is an answer too: a station just enrolled is online until a day passes in silence,
+    as the offline policy counts it)."""
+    reference = last_contact() or setting(ENROLLED_AT)
+    if not reference:
+        return False  # never linked to a hub
+    return clock() - datetime.fromisoformat(reference) > OFFLINE_AFTER
