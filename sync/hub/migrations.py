@@ -25,7 +25,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_steps
 
 from sync.errors import HubError
-from sync.hub.cases import mark_cases_from_records
+from sync.hub.case_marks import mark_cases_from_records
 from sync.hub.db import execute, is_postgres, write_transaction
 from sync.hub.models import ALL_MODELS, HubSetting
 

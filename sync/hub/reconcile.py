@@ -26,7 +26,7 @@ from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
 from sync.errors import HubError, SealError
 from sync.hub import anchors
-from sync.hub.cases import case_marks
+from sync.hub.case_marks import case_marks
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
     HubAction,

@@ -1,6 +1,6 @@
 """What the hub reads off an application's record beyond its status: 容缺 and 代办.
 
-`reconcile` folds these into `hub_application` as records arrive; schema step 3 fills them in
+`reconcile` folds these into `hub_application` as records arrive; schema step 4 fills them in
 for applications folded before they were kept.
 """
 
@@ -26,7 +26,7 @@ def case_marks(record: dict[str, Any]) -> dict[str, int]:
 
 def mark_cases_from_records(batch: int = 5000) -> int:
     """Fill in 容缺 and 代办 of applications folded before they were kept, from each one's latest
-    record (schema step 3); how many applications were marked."""
+    record (schema step 4); how many applications were marked."""
     marked, after = 0, ""
     while True:
         ids = [str(r[0]) for r in tuples(HubApplication.select(HubApplication.id).where(HubApplication.id > after)
