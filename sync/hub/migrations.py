@@ -11,6 +11,7 @@ Versions:
     2  stations registered with district, point type and town; the release each station runs
     3  audit anchors and their divergences; stations' recovery copies (the anchors of the
        batches already held are taken from their headers)
+    4  departments: their credentials, cases and case steps, webhooks and their deliveries
 """
 
 from __future__ import annotations
@@ -62,10 +63,25 @@ def _audit_anchors(db: Database) -> None:
                 " WHERE audit_seq > 0 ON CONFLICT DO NOTHING")
 
 
+def _departments(db: Database) -> None:
+    from sync.hub.models import (
+        HubCase,
+        HubCaseEvent,
+        HubDepartment,
+        HubDepartmentKey,
+        HubWebhook,
+        HubWebhookDelivery,
+    )
+
+    db.create_tables([HubDepartment, HubDepartmentKey, HubCase, HubCaseEvent, HubWebhook, HubWebhookDelivery],
+                     safe=True)
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
     3: _audit_anchors,
+    4: _departments,
 }
 LATEST = max(MIGRATIONS)
 
