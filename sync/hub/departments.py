@@ -32,6 +32,16 @@ STATUS_FILTERS = ("open", *[s.value for s in cases.CaseStatus])
 
 
 def routes(service: HubService) -> list[Route]:
+    """The department API's routes and the department desk's pages, which call that API."""
+    from starlette.applications import Starlette
+
+    from sync.hub import department_desk
+
+    api = api_routes(service)
+    return api + department_desk.routes(Starlette(routes=api))
+
+
+def api_routes(service: HubService) -> list[Route]:
     """The department API's routes over the hub's store."""
     api = _DepartmentApi(service.store)
     return [Route("/v1/departments/me", api.me, methods=["GET"]),
