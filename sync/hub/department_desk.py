@@ -21,6 +21,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from sync.hub.answers import bounded_body
+
 COOKIE = "jiujin_desk"
 MAX_FORM = 32 * 1024
 TABS = (("new", "待签收"), ("open", "在办"), ("amendment_requested", "待补正"), ("completed", "已办结"))
@@ -145,11 +147,9 @@ class _Desk:
 
 async def _form(request: Request) -> dict[str, str] | None:
     """A url-encoded form of at most `MAX_FORM` bytes, first value of each field."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM:
-            return None
+    body = await bounded_body(request, MAX_FORM)
+    if body is None:
+        return None
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50)
     except (UnicodeDecodeError, ValueError):

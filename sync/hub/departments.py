@@ -18,7 +18,7 @@ from starlette.routing import Route
 from sync import seal
 from sync.errors import CaseRefused
 from sync.hub import cases, department_feeds, department_keys, timelimits
-from sync.hub.answers import parse_json, problem
+from sync.hub.answers import bounded_body, parse_json, problem
 from sync.hub.department_keys import Scope
 from sync.hub.models import HubAttachment, HubCase
 from sync.hub.pool import in_thread
@@ -191,11 +191,9 @@ class _DepartmentApi:
 
 
 async def _bounded_json(request: Request) -> Any:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return None
+    body = await bounded_body(request, MAX_BODY)
+    if body is None:
+        return None
     try:
         value = parse_json(body, max_size=MAX_BODY)
     except ValueError:
