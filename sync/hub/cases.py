@@ -218,8 +218,9 @@ def latest_record(app_id: str) -> dict[str, Any] | None:
 
 # -- the case model ---------------------------------------------------------------------
 
-def summary(case: HubCase, on: date) -> dict[str, Any]:
-    """A case as the department API, the daily export and the webhooks show it."""
+def summary(case: Any, on: date) -> dict[str, Any]:
+    """A case (a `HubCase`, or a row of its columns read as named tuples, which lists of
+    thousands read faster) as the department API, the daily export and the webhooks show it."""
     status = CaseStatus(case.status)
     item = timelimits.catalog_item(case.item_code, case.catalog_version)
     running = status not in FINAL and status != CaseStatus.AMENDMENT_REQUESTED
@@ -264,7 +265,7 @@ def page(department: str, items: frozenset[str], *, status: str | None, after: i
     if overdue:
         query = query.where(HubCase.status.in_([s for s in OPEN if s != CaseStatus.AMENDMENT_REQUESTED.value])
                             & (HubCase.promised_due < on.isoformat()))
-    rows = list(query.order_by(HubCase.id).limit(limit + 1))
+    rows = list(query.order_by(HubCase.id).limit(limit + 1).namedtuples())
     more = len(rows) > limit
     rows = rows[:limit]
     return [summary(r, on) | {"cursor": r.id} for r in rows], (rows[-1].id if more and rows else None)
@@ -277,7 +278,7 @@ def overdue(on: date, department: str | None = None) -> list[dict[str, Any]]:
         & (HubCase.promised_due < on.isoformat()))
     if department:
         query = query.where(HubCase.department == department)
-    return [summary(c, on) for c in query.order_by(HubCase.promised_due, HubCase.id)]
+    return [summary(c, on) for c in query.order_by(HubCase.promised_due, HubCase.id).namedtuples()]
 
 
 def find(app_id: str, department: str, items: frozenset[str]) -> HubCase:

@@ -48,6 +48,7 @@ def calendar() -> WorkingCalendar:
     return WorkingCalendar.load()
 
 
+@cache
 def catalog_item(code: str, version: str) -> Item | None:
     """The catalog's item at this version, else its newest version, else None."""
     items = _catalog_items()
