@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from station.core.amendments import amend, amendment_draft
@@ -194,3 +195,29 @@ def test_time_limits_stand_still_during_amendment_and_overdue_cases_are_listed(
     assert resumed["time_limit"]["paused_working_days"] == waited >= 9
     start = date.fromisoformat(long_ago)
     assert resumed["time_limit"]["promised_due"] == timelimits.calendar().add_working_days(start, 10 + waited).date.isoformat()
+
+
+def test_the_desk_keeps_its_session_to_itself_and_decides_a_double_click_once(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    service = connect(store, sessions, local_hub)
+    app = accepted(store, sessions.operator, ITEM)
+    service.push(sessions.sync_operator)
+    desk = httpx.Client(base_url=local_hub.url, timeout=30)
+    token = department_token(local_hub.service.store, "citizen-card")
+    signed_in = desk.post("/desk/login", data={"token": token})
+    cookie = signed_in.headers["set-cookie"]
+    assert signed_in.status_code == 303 and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Path=/desk" in cookie and token not in desk.get("/desk").text
+
+    form = {"request_id": "desk-claim-0001", "officer": "刘科员"}
+    foreign = desk.post(f"/desk/cases/{app.id}/claim", data=form, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and HubCase.get(HubCase.application_id == app.id).status == "new"
+    first = desk.post(f"/desk/cases/{app.id}/claim", data=form)
+    again = desk.post(f"/desk/cases/{app.id}/claim", data=form)  # the same form, clicked twice
+    assert first.status_code == again.status_code == 303
+    claims = HubAction.select().where((HubAction.action == "department.claim") & (HubAction.subject == app.id))
+    assert claims.count() == 1
+    page = desk.get(f"/desk/cases/{app.id}?done=claim").text
+    assert "已签收" in page and "<script" not in page
+    desk.post("/desk/logout")
+    assert "部门凭据" in desk.get("/desk").text
