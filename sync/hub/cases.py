@@ -312,10 +312,10 @@ def _common(body: Any) -> tuple[str, str]:
     return request_id, _text(body, "officer", 64)
 
 
-def apply(store: HubStore, department: str, items: frozenset[str], app_id: str, action: str,
+def apply(store: HubStore, actor: str, department: str, items: frozenset[str], app_id: str, action: str,
           body: Any) -> tuple[dict[str, Any], bool]:
-    """Claim (`action` "claim") or decide a case, once per request id; (the answer, whether it
-    is a replay of a request already done)."""
+    """Claim (`action` "claim") or decide a case, once per request id, audited under `actor` in
+    the same transaction; (the answer, whether it is a replay of a request already done)."""
     request_id, officer = _common(body)
     details = _details(action, body, today(store))
     fingerprint = hashlib.sha256(canonical_json({"case": app_id, "action": action, "body": body})).hexdigest()
@@ -327,10 +327,11 @@ def apply(store: HubStore, department: str, items: frozenset[str], app_id: str, 
                 raise bad("request_id_reused", "该 request_id 已用于另一请求", "this request_id was used for another request",
                           409)
             answer: dict[str, Any] = json.loads(done.answer)
+            _audit_row(store, actor, f"{action}.replayed", done.application_id, answer.get("station"),
+                       {"request_id": request_id})
             return answer, True
-        find(app_id, department, items)
+        station = find(app_id, department, items).station
         if is_postgres():  # one bundle version at a time per station
-            station = HubCase.select(HubCase.station).where(HubCase.application_id == app_id).scalar()
             HubStation.select().where(HubStation.code == station).for_update().execute()
         case = _locked(app_id)
         assert case is not None
@@ -340,6 +341,7 @@ def apply(store: HubStore, department: str, items: frozenset[str], app_id: str, 
                             step=action, at=store.now(), officer=officer,
                             details=canonical_json(details).decode(), request_sha256=fingerprint,
                             answer=canonical_json(answer).decode())
+        _audit_row(store, actor, action, app_id, case.station, {"request_id": request_id, "status": answer["status"]})
     return answer, False
 
 
@@ -489,8 +491,12 @@ def audit(store: HubStore, actor: str, action: str, case: HubCase | None = None,
           details: dict[str, Any] | None = None) -> None:
     """Every department call, in the hub's audit (`hub_action`): who, what, which case."""
     with write_transaction():
-        HubAction.create(at=store.now(), operator=actor, action=f"department.{action}",
-                         station=case.station if case is not None else None,
-                         subject=case.application_id if case is not None else "",
-                         details=canonical_json(details or {}).decode())
+        _audit_row(store, actor, action, case.application_id if case is not None else "",
+                   case.station if case is not None else None, details)
+
+
+def _audit_row(store: HubStore, actor: str, action: str, subject: str, station: str | None,
+               details: dict[str, Any] | None) -> None:
+    HubAction.create(at=store.now(), operator=actor, action=f"department.{action}", station=station,
+                     subject=subject, details=canonical_json(details or {}).decode())
 

@@ -116,19 +116,19 @@ def intake(store: HubStore) -> int:
         for start in range(0, len(app_ids) if hooked else 0, 500):
             for case in HubCase.select().where(HubCase.application_id.in_(app_ids[start:start + 500])
                                                & HubCase.department.in_(hooked)):
-                queue_step(store, case, step)
+                queue_step(store, case.department, case.application_id, step)
     return len(opened)
 
 
-def queue_step(store: HubStore, case: HubCase, step: str) -> None:
+def queue_step(store: HubStore, department: str, app_id: str, step: str) -> None:
     """Owe the department's webhook (if it has one) this step of the case."""
-    if HubWebhook.get_or_none(HubWebhook.department == case.department) is None:
+    if HubWebhook.get_or_none(HubWebhook.department == department) is None:
         return
-    fresh = HubCase.get(HubCase.application_id == case.application_id)
+    fresh = HubCase.get(HubCase.application_id == app_id)
     event = {"id": str(uuid.uuid4()), "type": "case.new" if step == "received" else "case.step", "step": step,
              "at": store.now(), "case": cases.summary(fresh, cases.today(store))}
     with write_transaction():
-        HubWebhookDelivery.create(department=case.department, event=canonical_json(event).decode(),
+        HubWebhookDelivery.create(department=department, event=canonical_json(event).decode(),
                                   next_at=store.now())
 
 

@@ -180,12 +180,10 @@ class _DepartmentApi:
 
         def work(scope: Scope) -> Response:
             action = action_of(body)
-            answer, replayed = cases.apply(self.store, scope.department, scope.items, app_id, action, body)
-            case = HubCase.get(HubCase.application_id == app_id)
+            answer, replayed = cases.apply(self.store, scope.actor, scope.department, scope.items, app_id,
+                                           action, body)
             if not replayed:
-                department_feeds.queue_step(self.store, case, action)
-            cases.audit(self.store, scope.actor, action if not replayed else f"{action}.replayed", case,
-                        {"request_id": body.get("request_id"), "status": answer["status"]})
+                department_feeds.queue_step(self.store, scope.department, app_id, action)
             return JSONResponse(answer, headers={"Jiujin-Replayed": "true" if replayed else "false"})
         return await self._run(request, work)
 
