@@ -252,6 +252,20 @@ def steps(app_id: str) -> list[dict[str, Any]]:
             for step, at, officer, details in tuples(query)]
 
 
+#: what a citizen may read of each step's details (never an officer's name or the applicant's data)
+PUBLIC_DETAILS = ("items", "deadline", "note", "result", "document_number", "collection", "reason", "basis")
+STEP_NAMES = {"claim": "部门已签收", "accept": "部门已受理", "request_amendment": "需要补正", "amended": "已补交材料",
+              "complete": "已办结", "not_accept": "不予受理", "refuse": "不予许可", "return": "已退回受理点"}
+
+
+def public_steps(app_id: str) -> list[dict[str, Any]]:
+    """The case's steps as the citizens' page may show them: step, its name, when, and only the
+    details a citizen needs (what to bring and by when, the result and how to collect it)."""
+    return [{"step": s["step"], "name": STEP_NAMES.get(s["step"], s["step"]), "at": s["at"],
+             "details": {k: v for k, v in s["details"].items() if k in PUBLIC_DETAILS}}
+            for s in steps(app_id)]
+
+
 def page(department: str, items: frozenset[str], *, status: str | None, after: int, limit: int,
          on: date, overdue: bool = False) -> tuple[list[dict[str, Any]], int | None]:
     """One page of a department's cases in arrival order after the cursor; the next cursor."""

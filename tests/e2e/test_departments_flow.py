@@ -5,6 +5,7 @@ the department completes it (办结) → the station and the city report show it
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -23,12 +24,14 @@ from station.core.store import StationStore
 from sync.hub.db import reporting_connection
 from sync.hub.queries import city_figures
 from sync.hub.store import HubStore, initialise_hub
-from tests.conftest import FakeClock, Sessions
+from tests.conftest import PASSWORDS, FakeClock, Sessions
 from tests.station.ui.helpers import accepted
 from tests.sync.department_helpers import department_token, sync_station
 from tests.sync.helpers import postgres_schema
-from tests.sync.hubproc import HubProcess
+from tests.sync.hubproc import HubProcess, jiujin
 from tests.sync.station_helpers import connect_to
+
+CLERK = {"JIUJIN_OPERATOR": "wang", "JIUJIN_PASSWORD": PASSWORDS["wang"]}
 
 
 @pytest.fixture
@@ -82,6 +85,9 @@ def test_counter_to_department_to_amendment_to_completion_on_postgres(
     [task] = amendment_tasks(store, sessions.operator)
     assert [i.what for i in task.items] == ["户口簿首页及本人页复印件", "近期免冠照片"]
     assert task.deadline is not None and task.deadline.isoformat() == deadline
+    [listed] = json.loads(jiujin("applications", "tasks", "--json", "--data-dir", str(store.data_dir),
+                                 env=CLERK).stdout)
+    assert (listed["receipt_number"], listed["deadline"]) == (app.receipt_number, deadline)
 
     store.applications.attach(sessions.operator, app.id, b"%PDF-1.4 hukou copy", "application/pdf", "scan")
     counter = Counter(store)
@@ -106,6 +112,10 @@ def test_counter_to_department_to_amendment_to_completion_on_postgres(
     assert closed.status == Status.COMPLETED and decision.on_time is True
     assert decision.collection is not None and decision.collection.place == "西湖区市民卡服务网点"
     assert amendment_tasks(store, sessions.operator) == []
+    shown = json.loads(jiujin("applications", "show", str(app.receipt_number), "--data-dir", str(store.data_dir),
+                              env=CLERK).stdout)
+    assert shown["status"] == "completed" and shown["decision"]["document_number"] == "SMK-2026-000777"
+    assert shown["decision"]["collection"]["method"] == "pickup" and shown["decision"]["on_time"] is True
     with reporting_connection(hub_store.database_url) as connection:
         total = city_figures(connection).total
     assert (total.applications, total.completed, total.on_time, total.amended) == (1, 1, 1, 1)

@@ -98,6 +98,9 @@ def test_a_case_goes_from_new_through_amendment_to_completed_on_time(
     [sent] = [a for a in detail["attachments"] if a["held"]]
     assert client.get(sent["href"].removeprefix("/v1/departments")).content == scan
     assert [s["step"] for s in detail["steps"]] == ["claim", "request_amendment", "amended"]
+    public = cases.public_steps(app.id)
+    assert [s["name"] for s in public] == ["部门已签收", "需要补正", "已补交材料"]
+    assert public[1]["details"]["items"][0]["what"] == "户口簿首页及本人页复印件" and "刘科员" not in str(public)
 
     assert client.decide(app.id, "accept").json()["status"] == "accepted"
     done = client.decide(app.id, "complete", **COMPLETION)
