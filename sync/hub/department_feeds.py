@@ -153,12 +153,22 @@ def deliver_due(store: HubStore, timeout: float = 10.0) -> dict[str, int]:
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
         for delivery in due:
             hook = hooks.get(delivery.department)
-            if hook is None:
+            if hook is None or not _take(store, delivery):
                 continue
             error = _post(client, hook, delivery.event.encode(), int(store.clock().timestamp()))
             _record_attempt(store, delivery, error)
             counts["failed" if error else "delivered"] += 1
     return counts
+
+
+def _take(store: HubStore, delivery: HubWebhookDelivery) -> bool:
+    """Claim a due delivery for this process (several hub processes run the loop): its next
+    attempt moves a minute on unless another process moved it first."""
+    later = (store.clock() + timedelta(minutes=1)).isoformat(timespec="seconds")
+    with write_transaction():
+        return bool(HubWebhookDelivery.update(next_at=later).where(
+            (HubWebhookDelivery.id == delivery.id) & (HubWebhookDelivery.next_at == delivery.next_at)
+            & HubWebhookDelivery.delivered_at.is_null()).execute())
 
 
 def _post(client: Any, hook: HubWebhook, body: bytes, timestamp: int) -> str:

@@ -160,3 +160,15 @@ def test_departments_on_the_command_line(hub: HubStore, tmp_path: Path) -> None:
     with pytest.raises(CaseRefused) as refused:
         department_keys.authenticate(hub, f"Bearer {token['token']}")
     assert refused.value.status == 401
+
+
+def test_two_hub_processes_delivering_at_once_send_each_event_once(hub: HubStore, receiver: str) -> None:
+    department_feeds.set_webhook(hub, "citizen-card", receiver)
+    department_feeds.intake(hub)
+    workers = [threading.Thread(target=department_feeds.deliver_due, args=(hub,)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    ids = [json.loads(body)["id"] for body, _signature in _Receiver.received]
+    assert len(ids) == len(set(ids)) == CASES
