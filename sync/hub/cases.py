@@ -27,6 +27,7 @@ import logging
 import re
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -124,34 +125,63 @@ def intake(store: HubStore) -> tuple[list[str], list[str]]:
 
 
 def _open_new_cases(store: HubStore) -> list[str]:
+    """A case for each application that has none, its snapshot read in the same query (the
+    record that last changed it), a batch at a time."""
     query = (HubApplication.select(HubApplication.id, HubApplication.station, HubApplication.item_code,
-                                   HubApplication.day, HubApplication.due_date, HubApplication.last_seq)
+                                   HubApplication.day, HubApplication.due_date, HubApplication.last_seq,
+                                   HubRecord.record)
              .join(HubCase, JOIN.LEFT_OUTER, on=(HubCase.application_id == HubApplication.id))
+             .join_from(HubApplication, HubRecord, on=((HubRecord.station == HubApplication.station)
+                                                       & (HubRecord.seq == HubApplication.last_seq)))
              .where(HubCase.id.is_null() & HubApplication.status.in_(INTAKE)).order_by(HubApplication.id))
     rows = []
     now = store.now()
-    for app_id, station, item_code, day, station_due, seq in tuples(query):
-        snapshot = latest_record(str(app_id)) or {}
+    for app_id, station, item_code, day, station_due, seq, text in tuples(query):
+        snapshot = json.loads(text)["record"]
         version = str(snapshot.get("catalog_version") or "")
-        department = timelimits.department_of(str(item_code), version) or _department_by_code(str(item_code))
-        if department is None:
+        values = _new_case(str(item_code), version, str(day))
+        if values is None:
             continue
-        limits = timelimits.limits(str(item_code), version)
-        start = date.fromisoformat(str(day))
-        promised = timelimits.due(limits.promised, limits.promised_unit, start, timelimits.Pause())
-        legal = timelimits.due(limits.legal, limits.legal_unit, start, timelimits.Pause())
-        rows.append({
-            "application_id": app_id, "department": department, "item_code": item_code,
-            "catalog_version": version, "station": station,
-            "receipt_number": str(snapshot.get("receipt_number") or ""), "status": CaseStatus.NEW.value,
-            "received_at": now, "start_day": str(day), "promised_days": limits.promised,
-            "promised_unit": limits.promised_unit, "legal_days": limits.legal, "legal_unit": limits.legal_unit,
-            "promised_due": promised.isoformat() if promised else station_due,
-            "legal_due": legal.isoformat() if legal else None, "amended_seq": int(seq)})
-    for start_at in range(0, len(rows), 200):
-        with write_transaction():
-            HubCase.insert_many(rows[start_at:start_at + 200]).on_conflict_ignore().execute()
+        rows.append(values | {
+            "application_id": app_id, "station": station, "received_at": now, "amended_seq": int(seq),
+            "receipt_number": str(snapshot.get("receipt_number") or ""),
+            "promised_due": values["promised_due"] or station_due})
+    _insert_cases(rows)
     return [str(r["application_id"]) for r in rows]
+
+
+def _insert_cases(rows: list[dict[str, Any]]) -> None:
+    """Insert new cases in one statement run many times (peewee would build SQL per row); a case
+    another hub process opened meanwhile is kept as it is."""
+    if not rows:
+        return
+    columns = sorted(rows[0])
+    db = HubCase._meta.database
+    sql = (f"INSERT INTO {HubCase._meta.table_name} ({', '.join(columns)}) VALUES "
+           f"({', '.join([db.param] * len(columns))}) ON CONFLICT (application_id) DO NOTHING")
+    for start in range(0, len(rows), 1000):
+        with write_transaction():
+            cursor = db.cursor()
+            cursor.executemany(sql, [tuple(row[c] for c in columns) for row in rows[start:start + 1000]])
+
+
+@cache
+def _new_case(item_code: str, version: str, day: str) -> dict[str, Any] | None:
+    """What a new case of this item accepted on this day starts with: its department, limits and
+    due dates; None for an item no department decides."""
+    department = timelimits.department_of(item_code, version) or _department_by_code(item_code)
+    if department is None:
+        return None
+    limits = timelimits.limits(item_code, version)
+    start = date.fromisoformat(day)
+    promised = timelimits.due(limits.promised, limits.promised_unit, start, timelimits.Pause())
+    legal = timelimits.due(limits.legal, limits.legal_unit, start, timelimits.Pause())
+    return {"department": department, "item_code": item_code, "catalog_version": version,
+            "status": CaseStatus.NEW.value, "start_day": day, "promised_days": limits.promised,
+            "promised_unit": limits.promised_unit, "legal_days": limits.legal, "legal_unit": limits.legal_unit,
+            "promised_due": promised.isoformat() if promised else None,
+            "legal_due": legal.isoformat() if legal else None, "paused_working_days": 0,
+            "paused_calendar_days": 0, "decision": "{}"}
 
 
 def _department_by_code(item_code: str) -> str | None:
