@@ -37,8 +37,16 @@ from kernel.canonical import canonical_json
 from sync.errors import CaseRefused
 from sync.hub import timelimits
 from sync.hub.db import is_postgres, tuples, write_transaction
-from sync.hub.models import HubAction, HubApplication, HubCase, HubCaseEvent, HubRecord, HubStation
-from sync.hub.reconcile import issue_bundle, refresh_applications
+from sync.hub.models import (
+    HubAction,
+    HubApplication,
+    HubCase,
+    HubCaseEvent,
+    HubRecord,
+    HubSetting,
+    HubStation,
+)
+from sync.hub.reconcile import WATERMARK, issue_bundle, refresh_applications
 from sync.hub.store import HubStore
 
 log = logging.getLogger("jiujin.hub.cases")
@@ -46,6 +54,8 @@ CHINA = ZoneInfo("Asia/Shanghai")
 MAX_PAGE = 500
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 _APP_ID = re.compile(r"^[0-9a-f-]{36}$")
+#: the records' watermark (`reconcile.WATERMARK`) the last intake saw
+CASES_WATERMARK = "cases.watermark"
 #: station statuses that put an application in its department's queue
 INTAKE = ("submitted", "accepted_pending_materials", "delivered", "amended")
 
@@ -119,9 +129,19 @@ def not_found() -> CaseRefused:
 def intake(store: HubStore) -> tuple[list[str], list[str]]:
     """Fold new records, open a case for each application that reached the hub, and resume the
     cases whose 补交 arrived; the application ids of the cases opened and of those resumed
-    (`sync.hub.department_feeds.intake` tells the webhooks)."""
+    (`sync.hub.department_feeds.intake` tells the webhooks). Nothing new since the last
+    intake (the records' watermark has not moved) costs two small queries."""
     refresh_applications()
-    return _open_new_cases(store), _receive_amendments(store)
+    mark = HubSetting.get_or_none(HubSetting.key == WATERMARK)
+    seen = HubSetting.get_or_none(HubSetting.key == CASES_WATERMARK)
+    if mark is not None and seen is not None and seen.value == mark.value:
+        return [], []
+    opened, resumed = _open_new_cases(store), _receive_amendments(store)
+    if mark is not None:
+        with write_transaction():
+            HubSetting.insert(key=CASES_WATERMARK, value=mark.value).on_conflict(
+                conflict_target=[HubSetting.key], update={HubSetting.value: mark.value}).execute()
+    return opened, resumed
 
 
 def _open_new_cases(store: HubStore) -> list[str]:
