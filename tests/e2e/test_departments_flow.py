@@ -26,10 +26,9 @@ from sync.hub.queries import city_figures
 from sync.hub.store import HubStore, initialise_hub
 from tests.conftest import PASSWORDS, FakeClock, Sessions
 from tests.station.ui.helpers import accepted
-from tests.sync.department_helpers import department_token, sync_station
+from tests.sync.department_helpers import department_token, in_touch, sync_station
 from tests.sync.helpers import postgres_schema
 from tests.sync.hubproc import HubProcess, jiujin
-from tests.sync.station_helpers import connect_to
 
 CLERK = {"JIUJIN_OPERATOR": "wang", "JIUJIN_PASSWORD": PASSWORDS["wang"]}
 
@@ -63,7 +62,7 @@ def _desk_post(desk: httpx.Client, app_id: str, action: str, **fields: str) -> h
 def test_counter_to_department_to_amendment_to_completion_on_postgres(
         store: StationStore, sessions: Sessions, postgres_hub: tuple[HubStore, HubProcess]) -> None:
     hub_store, hub = postgres_hub
-    service = connect_to(store, sessions, hub_store, hub.url)
+    service = in_touch(store, sessions, hub_store, hub.url)
     app = accepted(store, sessions.operator, "HZ-SMK-101")
     service.push(sessions.sync_operator)
 

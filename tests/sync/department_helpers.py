@@ -14,6 +14,7 @@ from station.core.sync_service import SyncService
 from sync.hub import department_keys
 from sync.hub.store import HubStore
 from tests.conftest import Sessions
+from tests.sync.station_helpers import connect_to
 
 
 def department_token(store: HubStore, code: str, items: list[str] | None = None) -> str:
@@ -56,6 +57,13 @@ AMENDMENT = {"items": [{"kind": "material", "code": "household_register", "what"
                         "why": "核对户籍信息"}], "note": "请补交户口簿复印件"}
 COMPLETION = {"result": "准予办理，市民卡已制作", "document_number": "SMK-2026-000123",
               "collection": {"method": "pickup", "place": "西湖区市民卡服务网点（文三路90号）"}}
+
+
+def in_touch(store: StationStore, sessions: Sessions, hub: HubStore, url: str) -> SyncService:
+    """A station enrolled with the hub that has heard from it since (so it counts on shared data)."""
+    service = connect_to(store, sessions, hub, url)
+    service.pull_from_hub(sessions.sync_operator)
+    return service
 
 
 def sync_station(store: StationStore, sessions: Sessions, service: SyncService) -> dict[str, Any]:

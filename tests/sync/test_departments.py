@@ -31,9 +31,9 @@ from tests.sync.department_helpers import (
     COMPLETION,
     DepartmentClient,
     department_token,
+    in_touch,
     sync_station,
 )
-from tests.sync.station_helpers import connect
 
 ITEM = "HZ-SMK-101"  # 市民卡 application: 10 working days promised
 
@@ -57,7 +57,7 @@ def _deadline(days: int = 10) -> str:
 
 def test_a_case_goes_from_new_through_amendment_to_completed_on_time(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = connect(store, sessions, local_hub)
+    service = in_touch(store, sessions, local_hub.service.store, local_hub.url)
     app = accepted(store, sessions.operator, ITEM)
     service.push(sessions.sync_operator)
     client = DepartmentClient(local_hub.url, department_token(local_hub.service.store, "citizen-card"))
@@ -123,7 +123,7 @@ def test_a_case_goes_from_new_through_amendment_to_completed_on_time(
 
 def test_credentials_and_scope_keep_each_department_to_its_own_cases(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = connect(store, sessions, local_hub)
+    service = in_touch(store, sessions, local_hub.service.store, local_hub.url)
     app = accepted(store, sessions.operator, ITEM)
     service.push(sessions.sync_operator)
     hub = local_hub.service.store
@@ -147,7 +147,7 @@ def test_credentials_and_scope_keep_each_department_to_its_own_cases(
 
 def test_a_decision_is_done_once_per_request_id(store: StationStore, sessions: Sessions,
                                                 local_hub: LocalHub) -> None:
-    service = connect(store, sessions, local_hub)
+    service = in_touch(store, sessions, local_hub.service.store, local_hub.url)
     app = accepted(store, sessions.operator, ITEM)
     service.push(sessions.sync_operator)
     client = DepartmentClient(local_hub.url, department_token(local_hub.service.store, "citizen-card"))
@@ -173,7 +173,7 @@ def test_a_decision_is_done_once_per_request_id(store: StationStore, sessions: S
 
 def test_time_limits_stand_still_during_amendment_and_overdue_cases_are_listed(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = connect(store, sessions, local_hub)
+    service = in_touch(store, sessions, local_hub.service.store, local_hub.url)
     first, second = accepted(store, sessions.operator, ITEM), accepted(store, sessions.operator, ITEM)
     service.push(sessions.sync_operator)
     client = DepartmentClient(local_hub.url, department_token(local_hub.service.store, "citizen-card"))
@@ -202,7 +202,7 @@ def test_time_limits_stand_still_during_amendment_and_overdue_cases_are_listed(
 
 def test_the_desk_keeps_its_session_to_itself_and_decides_a_double_click_once(
         store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
-    service = connect(store, sessions, local_hub)
+    service = in_touch(store, sessions, local_hub.service.store, local_hub.url)
     app = accepted(store, sessions.operator, ITEM)
     service.push(sessions.sync_operator)
     desk = httpx.Client(base_url=local_hub.url, timeout=30)
