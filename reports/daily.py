@@ -24,6 +24,7 @@ STATUS_NAMES = {
     "rejected": Text("不予受理", "rejected"),
     "completed": Text("已办结", "completed"),
     "voided": Text("已作废", "voided"),
+    "returned": Text("部门退回", "returned by the department"),
 }
 
 

@@ -19,7 +19,8 @@
         ├── EnrolmentError               token unknown, spent or expired; station revoked
         └── HubError                     the hub's own problems
             ├── HubNotInitialised        no keys or database in the hub folder
-            └── StationNotFound          no such station at the hub
+            ├── StationNotFound          no such station at the hub
+            └── CaseRefused              a department's request the hub refuses (`status`, `code`)
 
 A `SealError` carries a stable `reason` (e.g. "bad_signature") that the hub stores with
 a quarantined object.
@@ -143,3 +144,11 @@ class HubNotInitialised(HubError):
 class StationNotFound(HubError):
     def __init__(self, code: str) -> None:
         super().__init__(f"中心没有站点 {code}", f"the hub has no station {code}")
+
+
+class CaseRefused(HubError):
+    """A department's call the hub refuses: `status` is the HTTP answer, `code` its stable name."""
+
+    def __init__(self, status: int, code: str, message_zh: str, message_en: str) -> None:
+        super().__init__(message_zh, message_en)
+        self.status, self.code = status, code

@@ -40,6 +40,43 @@ def list_applications(ctx: click.Context, data_dir_option: str | None, operator:
                    f"{row.applicant_name:<6} {mask_id(row.applicant_id)}")
 
 
+@applications.command("show")
+@operator_options
+@click.argument("key")
+@click.pass_context
+def show(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
+         key: str) -> None:
+    """One application by receipt number or id, with the department's decision (JSON). / 查看申请"""
+    from dataclasses import asdict
+
+    from station.core.decisions import read_decision
+
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    row = store.applications.get(session, key)
+    emit_json(application_json(row) | {"decision": asdict(read_decision(row.status_message))})
+
+
+@applications.command("tasks")
+@operator_options
+@click.option("--json", "as_json", is_flag=True, help="Stable JSON output.")
+@click.pass_context
+def tasks(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
+          as_json: bool) -> None:
+    """补正 tasks: what each citizen must bring, by when, the nearest deadline first. / 补正任务"""
+    from dataclasses import asdict
+
+    from station.core.decisions import amendment_tasks
+
+    store, session = open_session(ctx, data_dir_option, operator, password_file)
+    found = amendment_tasks(store, session)
+    if as_json:
+        emit_json([asdict(t) for t in found])
+        return
+    for task in found:
+        wanted = "；".join(item.what for item in task.items) or task.message
+        click.echo(f"{task.receipt_number:<24} {task.deadline or '-'}{' 已逾期' if task.overdue else ''}  {wanted}")
+
+
 def application_json(row: Application) -> dict[str, Any]:
     """The stable JSON form of one application in a list (ID number masked)."""
     return {

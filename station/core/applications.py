@@ -41,6 +41,7 @@ class Status(StrEnum):
     AMENDED = "amended"
     REJECTED = "rejected"  # 不予受理
     COMPLETED = "completed"  # 办结
+    RETURNED = "returned"  # 退回: the department sent it back to the point
     VOIDED = "voided"  # 作废
 
 

@@ -30,6 +30,7 @@ from reports.daily import STATUS_NAMES
 from station.core import audit
 from station.core.calendar_bundle import station_calendar
 from station.core.db import database, write_transaction
+from station.core.decisions import hub_message
 from station.core.models import Application
 from station.core.roles import Action, require
 
@@ -466,13 +467,9 @@ def _onsite_ids(catalog: Catalog | None, code: str) -> frozenset[str]:
 
 
 def _hub_request(message: str | None) -> tuple[str, tuple[MissingItem, ...], date | None]:
-    text = (message or "").strip()
-    try:
-        data = json.loads(text) if text.startswith("{") else None
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        return text, (), None
+    data = hub_message(message)
+    if data is None:
+        return (message or "").strip(), (), None
     items = tuple(_request_item(i, entry) for i, entry in enumerate(_entries(data.get("items"))))
     deadline = data.get("deadline")
     try:

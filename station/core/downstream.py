@@ -34,7 +34,7 @@ log = logging.getLogger("jiujin.station.downstream")
 VERSION = "bundle.version"
 RESEND = "resend.requests"
 HUB_STATUSES = {"accepted": Status.ACCEPTED, "needs_amendment": Status.NEEDS_AMENDMENT,
-                "rejected": Status.REJECTED, "completed": Status.COMPLETED}
+                "rejected": Status.REJECTED, "completed": Status.COMPLETED, "returned": Status.RETURNED}
 
 
 def _put(key: str, value: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 #: Every JSON body the hub reads is at most this large and this deeply nested.
@@ -43,3 +44,13 @@ def parse_json(body: bytes, max_depth: int = MAX_JSON_DEPTH, max_size: int = MAX
                     raise ValueError("nested too deeply")
                 level.append((child, depth + 1))
     return value
+
+
+async def bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None as soon as it grows past `limit` bytes (the rest is not read)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return body

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import anchors
 from sync.errors import EnrolmentError, SealError
-from sync.hub import tus
+from sync.hub import department_feeds, departments, tus
 from sync.hub.anchors import receive_anchor
 from sync.hub.answers import MAX_JSON, Unauthorised, parse_json, problem
 from sync.hub.logs import ACCESS_LOGGER
@@ -76,15 +76,18 @@ def create_app(service: HubService, *,
 
     routes += downstream_routes(service, handlers._authorised)
     routes += watch_routes(service)
+    routes += departments.routes(service)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await in_thread(service.recover_uploads)
         expiring = asyncio.create_task(_expire_uploads(service))
+        webhooks = asyncio.create_task(department_feeds.deliver_forever(service.store))
         if on_startup:
             await in_thread(on_startup)
         yield
         expiring.cancel()
+        webhooks.cancel()
         if on_shutdown:
             on_shutdown()
 

@@ -13,6 +13,7 @@ Versions:
        batches already held are taken from their headers)
     4  applications marked 容缺 and 代办 (filled in from their records); the bundle version each
        station holds; the watch's backlog readings and the hub operators' access keys
+    5  departments: their credentials, cases and case steps, webhooks and their deliveries
 """
 
 from __future__ import annotations
@@ -75,11 +76,26 @@ def _case_marks(db: Database) -> None:
     mark_cases_from_records()
 
 
+def _departments(db: Database) -> None:
+    from sync.hub.models import (
+        HubCase,
+        HubCaseEvent,
+        HubDepartment,
+        HubDepartmentKey,
+        HubWebhook,
+        HubWebhookDelivery,
+    )
+
+    db.create_tables([HubDepartment, HubDepartmentKey, HubCase, HubCaseEvent, HubWebhook, HubWebhookDelivery],
+                     safe=True)
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
     3: _audit_anchors,
     4: _case_marks,
+    5: _departments,
 }
 LATEST = max(MIGRATIONS)
 

@@ -350,9 +350,110 @@ class HubOperator(HubModel):
     disabled_at = CharField(null=True)
 
 
+class HubDepartment(HubModel):
+    """部门 — a deciding department (公安, 人社, 民政…) by its catalog slug, active or revoked."""
+
+    code = CharField(primary_key=True, max_length=32)  # the catalog's department slug, e.g. police
+    name = CharField(default="")
+    status = CharField(default="active")  # active | revoked
+    created_at = CharField()
+    revoked_at = CharField(null=True)
+
+
+class HubDepartmentKey(HubModel):
+    """A department credential (signed token) by its key id, with the item codes it may see."""
+
+    kid = CharField(primary_key=True, max_length=32)
+    department = CharField(max_length=32, index=True)
+    label = CharField(default="")
+    items = TextField(default="[]")  # JSON list of item codes; [] means every item of the department
+    created_at = CharField()
+    expires_at = CharField()
+    revoked_at = CharField(null=True)
+
+
+class HubCase(HubModel):
+    """办件 at the department — one application in a deciding department's queue (`sync.hub.cases`)."""
+
+    id = AutoField()  # the listing cursor
+    application_id = CharField(unique=True, max_length=36)
+    department = CharField(max_length=32)
+    item_code = CharField()
+    catalog_version = CharField(default="")
+    station = CharField(max_length=16)
+    receipt_number = CharField(default="")
+    status = CharField()  # sync.hub.cases.CaseStatus
+    officer = CharField(null=True)  # 经办人 who claimed it
+    received_at = CharField()
+    claimed_at = CharField(null=True)
+    accepted_at = CharField(null=True)
+    decided_at = CharField(null=True)
+    start_day = CharField(max_length=10)  # the day the point accepted it; time limits count from here
+    promised_days = IntegerField(null=True)
+    promised_unit = CharField(default="working_days")
+    legal_days = IntegerField(null=True)
+    legal_unit = CharField(default="working_days")
+    promised_due = CharField(null=True, max_length=10)
+    legal_due = CharField(null=True, max_length=10)
+    paused_since = CharField(null=True, max_length=10)  # 补正 asked on this day; the clock stands still
+    paused_working_days = IntegerField(default=0)
+    paused_calendar_days = IntegerField(default=0)
+    amendment_deadline = CharField(null=True, max_length=10)
+    amended_seq = BigIntegerField(default=0)  # the station record that last brought 补交
+    closed_on = CharField(null=True, max_length=10)
+    on_time = IntegerField(null=True)
+    decision = TextField(default="{}")  # JSON: the latest decision's details
+
+    class Meta:
+        indexes = ((("department", "status", "id"), False), (("department", "promised_due"), False))
+
+
+class HubCaseEvent(HubModel):
+    """One step of a case (claim, 受理确认, 补正, 补交, 办结…), idempotent on (department, request id)."""
+
+    id = AutoField()
+    application_id = CharField(max_length=36, index=True)
+    department = CharField(max_length=32)
+    request_id = CharField(null=True, max_length=64)
+    step = CharField()
+    at = CharField()
+    officer = CharField(default="")
+    details = TextField(default="{}")
+    request_sha256 = CharField(default="", max_length=64)
+    answer = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("department", "request_id"), True),)
+
+
+class HubWebhook(HubModel):
+    """A department system the hub pushes new cases and steps to, signed with a shared secret."""
+
+    department = CharField(primary_key=True, max_length=32)
+    url = CharField(max_length=500)
+    secret = CharField(max_length=128)
+    created_at = CharField()
+
+
+class HubWebhookDelivery(HubModel):
+    """One event owed to a department's webhook: delivered, or waiting for its next attempt."""
+
+    id = AutoField()
+    department = CharField(max_length=32)
+    event = TextField()  # the JSON body, as signed
+    attempts = IntegerField(default=0)
+    next_at = CharField()
+    delivered_at = CharField(null=True)
+    last_error = CharField(default="")
+
+    class Meta:
+        indexes = ((("delivered_at", "next_at"), False),)
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
     HubApplication, HubManifestIndex, HubManifestEntry, HubAnchor, HubAnchorDivergence, HubRecoveryCopy,
     HubWatchSample, HubOperator,
+    HubDepartment, HubDepartmentKey, HubCase, HubCaseEvent, HubWebhook, HubWebhookDelivery,
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from sync.hub.openapi_departments import SECURITY, department_paths, department_schemas
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _TUS = {"$ref": "#/components/parameters/TusResumable"}
 _ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
@@ -151,10 +153,12 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": {"description": "Bundles in version order", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"bundles": {"type": "array", "items": {"$ref": "#/components/schemas/SignedBundle"}}}}}}},
                     **_errors(400, 401)}}},
+            **department_paths(),
         },
         "components": {
             "securitySchemes": {"stationCredential": {"type": "http", "scheme": "bearer",
-                                                      "description": "<station code>.<secret> from enrolment"}},
+                                                      "description": "<station code>.<secret> from enrolment"},
+                                **SECURITY},
             "parameters": {"TusResumable": {"name": "Tus-Resumable", "in": "header", "required": True,
                                             "schema": {"type": "string", "enum": ["1.0.0"]}}},
             "schemas": {
@@ -216,6 +220,7 @@ def openapi_document() -> dict[str, Any]:
                     "station": {"type": "string"},
                     "held": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
                     "gaps": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
+                **department_schemas(),
             },
         },
     }

@@ -120,7 +120,7 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
         HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
     else:
         # the hub's own statuses (accepted, completed, ...) are newer than the station's snapshots
-        keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed")
+        keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed", "returned")
         status = existing.status if keep and kind != "amended" else str(record.get("status", kind))
         HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
 

@@ -50,9 +50,9 @@ def entry(seq: int, station: str = STATION, item: str = "JZZ-SL", version: str =
 
 def sealed_batch(key: Ed25519PrivateKey, hub: HubPublicKeys, first: int, last: int,
                  batch_no: int = 1, prev: str = GENESIS, station: str = STATION,
-                 version: str = "builtin-1") -> bytes:
-    """Seal events first..last as one batch."""
-    return seal_entries(key, hub, [entry(s, station, version=version) for s in range(first, last + 1)],
+                 version: str = "builtin-1", item: str = "JZZ-SL") -> bytes:
+    """Seal events first..last (applications of `item`) as one batch."""
+    return seal_entries(key, hub, [entry(s, station, item, version) for s in range(first, last + 1)],
                         batch_no, prev, station)
 
 

@@ -8,15 +8,21 @@ from station.core.services import service_choices
 from station.core.store import StationStore
 from station.core.sync_service import SyncService
 from sync.hub.serve import LocalHub
+from sync.hub.store import HubStore
 from tests.conftest import Sessions
 
 
 def connect(store: StationStore, sessions: Sessions, hub: LocalHub, url: str | None = None) -> SyncService:
-    store.hub.configure(sessions.admin, hub.service.store.public)
-    token = hub.service.store.add_station(store.config.code)
-    store.hub.enrol(sessions.admin, token, hub.url)
+    service = connect_to(store, sessions, hub.service.store, hub.url)
     if url:
         store.hub.point_at(url)
+    return service
+
+
+def connect_to(store: StationStore, sessions: Sessions, hub: HubStore, url: str) -> SyncService:
+    """Enrol the station with the hub whose store is `hub` (opened here) and which serves at `url`."""
+    store.hub.configure(sessions.admin, hub.public)
+    store.hub.enrol(sessions.admin, hub.add_station(store.config.code), url)
     return SyncService(store, max_records=25)
 
 

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from station.core.amendments import amendment_draft
 from station.core.applications import VOIDABLE, Status
+from station.core.decisions import COLLECTION_NAMES, DECISION_NAMES, HubDecision, read_decision
 from station.core.overview import ApplicationDetail, application_detail
 from station.core.roles import Action, allowed
 from station.ui.base import StationScreen
@@ -36,6 +37,30 @@ ACTIONS = {
     "document.notice_issued": N_("出具一次性告知书"), "document.amendment_issued": N_("出具补正通知"),
     "document.form_issued": N_("打印申请表"), "hub.acknowledged": N_("市级中心已接收"),
 }
+
+
+def decision_text(decision: HubDecision) -> str:
+    """The department's decision in one line: what to bring and by when, or how to collect."""
+    en = language() == "en"
+    if not decision.decision:
+        return _("说明：{text}").format(text=decision.message) if decision.message else ""
+    zh_name, en_name = DECISION_NAMES.get(decision.decision, (decision.decision, decision.decision))
+    parts = [en_name if en else zh_name, decision.message]
+    if decision.items:
+        parts.append(_("请补正：{items}").format(items="；".join(i.what for i in decision.items)))
+    if decision.deadline:
+        parts.append(_("补正期限：{day}").format(day=decision.deadline.isoformat()))
+    if decision.document_number:
+        parts.append(_("证号：{number}").format(number=decision.document_number))
+    if decision.collection is not None:
+        zh_way, en_way = COLLECTION_NAMES[decision.collection.method]
+        where = decision.collection.place or decision.collection.address
+        parts.append(_("领取方式：{way}").format(way=(en_way if en else zh_way) + (f"（{where}）" if where else "")))
+    if decision.on_time is not None:
+        parts.append(_("按期办结") if decision.on_time else _("超期办结"))
+    if decision.basis:
+        parts.append(_("依据：{basis}").format(basis=decision.basis))
+    return " · ".join(p for p in parts if p)
 
 
 def action_name(action: str) -> str:
@@ -97,8 +122,9 @@ class DetailScreen(StationScreen):
         self.query_one("#detail-head", Static).update(
             f"{row.receipt_number or _('（草稿）')} · {row.item_name} · {status_name(row.status)}")
         status = _("状态：{status}").format(status=status_name(row.status))
-        if detail.status_message:
-            status += " · " + _("说明：{text}").format(text=detail.status_message)
+        decided = decision_text(read_decision(detail.status_message))
+        if decided:
+            status += " · " + decided
         self.query_one("#detail-status", Static).update(status)
         table = self.query_one("#detail-values", DataTable)
         table.clear()
@@ -182,7 +208,8 @@ class DetailScreen(StationScreen):
 
     @on(AmendmentOpened)
     def show_amendment(self, message: AmendmentOpened) -> None:
-        request = self.detail.status_message if self.detail else None
+        decision = read_decision(self.detail.status_message if self.detail else None)
+        request = decision_text(decision)
         opened = message.opened
         self.app.push_screen(self.new_screen("amend", opened.draft, opened.locked, request or ""))
         if opened.resumed:

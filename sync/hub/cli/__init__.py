@@ -1,6 +1,7 @@
 """`jiujin hub …`: the hub's command group, loaded by the one `jiujin` command when used."""
 
 from sync.hub.cli.commands import hub, quarantine
+from sync.hub.cli.departments import COMMANDS as DEPARTMENT_COMMANDS
 from sync.hub.cli.keys import keys
 from sync.hub.cli.reconcile import COMMANDS, QUARANTINE_COMMANDS
 from sync.hub.cli.watch import operator, watch
@@ -12,5 +13,7 @@ for _command in QUARANTINE_COMMANDS:
 hub.add_command(keys)
 hub.add_command(watch)
 hub.add_command(operator)
+for _command in DEPARTMENT_COMMANDS:
+    hub.add_command(_command)
 
 __all__ = ["hub"]

@@ -9,7 +9,7 @@ STATUS_NAMES = {
     "draft": N_("草稿"), "submitted": N_("已受理"), "accepted_pending_materials": N_("容缺受理"),
     "delivered": N_("已上报"), "accepted": N_("中心已受理"), "needs_amendment": N_("待补正"),
     "amended": N_("已补正"), "rejected": N_("不予受理"), "completed": N_("已办结"),
-    "voided": N_("已作废"),
+    "voided": N_("已作废"), "returned": N_("部门退回"),
 }
 
 
