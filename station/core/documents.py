@@ -71,7 +71,7 @@ def receipt_data(store: StationStore, session: Session, key: str,
         applicant=_applicant(app), service=item.name if item else Text(app.item_name, app.item_name),
         service_code=app.item_code, accepted_at=datetime.fromisoformat(str(app.submitted_at)),
         operator=str(app.operator.display_name), promise=_promise(store, app, item), fee=_fee(item),
-        qr_payload=reports.sign_payload(str(app.receipt_number), app.id, store.signing_key()),
+        qr_payload=_qr_text(store, app),
         materials=tuple(_material_line(item, mid, status) for mid, status in materials.items()
                         if status not in ("missing", "missing_rongque")),
         rongque=tuple(_missing(item, mid) for mid, status in materials.items()
@@ -342,6 +342,14 @@ def _missing_runs(high_water: int) -> tuple[tuple[int, int], ...]:
 
 
 # -- the receipt's QR code ------------------------------------------------------------------
+
+
+def _qr_text(store: StationStore, app: Application) -> str:
+    """The signed payload, inside a link to the hub's page of the case when the station knows
+    the hub (a station never enrolled prints the bare payload)."""
+    payload = reports.sign_payload(str(app.receipt_number), app.id, store.signing_key())
+    base = store.config.citizens_url
+    return reports.case_link(base, payload) if base else payload
 
 
 def station_public_key(store: StationStore, session: Session) -> Ed25519PublicKey:

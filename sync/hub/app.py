@@ -71,6 +71,9 @@ def create_app(service: HubService, *,
     from sync.hub.downstream import routes as downstream_routes
 
     routes += downstream_routes(service, handlers._authorised)
+    from sync.hub.citizens import routes as citizens_routes
+
+    routes += citizens_routes(service)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

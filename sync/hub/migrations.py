@@ -9,6 +9,8 @@ it once.
 Versions:
     1  the tables of the first release (created from the models as they then were)
     2  stations registered with district, point type and town; the release each station runs
+    3  the citizens' pages: case steps, receipt-number keys, ratings (好差评), follow-ups and
+       lookup attempts
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from playhouse.migrate import migrate as run_steps
 
 from sync.errors import HubError
 from sync.hub.db import execute, is_postgres, write_transaction
-from sync.hub.models import ALL_MODELS, HubSetting
+from sync.hub.models import (
+    ALL_MODELS,
+    HubCaseKey,
+    HubCaseStep,
+    HubFollowUp,
+    HubLookupAttempt,
+    HubRating,
+    HubSetting,
+)
 
 Migration = Callable[[Database], None]
 #: An arbitrary key for PostgreSQL's advisory lock around migrations.
@@ -53,9 +63,14 @@ def _station_registration(db: Database) -> None:
                 for name, field in wanted.items() if name not in present])
 
 
+def _citizens(db: Database) -> None:
+    db.create_tables([HubCaseStep, HubCaseKey, HubRating, HubFollowUp, HubLookupAttempt], safe=True)
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
+    3: _citizens,
 }
 LATEST = max(MIGRATIONS)
 

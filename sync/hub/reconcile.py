@@ -447,7 +447,8 @@ def bundles_after(station: str, version: int, limit: int = 200) -> list[bytes]:
 
 
 def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], operator: str) -> int:
-    """Application statuses from the departments: recorded at the hub, sent in a bundle."""
+    """Application statuses from the departments: recorded at the hub (with the day, and a 补正's
+    deadline, for the citizens' page), sent in a bundle."""
     today = store.clock().date().isoformat()
     refresh_applications()
     with write_transaction():
@@ -461,7 +462,11 @@ def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], ope
             if status == "needs_amendment":
                 values[HubApplication.amendments] = HubApplication.amendments + 1
             HubApplication.update(values).where(HubApplication.id == update["application_id"]).execute()
-    return issue_bundle(store, station, "statuses", {"updates": updates}, operator=operator)
+        from sync.hub.cases import record_steps
+
+        record_steps(updates, store.now())
+    sent = [{k: v for k, v in update.items() if k != "deadline"} for update in updates]
+    return issue_bundle(store, station, "statuses", {"updates": sent}, operator=operator)
 
 
 # -- operator actions ---------------------------------------------------------------------

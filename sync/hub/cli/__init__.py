@@ -1,5 +1,6 @@
 """`jiujin hub …`: the hub's command group, loaded by the one `jiujin` command when used."""
 
+from sync.hub.cli import followups
 from sync.hub.cli.commands import hub, quarantine
 from sync.hub.cli.keys import keys
 from sync.hub.cli.reconcile import COMMANDS, QUARANTINE_COMMANDS
@@ -9,5 +10,7 @@ for _command in COMMANDS:
 for _command in QUARANTINE_COMMANDS:
     quarantine.add_command(_command)
 hub.add_command(keys)
+for _command in followups.COMMANDS:
+    hub.add_command(_command)
 
 __all__ = ["hub"]
