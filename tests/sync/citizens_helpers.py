@@ -11,6 +11,7 @@ import zxingcpp
 
 from station.core import documents
 from station.core.store import StationStore
+from sync.hub.models import HubStation
 from sync.hub.serve import LocalHub
 from tests.conftest import FakeClock, Sessions
 from tests.reports.helpers import ID_NUMBER, draft_input, render_pages
@@ -49,6 +50,7 @@ def synced_case(store: StationStore, sessions: Sessions, clock: FakeClock, hub: 
                 folder: Path) -> SyncedCase:
     """A station enrolled at `hub`, one case filed and pushed, and its receipt's decoded link."""
     service = connect(store, sessions, hub)
+    HubStation.update(name=store.config.name).where(HubStation.code == store.config.code).execute()
     number = file_case(store, sessions, clock)
     service.push(sessions.sync_operator)
     app = store.applications.get(sessions.operator, number)

@@ -67,7 +67,7 @@ async def test_card_service_confirm_receipt(store: StationStore, demo: DemoDevic
         assert stored.receipt_number in "\n".join(demo.printer_model.receipts[-1].lines)
         await settle(pilot)
         assert isinstance(app.screen, KioskDoneScreen)
-        await pilot.press("enter")
+        await pilot.press("escape")  # enter belongs to the rating panel on this screen
         await settle(pilot)
         assert isinstance(app.screen, KioskStartScreen) and len(app.screen_stack) == 2
 
