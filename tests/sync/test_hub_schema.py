@@ -19,12 +19,15 @@ from sync.hub.store import HubStore, Place, initialise_hub
 from tests.sync.helpers import STATION, enrol_key, sealed_batch
 
 V2_COLUMNS = ("district", "point_type", "town", "release", "release_seen_at")
+V3_TABLES = ("hub_case_step", "hub_case_key", "hub_rating", "hub_follow_up", "hub_lookup_attempt")
 
 
 def _as_first_release(store: HubStore) -> None:
     """Turn a new hub's database into what the first release created, with a station in it."""
     for column in V2_COLUMNS:
         execute(store.db, f"ALTER TABLE hub_station DROP COLUMN {column}")
+    for table in V3_TABLES:
+        execute(store.db, f"DROP TABLE {table}")
     HubSetting.update(value="1").where(HubSetting.key == "schema_version").execute()
     execute(store.db, "INSERT INTO hub_station (code, name, status, created_at) "
                       "VALUES ('XH0001', '德加社区', 'active', '2026-01-05T08:00:00+00:00')")
@@ -39,8 +42,9 @@ def test_a_first_release_hub_with_data_migrates_to_this_release(tmp_path: Path, 
         assert migrations.schema_version(store.db) == 1
         with pytest.raises(migrations.SchemaTooOld):
             migrations.require_current(store.db)
-        assert store.create_schema() == [2]
+        assert store.create_schema() == [2, 3]
         assert {c.name for c in store.db.get_columns("hub_station")} >= set(V2_COLUMNS)
+        assert set(V3_TABLES) <= set(store.db.get_tables())
         kept = HubStation.get(HubStation.code == "XH0001")
         assert (kept.name, kept.status, kept.district) == ("德加社区", "active", "")
         assert store.create_schema() == []  # once only

@@ -21,8 +21,7 @@ from station.ui.screens.counter.rating import RatingScreen
 from station.ui.screens.counter.result import ResultScreen
 from station.ui.widgets.rating.panel import RatingPanel
 from tests.station.ui.conftest import MessageLog, login, settle
-from tests.station.ui.helpers import submit, tap_card_and_choose
-from tests.station.ui.test_kiosk import choose, kiosk_app
+from tests.station.ui.helpers import choose, kiosk_app, submit, tap_card_and_choose
 
 
 def _rated_event(application_id: str) -> dict[str, object]:
