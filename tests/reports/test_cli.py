@@ -56,6 +56,9 @@ def test_receipt_pdf_escpos_and_offline_verification(station_dir: Path, filed: t
     tampered = qr.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
     bad = CliRunner().invoke(main, ["report", "verify-qr", tampered, "--station-key", str(key)])
     assert bad.exit_code == 1 and "签名无效" in bad.output
+    link = f"https://jiujin.hangzhou.example/c/{qr}"  # what a station that knows its hub prints
+    linked = CliRunner().invoke(main, ["report", "verify-qr", link, "--station-key", str(key), "--json"])
+    assert linked.exit_code == 0 and number in linked.output
     junk = CliRunner().invoke(main, ["report", "verify-qr", "hello", "--station-key", str(key)])
     assert junk.exit_code == 1 and "不是就近受理回执二维码" in junk.output
 
