@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable
 from forms import Text
 from reports import charts, pdf
 from reports.fonts import CjkFont
+from reports.ratings import CityRatings, city_section
 
 TITLE = Text("杭州市就近办事报告", "Hangzhou Near-home Services Report")
 #: The hub table the figures come from, named in the report's footnote.
@@ -68,6 +69,7 @@ class CityFigures:
     by_district: tuple[CityRow, ...]
     by_point_type: tuple[CityRow, ...]
     total: CityRow
+    ratings: CityRatings | None = None
 
 
 def _pct(value: float | None) -> str:
@@ -110,6 +112,7 @@ def city_pdf(figures: CityFigures, font: CjkFont | None = None) -> bytes:
         charts.vertical_bars("各类受理点比率 Rates by point type (%)",
                              [r.label for r in f.by_point_type], _rate_series(f.by_point_type),
                              font_name, pdf.WIDTH, 70 * mm, names=RATE_NAMES, percent=True),
+        *(city_section(f.ratings, styles) if f.ratings is not None else []),
         pdf.para(f"生成时间 Generated {pdf.stamp(f.generated_at)}。数据来源：中心申请汇总表 {TABLE}。",
                  styles.small),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from forms.models import OneThing
 from forms.onething import bundle_notice
 from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationInfo
 from reports.daily import STATUS_NAMES
+from reports.ratings import RatingCount
 from station.core import audit
 from station.core.calendar_bundle import station_calendar
 from station.core.db import database, write_transaction
@@ -234,7 +235,14 @@ def daily_figures(store: StationStore, session: Session, day: date,
         by_hour=tuple(hours), card_only=card_only, rongque=rongque,
         notices=int(_query(_DAY_NOTICES, (day.isoformat() + "%",))[0][0]),
         average_handling_minutes=float(minutes) if minutes is not None else None,
-        sync=_day_sync(day))
+        sync=_day_sync(day), ratings=_day_ratings(session, day))
+
+
+def _day_ratings(session: Session, day: date) -> tuple[RatingCount, ...]:
+    """The day's 好差评, by the operator who accepted each case."""
+    from station.core.ratings import by_operator
+
+    return tuple(by_operator(session, day.isoformat(), (day + timedelta(days=1)).isoformat()))
 
 
 def station_ledger(store: StationStore, session: Session) -> reports.StationLedger:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import cast
 
 from kernel.ratings import Rating, RatingRejected
+from reports.ratings import RatingCount
 from station.core import audit, outbox
 from station.core.applications import Status, attachment_hashes, snapshot
 from station.core.clock import Clock
@@ -25,23 +25,6 @@ from station.core.session import Session
 
 NOT_RATEABLE = {Status.DRAFT, Status.VOIDED}
 EVENT = "rated"
-
-
-@dataclass(frozen=True)
-class OperatorRatings:
-    """One operator's ratings: how many at each level (5 … 1)."""
-
-    operator: str
-    display_name: str
-    levels: dict[int, int]
-
-    @property
-    def count(self) -> int:
-        return sum(self.levels.values())
-
-    @property
-    def bad(self) -> int:
-        return self.levels.get(2, 0) + self.levels.get(1, 0)
 
 
 def rate(session: Session, clock: Clock, station_code: str, key: str, rating: Rating) -> CaseRating:
@@ -74,15 +57,15 @@ def rated(key: str) -> bool:
     return app is not None and CaseRating.get_or_none(CaseRating.application == app.id) is not None
 
 
-def by_operator(session: Session, day_start: str, day_end: str) -> list[OperatorRatings]:
+def by_operator(session: Session, day_start: str, day_end: str) -> list[RatingCount]:
     """Ratings given in [day_start, day_end) by the operator who accepted each case."""
     require(session, Action.APPLICATION_VIEW)
     rows = cast(Iterable[tuple[str, str, int]], (
         CaseRating.select(Operator.name, Operator.display_name, CaseRating.level)
         .join(Application).join(Operator)
         .where((CaseRating.rated_at >= day_start) & (CaseRating.rated_at < day_end)).tuples()))
-    found: dict[str, OperatorRatings] = {}
+    found: dict[str, RatingCount] = {}
     for name, display, level in rows:
-        entry = found.setdefault(str(name), OperatorRatings(str(name), str(display), {}))
+        entry = found.setdefault(str(name), RatingCount(str(name), str(display)))
         entry.levels[int(level)] = entry.levels.get(int(level), 0) + 1
-    return sorted(found.values(), key=lambda r: r.operator)
+    return sorted(found.values(), key=lambda r: r.key)

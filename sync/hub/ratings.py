@@ -41,29 +41,6 @@ class Given:
     replied_at: str | None = None
 
 
-@dataclass(frozen=True)
-class RatingRow:
-    """Ratings of one station, or of one operator of a station: counts per level, 5 … 1."""
-
-    station: str
-    operator: str
-    levels: dict[int, int]
-
-    @property
-    def count(self) -> int:
-        return sum(self.levels.values())
-
-    @property
-    def bad(self) -> int:
-        return self.levels.get(2, 0) + self.levels.get(1, 0)
-
-    @property
-    def satisfied_share(self) -> float:
-        """满意率: 基本满意 or better, of all ratings."""
-        good = sum(n for level, n in self.levels.items() if level >= 3)
-        return good / self.count if self.count else 0.0
-
-
 @cache
 def _calendar() -> WorkingCalendar:
     return WorkingCalendar.load()
@@ -168,31 +145,4 @@ def reply(store: HubStore, follow_up_id: int, text: str, operator: str) -> None:
         audit(store, operator, "followup.replied", follow.station, follow.application_id, {"id": follow_up_id})
 
 
-# -- figures -----------------------------------------------------------------------------------
-
-def figures(since: str = "", until: str = "9999") -> tuple[list[RatingRow], list[RatingRow]]:
-    """Ratings given in [since, until): per station, and per operator within each station."""
-    rows = tuples(HubRating.select(HubRating.station, HubRating.operator, HubRating.level)
-                  .where((HubRating.rated_at >= since) & (HubRating.rated_at < until)))
-    stations: dict[str, RatingRow] = {}
-    operators: dict[tuple[str, str], RatingRow] = {}
-    for station, operator, level in rows:
-        for entry in (stations.setdefault(str(station), RatingRow(str(station), "", {})),
-                      operators.setdefault((str(station), str(operator)), RatingRow(str(station), str(operator), {}))):
-            entry.levels[int(level)] = entry.levels.get(int(level), 0) + 1
-    return sorted(stations.values(), key=lambda r: r.station), sorted(
-        operators.values(), key=lambda r: (r.station, r.operator))
-
-
-def open_follow_ups_by_station() -> dict[str, tuple[int, int]]:
-    """Station -> (follow-ups open, of them past due) — for the city report."""
-    found: dict[str, tuple[int, int]] = {}
-    today = date.today().isoformat()
-    for station, due_on in tuples(HubFollowUp.select(HubFollowUp.station, HubFollowUp.due_on)
-                                  .where(HubFollowUp.replied_at.is_null())):
-        open_, late = found.get(str(station), (0, 0))
-        found[str(station)] = (open_ + 1, late + int(str(due_on) < today))
-    return found
-
-
-__all__ = ["Given", "RatingRow", "absorb", "figures", "follow_ups", "given", "rate", "reply"]
+__all__ = ["Given", "absorb", "follow_ups", "given", "rate", "reply"]

@@ -123,6 +123,13 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
         HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
 
 
+def _absorb_ratings(store: HubStore) -> None:
+    """Take the ratings (好差评) stations sent, so bad ones open their follow-ups."""
+    from sync.hub.ratings import absorb
+
+    absorb(store)
+
+
 # -- ledger ---------------------------------------------------------------------------
 
 def _skew_seconds(received_at: str | None, created_at: str | None) -> float | None:
@@ -235,6 +242,7 @@ def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, 
         with contextlib.suppress(HubError):
             store.register_station(code, place=Place(document["district"], str(document.get("point_type") or "")))
     refresh_applications()
+    _absorb_ratings(store)
     result = compare(store, document)
     now = store.now()
     with write_transaction():
@@ -296,6 +304,7 @@ def reconcile_all(store: HubStore) -> dict[str, int]:
     """Compare every open (not yet reconciled) manifest again, after resends or releases, in
     three set queries over all stations at once; store what changed; verdict counts."""
     refresh_applications()
+    _absorb_ratings(store)
     _index_unindexed()
     m, i = HubManifest._meta.table_name, HubManifestIndex._meta.table_name
     manifests = {int(r[0]): r[1:] for r in execute(database.obj, f"""

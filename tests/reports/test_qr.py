@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from reports import (
     QRFormatError,
-    case_link,
     QRSignatureError,
+    case_link,
     parse_payload,
     receipt_pdf,
     sign_payload,

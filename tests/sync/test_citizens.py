@@ -18,11 +18,14 @@ from kernel.ratings import Rating
 from station.core import ratings as station_ratings
 from station.core.store import StationStore
 from sync.hub import cases, ratings, reconcile
+from sync.hub.db import reporting_connection
 from sync.hub.models import HubAction, HubFollowUp
+from sync.hub.rating_queries import rating_figures
 from sync.hub.serve import LocalHub, start_local_hub
 from tests.conftest import FakeClock, Sessions
-from tests.reports.helpers import ID_NUMBER
+from tests.reports.helpers import ID_NUMBER, pdf_text
 from tests.sync.citizens_helpers import SyncedCase, synced_case
+from tests.sync.hubproc import jiujin
 
 
 @pytest.fixture
@@ -147,6 +150,21 @@ def test_a_counter_rating_travels_in_the_outbox_and_wins_over_a_later_web_one(
     assert "不满意" in page and "服务态度" in page and 'name="level"' not in page
     given = ratings.given(case.application_id)
     assert given is not None and given.rating.channel == "counter" and given.due_on is not None
-    stations, operators = ratings.figures()
-    assert [(r.station, r.count, r.bad) for r in stations] == [(store.config.code, 1, 1)]
-    assert [(r.operator, r.count) for r in operators] == [("wang", 1)]
+    with reporting_connection(f"sqlite://{local_hub.folder / 'hub.db'}") as connection:
+        city = rating_figures(connection)
+    assert [(r.key, r.count, r.bad) for r in city.by_station] == [(store.config.code, 1, 1)]
+    assert [(r.key, r.count) for r in city.by_operator] == [(f"{store.config.code}/wang", 1)]
+    assert (city.open_follow_ups, city.overdue_follow_ups) == (1, 0)
+
+
+def test_a_bad_rating_is_in_the_city_report(case: SyncedCase, local_hub: LocalHub, tmp_path: Path) -> None:
+    assert httpx.post(case.link + "/rating", data={"level": "2", "reason": "efficiency"}).status_code == 303
+    out = tmp_path / "city.pdf"
+    result = jiujin("report", "city", "--pdf", str(out), "--hub-db", f"sqlite://{local_hub.folder / 'hub.db'}",
+                    "--json")
+    figures = json.loads(result.stdout[result.stdout.index("{"):])["ratings"]
+    (station,) = figures["by_station"]
+    assert (station["count"], station["bad"], station["levels"]["2"]) == (1, 1, 1)
+    assert figures["open_follow_ups"] == 1
+    text = pdf_text(out.read_bytes())
+    assert "好差评（按受理点）" in text and "测试社区便民服务中心" in text and "待答复 1 件" in text

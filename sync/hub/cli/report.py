@@ -60,12 +60,16 @@ def hub_reconcile_pdf(pdf_path: str, hub_db: str, station_code: str | None) -> N
 def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | None,
          as_json: bool) -> None:
     """The city report by district and point type, aggregated by the hub's database. / 城市报告"""
+    import dataclasses
+
     import reports
     from sync.hub.queries import city_figures
+    from sync.hub.rating_queries import rating_figures
 
+    first, last = (start.date() if start else None), (end.date() if end else None)
     with hub_connection(hub_db) as connection:
-        figures = city_figures(connection, start=start.date() if start else None,
-                               end=end.date() if end else None, generated_at=datetime.now(CST))
+        figures = city_figures(connection, start=first, end=last, generated_at=datetime.now(CST))
+        figures = dataclasses.replace(figures, ratings=rating_figures(connection, first, last))
     write(pdf_path, reports.city_pdf(figures), "城市报告")
     if as_json:
         emit_json(city_json(figures))
@@ -78,6 +82,17 @@ def city_json(figures: Any) -> dict[str, Any]:
                 "on_time": r.on_time, "amended": r.amended}
 
     return {"total": row(figures.total), "by_district": [row(r) for r in figures.by_district],
+            **({"ratings": ratings_json(figures.ratings)} if figures.ratings is not None else {}),
             "by_point_type": [row(r) for r in figures.by_point_type],
             "start": figures.start.isoformat() if isinstance(figures.start, date) else None,
             "end": figures.end.isoformat() if isinstance(figures.end, date) else None}
+
+
+def ratings_json(ratings: Any) -> dict[str, Any]:
+    """The city report's 好差评 as JSON: counts by level per station and per operator."""
+    def row(r: Any) -> dict[str, Any]:
+        return {"key": r.key, "label": r.label, "count": r.count, "bad": r.bad,
+                "levels": {str(level): r.levels.get(level, 0) for level in (5, 4, 3, 2, 1)}}
+
+    return {"by_station": [row(r) for r in ratings.by_station], "by_operator": [row(r) for r in ratings.by_operator],
+            "open_follow_ups": ratings.open_follow_ups, "overdue_follow_ups": ratings.overdue_follow_ups}
