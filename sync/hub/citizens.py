@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import parse_qs
 
+from starlette.background import BackgroundTask
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -124,28 +125,33 @@ class _Pages:
         return await self._show(request.path_params["token"], _lang(request.query_params.get("lang")))
 
     async def _show(self, token: str, lang: str, notice: str = "", status: int = 200) -> Response:
-        application_id = await in_thread(cases.application_of, self.store, token)
+        application_id, found = await in_thread(self._case, token)
         if application_id is None:
             return _html(citizen_pages.message_page(lang, ("链接无效", "Invalid link"), (
                 "这个链接无法核验，请扫描回执上的二维码，或按受理编号查询。",
                 "This link cannot be verified: scan the QR code on your receipt, or find the case by number.")), 404)
-        found = await in_thread(self._case, application_id)
         if found is None:
             return _html(citizen_pages.message_page(lang, ("办件尚未到达", "Not arrived yet"), (
                 "受理点尚未把这件办件同步到中心，请稍后再查。",
                 "The service point has not yet sent this case to the city hub; please look again later.")))
         case, given = found
         action = f"/c/{token}/rating"
-        return _html(citizen_pages.case_page(lang, case, given, _english_names().get(case.item_code, ""),
-                                             action, notice), status)
+        response = _html(citizen_pages.case_page(lang, case, given, _english_names().get(case.item_code, ""),
+                                                 action, notice), status)
+        # audited once the page is on its way: the view's record costs the citizen no wait
+        response.background = BackgroundTask(in_thread, audit, self.store, "citizen", "case.viewed",
+                                             case.station, application_id, {})
+        return response
 
-    def _case(self, application_id: str) -> tuple[cases.Case, ratings.Given | None] | None:
+    def _case(self, token: str) -> tuple[str | None, tuple[cases.Case, ratings.Given | None] | None]:
+        """The application a token names, and its case and rating once the hub holds it (one
+        trip to the database thread)."""
+        application_id = cases.application_of(self.store, token)
+        if application_id is None:
+            return None, None
         ratings.absorb(self.store)
         case = cases.case(application_id)
-        if case is None:
-            return None
-        audit(self.store, "citizen", "case.viewed", case.station, application_id, {})
-        return case, ratings.given(application_id)
+        return application_id, ((case, ratings.given(application_id)) if case is not None else None)
 
     async def rate(self, request: Request) -> Response:
         token = request.path_params["token"]

@@ -31,8 +31,9 @@ def chromium_paths() -> tuple[str, str] | None:
 
 
 @contextmanager
-def phone(profile: Path) -> Iterator[webdriver.Chrome]:
-    """A 360 × 800 phone-sized headless Chromium with the page's scripts disabled."""
+def phone(profile: Path, page_scripts: bool = False) -> Iterator[webdriver.Chrome]:
+    """A 360 × 800 phone-sized headless Chromium, the page's scripts disabled unless asked for
+    (the benchmark reads the browser's paint timing through them)."""
     paths = chromium_paths()
     assert paths, "chromium and chromium-driver are required (scripts/install-system-deps.sh dev)"
     options = webdriver.ChromeOptions()
@@ -41,8 +42,8 @@ def phone(profile: Path) -> Iterator[webdriver.Chrome]:
                      f"--window-size={WIDTH},{HEIGHT}", f"--user-data-dir={profile}", "--lang=zh-CN",
                      "--no-first-run", "--disable-extensions", "--disable-background-networking"):
         options.add_argument(argument)
-    # The page's own scripts are off (the pages must work without them); WebDriver's are not.
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    if not page_scripts:  # the pages must work without them; WebDriver's own scripts still run
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=paths[1]))
     try:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
