@@ -47,11 +47,20 @@ def entry(seq: int, station: str = STATION, item: str = "JZZ-SL", version: str =
     return OutboxEntry(seq, kind, app_id, CREATED, seq, f"{seq:064x}", record)
 
 
+def rated_entry(seq: int, of_seq: int, level: int, channel: str = "counter", station: str = STATION) -> OutboxEntry:
+    """A station's 好差评 of the application `entry(of_seq)` submitted, as its outbox carries it."""
+    submitted = entry(of_seq, station)
+    record = {**submitted.record, "status": "submitted",
+              "rating": {"level": level, "reasons": ["attitude"] if level <= 2 else [], "text": "",
+                         "channel": channel, "rated_at": "2026-11-26T10:00:00+08:00"}}
+    return OutboxEntry(seq, "rated", submitted.application_id, CREATED, seq, f"{seq:064x}", record)
+
+
 def sealed_batch(key: Ed25519PrivateKey, hub: HubPublicKeys, first: int, last: int,
                  batch_no: int = 1, prev: str = GENESIS, station: str = STATION,
-                 version: str = "builtin-1") -> bytes:
-    """Seal events first..last as one batch."""
-    body = cut_batch([entry(s, station, version=version) for s in range(first, last + 1)])
+                 version: str = "builtin-1", entries: list[OutboxEntry] | None = None) -> bytes:
+    """Seal events first..last as one batch (synthetic submissions unless `entries` are given)."""
+    body = cut_batch(entries or [entry(s, station, version=version) for s in range(first, last + 1)])
     assert body is not None and body.last_seq == last
     meta = BatchMeta(station, batch_no, first, last, prev, body.catalog_versions, body.audit_head, CREATED)
     return seal_batch(meta, body.body, key, hub)
