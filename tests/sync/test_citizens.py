@@ -6,6 +6,7 @@ a follow-up whose reply the citizen reads."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -168,3 +169,18 @@ def test_a_bad_rating_is_in_the_city_report(case: SyncedCase, local_hub: LocalHu
     assert figures["open_follow_ups"] == 1
     text = pdf_text(out.read_bytes())
     assert "好差评（按受理点）" in text and "测试社区便民服务中心" in text and "待答复 1 件" in text
+
+
+def test_nothing_personal_or_secret_reaches_the_hubs_log(case: SyncedCase, local_hub: LocalHub,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    _get(case.link)
+    httpx.post(f"{local_hub.url}/c", data={"receipt": case.receipt_number, "tail": case.id_tail})
+    httpx.post(f"{local_hub.url}/c", data={"receipt": case.receipt_number, "tail": "0000"})
+    httpx.post(case.link + "/rating", data={"level": "1", "text": "张三的意见"})
+    signature = case.link.rsplit(":", 1)[1]
+    hub_records = [r for r in caplog.records if r.name.startswith(("jiujin", "uvicorn", "starlette"))]
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in hub_records)
+    assert "rating" in logged and "request" in logged  # the hub did log these requests
+    for secret in (signature, case.receipt_number, case.id_tail, ID_NUMBER, "张三"):
+        assert secret not in logged, secret
