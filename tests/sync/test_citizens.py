@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devices.printer.encoder import PrinterProfile, encode_receipt
+from devices.simulators.printer import PrinterSimulator
 from forms.workdays import WorkingCalendar
 from kernel.ratings import Rating
 from station.core import ratings as station_ratings
@@ -62,6 +64,18 @@ def test_the_receipt_qr_is_a_link_to_the_case_page_that_verify_qr_still_checks(
     assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
     english = _get(case.link + "?lang=en").text
     assert "Case progress" in english and "Forwarded to the department" in english
+
+
+def test_the_thermal_receipt_prints_the_same_link(case: SyncedCase, store: StationStore,
+                                                  sessions: Sessions) -> None:
+    from station.core import documents
+
+    layout = documents.receipt_layout(store, sessions.operator, case.receipt_number, paper_mm=58)
+    printer = PrinterSimulator(58)
+    printer.receive(encode_receipt(layout, PrinterProfile(paper_mm=58)))  # type: ignore[arg-type]
+    (receipt,) = printer.model.receipts
+    assert receipt.qr_payloads == [case.link] and not printer.model.unknown_commands
+    assert _get(receipt.qr_payloads[0]).status_code == 200
 
 
 def test_a_changed_or_foreign_token_opens_nothing(case: SyncedCase) -> None:
