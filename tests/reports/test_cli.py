@@ -91,6 +91,7 @@ def test_city_and_hub_reconcile_from_a_hub_database(tmp_path: Path) -> None:
                                        "--from", "2026-11-01", "--to", "2026-11-30", "--json"])
     assert result.exit_code == 0, result.output
     assert '"applications": 7' in result.output and "西湖区" in pdf_text(out.read_bytes())
+    assert "ratings left out" in result.output and "好差评（按受理点）" not in pdf_text(out.read_bytes())
     four_slashes = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite:///{path}", "--pdf", str(out)])
     assert four_slashes.exit_code == 0, four_slashes.output
     missing = CliRunner().invoke(main, ["report", "reconcile", "--hub-db", f"sqlite://{path}",

@@ -63,13 +63,17 @@ def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | Non
     import dataclasses
 
     import reports
+    from reports.errors import HubDataError
     from sync.hub.queries import city_figures
     from sync.hub.rating_queries import rating_figures
 
     first, last = (start.date() if start else None), (end.date() if end else None)
     with hub_connection(hub_db) as connection:
         figures = city_figures(connection, start=first, end=last, generated_at=datetime.now(CST))
-        figures = dataclasses.replace(figures, ratings=rating_figures(connection, first, last))
+        try:
+            figures = dataclasses.replace(figures, ratings=rating_figures(connection, first, last))
+        except HubDataError as error:  # a reporting copy with the application table alone
+            click.echo(f"好差评未列入报告：{error.message_zh} / ratings left out: {error.message_en}", err=True)
     write(pdf_path, reports.city_pdf(figures), "城市报告")
     if as_json:
         emit_json(city_json(figures))
