@@ -25,8 +25,8 @@ from starlette.routing import Route
 
 from kernel.ratings import RatingRejected, checked
 from sync.hub import cases, citizen_pages, ratings
+from sync.hub.actions import audit
 from sync.hub.pool import in_thread
-from sync.hub.reconcile import audit
 from sync.hub.service import HubService
 
 MAX_FORM = 8 * 1024

@@ -20,9 +20,9 @@ from typing import Any
 from forms.workdays import WorkingCalendar
 from kernel.ratings import FOLLOW_UP_WORKING_DAYS, Rating, RatingRejected, from_json
 from sync.errors import HubError
+from sync.hub.actions import audit
 from sync.hub.db import tuples, write_transaction
 from sync.hub.models import HubFollowUp, HubRating, HubRecord, HubSetting
-from sync.hub.reconcile import audit
 from sync.hub.store import HubStore
 
 log = logging.getLogger("jiujin.hub.ratings")

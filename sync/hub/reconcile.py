@@ -25,6 +25,7 @@ from peewee import JOIN, fn
 from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
 from sync.errors import HubError, SealError
+from sync.hub.actions import audit
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
     HubAction,
@@ -48,12 +49,6 @@ WATERMARK = "applications.watermark"
 BUNDLE_DAYS = 30
 CARD_ONLY = {"satisfied_by_card", "satisfied_by_shared_data"}
 FINAL = {"completed", "rejected"}
-
-
-def audit(store: HubStore, operator: str, action: str, station: str | None, subject: str = "",
-          details: dict[str, Any] | None = None) -> None:
-    HubAction.create(at=store.now(), operator=operator, action=action, station=station, subject=subject,
-                     details=canonical_json(details or {}).decode())
 
 
 def _setting(key: str, default: str = "") -> str:
