@@ -25,3 +25,9 @@ def mask_id(number: str) -> str:
 def mask_ids_in_text(text: str) -> str:
     """The text with every 18-character ID number or credit code in it masked."""
     return _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
+
+
+def mask_name(name: str) -> str:
+    """张**: a person's name with all but its first character hidden (the citizens' pages)."""
+    text = name.strip()
+    return text[:1] + "*" * max(len(text) - 1, 1) if text else ""

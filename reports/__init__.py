@@ -40,7 +40,7 @@ from reports.inputs import (
 from reports.layout import ReceiptLayout
 from reports.masking import mask_id
 from reports.notice import items_from_entries, notice_pdf
-from reports.qr import ReceiptClaim, parse_payload, sign_payload, verify_payload
+from reports.qr import ReceiptClaim, case_link, parse_payload, sign_payload, verify_payload
 from reports.receipt import receipt_layout, receipt_pdf
 from reports.reconcile import HubStationLedger, LedgerDay, StationLedger, reconcile_pdf
 
@@ -76,6 +76,7 @@ __all__ = [
     "StationInfo",
     "StationLedger",
     "amendment_pdf",
+    "case_link",
     "city_pdf",
     "cjk_font",
     "daily_pdf",

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable
 from forms import Text
 from reports import charts, pdf
 from reports.fonts import CjkFont
+from reports.ratings import CityRatings, city_section
 
 TITLE = Text("杭州市就近办事报告", "Hangzhou Near-home Services Report")
 #: The hub table the figures come from, named in the report's footnote.
@@ -148,6 +149,8 @@ class CityFigures:
     as_of: date | None = None  # the day overdue cases are counted on
     catalog: CatalogFigures | None = None
     ratings: RatingFigures | None = None
+    #: 好差评 by station and by operator, with the follow-ups still open (`reports.ratings`).
+    rating_detail: CityRatings | None = None
 
 
 def pct(value: float | None) -> str:
@@ -211,6 +214,7 @@ def city_pdf(figures: CityFigures, font: CjkFont | None = None) -> bytes:
               _table(f.by_department, Text("部门", "Department"), styles),
               *pdf.heading(Text("按月份", "By month"), styles),
               _table(f.by_month, Text("月份", "Month"), styles),
+              *(city_section(f.rating_detail, styles) if f.rating_detail is not None else []),
               pdf.para(f"生成时间 Generated {pdf.stamp(f.generated_at)}。数据来源：中心申请汇总表 {TABLE}；"
                        "公式见 docs/metrics.md。", styles.small)]
     return pdf.build_pdf(story, styles, title=TITLE.zh, footer=f"{TITLE.zh} · {period} · 就近 Jiujin")

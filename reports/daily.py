@@ -12,6 +12,7 @@ from forms import Text
 from reports import charts, pdf
 from reports.fonts import CjkFont
 from reports.inputs import StationInfo
+from reports.ratings import RatingCount, daily_section
 
 TITLE = Text("受理点日报", "Daily Station Report")
 STATUS_NAMES = {
@@ -72,6 +73,7 @@ class DailyFigures:
     notices: int
     average_handling_minutes: float | None
     sync: DaySync
+    ratings: tuple[RatingCount, ...] = ()
 
     @property
     def card_only_share(self) -> float | None:
@@ -111,6 +113,7 @@ def daily_pdf(figures: DailyFigures, font: CjkFont | None = None) -> bytes:
         _counts(f.by_status, Text("状态", "Status"), f.applications + f.voided, styles),
         *pdf.heading(Text("同步状态", "Sync state"), styles),
         pdf.field_table(_sync_rows(f.sync), styles, widths=(60 * mm, pdf.WIDTH - 60 * mm)),
+        *daily_section(f.ratings, styles),
         pdf.spacer(10),
         pdf.signature_lines([Text("主管签字", "Supervisor"), Text("日期", "Date")], styles),
         pdf.para(f"生成时间 Generated {pdf.stamp(f.generated_at)}", styles.small),

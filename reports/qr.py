@@ -17,6 +17,15 @@ part of the receipt number before the first dash; anyone holding that station's 
 key can check a receipt offline (`jiujin report verify-qr`). An Ed25519 signature cannot
 be shortened and still verify, so "short" here means the compact encoding: the whole
 payload is about 160 characters, a version 7 symbol at level M.
+
+Printed, the payload rides in a link to the hub's citizens' page (`case_link`)::
+
+    https://<hub>/c/JJR1:<receipt number>:<application id>:<signature>
+
+so a phone's camera opens the case, while `verify-qr` still checks the payload inside the
+link offline. The signature is the link's unguessable part: only the station can make it.
+A link has lower-case letters, so its symbol uses the byte mode: about 200 characters, a
+version 10 or 11 symbol at level M, still inside a 58 mm receipt's width.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import binascii
 import re
 import uuid
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -41,6 +51,9 @@ SIGNATURE_CHARS = 103
 RECEIPT_NUMBER = re.compile(r"^[A-Z0-9]{4,16}-\d{8}-\d{4,6}$")
 _HEX_ID = re.compile(r"^[0-9A-F]{32}$")
 _B32 = re.compile(r"^[A-Z2-7]{103}$")
+#: The citizens' page of one case, below the hub's public address.
+CASE_PATH = "/c/"
+MAX_LINK = 400
 
 
 @dataclass(frozen=True)
@@ -67,9 +80,25 @@ def sign_payload(receipt_number: str, application_id: str, key: Ed25519PrivateKe
     return f"{TAG}:{receipt_number}:{uuid.UUID(canonical).hex.upper()}:{encoded}"
 
 
+def case_link(base_url: str, payload: str) -> str:
+    """The link printed in the receipt's QR code: the hub's page of this case."""
+    return base_url.rstrip("/") + CASE_PATH + payload
+
+
+def payload_of(text: str) -> str:
+    """The signed payload in a scanned text: the text itself, or the last part of a case link."""
+    text = text.strip()
+    if len(text) > MAX_LINK:
+        raise QRFormatError("不是就近受理回执二维码", "not a Jiujin receipt QR payload")
+    if text.lower().startswith(("https://", "http://")):
+        _, found, payload = text.partition(CASE_PATH)
+        return unquote(payload.split("?", 1)[0].split("#", 1)[0]) if found else ""
+    return text
+
+
 def parse_payload(text: str) -> tuple[ReceiptClaim, bytes]:
-    """The claim and the signature in a payload; raise `QRFormatError` when malformed."""
-    parts = text.strip().split(":")
+    """The claim and the signature in a payload or a case link; raise `QRFormatError` when malformed."""
+    parts = payload_of(text).split(":")
     if len(parts) != 4 or parts[0] != TAG:
         raise QRFormatError("不是就近受理回执二维码", "not a Jiujin receipt QR payload")
     _, receipt_number, raw_id, raw_signature = parts

@@ -17,8 +17,10 @@ cache="${JIUJIN_FRESH_CACHE:-/var/cache/jiujin-fresh}"
 suite=bookworm
 mirror=http://deb.debian.org/debian
 base="$cache/$suite-minbase"
-# The tests that call system tools: fontconfig, poppler, PostgreSQL, the SQLCipher opener.
-system_tests=(tests/system tests/reports tests/sync/test_ingest.py tests/station/core/test_at_rest.py)
+# The tests that call system tools: fontconfig, poppler, PostgreSQL, the SQLCipher opener,
+# headless Chromium.
+system_tests=(tests/system tests/reports tests/sync/test_ingest.py tests/station/core/test_at_rest.py
+              tests/e2e/test_citizens_browser.py)
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "check-fresh: needs root (debootstrap, chroot, mounts)" >&2

@@ -18,6 +18,8 @@
 # - nginx: the reverse proxy of the deployed hub (deploy/nginx); a test runs it in front
 #   of several hub processes.
 # - debootstrap: `make check-fresh` builds the clean Debian it checks this list in.
+# - chromium, chromium-driver: the headless browser (and its WebDriver, the same build) that
+#   drives the citizens' page at phone size in tests/e2e/test_citizens_browser.py.
 # - a SQLCipher 4 opener at .tools/bin/sqlcipher, which tests use to prove the key opens
 #   the store without the project's code: Debian's `sqlcipher` shell where apt offers
 #   SQLCipher 4 (bookworm has only 3.4, which cannot open SQLCipher 4 files), otherwise
@@ -31,7 +33,7 @@ tools="$here/.tools"
 role="${1:-dev}"
 
 station_packages=(python3 python3-venv fonts-wqy-microhei fontconfig)
-dev_packages=(make poppler-utils poppler-data postgresql nginx debootstrap)
+dev_packages=(make poppler-utils poppler-data postgresql nginx debootstrap chromium chromium-driver)
 opener_wheel="sqlcipher3-binary==0.5.4"
 
 case "$role" in

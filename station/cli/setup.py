@@ -31,6 +31,8 @@ from station.core.store import StationStore
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
               help="File with the admin's password (else JIUJIN_PASSWORD).")
 @click.option("--hub-url", default="", help="The city hub's URL.")
+@click.option("--public-url", default="",
+              help="Where citizens' phones reach the hub (the receipt's QR link); default: --hub-url.")
 @click.option("--hub-key", type=click.Path(exists=True, dir_okay=False),
               help="The hub's public key file: enables the recovery slot.")
 @click.option("--enroll-token", default=None,
@@ -40,8 +42,8 @@ from station.core.store import StationStore
 @click.pass_context
 def init(ctx: click.Context, data_dir_option: str | None, station_code: str, station_name: str,
          point_type: str, district: str, admin_name: str, admin_display_name: str,
-         password_file: str | None, hub_url: str, hub_key: str | None, enroll_token: str | None,
-         allow_insecure_hub: bool) -> None:
+         password_file: str | None, hub_url: str, public_url: str, hub_key: str | None,
+         enroll_token: str | None, allow_insecure_hub: bool) -> None:
     """Create a station in the data folder, non-interactively. / 创建站点"""
     folder = data_dir(ctx, data_dir_option)
     _check_hub_url(hub_url, allow_insecure_hub)
@@ -57,7 +59,7 @@ def init(ctx: click.Context, data_dir_option: str | None, station_code: str, sta
     document = {
         "station": {"code": station_code, "name": station_name, "point_type": point_type,
                     "district": district},
-        "hub": {"url": hub_url, "key_fingerprint": fingerprint},
+        "hub": {"url": hub_url, "key_fingerprint": fingerprint, **({"public_url": public_url} if public_url else {})},
     }
     if enroll_token and not hub_key:
         raise click.UsageError("--enroll-token needs --hub-key / 注册需要 --hub-key")

@@ -118,6 +118,8 @@ class StationConfig:
     district: str
     hub_url: str = ""
     hub_key_fingerprint: str = ""
+    #: Where citizens reach the hub's pages (the receipt's QR link); the hub URL when empty.
+    public_url: str = ""
     retention_days: int = 180
     idle_lock_minutes: int = 5
     devices: DeviceSettings = field(default_factory=DeviceSettings)
@@ -133,10 +135,16 @@ class StationConfig:
                 "retention_days": self.retention_days,
                 "idle_lock_minutes": self.idle_lock_minutes,
             },
-            "hub": {"url": self.hub_url, "key_fingerprint": self.hub_key_fingerprint},
+            "hub": {"url": self.hub_url, "key_fingerprint": self.hub_key_fingerprint,
+                    **({"public_url": self.public_url} if self.public_url else {})},
             "devices": self.devices.config.to_mapping(),
         }
         return tomli_w.dumps(document).encode()
+
+    @property
+    def citizens_url(self) -> str:
+        """The base of the link in the receipt's QR code; empty when the station knows no hub."""
+        return self.public_url or self.hub_url
 
     def save(self, data_dir: Path) -> None:
         """Write station.toml atomically into data_dir."""
@@ -166,6 +174,8 @@ def parse_config(document: dict[str, Any], path: str) -> StationConfig:
         retention_days=reader.integer("station.retention_days", 180, 1, 3650),
         idle_lock_minutes=reader.integer("station.idle_lock_minutes", 5, 1, 240),
         hub_url=reader.text("hub.url", re.compile(r"^(https?://\S+)?$"), "http(s) 地址", "an http(s) URL", default=""),
+        public_url=reader.text("hub.public_url", re.compile(r"^(https?://[^\s?#]+)?$"), "http(s) 地址",
+                               "an http(s) URL", default=""),
         hub_key_fingerprint=reader.text("hub.key_fingerprint", FINGERPRINT, "64 位十六进制小写", "64 lowercase hex digits", default=""),
         devices=parse_devices(document.get("devices", {}), path),
     )

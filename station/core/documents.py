@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from forms.models import OneThing
 from forms.onething import bundle_notice
 from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationInfo
 from reports.daily import STATUS_NAMES
+from reports.ratings import RatingCount
 from station.core import audit
 from station.core.calendar_bundle import station_calendar
 from station.core.db import database, write_transaction
@@ -72,7 +73,7 @@ def receipt_data(store: StationStore, session: Session, key: str,
         applicant=_applicant(app), service=item.name if item else Text(app.item_name, app.item_name),
         service_code=app.item_code, accepted_at=datetime.fromisoformat(str(app.submitted_at)),
         operator=str(app.operator.display_name), promise=_promise(store, app, item), fee=_fee(item),
-        qr_payload=reports.sign_payload(str(app.receipt_number), app.id, store.signing_key()),
+        qr_payload=_qr_text(store, app),
         materials=tuple(_material_line(item, mid, status) for mid, status in materials.items()
                         if status not in ("missing", "missing_rongque")),
         rongque=tuple(_missing(item, mid) for mid, status in materials.items()
@@ -235,7 +236,14 @@ def daily_figures(store: StationStore, session: Session, day: date,
         by_hour=tuple(hours), card_only=card_only, rongque=rongque,
         notices=int(_query(_DAY_NOTICES, (day.isoformat() + "%",))[0][0]),
         average_handling_minutes=float(minutes) if minutes is not None else None,
-        sync=_day_sync(day))
+        sync=_day_sync(day), ratings=_day_ratings(session, day))
+
+
+def _day_ratings(session: Session, day: date) -> tuple[RatingCount, ...]:
+    """The day's 好差评, by the operator who accepted each case."""
+    from station.core.ratings import by_operator
+
+    return tuple(by_operator(session, day.isoformat(), (day + timedelta(days=1)).isoformat()))
 
 
 def station_ledger(store: StationStore, session: Session) -> reports.StationLedger:
@@ -343,6 +351,14 @@ def _missing_runs(high_water: int) -> tuple[tuple[int, int], ...]:
 
 
 # -- the receipt's QR code ------------------------------------------------------------------
+
+
+def _qr_text(store: StationStore, app: Application) -> str:
+    """The signed payload, inside a link to the hub's page of the case when the station knows
+    the hub (a station never enrolled prints the bare payload)."""
+    payload = reports.sign_payload(str(app.receipt_number), app.id, store.signing_key())
+    base = store.config.citizens_url
+    return reports.case_link(base, payload) if base else payload
 
 
 def station_public_key(store: StationStore, session: Session) -> Ed25519PublicKey:

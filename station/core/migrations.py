@@ -159,6 +159,20 @@ def _signed_operators(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+_SCHEMA_7 = """
+CREATE TABLE case_rating (
+    application_id VARCHAR(36) NOT NULL PRIMARY KEY REFERENCES application (id) ON DELETE CASCADE,
+    level INTEGER NOT NULL, reasons TEXT NOT NULL, text TEXT NOT NULL, channel VARCHAR(255) NOT NULL,
+    rated_at VARCHAR(255) NOT NULL, recorded_by VARCHAR(255) NOT NULL);
+"""
+
+
+def _case_ratings(db: Database, migrator: SqliteMigrator) -> None:
+    for statement in _SCHEMA_7.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
@@ -166,6 +180,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "receipt-number and day indexes without drafts; no receipt counter table", _submitted_only_indexes),
     (5, "amendments in progress", _amendment_drafts),
     (6, "operator rows signed by an admin", _signed_operators),
+    (7, "citizens' ratings (好差评) given at the station", _case_ratings),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -213,6 +213,22 @@ class AmendmentDraft(BaseModel):
         table_name = "amendment_draft"
 
 
+class CaseRating(BaseModel):
+    """好差评 given at this station (counter screen or kiosk): one per application."""
+
+    application = ForeignKeyField(Application, primary_key=True, on_delete="CASCADE",
+                                  column_name="application_id")
+    level = IntegerField()  # 5 非常满意 … 1 非常不满意
+    reasons = TextField()  # JSON list of reason codes (kernel.ratings)
+    text = TextField()
+    channel = CharField()  # counter | kiosk
+    rated_at = CharField()
+    recorded_by = CharField()  # the operator account whose session took it
+
+    class Meta:
+        table_name = "case_rating"
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Station,
@@ -226,4 +242,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     PrintJobRow,
     CounterDraft,
     AmendmentDraft,
+    CaseRating,
 ]
+

@@ -25,6 +25,7 @@ class Action(StrEnum):
     APPLICATION_SUBMIT = "application.submit"
     APPLICATION_AMEND = "application.amend"
     APPLICATION_VOID = "application.void"
+    APPLICATION_RATE = "application.rate"  # record the citizen's 好差评 (counter screen, kiosk)
     OPERATOR_LIST = "operator.list"
     OPERATOR_ADD = "operator.add"
     OPERATOR_DISABLE = "operator.disable"
@@ -50,6 +51,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPLICATION_SUBMIT: frozenset(_COUNTER),
     Action.APPLICATION_AMEND: frozenset(_COUNTER),
     Action.APPLICATION_VOID: frozenset({Role.SUPERVISOR}),
+    Action.APPLICATION_RATE: frozenset(_COUNTER),
     Action.OPERATOR_LIST: frozenset(_OVERSIGHT),
     Action.OPERATOR_ADD: frozenset({Role.ADMIN}),
     Action.OPERATOR_DISABLE: frozenset({Role.ADMIN}),

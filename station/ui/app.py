@@ -37,6 +37,7 @@ COUNTER_ROUTES = Routes({
     "form": "station.ui.screens.counter.form:FormScreen",
     "review": "station.ui.screens.counter.review:ReviewScreen",
     "result": "station.ui.screens.counter.result:ResultScreen",
+    "rating": "station.ui.screens.counter.rating:RatingScreen",
     "amend": "station.ui.screens.counter.amend:AmendScreen",
     "detail": "station.ui.screens.detail:DetailScreen",
     "applications": "station.ui.screens.applications:ApplicationsScreen",
@@ -53,7 +54,7 @@ COUNTER_ROUTES = Routes({
     "add_operator": "station.ui.dialogs.operator:AddOperatorDialog",
     "set_password": "station.ui.dialogs.operator:SetPasswordDialog",
 })
-STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs"]
+STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs", "rating"]
 
 
 class JiujinApp(DeviceHostApp):

@@ -208,3 +208,18 @@ class SyncLoaded(Message):
     last_contact: str | None
     ledger: dict[str, Any] = field(default_factory=dict)
     batches: list[BatchLine] = field(default_factory=list)
+
+
+@dataclass
+class RatingRecorded(Message):
+    """The citizen's 好差评 of a case is stored and queued for the hub."""
+
+    application_id: str
+    level: int
+
+
+@dataclass
+class RatingRefused(Message):
+    """The rating could not be taken (already rated, not an accepted case); in the user's language."""
+
+    message: str

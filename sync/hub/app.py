@@ -77,6 +77,9 @@ def create_app(service: HubService, *,
     routes += downstream_routes(service, handlers._authorised)
     routes += watch_routes(service)
     routes += departments.routes(service)
+    from sync.hub.citizens import routes as citizens_routes
+
+    routes += citizens_routes(service)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

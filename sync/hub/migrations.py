@@ -14,6 +14,8 @@ Versions:
     4  applications marked 容缺 and 代办 (filled in from their records); the bundle version each
        station holds; the watch's backlog readings and the hub operators' access keys
     5  departments: their credentials, cases and case steps, webhooks and their deliveries
+    6  the citizens' pages: case steps, receipt-number keys, ratings (好差评), follow-ups and
+       lookup attempts
 """
 
 from __future__ import annotations
@@ -28,7 +30,15 @@ from playhouse.migrate import migrate as run_steps
 from sync.errors import HubError
 from sync.hub.case_marks import mark_cases_from_records
 from sync.hub.db import execute, is_postgres, write_transaction
-from sync.hub.models import ALL_MODELS, HubSetting
+from sync.hub.models import (
+    ALL_MODELS,
+    HubCaseKey,
+    HubCaseStep,
+    HubFollowUp,
+    HubLookupAttempt,
+    HubRating,
+    HubSetting,
+)
 
 Migration = Callable[[Database], None]
 #: An arbitrary key for PostgreSQL's advisory lock around migrations.
@@ -64,6 +74,8 @@ def _audit_anchors(db: Database) -> None:
     execute(db, "INSERT INTO hub_anchor (station, seq, hash, station_at, received_at, source, via)"
                 " SELECT station, audit_seq, audit_hash, created_at, received_at, 'batch', via FROM hub_batch"
                 " WHERE audit_seq > 0 ON CONFLICT DO NOTHING")
+
+
 def _case_marks(db: Database) -> None:
     migrator = SchemaMigrator.from_database(db)
     steps = [migrator.add_column(table, name, field) for table, name, field in (
@@ -90,12 +102,17 @@ def _departments(db: Database) -> None:
                      safe=True)
 
 
+def _citizens(db: Database) -> None:
+    db.create_tables([HubCaseStep, HubCaseKey, HubRating, HubFollowUp, HubLookupAttempt], safe=True)
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
     3: _audit_anchors,
     4: _case_marks,
     5: _departments,
+    6: _citizens,
 }
 LATEST = max(MIGRATIONS)
 

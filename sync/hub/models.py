@@ -450,10 +450,72 @@ class HubWebhookDelivery(HubModel):
         indexes = ((("delivered_at", "next_at"), False),)
 
 
+class HubCaseStep(HubModel):
+    """A department's decision on a case, as the citizens' page shows it: 受理, 补正 (what to
+    bring and by when), 办结 (how to collect) or 不予受理, with its date."""
+
+    id = AutoField()
+    application_id = CharField(max_length=36, index=True)
+    status = CharField()
+    message = TextField(default="")
+    deadline = CharField(null=True)  # 补正: bring it by this day
+    at = CharField()
+
+
+class HubCaseKey(HubModel):
+    """What finds a case without its QR code: the receipt number, and a digest of the last four
+    characters of the applicant's ID number (never the digits themselves)."""
+
+    receipt_number = CharField(primary_key=True, max_length=32)
+    application_id = CharField(max_length=36, unique=True)
+    station = CharField(max_length=16)
+    id_tail_digest = CharField(max_length=64)
+
+
+class HubRating(HubModel):
+    """好差评 — the one rating of a case, from the phone page or carried up from a station."""
+
+    application_id = CharField(primary_key=True, max_length=36)
+    station = CharField(max_length=16, index=True)
+    operator = CharField(default="")  # the station operator who accepted the case
+    level = IntegerField()  # 5 非常满意 … 1 非常不满意
+    reasons = TextField(default="[]")  # JSON list of reason codes (kernel.ratings)
+    text = TextField(default="")
+    channel = CharField()  # web | counter | kiosk
+    rated_at = CharField(index=True)
+    received_at = CharField()
+
+
+class HubFollowUp(HubModel):
+    """差评整改 — the follow-up a bad rating opens: due in 15 working days, answered to the citizen."""
+
+    id = AutoField()
+    application_id = CharField(max_length=36, unique=True)
+    station = CharField(max_length=16, index=True)
+    opened_at = CharField()
+    due_on = CharField(max_length=10)
+    reply = TextField(null=True)
+    replied_at = CharField(null=True)
+    replied_by = CharField(null=True)
+
+
+class HubLookupAttempt(HubModel):
+    """One attempt to find a case by receipt number, kept for the rate limits: the bucket is a
+    keyed digest of the client's address or of the receipt number, never the value itself."""
+
+    id = AutoField()
+    bucket = CharField(max_length=64)
+    at = CharField()
+
+    class Meta:
+        indexes = ((("bucket", "at"), False),)
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
     HubApplication, HubManifestIndex, HubManifestEntry, HubAnchor, HubAnchorDivergence, HubRecoveryCopy,
     HubWatchSample, HubOperator,
     HubDepartment, HubDepartmentKey, HubCase, HubCaseEvent, HubWebhook, HubWebhookDelivery,
+    HubCaseStep, HubCaseKey, HubRating, HubFollowUp, HubLookupAttempt,
 ]

@@ -26,6 +26,7 @@ from kernel.canonical import canonical_json
 from sync import acks, bundle_payloads, bundles, manifest
 from sync.errors import HubError, SealError
 from sync.hub import anchors
+from sync.hub.actions import audit
 from sync.hub.case_marks import case_marks
 from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
 from sync.hub.models import (
@@ -50,12 +51,6 @@ WATERMARK = "applications.watermark"
 BUNDLE_DAYS = 30
 CARD_ONLY = {"satisfied_by_card", "satisfied_by_shared_data"}
 FINAL = {"completed", "rejected"}
-
-
-def audit(store: HubStore, operator: str, action: str, station: str | None, subject: str = "",
-          details: dict[str, Any] | None = None) -> None:
-    HubAction.create(at=store.now(), operator=operator, action=action, station=station, subject=subject,
-                     details=canonical_json(details or {}).decode())
 
 
 def _setting(key: str, default: str = "") -> str:
@@ -123,6 +118,13 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
         keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed", "returned")
         status = existing.status if keep and kind != "amended" else str(record.get("status", kind))
         HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
+
+
+def _absorb_ratings(store: HubStore) -> None:
+    """Take the ratings (好差评) stations sent, so bad ones open their follow-ups."""
+    from sync.hub.ratings import absorb
+
+    absorb(store)
 
 
 # -- ledger ---------------------------------------------------------------------------
@@ -241,6 +243,7 @@ def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, 
         with contextlib.suppress(HubError):
             store.register_station(code, place=Place(document["district"], str(document.get("point_type") or "")))
     refresh_applications()
+    _absorb_ratings(store)
     result = compare(store, document)
     now = store.now()
     with write_transaction():
@@ -302,6 +305,7 @@ def reconcile_all(store: HubStore) -> dict[str, int]:
     """Compare every open (not yet reconciled) manifest again, after resends or releases, in
     three set queries over all stations at once; store what changed; verdict counts."""
     refresh_applications()
+    _absorb_ratings(store)
     _index_unindexed()
     m, i = HubManifest._meta.table_name, HubManifestIndex._meta.table_name
     manifests = {int(r[0]): r[1:] for r in execute(database.obj, f"""
@@ -461,7 +465,8 @@ def bundles_after(station: str, version: int, limit: int = 200) -> list[bytes]:
 
 
 def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], operator: str) -> int:
-    """Application statuses from the departments: recorded at the hub, sent in a bundle."""
+    """Application statuses from the departments: recorded at the hub (with the day, and a 补正's
+    deadline, for the citizens' page), sent in a bundle."""
     today = store.clock().date().isoformat()
     refresh_applications()
     with write_transaction():
@@ -475,7 +480,11 @@ def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], ope
             if status == "needs_amendment":
                 values[HubApplication.amendments] = HubApplication.amendments + 1
             HubApplication.update(values).where(HubApplication.id == update["application_id"]).execute()
-    return issue_bundle(store, station, "statuses", {"updates": updates}, operator=operator)
+        from sync.hub.citizen_cases import record_steps
+
+        record_steps(updates, store.now())
+    sent = [{k: v for k, v in update.items() if k != "deadline"} for update in updates]
+    return issue_bundle(store, station, "statuses", {"updates": sent}, operator=operator)
 
 
 # -- operator actions ---------------------------------------------------------------------

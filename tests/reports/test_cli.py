@@ -59,6 +59,9 @@ def test_receipt_pdf_escpos_and_offline_verification(station_dir: Path, filed: t
     tampered = qr.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
     bad = CliRunner().invoke(main, ["report", "verify-qr", tampered, "--station-key", str(key)])
     assert bad.exit_code == 1 and "签名无效" in bad.output
+    link = f"https://jiujin.hangzhou.example/c/{qr}"  # what a station that knows its hub prints
+    linked = CliRunner().invoke(main, ["report", "verify-qr", link, "--station-key", str(key), "--json"])
+    assert linked.exit_code == 0 and number in linked.output
     junk = CliRunner().invoke(main, ["report", "verify-qr", "hello", "--station-key", str(key)])
     assert junk.exit_code == 1 and "不是就近受理回执二维码" in junk.output
 
@@ -93,8 +96,9 @@ def test_city_and_hub_reconcile_from_a_hub_database(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output[result.output.index("{"):])
     assert figures["total"]["applications"] == 7 and figures["catalog"]["personal"] >= 100
-    assert figures["ratings"] is None and "暂无评价数据" in pdf_text(out.read_bytes())
+    assert figures["ratings"]["rated"] == 0 and "暂无评价数据" in pdf_text(out.read_bytes())
     assert "西湖区" in pdf_text(out.read_bytes())
+    assert figures["rating_detail"]["by_station"] == [] and "left out" not in result.output
     four_slashes = CliRunner().invoke(main, ["report", "city", "--hub-db", f"sqlite:///{path}", "--pdf", str(out)])
     assert four_slashes.exit_code == 0, four_slashes.output
     street = CliRunner().invoke(main, ["report", "street", "--hub-db", f"sqlite://{path}", "--pdf", str(out),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from reports import (
     QRFormatError,
     QRSignatureError,
+    case_link,
     parse_payload,
     receipt_pdf,
     sign_payload,
@@ -78,3 +80,25 @@ def test_the_pdf_qr_decodes_to_the_payload_and_verifies(tmp_path: Path) -> None:
     texts = [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode]
     assert texts == [data.qr_payload]
     assert verify_payload(texts[0], PUBLIC).application_id == APP_ID
+
+
+def test_the_link_to_the_case_page_carries_the_payload_and_still_verifies() -> None:
+    payload = sign_payload(RECEIPT_NUMBER, APP_ID, KEY)
+    link = case_link("https://jiujin.hangzhou.example/", payload)
+    assert link == f"https://jiujin.hangzhou.example/c/{payload}"
+    claim = verify_payload(link, PUBLIC)
+    assert (claim.receipt_number, claim.application_id) == (RECEIPT_NUMBER, APP_ID)
+    assert verify_payload(link.replace(":", "%3A").replace("https%3A", "https:") + "?lang=en", PUBLIC) == claim
+    with pytest.raises(QRSignatureError):
+        verify_payload(link.replace(RECEIPT_NUMBER, RECEIPT_NUMBER[:-1] + "2"), PUBLIC)
+    for bad in ("https://jiujin.hangzhou.example/other/" + payload, link + "x" * 300):
+        with pytest.raises(QRFormatError):
+            verify_payload(bad, PUBLIC)
+
+
+def test_the_pdf_qr_with_a_link_decodes_and_verifies(tmp_path: Path) -> None:
+    zxingcpp = pytest.importorskip("zxingcpp", reason="QR decoding needs the zxing-cpp wheel")
+    link = case_link("https://jiujin.hangzhou.example", sign_payload(RECEIPT_NUMBER, APP_ID, KEY))
+    (page,) = render_pages(receipt_pdf(dataclasses.replace(receipt_data(), qr_payload=link)), tmp_path, dpi=150)
+    assert [r.text for r in zxingcpp.read_barcodes(page)] == [link]
+    assert verify_payload(link, PUBLIC).application_id == APP_ID

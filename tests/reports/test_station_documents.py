@@ -12,8 +12,9 @@ import pytest
 from devices.printer.encoder import PrinterProfile, encode_receipt
 from devices.simulators.printer import PrinterSimulator
 from forms import load_catalog
+from kernel.ratings import Rating
 from reports import QRSignatureError, verify_payload
-from station.core import documents, outbox
+from station.core import documents, outbox, ratings
 from station.core.applications import Status
 from station.core.errors import PermissionDenied
 from station.core.models import AuditEvent, SyncBatch
@@ -164,6 +165,20 @@ def test_daily_report_counts_the_day(store: StationStore, sessions: Sessions, cl
     assert render_pages(data, tmp_path)
     with pytest.raises(PermissionDenied):
         documents.daily_pdf(store, sessions.operator, date(2026, 11, 26))
+
+
+def test_daily_report_counts_ratings_by_the_operator_who_accepted(store: StationStore, sessions: Sessions,
+                                                                  clock: FakeClock) -> None:
+    first = _file(store, sessions.operator, clock, CARD_ONLY)
+    second = _file(store, sessions.operator, clock, CARD_ONLY)
+    third = _file(store, sessions.supervisor, clock, CARD_ONLY)
+    for number, level in ((first, 5), (second, 1), (third, 4)):
+        # the rating screen runs in the clerk's session; the case's operator is credited
+        ratings.rate(sessions.operator, clock, "TS0001", number, Rating(level, (), "", "counter"))
+    figures = documents.daily_figures(store, sessions.supervisor, date(2026, 11, 26), CATALOG)
+    assert [(r.key, r.levels, r.bad) for r in figures.ratings] == [("li", {4: 1}, 0), ("wang", {5: 1, 1: 1}, 1)]
+    text = pdf_text(documents.daily_pdf(store, sessions.supervisor, date(2026, 11, 26), CATALOG))
+    assert "好差评（按受理人）" in text and "满意率" in text and "50.0%" in text and "100.0%" in text
 
 
 def test_station_reconciliation_follows_the_outbox(store: StationStore, sessions: Sessions,

@@ -48,11 +48,21 @@ def entry(seq: int, station: str = STATION, item: str = "JZZ-SL", version: str =
     return OutboxEntry(seq, kind, app_id, CREATED, seq, f"{seq:064x}", record)
 
 
+def rated_entry(seq: int, of_seq: int, level: int, channel: str = "counter", station: str = STATION) -> OutboxEntry:
+    """A station's 好差评 of the application `entry(of_seq)` submitted, as its outbox carries it."""
+    submitted = entry(of_seq, station)
+    record = {**submitted.record, "status": "submitted",
+              "rating": {"level": level, "reasons": ["attitude"] if level <= 2 else [], "text": "",
+                         "channel": channel, "rated_at": "2026-11-26T10:00:00+08:00"}}
+    return OutboxEntry(seq, "rated", submitted.application_id, CREATED, seq, f"{seq:064x}", record)
+
+
 def sealed_batch(key: Ed25519PrivateKey, hub: HubPublicKeys, first: int, last: int,
                  batch_no: int = 1, prev: str = GENESIS, station: str = STATION,
-                 version: str = "builtin-1", item: str = "JZZ-SL") -> bytes:
-    """Seal events first..last (applications of `item`) as one batch."""
-    return seal_entries(key, hub, [entry(s, station, item, version) for s in range(first, last + 1)],
+                 version: str = "builtin-1", item: str = "JZZ-SL",
+                 entries: list[OutboxEntry] | None = None) -> bytes:
+    """Seal events first..last (applications of `item`, unless `entries` are given) as one batch."""
+    return seal_entries(key, hub, entries or [entry(s, station, item, version) for s in range(first, last + 1)],
                         batch_no, prev, station)
 
 

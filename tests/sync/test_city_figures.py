@@ -96,7 +96,7 @@ def test_the_city_figures_match_the_hand_count(hub: HubStore, db_url: str, tmp_p
         street = street_month(connection, "330106004", "2026-11", as_of=date(2026, 11, 30),
                               generated_at=datetime(2026, 12, 1, 8, tzinfo=CST))
         stations = active_stations(connection)
-        assert rating_figures(connection) is None  # the hub keeps no ratings yet
+        assert rating_figures(connection).rated == 0  # no citizen has rated a case yet
     # November, counted by hand (v2 voided, p2 accepted in October):
     #   cases c1 c2 c3 c4 p1 b1 b2 v1; card only all but c2, b2; all at near points;
     #   completed c1 c2 p1 b1, without 补正 c1 p1 b1; with a due date c1 c2 b1, on time c1 b1;

@@ -25,7 +25,7 @@ from station.ui.navigation import Routes
 class KioskApp(DeviceHostApp):
     """自助机."""
 
-    CSS_PATH = ["../styles/base.tcss", "../styles/kiosk.tcss", "../styles/dialogs.tcss"]
+    CSS_PATH = ["../styles/base.tcss", "../styles/kiosk.tcss", "../styles/dialogs.tcss", "../styles/rating.tcss"]
     TITLE = "就近 · 自助服务"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [

@@ -12,15 +12,24 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms import Field, Item
-from station.core import kiosk
+from kernel.ratings import Rating, RatingRejected
+from station.core import kiosk, ratings
 from station.core.counter import FormIncomplete
 from station.core.identity import mask_id
 from station.core.issuing import CounterResult
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.labels import TO_CONFIRM, mark
-from station.ui.messages import ApplicationRefused, ApplicationSubmitted, CardTapped, CardUnreadable
+from station.ui.messages import (
+    ApplicationRefused,
+    ApplicationSubmitted,
+    CardTapped,
+    CardUnreadable,
+    RatingRecorded,
+    RatingRefused,
+)
 from station.ui.widgets.counter.fields import FieldWidget
+from station.ui.widgets.rating.panel import RatingPanel, level_name
 
 
 class KioskStartScreen(StationScreen):
@@ -149,9 +158,9 @@ class KioskConfirmScreen(StationScreen):
 
 
 class KioskDoneScreen(StationScreen):
-    """办理完成."""
+    """办理完成 — and, for an accepted case, the citizen's 好差评."""
 
-    BINDINGS = [Binding("enter,escape", "finish", N_("完成"), id="finish")]
+    BINDINGS = [Binding("escape", "finish", N_("完成"), id="finish")]
 
     def __init__(self, result: CounterResult) -> None:
         super().__init__()
@@ -159,7 +168,7 @@ class KioskDoneScreen(StationScreen):
 
     def compose(self) -> ComposeResult:
         submission = self.result.submission
-        with Center(), Vertical(classes="kiosk-box"):
+        with VerticalScroll(classes="kiosk-page"):
             if submission.accepted:
                 yield Static(_("已受理，请取走回执"), classes="kiosk-prompt")
                 yield Static(_("回执号 {number}    承诺办结 {due}").format(
@@ -168,7 +177,39 @@ class KioskDoneScreen(StationScreen):
                 yield Static(_("本事项需要补充材料，请取走告知书，或到人工窗口办理"), classes="kiosk-prompt")
             if self.result.print_error is not None:
                 yield Static(_("打印机暂时无法打印，请到人工窗口领取回执"), classes="kiosk-line")
-            yield Static(_("按回车结束，并请取回身份证"), classes="kiosk-hint")
+            if submission.accepted:
+                yield RatingPanel("kiosk", id="rating-panel")
+                yield Static("", id="rating-done", markup=False)
+            yield Static(_("按 Esc 结束，并请取回身份证"), classes="kiosk-hint")
+
+    def on_mount(self) -> None:
+        if self.result.submission.accepted:
+            self.query_one("#rating-levels").focus()
+
+    @on(RatingPanel.Chosen)
+    def chosen(self, message: RatingPanel.Chosen) -> None:
+        self.record(message.rating)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rating", description="kiosk rating")
+    def record(self, rating: Rating) -> None:
+        """Store the citizen's rating of the case just accepted and queue it for the hub."""
+        store, application_id = self.services.store, self.result.submission.application_id
+        try:
+            ratings.rate(self.session, store.clock, store.config.code, application_id, rating)
+        except RatingRejected as error:
+            self.post_message(RatingRefused(error.message(language())))
+            return
+        self.post_message(RatingRecorded(application_id, rating.level))
+
+    @on(RatingRecorded)
+    def recorded(self, message: RatingRecorded) -> None:
+        self.query_one(RatingPanel).display = False
+        self.query_one("#rating-done", Static).update(
+            _("感谢您的评价：{level}").format(level=level_name(message.level)))
+
+    @on(RatingRefused)
+    def refused(self, message: RatingRefused) -> None:
+        self.query_one(RatingPanel).show_error(message.message)
 
     def action_finish(self) -> None:
         self.app.restart()

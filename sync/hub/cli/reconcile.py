@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import click
 
@@ -102,15 +103,19 @@ def day_reconciled(ctx: click.Context, data_dir_option: str | None, operator: st
 @click.option("--application", "app_id", required=True)
 @click.option("--set", "status", type=click.Choice(["accepted", "needs_amendment", "rejected", "completed"]),
               required=True)
-@click.option("--message", default=None)
+@click.option("--message", default=None,
+              help="What the citizen reads: for 补正 what to bring, for 办结 how to collect the result.")
+@click.option("--by", "deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="For needs_amendment: the day the citizen must bring it by (YYYY-MM-DD).")
 @click.pass_context
 def status(ctx: click.Context, data_dir_option: str | None, operator: str, station: str, app_id: str, status: str,
-           message: str | None) -> None:
+           message: str | None, deadline: datetime | None) -> None:
     """Send an application's status to its station. / 下发办件状态"""
     from sync.hub import reconcile
 
     store = open_hub(ctx, data_dir_option)
-    update = {"application_id": app_id, "status": status, "message": message}
+    update = {"application_id": app_id, "status": status, "message": message,
+              "deadline": deadline.date().isoformat() if deadline else None}
     click.echo(f"bundle v{reconcile.set_status(store, station, [update], operator)}")
 
 

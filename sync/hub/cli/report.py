@@ -61,9 +61,13 @@ def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | Non
          as_json: bool) -> None:
     """The city report: the catalog's measures, then cases by district, point type, department
     and month, aggregated by the hub's database (docs/metrics.md). / 城市报告"""
+    import dataclasses
+
     import reports
     from forms import load_catalog
+    from reports.errors import HubDataError
     from sync.hub.queries import active_stations, catalog_figures, city_figures, rating_figures
+    from sync.hub.rating_queries import rating_breakdown
 
     first, last = (start.date() if start else None), (end.date() if end else None)
     now = datetime.now(CST)
@@ -71,6 +75,11 @@ def city(pdf_path: str, hub_db: str, start: datetime | None, end: datetime | Non
         measures = catalog_figures(load_catalog(), last or now.date(), active_stations(connection))
         figures = city_figures(connection, start=first, end=last, generated_at=now, as_of=last or now.date(),
                                catalog=measures, ratings=rating_figures(connection, start=first, end=last))
+        try:
+            figures = dataclasses.replace(figures, rating_detail=rating_breakdown(connection, first, last))
+        except HubDataError as error:  # a reporting copy with the application table alone
+            click.echo(f"好差评明细未列入报告：{error.message_zh} / ratings by station left out: {error.message_en}",
+                       err=True)
     write(pdf_path, reports.city_pdf(figures), "城市报告")
     if as_json:
         emit_json(city_json(figures))
@@ -122,4 +131,15 @@ def city_json(figures: Any) -> dict[str, Any]:
                 "zero_visit_rate": catalog.zero_visit_rate},
             "ratings": None if ratings is None else {
                 "by_level": {str(k): v for k, v in sorted(ratings.by_level.items())},
-                "rated": ratings.rated, "good_rate": ratings.good_rate, "bad": ratings.bad}}
+                "rated": ratings.rated, "good_rate": ratings.good_rate, "bad": ratings.bad},
+            "rating_detail": None if figures.rating_detail is None else ratings_json(figures.rating_detail)}
+
+
+def ratings_json(ratings: Any) -> dict[str, Any]:
+    """The city report's 好差评 by station and operator as JSON: counts by level, follow-ups."""
+    def row(r: Any) -> dict[str, Any]:
+        return {"key": r.key, "label": r.label, "count": r.count, "bad": r.bad,
+                "levels": {str(level): r.levels.get(level, 0) for level in (5, 4, 3, 2, 1)}}
+
+    return {"by_station": [row(r) for r in ratings.by_station], "by_operator": [row(r) for r in ratings.by_operator],
+            "open_follow_ups": ratings.open_follow_ups, "overdue_follow_ups": ratings.overdue_follow_ups}

@@ -21,6 +21,17 @@ def test_round_trip(tmp_path: Path) -> None:
     assert load_config(tmp_path) == config
 
 
+def test_the_receipts_link_uses_the_public_url_else_the_hub_url(tmp_path: Path) -> None:
+    config = StationConfig(code="XH0001", name="德加社区", point_type="community", district="330106",
+                           hub_url="https://sync.hub.example.cn", public_url="https://jiujin.hangzhou.example")
+    config.save(tmp_path)
+    assert load_config(tmp_path) == config and config.citizens_url == "https://jiujin.hangzhou.example"
+    without = StationConfig(code="XH0001", name="德加社区", point_type="community", district="330106",
+                            hub_url="https://sync.hub.example.cn")
+    assert without.citizens_url == "https://sync.hub.example.cn"
+    assert "public_url" not in without.to_toml().decode()
+
+
 @pytest.mark.parametrize(("text", "key", "reason"), [
     ('[station]\nname="x"\npoint_type="bank"\ndistrict="330106"\n', "station.code", "missing"),
     ('[station]\ncode="xh1"\nname="x"\npoint_type="bank"\ndistrict="330106"\n', "station.code", "capital"),
@@ -30,6 +41,8 @@ def test_round_trip(tmp_path: Path) -> None:
      "station.idle_lock_minutes", "integer"),
     ('[station]\ncode="XH0001"\nname="x"\npoint_type="bank"\ndistrict="330106"\n[devices]\npaper_width_mm=76\n',
      "devices.paper_width_mm", "one of"),
+    ('[station]\ncode="XH0001"\nname="x"\npoint_type="bank"\ndistrict="330106"\n[hub]\npublic_url="hub.example"\n',
+     "hub.public_url", "URL"),
     ('[station\n', "-", "TOML"),
 ])
 def test_errors_name_file_key_and_reason(tmp_path: Path, text: str, key: str, reason: str) -> None:

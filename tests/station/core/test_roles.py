@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from station.core import audit
+from kernel.ratings import Rating
+from station.core import audit, ratings
 from station.core.applications import Status
 from station.core.errors import PermissionDenied
 from station.core.roles import PERMISSIONS, Action, Role, allowed, require
@@ -43,6 +44,8 @@ CALLS: dict[Action, Callable[[StationStore, Sessions, Session], object]] = {
         s, st.applications.create_draft(ss.operator, draft()).id),
     Action.APPLICATION_AMEND: lambda st, ss, s: st.applications.amend(s, _needs_amendment(st, ss), {}, {}),
     Action.APPLICATION_VOID: lambda st, ss, s: st.applications.void(s, _submitted(st, ss), "撤回"),
+    Action.APPLICATION_RATE: lambda st, ss, s: ratings.rate(s, st.clock, st.config.code, _submitted(st, ss),
+                                                            Rating(5, (), "", "counter")),
     Action.OPERATOR_LIST: lambda st, ss, s: st.operators.list(s),
     Action.OPERATOR_ADD: lambda st, ss, s: st.operators.add(s, "newbie", "新人", Role.OPERATOR, "newbie-pass"),
     Action.OPERATOR_DISABLE: lambda st, ss, s: st.operators.disable(s, "zhao"),

@@ -11,11 +11,14 @@ from station.core.counter import Counter, identity_from_card
 from station.core.models import Application
 from station.core.session import Session
 from station.core.store import StationStore
+from station.ui.app import make_app
 from station.ui.i18n import CATALOG_DIR
+from station.ui.kiosk.screens import KioskConfirmScreen, KioskServicesScreen
 from station.ui.messages import ApplicationSubmitted, CardTapped
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.review import ReviewScreen
 from station.ui.screens.counter.start import StartScreen
+from tests.conftest import PASSWORDS
 from tests.station.ui.conftest import MessageLog, settle, until
 
 ZHANGSAN = "110101199003070011"  # the resident_zhangsan fixture card
@@ -90,3 +93,24 @@ def accepted(store: StationStore, operator: Session, code: str = "HZ-YB-106") ->
 def english_catalog() -> dict[str, str]:
     with (CATALOG_DIR / "en" / "LC_MESSAGES" / "jiujin.po").open("rb") as po:
         return {m.id: m.string for m in read_po(po) if m.id}
+
+
+def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float]):  # type: ignore[no-untyped-def]
+    session = store.login("wang", PASSWORDS["wang"])  # the kiosk's own operator account
+    return make_app(store, demo_devices=demo, kiosk=True, session=session, monotonic=lambda: now[0])
+
+
+async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> KioskConfirmScreen:  # type: ignore[no-untyped-def]
+    demo.present_card("resident_zhangsan")
+    await log.wait_for(CardTapped)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, KioskServicesScreen)
+    assert 0 < len(screen.items) <= 20 and all(i.access.kiosk and i.card_only for i in screen.items)
+    index = [i.code for i in screen.items].index(code)
+    screen.query_one("#kiosk-services").highlighted = index
+    await pilot.press("enter")
+    await settle(pilot)
+    confirm = pilot.app.screen
+    assert isinstance(confirm, KioskConfirmScreen)
+    return confirm

@@ -8,7 +8,6 @@ from textual.widgets import Input
 from devices import DemoDevices
 from station.core.models import Application
 from station.core.store import StationStore
-from station.ui.app import make_app
 from station.ui.kiosk.leave import LeaveKioskDialog
 from station.ui.kiosk.screens import (
     KioskConfirmScreen,
@@ -19,32 +18,12 @@ from station.ui.kiosk.screens import (
 from station.ui.messages import ApplicationSubmitted, CardTapped, PrintJobChanged
 from tests.conftest import PASSWORDS
 from tests.station.ui.conftest import MessageLog, settle
+from tests.station.ui.helpers import choose, kiosk_app
 
 KIOSK_SCREENS = (KioskStartScreen, KioskServicesScreen, KioskConfirmScreen, KioskDoneScreen,
                  LeaveKioskDialog)
 OPERATOR_KEYS = ["n", "b", "l", "s", "m", "r", "ctrl+l", "f1", "f2", "f3", "f4", "f5", "f6", "f9",
                  "ctrl+s", "f8", "ctrl+p", "ctrl+q", "ctrl+c", "tab", "escape"]
-
-
-def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float]):  # type: ignore[no-untyped-def]
-    session = store.login("wang", PASSWORDS["wang"])  # the kiosk's own operator account
-    return make_app(store, demo_devices=demo, kiosk=True, session=session, monotonic=lambda: now[0])
-
-
-async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> KioskConfirmScreen:  # type: ignore[no-untyped-def]
-    demo.present_card("resident_zhangsan")
-    await log.wait_for(CardTapped)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, KioskServicesScreen)
-    assert 0 < len(screen.items) <= 20 and all(i.access.kiosk and i.card_only for i in screen.items)
-    index = [i.code for i in screen.items].index(code)
-    screen.query_one("#kiosk-services").highlighted = index
-    await pilot.press("enter")
-    await settle(pilot)
-    confirm = pilot.app.screen
-    assert isinstance(confirm, KioskConfirmScreen)
-    return confirm
 
 
 @pytest.mark.asyncio
@@ -67,7 +46,7 @@ async def test_card_service_confirm_receipt(store: StationStore, demo: DemoDevic
         assert stored.receipt_number in "\n".join(demo.printer_model.receipts[-1].lines)
         await settle(pilot)
         assert isinstance(app.screen, KioskDoneScreen)
-        await pilot.press("enter")
+        await pilot.press("escape")  # enter belongs to the rating panel on this screen
         await settle(pilot)
         assert isinstance(app.screen, KioskStartScreen) and len(app.screen_stack) == 2
 

@@ -6,8 +6,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.events import ScreenResume
 from textual.widgets import Static
 
+from station.core import ratings
 from station.core.issuing import CounterResult, Issued, issue_receipt
 from station.core.print_jobs import HeldDocuments
 from station.ui.base import StationScreen
@@ -30,6 +32,7 @@ class ResultScreen(StationScreen):
         Binding("enter", "next", N_("下一位"), id="next", tooltip=N_("回到首页，接待下一位")),
         Binding("r", "reprint", N_("补打回执"), id="reprint"),
         Binding("s", "save_pdf", N_("保存 PDF"), id="save-pdf", tooltip=N_("把暂存的 A4 文件存到 U 盘等文件夹")),
+        Binding("p", "rate", N_("请群众评价"), id="rate", tooltip=N_("把评价屏转向群众，请其为本次服务打分（好差评）")),
         Binding("escape", "next", N_("返回首页"), id="home", show=False),
     ]
 
@@ -83,7 +86,18 @@ class ResultScreen(StationScreen):
             return self.result.submission.accepted
         if action == "save_pdf":
             return self.held_documents() is not None
+        if action == "rate":
+            return self.result.submission.accepted and not ratings.rated(self.result.submission.application_id)
         return True
+
+    @on(ScreenResume)
+    def offer_rating_again(self) -> None:
+        """Back from the rating screen: once rated, the key goes."""
+        self.refresh_bindings()
+
+    def action_rate(self) -> None:
+        submission = self.result.submission
+        self.app.push_screen(self.new_screen("rating", submission.application_id, submission.receipt_number))
 
     def held_documents(self) -> HeldDocuments | None:
         """The A4 documents waiting in memory, when this result's document went there."""
