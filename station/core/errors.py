@@ -28,7 +28,8 @@ from kernel.errors import JiujinError
 
 __all__ = [
     "AuthError", "ConfigError", "InvalidTransition", "JiujinError", "KeyFileError", "LoginFailed",
-    "NotAcceptedHere", "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StorageFull",
+    "NotAcceptedHere", "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StationBusy",
+    "StorageFull",
     "StorageReadOnly", "StoreCorrupt", "StoreError", "StoreNotInitialised", "ValidationFailed",
 ]
 
@@ -92,12 +93,17 @@ class StorageReadOnly(StoreError):
 class StationBusy(StoreError):
     """Another process holds the station-wide lock (a re-key), or re-keyed under us."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "数据库密钥正在更换或已更换，请关闭本程序后重新打开并登录",
-            "The database is being re-keyed (or was re-keyed): close this program, open it "
-            "again and log in",
-        )
+    def __init__(self, message_zh: str = "数据库密钥正在更换或已更换，请关闭本程序后重新打开并登录",
+                 message_en: str = "The database is being re-keyed (or was re-keyed): close this "
+                                   "program, open it again and log in") -> None:
+        super().__init__(message_zh, message_en)
+
+    @classmethod
+    def others_writing(cls) -> StationBusy:
+        """The re-key's side: other programs' work on the station did not end in time."""
+        return cls("其他程序正在写入本站数据，暂时无法更换密钥，请稍后重试（数据未改动）",
+                   "Another program is writing to this station, so the key cannot be changed now; "
+                   "try again shortly (nothing was changed)")
 
 
 class AuthError(JiujinError):
