@@ -106,7 +106,6 @@ def export(ctx: click.Context, data_dir_option: str | None, operator: str, passw
            target: str, as_json: bool) -> None:
     """Write sealed batches and a manifest to a USB folder. / 导出到U盘"""
     service, session = _service(ctx, data_dir_option, operator, password_file)
-    Path(target).mkdir(parents=True, exist_ok=True)
     report = service.export(session, Path(target))
     if as_json:
         emit_json(report.as_json())

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from peewee import OperationalError
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
+from kernel.atomic import write_failure_reason
 from station.core import audit, migrations, signatures
 from station.core.applications import ApplicationService
 from station.core.atomic import storage_error
@@ -42,6 +43,7 @@ from station.core.errors import (
     OperatorUntrusted,
     StationBusy,
     StoreCorrupt,
+    StoreError,
     StoreNotInitialised,
     ValidationFailed,
 )
@@ -141,7 +143,11 @@ class StationStore:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             config.save(data_dir)
         except OSError as exc:
-            raise storage_error(exc) from None
+            translated = storage_error(exc)
+            if translated is exc:
+                zh, en = write_failure_reason(exc)
+                translated = StoreError(f"无法创建数据目录 {data_dir}：{zh}", f"cannot create the data folder {data_dir}: {en}")
+            raise translated from None
         db_key = new_database_key()
         admin_signer = Ed25519PrivateKey.generate()
         slot = create_slot(admin_name, admin_password, db_key, signing_key=admin_signer)
