@@ -112,6 +112,9 @@ class StationLock:
         """Hold the lock alone for a re-key and yield the new generation; the generation is
         put back if the re-key fails. StationBusy when other programs' transactions do not
         end in time."""
+        if self._owner == threading.get_ident():  # already alone (a re-key inside a held lock)
+            yield self.generation
+            return
         if self._depth():
             raise RuntimeError("a thread holding the station lock shared cannot re-key")
         deadline = time.monotonic() + self.wait_seconds

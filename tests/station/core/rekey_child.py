@@ -7,6 +7,7 @@ command per line on standard input and answers one line each on standard output:
     hold     hold the station lock shared, as a long report query does -> "holding"
     end      commit that transaction, or let go of the lock -> "ended"
     reopen   open the store again and log in -> "ok"
+    announced_reopen   say "logging in", then reopen -> "ok"
 
 A Jiujin error is answered "busy <message>" when it is StationBusy, else "error <name>: <message>".
 """
@@ -35,6 +36,10 @@ class Child:
         self.store = StationStore(self.folder)
         self.session = self.store.login(self.operator, PASSWORDS[self.operator])
         return "ok"
+
+    def announced_reopen(self) -> str:
+        print("logging in", flush=True)
+        return self.reopen()
 
     def submit(self) -> str:
         app = self.store.applications.create_draft(self.session, draft())

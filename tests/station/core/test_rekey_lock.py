@@ -86,6 +86,19 @@ def test_a_program_open_during_a_rekey_is_told_to_close_and_reopen(
     store.close()
 
 
+def test_a_login_in_another_program_waits_for_the_rekey_and_uses_the_new_key(
+        station_dir: Path, clock: FakeClock, other: OtherProgram) -> None:
+    store = StationStore(station_dir, clock)
+    supervisor = store.login("li", PASSWORDS["li"])
+    with store.lock.exclusive():  # a re-key under way: the other program starts logging in now
+        assert other.ask("announced_reopen") == "logging in"
+        store.rekey(supervisor)
+    assert other.read() == "ok"  # it waited, then read the new key file
+    assert other.ask("submit").startswith("ok ")
+    other.finish()
+    store.close()
+
+
 def test_a_rekey_waits_for_another_programs_transaction_and_gives_up_cleanly(
         station_dir: Path, clock: FakeClock, other: OtherProgram) -> None:
     store = StationStore(station_dir, clock)
