@@ -7,7 +7,7 @@ key, which the other programs do not know. So every use of the database holds `s
 shared (an OS file lock, `flock`), and a re-key holds it alone:
 
 - a re-key waits for the transactions under way in other programs to end (and gives up with
-  `StationBusy` when they do not), and while it runs nobody else starts one;
+  `StationInUse` when they do not), and while it runs nobody else starts one;
 - the file holds the key's generation, which the re-key raises: a program that opened the
   database with an older key gets `StationBusy` ("close this program and open it again")
   at its next statement, and never reads or writes with the old key;
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from station.core.errors import StationBusy
+from station.core.errors import StationBusy, StationInUse, StoreError
 
 LOCK_NAME = "station.lock"
 #: How long a re-key waits for other programs' transactions, and a login for a re-key.
@@ -110,8 +110,8 @@ class StationLock:
     @contextmanager
     def exclusive(self) -> Iterator[int]:
         """Hold the lock alone for a re-key and yield the new generation; the generation is
-        put back if the re-key fails. StationBusy when other programs' transactions do not
-        end in time."""
+        put back if the re-key fails. StationInUse when other programs' transactions do not
+        end in time, StationBusy when another program re-keyed first."""
         if self._owner == threading.get_ident():  # already alone (a re-key inside a held lock)
             yield self.generation
             return
@@ -121,10 +121,10 @@ class StationLock:
         with self._condition:
             while self._owner is not None or self._holders:
                 if not self._condition.wait(max(0.0, deadline - time.monotonic())):
-                    raise StationBusy.others_writing()
+                    raise StationInUse()
             self._owner = threading.get_ident()
         try:
-            self._lock_file(fcntl.LOCK_EX, deadline, busy=StationBusy.others_writing)
+            self._lock_file(fcntl.LOCK_EX, deadline, busy=StationInUse)
         except BaseException:
             self._release_owner()
             raise
@@ -184,7 +184,7 @@ class StationLock:
         return self._fd
 
     def _lock_file(self, operation: int, deadline: float | None,
-                   busy: Callable[[], StationBusy] = StationBusy) -> None:
+                   busy: Callable[[], StoreError] = StationBusy) -> None:
         fd = self._file()
         if fd is None:
             return

@@ -42,6 +42,7 @@ from station.core.errors import (
     OperatorLocked,
     OperatorUntrusted,
     StationBusy,
+    StationInUse,
     StoreCorrupt,
     StoreError,
     StoreNotInitialised,
@@ -443,7 +444,7 @@ class StationStore:
         REKEY_DUE) and the next login does it."""
         try:
             self._rekey(session, "db.rekeyed_after_revocation")
-        except StationBusy:
+        except (StationBusy, StationInUse):
             log.warning("re-key after a removal postponed to the next login: the station is busy")
 
     def _rekey(self, session: Session, action: str) -> None:

@@ -8,12 +8,14 @@ command per line on standard input and answers one line each on standard output:
     end      commit that transaction, or let go of the lock -> "ended"
     reopen   open the store again and log in -> "ok"
     announced_reopen   say "logging in", then reopen -> "ok"
+    rekey    re-key the database (as a supervisor or admin) -> "rekeyed"
 
 A Jiujin error is answered "busy <message>" when it is StationBusy, else "error <name>: <message>".
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -22,7 +24,7 @@ from kernel.errors import JiujinError
 from station.core.db import write_transaction
 from station.core.errors import StationBusy
 from station.core.store import StationStore
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, REPO
 from tests.station.core.helpers import draft
 
 
@@ -40,6 +42,10 @@ class Child:
     def announced_reopen(self) -> str:
         print("logging in", flush=True)
         return self.reopen()
+
+    def rekey(self) -> str:
+        self.store.rekey(self.session)
+        return "rekeyed"
 
     def submit(self) -> str:
         app = self.store.applications.create_draft(self.session, draft())
@@ -60,6 +66,33 @@ class Child:
     def end(self) -> str:
         self.transaction.close()
         return "ended"
+
+
+class OtherProgram:
+    """`rekey_child` as a real second process on the station, driven line by line."""
+
+    def __init__(self, folder: Path, operator: str = "wang") -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.station.core.rekey_child", str(folder), operator],
+            cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert self.read() == "ready"
+
+    def read(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
+
+    def ask(self, command: str) -> str:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self.read()
+
+    def finish(self) -> str:
+        """Close it; its standard error (which must hold no traceback)."""
+        _out, err = self.process.communicate(timeout=60)
+        assert self.process.returncode == 0, err
+        assert "Traceback" not in err and "not a database" not in err
+        return err
 
 
 def main(folder: str, operator: str) -> None:

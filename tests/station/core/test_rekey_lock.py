@@ -17,42 +17,16 @@ import pytest
 
 from station.core import audit
 from station.core.db import database
-from station.core.errors import StationBusy
+from station.core.errors import StationBusy, StationInUse
 from station.core.models import AuditEvent, Setting
 from station.core.operators import REKEY_DUE
 from station.core.store import StationStore
-from station.core.sync_service import sync_agent
+from station.core.sync_service import SyncLoop, sync_agent
 from tests.conftest import PASSWORDS, REPO, FakeClock
 from tests.e2e.cli import jiujin
+from tests.station.core.rekey_child import OtherProgram
 
 RE_KEYED = "busy 数据库密钥正在更换或已更换，请关闭本程序后重新打开并登录"
-
-
-class OtherProgram:
-    """`rekey_child` as a real second process on the station, driven line by line."""
-
-    def __init__(self, folder: Path, operator: str = "wang") -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.station.core.rekey_child", str(folder), operator],
-            cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert self.read() == "ready"
-
-    def read(self) -> str:
-        assert self.process.stdout is not None
-        return self.process.stdout.readline().strip()
-
-    def ask(self, command: str) -> str:
-        assert self.process.stdin is not None
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-        return self.read()
-
-    def finish(self) -> str:
-        """Close it; its standard error (which must hold no traceback)."""
-        _out, err = self.process.communicate(timeout=60)
-        assert self.process.returncode == 0, err
-        assert "Traceback" not in err and "not a database" not in err
-        return err
 
 
 @pytest.fixture
@@ -106,7 +80,7 @@ def test_a_rekey_waits_for_another_programs_transaction_and_gives_up_cleanly(
     key_before = supervisor.db_key
     assert other.ask("begin") == "in"
     store.lock.wait_seconds = 0.5
-    with pytest.raises(StationBusy) as refused:
+    with pytest.raises(StationInUse) as refused:
         store.rekey(supervisor)
     assert "暂时无法更换密钥" in refused.value.message("zh") and "try again" in refused.value.message("en")
     assert supervisor.db_key == key_before
@@ -197,6 +171,27 @@ def test_the_rekey_command_waits_for_a_transaction_in_another_program(
     listed = jiujin("operator", "list", "--data-dir", str(station_dir), "--operator", "admin",
                     env={"JIUJIN_PASSWORD": PASSWORDS["admin"]})
     assert "wang" in listed.stdout
+
+
+def test_the_background_sync_round_reports_a_rekey_by_another_program(
+        station_dir: Path, store: StationStore) -> None:
+    clerk = store.login("wang", PASSWORDS["wang"])
+    supervisor_elsewhere = OtherProgram(station_dir, "li")
+    assert supervisor_elsewhere.ask("rekey") == "rekeyed"
+    supervisor_elsewhere.finish()
+    outcomes: list[BaseException | None] = []
+    reported = threading.Event()
+
+    def on_result(_report: object, error: BaseException | None) -> None:
+        outcomes.append(error)
+        reported.set()
+
+    loop = SyncLoop(store, clerk, interval=3600, on_result=on_result)
+    loop.start()
+    assert reported.wait(60)
+    loop.stop()
+    assert isinstance(outcomes[0], StationBusy)
+    assert outcomes[0].message("en").startswith("The database is being re-keyed")
 
 
 def test_threads_of_the_re_keying_program_go_on_with_the_new_key(store: StationStore) -> None:
