@@ -97,10 +97,6 @@ class StationLock:
         if depth == 1 and self._owner != threading.get_ident():
             self._drop_holder()
 
-    def held(self) -> bool:
-        """Whether this thread holds the lock (shared or alone)."""
-        return bool(self._depth()) or self._owner == threading.get_ident()
-
     def re_keying(self) -> bool:
         """Whether this thread is the one re-keying."""
         return self._owner == threading.get_ident()
