@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -38,3 +39,19 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_WRITE_FAILURES = {
+    errno.EROFS: ("磁盘为只读", "the disk is read-only"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.ENOSPC: ("磁盘空间已满", "the disk is full"),
+    errno.EDQUOT: ("磁盘配额已满", "the disk quota is used up"),
+    errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "a part of the path is a file, not a folder"),
+    errno.ENOENT: ("文件夹不存在", "the folder does not exist"),
+}
+
+
+def write_failure_reason(exc: OSError) -> tuple[str, str]:
+    """Why a file or folder could not be written, in Chinese and in English (for one line)."""
+    return _WRITE_FAILURES.get(exc.errno or 0, (str(exc.strerror), str(exc.strerror)))

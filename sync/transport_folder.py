@@ -21,6 +21,7 @@ and reported, never followed, and deleted only when it is the station's own ackn
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from kernel.atomic import write_failure_reason
 from kernel.release import release
 from sync import confined
 from sync.anchors import MAX_ANCHOR_JSON
@@ -90,6 +92,36 @@ def parse_object(entry: object) -> FolderObject:
     return FolderObject(file, str(kind), str(ids[0]), str(ids[1]), size, *numbers)
 
 
+def export_folder(root: Path) -> Path:
+    """The folder a person named for an export (a USB stick): made when only its last part is
+    missing; a missing parent (the stick not mounted?), a file in its place or a folder that
+    cannot be written is FolderError, before anything is sealed."""
+    root = Path(root)
+    try:
+        if not root.is_dir():
+            if root.parent.is_dir() and not root.exists():
+                root.mkdir(mode=0o700)
+            elif root.exists() or root.is_symlink() or _file_above(root):
+                raise NotADirectoryError(errno.ENOTDIR, "not a folder")
+            else:
+                raise FileNotFoundError(errno.ENOENT, "no parent folder")
+        probe = root / f".jiujin-write-test-{os.getpid()}"
+        probe.touch(mode=0o600)
+        probe.unlink()
+    except OSError as exc:
+        zh, en = write_failure_reason(exc)
+        if exc.errno == errno.ENOENT:
+            zh, en = f"{zh}（U 盘是否已插好？）", f"{en} (is the USB stick mounted?)"
+        raise FolderError(f"无法导出到 {root}：{zh}", f"cannot export to {root}: {en}") from None
+    return root
+
+
+def _file_above(path: Path) -> bool:
+    """Whether the nearest existing folder above `path` is in fact a file."""
+    existing = next((p for p in path.parents if p.exists()), None)
+    return existing is not None and not existing.is_dir()
+
+
 class StationFolder:
     """One station's part of a sync folder; every name from it is checked (`sync.confined`)."""
 
@@ -111,10 +143,13 @@ class StationFolder:
     def _write(self, relative: str, data: bytes) -> None:
         try:
             confined.write_file(self.root, self._relative(relative), data)
-        except (OSError, RefusedFile) as exc:
-            detail = exc.message_en if isinstance(exc, RefusedFile) else exc.strerror
-            raise FolderError(f"无法写入 {self.path / relative}：{detail}",
-                              f"cannot write {self.path / relative}: {detail}") from None
+        except RefusedFile as exc:
+            raise FolderError(f"无法写入 {self.path / relative}：{exc.message_zh}",
+                              f"cannot write {self.path / relative}: {exc.message_en}") from None
+        except OSError as exc:
+            zh, en = write_failure_reason(exc)
+            raise FolderError(f"无法写入 {self.path / relative}：{zh}",
+                              f"cannot write {self.path / relative}: {en}") from None
 
     def write_object(self, relative: str, data: bytes, kind: str, object_id: str,
                      batch: tuple[int, int, int] | None = None) -> FolderObject:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import random
@@ -58,7 +59,9 @@ class ClientSettings:
     credential: str = field(default="", repr=False)
     proxy: str | None = None
     verify: bool | str = True  # False only for tests; a path is a CA bundle
-    pin_sha256: str | None = None  # hex SHA-256 of the hub's certificate (DER)
+    #: The hub's certificate pinned: "sha256/<base64>" of its public key (SPKI, survives a
+    #: renewal with the same key) or the hex SHA-256 of the whole certificate (DER).
+    pin_sha256: str | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     write_timeout: float = 60.0
@@ -79,7 +82,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
     """Checks the hub certificate's SHA-256 right after the TLS handshake."""
 
     def __init__(self, pin: str) -> None:
-        self.pin = pin.lower().replace(":", "")
+        self.pin = pin if pin.startswith(SPKI_PIN_PREFIX) else pin.lower().replace(":", "")
         self.inner = httpcore.SyncBackend()
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
@@ -110,10 +113,32 @@ class _PinnedStream(httpcore.NetworkStream):
                   timeout: float | None = None) -> httpcore.NetworkStream:
         secured = self.stream.start_tls(ssl_context, server_hostname, timeout)
         der = secured.get_extra_info("ssl_object").getpeercert(True)
-        if der is None or hashlib.sha256(der).hexdigest() != self.pin:
-            secured.close()
+        if der is None or not pin_matches(self.pin, der):
+            secured.close()  # before a single byte of HTTP (and the credential) is sent
             raise PinMismatch()
         return secured
+
+
+SPKI_PIN_PREFIX = "sha256/"
+
+
+def public_key_pin(certificate_der: bytes) -> str:
+    """A certificate's public-key pin, "sha256/<base64 of the SHA-256 of its SPKI>" (the form
+    of HPKP and curl's --pinnedpubkey; `openssl x509 -pubkey -noout | openssl pkey -pubin
+    -outform der | openssl dgst -sha256 -binary | base64` gives the same)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    spki = x509.load_der_x509_certificate(certificate_der).public_key().public_bytes(
+        Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return SPKI_PIN_PREFIX + base64.b64encode(hashlib.sha256(spki).digest()).decode()
+
+
+def pin_matches(pin: str, certificate_der: bytes) -> bool:
+    """Whether the certificate is the pinned one (a public-key pin or a certificate hash)."""
+    if pin.startswith(SPKI_PIN_PREFIX):
+        return hmac.compare_digest(public_key_pin(certificate_der), pin)
+    return hmac.compare_digest(hashlib.sha256(certificate_der).hexdigest(), pin)
 
 
 def _transport(settings: ClientSettings) -> httpx.HTTPTransport:

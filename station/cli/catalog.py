@@ -15,6 +15,7 @@ from forms.collection import lint as lint_path
 from forms.models import Item
 from forms.serialize import item_definition, item_summary
 from forms.vocab import POINT_TYPES
+from station.cli.inputs import BadInput, expect_json, parse_day
 
 
 def _root(ctx: click.Context) -> dict[str, Any]:
@@ -49,10 +50,7 @@ def _dump(data: object) -> None:
 
 
 def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value}") from exc
+    return parse_day(value, "--on") if value else None
 
 
 catalog_option = click.option("--catalog", "catalog_dir", type=click.Path(exists=True),
@@ -181,12 +179,7 @@ def check(ctx: click.Context, code: str, data: str, as_json: bool, on: str | Non
     loaded = _open(ctx, catalog_dir)
     day = _parse_day(on)
     item = loaded.get(code, day)
-    try:
-        payload = json.loads(Path(data).read_text("utf-8"))
-    except (ValueError, OSError) as exc:
-        raise click.ClickException(f"cannot read {data}: {exc}") from exc
-    if not isinstance(payload, dict):
-        raise click.ClickException(f"{data}: expected a JSON object")
+    payload = _read_data(data)
     values = payload.get("values", payload) if "values" in payload else payload
     result = evaluate(item, values, card=payload.get("card") if "values" in payload else None,
                       context=payload.get("context") if "values" in payload else None,
@@ -201,3 +194,25 @@ def check(ctx: click.Context, code: str, data: str, as_json: bool, on: str | Non
         _dump({"valid": False, "errors": report["errors"]})
     if not result.valid:
         sys.exit(1)
+
+
+def _read_data(data: str) -> dict[str, Any]:
+    """DATA.json: the field values as an object, or an object with "values" (an object) and
+    optionally "card" and "context" (objects) and "attachments" (a list of material ids)."""
+    try:
+        payload = json.loads(Path(data).read_text("utf-8"))
+    except OSError as exc:
+        raise BadInput(f"无法读取 {data}：{exc.strerror}", f"cannot read {data}: {exc.strerror}") from None
+    except ValueError:
+        raise BadInput(f"无法读取 {data}：不是 UTF-8 编码的 JSON", f"cannot read {data}: not UTF-8 JSON") from None
+    if not isinstance(payload, dict):
+        raise BadInput(f"{data}：内容应为 JSON 对象", f"{data}: must hold a JSON object")
+    if "values" in payload:
+        expect_json(data, "values", payload["values"], dict)
+        for key in ("card", "context"):
+            expect_json(data, key, payload.get(key), dict, type(None))
+        attachments = payload.get("attachments", [])
+        expect_json(data, "attachments", attachments, list)
+        for entry in attachments:
+            expect_json(data, "attachments[]", entry, str)
+    return dict(payload)

@@ -70,3 +70,27 @@ def open_session(ctx: click.Context, data_dir_option: str | None, operator: str,
 def emit_json(value: Any) -> None:
     """Stable JSON on standard output."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+
+
+allow_insecure_option = click.option(
+    "--allow-insecure-hub", is_flag=True,
+    help="Accept a plain http:// hub URL outside this machine (the credential travels in clear).")
+tls_pin_option = click.option(
+    "--hub-tls-pin", default=None, metavar="sha256/BASE64",
+    help="Pin the hub's TLS public key: connect only when its SHA-256 is this (kept in station.toml).")
+
+
+def checked_hub_url(url: str | None, allowed: bool) -> None:
+    """A plain http:// hub URL outside this machine: refused in one line unless
+    --allow-insecure-hub, then a warning."""
+    from station.core.hub_link import InsecureHub, check_hub_url
+
+    if not url:
+        return
+    try:
+        insecure = check_hub_url(url, allowed)
+    except InsecureHub:
+        raise InsecureHub(url, "加 --allow-insecure-hub", "pass --allow-insecure-hub") from None
+    if insecure:
+        click.echo("警告：中心地址未加密（http://），站点凭据会明文传输 / warning: the hub URL is not "
+                   "TLS-protected; the station credential travels in clear", err=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
 from station.cli.common import emit_json, open_session, operator_options
+from station.cli.inputs import parse_day
 
 
 @click.group()
@@ -29,8 +29,9 @@ def close(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
     from station.core.clock import local_day
     from station.core.day_close import close_day
 
+    chosen = parse_day(day_) if day_ else None  # a bad date is refused before the store is opened
     store, session = open_session(ctx, data_dir_option, operator, password_file)
-    which = date.fromisoformat(day_) if day_ else local_day(store.clock())
+    which = chosen or local_day(store.clock())
     out = close_day(store, session, which, folder=Path(folder) if folder else None, send=not no_send)
     if as_json:
         emit_json(out)

@@ -8,11 +8,14 @@ from pathlib import Path
 import click
 
 from station.cli.common import (
+    allow_insecure_option,
+    checked_hub_url,
     data_dir,
     emit_json,
     open_session,
     operator_options,
     read_password,
+    tls_pin_option,
 )
 from station.core.config import POINT_TYPES, parse_config
 from station.core.seed import seed_applications
@@ -37,16 +40,16 @@ from station.core.store import StationStore
               help="The hub's public key file: enables the recovery slot.")
 @click.option("--enroll-token", default=None,
               help="One-time token from `jiujin hub station add`: registers this station's key.")
-@click.option("--allow-insecure-hub", is_flag=True,
-              help="Accept a plain http:// hub URL outside this machine (the credential travels in clear).")
+@allow_insecure_option
+@tls_pin_option
 @click.pass_context
 def init(ctx: click.Context, data_dir_option: str | None, station_code: str, station_name: str,
          point_type: str, district: str, admin_name: str, admin_display_name: str,
          password_file: str | None, hub_url: str, public_url: str, hub_key: str | None,
-         enroll_token: str | None, allow_insecure_hub: bool) -> None:
+         enroll_token: str | None, allow_insecure_hub: bool, hub_tls_pin: str | None) -> None:
     """Create a station in the data folder, non-interactively. / 创建站点"""
     folder = data_dir(ctx, data_dir_option)
-    _check_hub_url(hub_url, allow_insecure_hub)
+    checked_hub_url(hub_url, allow_insecure_hub)
     recovery_key, fingerprint = None, ""
     if hub_key:
         from sync.hubkeys import HubKeyFileError, load_hub_public_keys
@@ -59,7 +62,8 @@ def init(ctx: click.Context, data_dir_option: str | None, station_code: str, sta
     document = {
         "station": {"code": station_code, "name": station_name, "point_type": point_type,
                     "district": district},
-        "hub": {"url": hub_url, "key_fingerprint": fingerprint, **({"public_url": public_url} if public_url else {})},
+        "hub": {"url": hub_url, "key_fingerprint": fingerprint, "allow_insecure": allow_insecure_hub,
+                "tls_pin": hub_tls_pin or "", **({"public_url": public_url} if public_url else {})},
     }
     if enroll_token and not hub_key:
         raise click.UsageError("--enroll-token needs --hub-key / 注册需要 --hub-key")
@@ -75,20 +79,6 @@ def init(ctx: click.Context, data_dir_option: str | None, station_code: str, sta
             _connect_hub(store, admin_name, password, Path(hub_key), enroll_token)
     finally:
         store.close()
-
-
-def _check_hub_url(url: str, allowed: bool) -> None:
-    """Refuse a plain-HTTP hub outside loopback unless allowed; warn when allowed."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme != "http" or parts.hostname in ("127.0.0.1", "localhost", "::1"):
-        return
-    if not allowed:
-        raise click.BadParameter("中心地址未加密（http://），站点凭据会明文传输；请用 https://，或加 --allow-insecure-hub / "
-                                 "a plain http:// hub sends the station credential in clear: use https:// "
-                                 "or pass --allow-insecure-hub", param_hint="--hub-url")
-    click.echo("警告：中心地址未加密 / warning: the hub URL is not TLS-protected", err=True)
 
 
 def _connect_hub(store: StationStore, admin_name: str, password: str, hub_key: Path,

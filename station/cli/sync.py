@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from station.cli.common import emit_json, open_session, operator_options
+from station.cli.common import (
+    allow_insecure_option,
+    checked_hub_url,
+    emit_json,
+    open_session,
+    operator_options,
+    tls_pin_option,
+)
 
 
 def _service(ctx: click.Context, data_dir_option: str | None, operator: str,
@@ -106,7 +113,6 @@ def export(ctx: click.Context, data_dir_option: str | None, operator: str, passw
            target: str, as_json: bool) -> None:
     """Write sealed batches and a manifest to a USB folder. / 导出到U盘"""
     service, session = _service(ctx, data_dir_option, operator, password_file)
-    Path(target).mkdir(parents=True, exist_ok=True)
     report = service.export(session, Path(target))
     if as_json:
         emit_json(report.as_json())
@@ -134,12 +140,16 @@ def import_(ctx: click.Context, data_dir_option: str | None, operator: str, pass
 @operator_options
 @click.option("--token", required=True, help="One-time token from `jiujin hub station add`.")
 @click.option("--hub-url", default=None)
+@allow_insecure_option
+@tls_pin_option
 @click.pass_context
 def enrol(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
-          token: str, hub_url: str | None) -> None:
+          token: str, hub_url: str | None, allow_insecure_hub: bool, hub_tls_pin: str | None) -> None:
     """Register this station with the hub (admin), e.g. when `init` could not. / 注册"""
+    checked_hub_url(hub_url, allow_insecure_hub)
     store, session = open_session(ctx, data_dir_option, operator, password_file)
-    print_enrolment(store.hub.enrol(session, token, hub_url), bool(store.config.hub_url))
+    print_enrolment(store.hub.enrol(session, token, hub_url, allow_insecure_hub, hub_tls_pin),
+                    bool(store.config.hub_url))
 
 
 def print_enrolment(result: Any, online: bool) -> None:

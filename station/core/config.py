@@ -7,12 +7,14 @@ and why. The data folder comes from platformdirs unless `--data-dir` or
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import platformdirs
 import tomli_w
@@ -25,6 +27,8 @@ POINT_TYPES = ("village", "community", "police", "bank")
 STATION_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
 DISTRICT_CODE = re.compile(r"^33\d{4}$")
 FINGERPRINT = re.compile(r"^([0-9a-f]{64})?$")
+#: A TLS public-key pin: "sha256/" and the base64 SHA-256 of the certificate's public key (SPKI).
+TLS_PIN = re.compile(r"^(sha256/[A-Za-z0-9+/]{43}=)?$")
 CONFIG_NAME = "station.toml"
 
 
@@ -120,13 +124,17 @@ class StationConfig:
     hub_key_fingerprint: str = ""
     #: Where citizens reach the hub's pages (the receipt's QR link); the hub URL when empty.
     public_url: str = ""
+    #: Reach a plain http:// hub outside this machine all the same (the credential travels in clear).
+    hub_allow_insecure: bool = False
+    #: The hub's TLS public key as "sha256/<base64>"; "" trusts any certificate the system trusts.
+    hub_tls_pin: str = ""
     retention_days: int = 180
     idle_lock_minutes: int = 5
     devices: DeviceSettings = field(default_factory=DeviceSettings)
 
     def to_toml(self) -> bytes:
         """The file form of this configuration."""
-        document = {
+        document: dict[str, dict[str, Any]] = {
             "station": {
                 "code": self.code,
                 "name": self.name,
@@ -139,6 +147,10 @@ class StationConfig:
                     **({"public_url": self.public_url} if self.public_url else {})},
             "devices": self.devices.config.to_mapping(),
         }
+        if self.hub_allow_insecure:
+            document["hub"]["allow_insecure"] = True
+        if self.hub_tls_pin:
+            document["hub"]["tls_pin"] = self.hub_tls_pin
         return tomli_w.dumps(document).encode()
 
     @property
@@ -149,6 +161,21 @@ class StationConfig:
     def save(self, data_dir: Path) -> None:
         """Write station.toml atomically into data_dir."""
         atomic_write_bytes(data_dir / CONFIG_NAME, self.to_toml())
+
+
+def plain_http_outside_loopback(url: str) -> bool:
+    """Whether `url` reaches a hub over plain http:// on another machine (the station's
+    credential and sealed data would cross the network without TLS)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return False
+    host = parts.hostname or ""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def load_config(data_dir: Path) -> StationConfig:
@@ -177,6 +204,9 @@ def parse_config(document: dict[str, Any], path: str) -> StationConfig:
         public_url=reader.text("hub.public_url", re.compile(r"^(https?://[^\s?#]+)?$"), "http(s) 地址",
                                "an http(s) URL", default=""),
         hub_key_fingerprint=reader.text("hub.key_fingerprint", FINGERPRINT, "64 位十六进制小写", "64 lowercase hex digits", default=""),
+        hub_allow_insecure=reader.boolean("hub.allow_insecure", False),
+        hub_tls_pin=reader.text("hub.tls_pin", TLS_PIN, "sha256/ 加公钥 SHA-256 的 base64（44 个字符）",
+                                "sha256/ and the base64 SHA-256 of the public key (44 characters)", default=""),
         devices=parse_devices(document.get("devices", {}), path),
     )
     return config
@@ -226,6 +256,12 @@ class _Reader:
         value = self._get(key, default)
         if not isinstance(value, str) or not pattern.match(value):
             raise ConfigError(self.path, key, f"应为{want_zh}", f"expected {want_en}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(self.path, key, "应为 true 或 false", "expected true or false")
         return value
 
     def integer(self, key: str, default: int, low: int, high: int) -> int:

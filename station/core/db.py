@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from peewee import DatabaseError, DatabaseProxy, OperationalError
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from station.core.errors import StorageFull, StorageReadOnly, StoreCorrupt
+from station.core.station_lock import LOCK_NAME, StationLock
 
 DATABASE_NAME = "station.db"
 
@@ -41,17 +44,87 @@ def raw_key_passphrase(key: bytes) -> str:
     return f"x'{key.hex()}'"
 
 
-def open_database(path: Path, key: bytes) -> SqlCipherDatabase:
-    """Open (creating if absent) the encrypted database and bind the models to it."""
-    db = SqlCipherDatabase(
+class StationDatabase(SqlCipherDatabase):  # type: ignore[misc]
+    """The SQLCipher database, used only under the station-wide lock (`station_lock`): each
+    transaction, and each statement outside one, holds it shared, so that no program reads or
+    writes with a key that a re-key has replaced (StationBusy instead). A thread's connection
+    opened before this program's own re-key reopens with the new key."""
+
+    def __init__(self, path: str, lock: StationLock, **kwargs: object) -> None:
+        super().__init__(path, **kwargs)
+        self.lock = lock
+        self._held = threading.local()
+
+    def _connect(self) -> object:
+        connection = super()._connect()
+        self._held.generation = self.lock.generation
+        return connection
+
+    def _hold(self) -> None:
+        """Take the lock shared for this thread; reopen a connection older than the key."""
+        self.lock.acquire_shared()
+        if self.lock.re_keying() or self.in_transaction() or self.is_closed():
+            return
+        if getattr(self._held, "generation", None) != self.lock.generation:
+            try:
+                self.close()
+            except BaseException:
+                self.lock.release_shared()
+                raise
+
+    def begin(self, lock_type: str | None = None) -> None:
+        self._hold()
+        self._held.transaction = True
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            self._release_transaction()
+            raise
+
+    def commit(self) -> None:
+        super().commit()
+        self._release_transaction()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release_transaction()
+
+    def _release_transaction(self) -> None:
+        if getattr(self._held, "transaction", False):
+            self._held.transaction = False
+            self.lock.release_shared()
+
+    def execute_sql(self, sql: str, params: object = None) -> Any:  # peewee's cursor
+        self._hold()
+        try:
+            return super().execute_sql(sql, params)
+        finally:
+            self.lock.release_shared()
+
+    def rekey(self, passphrase: str) -> bool:
+        """Re-key this thread's connection (under the lock held alone); the others reopen."""
+        done = bool(super().rekey(passphrase))
+        self._held.generation = self.lock.generation
+        return done
+
+
+def open_database(path: Path, key: bytes, lock: StationLock | None = None) -> SqlCipherDatabase:
+    """Open (creating if absent) the encrypted database and bind the models to it; `lock` is
+    the store's station-wide lock (a fresh one on the folder's `station.lock` by default)."""
+    lock = lock or StationLock(path.parent / LOCK_NAME)
+    db = StationDatabase(
         str(path),
+        lock,
         passphrase=raw_key_passphrase(key),
         pragmas=CIPHER_PRAGMAS + STORE_PRAGMAS,
         check_same_thread=False,
     )
     try:
-        db.connect(reuse_if_open=True)
-        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        with lock.shared(wait=True, adopt=True):  # the key was just read: its generation is now's
+            db.connect(reuse_if_open=True)
+            db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         translated = storage_failure(exc)
@@ -66,7 +139,10 @@ def open_database(path: Path, key: bytes) -> SqlCipherDatabase:
 
 
 def integrity_check(db: SqlCipherDatabase) -> list[str]:
-    """SQLite's integrity check plus SQLCipher's page HMAC check; ['ok'] when sound."""
+    """SQLite's integrity check plus SQLCipher's page HMAC check; ['ok'] when sound. The
+    write-ahead log is copied into the file first: SQLCipher checks the file's pages only, and
+    right after a re-key the log holds them under the new key."""
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     rows = [str(r[0]) for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
     cipher_rows = [str(r[0]) for r in db.execute_sql("PRAGMA cipher_integrity_check").fetchall()]
     return rows + cipher_rows

@@ -8,7 +8,8 @@
     │   ├── StoreCorrupt             database truncated or failing its integrity check
     │   ├── StorageFull              the disk holding the data folder is full
     │   ├── StorageReadOnly          the data folder cannot be written
-    │   └── StationBusy              another program holds the station (re-key under way)
+    │   ├── StationBusy              another program re-keys (or re-keyed): close and reopen
+    │   └── StationInUse             a re-key found other programs busy: try again
     ├── AuthError
     │   ├── LoginFailed              unknown operator or wrong password (one message for both)
     │   ├── OperatorLocked           too many failures; locked until a time
@@ -28,7 +29,8 @@ from kernel.errors import JiujinError
 
 __all__ = [
     "AuthError", "ConfigError", "InvalidTransition", "JiujinError", "KeyFileError", "LoginFailed",
-    "NotAcceptedHere", "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StorageFull",
+    "NotAcceptedHere", "NotFound", "OperatorDisabled", "OperatorLocked", "PermissionDenied", "StationBusy",
+    "StationInUse", "StorageFull",
     "StorageReadOnly", "StoreCorrupt", "StoreError", "StoreNotInitialised", "ValidationFailed",
 ]
 
@@ -93,11 +95,18 @@ class StationBusy(StoreError):
     """Another process holds the station-wide lock (a re-key), or re-keyed under us."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "数据库密钥正在更换或已更换，请关闭本程序后重新打开并登录",
-            "The database is being re-keyed (or was re-keyed): close this program, open it "
-            "again and log in",
-        )
+        super().__init__("数据库密钥正在更换或已更换，请关闭本程序后重新打开并登录",
+                         "The database is being re-keyed (or was re-keyed): close this program, open it "
+                         "again and log in")
+
+
+class StationInUse(StoreError):
+    """A re-key waited in vain for other programs' work on the station: nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("其他程序正在写入本站数据，暂时无法更换密钥，请稍后重试（数据未改动）",
+                         "Another program is writing to this station, so the key cannot be changed now; "
+                         "try again shortly (nothing was changed)")
 
 
 class AuthError(JiujinError):

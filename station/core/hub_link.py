@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import logging
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from station.core.config import StationConfig
+from station.core.config import StationConfig, parse_config, plain_http_outside_loopback
 from station.core.db import write_transaction
 from station.core.errors import JiujinError
 from station.core.models import Setting
@@ -37,9 +39,33 @@ ENROL_TOKEN = "sync.enrol_token"
 ENROLLED_AT = "sync.enrolled_at"
 ClientFactory = Callable[[ClientSettings], HubClient]
 
+log = logging.getLogger("jiujin.station.hub")
+
 
 class SyncNotReady(JiujinError):
     """The station has no hub key, hub address or credential yet."""
+
+
+class InsecureHub(SyncNotReady):
+    """A plain http:// hub on another machine, not explicitly allowed: nothing is sent."""
+
+    def __init__(self, url: str, remedy_zh: str = "在 station.toml 的 [hub] 中写 allow_insecure = true",
+                 remedy_en: str = "set allow_insecure = true under [hub] in station.toml") -> None:
+        super().__init__(
+            f"中心地址 {url} 未加密（http://），站点凭据和数据会明文传输，已拒绝连接；请改用 https://，"
+            f"或确认网络可信后{remedy_zh}",
+            f"the hub address {url} is plain http://: the station credential and data would travel in "
+            f"clear, so nothing was sent; use https://, or if the network is trusted, {remedy_en}")
+
+
+def check_hub_url(url: str, allowed: bool) -> bool:
+    """InsecureHub for a plain http:// hub outside loopback unless `allowed`; True when such a
+    hub is allowed (the caller warns)."""
+    if not plain_http_outside_loopback(url):
+        return False
+    if not allowed:
+        raise InsecureHub(url)
+    return True
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,7 @@ class HubLink:
     def __init__(self, station: LinkedStation, client_factory: ClientFactory = HubClient) -> None:
         self.station = station
         self.client_factory = client_factory
+        self._warned_insecure = ""
 
     # -- keys and credential ------------------------------------------------------------
 
@@ -102,15 +129,18 @@ class HubLink:
         if not expected:
             self._save_config(hub_key_fingerprint=keys.fingerprint())
 
-    def enrol(self, session: Session, token: str, hub_url: str | None = None) -> EnrolResult:
+    def enrol(self, session: Session, token: str, hub_url: str | None = None, allow_insecure: bool = False,
+              tls_pin: str | None = None) -> EnrolResult:
         """Register this station's public key with the hub using a one-time token.
 
-        Without a hub address the token is kept and travels in the next USB export.
+        Without a hub address the token is kept and travels in the next USB export. A new
+        address (and its TLS pin) is checked before it is kept: a plain http:// hub on another
+        machine only with `allow_insecure`, which is kept too.
         """
         require(session, Action.STATION_CONFIGURE)
         keys = self.keys()
-        if hub_url:
-            self.point_at(hub_url)
+        if hub_url or tls_pin:
+            self.point_at(hub_url or self.station.config.hub_url, allow_insecure, tls_pin)
         public = self.station.signing_key().public_key().public_bytes_raw()
         result = EnrolResult(station_fingerprint(public), keys.fingerprint())
         if not self.station.config.hub_url:
@@ -120,7 +150,7 @@ class HubLink:
         def request() -> bytes:  # a fresh one for each attempt: the hub accepts each request once
             return self._enrolment_request(token, keys, "http")
 
-        with self.client_factory(ClientSettings(self.station.config.hub_url)) as client:
+        with self.client_factory(self._settings()) as client:
             answer = client.enrol(request)
         if answer.get("hub_fingerprint") != keys.fingerprint():
             raise SyncNotReady("应答的中心与公钥文件不符，已拒绝", "the hub that answered is not the one in the key file")
@@ -153,14 +183,21 @@ class HubLink:
         Setting.delete().where(Setting.key == ENROL_TOKEN).execute()
         _set(ENROLLED_AT, self.station.clock().isoformat())
 
-    def point_at(self, hub_url: str) -> None:
-        """Reach the hub at `hub_url` from now on (kept in `station.toml`)."""
-        self._save_config(hub_url=hub_url)
+    def point_at(self, hub_url: str, allow_insecure: bool = False, tls_pin: str | None = None) -> None:
+        """Reach the hub at `hub_url` from now on (kept in `station.toml`, with whether plain
+        http:// is allowed and the TLS pin, when given); InsecureHub before anything is kept."""
+        check_hub_url(hub_url, allow_insecure or self.station.config.hub_allow_insecure)
+        self._save_config(hub_url=hub_url, allow_insecure=allow_insecure, tls_pin=tls_pin)
 
-    def _save_config(self, hub_url: str | None = None, hub_key_fingerprint: str | None = None) -> None:
-        config = dataclasses.replace(
-            self.station.config, hub_url=self.station.config.hub_url if hub_url is None else hub_url,
-            hub_key_fingerprint=hub_key_fingerprint or self.station.config.hub_key_fingerprint)
+    def _save_config(self, hub_url: str | None = None, hub_key_fingerprint: str | None = None,
+                     allow_insecure: bool = False, tls_pin: str | None = None) -> None:
+        current = self.station.config
+        document = tomllib.loads(dataclasses.replace(
+            current, hub_url=current.hub_url if hub_url is None else hub_url,
+            hub_key_fingerprint=hub_key_fingerprint or current.hub_key_fingerprint,
+            hub_allow_insecure=current.hub_allow_insecure or allow_insecure,
+            hub_tls_pin=current.hub_tls_pin if tls_pin is None else tls_pin).to_toml().decode())
+        config = parse_config(document, "--hub-url / --hub-tls-pin")  # the file's own rules
         config.save(self.station.data_dir)
         self.station.config = config
 
@@ -172,7 +209,17 @@ class HubLink:
         if not self.station.config.hub_url or credential is None:
             raise SyncNotReady("站点尚未注册到市级中心（jiujin init --enroll-token）",
                                "the station is not enrolled with a hub (jiujin init --enroll-token)")
-        return self.client_factory(ClientSettings(self.station.config.hub_url, credential.value))
+        return self.client_factory(self._settings(credential.value))
+
+    def _settings(self, credential: str = "") -> ClientSettings:
+        """How to reach the hub of `station.toml`: refused (InsecureHub) over plain http:// to
+        another machine unless allowed there (then a warning in the log), and held to the TLS pin."""
+        config = self.station.config
+        if check_hub_url(config.hub_url, config.hub_allow_insecure) and self._warned_insecure != config.hub_url:
+            log.warning("the hub %s is reached over plain http:// (allow_insecure in station.toml): "
+                        "the station credential travels in clear", config.hub_url)
+            self._warned_insecure = config.hub_url
+        return ClientSettings(config.hub_url, credential, pin_sha256=config.hub_tls_pin or None)
 
     def http(self) -> HttpTransport:
         """The network path to the hub."""

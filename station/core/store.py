@@ -8,6 +8,7 @@ ready once the store is unlocked.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from peewee import OperationalError
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
+from kernel.atomic import write_failure_reason
 from station.core import audit, migrations, signatures
 from station.core.applications import ApplicationService
 from station.core.atomic import storage_error
@@ -39,7 +41,10 @@ from station.core.errors import (
     OperatorDisabled,
     OperatorLocked,
     OperatorUntrusted,
+    StationBusy,
+    StationInUse,
     StoreCorrupt,
+    StoreError,
     StoreNotInitialised,
     ValidationFailed,
 )
@@ -67,6 +72,7 @@ from station.core.recovery import (
 )
 from station.core.roles import Action, Role, require
 from station.core.session import Session
+from station.core.station_lock import LOCK_NAME, StationLock
 
 if TYPE_CHECKING:
     from station.core.hub_link import HubLink
@@ -76,6 +82,8 @@ PENDING_KEYFILE_NAME = KEYFILE_NAME + ".next"
 LOCKOUT_SERIAL = "lockout.serial"
 #: HPKE info for the recovery signer sealed to the hub.
 RECOVERY_SIGNER_INFO = b"jiujin/recovery-signer/v1"
+
+log = logging.getLogger("jiujin.station.store")
 
 
 class StationStore:
@@ -90,6 +98,7 @@ class StationStore:
         self.clock = clock
         self.config: StationConfig = load_config(self.data_dir)
         self.lockout = LockoutBook(self.data_dir / LOCKOUT_NAME)
+        self.lock = StationLock(self.data_dir / LOCK_NAME)
         self.recovery_path = self.data_dir / RECOVERY_NAME
         self.db: SqlCipherDatabase | None = None
         self._db_key = b""
@@ -135,7 +144,11 @@ class StationStore:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             config.save(data_dir)
         except OSError as exc:
-            raise storage_error(exc) from None
+            translated = storage_error(exc)
+            if translated is exc:
+                zh, en = write_failure_reason(exc)
+                translated = StoreError(f"无法创建数据目录 {data_dir}：{zh}", f"cannot create the data folder {data_dir}: {en}")
+            raise translated from None
         db_key = new_database_key()
         admin_signer = Ed25519PrivateKey.generate()
         slot = create_slot(admin_name, admin_password, db_key, signing_key=admin_signer)
@@ -167,7 +180,18 @@ class StationStore:
     # -- unlocking ------------------------------------------------------------------
 
     def login(self, name: str, password: str) -> Session:
-        """Unlock the store as `name`. Unknown names and wrong passwords cost the same."""
+        """Unlock the store as `name`. Unknown names and wrong passwords cost the same.
+
+        A login waits for a re-key under way in another program, then uses the new key; a
+        re-key due after a revocation follows, unless other programs are busy (then the next
+        login does it)."""
+        with self.lock.shared(wait=True, adopt=True):
+            session = self._login(name, password)
+        if Setting.get_or_none(Setting.key == REKEY_DUE) is not None:
+            self._rekey_unless_busy(session)
+        return session
+
+    def _login(self, name: str, password: str) -> Session:
         now = self.clock()
         loaded = load_keyfile(self.keyfile_path)
         until = self.lockout.begin_attempt(name, now)
@@ -188,8 +212,6 @@ class StationStore:
         session = self._start_session(name, opened.db_key, opened.signing_key)
         if session.role == Role.ADMIN and signatures.pinned_roots() is None:
             self._enable_signatures(session, password)
-        if Setting.get_or_none(Setting.key == REKEY_DUE) is not None:
-            self._rekey(session, "db.rekeyed_after_revocation")
         return session
 
     def recover(self, hub_private_key: X25519PrivateKey, admin_name: str,
@@ -201,6 +223,11 @@ class StationStore:
         edited key file is set aside and replaced by one holding the admin's new slot; the
         other operators then need a new password from the admin."""
         _check_new(admin_name, "-", new_password)
+        with self.lock.shared(wait=True, adopt=True):
+            return self._recover(hub_private_key, admin_name, new_password, recovery_file)
+
+    def _recover(self, hub_private_key: X25519PrivateKey, admin_name: str, new_password: str,
+                 recovery_file: Path | None) -> Session:
         loaded = _keyfile_or_none(self.keyfile_path)
         recovery, db_key = self._open_recovery(hub_private_key, loaded, recovery_file)
         operator = Operator.get_or_none(Operator.name == admin_name)
@@ -303,8 +330,10 @@ class StationStore:
 
     def _open_database(self, db_key: bytes) -> None:
         if self.db is not None and not self.db.is_closed():
-            return
-        self.db = open_database(self.database_path, db_key)
+            if db_key == self._db_key:
+                return
+            self.db.close()  # opened before another program re-keyed: open with the new key
+        self.db = open_database(self.database_path, db_key, self.lock)
         self._db_key = db_key
         try:
             migrations.migrate(self.db)
@@ -408,9 +437,23 @@ class StationStore:
 
     def _rekey_after_removal(self, session: Session) -> None:
         """Re-key right after someone is disabled, so a copy of the old key file opens nothing."""
-        self._rekey(session, "db.rekeyed_after_revocation")
+        self._rekey_unless_busy(session)
+
+    def _rekey_unless_busy(self, session: Session) -> None:
+        """The re-key after a removal; while other programs are busy it stays due (the setting
+        REKEY_DUE) and the next login does it."""
+        try:
+            self._rekey(session, "db.rekeyed_after_revocation")
+        except (StationBusy, StationInUse):
+            log.warning("re-key after a removal postponed to the next login: the station is busy")
 
     def _rekey(self, session: Session, action: str) -> None:
+        """Re-key under the station-wide lock held alone: other programs' transactions end
+        first, and each of them is told to close and reopen at its next use of the store."""
+        with self.lock.exclusive():
+            self._rekey_held(session, action)
+
+    def _rekey_held(self, session: Session, action: str) -> None:
         keys = load_keyfile(self.keyfile_path).keys
         new_key = new_database_key()
         slots = {name: reseal_slot(slot, new_key) for name, slot in keys.slots.items()}
@@ -425,6 +468,8 @@ class StationStore:
             Setting.delete().where(Setting.key == REKEY_DUE).execute()
             audit.append(self.clock(), session.operator_name, action, self.config.code)
         self.database.rekey(f"x'{new_key.hex()}'")
+        # The file's pages under the old key give way to the log's under the new one.
+        self.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         session.db_key = new_key
         self._db_key = new_key
         self._promote_pending_keyfile()
@@ -466,6 +511,7 @@ class StationStore:
             self.db.close()
             self.db = None
         self._db_key = b""
+        self.lock.close()
 
 
 def new_recovery_slot(hub_public_key: bytes, db_key: bytes) -> RecoverySlot:

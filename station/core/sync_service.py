@@ -50,6 +50,7 @@ from sync import acks, seal
 from sync.acks import Ack
 from sync.batches import OutboxEntry, cut_batch
 from sync.errors import AckError, HubUnavailable, HubUnreachable, SyncError
+from sync.transport_folder import export_folder
 
 log = logging.getLogger("jiujin.station.sync")
 BATCH_STATES = ("sealed", "sent", "acknowledged", "quarantined")
@@ -309,7 +310,7 @@ class SyncService:
         """Write every unacknowledged batch and undelivered attachment to a USB folder, then
         its manifest (`send` to the folder)."""
         require(session, Action.SYNC_RUN)
-        with contextlib.closing(self.link.folder(root)) as transport:
+        with contextlib.closing(self.link.folder(export_folder(root))) as transport:
             report = self.deliver(session, transport, progress)
             # station.recovery beside the manifest: `db recover` even when the PC is gone.
             self.store.write_recovery_copy(transport.folder.path)

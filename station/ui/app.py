@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from station.core.errors import JiujinError
+from station.core.errors import JiujinError, StationBusy
 from station.core.session import Session
 from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
@@ -182,6 +182,12 @@ class JiujinApp(DeviceHostApp):
         super().session_ended_by_hub()
         self.action_lock()
 
+    def station_re_keyed(self, error: StationBusy) -> None:
+        """Say so and lock: logging in again opens the database with the new key."""
+        super().station_re_keyed(error)
+        self.notify(error.message(self.lang), title=_("出错了"), severity="error", timeout=30)
+        self.action_lock()
+
     def hub_news(self) -> None:
         if self.is_showing("home"):
             self.screen.load()  # type: ignore[attr-defined]
@@ -211,6 +217,9 @@ class JiujinApp(DeviceHostApp):
         """The one place worker failures surface: a notification, never a silent loss."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
+            if isinstance(error, StationBusy) and self.session is not None:
+                self.station_re_keyed(error)
+                return
             text = error.message(self.lang) if isinstance(error, JiujinError) else _(
                 "操作未完成：{kind}").format(kind=type(error).__name__)
             self.notify(text, title=_("出错了"), severity="error", timeout=10)

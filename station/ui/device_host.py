@@ -26,7 +26,7 @@ from station.ui.messages import (
 
 if TYPE_CHECKING:
     from devices import DeviceEvent, HealthSummary
-    from station.core.errors import JiujinError
+    from station.core.errors import JiujinError, StationBusy
     from station.core.session import Session
     from station.core.sync_service import BackgroundReport, SyncLoop
     from station.ui.context import StationServices
@@ -109,6 +109,7 @@ class DeviceHostApp(App[None]):
 
     @on(SyncRoundDone)
     def show_sync_round(self, message: SyncRoundDone) -> None:
+        from station.core.errors import StationBusy
         from sync.errors import HubUnavailable, HubUnreachable
 
         if message.session is not self.session:  # a round that ended after its session did
@@ -118,6 +119,8 @@ class DeviceHostApp(App[None]):
                 self.hub_status = ("warning", _("离线，恢复后自动上报"))
             else:
                 self.hub_status = ("fault", message.error.message(language()))
+            if isinstance(message.error, StationBusy):
+                self.station_re_keyed(message.error)
             return
         report = message.report
         self.hub_status = ("ok", _("已同步 {time}").format(time=time.strftime("%H:%M")))
@@ -132,6 +135,11 @@ class DeviceHostApp(App[None]):
 
     def hub_news(self) -> None:
         """The hub changed something here (statuses, policy...): screens that show it reload."""
+
+    def station_re_keyed(self, error: StationBusy) -> None:
+        """Another program re-keyed the database: this program's key is old, so the session
+        cannot go on (a login reads the new key)."""
+        self.stop_background_sync()
 
     def session_ended_by_hub(self) -> None:
         """The hub disabled the person logged in, or changed their role: the core has ended

@@ -37,7 +37,7 @@ def make_station(tmp_path: Path, hub: HubProcess, code: str, url: str | None = N
         args += ["--enroll-token", token(hub, code)]
     out = jiujin(*args, env={"JIUJIN_PASSWORD": "boss-pass-1"}).stdout
     fingerprint = load_hub_public_keys(hub.folder / "hub-public-keys.json").fingerprint()
-    assert fingerprint[:4] in out and "站点公钥指纹" in out
+    assert fingerprint[:4] in out and ("站点公钥指纹" in out or not enrol)
     for name, role in (("zhou", "sync_operator"), ("clerk", "operator")):
         jiujin("operator", "add", name, "--role", role, "--display-name", name, "--data-dir", str(folder),
                env={**ADMIN, "JIUJIN_NEW_PASSWORD": f"{name}-pass-1"})

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,23 +13,8 @@ from station.core import audit
 from station.core.errors import StorageFull, StorageReadOnly, StoreCorrupt
 from station.core.store import StationStore
 from tests.conftest import PASSWORDS, FakeClock
+from tests.mounts import needs_root, remount, tmpfs
 from tests.station.core.helpers import draft
-
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
-
-
-@contextmanager
-def tmpfs(folder: Path, size: str) -> Iterator[Path]:
-    folder.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def _remount(folder: Path, mode: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)
 
 
 @needs_root
@@ -52,7 +34,7 @@ def test_disk_full_refuses_the_change_and_keeps_what_was_committed(
         store.close()
         with pytest.raises(StorageFull):  # logging in writes the audit trail, so it says so too
             StationStore(folder, clock).login("li", PASSWORDS["li"])
-        _remount(mount, "size=8M")  # the supervisor makes room
+        remount(mount, "size=8M")  # the supervisor makes room
         reopened = StationStore(folder, clock)
         admin = reopened.login("li", PASSWORDS["li"])
         held = {a.receipt_number for a in reopened.applications.list(admin, limit=100_000)}
@@ -73,11 +55,11 @@ def test_read_only_folder_gives_a_clear_error_and_loses_nothing(
         app = store.applications.create_draft(session, draft())
         receipt = store.applications.submit(session, app.id).receipt_number
         store.close()
-        _remount(mount, "ro")
+        remount(mount, "ro")
         with pytest.raises(StorageReadOnly) as caught:
             StationStore(folder, clock).login("wang", PASSWORDS["wang"])
         assert "只读" in caught.value.message_zh
-        _remount(mount, "rw")
+        remount(mount, "rw")
         reopened = StationStore(folder, clock)
         session = reopened.login("wang", PASSWORDS["wang"])
         assert reopened.applications.get(session, receipt).id == app.id

@@ -437,3 +437,38 @@ async def test_the_sync_screen_lists_batches_with_the_hubs_quarantine_reason(
     finally:
         hub.close()
 
+
+async def test_a_rekey_by_another_program_locks_the_counter_and_a_new_login_goes_on(
+        store: StationStore, station_dir: Path, log: MessageLog) -> None:
+    """A supervisor re-keys the station from another program while a clerk is logged in here:
+    the background round meets the old key, the screen locks with the one-line notice, and the
+    clerk's next login opens the database with the new key."""
+    from station.cli.local_hub import connect_local_hub
+    from station.core.errors import StationBusy
+    from station.ui.messages import SyncRoundDone
+    from station.ui.screens.home import HomeScreen
+    from station.ui.screens.login import LoginScreen
+    from tests.station.core.rekey_child import OtherProgram
+
+    link = connect_local_hub(store, station_dir.parent / "hub", ("admin", PASSWORDS["admin"]))
+    try:
+        app = make_app(store)
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            await login(pilot, "wang")
+            first = await log.wait_for(SyncRoundDone)
+            supervisor = OtherProgram(station_dir, "li")
+            assert supervisor.ask("rekey") == "rekeyed"
+            supervisor.finish()
+            assert app.sync_loop is not None
+            app.sync_loop.wake()
+            busy = await log.wait_for(SyncRoundDone, lambda m: m is not first)
+            assert isinstance(busy.error, StationBusy)
+            await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+            assert app.session is None and app.sync_loop is None
+            await until(pilot, lambda: any("数据库密钥正在更换或已更换" in str(n.message) for n in app._notifications))
+            await login(pilot, "wang")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            again = await log.wait_for(SyncRoundDone, lambda m: m is not first and m is not busy)
+            assert again.error is None
+    finally:
+        link.stop()
