@@ -438,6 +438,7 @@ async def test_the_sync_screen_lists_batches_with_the_hubs_quarantine_reason(
         hub.close()
 
 
+@pytest.mark.asyncio
 async def test_a_rekey_by_another_program_locks_the_counter_and_a_new_login_goes_on(
         store: StationStore, station_dir: Path, log: MessageLog) -> None:
     """A supervisor re-keys the station from another program while a clerk is logged in here:
