@@ -39,7 +39,7 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench._harness import Figure, percentile, write_results
-from sync import acks
+from sync import acks, seal
 from sync.enrolment import make_request
 from sync.hub.store import HubStore, Place, initialise_hub
 from sync.hubkeys import HubPublicKeys, load_hub_public_keys
@@ -72,6 +72,10 @@ class Station:
     key: Ed25519PrivateKey
     sealed: bytes = b""
     credential: str = ""
+
+    @property
+    def batch_id(self) -> str:
+        return seal.read(self.sealed).object_id
 
 
 @dataclass
@@ -168,7 +172,8 @@ def burst(hub_url: str, stations: list[Station], run: Run) -> None:
             begun = time.perf_counter()
             try:
                 with HubClient(ClientSettings(hub_url, s.credential)) as client:
-                    result = client.upload(s.sealed, {"kind": "batch"}).result
+                    # the metadata a station sends with a batch (`station.core.transports`)
+                    result = client.upload(s.sealed, {"kind": "batch", "batch": s.batch_id}).result
             except Exception as error:  # counted: a burst that loses an upload fails the figure
                 with lock:
                     run.errors.append(f"{s.code}: {type(error).__name__}")
