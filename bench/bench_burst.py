@@ -110,9 +110,11 @@ def start_postgres() -> tuple[str, bool]:
 
 
 def stop_postgres() -> None:
+    """Stop the server start_postgres started (as its owner, as test-services.sh runs it)."""
     pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    subprocess.run([str(pgbin / "pg_ctl"), "-D", f"/tmp/jiujin-bench-pg-{PG_PORT}", "-m", "fast", "stop"],
-                   capture_output=True, check=False)
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    subprocess.run([*as_owner, str(pgbin / "pg_ctl"), "-D", f"/tmp/jiujin-bench-pg-{PG_PORT}", "-m", "fast",
+                    "stop"], capture_output=True, check=True)
 
 
 def fsync_setting(url: str) -> str:
