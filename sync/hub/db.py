@@ -8,6 +8,7 @@ on the search path; tests give each worker its own).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import uuid
@@ -217,6 +218,12 @@ class PooledPostgres(HubPostgres):
             kwargs={"autocommit": True}, check=ConnectionPool.check_connection, open=True,
             name="jiujin-hub")
         super().__init__(str(conninfo_to_dict(conninfo).get("dbname") or "postgres"))
+        # peewee holds one database-wide lock around `connect` and `close`. With a pool, `connect`
+        # may wait for a free connection: under that lock, the threads coming to give theirs
+        # back queued behind the waiter until it timed out, and a full pool stayed full (the
+        # city burst stalled with every request answered 503). Each thread's connection is its
+        # own (peewee keeps it thread-local) and the pool locks itself: no lock is needed here.
+        self._lock = contextlib.nullcontext()
 
     def _connect(self) -> Any:
         from psycopg_pool import PoolTimeout

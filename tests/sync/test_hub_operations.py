@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,45 @@ def test_a_full_pool_answers_503_in_chinese_and_english_and_requests_give_connec
                 assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
                 assert busy.json()["message_zh"] == "中心繁忙，请稍后重试" and busy.json()["error"] == "busy"
                 assert client.get("/health").status_code == 200
+        finally:
+            store.close()
+
+
+def test_a_connection_given_back_reaches_a_request_waiting_for_the_full_pool(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The city burst: every connection lent, more requests waiting. A request that finishes
+    must hand its connection to a waiting one at once, not after the waiter's timeout (which
+    kept a full pool full, every request answered 503)."""
+    with postgres_schema() as url:
+        initialise_hub(tmp_path / "hub", url).close()
+        monkeypatch.setenv("JIUJIN_HUB_POOL_SIZE", "1")
+        monkeypatch.setenv("JIUJIN_HUB_POOL_TIMEOUT", "20")
+        store = HubStore(tmp_path / "hub")
+        store.db.close()
+        pool = store.db.pool  # type: ignore[attr-defined]
+        holding, done = threading.Event(), threading.Event()
+        waited: list[float] = []
+
+        def wait_for_the_pool() -> None:
+            started = time.monotonic()
+            database.execute_sql("SELECT 1")
+            waited.append(time.monotonic() - started)
+            database.close()
+            done.set()
+        try:
+            database.execute_sql("SELECT 1")  # this thread holds the only connection
+            holding.set()
+            waiter = threading.Thread(target=wait_for_the_pool)
+            waiter.start()
+            deadline = time.monotonic() + 10
+            while pool.get_stats().get("requests_waiting", 0) < 1 and time.monotonic() < deadline:
+                time.sleep(0.01)  # polling the pool's own count of waiting requests
+            assert pool.get_stats().get("requests_waiting", 0) == 1
+            started = time.monotonic()
+            database.close()
+            assert time.monotonic() - started < 5  # not held until the waiter's 20 s timeout
+            assert done.wait(10) and waited and waited[0] < 15
+            waiter.join(10)
         finally:
             store.close()
 
