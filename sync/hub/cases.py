@@ -442,7 +442,28 @@ def _decide(store: HubStore, case: HubCase, decision: Decision, officer: str,
     issue_bundle(store, case.station, "statuses", {"updates": [
         {"application_id": case.application_id, "status": station_status, "message": message}]},
         operator=f"department:{case.department}")
+    from sync.hub.citizen_cases import record_steps
+
+    record_steps([{"application_id": case.application_id, "status": station_status,
+                   "message": citizen_message(decision, details),
+                   "deadline": details.get("deadline") if decision == Decision.REQUEST_AMENDMENT else None}], now)
     return summary(case, on)
+
+
+def citizen_message(decision: Decision, details: dict[str, Any]) -> str:
+    """The decision in the words of the citizens' case page: what to bring, how to collect, why
+    not. Nothing personal: a delivery says it is posted, never to which address."""
+    if decision == Decision.REQUEST_AMENDMENT:
+        return "、".join(str(i["what"]) for i in details["items"])
+    if decision == Decision.COMPLETE:
+        collection = details["collection"]
+        how = {"pickup": f"到 {collection.get('place', '')} 领取", "delivery": "邮寄送达",
+               "electronic": "电子证照"}[collection["method"]]
+        number = details.get("document_number")
+        return f"{details['result']}；{how}" + (f"；证号 {number}" if number else "")
+    if decision in (Decision.NOT_ACCEPT, Decision.REFUSE, Decision.RETURN):
+        return str(details["reason"])
+    return ""
 
 
 _DECISION_NAMES = {

@@ -47,7 +47,7 @@ _HUB_TOKEN = re.compile(r"^JJH1:[0-9a-f]{32}:[A-Z2-7]{103}$")
 #: (attempts, window) per client address and per receipt number.
 CLIENT_LIMIT = (10, timedelta(minutes=10))
 RECEIPT_LIMIT = (5, timedelta(hours=1))
-DECISIONS = ("accepted", "needs_amendment", "amended", "completed", "rejected")
+DECISIONS = ("accepted", "needs_amendment", "amended", "completed", "rejected", "returned")
 
 
 @dataclass(frozen=True)

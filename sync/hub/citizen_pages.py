@@ -36,6 +36,7 @@ STEP_NAMES: dict[str, tuple[str, str]] = {
     "amended": ("已补正", "Documents supplied"),
     "completed": ("办结", "Completed"),
     "rejected": ("不予受理", "Not accepted"),
+    "returned": ("部门退回", "Returned by the department"),
     "voided": ("已作废", "Cancelled"),
 }
 

@@ -19,7 +19,7 @@ from station.core.counter import Counter
 from station.core.decisions import amendment_tasks, read_decision
 from station.core.models import Application
 from station.core.store import StationStore
-from sync.hub import cases, department_keys, timelimits
+from sync.hub import cases, citizen_cases, department_keys, timelimits
 from sync.hub.db import reporting_connection
 from sync.hub.models import HubAction, HubBundle, HubCase
 from sync.hub.queries import city_figures
@@ -112,6 +112,11 @@ def test_a_case_goes_from_new_through_amendment_to_completed_on_time(
     assert finished.status == Status.COMPLETED and decision.on_time is True
     assert decision.collection is not None and decision.collection.place.startswith("西湖区市民卡")
     assert decision.document_number == "SMK-2026-000123"
+    shown = {step.kind: step for step in citizen_cases.case(app.id).steps}  # the citizens' case page
+    assert shown["needs_amendment"].message == "户口簿首页及本人页复印件"
+    assert shown["needs_amendment"].deadline == _deadline()
+    assert "西湖区市民卡" in shown["completed"].message and "SMK-2026-000123" in shown["completed"].message
+    assert "刘科员" not in str(shown)
     hub_store = local_hub.service.store
     with reporting_connection(hub_store.database_url, hub_store.folder.path) as connection:
         total = city_figures(connection).total
