@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from peewee import DatabaseError, DatabaseProxy, OperationalError
 from playhouse.sqlcipher_ext import SqlCipherDatabase
@@ -32,6 +34,9 @@ STORE_PRAGMAS: list[tuple[str, object]] = [
 ]
 
 database = DatabaseProxy()
+T = TypeVar("T")
+#: The most rows a background write (acknowledgements, hub statuses) changes in one transaction.
+SHORT_TRANSACTION_ROWS = 200
 
 
 def raw_key_passphrase(key: bytes) -> str:
@@ -91,6 +96,23 @@ def write_transaction() -> Iterator[None]:
             yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         raise storage_failure(exc) from None
+
+
+def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS) -> Iterator[Sequence[T]]:
+    """Yield `items` in slices of at most `size`, each inside its own write transaction.
+
+    For work done in the background (sync applying the hub's acknowledgements and statuses)
+    while the counter submits: after each slice it pauses as long as the slice held the write
+    lock, so the background never holds it more than half the time and a submission waiting
+    for it gets in after at most one slice. What committed stays committed if a later slice
+    fails. Inside an outer transaction the slices are savepoints and there is no pause.
+    """
+    for start in range(0, len(items), size):
+        began = time.perf_counter()
+        with write_transaction():
+            yield items[start:start + size]
+        if not database.in_transaction():
+            time.sleep(time.perf_counter() - began)
 
 
 def storage_failure(exc: Exception) -> Exception:
