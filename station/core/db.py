@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,10 +36,13 @@ STORE_PRAGMAS: list[tuple[str, object]] = [
     ("cache_size", -32000),  # 32 MB of decrypted pages: index lookups stay off the cipher
 ]
 
+_DURABLE = 2  # synchronous=FULL, as in STORE_PRAGMAS
+_writers = threading.Lock()
+_WRITERS_WAIT_S = 10.0  # as long as busy_timeout
 database = DatabaseProxy()
 T = TypeVar("T")
 #: The most rows a background write (acknowledgements, hub statuses) changes in one transaction.
-SHORT_TRANSACTION_ROWS = 200
+SHORT_TRANSACTION_ROWS = 50
 
 
 def raw_key_passphrase(key: bytes) -> str:
@@ -86,16 +92,24 @@ def write_transaction() -> Iterator[None]:
     with "database is locked"; an immediate one waits its turn (busy_timeout). Nested ones
     become savepoints. Nothing is committed when it fails, and what was committed before is
     untouched.
+
+    Threads of this process queue for the write lock on `_writers` first, so that one
+    waiting (the counter's submission) gets it the moment another (sync) lets go, instead of
+    polling SQLite's lock in growing sleeps; other processes still wait on SQLite's lock.
     """
     if database.in_transaction():
         with database.atomic():
             yield
         return
+    queued = _writers.acquire(timeout=_WRITERS_WAIT_S)  # past it, SQLite's busy timeout decides
     try:
         with database.atomic("IMMEDIATE"):
             yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         raise storage_failure(exc) from None
+    finally:
+        if queued:
+            _writers.release()
 
 
 def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS) -> Iterator[Sequence[T]]:
@@ -106,13 +120,39 @@ def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS
     lock, so the background never holds it more than half the time and a submission waiting
     for it gets in after at most one slice. What committed stays committed if a later slice
     fails. Inside an outer transaction the slices are savepoints and there is no pause.
+
+    The slices commit without waiting for the disk (`synchronous=NORMAL`): the write lock is
+    then held for the work alone, not for a flush. WAL keeps them in order and whole, a crash
+    of the program loses none, and a power cut can lose only the newest ones, never one
+    without those before it; the caller makes its work safe to apply again (it records its
+    progress in the slices), and at the end the log is flushed to disk once.
     """
-    for start in range(0, len(items), size):
-        began = time.perf_counter()
-        with write_transaction():
-            yield items[start:start + size]
-        if not database.in_transaction():
+    if database.in_transaction():
+        for start in range(0, len(items), size):
+            with write_transaction():
+                yield items[start:start + size]
+        return
+    database.execute_sql("PRAGMA synchronous = NORMAL")
+    try:
+        for start in range(0, len(items), size):
+            began = time.perf_counter()
+            with write_transaction():
+                yield items[start:start + size]
             time.sleep(time.perf_counter() - began)
+    finally:
+        database.execute_sql(f"PRAGMA synchronous = {_DURABLE}")
+        _flush_log()
+
+
+def _flush_log() -> None:
+    """Put what the write-ahead log holds on disk (what `synchronous=FULL` does at each commit)."""
+    log = Path(str(database.database) + "-wal")
+    with contextlib.suppress(FileNotFoundError):
+        descriptor = os.open(log, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def storage_failure(exc: Exception) -> Exception:

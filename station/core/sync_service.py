@@ -154,6 +154,9 @@ class SyncService:
                  max_bytes: int = seal.MAX_BATCH_BYTES) -> None:
         self.store = store
         self.max_records, self.max_bytes = max_records, max_bytes
+        #: batch id -> SHA-256 of the sealed bytes sent in this process, so that checking the
+        #: hub's acknowledgement of them need not seal them again (`apply_ack`).
+        self._sent: dict[str, str] = {}
 
     @property
     def link(self) -> HubLink:
@@ -297,6 +300,7 @@ class SyncService:
         while the previous one travels; yields each acknowledgement the hub gives at once.
         `progress("batches", done, total)` after each batch."""
         require(session, Action.SYNC_RUN)
+        self._sent.clear()  # acknowledgements fetched later are checked by sealing again
         self._send_attachments(transport, report)
         pending = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no))
         done = 0
@@ -319,8 +323,10 @@ class SyncService:
             def remember(url: str) -> None:
                 with write_transaction():
                     SyncBatch.update(upload_url=url).where(SyncBatch.batch_no == batch.batch_no).execute()
+            data = data or self.sealed_bytes(batch)
+            self._sent[batch.batch_id] = hashlib.sha256(data).hexdigest()
             sent = transport.send_batch(BatchFile(batch.batch_no, batch.batch_id, batch.first_seq, batch.last_seq),
-                                        data or self.sealed_bytes(batch), batch.upload_url, remember)
+                                        data, batch.upload_url, remember)
             report.sent += 1
             report.bytes_sent += sent.bytes_sent
             with write_transaction():
@@ -468,7 +474,8 @@ class SyncService:
         if batch is None or batch.state == "acknowledged":
             self._acknowledge(session, ack.held, report)
             return ack
-        if not ack.names_bytes(hashlib.sha256(self.sealed_bytes(batch)).hexdigest()):
+        sent = self._sent.pop(batch.batch_id, None) or hashlib.sha256(self.sealed_bytes(batch)).hexdigest()
+        if not ack.names_bytes(sent):
             raise AckError("回执针对的不是本站点发送的批次字节，已忽略",
                            "an acknowledgement for other bytes than the batch this station sent was ignored")
         if not ack.ok:
