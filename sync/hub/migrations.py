@@ -11,6 +11,9 @@ Versions:
     2  stations registered with district, point type and town; the release each station runs
     3  audit anchors and their divergences; stations' recovery copies (the anchors of the
        batches already held are taken from their headers)
+    4  incremental reconciliation: manifest lines indexed by application, manifest spans by
+       station, the marks of manifests to compare again (every open one, once) and the
+       ledgers last seen
 """
 
 from __future__ import annotations
@@ -62,10 +65,20 @@ def _audit_anchors(db: Database) -> None:
                 " WHERE audit_seq > 0 ON CONFLICT DO NOTHING")
 
 
+def _incremental_reconciliation(db: Database) -> None:
+    """The indexes incremental reconciliation looks manifests up by; every open manifest is
+    marked, so the first run after the upgrade compares them all, as every run did before.
+    (Its two tables were created empty with the others.)"""
+    execute(db, "CREATE INDEX IF NOT EXISTS hub_manifest_entry_application_id ON hub_manifest_entry (application_id)")
+    execute(db, "CREATE INDEX IF NOT EXISTS hub_manifest_index_station ON hub_manifest_index (station)")
+    execute(db, "INSERT INTO hub_manifest_stale (manifest) SELECT id FROM hub_manifest WHERE reconciled_at IS NULL")
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
     3: _audit_anchors,
+    4: _incremental_reconciliation,
 }
 LATEST = max(MIGRATIONS)
 

@@ -19,12 +19,18 @@ from sync.hub.store import HubStore, Place, initialise_hub
 from tests.sync.helpers import STATION, enrol_key, sealed_batch
 
 V2_COLUMNS = ("district", "point_type", "town", "release", "release_seen_at")
+V4_TABLES = ("hub_manifest_stale", "hub_ledger_seen")
+V4_INDEXES = ("hub_manifest_entry_application_id", "hub_manifest_index_station")
 
 
 def _as_first_release(store: HubStore) -> None:
     """Turn a new hub's database into what the first release created, with a station in it."""
     for column in V2_COLUMNS:
         execute(store.db, f"ALTER TABLE hub_station DROP COLUMN {column}")
+    for table in V4_TABLES:
+        execute(store.db, f"DROP TABLE {table}")
+    for index in V4_INDEXES:
+        execute(store.db, f"DROP INDEX {index}")
     HubSetting.update(value="1").where(HubSetting.key == "schema_version").execute()
     execute(store.db, "INSERT INTO hub_station (code, name, status, created_at) "
                       "VALUES ('XH0001', '德加社区', 'active', '2026-01-05T08:00:00+00:00')")
@@ -39,8 +45,11 @@ def test_a_first_release_hub_with_data_migrates_to_this_release(tmp_path: Path, 
         assert migrations.schema_version(store.db) == 1
         with pytest.raises(migrations.SchemaTooOld):
             migrations.require_current(store.db)
-        assert store.create_schema() == [2, 3]
+        assert store.create_schema() == [2, 3, 4]
         assert {c.name for c in store.db.get_columns("hub_station")} >= set(V2_COLUMNS)
+        assert set(store.db.get_tables()) >= set(V4_TABLES)
+        indexes = {i.name for t in ("hub_manifest_entry", "hub_manifest_index") for i in store.db.get_indexes(t)}
+        assert indexes >= set(V4_INDEXES)
         kept = HubStation.get(HubStation.code == "XH0001")
         assert (kept.name, kept.status, kept.district) == ("德加社区", "active", "")
         assert store.create_schema() == []  # once only
