@@ -39,6 +39,17 @@ STORE_PRAGMAS: list[tuple[str, object]] = [
 _DURABLE = 2  # synchronous=FULL, as in STORE_PRAGMAS
 _writers = threading.Lock()
 _WRITERS_WAIT_S = 10.0  # as long as busy_timeout
+_background = threading.local()  # `on` while this thread writes in short transactions
+
+
+#: thread id -> time.monotonic() of its last write outside the background.
+_foreground: dict[int, float] = {}
+#: While another thread wrote in the last second (the counter is busy), the background pauses this
+#: many times as long as each slice took (it holds the write lock 1/31 of the time), at most
+#: `_MAX_PAUSE_S`; otherwise as long as the slice (half the time).
+_BUSY_PAUSE = 30
+_BUSY_WINDOW_S = 1.0
+_MAX_PAUSE_S = 0.5
 database = DatabaseProxy()
 T = TypeVar("T")
 #: The most rows a background write (acknowledgements, hub statuses) changes in one transaction.
@@ -110,6 +121,8 @@ def write_transaction() -> Iterator[None]:
     finally:
         if queued:
             _writers.release()
+        if not getattr(_background, "on", False):
+            _foreground[threading.get_ident()] = time.monotonic()
 
 
 def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS) -> Iterator[Sequence[T]]:
@@ -118,7 +131,8 @@ def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS
     For work done in the background (sync applying the hub's acknowledgements and statuses)
     while the counter submits: after each slice it pauses as long as the slice held the write
     lock, so the background never holds it more than half the time and a submission waiting
-    for it gets in after at most one slice. What committed stays committed if a later slice
+    for it gets in after at most one slice; while this process's counter is writing, it pauses
+    thirty times as long, so that few submissions meet a slice at all. What committed stays committed if a later slice
     fails. Inside an outer transaction the slices are savepoints and there is no pause.
 
     The slices commit without waiting for the disk (`synchronous=NORMAL`): the write lock is
@@ -133,15 +147,40 @@ def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS
                 yield items[start:start + size]
         return
     database.execute_sql("PRAGMA synchronous = NORMAL")
+    was, _background.on = getattr(_background, "on", False), True
     try:
         for start in range(0, len(items), size):
             began = time.perf_counter()
             with write_transaction():
                 yield items[start:start + size]
-            time.sleep(time.perf_counter() - began)
+            took = time.perf_counter() - began
+            time.sleep(min(took * _BUSY_PAUSE, _MAX_PAUSE_S) if _others_writing() else took)
     finally:
+        _background.on = was
         database.execute_sql(f"PRAGMA synchronous = {_DURABLE}")
         _flush_log()
+
+
+@contextmanager
+def in_background() -> Iterator[None]:
+    """This thread's writes are sync's, not the counter's: short transactions elsewhere do not
+    make way for them (see `in_short_transactions`)."""
+    was, _background.on = getattr(_background, "on", False), True
+    try:
+        yield
+    finally:
+        _background.on = was
+
+
+def _others_writing() -> bool:
+    """Whether a thread other than this one wrote in the last `_BUSY_WINDOW_S` seconds."""
+    now, me = time.monotonic(), threading.get_ident()
+    for thread, at in list(_foreground.items()):
+        if now - at >= _BUSY_WINDOW_S:
+            _foreground.pop(thread, None)
+        elif thread != me:
+            return True
+    return False
 
 
 def _flush_log() -> None:

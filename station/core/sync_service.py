@@ -32,6 +32,7 @@ from station.core.applications import HubStatus, Status
 from station.core.db import (
     SHORT_TRANSACTION_ROWS,
     database,
+    in_background,
     in_short_transactions,
     write_transaction,
 )
@@ -221,11 +222,12 @@ class SyncService:
 
         def work() -> None:
             try:
-                while not stop.is_set():
-                    item = self._seal_next()
-                    handoff.put(item)
-                    if item is None:
-                        return
+                with in_background():
+                    while not stop.is_set():
+                        item = self._seal_next()
+                        handoff.put(item)
+                        if item is None:
+                            return
             except BaseException as error:  # handed to the caller, who raises it
                 handoff.put(error)
             finally:
@@ -599,11 +601,12 @@ class SyncLoop:
 
     def _run(self) -> None:
         try:
-            while not self._stop.is_set():
-                if self.online or self._hub_answers():
-                    self._round_once()
-                self._wake.wait(self.interval if self.online else self.probe)
-                self._wake.clear()
+            with in_background():
+                while not self._stop.is_set():
+                    if self.online or self._hub_answers():
+                        self._round_once()
+                    self._wake.wait(self.interval if self.online else self.probe)
+                    self._wake.clear()
         finally:
             database.close()  # this thread's connection
 

@@ -316,14 +316,15 @@ def reconcile_all(store: HubStore) -> dict[str, int]:
     refresh_applications()
     _index_unindexed()
     _mark_ledger_changes()
-    m, i, st = HubManifest._meta.table_name, HubManifestIndex._meta.table_name, HubManifestStale._meta.table_name
     upto = int(HubManifestStale.select(fn.MAX(HubManifestStale.id)).scalar() or 0)
-    stale = f"SELECT DISTINCT manifest FROM {st} WHERE id <= {upto}"
-    manifests = {int(r[0]): r[1:] for r in execute(database.obj, f"""
-        SELECT m.id, i.station, i.day, i.count, i.outbox_first, i.outbox_last, m.verdict, m.discrepancies
-        FROM {m} m JOIN {i} i ON i.manifest = m.id
-        WHERE m.reconciled_at IS NULL AND m.id IN ({stale})""").fetchall()}
-    found = _differences(stale)
+    stale = sorted({int(r[0]) for r in tuples(HubManifestStale.select(HubManifestStale.manifest)
+                                                .where(HubManifestStale.id <= upto))})
+    manifests: dict[int, tuple[Any, ...]] = {}
+    found: dict[int, tuple[list[str], list[str], list[str]]] = {}
+    for start in range(0, len(stale), _COMPARED_AT_ONCE):
+        ids = ", ".join(str(mid) for mid in stale[start:start + _COMPARED_AT_ONCE])  # integers from the database
+        manifests |= _open_manifests(ids)
+        found |= _differences(ids)
     held = _held_by_station({str(m[0]) for m in manifests.values()})
     changed: list[tuple[str, str, str, int]] = []
     now = store.now()
@@ -345,6 +346,19 @@ def reconcile_all(store: HubStore) -> dict[str, int]:
                                  .where(HubManifest.reconciled_at.is_null()).group_by(HubManifest.verdict)):
         counts[str(verdict)] = counts.get(str(verdict), 0) + int(count)
     return counts
+
+
+#: Manifests compared per pair of queries: their ids are written into the SQL as a list.
+_COMPARED_AT_ONCE = 2000
+
+
+def _open_manifests(ids: str) -> dict[int, tuple[Any, ...]]:
+    """Span, count and stored result of the open manifests among `ids` (a list of integers)."""
+    m, i = HubManifest._meta.table_name, HubManifestIndex._meta.table_name
+    return {int(r[0]): r[1:] for r in execute(database.obj, f"""
+        SELECT m.id, i.station, i.day, i.count, i.outbox_first, i.outbox_last, m.verdict, m.discrepancies
+        FROM {m} m JOIN {i} i ON i.manifest = m.id
+        WHERE m.reconciled_at IS NULL AND m.id IN ({ids})""").fetchall()}
 
 
 def mark_changed(days: set[tuple[str, str]], application_ids: list[str]) -> None:
@@ -413,22 +427,22 @@ def _temporary(db: Any, name: str, columns: tuple[str, ...], rows: list[tuple[An
     db.cursor().executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
-def _differences(stale: str) -> dict[int, tuple[list[str], list[str], list[str]]]:
-    """(missing, extra, content mismatch) ids of every open manifest among `stale` (a query of
-    manifest ids) that has any."""
+def _differences(ids: str) -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """(missing, extra, content mismatch) ids of every open manifest among `ids` (a list of
+    integers) that has any."""
     m, e, a = (HubManifest._meta.table_name, HubManifestEntry._meta.table_name,
                HubApplication._meta.table_name)
     found: dict[int, tuple[list[str], list[str], list[str]]] = {}
     lines = execute(database.obj, f"""
         SELECT e.manifest, e.application_id, a.id FROM {e} e JOIN {m} m ON m.id = e.manifest
         LEFT JOIN {a} a ON a.id = e.application_id AND a.station = m.station
-        WHERE m.reconciled_at IS NULL AND m.id IN ({stale})
+        WHERE m.reconciled_at IS NULL AND m.id IN ({ids}) AND e.manifest IN ({ids})
           AND (a.id IS NULL OR a.content_hash <> e.content_hash)""").fetchall()
     for mid, app_id, ours in lines:
         found.setdefault(int(mid), ([], [], []))[0 if ours is None else 2].append(str(app_id))
     extra = execute(database.obj, f"""
         SELECT m.id, a.id FROM {m} m JOIN {a} a ON a.station = m.station AND a.day = m.day
-        WHERE m.reconciled_at IS NULL AND m.id IN ({stale})
+        WHERE m.reconciled_at IS NULL AND m.id IN ({ids})
           AND NOT EXISTS (SELECT 1 FROM {e} e WHERE e.manifest = m.id AND e.application_id = a.id)""").fetchall()
     for mid, app_id in extra:
         found.setdefault(int(mid), ([], [], []))[1].append(str(app_id))
