@@ -15,7 +15,7 @@ import time
 from collections import Counter as Tally
 from pathlib import Path
 
-from station.core import audit, outbox
+from station.core import audit, downstream, outbox
 from station.core.amendments import amendment_draft, save_amendment
 from station.core.applications import Status
 from station.core.counter import Counter
@@ -23,6 +23,7 @@ from station.core.db import SHORT_TRANSACTION_ROWS, database
 from station.core.models import AmendmentDraft, Application, AuditEvent, OutboxEvent, SyncBatch
 from station.core.offline_policy import StationFrozen
 from station.core.store import StationStore
+from sync.hub import reconcile
 from tests.conftest import REPO, Sessions
 from tests.station.core.helpers import FIXTURE, PASSWORDS, draft
 from tests.station.core.reconcile_helpers import Hub, id_number, person_draft
@@ -179,6 +180,17 @@ def test_a_submission_gets_in_while_a_large_acknowledgement_is_applied(
     assert audit.verify().ok
 
 
+def _kill_part_way(station_dir: Path, kind: str, files: list[Path]) -> None:
+    """Apply `files` in a child process and kill it (SIGKILL) while its third slice is under way."""
+    child = subprocess.Popen([sys.executable, "-m", "tests.station.core.apply_child", str(station_dir), kind,
+                              *map(str, files)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    for _ in range(3):  # two slices committed, the third under way
+        assert child.stdout.readline().strip() == "slice"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+
+
 def test_a_crash_part_way_through_an_acknowledgement_loses_nothing(
         store: StationStore, sessions: Sessions, hub: Hub, station_dir: Path, tmp_path: Path) -> None:
     count = 5 * SHORT_TRANSACTION_ROWS
@@ -187,13 +199,7 @@ def test_a_crash_part_way_through_an_acknowledgement_loses_nothing(
     for n, ack in enumerate(hub.acks()):
         files.append(tmp_path / f"ack-{n}.json")
         files[-1].write_bytes(ack)
-    child = subprocess.Popen([sys.executable, "-m", "tests.station.core.apply_child", str(station_dir),
-                              *map(str, files)], cwd=REPO, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None
-    for _ in range(3):  # two slices committed, the third under way
-        assert child.stdout.readline().strip() == "slice"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    _kill_part_way(station_dir, "ack", files)
     depth = outbox.depth()
     assert 0 < depth < count
     assert Application.select().where(Application.status == Status.DELIVERED).count() == count - depth
@@ -207,3 +213,26 @@ def test_a_crash_part_way_through_an_acknowledgement_loses_nothing(
     assert outbox.depth() == 0 and _kept_count() == 0
     assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() == 0
     assert {b.state for b in SyncBatch.select()} == {"acknowledged"}
+
+
+def test_a_crash_part_way_through_a_statuses_bundle_applies_each_status_once(
+        store: StationStore, sessions: Sessions, hub: Hub, station_dir: Path, tmp_path: Path) -> None:
+    count = 5 * SHORT_TRANSACTION_ROWS
+    seed(store, sessions, count)
+    hub.deliver()
+    ids = [a.id for a in Application.select(Application.id).order_by(Application.id)]
+    reconcile.issue_bundle(hub.hub, hub.code, "statuses", {"updates": [
+        {"application_id": i, "status": "needs_amendment", "message": "请补充"} for i in ids]})
+    [signed] = reconcile.bundles_after(hub.code, hub.applied)
+    (tmp_path / "bundle.json").write_bytes(signed)
+    _kill_part_way(station_dir, "bundle", [tmp_path / "bundle.json"])
+    sent_back = [a.id for a in Application.select().where(Application.status == Status.NEEDS_AMENDMENT)]
+    assert 0 < len(sent_back) < count and downstream.bundle_version() == 0
+    store.applications.amend(sessions.operator, sent_back[0], {"name": "补正"}, {"name": "typed"})
+    report = downstream.apply_all(store, sessions.sync_operator, [signed])  # offered again
+    assert report["applied"] == [downstream.bundle_version()]
+    assert Application.get_by_id(sent_back[0]).status == Status.AMENDED  # the clerk's amendment stands
+    assert Application.select().where(Application.status == Status.NEEDS_AMENDMENT).count() == count - 1
+    applied = Tally(e.subject for e in AuditEvent.select().where(AuditEvent.action == "application.hub_needs_amendment"))
+    assert len(applied) == count and set(applied.values()) == {1}
+    assert store.check(sessions.admin) == ["ok"] and audit.verify().ok
