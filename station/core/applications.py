@@ -223,17 +223,12 @@ class ApplicationService:
                           message: str | None = None) -> Application:
         """Apply a status the hub reported (delivered, accepted, needs amendment, ...)."""
         require(session, Action.SYNC_RUN)
-        now = self.clock()
         with write_transaction():
             app = self._get_for_update(app_id)
             if app.status in (Status.DRAFT, Status.VOIDED):
                 raise InvalidTransition(f"hub status {status}", app.status)
-            app.status, app.status_message, app.updated_at = status, message, now.isoformat()
-            app.save()
-            if status != Status.NEEDS_AMENDMENT:  # an amendment begun here is no longer wanted
-                database.execute_sql(_DROP_AMENDMENT_DRAFT, (app.id,))
-            audit.append(now, session.operator_name, f"application.hub_{status}", app.id, {})
-        return app
+            self.record_hub_statuses(session, [HubStatus(app_id, status, message)])
+        return self._get_for_update(app_id)
 
     def record_hub_statuses(self, session: Session, updates: Sequence[HubStatus],
                             only_from: Collection[Status] | None = None) -> builtins.list[str]:
