@@ -246,6 +246,7 @@ def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, 
         with contextlib.suppress(HubError):
             store.register_station(code, place=Place(document["district"], str(document.get("point_type") or "")))
     refresh_applications()
+    _mark_ledger_changes(code)
     result = compare(store, document)
     now = store.now()
     with write_transaction():
@@ -380,12 +381,18 @@ def mark_changed(days: set[tuple[str, str]], application_ids: list[str]) -> None
             f" WHERE m.reconciled_at IS NULL AND e.application_id IN ({', '.join(mark for _ in chunk)})", chunk)
 
 
-def _mark_ledger_changes() -> None:
+def _mark_ledger_changes(station: str | None = None) -> None:
     """Mark the open manifests whose outbox span meets sequence numbers that a station's
-    ledger gained or lost since the last run, and remember the ledgers as they are now."""
-    seen = {str(code): [tuple(r) for r in json.loads(held)]
-            for code, held in tuples(HubLedgerSeen.select(HubLedgerSeen.station, HubLedgerSeen.held))}
-    now = _held_by_station(None)
+    ledger gained or lost since it was last seen, and remember the ledgers as they are now:
+    every station's at a run, one station's when its manifest arrives (compared then against
+    the ledger as it is)."""
+    query = HubLedgerSeen.select(HubLedgerSeen.station, HubLedgerSeen.held)
+    if station is not None:
+        query = query.where(HubLedgerSeen.station == station)
+    seen = {str(code): [tuple(r) for r in json.loads(held)] for code, held in tuples(query)}
+    now = _held_by_station(None if station is None else {station})
+    if station is not None:
+        now.setdefault(station, [])
     spans, rows = [], []
     for code in set(seen) | set(now):
         before, after = seen.get(code, []), now.get(code, [])
