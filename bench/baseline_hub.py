@@ -1,8 +1,9 @@
-"""The hub with one more route for the sync benchmark's baseline: one signed record per HTTP
-request (`POST /bench/records`), what a naive client would do instead of sealed batches.
+"""The hub with two more routes for the sync benchmarks' baselines: one signed record per HTTP
+request (`POST /bench/records`), what a naive client would do instead of sealed batches; and
+`POST /bench/sink`, which reads a body and drops it (the bare transfer of the same bytes).
 
 Run as `python -m bench.baseline_hub --data-dir HUB --db URL [--port P]`; it prints
-"listening on URL" as `jiujin hub serve` does. The route exists only here, never in the
+"listening on URL" as `jiujin hub serve` does. The routes exist only here, never in the
 hub that stations reach.
 """
 
@@ -39,7 +40,15 @@ def main() -> None:
         stored = await in_thread(_store_one, service, code, await request.json())
         return JSONResponse({"stored": stored}, status_code=201)
 
+    async def bench_sink(request: Request) -> Response:
+        """The bare transfer: the body read in full and dropped."""
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        return JSONResponse({"received": size})
+
     app.router.routes.append(Route("/bench/records", bench_record, methods=["POST"]))
+    app.router.routes.append(Route("/bench/sink", bench_sink, methods=["POST"]))
     sock = bound_socket("127.0.0.1", options.port)
     print(f"jiujin hub: listening on http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on")).run(sockets=[sock])

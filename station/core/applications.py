@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -62,6 +62,15 @@ class Applicant:
     id_number: str  # citizen ID number, or unified social credit code for a business
     name: str
     representative_id: str | None = None
+
+
+@dataclass(frozen=True)
+class HubStatus:
+    """A status the hub reports for one application (delivered, accepted, needs amendment...)."""
+
+    application_id: str
+    status: Status
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,17 +224,36 @@ class ApplicationService:
                           message: str | None = None) -> Application:
         """Apply a status the hub reported (delivered, accepted, needs amendment, ...)."""
         require(session, Action.SYNC_RUN)
-        now = self.clock()
         with write_transaction():
             app = self._get_for_update(app_id)
             if app.status in (Status.DRAFT, Status.VOIDED):
                 raise InvalidTransition(f"hub status {status}", app.status)
-            app.status, app.status_message, app.updated_at = status, message, now.isoformat()
-            app.save()
-            if status != Status.NEEDS_AMENDMENT:  # an amendment begun here is no longer wanted
-                database.execute_sql(_DROP_AMENDMENT_DRAFT, (app.id,))
-            audit.append(now, session.operator_name, f"application.hub_{status}", app.id, {})
-        return app
+            self.record_hub_statuses(session, [HubStatus(app_id, status, message)])
+        return self._get_for_update(app_id)
+
+    def record_hub_statuses(self, session: Session, updates: Sequence[HubStatus],
+                            only_from: Collection[Status] | None = None) -> builtins.list[str]:
+        """Apply many statuses the hub reported, in order, with a few set statements: one read
+        of the rows, one update, one audit append. Call inside a short write transaction
+        (`db.in_short_transactions`); the caller bounds how many.
+
+        An application in a draft or voided, or unknown here, is left alone, as is one not in
+        `only_from` when given. Returns the ids changed, in order (an id twice if it changed twice).
+        """
+        require(session, Action.SYNC_RUN)
+        now = self.clock().isoformat()
+        current = _statuses([u.application_id for u in updates])
+        changed = [u for u in updates if current.get(u.application_id) not in (None, Status.DRAFT, Status.VOIDED)
+                   and (only_from is None or current[u.application_id] in only_from)]
+        if not changed:
+            return []
+        cursor = database.cursor()
+        cursor.executemany(_HUB_STATUS, [(u.status, u.message, now, u.application_id) for u in changed])
+        cursor.executemany(_DROP_AMENDMENT_DRAFT, [(u.application_id,) for u in changed
+                                                   if u.status != Status.NEEDS_AMENDMENT])
+        audit.append_many(self.clock(), session.operator_name,
+                          [(f"application.hub_{u.status}", u.application_id) for u in changed])
+        return [u.application_id for u in changed]
 
     # -- queries ------------------------------------------------------------------
 
@@ -343,6 +371,9 @@ def attachment_hashes(app_id: str) -> list[str]:
 
 
 _DROP_AMENDMENT_DRAFT = "DELETE FROM amendment_draft WHERE application_id = ?"
+_HUB_STATUS = "UPDATE application SET status = ?, status_message = ?, updated_at = ? WHERE id = ?"
+#: SQLite's default limit on one statement's parameters is 999 (older builds) or 32766.
+_IDS_PER_QUERY = 500
 _ATTACHMENT_HASHES = "SELECT sha256 FROM attachment WHERE application_id = ? ORDER BY sha256"
 #: The day's last number, from the receipt index: receipt numbers are never deleted (voiding and
 #: retention keep them), and the write transaction is IMMEDIATE, so no two submissions read
@@ -401,3 +432,14 @@ def _json(value: Any) -> str:
 
 def _iso(value: date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _statuses(app_ids: Sequence[str]) -> dict[str, str]:
+    """id -> status of the applications among `app_ids` that exist."""
+    found: dict[str, str] = {}
+    unique = sorted(set(app_ids))
+    for start in range(0, len(unique), _IDS_PER_QUERY):
+        part = unique[start:start + _IDS_PER_QUERY]
+        query = f"SELECT id, status FROM application WHERE id IN ({', '.join('?' * len(part))})"
+        found.update((str(i), str(s)) for i, s in database.execute_sql(query, part).fetchall())
+    return found

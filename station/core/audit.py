@@ -82,6 +82,24 @@ def append(at: datetime, operator: str, action: str, subject: str = "",
     return _append(parsed, at, operator, action, subject, details)
 
 
+def append_many(at: datetime, operator: str, events: list[tuple[str, str]]) -> AuditLink | None:
+    """Add one link per (action, subject), in order, with one statement; call inside the
+    transaction of the changes they record. The newest link, None when `events` is empty."""
+    if not events:
+        return None
+    previous = append(at, operator, *events[0]).as_head()
+    stamp, rows = at.isoformat(), []
+    for action, subject in events[1:]:
+        seq, prev_hash = previous[0] + 1, previous[1]
+        digest = event_hash(prev_hash, seq, stamp, operator, action, subject, "{}")
+        rows.append((seq, stamp, operator, action, subject, "{}", prev_hash, digest))
+        previous = (seq, digest)
+    if rows:
+        database.cursor().executemany(_INSERT_EVENT, rows)
+        database.execute_sql(_UPDATE_HEAD, (f"{previous[0]}:{previous[1]}",))
+    return AuditLink(*previous)
+
+
 def _append(previous: tuple[int, str], at: datetime, operator: str, action: str, subject: str,
             details: dict[str, Any] | None) -> AuditLink:
     prev_seq, prev_hash = previous

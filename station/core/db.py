@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import DatabaseError, DatabaseProxy, OperationalError
 from playhouse.sqlcipher_ext import SqlCipherDatabase
@@ -34,7 +37,24 @@ STORE_PRAGMAS: list[tuple[str, object]] = [
     ("cache_size", -32000),  # 32 MB of decrypted pages: index lookups stay off the cipher
 ]
 
+_DURABLE = 2  # synchronous=FULL, as in STORE_PRAGMAS
+_writers = threading.Lock()
+_WRITERS_WAIT_S = 10.0  # as long as busy_timeout
+_background = threading.local()  # `on` while this thread writes in short transactions
+
+
+#: thread id -> time.monotonic() of its last write outside the background.
+_foreground: dict[int, float] = {}
+#: While another thread wrote in the last second (the counter is busy), the background pauses this
+#: many times as long as each slice took (it holds the write lock 1/31 of the time), at most
+#: `_MAX_PAUSE_S`; otherwise as long as the slice (half the time).
+_BUSY_PAUSE = 30
+_BUSY_WINDOW_S = 1.0
+_MAX_PAUSE_S = 0.5
 database = DatabaseProxy()
+T = TypeVar("T")
+#: The most rows a background write (acknowledgements, hub statuses) changes in one transaction.
+SHORT_TRANSACTION_ROWS = 50
 
 
 def raw_key_passphrase(key: bytes) -> str:
@@ -157,16 +177,95 @@ def write_transaction() -> Iterator[None]:
     with "database is locked"; an immediate one waits its turn (busy_timeout). Nested ones
     become savepoints. Nothing is committed when it fails, and what was committed before is
     untouched.
+
+    Threads of this process queue for the write lock on `_writers` first, so that one
+    waiting (the counter's submission) gets it the moment another (sync) lets go, instead of
+    polling SQLite's lock in growing sleeps; other processes still wait on SQLite's lock.
     """
     if database.in_transaction():
         with database.atomic():
             yield
         return
+    queued = _writers.acquire(timeout=_WRITERS_WAIT_S)  # past it, SQLite's busy timeout decides
     try:
         with database.atomic("IMMEDIATE"):
             yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         raise storage_failure(exc) from None
+    finally:
+        if queued:
+            _writers.release()
+        if not getattr(_background, "on", False):
+            _foreground[threading.get_ident()] = time.monotonic()
+
+
+def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS) -> Iterator[Sequence[T]]:
+    """Yield `items` in slices of at most `size`, each inside its own write transaction.
+
+    For work done in the background (sync applying the hub's acknowledgements and statuses)
+    while the counter submits: after each slice it pauses as long as the slice held the write
+    lock, so the background never holds it more than half the time and a submission waiting
+    for it gets in after at most one slice; while this process's counter is writing, it pauses
+    thirty times as long, so that few submissions meet a slice at all. What committed stays committed if a later slice
+    fails. Inside an outer transaction the slices are savepoints and there is no pause.
+
+    The slices commit without waiting for the disk (`synchronous=NORMAL`): the write lock is
+    then held for the work alone, not for a flush. WAL keeps them in order and whole, a crash
+    of the program loses none, and a power cut can lose only the newest ones, never one
+    without those before it; the caller makes its work safe to apply again (it records its
+    progress in the slices), and at the end the log is flushed to disk once.
+    """
+    if database.in_transaction():
+        for start in range(0, len(items), size):
+            with write_transaction():
+                yield items[start:start + size]
+        return
+    database.execute_sql("PRAGMA synchronous = NORMAL")
+    was, _background.on = getattr(_background, "on", False), True
+    try:
+        for start in range(0, len(items), size):
+            began = time.perf_counter()
+            with write_transaction():
+                yield items[start:start + size]
+            took = time.perf_counter() - began
+            time.sleep(min(took * _BUSY_PAUSE, _MAX_PAUSE_S) if _others_writing() else took)
+    finally:
+        _background.on = was
+        database.execute_sql(f"PRAGMA synchronous = {_DURABLE}")
+        _flush_log()
+
+
+@contextmanager
+def in_background() -> Iterator[None]:
+    """This thread's writes are sync's, not the counter's: short transactions elsewhere do not
+    make way for them (see `in_short_transactions`)."""
+    was, _background.on = getattr(_background, "on", False), True
+    try:
+        yield
+    finally:
+        _background.on = was
+
+
+def _others_writing() -> bool:
+    """Whether a thread other than this one wrote in the last `_BUSY_WINDOW_S` seconds."""
+    now, me = time.monotonic(), threading.get_ident()
+    for thread, at in list(_foreground.items()):
+        if now - at >= _BUSY_WINDOW_S:
+            _foreground.pop(thread, None)
+        elif thread != me:
+            return True
+    return False
+
+
+def _flush_log() -> None:
+    """Put what the write-ahead log holds on disk (what `synchronous=FULL` does at each commit)."""
+    log = Path(str(database.database) + "-wal")
+    with contextlib.suppress(FileNotFoundError):
+        descriptor = os.open(log, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def storage_failure(exc: Exception) -> Exception:

@@ -4,6 +4,7 @@ roster and revocations (DESIGN.md decision 8), by whichever transport brought th
 
 State lives in `setting` rows (no migration): `bundle.version` (the last bundle applied),
 `bundle.applied.<version>` (its digest), `bundle.refused.<version>`, `bundle.offline_policy`,
+`bundle.progress.<version>` (updates of a statuses bundle applied so far),
 `day.reconciled.<day>`, `calendar.overrides`, `resend.requests` (JSON list), `sync.last_contact`.
 """
 
@@ -15,11 +16,11 @@ import logging
 from typing import Any
 
 from station.core import audit
-from station.core.applications import Status
+from station.core.applications import HubStatus, Status
 from station.core.calendar_bundle import install_overrides
 from station.core.catalog_bundle import install_catalog
-from station.core.db import write_transaction
-from station.core.errors import JiujinError, NotFound, ValidationFailed
+from station.core.db import in_short_transactions, write_transaction
+from station.core.errors import ValidationFailed
 from station.core.models import Setting, SyncBatch
 from station.core.offline_policy import LAST_CONTACT, POLICY, setting
 from station.core.roles import Action, Role, require
@@ -103,20 +104,15 @@ def _digest(data: bytes) -> str:
 
 
 def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) -> None:
-    """Apply one verified bundle in one transaction, then record its version."""
+    """Apply one verified bundle, then record its version.
+
+    Statuses are applied in short transactions of bounded size (`_apply_statuses`), so the
+    counter never waits behind a large bundle; everything else, and the version, in one."""
     payload = bundle.payload
+    if bundle.kind == "statuses":
+        _apply_statuses(store, session, bundle)
     with write_transaction():
-        if bundle.kind == "statuses":
-            for update in payload.get("updates", []):
-                status = HUB_STATUSES.get(str(update.get("status")))
-                if status is None:
-                    continue
-                try:
-                    store.applications.record_hub_status(session, str(update["application_id"]), status,
-                                                         update.get("message"))
-                except (NotFound, JiujinError) as error:
-                    log.warning("status update not applied: %s", type(error).__name__)
-        elif bundle.kind == "resend":
+        if bundle.kind == "resend":
             _resend(payload)
         elif bundle.kind == "offline_policy":
             _put(POLICY, json.dumps(payload, sort_keys=True))
@@ -136,8 +132,29 @@ def apply_bundle(store: StationStore, session: Session, bundle: bundles.Bundle) 
             _roster(store, session, payload)
         _put(VERSION, str(bundle.version))
         _put(f"bundle.applied.{bundle.version}", _digest(bundle.data))
+        Setting.delete().where(Setting.key == _progress_key(bundle.version)).execute()
         _put(LAST_CONTACT, store.clock().isoformat())
         audit.append(store.clock(), session.operator_name, f"bundle.applied.{bundle.kind}", str(bundle.version), {})
+
+
+def _apply_statuses(store: StationStore, session: Session, bundle: bundles.Bundle) -> None:
+    """A statuses bundle's updates, a bounded number per transaction. Each transaction also
+    records how many are done, so after a crash the bundle, offered again, goes on from there
+    and never applies an update twice (a clerk may have amended in between)."""
+    known = [HubStatus(str(u["application_id"]), HUB_STATUSES[str(u.get("status"))], u.get("message"))
+             for u in bundle.payload.get("updates", []) if str(u.get("status")) in HUB_STATUSES]
+    key = _progress_key(bundle.version)
+    done = int(setting(key, "0"))
+    for part in in_short_transactions(known[done:]):
+        changed = store.applications.record_hub_statuses(session, part)
+        if len(changed) < len(part):
+            log.warning("status updates not applied (draft, voided or unknown here): %d", len(part) - len(changed))
+        done += len(part)
+        _put(key, str(done))
+
+
+def _progress_key(version: int) -> str:
+    return f"bundle.progress.{version}"
 
 
 def _roster(store: StationStore, session: Session, payload: dict[str, Any]) -> None:

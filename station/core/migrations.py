@@ -173,6 +173,34 @@ def _case_ratings(db: Database, migrator: SqliteMigrator) -> None:
             db.execute_sql(statement)
 
 
+#: Statuses of an application the hub does not hold yet (the offline policy's "unsent").
+UNSENT_STATUSES = "('submitted', 'accepted_pending_materials', 'amended')"
+#: `application.unsent` sorts beside `audit_head`, which every submission rewrites, so that
+#: keeping the count mostly touches a page the commit writes anyway.
+_UNSENT_COUNTER = [
+    "INSERT OR REPLACE INTO setting (key, value) SELECT 'application.unsent', COUNT(*) FROM application"
+    f" WHERE status IN {UNSENT_STATUSES}",
+    "CREATE TRIGGER application_unsent_added AFTER INSERT ON application"
+    f" WHEN NEW.status IN {UNSENT_STATUSES} BEGIN"
+    " UPDATE setting SET value = value + 1 WHERE key = 'application.unsent'; END",
+    "CREATE TRIGGER application_unsent_removed AFTER DELETE ON application"
+    f" WHEN OLD.status IN {UNSENT_STATUSES} BEGIN"
+    " UPDATE setting SET value = value - 1 WHERE key = 'application.unsent'; END",
+    "CREATE TRIGGER application_unsent_moved AFTER UPDATE OF status ON application"
+    f" WHEN (OLD.status IN {UNSENT_STATUSES}) != (NEW.status IN {UNSENT_STATUSES}) BEGIN"
+    f" UPDATE setting SET value = value + CASE WHEN NEW.status IN {UNSENT_STATUSES} THEN 1 ELSE -1 END"
+    " WHERE key = 'application.unsent'; END",
+]
+
+
+def _unsent_counter(db: Database, migrator: SqliteMigrator) -> None:
+    """The number of applications the hub does not hold yet, kept by triggers in the same
+    transaction as every change of status: the offline policy reads one row on each
+    submission instead of counting them (a count over 100,000 unsent took ~20 ms)."""
+    for statement in _UNSENT_COUNTER:
+        db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
@@ -181,6 +209,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (5, "amendments in progress", _amendment_drafts),
     (6, "operator rows signed by an admin", _signed_operators),
     (7, "citizens' ratings (好差评) given at the station", _case_ratings),
+    (8, "count of applications not yet delivered, kept by triggers", _unsent_counter),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -5,7 +5,7 @@ sends and receives through one `Transport` (station/core/transports.py) of the s
 to the hub (`store.hub`, station/core/hub_link.py),
 records each batch's state in `sync_batch`, and applies the hub's signed
 acknowledgements: the outbox range is marked acknowledged and the applications it
-carried become `delivered`, in one transaction. A batch the hub quarantined stops being
+carried become `delivered`, in short transactions of bounded size. A batch the hub quarantined stops being
 resent (a sync operator sees it in the status) and never blocks the batches after it.
 """
 
@@ -28,8 +28,14 @@ from peewee import JOIN, fn
 
 from station.core import outbox
 from station.core.anchors import guard as guard_audit_chain
-from station.core.applications import Status
-from station.core.db import database, write_transaction
+from station.core.applications import HubStatus, Status
+from station.core.db import (
+    SHORT_TRANSACTION_ROWS,
+    database,
+    in_background,
+    in_short_transactions,
+    write_transaction,
+)
 from station.core.downstream import receive_bundles
 from station.core.errors import JiujinError
 from station.core.hub_link import HubLink, SyncNotReady
@@ -183,6 +189,9 @@ class SyncService:
                  max_bytes: int = seal.MAX_BATCH_BYTES) -> None:
         self.store = store
         self.max_records, self.max_bytes = max_records, max_bytes
+        #: batch id -> SHA-256 of the sealed bytes sent in this process, so that checking the
+        #: hub's acknowledgement of them need not seal them again (`apply_ack`).
+        self._sent: dict[str, str] = {}
 
     @property
     def link(self) -> HubLink:
@@ -254,11 +263,12 @@ class SyncService:
 
         def work() -> None:
             try:
-                while not stop.is_set():
-                    item = self._seal_next()
-                    handoff.put(item)
-                    if item is None:
-                        return
+                with in_background():
+                    while not stop.is_set():
+                        item = self._seal_next()
+                        handoff.put(item)
+                        if item is None:
+                            return
             except BaseException as error:  # handed to the caller, who raises it
                 handoff.put(error)
             finally:
@@ -333,6 +343,7 @@ class SyncService:
         while the previous one travels; yields each acknowledgement the hub gives at once.
         `progress("batches", done, total)` after each batch."""
         require(session, Action.SYNC_RUN)
+        self._sent.clear()  # acknowledgements fetched later are checked by sealing again
         self._send_attachments(transport, report)
         pending = list(SyncBatch.select().where(SyncBatch.state.in_(("sealed", "sent"))).order_by(SyncBatch.batch_no))
         done = 0
@@ -355,8 +366,10 @@ class SyncService:
             def remember(url: str) -> None:
                 with write_transaction():
                     SyncBatch.update(upload_url=url).where(SyncBatch.batch_no == batch.batch_no).execute()
+            data = data or self.sealed_bytes(batch)
+            self._sent[batch.batch_id] = hashlib.sha256(data).hexdigest()
             sent = transport.send_batch(BatchFile(batch.batch_no, batch.batch_id, batch.first_seq, batch.last_seq),
-                                        data or self.sealed_bytes(batch), batch.upload_url, remember)
+                                        data, batch.upload_url, remember)
             report.sent += 1
             report.bytes_sent += sent.bytes_sent
             with write_transaction():
@@ -487,44 +500,78 @@ class SyncService:
     # -- acknowledgements ---------------------------------------------------------------
 
     def apply_ack(self, session: Session, data: bytes, report: PushReport | None = None) -> Ack:
-        """Verify one signed acknowledgement and apply it; AckError if it is not the hub's."""
+        """Verify one signed acknowledgement and apply it; AckError if it is not the hub's.
+
+        The outbox events it covers become acknowledged and their applications `delivered` in
+        short transactions of bounded size (`_acknowledge`), so a submission at the counter never
+        waits behind a large acknowledgement; the batch is marked acknowledged last. A crash on
+        the way loses nothing: the batch is still `sent`, the next round fetches the same
+        acknowledgement again, and it applies only what is not applied yet.
+        """
         require(session, Action.SYNC_RUN)
         ack = acks.verify(data, self.link.keys(), self.store.config.code)
         report = report if report is not None else PushReport()
         if ack.document.get("kind") != "batch":
             return ack
         batch = SyncBatch.get_or_none(SyncBatch.batch_id == ack.object_id)
-        if batch is not None and batch.state != "acknowledged" and not ack.names_bytes(
-                hashlib.sha256(self.sealed_bytes(batch)).hexdigest()):
+        if batch is None or batch.state == "acknowledged":
+            self._acknowledge(session, ack.held, report)
+            return ack
+        sent = self._sent.pop(batch.batch_id, None) or hashlib.sha256(self.sealed_bytes(batch)).hexdigest()
+        if not ack.names_bytes(sent):
             raise AckError("回执针对的不是本站点发送的批次字节，已忽略",
                            "an acknowledgement for other bytes than the batch this station sent was ignored")
-        now = self.store.clock().isoformat()
-        with write_transaction():
-            if batch is not None and not ack.ok and batch.state != "acknowledged":
+        if not ack.ok:
+            with write_transaction():
                 SyncBatch.update(state="quarantined", last_error=f"{ack.document.get('reason')}", ack=data.decode()
                                  ).where(SyncBatch.batch_no == batch.batch_no).execute()
-                report.quarantined.append(int(batch.batch_no))
-                return ack
-            if batch is not None and batch.state != "acknowledged":
-                SyncBatch.update(state="acknowledged", acknowledged_at=now, ack=data.decode(), last_error=None
-                                 ).where(SyncBatch.batch_no == batch.batch_no).execute()
-                report.acknowledged += 1
-            for first, last in ack.held:
-                self._acknowledge_range(session, first, last, report)
+            report.quarantined.append(int(batch.batch_no))
+            return ack
+        self._acknowledge(session, ack.held, report)
+        with write_transaction():
+            marked = SyncBatch.update(state="acknowledged", acknowledged_at=self.store.clock().isoformat(),
+                                      ack=data.decode(), last_error=None
+                                      ).where((SyncBatch.batch_no == batch.batch_no)
+                                              & (SyncBatch.state != "acknowledged")).execute()
+        report.acknowledged += int(marked)
         return ack
 
-    def _acknowledge_range(self, session: Session, first: int, last: int, report: PushReport) -> None:
-        now = self.store.clock()
-        newly = [e.application_id for e in OutboxEvent.select(OutboxEvent.application_id).where(
-            OutboxEvent.seq.between(first, last) & OutboxEvent.acknowledged_at.is_null())]
+    def _acknowledge(self, session: Session, held: list[tuple[int, int]], report: PushReport) -> None:
+        """Mark the outbox events in `held` acknowledged and their applications delivered, a
+        bounded slice of sequence numbers per transaction. `held` is the station's whole ledger
+        at the hub; events below the first batch not yet acknowledged are acknowledged already."""
+        floor = _first_unacknowledged_seq()
+        slices = [(a, min(a + SHORT_TRANSACTION_ROWS - 1, last))
+                  for first, last in held for a in range(max(first, floor), last + 1, SHORT_TRANSACTION_ROWS)]
+        for part in in_short_transactions(slices, 1):
+            for first, last in part:
+                self._acknowledge_slice(session, first, last, report)
+
+    def _acknowledge_slice(self, session: Session, first: int, last: int, report: PushReport) -> None:
+        newly = [str(row[0]) for row in database.execute_sql(_UNACKNOWLEDGED_APPLICATIONS, (first, last))]
         if not newly:
             return
-        report.records_acknowledged += outbox.acknowledge(first, last, now)
-        for app_id in sorted(set(newly)):
-            app = Application.get_or_none(Application.id == app_id)
-            if app is not None and app.status in DELIVERABLE:
-                self.store.applications.record_hub_status(session, app_id, Status.DELIVERED)
-                report.delivered += 1
+        report.records_acknowledged += outbox.acknowledge(first, last, self.store.clock())
+        ids = sorted(set(newly))
+        delivered = self.store.applications.record_hub_statuses(
+            session, [HubStatus(app_id, Status.DELIVERED) for app_id in ids], only_from=DELIVERABLE)
+        report.delivered += len(delivered)
+
+
+_UNACKNOWLEDGED_APPLICATIONS = ("SELECT application_id FROM outbox_event"
+                                " WHERE seq BETWEEN ? AND ? AND acknowledged_at IS NULL")
+
+
+def _first_unacknowledged_seq() -> int:
+    """The first outbox sequence number that may still wait for an acknowledgement: the first
+    of the oldest batch not acknowledged, else the one after the last batch (1 with none)."""
+    row = database.execute_sql(
+        "SELECT MIN(first_seq) FROM sync_batch WHERE state != 'acknowledged'").fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    last = database.execute_sql("SELECT MAX(last_seq) FROM sync_batch").fetchone()[0]
+    return int(last or 0) + 1
+
 
 def _acknowledged_batches() -> set[str]:
     return {b.batch_id for b in SyncBatch.select(SyncBatch.batch_id).where(SyncBatch.state == "acknowledged")}
@@ -595,11 +642,12 @@ class SyncLoop:
 
     def _run(self) -> None:
         try:
-            while not self._stop.is_set():
-                if self.online or self._hub_answers():
-                    self._round_once()
-                self._wake.wait(self.interval if self.online else self.probe)
-                self._wake.clear()
+            with in_background():
+                while not self._stop.is_set():
+                    if self.online or self._hub_answers():
+                        self._round_once()
+                    self._wake.wait(self.interval if self.online else self.probe)
+                    self._wake.clear()
         finally:
             database.close()  # this thread's connection
 

@@ -16,6 +16,9 @@ Versions:
     5  departments: their credentials, cases and case steps, webhooks and their deliveries
     6  the citizens' pages: case steps, receipt-number keys, ratings (好差评), follow-ups and
        lookup attempts
+    7  incremental reconciliation: manifest lines indexed by application, manifest spans by
+       station, the marks of manifests to compare again (every open one, once) and the
+       ledgers last seen
 """
 
 from __future__ import annotations
@@ -106,6 +109,15 @@ def _citizens(db: Database) -> None:
     db.create_tables([HubCaseStep, HubCaseKey, HubRating, HubFollowUp, HubLookupAttempt], safe=True)
 
 
+def _incremental_reconciliation(db: Database) -> None:
+    """The indexes incremental reconciliation looks manifests up by; every open manifest is
+    marked, so the first run after the upgrade compares them all, as every run did before.
+    (Its two tables were created empty with the others.)"""
+    execute(db, "CREATE INDEX IF NOT EXISTS hub_manifest_entry_application_id ON hub_manifest_entry (application_id)")
+    execute(db, "CREATE INDEX IF NOT EXISTS hub_manifest_index_station ON hub_manifest_index (station)")
+    execute(db, "INSERT INTO hub_manifest_stale (manifest) SELECT id FROM hub_manifest WHERE reconciled_at IS NULL")
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
@@ -113,6 +125,7 @@ MIGRATIONS: dict[int, Migration] = {
     4: _case_marks,
     5: _departments,
     6: _citizens,
+    7: _incremental_reconciliation,
 }
 LATEST = max(MIGRATIONS)
 

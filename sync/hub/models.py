@@ -260,7 +260,7 @@ class HubManifestIndex(HubModel):
     """A day manifest's outbox span and count, written beside it so reconciliation runs in SQL."""
 
     manifest = IntegerField(primary_key=True)  # HubManifest.id
-    station = CharField(max_length=16)
+    station = CharField(max_length=16, index=True)
     day = CharField(max_length=10)
     count = IntegerField()
     outbox_first = BigIntegerField(null=True)
@@ -272,7 +272,7 @@ class HubManifestEntry(HubModel):
 
     id = AutoField()
     manifest = IntegerField()  # HubManifest.id
-    application_id = CharField(max_length=36)
+    application_id = CharField(max_length=36, index=True)  # which manifests list an application
     content_hash = CharField(max_length=64)
 
     class Meta:
@@ -511,6 +511,24 @@ class HubLookupAttempt(HubModel):
         indexes = ((("bucket", "at"), False),)
 
 
+class HubManifestStale(HubModel):
+    """An open manifest to compare again at the next reconciliation: something it depends on
+    changed since it was last compared (an application of its station and day, a line's
+    application, or its station's held sequence numbers). Marks are numbered so that a run
+    clears only those it saw."""
+
+    id = AutoField()
+    manifest = IntegerField()
+
+
+class HubLedgerSeen(HubModel):
+    """A station's held sequence numbers as the last reconciliation saw them (JSON runs), to
+    find whose ledger changed since."""
+
+    station = CharField(primary_key=True, max_length=16)
+    held = TextField()
+
+
 ALL_MODELS: list[type[HubModel]] = [
     HubSetting, HubStation, HubBatch, HubRecord, HubRange, HubGap, HubQuarantine,
     HubAttachment, HubUpload, HubUploadChunk, HubCatalogVersion, HubManifest, HubBundle, HubAction,
@@ -518,4 +536,5 @@ ALL_MODELS: list[type[HubModel]] = [
     HubWatchSample, HubOperator,
     HubDepartment, HubDepartmentKey, HubCase, HubCaseEvent, HubWebhook, HubWebhookDelivery,
     HubCaseStep, HubCaseKey, HubRating, HubFollowUp, HubLookupAttempt,
+    HubManifestStale, HubLedgerSeen,
 ]

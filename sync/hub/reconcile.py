@@ -35,9 +35,11 @@ from sync.hub.models import (
     HubBatch,
     HubBundle,
     HubGap,
+    HubLedgerSeen,
     HubManifest,
     HubManifestEntry,
     HubManifestIndex,
+    HubManifestStale,
     HubQuarantine,
     HubRange,
     HubRecord,
@@ -81,12 +83,14 @@ def refresh_applications(batch: int = 20000) -> int:
         if not rows:
             return done
         places: dict[str, tuple[str, str]] = {}
+        days: set[tuple[str, str]] = set()
         with write_transaction():
             for _rid, station, seq, kind, app_id, at, text in rows:
                 record = json.loads(text)["record"]
                 if station not in places:
                     places[station] = _place(station)
-                _fold(station, int(seq), str(kind), app_id, str(at), record, places[station])
+                days |= _fold(station, int(seq), str(kind), app_id, str(at), record, places[station])
+            mark_changed(days, [str(r[4]) for r in rows])
             _put(WATERMARK, str(rows[-1][0]))
         done += len(rows)
 
@@ -101,23 +105,25 @@ def _place(station: str) -> tuple[str, str]:
 
 
 def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[str, Any],
-          place: tuple[str, str]) -> None:
+          place: tuple[str, str]) -> set[tuple[str, str]]:
+    """Fold one record; the (station, day) pairs whose manifests it may change."""
     materials = record.get("materials") or {}
     card_only = int(all(v in CARD_ONLY for v in materials.values()))
     existing = HubApplication.get_or_none(HubApplication.id == app_id)
     if existing is not None and existing.last_seq >= seq:
-        return
+        return set()
     values = {"station": station, "district": place[0], "point_type": place[1],
               "item_code": str(record.get("item_code", "")), "day": str(record.get("day") or at[:10]),
               "card_only": card_only, "due_date": record.get("due_date"),
               "content_hash": str(record.get("content_hash") or ""), "last_seq": seq, **case_marks(record)}
     if existing is None:
         HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
-    else:
-        # the hub's own statuses (accepted, completed, ...) are newer than the station's snapshots
-        keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed", "returned")
-        status = existing.status if keep and kind != "amended" else str(record.get("status", kind))
-        HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
+        return {(station, str(values["day"]))}
+    # the hub's own statuses (accepted, completed, ...) are newer than the station's snapshots
+    keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed", "returned")
+    status = existing.status if keep and kind != "amended" else str(record.get("status", kind))
+    HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
+    return {(station, str(values["day"])), (str(existing.station), str(existing.day))}
 
 
 def _absorb_ratings(store: HubStore) -> None:
@@ -244,6 +250,7 @@ def receive_manifest(store: HubStore, data: bytes, via: str) -> tuple[dict[str, 
             store.register_station(code, place=Place(document["district"], str(document.get("point_type") or "")))
     refresh_applications()
     _absorb_ratings(store)
+    _mark_ledger_changes(code)
     result = compare(store, document)
     now = store.now()
     with write_transaction():
@@ -302,18 +309,29 @@ def _subtract(span: tuple[int, int], held: list[tuple[int, int]]) -> list[list[i
 
 
 def reconcile_all(store: HubStore) -> dict[str, int]:
-    """Compare every open (not yet reconciled) manifest again, after resends or releases, in
-    three set queries over all stations at once; store what changed; verdict counts."""
+    """Compare again the open (not yet reconciled) manifests whose inputs changed since they
+    were last compared, in a few set queries over all stations at once; store what changed;
+    verdict counts of every open manifest.
+
+    A manifest is compared at receipt. It is marked to compare again (`hub_manifest_stale`)
+    when an application of its station and day, or one of its lines' applications, is folded
+    in (`refresh_applications`), and here when its station's held sequence numbers changed
+    over its outbox span (`_mark_ledger_changes`). So a run costs what changed since the last
+    one, not the whole history. `compared` says how many this run compared."""
     refresh_applications()
     _absorb_ratings(store)
     _index_unindexed()
-    m, i = HubManifest._meta.table_name, HubManifestIndex._meta.table_name
-    manifests = {int(r[0]): r[1:] for r in execute(database.obj, f"""
-        SELECT m.id, i.station, i.day, i.count, i.outbox_first, i.outbox_last, m.verdict, m.discrepancies
-        FROM {m} m JOIN {i} i ON i.manifest = m.id WHERE m.reconciled_at IS NULL""").fetchall()}
-    found = _differences()
+    _mark_ledger_changes()
+    upto = int(HubManifestStale.select(fn.MAX(HubManifestStale.id)).scalar() or 0)
+    stale = sorted({int(r[0]) for r in tuples(HubManifestStale.select(HubManifestStale.manifest)
+                                                .where(HubManifestStale.id <= upto))})
+    manifests: dict[int, tuple[Any, ...]] = {}
+    found: dict[int, tuple[list[str], list[str], list[str]]] = {}
+    for start in range(0, len(stale), _COMPARED_AT_ONCE):
+        ids = ", ".join(str(mid) for mid in stale[start:start + _COMPARED_AT_ONCE])  # integers from the database
+        manifests |= _open_manifests(ids)
+        found |= _differences(ids)
     held = _held_by_station({str(m[0]) for m in manifests.values()})
-    counts = {"agreed": 0, "discrepant": 0}
     changed: list[tuple[str, str, str, int]] = []
     now = store.now()
     for mid, (code, day, count, first, last, verdict, stored) in manifests.items():
@@ -323,42 +341,134 @@ def reconcile_all(store: HubStore) -> dict[str, int]:
         result = {"station": code, "day": day, "verdict": "agreed" if agreed else "discrepant",
                   "count": int(count), "missing": missing, "extra": extra, "content_mismatch": mismatch,
                   "missing_seqs": missing_seqs}
-        counts[result["verdict"]] += 1
         text = canonical_json(result).decode()
         if result["verdict"] != verdict or text != stored:
             changed.append((result["verdict"], text, now, mid))
     _store_verdicts(changed)
+    with write_transaction():
+        HubManifestStale.delete().where(HubManifestStale.id <= upto).execute()
+    counts = {"agreed": 0, "discrepant": 0, "compared": len(manifests)}
+    for verdict, count in tuples(HubManifest.select(HubManifest.verdict, fn.COUNT(HubManifest.id))
+                                 .where(HubManifest.reconciled_at.is_null()).group_by(HubManifest.verdict)):
+        counts[str(verdict)] = counts.get(str(verdict), 0) + int(count)
     return counts
 
 
-def _differences() -> dict[int, tuple[list[str], list[str], list[str]]]:
-    """(missing, extra, content mismatch) ids of every open manifest that has any."""
+#: Manifests compared per pair of queries: their ids are written into the SQL as a list.
+_COMPARED_AT_ONCE = 2000
+
+
+def _open_manifests(ids: str) -> dict[int, tuple[Any, ...]]:
+    """Span, count and stored result of the open manifests among `ids` (a list of integers)."""
+    m, i = HubManifest._meta.table_name, HubManifestIndex._meta.table_name
+    return {int(r[0]): r[1:] for r in execute(database.obj, f"""
+        SELECT m.id, i.station, i.day, i.count, i.outbox_first, i.outbox_last, m.verdict, m.discrepancies
+        FROM {m} m JOIN {i} i ON i.manifest = m.id
+        WHERE m.reconciled_at IS NULL AND m.id IN ({ids})""").fetchall()}
+
+
+def mark_changed(days: set[tuple[str, str]], application_ids: list[str]) -> None:
+    """Mark for the next reconciliation the open manifests of these (station, day) pairs and
+    those listing any of these applications; call inside the transaction of the change."""
+    m, e, st = HubManifest._meta.table_name, HubManifestEntry._meta.table_name, HubManifestStale._meta.table_name
+    mark = "%s" if is_postgres() else "?"
+    pairs = sorted(days)
+    for start in range(0, len(pairs), 250):
+        part = pairs[start:start + 250]
+        where = " OR ".join(f"(station = {mark} AND day = {mark})" for _ in part)
+        database.obj.execute_sql(f"INSERT INTO {st} (manifest) SELECT id FROM {m}"
+                                 f" WHERE reconciled_at IS NULL AND ({where})", [v for pair in part for v in pair])
+    ids = sorted(set(application_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        database.obj.execute_sql(
+            f"INSERT INTO {st} (manifest) SELECT DISTINCT e.manifest FROM {e} e JOIN {m} m ON m.id = e.manifest"
+            f" WHERE m.reconciled_at IS NULL AND e.application_id IN ({', '.join(mark for _ in chunk)})", chunk)
+
+
+def _mark_ledger_changes(station: str | None = None) -> None:
+    """Mark the open manifests whose outbox span meets sequence numbers that a station's
+    ledger gained or lost since it was last seen, and remember the ledgers as they are now:
+    every station's at a run, one station's when its manifest arrives (compared then against
+    the ledger as it is)."""
+    query = HubLedgerSeen.select(HubLedgerSeen.station, HubLedgerSeen.held)
+    if station is not None:
+        query = query.where(HubLedgerSeen.station == station)
+    seen = {str(code): [tuple(r) for r in json.loads(held)] for code, held in tuples(query)}
+    now = _held_by_station(None if station is None else {station})
+    if station is not None:
+        now.setdefault(station, [])
+    spans, rows = [], []
+    for code in set(seen) | set(now):
+        before, after = seen.get(code, []), now.get(code, [])
+        if before == after:
+            continue
+        spans += [(code, a, b) for a, b in _changed_spans(before, after)]
+        rows.append((code, json.dumps([list(r) for r in after])))
+    if not rows:
+        return
+    i, st = HubManifestIndex._meta.table_name, HubManifestStale._meta.table_name
+    with write_transaction():
+        _temporary(database.obj, "ledger_changes", ("station text", "first_seq bigint", "last_seq bigint"), spans)
+        execute(database.obj, f"""
+            INSERT INTO {st} (manifest) SELECT DISTINCT i.manifest FROM {i} i
+            JOIN ledger_changes c ON c.station = i.station
+            WHERE i.outbox_first <= c.last_seq AND i.outbox_last >= c.first_seq""")
+        execute(database.obj, "DROP TABLE ledger_changes")
+        HubLedgerSeen.delete().where(HubLedgerSeen.station.in_([r[0] for r in rows])).execute()
+        for start in range(0, len(rows), 500):
+            HubLedgerSeen.insert_many(rows[start:start + 500],
+                                      fields=[HubLedgerSeen.station, HubLedgerSeen.held]).execute()
+
+
+def _changed_spans(before: list[tuple[int, int]], after: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of sequence numbers held in one list of runs and not the other."""
+    gained = [tuple(r) for b in after for r in _subtract(b, before)]
+    lost = [tuple(r) for b in before for r in _subtract(b, after)]
+    return sorted((int(a), int(b)) for a, b in gained + lost)
+
+
+def _temporary(db: Any, name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """A temporary table `name` holding `rows` (COPY on PostgreSQL); call inside a transaction."""
+    execute(db, f"CREATE TEMPORARY TABLE {name} ({', '.join(columns)})")
+    if is_postgres():
+        with db.connection().cursor() as cursor, cursor.copy(f"COPY {name} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    db.cursor().executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
+
+
+def _differences(ids: str) -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """(missing, extra, content mismatch) ids of every open manifest among `ids` (a list of
+    integers) that has any."""
     m, e, a = (HubManifest._meta.table_name, HubManifestEntry._meta.table_name,
                HubApplication._meta.table_name)
     found: dict[int, tuple[list[str], list[str], list[str]]] = {}
     lines = execute(database.obj, f"""
         SELECT e.manifest, e.application_id, a.id FROM {e} e JOIN {m} m ON m.id = e.manifest
         LEFT JOIN {a} a ON a.id = e.application_id AND a.station = m.station
-        WHERE m.reconciled_at IS NULL AND (a.id IS NULL OR a.content_hash <> e.content_hash)""").fetchall()
+        WHERE m.reconciled_at IS NULL AND m.id IN ({ids}) AND e.manifest IN ({ids})
+          AND (a.id IS NULL OR a.content_hash <> e.content_hash)""").fetchall()
     for mid, app_id, ours in lines:
         found.setdefault(int(mid), ([], [], []))[0 if ours is None else 2].append(str(app_id))
     extra = execute(database.obj, f"""
         SELECT m.id, a.id FROM {m} m JOIN {a} a ON a.station = m.station AND a.day = m.day
-        WHERE m.reconciled_at IS NULL
+        WHERE m.reconciled_at IS NULL AND m.id IN ({ids})
           AND NOT EXISTS (SELECT 1 FROM {e} e WHERE e.manifest = m.id AND e.application_id = a.id)""").fetchall()
     for mid, app_id in extra:
         found.setdefault(int(mid), ([], [], []))[1].append(str(app_id))
     return found
 
 
-def _held_by_station(codes: set[str]) -> dict[str, list[tuple[int, int]]]:
-    """Every station's held runs in one query (ordered), for the stations in `codes`."""
+def _held_by_station(codes: set[str] | None) -> dict[str, list[tuple[int, int]]]:
+    """Every station's held runs in one query (ordered), for the stations in `codes` (None: all)."""
     held: dict[str, list[tuple[int, int]]] = {}
     query = HubRange.select(HubRange.station, HubRange.first_seq, HubRange.last_seq)
-    if len(codes) == 1:
+    if codes is not None and len(codes) == 1:
         query = query.where(HubRange.station == next(iter(codes)))
     for code, first, last in tuples(query.order_by(HubRange.station, HubRange.first_seq)):
-        if code in codes:
+        if codes is None or code in codes:
             held.setdefault(str(code), []).append((int(first), int(last)))
     return held
 
@@ -411,6 +521,9 @@ def _index_unindexed() -> None:
         with write_transaction():
             for mid, signed in rows:
                 _index_manifest(int(mid), manifest.read(str(signed).encode()))
+            for start in range(0, len(rows), 500):
+                HubManifestStale.insert_many([(int(mid),) for mid, _signed in rows[start:start + 500]],
+                                             fields=[HubManifestStale.manifest]).execute()
 
 
 def manifest_result(station: str, day: str) -> dict[str, Any] | None:

@@ -22,14 +22,18 @@ V2_COLUMNS = ("district", "point_type", "town", "release", "release_seen_at")
 DEPARTMENT_TABLES = ("hub_department", "hub_department_key", "hub_case", "hub_case_event", "hub_webhook",
              "hub_webhook_delivery")
 CITIZEN_TABLES = ("hub_case_step", "hub_case_key", "hub_rating", "hub_follow_up", "hub_lookup_attempt")
+INCREMENTAL_TABLES = ("hub_manifest_stale", "hub_ledger_seen")
+INCREMENTAL_INDEXES = ("hub_manifest_entry_application_id", "hub_manifest_index_station")
 
 
 def _as_first_release(store: HubStore) -> None:
     """Turn a new hub's database into what the first release created, with a station in it."""
     for column in V2_COLUMNS:
         execute(store.db, f"ALTER TABLE hub_station DROP COLUMN {column}")
-    for table in (*DEPARTMENT_TABLES, *CITIZEN_TABLES):
+    for table in (*DEPARTMENT_TABLES, *CITIZEN_TABLES, *INCREMENTAL_TABLES):
         execute(store.db, f"DROP TABLE {table}")
+    for index in INCREMENTAL_INDEXES:
+        execute(store.db, f"DROP INDEX {index}")
     HubSetting.update(value="1").where(HubSetting.key == "schema_version").execute()
     execute(store.db, "INSERT INTO hub_station (code, name, status, created_at) "
                       "VALUES ('XH0001', '德加社区', 'active', '2026-01-05T08:00:00+00:00')")
@@ -44,10 +48,13 @@ def test_a_first_release_hub_with_data_migrates_to_this_release(tmp_path: Path, 
         assert migrations.schema_version(store.db) == 1
         with pytest.raises(migrations.SchemaTooOld):
             migrations.require_current(store.db)
-        assert store.create_schema() == [2, 3, 4, 5, 6]
+        assert store.create_schema() == [2, 3, 4, 5, 6, 7]
         assert {c.name for c in store.db.get_columns("hub_station")} >= set(V2_COLUMNS)
         assert set(DEPARTMENT_TABLES) <= set(store.db.get_tables())
         assert set(CITIZEN_TABLES) <= set(store.db.get_tables())
+        assert set(store.db.get_tables()) >= set(INCREMENTAL_TABLES)
+        indexes = {i.name for t in ("hub_manifest_entry", "hub_manifest_index") for i in store.db.get_indexes(t)}
+        assert indexes >= set(INCREMENTAL_INDEXES)
         kept = HubStation.get(HubStation.code == "XH0001")
         assert (kept.name, kept.status, kept.district) == ("德加社区", "active", "")
         assert store.create_schema() == []  # once only
@@ -124,7 +131,7 @@ def test_a_second_release_hub_marks_its_rongque_and_proxy_cases(tmp_path: Path, 
     store.close()
     store = HubStore(tmp_path / "hub", db_url)
     try:
-        assert store.create_schema() == [4, 5, 6]
+        assert store.create_schema() == [4, 5, 6, 7]
         marks = {a.id[-1]: (a.rongque, a.proxy) for a in HubApplication.select()}
         assert marks == {"1": (0, 0), "2": (1, 0), "3": (0, 1), "4": (0, 0)}
     finally:

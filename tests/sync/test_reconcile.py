@@ -92,16 +92,42 @@ def test_reconcile_all_in_sql_agrees_with_the_comparison_at_receipt(hub: HubStor
     # a manifest stored before its lines were indexed is indexed on the next reconcile
     HubManifestEntry.delete().execute()
     HubManifestIndex.delete().execute()
-    assert reconcile.reconcile_all(hub) == {"agreed": 0, "discrepant": 1}
+    assert reconcile.reconcile_all(hub) == {"agreed": 0, "discrepant": 1, "compared": 1}
     assert reconcile.manifest_result(STATION, "2026-11-26") == at_receipt | {"reconciled_at": None}
 
     ingestor.ingest(two, "http")  # the resend arrives: only the changed line and the extras remain
-    assert reconcile.reconcile_all(hub) == {"agreed": 0, "discrepant": 1}
+    assert reconcile.reconcile_all(hub) == {"agreed": 0, "discrepant": 1, "compared": 1}
     result = reconcile.manifest_result(STATION, "2026-11-26")
     assert result is not None and result["missing"] == [] and result["missing_seqs"] == []
     assert result["content_mismatch"] == [entry(5).application_id]
     assert result["extra"] == sorted(entry(s).application_id for s in range(26, 31))
     assert reconcile.ledger(hub)["stations"][0]["discrepant_days"] == ["2026-11-26"]
+
+
+def _empty_day(key: Ed25519PrivateKey, day: str) -> bytes:
+    return manifest.sign(manifest.build(STATION, day, f"{day}T18:00:00+08:00", [], None, (0, "a" * 64)), key)
+
+
+def test_a_run_compares_only_the_manifests_whose_applications_or_ledger_changed(
+        hub: HubStore, enrolled: str, station_key: Ed25519PrivateKey, ingestor: Ingestor) -> None:
+    one, two, three = _three_batches(station_key, hub)
+    ingestor.ingest(one, "http")
+    ingestor.ingest(three, "http")
+    reconcile.receive_manifest(hub, _empty_day(station_key, "2026-11-25"), "http")  # a quiet day before
+    reconcile.receive_manifest(hub, _manifest(station_key, range(1, 31)), "http")  # 11..20 never arrived
+    assert reconcile.reconcile_all(hub)["discrepant"] == 1  # the first run learns the ledgers
+    assert reconcile.reconcile_all(hub) == {"agreed": 1, "discrepant": 1, "compared": 0}  # nothing changed
+
+    ingestor.ingest(two, "http")  # the resend: its applications and the ledger change
+    assert reconcile.reconcile_all(hub) == {"agreed": 2, "discrepant": 0, "compared": 1}
+    assert reconcile.manifest_result(STATION, "2026-11-26")["verdict"] == "agreed"  # type: ignore[index]
+    assert reconcile.reconcile_all(hub)["compared"] == 0
+
+    changed = sealed_batch(station_key, hub.public, 31, 31, 4, seal.read(three).object_id)
+    assert ingestor.ingest(changed, "http").status == "stored"  # a new application filed that day
+    assert reconcile.reconcile_all(hub) == {"agreed": 1, "discrepant": 1, "compared": 1}
+    result = reconcile.manifest_result(STATION, "2026-11-26")
+    assert result is not None and result["extra"] == [entry(31).application_id]
 
 
 def test_a_tampered_manifest_is_refused(hub: HubStore, enrolled: str, station_key: Ed25519PrivateKey) -> None:

@@ -51,11 +51,18 @@ class Hub:
 
     def deliver(self) -> None:
         """Seal what the outbox holds, ingest it at the hub and apply the hub's acknowledgements."""
-        ingestor = Ingestor(self.hub)
+        for ack in self.acks():
+            self.service.apply_ack(self.sessions.sync_operator, ack)
+
+    def acks(self) -> list[bytes]:
+        """Seal what the outbox holds and ingest it at the hub; the hub's signed acknowledgements,
+        not applied yet."""
+        ingestor, signed = Ingestor(self.hub), []
         for batch in self.service.seal_pending(self.sessions.sync_operator):
             result = ingestor.ingest(self.service.sealed_bytes(batch), "folder")
             assert result.status == "stored" and result.ack is not None, result
-            self.service.apply_ack(self.sessions.sync_operator, result.ack)
+            signed.append(result.ack)
+        return signed
 
     def send(self, kind: str, payload: dict[str, Any], *, as_older_hub: bool = False) -> dict[str, Any]:
         """Sign one bundle at the hub and apply every new one at the station.
