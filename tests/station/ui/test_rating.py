@@ -20,6 +20,7 @@ from station.ui.messages import ApplicationSubmitted, RatingRecorded, RatingRefu
 from station.ui.screens.counter.rating import RatingScreen
 from station.ui.screens.counter.result import ResultScreen
 from station.ui.widgets.rating.panel import RatingPanel
+from tests.pilot import until
 from tests.station.ui.conftest import MessageLog, login, settle
 from tests.station.ui.helpers import choose, kiosk_app, submit, tap_card_and_choose
 
@@ -86,6 +87,8 @@ async def test_the_counter_rating_screen_takes_one_rating_per_case(store: Statio
         panel = screen.query_one(RatingPanel)
         await _choose_level(pilot, panel, 1)
         panel.query_one(SelectionList).select("attitude")
+        button = panel.query_one("#rating-submit")
+        await until(pilot, lambda: not button.has_class("-active"))  # a button takes no press while it flashes
         await pilot.click("#rating-submit")
         await log.wait_for(RatingRecorded)
         row = CaseRating.get_by_id(app_id)
