@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from forms import Item, Text
+from forms.display import field_rows
 from kernel.masking import mask_id
 from station.core import outbox
 from station.core.applications import Status
@@ -119,7 +122,7 @@ def application_history(session: Session, app_id: str) -> list[HistoryEntry]:
     for event in OutboxEvent.select().where(OutboxEvent.application_id == app_id).order_by(OutboxEvent.seq):
         if event.acknowledged_at:
             entries.append(HistoryEntry(str(event.acknowledged_at)[:16].replace("T", " "),
-                                        "hub.acknowledged", "", f"#{event.seq} {event.kind}"))
+                                        "hub.acknowledged", "", str(event.kind)))
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -135,15 +138,16 @@ class ApplicationDetail:
     submitted_at: str | None
     due_date: str | None
     rongque_deadline: str | None
-    values: list[tuple[str, str, str]]  # label zh, label en, value
-    materials: list[tuple[str, str, str]]  # name zh, name en, status
+    values: list[tuple[Text, Text]]  # label, value, in the form's order
+    materials: list[tuple[Text, str]]  # name, stored status, in the guide's order
     history: list[HistoryEntry]
+    service: Text  # the item's name in both languages
 
 
 def application_detail(store: StationStore, session: Session, app_id: str,
-                       labels: dict[str, tuple[str, str]]) -> ApplicationDetail:
-    """The application with its values, materials and history; `labels` names fields and
-    materials (id -> Chinese, English) from the catalog version it was filed under."""
+                       item: Item | None) -> ApplicationDetail:
+    """The application with its values, materials and history, named and ordered by `item`,
+    the catalog version it was filed under (codes as they are when the catalog lost it)."""
     app = store.applications.get(session, app_id)
     values = json.loads(str(app.payload))
     materials = json.loads(str(app.materials or "{}"))
@@ -151,10 +155,22 @@ def application_detail(store: StationStore, session: Session, app_id: str,
         row(app, str(app.operator.name)), str(app.applicant_kind), str(app.applicant_id),
         app.representative_id, app.status_message, app.submitted_at,
         _text(app.due_date), _text(app.rongque_deadline),
-        [(*labels.get(k, (k, k)), _value(v)) for k, v in values.items()],
-        [(*labels.get(k, (k, k)), str(v.get("status", "") if isinstance(v, dict) else v))
-         for k, v in materials.items()],
-        application_history(session, str(app.id)))
+        _values(item, values), _materials(item, materials),
+        application_history(session, str(app.id)),
+        item.name if item is not None else Text(str(app.item_name), str(app.item_name)))
+
+
+def _values(item: Item | None, values: dict[str, Any]) -> list[tuple[Text, Text]]:
+    if item is None:
+        return [(Text(k, k), Text(_value(v), _value(v))) for k, v in values.items() if _value(v)]
+    return [(label, value) for _id, label, value in field_rows(item, values)]
+
+
+def _materials(item: Item | None, stored: dict[str, Any]) -> list[tuple[Text, str]]:
+    statuses = {k: str(v.get("status", "") if isinstance(v, dict) else v) for k, v in stored.items()}
+    names = {m.id: m.name for m in item.materials} if item is not None else {}
+    order = [m for m in names if m in statuses] + [m for m in statuses if m not in names]
+    return [(names.get(m, Text(m, m)), statuses[m]) for m in order]
 
 
 def _text(value: object) -> str | None:

@@ -115,7 +115,7 @@ class HomeScreen(StationScreen):
         parts = [f"{status_name(s)} {n}" for s, n in sorted(counts.items()) if s in STATUS_NAMES]
         self.query_one("#today", Static).update(
             _("今日（{day}）办件 {total} 件：").format(day=overview.day.isoformat(), total=total)
-            + ("，".join(parts) or _("暂无")))
+            + (_("，").join(parts) or _("暂无")))
 
     def ask_to_resume(self) -> None:
         def resume(app_id: str | None) -> None:
