@@ -90,7 +90,7 @@ class DetailScreen(StationScreen):
         rows = [(_("申请人"), row.applicant_name), (_("证件号码"), detail.applicant_id)]
         if detail.representative_id:
             rows.append((_("法定代表人身份证号"), detail.representative_id))
-        rows += [(_("受理时间"), (detail.submitted_at or "")[:16].replace("T", " ")),
+        rows += [(_("受理时间"), detail.submitted_at or ""),
                  (_("承诺办结"), detail.due_date or ""), (_("容缺补交期限"), detail.rongque_deadline or "")]
         rows += [(label.get(lang), value.get(lang)) for label, value in detail.values]
         rows += [(_("材料：{name}").format(name=name.get(lang)), stored_status_text(status))

@@ -90,7 +90,7 @@ class SyncScreen(StationScreen):
         from station.core.day_close import ledger
 
         status = self.service().status(self.session)
-        self.post_message(SyncLoaded(status, last_hub_contact(), ledger(self.services.store)))
+        self.post_message(SyncLoaded(status, last_hub_contact(self.services.store.config.zone), ledger(self.services.store)))
 
     @on(SyncLoaded)
     def show(self, message: SyncLoaded) -> None:
