@@ -108,6 +108,12 @@ STATUS_NAMES = {
     "completed": Text("已办结", "Completed"),
     "voided": Text("已作废", "Voided"),
 }
+#: The hub's verdict on a station's day (日终对账).
+VERDICTS = {
+    "agreed": Text("一致", "agreed"),
+    "discrepant": Text("不一致", "discrepant"),
+    "pending": Text("待比对", "not compared yet"),
+}
 #: What happened to an application, as a sentence, by audit action.
 EVENTS = {
     "application.draft_created": Text("建立草稿", "Draft started"),

@@ -20,6 +20,7 @@ from forms import (
     Evaluation,
     Item,
     ItemNotFound,
+    Text,
     WorkingCalendar,
     evaluate,
     parse_id_number,
@@ -163,6 +164,14 @@ class Counter:
             if exact:
                 return exact[0]
         return self.catalog.get(code, on=self.today())
+
+    def service_name(self, code: str, stored: str) -> Text:
+        """An item's name in both languages; the name stored with an application (Chinese) when
+        the catalog no longer has the item."""
+        try:
+            return self.item(code).name
+        except ItemNotFound:
+            return Text(stored, stored)
 
     def filed_item(self, code: str, version: str) -> Item | None:
         """The item version an application was filed under; None when the catalog lost it."""

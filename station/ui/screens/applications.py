@@ -75,7 +75,7 @@ class ApplicationsScreen(StationScreen):
         table = self.query_one("#applications", DataTable)
         table.clear()
         for row in message.rows:
-            table.add_row(*row_cells(row))
+            table.add_row(*row_cells(row, self.listed_service(row)))
 
     @on(Input.Submitted, "#search")
     @on(Select.Changed)

@@ -97,7 +97,7 @@ class HomeScreen(StationScreen):
             table = self.query_one(table_id, DataTable)
             table.clear()
             for row in rows:
-                table.add_row(row.item_name, row.applicant_name, row.masked_id, row.updated_at[11:])
+                table.add_row(self.listed_service(row), row.applicant_name, row.masked_id, row.updated_at[11:])
         contact = overview.last_hub_contact or _("尚未联系")
         self.query_one("#outbox", Static).update(
             _("待上报 {depth} 条 · 最近与市级中心联系：{contact}").format(depth=overview.outbox_depth,

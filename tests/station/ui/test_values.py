@@ -111,3 +111,34 @@ async def test_the_detail_shows_labels_whole_and_events_as_sentences(
         assert values.value_offset <= 0.34 * values.size.width + 2  # the label column is not the widest name
         history = await whole_values(pilot, app.screen.query_one("#history", ValueList))
         assert ("建立草稿" if lang == "zh" else "Draftstarted") in history
+
+
+@pytest.mark.asyncio
+async def test_english_lists_name_services_and_counts_in_english(store: StationStore, sessions: Sessions) -> None:
+    from textual.widgets import DataTable, Static
+
+    from station.ui.screens.applications import ApplicationsScreen
+    from tests.station.ui.helpers import accepted
+
+    accepted(store, sessions.operator)
+    app = make_app(store, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        await settle(pilot)
+        today = str(app.screen.query_one("#today", Static).render())
+        assert "1 applications" not in today and "Accepted 1" in today and "，" not in today
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, ApplicationsScreen))
+        await settle(pilot)
+        cells = [str(c) for c in app.screen.query_one("#applications", DataTable).get_row_at(0)]
+        assert "Accepted" in cells and not any("医疗保险" in c for c in cells)
+
+
+def test_the_day_close_names_the_hubs_verdict() -> None:
+    from station.ui.i18n import set_language
+    from station.ui.screens.supervisor import day_close_text
+
+    report = {"manifest": {"day": "2026-11-26", "count": 3}, "sent": "http", "result": {"verdict": "agreed"}}
+    assert "一致" in day_close_text(report) and "agreed" not in day_close_text(report)
+    set_language("en")
+    assert day_close_text(report).endswith("agreed")

@@ -15,7 +15,7 @@ def status_name(status: str) -> str:
     return wording.status_text(status).get(language())
 
 
-def row_cells(row: ApplicationRow) -> tuple[str, ...]:
+def row_cells(row: ApplicationRow, service: str | None = None) -> tuple[str, ...]:
     """Receipt number, status, service, applicant, masked ID number, time, operator."""
-    return (row.receipt_number or _("（草稿）"), status_name(row.status), row.item_name,
+    return (row.receipt_number or _("（草稿）"), status_name(row.status), service or row.item_name,
             row.applicant_name, row.masked_id, row.updated_at, row.operator)
