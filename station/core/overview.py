@@ -19,6 +19,9 @@ from station.core.roles import Action, allowed
 from station.core.session import Session
 from station.core.store import StationStore
 
+#: Statuses in which a 容缺 application still waits for its materials.
+RONGQUE_OPEN = frozenset({Status.ACCEPTED_PENDING_MATERIALS, Status.DELIVERED, Status.ACCEPTED})
+
 
 @dataclass(frozen=True)
 class ApplicationRow:
@@ -31,8 +34,9 @@ class ApplicationRow:
     item_name: str
     applicant_name: str
     masked_id: str
-    updated_at: str
+    updated_at: str  # when it was accepted, or last changed while a draft
     operator: str = ""
+    rongque: bool = False  # accepted with materials still to follow (容缺)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ def row(app: Application, operator: str = "", zone: tzinfo = CST) -> Application
     """The list form of an application, its time on the station's clock (`zone`)."""
     return ApplicationRow(str(app.id), app.receipt_number or "", str(app.status), str(app.item_code),
                           str(app.item_name), str(app.applicant_name), mask_id(str(app.applicant_id)),
-                          local_time(str(app.updated_at), zone), operator)
+                          local_time(str(app.submitted_at or app.updated_at), zone), operator,
+                          bool(app.rongque_deadline) and str(app.status) in RONGQUE_OPEN)
 
 
 def counter_overview(store: StationStore, session: Session) -> CounterOverview:

@@ -142,3 +142,13 @@ def test_the_day_close_names_the_hubs_verdict() -> None:
     assert "一致" in day_close_text(report) and "agreed" not in day_close_text(report)
     set_language("en")
     assert day_close_text(report).endswith("agreed")
+
+
+def test_a_rongque_application_keeps_its_marker_once_delivered() -> None:
+    from station.core.overview import ApplicationRow
+    from station.ui.widgets.applications.rows import row_cells
+
+    row = ApplicationRow("a1", "TS0001-20261126-0001", "delivered", "HZ-MZ-102", "临时救助申请", "李四",
+                         "110105********002X", "2026-11-26 09:41", "wang", rongque=True)
+    assert row_cells(row)[1] == "已上报（容缺）"
+    assert row_cells(ApplicationRow(**{**row.__dict__, "rongque": False}))[1] == "已上报"

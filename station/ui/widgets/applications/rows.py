@@ -17,5 +17,8 @@ def status_name(status: str) -> str:
 
 def row_cells(row: ApplicationRow, service: str | None = None) -> tuple[str, ...]:
     """Receipt number, status, service, applicant, masked ID number, time, operator."""
-    return (row.receipt_number or _("（草稿）"), status_name(row.status), service or row.item_name,
+    status = status_name(row.status)
+    if row.rongque and row.status != "accepted_pending_materials":
+        status += _("（容缺）")
+    return (row.receipt_number or _("（草稿）"), status, service or row.item_name,
             row.applicant_name, row.masked_id, row.updated_at, row.operator)
