@@ -69,7 +69,7 @@ def counter_overview(store: StationStore, session: Session) -> CounterOverview:
     applications = store.applications
     counts = applications.counts_for_day(session, day)
     zone = store.config.zone
-    drafts = [row(a, zone=zone) for a in applications.list(session, status=Status.DRAFT, limit=20)]
+    drafts = [row(a, str(a.operator.name), zone) for a in applications.list(session, status=Status.DRAFT, limit=20)]
     amend = [row(a, zone=zone) for a in applications.list(session, status=Status.NEEDS_AMENDMENT, limit=20)]
     return CounterOverview(day, counts, drafts, amend, outbox.depth(), last_hub_contact(zone),
                            store.config.hub_url)

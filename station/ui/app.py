@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from station.core.errors import JiujinError
+from station.core.roles import Action, allowed
 from station.core.session import Session
 from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
@@ -190,8 +191,9 @@ class JiujinApp(DeviceHostApp):
             self.push_screen(self.ROUTES.build("help", self.screen))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "demo_card":
-            return self.services.demo is not None and self.session is not None
+        if action == "demo_card":  # a card starts an application: only for those who file them
+            return (self.services.demo is not None and self.session is not None
+                    and allowed(self.session.role, Action.APPLICATION_CREATE))
         return True
 
     def action_demo_card(self) -> None:
