@@ -64,7 +64,8 @@ class JiujinApp(DeviceHostApp):
     TITLE = "就近 Jiujin"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+l", "lock", N_("锁屏"), id="lock", tooltip=N_("结束会话，回到登录界面")),
+        Binding("ctrl+l", "lock", N_("锁屏"), id="lock", tooltip=N_("结束会话，回到登录界面"),
+                priority=True),  # a dialog on top (the drafts offer) must not stop the lock
         Binding("f1", "help", N_("帮助"), id="help", tooltip=N_("列出本界面的全部按键")),
         Binding("ctrl+q", "quit", N_("退出"), id="quit"),
         Binding("f9", "demo_card", N_("演示读卡"), id="demo-card", tooltip=N_("把一张模拟身份证放到读卡器上")),

@@ -58,3 +58,17 @@ async def test_only_ones_own_drafts_are_offered(store: StationStore, sessions: S
     async with app.run_test(size=(120, 40)) as pilot:
         await login(pilot, "wang")
         await until(pilot, lambda: isinstance(app.screen, ResumeDraftsDialog))
+
+
+@pytest.mark.asyncio
+async def test_ctrl_l_locks_while_the_drafts_are_offered(store: StationStore, sessions: Sessions) -> None:
+    from station.ui.screens.login import LoginScreen
+
+    clerks_draft(store, sessions)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        await until(pilot, lambda: isinstance(app.screen, ResumeDraftsDialog))
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        assert app.session is None
