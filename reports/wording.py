@@ -95,6 +95,7 @@ def needs_legend(*verified: bool) -> bool:
     """True when any of the facts is unverified, so the document explains the mark."""
     return not all(verified)
 
+
 #: 申请状态 as every screen, document and command names them.
 STATUS_NAMES = {
     "draft": Text("草稿", "Draft"),
