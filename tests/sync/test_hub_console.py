@@ -201,3 +201,16 @@ async def test_an_audit_divergence_shows_in_the_ledger_and_the_drill_down(hub: H
         await _open_station(pilot, log, STATION)
         [row] = _rows(app, "#divergences")
         assert row[2:5] == ["改写 rewritten", "30", "30"]
+
+
+async def test_times_read_on_the_stations_clock_not_in_utc(hub: HubStore, log: MessageLog) -> None:
+    """The hub stores UTC; the console shows Hangzhou time, as the stations' own screens do."""
+    from kernel.times import local_time, time_zone
+
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await _open_station(pilot, log, OTHER)
+        [row] = _rows(app, "#quarantine")
+        stored = reconcile.ledger(hub, OTHER)["stations"][0]["quarantined"][0]["received_at"]
+        assert str(stored).endswith("+00:00")
+        assert row[1] == local_time(stored, time_zone("Asia/Shanghai")) and "T" not in row[1]
