@@ -61,7 +61,8 @@ def evaluate(item: Item, values: Mapping[str, Any], card: Mapping[str, Any] | No
     if not due.confirmed or late_rongque or env[WARNINGS_KEY]:
         warnings.append(UNCONFIRMED)
     return Evaluation(item, day, state.output(), frozenset(state.visible), state.computed,
-                      state.errors, statuses, [c for _, c in unmet], outcome, due, warnings)
+                      state.errors, statuses, [c for _, c in unmet], outcome, due, warnings,
+                      frozenset(state.required))
 
 
 def _context_today(context: Mapping[str, Any]) -> date | None:

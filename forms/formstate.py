@@ -52,6 +52,7 @@ class FormState:
         self.errors: list[FieldError] = []
         self.warnings: list[Text] = []
         self.visible: set[str] = set()
+        self.required: set[str] = set()  # visible top-level fields that must be filled now
         self.computed: dict[str, Any] = {}
         self.invalid: set[str] = set()
 
@@ -107,6 +108,8 @@ class FormState:
         self.visible = {f.id for f in self.fields} - {f.id for f in hidden}
         for field in self.fields:
             if field.id in self.visible:
+                if self._required(field, self.env, field.id):
+                    self.required.add(field.id)
                 self._validate(field, self.env, field.id)
 
     def _compute(self) -> None:

@@ -109,6 +109,8 @@ class Evaluation:
     outcome: Outcome
     due: DueDate
     warnings: list[Text] = field(default_factory=list)
+    #: Visible fields that must be filled as the form stands (``required`` or ``required_if``).
+    required: frozenset[str] = frozenset()
 
     @property
     def valid(self) -> bool:

@@ -15,3 +15,8 @@ def char_width(char: str) -> int:
 def text_width(text: str) -> int:
     """Columns the text takes."""
     return sum(char_width(c) for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """Text padded with spaces to `columns` display columns (as many as it takes when longer)."""
+    return text + " " * max(0, columns - text_width(text))

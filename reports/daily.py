@@ -15,18 +15,6 @@ from reports.inputs import StationInfo
 from reports.ratings import RatingCount, daily_section
 
 TITLE = Text("受理点日报", "Daily Station Report")
-STATUS_NAMES = {
-    "submitted": Text("已受理", "accepted"),
-    "accepted_pending_materials": Text("容缺受理", "accepted, materials to follow"),
-    "delivered": Text("已送达中心", "delivered to the hub"),
-    "accepted": Text("审批受理", "accepted by the deciding body"),
-    "needs_amendment": Text("待补正", "needs amendment"),
-    "amended": Text("已补正", "amended"),
-    "rejected": Text("不予受理", "rejected"),
-    "completed": Text("已办结", "completed"),
-    "voided": Text("已作废", "voided"),
-    "returned": Text("部门退回", "returned by the department"),
-}
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from forms import Field, Item, Text, hangzhou_divisions
-from kernel.masking import mask_id, mask_ids_in_text
+from forms import Field, Item, Text
+from forms.display import value_text
+from kernel.masking import mask_id
 from reports import pdf
 from reports.fonts import CjkFont
 from reports.inputs import FormData, FormField
@@ -26,8 +27,6 @@ PLEDGE = Text(
     "I declare that the information and materials above are true, accurate and complete, "
     "and accept legal responsibility otherwise. I consent to the checks needed for this service.",
 )
-YES_NO = {True: "是", False: "否"}
-MASKED_TYPES = {"id_number", "credit_code"}
 
 
 def form_fields(item: Item, values: Mapping[str, Any]) -> tuple[FormField, ...]:
@@ -48,21 +47,7 @@ def form_fields(item: Item, values: Mapping[str, Any]) -> tuple[FormField, ...]:
 
 def printed_value(field: Field, value: Any) -> str:
     """One value as it reads on paper: choice labels, 是/否, masked identity numbers."""
-    if value is None or value == "":
-        return ""
-    if field.type in MASKED_TYPES:
-        return mask_id(str(value))
-    if field.type == "boolean":
-        return YES_NO.get(bool(value), str(value))
-    labels = {choice.value: choice.label.zh for choice in field.choices}
-    if field.type == "multi_choice" and isinstance(value, list):
-        return "、".join(labels.get(str(v), str(v)) for v in value)
-    if field.type == "choice":
-        return labels.get(str(value), str(value))
-    if field.type == "division":
-        division = hangzhou_divisions().get(str(value))
-        return f"{division.name}（{value}）" if division is not None else str(value)
-    return mask_ids_in_text(str(value))
+    return value_text(field, value, paper=True).zh
 
 
 def _group(field: Field, entries: list[Any]) -> FormField:

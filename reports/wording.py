@@ -94,3 +94,60 @@ def deadline_text(deadline: date | None) -> Text:
 def needs_legend(*verified: bool) -> bool:
     """True when any of the facts is unverified, so the document explains the mark."""
     return not all(verified)
+
+
+#: 申请状态 as every screen, document and command names them.
+STATUS_NAMES = {
+    "draft": Text("草稿", "Draft"),
+    "submitted": Text("已受理", "Accepted"),
+    "accepted_pending_materials": Text("容缺受理", "Accepted, materials to follow"),
+    "delivered": Text("已上报", "Delivered to the hub"),
+    "accepted": Text("中心已受理", "Accepted by the hub"),
+    "needs_amendment": Text("待补正", "Needs amendment"),
+    "amended": Text("已补正", "Amended"),
+    "rejected": Text("不予受理", "Rejected"),
+    "completed": Text("已办结", "Completed"),
+    "voided": Text("已作废", "Voided"),
+    "returned": Text("部门退回", "Returned by the department"),
+}
+#: The hub's verdict on a station's day (日终对账).
+VERDICTS = {
+    "agreed": Text("一致", "agreed"),
+    "discrepant": Text("不一致", "discrepant"),
+    "pending": Text("待比对", "not compared yet"),
+}
+#: What happened to an application, as a sentence, by audit action.
+EVENTS = {
+    "application.draft_created": Text("建立草稿", "Draft started"),
+    "application.draft_discarded": Text("放弃草稿", "Draft discarded"),
+    "application.submitted": Text("窗口受理", "Accepted at the counter"),
+    "application.voided": Text("作废", "Voided"),
+    "application.amended": Text("补正后重新提交", "Amended and submitted again"),
+    "application.attached": Text("附加扫描件", "Scan attached"),
+    "document.receipt_issued": Text("出具受理回执", "Receipt issued"),
+    "document.notice_issued": Text("出具一次性告知书", "One-time notice issued"),
+    "document.amendment_issued": Text("出具补正通知", "Amendment notice issued"),
+    "document.form_issued": Text("打印申请表", "Application form printed"),
+}
+#: What the hub acknowledged, by outbox event kind.
+HUB_RECEIVED = {
+    "submitted": Text("市级中心已收到受理记录", "The hub received the application"),
+    "voided": Text("市级中心已收到作废记录", "The hub received the voiding"),
+    "amended": Text("市级中心已收到补正", "The hub received the amendment"),
+}
+
+
+def status_text(status: str) -> Text:
+    """An application status in words; the code itself only when it is unknown."""
+    return STATUS_NAMES.get(status, Text(status, status))
+
+
+def event_text(action: str, detail: str = "") -> Text:
+    """One history entry as a sentence: an audit action, or the hub's receipt of an event of
+    kind `detail` (`hub.acknowledged`), or a status the hub set (`application.hub_<status>`)."""
+    if action == "hub.acknowledged":
+        return HUB_RECEIVED.get(detail, Text("市级中心已收到记录", "The hub received a record"))
+    if action.startswith("application.hub_"):
+        status = status_text(action.removeprefix("application.hub_"))
+        return Text(f"市级中心将状态改为：{status.zh}", f"The hub set the status to: {status.en}")
+    return EVENTS.get(action, Text(action, action))

@@ -67,3 +67,17 @@ async def until(pilot: Any, condition: Callable[[], bool], rounds: int = 200) ->
             return
         await settle(pilot)
     raise AssertionError("the screen never reached the expected state")
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The screen in front as the user sees it now, one string per terminal row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def column_text(app: Any, widget: Any, offset: int = 0) -> str:
+    """What the screen shows of `widget` from `offset` cells right of its left edge to its right
+    edge, the visible rows joined without spaces (a wrapped value reads as one string)."""
+    region = widget.region.intersection(widget.parent.region if widget.parent is not None else widget.region)
+    strips = app.screen._compositor.render_strips()
+    rows = [strips[y].crop(region.x + offset, region.right).text for y in range(region.y, region.bottom)]
+    return "".join(rows).replace(" ", "")

@@ -1,8 +1,15 @@
-"""Receipt lines by display width (the kernel's): wrapping, alignment and two-sided rows."""
+"""Receipt lines by the columns a Chinese receipt printer really prints: wrapping, alignment
+and two-sided rows.
+
+A printer in Chinese mode prints every character its GB18030 bytes name: one byte is a
+half-width glyph, two or four bytes a full-width one. So `·` `“` `”` `—` `…` `①` `×` — one
+column in a terminal (East Asian width "ambiguous") — take two on paper, and a name such as
+买买提·艾力 is eleven columns, not ten.
+"""
 
 from __future__ import annotations
 
-from kernel.width import char_width, text_width
+from kernel import width as terminal
 
 #: Columns of the standard 12 × 24 font on 58 mm and 80 mm paper.
 COLUMNS = {58: 32, 80: 48}
@@ -11,6 +18,20 @@ DOTS = {58: 384, 80: 576}
 
 
 __all__ = ["COLUMNS", "DOTS", "align", "char_width", "spread", "text_width", "wrap"]
+
+
+def char_width(char: str) -> int:
+    """Columns one character takes on paper: 1 for a one-byte GB18030 character, 2 for more;
+    a character GB18030 cannot carry (a lone surrogate) is as wide as a terminal shows it."""
+    try:
+        return 1 if len(char.encode("gb18030")) == 1 else 2
+    except UnicodeEncodeError:
+        return terminal.char_width(char)
+
+
+def text_width(text: str) -> int:
+    """Columns the text takes on paper."""
+    return sum(char_width(c) for c in text)
 
 
 def wrap(text: str, columns: int) -> list[str]:

@@ -1,6 +1,8 @@
 """An incremental ESC/POS parser: bytes in, operations out, commands split across reads.
 
-Operations are tuples ``(name, *arguments)``: ``("text", str)``, ``("lf",)``,
+Operations are tuples ``(name, *arguments)``: ``("text", str, columns)`` (the columns the
+head prints, counted from the bytes: one per single-byte character, two per multi-byte one),
+``("lf",)``,
 ``("esc", "a", n)``, ``("qr", fn, data)``, ``("barcode", m, data)``, ``("image", w, h, bits)``,
 ``("status", n)``, ``("unknown", bytes)`` and so on; the printer simulator applies them.
 In Chinese mode (FS &) a byte from 0x81 starts a GB18030 character of 2 or 4 bytes.
@@ -152,18 +154,19 @@ class EscPosParser:
     def _text(self, at: int) -> tuple[Op | None, int] | None:
         byte = self._buffer[at]
         if byte < 0x80:
-            return ("text", chr(byte)), at + 1
+            return ("text", chr(byte), 1), at + 1
         if not self.chinese:
-            return ("text", bytes([byte]).decode("cp437")), at + 1
+            return ("text", bytes([byte]).decode("cp437"), 1), at + 1
         if byte == 0x80 or byte == 0xFF:
-            return ("text", "\ufffd"), at + 1
+            return ("text", "\ufffd", 1), at + 1
         if at + 1 >= len(self._buffer):
             return None
         size = 4 if 0x30 <= self._buffer[at + 1] <= 0x39 else 2
         if at + size > len(self._buffer):
             return None
         raw = bytes(self._buffer[at : at + size])
-        return ("text", raw.decode("gb18030", errors="replace")), at + size
+        # The head draws a multi-byte character as one full-width glyph: two columns.
+        return ("text", raw.decode("gb18030", errors="replace"), 2), at + size
 
 
 _PREFIXES: dict[int, Callable[[EscPosParser, int], tuple[Op | None, int] | None]] = {
@@ -179,7 +182,7 @@ def _merge_text(ops: list[Op]) -> list[Op]:
     merged: list[Op] = []
     for op in ops:
         if op[0] == "text" and merged and merged[-1][0] == "text":
-            merged[-1] = ("text", str(merged[-1][1]) + str(op[1]))
+            merged[-1] = ("text", str(merged[-1][1]) + str(op[1]), int(merged[-1][2]) + int(op[2]))  # type: ignore[call-overload]
         else:
             merged.append(op)
     return merged

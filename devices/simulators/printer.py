@@ -42,6 +42,7 @@ class PrinterSimulator:
         self._lock = threading.RLock()
         self._style = Style()
         self._line = ""
+        self._line_columns = 0  # as the head prints them, counted from the bytes
         self._qr: dict[str, object] = {}
         self._barcode = {"height": 80, "width": 2, "hri": 0}
         self._paper_lines = paper_lines
@@ -162,6 +163,7 @@ class PrinterSimulator:
         kind = op[0]
         if kind == "text":
             self._line += str(op[1])
+            self._line_columns += int(op[2])  # type: ignore[call-overload]
         elif kind == "lf":
             self._emit_line()
         elif kind in ("esc", "fs", "gs"):
@@ -180,7 +182,7 @@ class PrinterSimulator:
     def _command(self, key: str, args: list[int], prefix: str) -> None:
         style = self._style
         if prefix == "esc" and key == "@":
-            self._style, self._line = Style(), ""
+            self._style, self._line, self._line_columns = Style(), "", 0
         elif prefix == "esc" and key == "a":
             self._style = replace(style, align=_ALIGN.get(args[0], "left"))
         elif prefix == "esc" and key == "E":
@@ -200,8 +202,8 @@ class PrinterSimulator:
 
     def _emit_line(self) -> None:
         if self._consume(1):
-            self.model.add(PrintedLine(self._line, self._style))
-        self._line = ""
+            self.model.add(PrintedLine(self._line, self._style, self._line_columns * self._style.width))
+        self._line, self._line_columns = "", 0
 
     def _feed(self, lines: int) -> None:
         for _ in range(lines):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from devices.printer.width import COLUMNS, align, text_width
+from devices.printer.width import COLUMNS, align
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class PrintedLine:
 
     text: str
     style: Style = Style()
+    #: Columns the line took on paper, counted from the bytes the printer received (not from
+    #: the text, so a layout that measured a character wrongly shows here).
+    columns: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class Receipt:
         """The text of the printed lines (QR codes, barcodes and images left out)."""
         return [item.text for item in self.items if isinstance(item, PrintedLine)]
 
+    def overflowing(self, columns: int) -> list[PrintedLine]:
+        """Lines wider than the paper's `columns`: a real printer would break them mid-word."""
+        return [item for item in self.items if isinstance(item, PrintedLine) and item.columns > columns]
+
     @property
     def qr_payloads(self) -> list[str]:
         return [item.text for item in self.items if isinstance(item, PrintedQR)]
@@ -108,7 +115,7 @@ class Receipt:
 def _text_row(item: Printed, columns: int) -> str:
     if isinstance(item, PrintedLine):
         spaced = item.text if item.style.width == 1 else _widen(item.text, item.style.width)
-        return align(spaced, columns, item.style.align)
+        return _place(spaced, item.columns, columns, item.style.align)
     if isinstance(item, PrintedQR):
         return align(f"[QR {item.text}]", columns, item.align)
     if isinstance(item, PrintedBarcode):
@@ -117,9 +124,25 @@ def _text_row(item: Printed, columns: int) -> str:
 
 
 def _widen(text: str, factor: int) -> str:
-    """Double-width text drawn with spaces, so text width still matches the paper."""
+    """Double-width text drawn with spaces, so the text's width still matches the paper."""
     pad = " " * (factor - 1)
-    return "".join(c + pad * max(1, text_width(c)) for c in text)
+    return "".join(c + pad * glyph_columns(c) for c in text)
+
+
+def glyph_columns(char: str) -> int:
+    """Columns the head gives a character in Chinese mode: one for a single GB18030 byte (ASCII),
+    two for anything longer — the printer's own count, not the encoder's measure."""
+    return 1 if ord(char) < 0x80 else 2
+
+
+def _place(text: str, used: int, columns: int, how: str) -> str:
+    """Text that took `used` columns on paper, placed on a line of `columns` as the head did."""
+    gap = max(0, columns - used)
+    if how == "right":
+        return " " * gap + text
+    if how == "center":
+        return " " * (gap // 2) + text
+    return text
 
 
 class PrinterModel:

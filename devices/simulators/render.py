@@ -12,7 +12,7 @@ import io
 from PIL import Image, ImageDraw
 
 from devices.printer.raster import LINE_DOTS, font
-from devices.printer.width import COLUMNS, DOTS, char_width, text_width
+from devices.printer.width import COLUMNS, DOTS
 from devices.simulators.printer_model import (
     Printed,
     PrintedBarcode,
@@ -20,6 +20,7 @@ from devices.simulators.printer_model import (
     PrintedLine,
     PrintedQR,
     Receipt,
+    glyph_columns,
 )
 
 MARGIN = 8
@@ -62,13 +63,13 @@ def _text_tile(line: PrintedLine, width: int) -> Image.Image:
     style = line.style
     cell = width // COLUMNS.get(_paper_for(width), 48)
     face = font(LINE_DOTS - 2)
-    natural = max(1, text_width(line.text) * cell)
+    natural = max(1, sum(glyph_columns(c) for c in line.text) * cell)
     text = Image.new("1", (natural, LINE_DOTS), 1)
     draw = ImageDraw.Draw(text)
     x = 0
     for char in line.text:
         draw.text((x, 0), char, font=face, fill=0, stroke_width=1 if style.bold else 0)
-        x += char_width(char) * cell
+        x += glyph_columns(char) * cell
     if style.underline:
         draw.line([(0, LINE_DOTS - 2), (natural, LINE_DOTS - 2)], fill=0, width=style.underline)
     scaled = text.resize((natural * style.width, LINE_DOTS * style.height))

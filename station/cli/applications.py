@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from kernel.masking import mask_id
-from station.cli.common import emit_json, open_session, operator_options
+from kernel.width import pad
+from reports.wording import status_text
+from station.cli.common import emit_json, lang, open_session, operator_options
 from station.core.models import Application
 
 
@@ -35,9 +37,12 @@ def list_applications(ctx: click.Context, data_dir_option: str | None, operator:
     if as_json:
         emit_json([application_json(row) for row in rows])
         return
+    language = lang(ctx)
     for row in rows:
-        click.echo(f"{row.receipt_number or '(草稿)':<24} {row.status:<28} {row.item_name:<16} "
-                   f"{row.applicant_name:<6} {mask_id(row.applicant_id)}")
+        status = status_text(str(row.status)).get(language)
+        draft = "(草稿)" if language == "zh" else "(draft)"
+        click.echo(f"{pad(row.receipt_number or draft, 24)} {pad(status, 16)} {pad(str(row.applicant_name), 8)} "
+                   f"{pad(mask_id(row.applicant_id), 18)} {row.item_name}")
 
 
 @applications.command("show")

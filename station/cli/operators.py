@@ -6,11 +6,12 @@ import click
 
 from station.cli.common import (
     emit_json,
+    lang,
     open_session,
     operator_options,
     read_password,
 )
-from station.core.roles import Role
+from station.core.roles import Role, role_name
 
 
 @click.group()
@@ -32,7 +33,9 @@ def add(ctx: click.Context, data_dir_option: str | None, operator: str, password
     store, session = open_session(ctx, data_dir_option, operator, password_file)
     new_password = read_password(new_password_file, "JIUJIN_NEW_PASSWORD")
     store.operators.add(session, name, display_name, Role(role), new_password)
-    click.echo(f"已添加 {name}（{role}）")
+    language = lang(ctx)
+    added = "已添加 {name}（{role}）" if language == "zh" else "Added {name} ({role})"
+    click.echo(added.format(name=name, role=role_name(role, language)))
 
 
 @operator.command("list")

@@ -268,7 +268,8 @@ class ApplicationService:
     def list(self, session: Session, *, day: date | None = None, status: str | None = None,
              item_code: str | None = None, operator: str | None = None,
              search: str | None = None, limit: int = 200) -> list[Application]:
-        """Applications, newest first, filtered as the counter's list screen asks."""
+        """Applications, the latest accepted first (drafts by when they were started), filtered as
+        the counter's list screen asks."""
         require(session, Action.APPLICATION_VIEW)
         query = Application.select(Application, Operator).join(Operator)
         if day is not None:
@@ -285,7 +286,8 @@ class ApplicationService:
             query = query.where((Application.applicant_id == normalise_id_number(term))
                                 | (Application.receipt_number == term)
                                 | (Application.applicant_name == term))
-        return list(query.order_by(Application.created_at.desc()).limit(limit))
+        accepted_at = fn.COALESCE(Application.submitted_at, Application.created_at)
+        return list(query.order_by(accepted_at.desc(), Application.created_at.desc()).limit(limit))
 
     def find_by_id_number(self, session: Session, id_number: str) -> builtins.list[Application]:
         """Every application of one applicant (or of a business's representative)."""

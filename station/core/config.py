@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ import tomli_w
 
 from devices import DeviceConfig, DeviceConfigError
 from station.core.atomic import atomic_write_bytes
+from station.core.clock import DEFAULT_TIME_ZONE, time_zone
 from station.core.errors import ConfigError
 
 POINT_TYPES = ("village", "community", "police", "bank")
@@ -131,6 +133,12 @@ class StationConfig:
     retention_days: int = 180
     idle_lock_minutes: int = 5
     devices: DeviceSettings = field(default_factory=DeviceSettings)
+    time_zone: str = DEFAULT_TIME_ZONE
+
+    @property
+    def zone(self) -> tzinfo:
+        """The station's time zone, in which every time is shown."""
+        return time_zone(self.time_zone)
 
     def to_toml(self) -> bytes:
         """The file form of this configuration."""
@@ -142,6 +150,7 @@ class StationConfig:
                 "district": self.district,
                 "retention_days": self.retention_days,
                 "idle_lock_minutes": self.idle_lock_minutes,
+                "time_zone": self.time_zone,
             },
             "hub": {"url": self.hub_url, "key_fingerprint": self.hub_key_fingerprint,
                     **({"public_url": self.public_url} if self.public_url else {})},
@@ -208,6 +217,7 @@ def parse_config(document: dict[str, Any], path: str) -> StationConfig:
         hub_tls_pin=reader.text("hub.tls_pin", TLS_PIN, "sha256/ 加公钥 SHA-256 的 base64（44 个字符）",
                                 "sha256/ and the base64 SHA-256 of the public key (44 characters)", default=""),
         devices=parse_devices(document.get("devices", {}), path),
+        time_zone=reader.zone("station.time_zone", DEFAULT_TIME_ZONE),
     )
     return config
 
@@ -269,6 +279,15 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigError(self.path, key, f"应为 {low}–{high} 之间的整数", f"expected an integer in {low}..{high}")
         return value
+
+    def zone(self, key: str, default: str) -> str:
+        value = self._get(key, default)
+        try:
+            time_zone(str(value))
+        except KeyError:
+            raise ConfigError(self.path, key, "应为 IANA 时区名，如 Asia/Shanghai",
+                              "expected an IANA time zone name such as Asia/Shanghai") from None
+        return str(value)
 
     def choice(self, key: str, choices: tuple[str, ...]) -> str:
         value = self._get(key, self._MISSING)

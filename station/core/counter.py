@@ -20,6 +20,7 @@ from forms import (
     Evaluation,
     Item,
     ItemNotFound,
+    Text,
     WorkingCalendar,
     evaluate,
     parse_id_number,
@@ -164,14 +165,20 @@ class Counter:
                 return exact[0]
         return self.catalog.get(code, on=self.today())
 
-    def labels(self, code: str, version: str) -> dict[str, tuple[str, str]]:
-        """Field and material names (Chinese, English) of an item version, by id."""
+    def service_name(self, code: str, stored: str) -> Text:
+        """An item's name in both languages; the name stored with an application (Chinese) when
+        the catalog no longer has the item."""
         try:
-            item = self.item(code, version)
+            return self.item(code).name
         except ItemNotFound:
-            return {}
-        found = {m.id: (m.name.zh, m.name.en) for m in item.materials}
-        return found | {f.id: (f.label.zh, f.label.en) for f in item.fields}
+            return Text(stored, stored)
+
+    def filed_item(self, code: str, version: str) -> Item | None:
+        """The item version an application was filed under; None when the catalog lost it."""
+        try:
+            return self.item(code, version)
+        except ItemNotFound:
+            return None
 
     def context(self, session: Session) -> dict[str, Any]:
         """The `context.*` names of the forms engine."""

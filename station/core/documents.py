@@ -26,8 +26,8 @@ from forms.materials import notice_for_material
 from forms.models import OneThing
 from forms.onething import bundle_notice
 from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationInfo
-from reports.daily import STATUS_NAMES
 from reports.ratings import RatingCount
+from reports.wording import STATUS_NAMES
 from station.core import audit
 from station.core.calendar_bundle import station_calendar
 from station.core.db import database, write_transaction

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
+from typing import Any
 
+from forms import Item, Text
+from forms.display import field_rows
 from kernel.masking import mask_id
 from station.core import outbox
 from station.core.applications import Status
-from station.core.clock import local_day
+from station.core.clock import CST, local_day, local_time
 from station.core.db import database
 from station.core.models import Application, AuditEvent, Operator, OutboxEvent
 from station.core.roles import Action, allowed
 from station.core.session import Session
 from station.core.store import StationStore
+
+#: Statuses in which a 容缺 application still waits for its materials.
+RONGQUE_OPEN = frozenset({Status.ACCEPTED_PENDING_MATERIALS, Status.DELIVERED, Status.ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -28,8 +34,9 @@ class ApplicationRow:
     item_name: str
     applicant_name: str
     masked_id: str
-    updated_at: str
+    updated_at: str  # when it was accepted, or last changed while a draft
     operator: str = ""
+    rongque: bool = False  # accepted with materials still to follow (容缺)
 
 
 @dataclass(frozen=True)
@@ -45,30 +52,33 @@ class CounterOverview:
     hub_url: str
 
 
-def row(app: Application, operator: str = "") -> ApplicationRow:
-    """The list form of an application."""
+def row(app: Application, operator: str = "", zone: tzinfo = CST) -> ApplicationRow:
+    """The list form of an application, its time on the station's clock (`zone`)."""
     return ApplicationRow(str(app.id), app.receipt_number or "", str(app.status), str(app.item_code),
                           str(app.item_name), str(app.applicant_name), mask_id(str(app.applicant_id)),
-                          str(app.updated_at)[:16].replace("T", " "), operator)
+                          local_time(str(app.submitted_at or app.updated_at), zone), operator,
+                          bool(app.rongque_deadline) and str(app.status) in RONGQUE_OPEN)
 
 
 def counter_overview(store: StationStore, session: Session) -> CounterOverview:
     """Today's counts, drafts to continue, amendments asked for, and the outbox."""
     day = local_day(store.clock())
     if not allowed(session.role, Action.APPLICATION_VIEW):
-        return CounterOverview(day, {}, [], [], outbox.depth(), last_hub_contact(), store.config.hub_url)
+        return CounterOverview(day, {}, [], [], outbox.depth(), last_hub_contact(store.config.zone),
+                               store.config.hub_url)
     applications = store.applications
     counts = applications.counts_for_day(session, day)
-    drafts = [row(a) for a in applications.list(session, status=Status.DRAFT, limit=20)]
-    amend = [row(a) for a in applications.list(session, status=Status.NEEDS_AMENDMENT, limit=20)]
-    return CounterOverview(day, counts, drafts, amend, outbox.depth(), last_hub_contact(),
+    zone = store.config.zone
+    drafts = [row(a, str(a.operator.name), zone) for a in applications.list(session, status=Status.DRAFT, limit=20)]
+    amend = [row(a, zone=zone) for a in applications.list(session, status=Status.NEEDS_AMENDMENT, limit=20)]
+    return CounterOverview(day, counts, drafts, amend, outbox.depth(), last_hub_contact(zone),
                            store.config.hub_url)
 
 
-def last_hub_contact() -> str | None:
-    """When the hub last acknowledged anything from this station (local ISO time)."""
+def last_hub_contact(zone: tzinfo = CST) -> str | None:
+    """When the hub last acknowledged anything from this station, on the station's clock."""
     found = database.execute_sql("SELECT MAX(acknowledged_at) FROM outbox_event").fetchone()
-    return str(found[0])[:16].replace("T", " ") if found and found[0] else None
+    return local_time(str(found[0]), zone) if found and found[0] else None
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ def application_rows(store: StationStore, session: Session, filters: ListFilters
     found = store.applications.list(session, day=day, status=filters.status or None,
                                      item_code=filters.item_code or None,
                                      operator=filters.operator or None, search=filters.search or None)
-    return [row(app, str(app.operator.name)) for app in found]
+    return [row(app, str(app.operator.name), store.config.zone) for app in found]
 
 
 def operator_names(session: Session) -> list[tuple[str, str]]:
@@ -110,16 +120,17 @@ class HistoryEntry:
     detail: str = ""
 
 
-def application_history(session: Session, app_id: str) -> list[HistoryEntry]:
-    """What happened to an application: the audit trail, then whether the hub holds it."""
+def application_history(session: Session, app_id: str, zone: tzinfo = CST) -> list[HistoryEntry]:
+    """What happened to an application, on the station's clock: the audit trail, then whether
+    the hub holds it."""
     if not allowed(session.role, Action.APPLICATION_VIEW):
         return []
-    entries = [HistoryEntry(str(e.at)[:16].replace("T", " "), str(e.action), str(e.operator))
+    entries = [HistoryEntry(local_time(str(e.at), zone), str(e.action), str(e.operator))
                for e in AuditEvent.select().where(AuditEvent.subject == app_id).order_by(AuditEvent.seq)]
     for event in OutboxEvent.select().where(OutboxEvent.application_id == app_id).order_by(OutboxEvent.seq):
         if event.acknowledged_at:
-            entries.append(HistoryEntry(str(event.acknowledged_at)[:16].replace("T", " "),
-                                        "hub.acknowledged", "", f"#{event.seq} {event.kind}"))
+            entries.append(HistoryEntry(local_time(str(event.acknowledged_at), zone),
+                                        "hub.acknowledged", "", str(event.kind)))
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -135,26 +146,39 @@ class ApplicationDetail:
     submitted_at: str | None
     due_date: str | None
     rongque_deadline: str | None
-    values: list[tuple[str, str, str]]  # label zh, label en, value
-    materials: list[tuple[str, str, str]]  # name zh, name en, status
+    values: list[tuple[Text, Text]]  # label, value, in the form's order
+    materials: list[tuple[Text, str]]  # name, stored status, in the guide's order
     history: list[HistoryEntry]
+    service: Text  # the item's name in both languages
 
 
 def application_detail(store: StationStore, session: Session, app_id: str,
-                       labels: dict[str, tuple[str, str]]) -> ApplicationDetail:
-    """The application with its values, materials and history; `labels` names fields and
-    materials (id -> Chinese, English) from the catalog version it was filed under."""
+                       item: Item | None) -> ApplicationDetail:
+    """The application with its values, materials and history, named and ordered by `item`,
+    the catalog version it was filed under (codes as they are when the catalog lost it)."""
     app = store.applications.get(session, app_id)
     values = json.loads(str(app.payload))
     materials = json.loads(str(app.materials or "{}"))
     return ApplicationDetail(
-        row(app, str(app.operator.name)), str(app.applicant_kind), str(app.applicant_id),
-        app.representative_id, app.status_message, app.submitted_at,
+        row(app, str(app.operator.name), store.config.zone), str(app.applicant_kind), str(app.applicant_id),
+        app.representative_id, app.status_message, local_time(app.submitted_at, store.config.zone) or None,
         _text(app.due_date), _text(app.rongque_deadline),
-        [(*labels.get(k, (k, k)), _value(v)) for k, v in values.items()],
-        [(*labels.get(k, (k, k)), str(v.get("status", "") if isinstance(v, dict) else v))
-         for k, v in materials.items()],
-        application_history(session, str(app.id)))
+        _values(item, values), _materials(item, materials),
+        application_history(session, str(app.id), store.config.zone),
+        item.name if item is not None else Text(str(app.item_name), str(app.item_name)))
+
+
+def _values(item: Item | None, values: dict[str, Any]) -> list[tuple[Text, Text]]:
+    if item is None:
+        return [(Text(k, k), Text(_value(v), _value(v))) for k, v in values.items() if _value(v)]
+    return [(label, value) for _id, label, value in field_rows(item, values)]
+
+
+def _materials(item: Item | None, stored: dict[str, Any]) -> list[tuple[Text, str]]:
+    statuses = {k: str(v.get("status", "") if isinstance(v, dict) else v) for k, v in stored.items()}
+    names = {m.id: m.name for m in item.materials} if item is not None else {}
+    order = [m for m in names if m in statuses] + [m for m in statuses if m not in names]
+    return [(names.get(m, Text(m, m)), statuses[m]) for m in order]
 
 
 def _text(value: object) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
+from forms.text import Text
 from station.core.errors import PermissionDenied
 
 
@@ -15,6 +16,16 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"  # 主管: voids, unlocks, closes the day, re-keys
     SYNC_OPERATOR = "sync_operator"  # 同步对账员: sync and reconciliation
     ADMIN = "admin"  # 管理员: station, operators, devices
+
+
+#: How each role is named to people (the screens' translations say the same).
+ROLE_NAMES = {Role.OPERATOR: Text("窗口人员", "Operator"), Role.SUPERVISOR: Text("主管", "Supervisor"),
+              Role.SYNC_OPERATOR: Text("同步对账员", "Sync operator"), Role.ADMIN: Text("管理员", "Admin")}
+
+
+def role_name(role: str, lang: str = "zh") -> str:
+    """A role in words; the code itself when it is unknown."""
+    return ROLE_NAMES[Role(role)].get(lang) if role in Role._value2member_map_ else role
 
 
 class Action(StrEnum):

@@ -26,7 +26,7 @@ from kernel.atomic import write_failure_reason
 from station.core import audit, migrations, signatures
 from station.core.applications import ApplicationService
 from station.core.atomic import storage_error
-from station.core.clock import Clock, system_clock
+from station.core.clock import Clock, system_clock, zoned_clock
 from station.core.config import StationConfig, load_config
 from station.core.db import (
     DATABASE_NAME,
@@ -95,8 +95,9 @@ class StationStore:
         self.keyfile_path = self.data_dir / KEYFILE_NAME
         if not self.database_path.exists() or not (self.data_dir / "station.toml").exists():
             raise StoreNotInitialised(str(self.data_dir))
-        self.clock = clock
         self.config: StationConfig = load_config(self.data_dir)
+        self.clock = zoned_clock(self.config.zone) if clock is system_clock else clock
+        clock = self.clock
         self.lockout = LockoutBook(self.data_dir / LOCKOUT_NAME)
         self.lock = StationLock(self.data_dir / LOCK_NAME)
         self.recovery_path = self.data_dir / RECOVERY_NAME

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from station.core.errors import JiujinError, StationBusy
+from station.core.roles import Action, allowed
 from station.core.session import Session
 from station.core.store import StationStore
 from station.ui.context import StationServices, Timing
@@ -64,7 +65,8 @@ class JiujinApp(DeviceHostApp):
     TITLE = "就近 Jiujin"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+l", "lock", N_("锁屏"), id="lock", tooltip=N_("结束会话，回到登录界面")),
+        Binding("ctrl+l", "lock", N_("锁屏"), id="lock", tooltip=N_("结束会话，回到登录界面"),
+                priority=True),  # a dialog on top (the drafts offer) must not stop the lock
         Binding("f1", "help", N_("帮助"), id="help", tooltip=N_("列出本界面的全部按键")),
         Binding("ctrl+q", "quit", N_("退出"), id="quit"),
         Binding("f9", "demo_card", N_("演示读卡"), id="demo-card", tooltip=N_("把一张模拟身份证放到读卡器上")),
@@ -197,8 +199,9 @@ class JiujinApp(DeviceHostApp):
             self.push_screen(self.ROUTES.build("help", self.screen))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "demo_card":
-            return self.services.demo is not None and self.session is not None
+        if action == "demo_card":  # a card starts an application: only for those who file them
+            return (self.services.demo is not None and self.session is not None
+                    and allowed(self.session.role, Action.APPLICATION_CREATE))
         return True
 
     def action_demo_card(self) -> None:

@@ -12,10 +12,11 @@ from textual.events import Mount, ScreenResume
 from textual.screen import Screen
 from textual.worker import Worker
 
-from station.ui.i18n import _
+from station.ui.i18n import _, language
 from station.ui.widgets.status.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from station.core.overview import ApplicationRow
     from station.core.session import Session
     from station.ui.context import StationServices
     from station.ui.navigation import Routes, ScreenName
@@ -66,6 +67,10 @@ class ServicesMixin:
         session = self.opened_in or self.station.session
         assert session is not None, "a station screen is shown only with a session"
         return session
+
+    def listed_service(self, row: ApplicationRow) -> str:
+        """The service of a listed application, named in the current language."""
+        return self.services.counter.service_name(row.item_code, row.item_name).get(language())
 
     def new_screen(self, name: ScreenName, /, *args: Any, **kwargs: Any) -> Screen[Any]:
         """A new screen or dialog by its name in the app's routes."""

@@ -4,7 +4,6 @@ the status bars kept current."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -123,7 +122,7 @@ class DeviceHostApp(App[None]):
                 self.station_re_keyed(message.error)
             return
         report = message.report
-        self.hub_status = ("ok", _("已同步 {time}").format(time=time.strftime("%H:%M")))
+        self.hub_status = ("ok", _("已同步 {time}").format(time=self.services.store.clock().strftime("%H:%M")))
         if report is not None and report.session_ended:
             self.notify(_("市级中心停用了您的账户或更改了您的角色，请重新登录"), title=_("市级中心"),
                         severity="warning", timeout=30)

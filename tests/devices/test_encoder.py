@@ -131,7 +131,8 @@ def test_columns_and_rule_fill_the_width() -> None:
     row = encoder.element(Columns("受理编号", "330106-20250601-0001")).decode("gb18030")
     assert text_width(row.rstrip("\n")) == 32 and row.endswith("0001\n")
     assert encoder.element(Rule("=")) == b"=" * 32 + b"\n"
-    assert encoder.element(Rule("—")).decode("gb18030").count("—") == 32
+    dashes = encoder.element(Rule("—")).decode("gb18030")
+    assert dashes.count("—") == 16 and text_width(dashes.rstrip("\n")) == 32  # "—" is two bytes: full width
 
 
 def test_unprintable_characters_are_substituted() -> None:
@@ -152,7 +153,7 @@ def test_unprintable_line_can_be_rastered() -> None:
 
 def test_missing_glyphs_are_configurable() -> None:
     profile = PrinterProfile(missing=frozenset("€"))
-    assert ReceiptEncoder(profile).element(Line("€1")) == b"?1\n"
+    assert ReceiptEncoder(profile).element(Line("€1")) == b"??1\n"  # € would print full width: two columns kept
 
 
 @pytest.mark.parametrize(
@@ -171,3 +172,13 @@ def test_layout_round_trips_through_a_dict() -> None:
         title="回执",
     )  # fmt: skip
     assert ReceiptLayout.from_dict(layout.to_dict()) == layout
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("·", 2), ("“”", 4), ("—", 2), ("…", 2), ("①", 2), ("×", 2), ("买买提·艾力", 12), ("AB 12", 5),
+    ("中文", 4), ("𠀀", 2),
+])
+def test_width_is_what_a_chinese_printer_prints(text: str, columns: int) -> None:
+    """GB18030 one byte: one column; two or four bytes: a full-width glyph of two columns."""
+    assert text_width(text) == columns
+

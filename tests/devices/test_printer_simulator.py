@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -11,6 +12,7 @@ from PIL import Image
 from devices.printer import commands as cmd
 from devices.printer.encoder import PrinterProfile, encode_receipt
 from devices.printer.layout import Barcode, Columns, Cut, Feed, Line, QRCode, ReceiptLayout, Rule
+from devices.printer.width import COLUMNS
 from devices.simulators.escpos_parser import EscPosParser
 from devices.simulators.printer import PrinterSimulator
 from devices.simulators.printer_model import PrintedImage, Style
@@ -140,3 +142,17 @@ def test_arbitrary_bytes_never_break_the_parser(data: bytes) -> None:
     parser = EscPosParser()
     parser.feed(data)
     PrinterSimulator().receive(data)
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_a_name_with_a_middle_dot_stays_on_the_paper(paper: int) -> None:
+    """买买提·艾力 prints twelve columns (`·` is two GB18030 bytes, full width); measured as eleven,
+    申请人 and the name shared one row one column wider than the paper. The simulator counts
+    the columns from the bytes it received, not with the encoder's measure."""
+    columns = COLUMNS[paper]
+    name = "买买提·艾力"
+    left = "申请人" + "x" * (columns - 6 - 11 - 1)
+    layout = ReceiptLayout((Columns(left, name), Cut()))
+    (receipt,) = _print(encode_receipt(layout, PrinterProfile(paper_mm=paper)), paper).model.receipts
+    assert receipt.overflowing(columns) == []
+    assert any(line.strip() == name for line in receipt.lines)

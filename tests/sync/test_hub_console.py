@@ -217,3 +217,16 @@ async def test_the_watch_screen_lists_quarantined_batches_with_their_reasons(hub
         [quarantined] = [r for r in rows if r[0] == "隔离 quarantined"]
         assert quarantined[1] == OTHER and "unknown_catalog_version" in quarantined[2]
         assert [r[1] for r in rows if r[0] == "积压增长 backlog"] == []  # one reading: nothing to compare yet
+
+
+async def test_times_read_on_the_stations_clock_not_in_utc(hub: HubStore, log: MessageLog) -> None:
+    """The hub stores UTC; the console shows Hangzhou time, as the stations' own screens do."""
+    from kernel.times import local_time, time_zone
+
+    app = make_hub_console(hub, operator="op1")
+    async with app.run_test(size=SIZE, message_hook=log) as pilot:
+        await _open_station(pilot, log, OTHER)
+        [row] = _rows(app, "#quarantine")
+        stored = reconcile.ledger(hub, OTHER)["stations"][0]["quarantined"][0]["received_at"]
+        assert str(stored).endswith("+00:00")
+        assert row[1] == local_time(stored, time_zone("Asia/Shanghai")) and "T" not in row[1]

@@ -169,14 +169,18 @@ class KioskDoneScreen(StationScreen):
     def compose(self) -> ComposeResult:
         submission = self.result.submission
         with VerticalScroll(classes="kiosk-page"):
+            printing = self.printing()
             if submission.accepted:
-                yield Static(_("已受理，请取走回执"), classes="kiosk-prompt")
+                yield Static(_("已受理，请取走回执") if printing else _("已受理"), classes="kiosk-prompt")
                 yield Static(_("回执号 {number}    承诺办结 {due}").format(
                     number=submission.receipt_number, due=submission.due_date), classes="kiosk-line")
-            else:
+            elif printing:
                 yield Static(_("本事项需要补充材料，请取走告知书，或到人工窗口办理"), classes="kiosk-prompt")
-            if self.result.print_error is not None:
-                yield Static(_("打印机暂时无法打印，请到人工窗口领取回执"), classes="kiosk-line")
+            else:
+                yield Static(_("本事项需要补充材料，请到人工窗口办理"), classes="kiosk-prompt")
+            if not printing:
+                yield Static(_("打印机暂时无法打印，请到人工窗口领取回执") if submission.accepted
+                             else _("打印机暂时无法打印，请到人工窗口领取告知书"), classes="kiosk-line")
             if submission.accepted:
                 yield RatingPanel("kiosk", id="rating-panel")
                 yield Static("", id="rating-done", markup=False)
@@ -210,6 +214,12 @@ class KioskDoneScreen(StationScreen):
     @on(RatingRefused)
     def refused(self, message: RatingRefused) -> None:
         self.query_one(RatingPanel).show_error(message.message)
+
+    def printing(self) -> bool:
+        """True when the document went to the receipt printer without an error."""
+        issued = self.result.issued
+        return (self.result.print_error is None and issued is not None
+                and issued.output == "receipt_printer")
 
     def action_finish(self) -> None:
         self.app.restart()

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 
 from station.core.overview import ApplicationRow, ListFilters, application_rows, operator_names
 from station.ui.base import StationScreen
-from station.ui.i18n import N_, _
+from station.ui.i18n import N_, _, language
 from station.ui.messages import ApplicationsLoaded
 from station.ui.widgets.applications.rows import STATUS_NAMES, row_cells
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -36,9 +36,9 @@ class ApplicationsScreen(StationScreen):
         yield TitleBar()
         with Horizontal(id="filters"):
             yield Input(id="search", placeholder=_("搜索：身份证号、姓名或回执号"))
-            yield Select([(_(name), status) for status, name in STATUS_NAMES.items()], id="status",
+            yield Select([(name.get(language()), status) for status, name in STATUS_NAMES.items()], id="status",
                          prompt=_("全部状态"))
-            yield Select([(f"{i.code} {i.name.zh}", i.code) for i in self.services.counter.services()],
+            yield Select([(f"{i.code} {i.name.get(language())}", i.code) for i in self.services.counter.services()],
                          id="service", prompt=_("全部事项"))
             yield Select([(f"{display}（{name}）", name) for name, display in operator_names(self.session)],
                          id="operator", prompt=_("全部人员"))
@@ -75,7 +75,7 @@ class ApplicationsScreen(StationScreen):
         table = self.query_one("#applications", DataTable)
         table.clear()
         for row in message.rows:
-            table.add_row(*row_cells(row))
+            table.add_row(*row_cells(row, self.listed_service(row)))
 
     @on(Input.Submitted, "#search")
     @on(Select.Changed)

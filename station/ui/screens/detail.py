@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
 
+from reports.wording import event_text
 from station.core.amendments import amendment_draft
 from station.core.applications import VOIDABLE, Status
 from station.core.decisions import COLLECTION_NAMES, DECISION_NAMES, HubDecision, read_decision
@@ -27,18 +28,10 @@ from station.ui.widgets.counter.materials import stored_status_text
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
+from station.ui.widgets.value_list import ValueList
 
 ACCEPTED = {"submitted", "accepted_pending_materials", "delivered", "accepted", "needs_amendment",
             "amended", "completed"}
-ACTIONS = {
-    "application.draft_created": N_("建立草稿"), "application.submitted": N_("受理"),
-    "application.voided": N_("作废"), "application.amended": N_("补正"),
-    "application.attached": N_("附加扫描件"), "document.receipt_issued": N_("出具回执"),
-    "document.notice_issued": N_("出具一次性告知书"), "document.amendment_issued": N_("出具补正通知"),
-    "document.form_issued": N_("打印申请表"), "hub.acknowledged": N_("市级中心已接收"),
-}
-
-
 def decision_text(decision: HubDecision) -> str:
     """The department's decision in one line: what to bring and by when, or how to collect."""
     en = language() == "en"
@@ -61,12 +54,6 @@ def decision_text(decision: HubDecision) -> str:
     if decision.basis:
         parts.append(_("依据：{basis}").format(basis=decision.basis))
     return " · ".join(p for p in parts if p)
-
-
-def action_name(action: str) -> str:
-    if action.startswith("application.hub_"):
-        return _("中心状态：{status}").format(status=status_name(action.removeprefix("application.hub_")))
-    return _(ACTIONS[action]) if action in ACTIONS else action
 
 
 class DetailScreen(StationScreen):
@@ -92,17 +79,16 @@ class DetailScreen(StationScreen):
         yield Static(_("加载中…"), id="detail-head", classes="section-title", markup=False)
         yield Static("", id="detail-status", markup=False)
         with Horizontal(id="detail-body"):
-            with Vertical(id="detail-info"):
-                yield DataTable(id="detail-values", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="detail-info"), VerticalScroll(id="detail-scroll"):
+                yield ValueList(id="detail-values")
             with Vertical(id="detail-history"):
                 yield Static(_("办理记录"), classes="section-title")
-                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="history-scroll"):
+                    yield ValueList((_("时间"), _("经办"), _("事件")), label_share=0.5, id="history")
         yield StatusBar(id="status-bar")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#detail-values", DataTable).add_columns(_("项目"), _("内容"))
-        self.query_one("#history", DataTable).add_columns(_("时间"), _("事件"), _("经办"))
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -111,38 +97,34 @@ class DetailScreen(StationScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="detail")
     def load(self) -> None:
         app = self.services.store.applications.get(self.session, self.app_id)
-        labels = self.services.counter.labels(str(app.item_code), str(app.catalog_version))
+        item = self.services.counter.filed_item(str(app.item_code), str(app.catalog_version))
         self.post_message(DetailLoaded(application_detail(self.services.store, self.session,
-                                                          self.app_id, labels)))
+                                                          self.app_id, item)))
 
     @on(DetailLoaded)
     def show(self, message: DetailLoaded) -> None:
         detail = self.detail = message.detail
-        row, en = detail.row, language() == "en"
+        row = detail.row
         self.query_one("#detail-head", Static).update(
-            f"{row.receipt_number or _('（草稿）')} · {row.item_name} · {status_name(row.status)}")
+            f"{row.receipt_number or _('（草稿）')} · {detail.service.get(language())} · {status_name(row.status)}")
         status = _("状态：{status}").format(status=status_name(row.status))
         decided = decision_text(read_decision(detail.status_message))
         if decided:
             status += " · " + decided
         self.query_one("#detail-status", Static).update(status)
-        table = self.query_one("#detail-values", DataTable)
-        table.clear()
+        lang = language()
         rows = [(_("申请人"), row.applicant_name), (_("证件号码"), detail.applicant_id)]
         if detail.representative_id:
             rows.append((_("法定代表人身份证号"), detail.representative_id))
-        rows += [(_("受理时间"), (detail.submitted_at or "")[:16].replace("T", " ")),
+        rows += [(_("受理时间"), detail.submitted_at or ""),
                  (_("承诺办结"), detail.due_date or ""), (_("容缺补交期限"), detail.rongque_deadline or "")]
-        rows += [(en_label if en else zh_label, value) for zh_label, en_label, value in detail.values]
-        rows += [(_("材料：{name}").format(name=en_name if en else zh_name), stored_status_text(status))
-                 for zh_name, en_name, status in detail.materials]
-        for label, value in rows:
-            if value:
-                table.add_row(label, value)
-        history = self.query_one("#history", DataTable)
-        history.clear()
-        for entry in detail.history:
-            history.add_row(entry.at, action_name(entry.action), entry.operator or entry.detail)
+        rows += [(label.get(lang), value.get(lang)) for label, value in detail.values]
+        rows += [(_("材料：{name}").format(name=name.get(lang)), stored_status_text(status))
+                 for name, status in detail.materials]
+        self.query_one("#detail-values", ValueList).show([r for r in rows if r[1]])
+        self.query_one("#history", ValueList).show(
+            [(entry.at, entry.operator, event_text(entry.action, entry.detail).get(lang))
+             for entry in detail.history])
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

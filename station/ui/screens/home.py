@@ -63,10 +63,17 @@ class HomeScreen(StationScreen):
     def hints(self) -> str:
         if self.session.role == Role.ADMIN:
             return _("按 m 进入管理；ctrl+l 锁屏；F1 查看全部按键")
+        if not self.counter_role:
+            return _("s 同步与对账，l 申请列表（只读），F1 查看全部按键")
         hint = _("把身份证放在读卡器上即可开始；n 新建申请，l 申请列表，F1 查看全部按键")
         if self.services.demo is not None:
             hint += "\n" + _("演示：按 F9 把一张模拟身份证放到读卡器上")
         return hint
+
+    @property
+    def counter_role(self) -> bool:
+        """True when this person files applications (the sync operator and admin do not)."""
+        return allowed(self.session.role, Action.APPLICATION_CREATE)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         needed = COUNTER_ACTIONS.get(action)
@@ -97,7 +104,7 @@ class HomeScreen(StationScreen):
             table = self.query_one(table_id, DataTable)
             table.clear()
             for row in rows:
-                table.add_row(row.item_name, row.applicant_name, row.masked_id, row.updated_at[11:])
+                table.add_row(self.listed_service(row), row.applicant_name, row.masked_id, row.updated_at[11:])
         contact = overview.last_hub_contact or _("尚未联系")
         self.query_one("#outbox", Static).update(
             _("待上报 {depth} 条 · 最近与市级中心联系：{contact}").format(depth=overview.outbox_depth,
@@ -105,9 +112,12 @@ class HomeScreen(StationScreen):
         state = "ok" if overview.last_hub_contact else "warning"
         self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
         offer, self.offer_drafts = self.offer_drafts, False
-        counter_role = allowed(self.session.role, Action.APPLICATION_CREATE)
-        if offer and self.drafts and counter_role and self.is_current:
+        if offer and self.own_drafts() and self.counter_role and self.is_current:
             self.ask_to_resume()
+
+    def own_drafts(self) -> list[ApplicationRow]:
+        """The drafts this person started: the ones to offer to continue after login."""
+        return [row for row in self.drafts if row.operator == self.session.operator_name]
 
     def show_counts(self, overview: CounterOverview) -> None:
         counts = overview.counts
@@ -115,18 +125,23 @@ class HomeScreen(StationScreen):
         parts = [f"{status_name(s)} {n}" for s, n in sorted(counts.items()) if s in STATUS_NAMES]
         self.query_one("#today", Static).update(
             _("今日（{day}）办件 {total} 件：").format(day=overview.day.isoformat(), total=total)
-            + ("，".join(parts) or _("暂无")))
+            + (_("，").join(parts) or _("暂无")))
 
     def ask_to_resume(self) -> None:
         def resume(app_id: str | None) -> None:
             if app_id:
                 self.open_draft(app_id)
 
-        self.app.push_screen(self.new_screen("resume", self.drafts), resume)
+        self.app.push_screen(self.new_screen("resume", self.own_drafts()), resume)
 
     @on(DataTable.RowSelected, "#drafts")
     def continue_draft(self, event: DataTable.RowSelected) -> None:
-        self.open_draft(self.drafts[event.cursor_row].id)
+        """Continue the draft — or, for someone who files no applications, look at it."""
+        app_id = self.drafts[event.cursor_row].id
+        if self.counter_role:
+            self.open_draft(app_id)
+        else:
+            self.app.push_screen(self.new_screen("detail", app_id))
 
     @on(DataTable.RowSelected, "#amendments")
     def open_amendment(self, event: DataTable.RowSelected) -> None:

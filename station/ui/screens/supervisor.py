@@ -23,6 +23,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from reports.wording import VERDICTS
 from station.core.clock import local_day
 from station.core.config import DeviceSettings
 from station.core.errors import JiujinError
@@ -56,7 +57,9 @@ def day_close_text(report: dict[str, Any]) -> str:
     text += sent.get(report.get("sent") or "", _("尚未发送：未配置市级中心地址。"))
     result = report.get("result") or {}
     if result.get("verdict"):
-        text += _("中心核对结果：{verdict}").format(verdict=result["verdict"])
+        verdict = str(result["verdict"])
+        named = VERDICTS[verdict].get(language()) if verdict in VERDICTS else verdict
+        text += _("中心核对结果：{verdict}").format(verdict=named)
     return text
 
 

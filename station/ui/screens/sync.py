@@ -110,8 +110,8 @@ class SyncScreen(StationScreen):
 
         service = self.service()
         status = service.status(self.session)
-        self.post_message(SyncLoaded(status, last_hub_contact(), ledger(self.services.store),
-                                     service.batches(self.session, BATCHES_SHOWN)))
+        self.post_message(SyncLoaded(status, last_hub_contact(self.services.store.config.zone),
+                                     ledger(self.services.store), service.batches(self.session, BATCHES_SHOWN)))
 
     @on(SyncLoaded)
     def show(self, message: SyncLoaded) -> None:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
+from kernel.times import local_time
 from sync.hub.console.dialogs import ReasonDialog
 from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded, WatchLoaded
 
@@ -110,7 +111,7 @@ class LedgerScreen(ConsoleScreen):
         days = station["days"]
         status = station["status"] + (" · 失联 silent" if station["silent"] else "")
         return [station["code"], station["name"], Text(status, style="bold red" if station["silent"] else ""),
-                station["last_contact"] or "-", str(station["high_seq"]),
+                local_time(station["last_contact"]) or "-", str(station["high_seq"]),
                 Text(str(len(station["gaps"])), style="bold red" if station["gaps"] else ""),
                 Text(str(len(station["quarantined"])), style="bold yellow" if station["quarantined"] else ""),
                 f"{days['reconciled']}/{days['agreed'] + days['discrepant']}",
@@ -181,10 +182,10 @@ class StationScreen(ConsoleScreen):
         row, days = message.detail.ledger, message.detail.days
         self.query_one("#station-summary", Static).update(
             f"站点 station {self.code} {row.get('name', '')} · {row.get('status', '?')} · "
-            f"最高序号 high-water {row.get('high_seq', 0)} · 最后联系 last contact {row.get('last_contact') or '-'} · "
+            f"最高序号 high-water {row.get('high_seq', 0)} · 最后联系 last contact {local_time(row.get('last_contact')) or '-'} · "
             f"时钟偏差 skew {skew_text(row.get('clock_skew_seconds'))}")
         self.fill("#gaps", [(f"{a}-{b}", [str(a), str(b), str(b - a + 1)]) for a, b in row.get("gaps", [])])
-        self.fill("#quarantine", [(str(q["id"]), [str(q["id"]), q["received_at"], q["via"], q["reason"],
+        self.fill("#quarantine", [(str(q["id"]), [str(q["id"]), local_time(q["received_at"]), q["via"], q["reason"],
                                                   f"{q['message_zh']} / {q['message_en']}"])
                                   for q in row.get("quarantined", [])])
         self.fill("#days", [(d["day"], self.day_cells(d)) for d in days])
@@ -207,7 +208,7 @@ class StationScreen(ConsoleScreen):
         seqs = ", ".join(f"{a}-{b}" for a, b in day.get("missing_seqs", [])) or "-"
         return [day["day"], VERDICTS.get(day.get("verdict", "pending"), day.get("verdict", "")),
                 str(day.get("count", "-")), str(len(day.get("missing", []))), str(len(day.get("extra", []))),
-                str(len(day.get("content_mismatch", []))), seqs, day.get("reconciled_at") or "-"]
+                str(len(day.get("content_mismatch", []))), seqs, local_time(day.get("reconciled_at")) or "-"]
 
     def selected(self, selector: str) -> str | None:
         """The key of the row under the cursor of a table, or None when it is empty."""

@@ -154,3 +154,21 @@ def test_audit_details_hold_ids_not_personal_data(store: StationStore, sessions:
     store.applications.submit(sessions.operator, app.id)
     text = json.dumps([(e.subject, e.details) for e in AuditEvent.select()], ensure_ascii=False)
     assert "张三" not in text and VALID_ID not in text and "13800000000" not in text
+
+
+def test_the_list_puts_the_latest_accepted_first_and_marks_rongque(
+        store: StationStore, sessions: Sessions, clock: FakeClock) -> None:
+    from station.core.overview import ListFilters, application_rows
+
+    early = store.applications.create_draft(sessions.operator, draft(name="早"))
+    clock.advance(minutes=1)
+    other = store.applications.create_draft(sessions.operator, draft(name="中"))
+    store.applications.submit(sessions.operator, other.id)
+    clock.advance(minutes=10)  # the early draft is accepted last, with a material to follow
+    store.applications.submit(sessions.operator, early.id, rongque_deadline=date(2026, 12, 3))
+    clock.advance(minutes=1)
+    store.applications.create_draft(sessions.operator, draft(name="晚"))
+    rows = application_rows(store, sessions.operator, ListFilters())
+    assert [r.applicant_name for r in rows] == ["晚", "早", "中"]
+    assert [r.updated_at[11:] for r in rows] == ["09:42", "09:41", "09:31"]
+    assert rows[1].rongque and rows[1].status == Status.ACCEPTED_PENDING_MATERIALS and not rows[2].rongque

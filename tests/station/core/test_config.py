@@ -43,6 +43,8 @@ def test_the_receipts_link_uses_the_public_url_else_the_hub_url(tmp_path: Path) 
      "devices.paper_width_mm", "one of"),
     ('[station]\ncode="XH0001"\nname="x"\npoint_type="bank"\ndistrict="330106"\n[hub]\npublic_url="hub.example"\n',
      "hub.public_url", "URL"),
+    ('[station]\ncode="XH0001"\nname="x"\npoint_type="bank"\ndistrict="330106"\ntime_zone="Mars/Olympus"\n',
+     "station.time_zone", "IANA"),
     ('[station\n', "-", "TOML"),
 ])
 def test_errors_name_file_key_and_reason(tmp_path: Path, text: str, key: str, reason: str) -> None:
@@ -61,3 +63,11 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert resolve_data_dir(None) == tmp_path / "env"
     monkeypatch.delenv("JIUJIN_DATA_DIR")
     assert resolve_data_dir(None).name == "jiujin"
+
+
+def test_the_time_zone_defaults_to_shanghai_and_is_kept(tmp_path: Path) -> None:
+    _write(tmp_path, '[station]\ncode="XH0001"\nname="x"\npoint_type="bank"\ndistrict="330106"\n')
+    assert load_config(tmp_path).time_zone == "Asia/Shanghai"
+    config = StationConfig(code="XH0001", name="x", point_type="bank", district="330106", time_zone="Asia/Urumqi")
+    config.save(tmp_path)
+    assert load_config(tmp_path).time_zone == "Asia/Urumqi"

@@ -17,6 +17,7 @@ from station.ui.kiosk.screens import (
 )
 from station.ui.messages import ApplicationSubmitted, CardTapped, PrintJobChanged
 from tests.conftest import PASSWORDS
+from tests.pilot import screen_lines
 from tests.station.ui.conftest import MessageLog, settle
 from tests.station.ui.helpers import choose, kiosk_app
 
@@ -121,3 +122,23 @@ async def test_leaving_needs_the_exit_keys_and_an_admin(store: StationStore, dem
         await pilot.press("enter")
         await settle(pilot)
         assert not app.is_running
+
+
+@pytest.mark.asyncio
+async def test_the_kiosk_says_take_the_receipt_only_when_one_was_printed(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    from dataclasses import replace
+
+    app = kiosk_app(store, demo, [100.0])
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        confirm = await choose(pilot, demo, log, "HZ-SMK-103")
+        confirm.query_one("#input-phone", Input).value = "13800000000"
+        await pilot.press("f5")
+        submitted = await log.wait_for(ApplicationSubmitted)
+        await settle(pilot)
+        assert "请取走回执" in "\n".join(screen_lines(app))
+        failed = replace(submitted.result, issued=None, print_error=("打印机无响应", "no reply"))
+        app.push_screen(KioskDoneScreen(failed))
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "请取走回执" not in shown and "已受理" in shown and "请到人工窗口领取回执" in shown

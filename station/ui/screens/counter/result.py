@@ -13,16 +13,28 @@ from station.core import ratings
 from station.core.issuing import CounterResult, Issued, issue_receipt
 from station.core.print_jobs import HeldDocuments
 from station.ui.base import StationScreen
-from station.ui.i18n import N_, _, bilingual
+from station.ui.i18n import N_, _, bilingual, language
 from station.ui.messages import DocumentIssued, PrintJobChanged
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
 JOB_STATES = {"queued": N_("排队等待打印"), "printing": N_("正在打印…"), "printed": N_("已打印"),
-              "held": N_("打印暂停：请检查纸张或机盖，恢复后自动续打"),
+              "held": N_("打印暂停：{problem}；恢复后自动续打"),
               "uncertain": N_("无法确认是否打印完整：请查看后选择补打"), "cancelled": N_("已取消")}
 QUEUED = JOB_STATES["queued"]
+
+
+def job_state_text(state: str, problem: str | None) -> str:
+    """A print job's state in words; a held job says what the printer itself reports (no reply,
+    cover open, paper out…), never a guess."""
+    from devices.printer.status import PROBLEMS
+
+    text = _(JOB_STATES[state]) if state in JOB_STATES else state
+    if state == "held":
+        zh, en = PROBLEMS.get(problem or "", ("打印机未就绪", "the printer is not ready"))
+        text = text.format(problem=en if language() == "en" else zh)
+    return text
 
 
 class ResultScreen(StationScreen):
@@ -141,7 +153,7 @@ class ResultScreen(StationScreen):
     def job_changed(self, message: PrintJobChanged) -> None:
         if self.issued is None or message.job_id != self.issued.job_id:
             return
-        self.query_one("#print-state", Static).update(_(JOB_STATES.get(message.state, message.state)))
+        self.query_one("#print-state", Static).update(job_state_text(message.state, message.problem))
         demo = self.services.demo
         if message.state == "printed" and demo is not None and demo.printer_model.receipts:
             self.query_one("#preview", Static).update(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
 
 from forms import Evaluation
-from forms.serialize import jsonable
+from forms.display import field_rows
 from station.core.counter import CounterDraft, FormIncomplete, provenance
 from station.core.errors import JiujinError
 from station.core.issuing import Output, submit_and_issue
@@ -20,18 +20,11 @@ from station.ui.widgets.counter.materials import status_text
 from station.ui.widgets.counter.outcome import outcome_text
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.title_bar import TitleBar
+from station.ui.widgets.value_list import ValueList
 
 SOURCES = {"card": N_("读卡"), "typed": N_("录入"), "context": N_("站点"), "computed": N_("计算"),
            "scanned": N_("扫描"), "shared_data": N_("共享")}
 OUTPUTS = {"receipt_printer": N_("收据打印机"), "a4": N_("A4 PDF")}
-
-
-def shown_value(value: object) -> str:
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, list):
-        return _("{count} 项").format(count=len(value))
-    return "" if value is None else str(jsonable(value))
 
 
 class ReviewScreen(StationScreen):
@@ -54,9 +47,10 @@ class ReviewScreen(StationScreen):
         yield TitleBar()
         yield Static(_("请与申请人核对以下内容"), id="review-head", classes="section-title")
         with Horizontal(id="review-body"):
-            yield DataTable(id="review-values", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="review-values"):
+                yield ValueList((_("项目"), _("来源"), _("内容")), id="review-list")
             with Vertical(id="review-side"):
-                yield DataTable(id="review-materials", cursor_type="none")
+                yield ValueList((_("状态"), _("材料")), label_share=0.4, id="review-materials")
                 yield Static("", id="review-outcome", markup=False)
                 yield Static("", id="review-output", markup=False)
                 yield Static("", id="review-error", markup=False)
@@ -69,20 +63,16 @@ class ReviewScreen(StationScreen):
         self.show_values(evaluation)
         self.query_one("#review-outcome", Static).update(outcome_text(evaluation))
         self.show_output()
-        self.query_one("#review-values", DataTable).focus()
+        self.query_one("#review-values", VerticalScroll).focus()
 
     def show_values(self, evaluation: Evaluation) -> None:
         sources = provenance(self.draft, evaluation, self.services.counter.context(self.session))
-        table = self.query_one("#review-values", DataTable)
-        table.add_columns(_("项目"), _("内容"), _("来源"))
-        for field in self.draft.item.fields:
-            if field.id in evaluation.visible:
-                table.add_row(field.label.get(language()), shown_value(evaluation.values.get(field.id)),
-                              _(SOURCES.get(sources.get(field.id, ""), "")) if field.id in sources else "")
-        materials = self.query_one("#review-materials", DataTable)
-        materials.add_columns(_("材料"), _("状态"))
-        for status in evaluation.materials:
-            materials.add_row(status.material.name.get(language()), status_text(status))
+        lang = language()
+        rows = [(label.get(lang), _(SOURCES[sources[key]]) if sources.get(key) in SOURCES else "", value.get(lang))
+                for key, label, value in field_rows(self.draft.item, evaluation.values, shown=evaluation.visible)]
+        self.query_one("#review-list", ValueList).show(rows)
+        self.query_one("#review-materials", ValueList).show(
+            [(status_text(status), status.material.name.get(lang)) for status in evaluation.materials])
 
     def show_output(self) -> None:
         self.query_one("#review-output", Static).update(

@@ -116,14 +116,17 @@ class FieldWidget(Vertical):
         self._control: Widget | None = None
         self.shown_value: str | None = None
         self.attachments = -1
+        self.required = field.required
 
     def on_mount(self) -> None:
         self.query_one(".field-error", Static).display = False
 
+    def label_text(self) -> str:
+        return self.field.label.get(language()) + (" *" if self.required else "")
+
     def compose(self) -> ComposeResult:
-        label = self.field.label.get(language()) + (" *" if self.field.required else "")
         with Horizontal(classes="field-row"):
-            yield Label(label, classes="field-label", markup=False)
+            yield Label(self.label_text(), classes="field-label", markup=False)
             yield from self.controls()
         yield Static("", classes="field-error", markup=False)
 
@@ -147,6 +150,12 @@ class FieldWidget(Vertical):
     def load(self, value: Any) -> None:
         if self.control is not None:
             set_control(self.control, value)
+
+    def show_required(self, required: bool) -> None:
+        """Mark the label with * while the field must be filled (a ``required_if`` that holds)."""
+        if required != self.required:
+            self.required = required
+            self.query_one(".field-label", Label).update(self.label_text())
 
     def show_error(self, text: str) -> None:
         if text != self.error_text:
@@ -297,6 +306,7 @@ class FormView(VerticalScroll):
             visible = field.id in evaluation.visible
             if widget.display != visible:
                 widget.display = visible
+            widget.show_required(field.required or field.id in evaluation.required)
             if field.compute is not None or field.id in card_given:
                 widget.show_value(evaluation.values.get(field.id), locked=True)
             if field.type == "attachment":

@@ -1,16 +1,46 @@
-"""The footer of keys, without a leak: Textual's Footer rebuilds its keys whenever the bindings
-change, and each old key stays bound to the footer's `compact` (a watcher that is only pruned
-when `compact` changes). On a long-lived screen such as home that keeps every old key alive."""
+"""The footer of keys, without a leak and within 80 columns.
+
+Textual's Footer rebuilds its keys whenever the bindings change, and each old key stays bound to
+the footer's `compact` (a watcher that is only pruned when `compact` changes). On a long-lived
+screen such as home that keeps every old key alive. When its keys do not fit the terminal the
+footer packs them closer and, if that is not enough, leaves out ^q and ^l — they still work,
+and F1 lists them — so that the screen's own keys, Esc, F1 and F9 stay in sight at 80×24."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from kernel.width import text_width
+
+#: Keys left out of a footer too narrow for all (still bound; the help lists them).
+KNOWN_KEYS = frozenset({"ctrl+q", "ctrl+l"})
 
 
 class KeyFooter(Footer):
-    """Textual's Footer that drops the watchers of keys it has removed before rebuilding."""
+    """Textual's Footer that drops the watchers of keys it has removed before rebuilding, and
+    keeps the keys that matter in sight on a narrow terminal."""
+
+    #: The width the keys were last laid out for.
+    shown_for = 0
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        keys = [w for w in widgets if isinstance(w, FooterKey)]
+        width = self.app.size.width
+        self.compact = _width(keys, compact=False) > width
+        if _width(keys, compact=True) > width:
+            widgets = [w for w in widgets if not (isinstance(w, FooterKey) and w.key in KNOWN_KEYS)]
+        yield from widgets
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self.shown_for:
+            self.shown_for = event.size.width
+            self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
         watchers: dict[str, list[tuple[Any, Any]]] = getattr(self, "__watchers", {})
@@ -18,3 +48,9 @@ class KeyFooter(Footer):
             entries[:] = [(node, callback) for node, callback in entries
                           if getattr(node, "is_attached", True)]
         await super().recompose()
+
+
+def _width(keys: list[FooterKey], *, compact: bool) -> int:
+    """Columns the keys take in a row: key, description and their padding or margin."""
+    spacing = 2 if compact else 3
+    return sum(text_width(k.key_display) + text_width(k.description) + spacing for k in keys)

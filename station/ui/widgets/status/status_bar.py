@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from station.ui.i18n import _, language
+from kernel.width import text_width
+from station.ui.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from devices import DeviceHealth, HealthSummary
@@ -16,12 +18,36 @@ if TYPE_CHECKING:
 STATES = ("ok", "warning", "fault", "absent", "disabled")
 
 
-class StatusCell(Static):
-    """One device: a dot coloured by its state, its name and what it says."""
+#: A state in one word, for a cell too narrow for the device's own message.
+STATE_WORDS = {"ok": N_("正常"), "warning": N_("注意"), "fault": N_("故障"), "absent": N_("未连接"),
+               "disabled": N_("未启用")}
 
-    def show(self, name: str, state: str, message: str) -> None:
+
+class StatusCell(Static):
+    """One device: a dot coloured by its state, its name and what it says — or, when the cell is
+    too narrow for the message, its state in one word (the message is then its tooltip)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = ("", "absent", "", "")
+
+    def show(self, name: str, state: str, message: str, short: str = "") -> None:
+        """Show the device `name` (`short` where space is scarce) in `state`, saying `message`."""
         self.set_classes(f"-{state}")
-        self.update(f"● {name} {message}")
+        self.parts = (name, state, message, short or name)
+        self.tooltip = message or None
+        self.update(self.fitted(self.content_size.width))
+
+    def fitted(self, width: int) -> str:
+        """The cell's text for `width` columns: the whole message if it fits, else the state."""
+        name, state, message, short = self.parts
+        for text in (f"● {name} {message}", f"● {short} {message}"):
+            if width <= 0 or text_width(text) <= width:
+                return text
+        return f"● {name} {_(STATE_WORDS[state])}" if state in STATE_WORDS else f"● {name}"
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update(self.fitted(self.content_size.width))
 
 
 class StatusBar(Horizontal):
@@ -69,4 +95,4 @@ class StatusBar(Horizontal):
         state, message = status
         hub = self.cell("hub")
         if hub is not None:
-            hub.show(_("市级中心"), state, message)
+            hub.show(_("市级中心"), state, message, _("中心"))

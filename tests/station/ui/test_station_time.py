@@ -1,0 +1,67 @@
+"""Pilot: the status bar and the detail tell times on the station's clock (Asia/Shanghai), not
+the machine's (a PC left on UTC showed 已同步 18:23 beside a receipt printed at 02:23)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from station.core import outbox
+from station.core.db import write_transaction
+from station.core.store import StationStore
+from station.core.sync_service import BackgroundReport, PushReport
+from station.ui.app import make_app
+from station.ui.messages import SyncRoundDone
+from station.ui.screens.detail import DetailScreen
+from station.ui.widgets.value_list import ValueList
+from tests.conftest import FakeClock, Sessions
+from tests.station.ui.conftest import login, settle, until
+from tests.station.ui.helpers import accepted
+
+
+@pytest.fixture
+def machine_on_utc() -> Iterator[None]:
+    """The PC's own zone is UTC, eight hours behind the station's."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("machine_on_utc")
+async def test_the_status_bar_tells_the_sync_time_on_the_station_clock(store: StationStore,
+                                                                       clock: FakeClock) -> None:
+    clock.now = clock.now.replace(hour=2, minute=23)  # 02:23 in Hangzhou, 18:23 UTC the day before
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        report = BackgroundReport(PushReport(), PushReport(), {})
+        app.post_message(SyncRoundDone(app.session, report, None))
+        await until(pilot, lambda: app.hub_status[0] == "ok")
+        assert app.hub_status[1] == "已同步 02:23"
+
+
+@pytest.mark.asyncio
+async def test_the_hubs_receipt_reads_on_the_station_clock(store: StationStore, sessions: Sessions) -> None:
+    done = accepted(store, sessions.operator)
+    with write_transaction():
+        outbox.acknowledge(1, 10**6, datetime.fromisoformat("2026-11-26T01:45:00+00:00"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        app.push_screen(DetailScreen(str(done.id)))
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.detail is not None)
+        await settle(pilot)
+        rows = app.screen.query_one("#history", ValueList).rows
+        assert ("2026-11-26 09:45", "", "市级中心已收到受理记录") in rows
+
