@@ -81,15 +81,11 @@ class _DemoHub:
         """Start the hub; on first use this enrols the station, which logs in as the demo admin."""
         from station.cli.local_hub import start_demo_hub
 
-        if self.installed:
-            with self._lock:
-                if self._stopped:  # the demo closed before its hub started
-                    return
-                self.link = start_demo_hub(self.folder, self.store)
-            log.info("demo hub listening on %s", self.link.url)
-        else:
-            log.warning("no local hub: the hub extra is not installed (pip install 'jiujin[hub]'); "
-                        "the demo station runs offline")
+        with self._lock:
+            if self._stopped:  # the demo closed before its hub started
+                return
+            self.link = start_demo_hub(self.folder, self.store)
+        log.info("demo hub listening on %s", self.link.url)
 
     def stop(self) -> None:
         with self._lock:
@@ -120,8 +116,13 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
     store = ensure_demo_station(folder)
     _log_to_file(folder)
     hub = _DemoHub(folder, store)
-    if not store.config.hub_url:
+    if not hub.installed:
+        click.echo("本地市级中心未安装，演示站点离线运行（pip install 'jiujin[hub]' 可加装）"
+                   " / no local hub: the hub extra is not installed, the demo station runs offline")
+    elif not store.config.hub_url:
         hub.start()  # the first run enrols the station before anyone can log in
+        if hub.link is not None:
+            click.echo(f"本地市级中心 / local hub: {hub.link.url}")
     scans = folder / "scans"
     scans.mkdir(exist_ok=True)
     try:
@@ -129,7 +130,7 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
             click.echo(f"高拍仪文件夹 / scan folder: {scans}")
             make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS, demo_devices=simulators,
                      devices=simulators.config(scan_folder=scans),
-                     after_start=None if hub.link else hub.start).run()
+                     after_start=hub.start if hub.installed and hub.link is None else None).run()
     finally:
         hub.stop()
         store.close()
