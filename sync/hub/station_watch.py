@@ -138,7 +138,7 @@ def look(store: HubStore, *, silent_hours: float = SILENT_HOURS, growth_hours: f
         store.now(), silent_hours, len(stations),
         silent=_silent(active, now, silent_hours),
         backlogs=_backlogs([str(s[0]) for s in active], now, growth_hours),
-        anchors=[found for check in ANCHOR_CHECKS for found in check()],
+        anchors=_anchor_findings(),
         failed_bundles=_failed_bundles(active, now),
         expiring=[Expiring(str(code), "enrolment_token", str(expires), _at(str(expires)) <= now)
                   for code, _n, status, _l, _b, _s, expires in stations
@@ -272,6 +272,19 @@ def witnessed_divergences() -> list[AnchorDivergence]:
 
 #: The anchor checks the watch runs, each returning the divergences it finds.
 ANCHOR_CHECKS: list[Callable[[], list[AnchorDivergence]]] = [rewritten_chains, witnessed_divergences]
+
+
+def _anchor_findings() -> list[AnchorDivergence]:
+    """Every check's findings, each audit position of a station once: the batches' own record
+    and the hub's witnessed anchors often see the same rewrite, and it is one alert."""
+    seen: set[tuple[str, int]] = set()
+    found = []
+    for check in ANCHOR_CHECKS:
+        for divergence in check():
+            if (divergence.station, divergence.audit_seq) not in seen:
+                seen.add((divergence.station, divergence.audit_seq))
+                found.append(divergence)
+    return found
 
 
 def as_json(report: WatchReport) -> dict[str, Any]:

@@ -77,12 +77,10 @@ def test_an_audit_chain_written_again_is_found(hub: HubStore) -> None:
     assert station_watch.look(hub).anchors == []
     second = _send(hub, key, "AU0001", range(4, 6), 2, audit={4: (2, "e" * 64), 5: (3, "f" * 64)}, prev=first)
     anchors = station_watch.look(hub).anchors
-    # the batches' own record, and the divergence the hub recorded when it witnessed the header
-    assert [(a.station, a.audit_seq) for a in anchors] == [("AU0001", 3), ("AU0001", 3)]
-    assert any("两个不同的哈希" in a.what_zh and "two different hashes" in a.what_en for a in anchors)
-    assert any("another hash at an audit position the hub witnessed" in a.what_en for a in anchors)
+    assert [(a.station, a.audit_seq) for a in anchors] == [("AU0001", 3)]
+    assert "两个不同的哈希" in anchors[0].what_zh and "two different hashes" in anchors[0].what_en
     _send(hub, key, "AU0001", range(6, 7), 3, audit={6: (1, "1" * 64)}, prev=second)
-    assert {a.what_en.split()[0] for a in station_watch.look(hub).anchors} >= {"audit", "outbox"}
+    assert {a.what_en.split()[0] for a in station_watch.look(hub).anchors} == {"audit", "outbox"}
 
 
 def test_failed_bundles_expiring_tokens_and_quarantine(hub: HubStore) -> None:
