@@ -9,8 +9,9 @@ The names below are the package's public surface (pinned by
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy import lazy_names
 
 if TYPE_CHECKING:  # the names as mypy and readers see them; imported lazily at run time
     from devices.config import DeviceConfig, PrinterConfig, ReaderConfig, ScannerConfig, bounds
@@ -326,13 +327,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'devices' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("devices", globals(), _WHERE)
 
 
 def __dir__() -> list[str]:

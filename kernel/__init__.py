@@ -7,8 +7,9 @@ use: `jiujin --help` needs the error base, not the atomic writes and their tempo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy import lazy_names
 
 if TYPE_CHECKING:  # the names as mypy and readers see them; imported lazily at run time
     from kernel.atomic import atomic_write_bytes, fsync_folder
@@ -49,13 +50,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kernel' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("kernel", globals(), _WHERE)
 
 
 def __dir__() -> list[str]:
