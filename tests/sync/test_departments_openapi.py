@@ -28,6 +28,8 @@ from tests.sync.department_helpers import department_token  # noqa: E402
 from tests.sync.helpers import enrol_key, sealed_batch  # noqa: E402
 from tests.sync.hubproc import HubProcess  # noqa: E402
 
+#: One worker runs the whole module, in order: the last test reads the audit the contract test left.
+pytestmark = pytest.mark.xdist_group("department_contract")
 TOKEN: dict[str, str] = {}
 #: the cases the hub holds; most generated requests name one of them, so they get past the 404
 HELD = [str(uuid.UUID(int=seq)) for seq in range(1, 21)]
