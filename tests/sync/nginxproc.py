@@ -52,11 +52,16 @@ def certificate(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def free_port() -> int:
+def free_ports(count: int) -> list[int]:
+    """`count` different free ports: each socket stays bound until all are chosen, so the
+    kernel cannot hand the same port out twice (two server blocks on one port merge in nginx)."""
+    from contextlib import ExitStack
+
     from sync.hub.serve import bound_socket
 
-    with bound_socket("127.0.0.1", 0) as sock:
-        return int(sock.getsockname()[1])
+    with ExitStack() as stack:
+        sockets = [stack.enter_context(bound_socket("127.0.0.1", 0)) for _ in range(count)]
+        return [int(sock.getsockname()[1]) for sock in sockets]
 
 
 def site_config(upstream_ports: list[int], https_port: int, http_port: int, folder: Path,
@@ -81,9 +86,13 @@ class Nginx:
     upstream_ports: list[int]
     cert: Path
     key: Path
-    https_port: int = field(default_factory=free_port)
-    http_port: int = field(default_factory=free_port)
+    https_port: int = 0
+    http_port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not (self.https_port and self.http_port):
+            self.https_port, self.http_port = free_ports(2)
 
     @property
     def url(self) -> str:
