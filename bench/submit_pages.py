@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 PAGE = 4096
 FRAME_HEADER, WAL_HEADER = 24, 32
@@ -49,17 +50,20 @@ def frames_by_owner(db_path: Path, work: Callable[[], int]) -> tuple[float, coll
 
 
 def _plain_station(folder: Path, stored: int) -> None:
-    """A station whose database is plain SQLite: SqlCipherDatabase replaced by SqliteDatabase,
-    the cipher pragmas dropped, everything else the station's own."""
+    """A station whose database is plain SQLite: the station's database class with SQLite
+    under it instead of SQLCipher and the cipher pragmas dropped, everything else the station's
+    own (the station lock included)."""
     from peewee import SqliteDatabase
 
     import station.core.db as db
 
-    def plain(path: str, passphrase: str | None = None, pragmas: Sequence[tuple[str, object]] = (), **kw: object
-              ) -> SqliteDatabase:
-        return SqliteDatabase(path, pragmas=[p for p in pragmas if not p[0].startswith(("cipher", "kdf"))], **kw)
+    class PlainStationDatabase(SqliteDatabase):
+        def __init__(self, path: str, lock: object, passphrase: str | None = None,
+                     pragmas: Sequence[tuple[str, object]] = (), **kw: Any) -> None:
+            super().__init__(path, pragmas=[p for p in pragmas if not p[0].startswith(("cipher", "kdf"))], **kw)
+            self.lock = lock
 
-    db.SqlCipherDatabase = plain  # type: ignore[assignment,misc]
+    db.StationDatabase = PlainStationDatabase  # type: ignore[assignment,misc]
     from bench.bench_store import _make_station
 
     _make_station(folder)
