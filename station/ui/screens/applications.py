@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -12,10 +12,17 @@ from station.core.overview import ApplicationRow, ListFilters, application_rows,
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ApplicationsLoaded
-from station.ui.widgets.applications.rows import STATUS_NAMES, row_cells
+from station.ui.widgets.applications.rows import STATUS_NAMES, narrow_cells, row_cells
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
+
+#: Below this many columns the list shows four columns whose cells wrap.
+NARROW = 100
+RECEIPT_WIDTH = 20  # TS0001-20261126-0001
+APPLICANT_WIDTH = 18  # a masked ID number
+STATUS_WIDTH = 10
+MIN_SERVICE_WIDTH = 12
 
 
 class ApplicationsScreen(StationScreen):
@@ -31,6 +38,7 @@ class ApplicationsScreen(StationScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[ApplicationRow] = []
+        self.shown_narrow = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -48,10 +56,30 @@ class ApplicationsScreen(StationScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#applications", DataTable)
-        table.add_columns(_("回执号"), _("状态"), _("事项"), _("申请人"), _("身份证号"), _("时间"), _("经办"))
-        table.focus()
+        self.query_one("#applications", DataTable).focus()
         self.load(self.filters())
+
+    @property
+    def narrow(self) -> bool:
+        """Below `NARROW` columns a row takes several lines instead of being cut."""
+        return self.size.width < NARROW
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.rows and self.narrow != self.shown_narrow:
+            self.show_rows(ApplicationsLoaded(self.rows))
+
+    def set_columns(self, table: DataTable[str]) -> None:
+        table.clear(columns=True)
+        self.shown_narrow = self.narrow
+        if not self.narrow:
+            table.add_columns(_("回执号"), _("状态"), _("事项"), _("申请人"), _("身份证号"), _("时间"), _("经办"))
+            return
+        fixed = RECEIPT_WIDTH + APPLICANT_WIDTH + STATUS_WIDTH
+        service = max(MIN_SERVICE_WIDTH, table.size.width - fixed - 2 * 4 - 2)  # cell padding, scrollbar
+        table.add_column(_("回执号"), width=RECEIPT_WIDTH)
+        table.add_column(_("申请人"), width=APPLICANT_WIDTH)
+        table.add_column(_("状态"), width=STATUS_WIDTH)
+        table.add_column(_("事项"), width=service)
 
     def on_screen_resume(self) -> None:
         self.load(self.filters())
@@ -73,9 +101,12 @@ class ApplicationsScreen(StationScreen):
     def show_rows(self, message: ApplicationsLoaded) -> None:
         self.rows = message.rows
         table = self.query_one("#applications", DataTable)
-        table.clear()
+        self.set_columns(table)
         for row in message.rows:
-            table.add_row(*row_cells(row, self.listed_service(row)))
+            if self.shown_narrow:
+                table.add_row(*narrow_cells(row, self.listed_service(row)), height=None)
+            else:
+                table.add_row(*row_cells(row, self.listed_service(row)))
 
     @on(Input.Submitted, "#search")
     @on(Select.Changed)

@@ -26,6 +26,10 @@ COUNTER_ACTIONS = {"new_application": Action.APPLICATION_CREATE, "applications":
 class HomeScreen(StationScreen):
     """首页."""
 
+    #: Below 100 columns the drafts and the amendments stack, so each table has the width to
+    #: show an item, a name and an ID number whole.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
     BINDINGS = [
         Binding("n", "new_application", N_("新建申请"), id="new", tooltip=N_("读卡或输入身份证号，开始一件申请")),
         Binding("b", "business", N_("企业申请"), id="business", tooltip=N_("以统一社会信用代码办理")),

@@ -22,3 +22,11 @@ def row_cells(row: ApplicationRow, service: str | None = None) -> tuple[str, ...
         status += _("（容缺）")
     return (row.receipt_number or _("（草稿）"), status, service or row.item_name,
             row.applicant_name, row.masked_id, row.updated_at, row.operator)
+
+
+def narrow_cells(row: ApplicationRow, service: str | None = None) -> tuple[str, ...]:
+    """The same row for a narrow screen, in four columns whose cells wrap: receipt number,
+    the applicant's name above the masked ID number, status, service (time and operator are
+    on the application's detail)."""
+    receipt, status, service_name, name, masked_id, _time, _operator = row_cells(row, service)
+    return receipt, f"{name}\n{masked_id}", status, service_name

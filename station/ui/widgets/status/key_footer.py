@@ -3,8 +3,9 @@
 Textual's Footer rebuilds its keys whenever the bindings change, and each old key stays bound to
 the footer's `compact` (a watcher that is only pruned when `compact` changes). On a long-lived
 screen such as home that keeps every old key alive. When its keys do not fit the terminal the
-footer packs them closer and, if that is not enough, leaves out ^q and ^l — they still work,
-and F1 lists them — so that the screen's own keys, Esc, F1 and F9 stay in sight at 80×24."""
+footer packs them closer and, if that is not enough, leaves out ^q and ^l, then the screen's
+rightmost keys — they still work, and F1 lists them — so that no key is cut and Esc, F1 and F9
+stay in sight at 80×24."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from textual.widgets._footer import FooterKey
 
 from kernel.width import text_width
 
-#: Keys left out of a footer too narrow for all (still bound; the help lists them).
+#: Keys left out first of a footer too narrow for all (still bound; the help lists them).
 KNOWN_KEYS = frozenset({"ctrl+q", "ctrl+l"})
+#: Keys that stay in sight however narrow the footer: the way back, help, the demo card.
+KEPT_KEYS = frozenset({"escape", "f1", "f9"})
 
 
 class KeyFooter(Footer):
@@ -35,7 +38,7 @@ class KeyFooter(Footer):
         self.compact = _width(keys, compact=False) > width
         if _width(keys, compact=True) > width:
             widgets = [w for w in widgets if not (isinstance(w, FooterKey) and w.key in KNOWN_KEYS)]
-        yield from widgets
+        yield from _fitting(widgets, width)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self.shown_for:
@@ -48,6 +51,18 @@ class KeyFooter(Footer):
             entries[:] = [(node, callback) for node, callback in entries
                           if getattr(node, "is_attached", True)]
         await super().recompose()
+
+
+def _fitting(widgets: list[Any], width: int) -> list[Any]:
+    """`widgets` without the screen's rightmost keys (never those in KEPT_KEYS) while the keys
+    are wider than the footer: a key is left out whole rather than cut."""
+    widgets = list(widgets)
+    while _width([w for w in widgets if isinstance(w, FooterKey)], compact=True) > width:
+        droppable = [i for i, w in enumerate(widgets) if isinstance(w, FooterKey) and w.key not in KEPT_KEYS]
+        if not droppable:
+            break
+        del widgets[droppable[-1]]
+    return widgets
 
 
 def _width(keys: list[FooterKey], *, compact: bool) -> int:

@@ -25,7 +25,8 @@ STATE_WORDS = {"ok": N_("正常"), "warning": N_("注意"), "fault": N_("故障"
 
 class StatusCell(Static):
     """One device: a dot coloured by its state, its name and what it says — or, when the cell is
-    too narrow for the message, its state in one word (the message is then its tooltip)."""
+    too narrow for the message, its state in one word (the message is then its tooltip), and
+    where even that does not fit, its short name beside the coloured dot."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,10 +42,10 @@ class StatusCell(Static):
     def fitted(self, width: int) -> str:
         """The cell's text for `width` columns: the whole message if it fits, else the state."""
         name, state, message, short = self.parts
-        for text in (f"● {name} {message}", f"● {short} {message}"):
-            if width <= 0 or text_width(text) <= width:
-                return text
-        return f"● {name} {_(STATE_WORDS[state])}" if state in STATE_WORDS else f"● {name}"
+        word = _(STATE_WORDS[state]) if state in STATE_WORDS else ""
+        candidates = [f"● {name} {message}", f"● {short} {message}", f"● {name} {word}", f"● {short} {word}"]
+        return next((text.rstrip() for text in candidates if width <= 0 or text_width(text.rstrip()) <= width),
+                    f"● {short}")
 
     def on_resize(self, event: events.Resize) -> None:
         self.update(self.fitted(self.content_size.width))
