@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from forms.results import SATISFIED_BY_CARD
 from forms.serialize import jsonable
 from station.core.applications import Applicant, Status
 from station.core.counter import Counter, CounterDraft, FormIncomplete, Identity, provenance
@@ -42,7 +43,7 @@ def amendment_draft(counter: Counter, session: Session, app_id: str) -> OpenedAm
     draft = CounterDraft(
         counter.item(str(app.item_code), str(app.catalog_version)), identity,
         applicant, dict(json.loads(str(app.payload))),
-        {m for m, status in materials.items() if status == "provided"},
+        {m for m, status in materials.items() if status == "provided"} | proved_by_card(materials),
         {str(a.sha256): str(a.material_code) for a in Attachment.select()
          .where(Attachment.application == app.id) if a.material_code}, str(app.id))
     saved = AmendmentDraft.get_or_none(AmendmentDraft.application == app.id)
@@ -51,6 +52,12 @@ def amendment_draft(counter: Counter, session: Session, app_id: str) -> OpenedAm
         draft.received = set(json.loads(str(saved.received)))
     return OpenedAmendment(draft, {field for field, source in sources.items() if source == "card"},
                            saved is not None)
+
+
+def proved_by_card(materials: dict[str, str]) -> set[str]:
+    """The materials the card proved when the application was accepted: the card was read
+    then, so an amendment does not ask for it again, and they stay proved by the card."""
+    return {m for m, status in materials.items() if status == SATISFIED_BY_CARD}
 
 
 def save_amendment(counter: Counter, session: Session, draft: CounterDraft) -> None:
@@ -74,9 +81,11 @@ def amend(counter: Counter, session: Session, draft: CounterDraft, locked: set[s
     sources = provenance(draft, evaluation, counter.context(session))
     sources.update({field: "card" for field in locked if field in sources})
     with write_transaction():
+        by_card = proved_by_card(json.loads(str(Application.get_by_id(draft.app_id).materials)))
         amended = counter.store.applications.amend(
             session, draft.app_id, jsonable(evaluation.values), sources,
-            {m.material.id: m.status for m in evaluation.materials})
+            {m.material.id: SATISFIED_BY_CARD if m.material.id in by_card else m.status
+             for m in evaluation.materials})
         AmendmentDraft.delete().where(AmendmentDraft.application == draft.app_id).execute()
         return amended
 

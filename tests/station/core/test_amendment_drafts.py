@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from station.core.amendments import amendment_draft, save_amendment
+from forms.results import MISSING, MISSING_RONGQUE, SATISFIED_BY_CARD
+from station.core.amendments import amend, amendment_draft, save_amendment
 from station.core.applications import Status
 from station.core.counter import Counter
 from station.core.errors import InvalidTransition, PermissionDenied
@@ -53,3 +54,20 @@ def test_only_counter_roles_amend(store: StationStore, sessions: Sessions) -> No
     opened = amendment_draft(Counter(store), sessions.operator, app_id)
     with pytest.raises(PermissionDenied):
         save_amendment(Counter(store), sessions.sync_operator, opened.draft)
+
+
+def test_an_amendment_does_not_ask_again_for_what_the_card_proved(store: StationStore, sessions: Sessions) -> None:
+    """Accepted with 张三's card, sent back for a wrong phone number: the amendment needs only
+    the phone, not the ID card again, and the card's materials stay proved by the card."""
+    app_id = _sent_back(store, sessions)
+    by_card = {m for m, status in json.loads(Application.get_by_id(app_id).materials).items()
+               if status == SATISFIED_BY_CARD}
+    assert by_card
+    counter = Counter(store)
+    opened = amendment_draft(counter, sessions.operator, app_id)
+    opened.draft.values["phone"] = "13900000000"
+    evaluation = counter.evaluate(sessions.operator, opened.draft)
+    assert not [m.material.id for m in evaluation.materials if m.status in (MISSING, MISSING_RONGQUE)]
+    amend(counter, sessions.operator, opened.draft, opened.locked)
+    after = json.loads(Application.get_by_id(app_id).materials)
+    assert {m for m in by_card if after[m] == SATISFIED_BY_CARD} == by_card

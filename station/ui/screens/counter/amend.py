@@ -37,6 +37,10 @@ class AmendScreen(FormScreen):
     def heading(self) -> str:
         return _("补正 · ") + super().heading()
 
+    def identity_source(self) -> str:
+        """An application accepted with the card keeps saying so while it is amended."""
+        return _("受理时读卡") if self.locked else super().identity_source()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="autosave", description="save amendment")
     def save_draft(self) -> None:
         """Keep the amendment in progress (the application stays as the hub last saw it)."""

@@ -86,12 +86,15 @@ class FormScreen(StationScreen):
         if self.awaiting_card:
             return f"{draft.item.name.get(lang)}（{draft.item.code}） · " + _(
                 "请将身份证放在读卡器上（无卡：Esc 返回首页，按 n 后输入身份证号）")
-        source = _("读卡") if draft.identity.from_card else _("手工录入")
-        who = f"{draft.identity.name} {mask_id(draft.identity.id_number)}（{source}）"
+        who = f"{draft.identity.name} {mask_id(draft.identity.id_number)}（{self.identity_source()}）"
         if draft.applicant.kind == "business":
             who = _("{business} {code} · 法定代表人 {person}").format(
                 business=draft.applicant.name, code=draft.applicant.id_number, person=who)
         return f"{draft.item.name.get(lang)}（{draft.item.code}） · {who}"
+
+    def identity_source(self) -> str:
+        """How the person's identity came to the counter: read from the card, or typed."""
+        return _("读卡") if self.draft.identity.from_card else _("手工录入")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.first_show)
