@@ -120,6 +120,7 @@ class FieldWidget(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(".field-error", Static).display = False
+        self.query_one(".locked-value", Static).display = False
 
     def label_text(self) -> str:
         return self.field.label.get(language()) + (" *" if self.required else "")
@@ -128,6 +129,7 @@ class FieldWidget(Vertical):
         with Horizontal(classes="field-row"):
             yield Label(self.label_text(), classes="field-label", markup=False)
             yield from self.controls()
+            yield Static("", classes="locked-value", markup=False)
         yield Static("", classes="field-error", markup=False)
 
     def controls(self) -> ComposeResult:
@@ -173,6 +175,18 @@ class FieldWidget(Vertical):
             set_control(control, value)
         if control is not None and control.disabled != locked:
             control.disabled = locked
+        if isinstance(control, Input):
+            self.show_locked(text if locked else None)
+
+    def show_locked(self, text: str | None) -> None:
+        """A locked value is shown as text that wraps, whole however long (an address from the
+        card), in place of its input; `None` gives the input back."""
+        shown = self.query_one(".locked-value", Static)
+        if text is not None:
+            shown.update(text)
+        shown.display = text is not None
+        if self.control is not None:
+            self.control.display = text is None
 
     def show_attachments(self, count: int) -> None:
         if count == self.attachments:
@@ -189,9 +203,6 @@ class DivisionField(FieldWidget):
     def controls(self) -> ComposeResult:
         yield from super().controls()
         yield Static("", classes="division-name", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one(".field-error", Static).display = False
 
     @on(Input.Changed)
     def show_name(self, event: Input.Changed) -> None:
