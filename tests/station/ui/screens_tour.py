@@ -77,7 +77,7 @@ class Scene:
     #: Leave the offer to continue one's drafts on show after logging in (else it is declined).
     offer: bool = False
     #: Values that must be on the screen whole; a callable gets the fixture's applications.
-    shows: Callable[[Applications], list[str]] | None = None
+    shows: Callable[[Applications, str], list[str]] | None = None
 
 
 async def log_in(pilot: Any, name: str, offer: bool = False) -> None:
@@ -316,28 +316,37 @@ def third_receipt(apps: Applications) -> str:
     return apps.accepted_receipt.rsplit("-", 1)[0] + "-0003"
 
 
+def material_names(code: str, lang: str) -> list[str]:
+    """The names of an item's materials as the checklist shows them, in `lang`."""
+    from forms import load_catalog
+
+    return [m.name.get(lang) for m in load_catalog().get(code).materials if m.necessity != "optional"]
+
+
 def _receipts(apps: Applications) -> list[str]:
     return [apps.accepted_receipt, apps.amendment_receipt]
 
 
 SCENES = [
     Scene("login", nothing, user=None),
-    Scene("home_operator", nothing, shows=lambda apps: ["李四", LISI_MASKED]),
+    Scene("home_operator", nothing, shows=lambda apps, lang: ["李四", LISI_MASKED]),
     Scene("home_supervisor", nothing, user="li"),
     Scene("home_sync_operator", nothing, user="zhao"),
     Scene("home_admin", nothing, user="admin"),
-    Scene("resume_drafts", nothing, offer=True, shows=lambda apps: ["李四"]),
-    Scene("counter_start", new_with_typed_id, shows=lambda apps: [LISI_ID, "李四"]),
+    Scene("resume_drafts", nothing, offer=True, shows=lambda apps, lang: ["李四"]),
+    Scene("counter_start", new_with_typed_id, shows=lambda apps, lang: [LISI_ID, "李四"]),
     Scene("form_waiting_for_card", form_waiting_for_card),
-    Scene("form_with_errors", draft_with_errors, shows=lambda apps: ["李四", LISI_ID]),
-    Scene("review", review, shows=lambda apps: ["李四", LISI_ID, "13800002222"]),
-    Scene("result", pushed(result_screen), shows=lambda apps: [third_receipt(apps)]),
-    Scene("rating", pushed(rating_screen), shows=lambda apps: [apps.accepted_receipt]),
-    Scene("applications", press("l"), shows=lambda apps: ["李四", "张三", *_receipts(apps)]),
+    Scene("form_with_errors", draft_with_errors,
+          shows=lambda apps, lang: ["李四", LISI_ID, *material_names("HZ-MZ-102", lang)]),
+    Scene("review", review, shows=lambda apps, lang: ["李四", LISI_ID, "13800002222"]),
+    Scene("result", pushed(result_screen), shows=lambda apps, lang: [third_receipt(apps)]),
+    Scene("rating", pushed(rating_screen), shows=lambda apps, lang: [apps.accepted_receipt]),
+    Scene("applications", press("l"), shows=lambda apps, lang: ["李四", "张三", *_receipts(apps)]),
     Scene("detail_amendment", pushed(detail("amendment")),
-          shows=lambda apps: ["张三", "110101199003070011", "13800000000", apps.amendment_receipt]),
-    Scene("amend", amend, shows=lambda apps: ["张三", "13800000000"]),
-    Scene("detail_draft", pushed(detail("draft")), shows=lambda apps: ["李四", LISI_ID]),
+          shows=lambda apps, lang: ["张三", "110101199003070011", "13800000000", apps.amendment_receipt]),
+    Scene("amend", amend, shows=lambda apps, lang: ["张三", "13800000000", CARD["address"],
+                                                     *material_names("HZ-SMK-103", lang)]),
+    Scene("detail_draft", pushed(detail("draft")), shows=lambda apps, lang: ["李四", LISI_ID]),
     Scene("manage_operators", supervisor_tab("tab-operators"), user="admin"),
     Scene("manage_devices", supervisor_tab("tab-devices"), user="admin"),
     Scene("manage_station", supervisor_tab("tab-station"), user="admin"),
@@ -355,8 +364,8 @@ SCENES = [
     Scene("save_pdf", dialog(save_pdf_dialog)),
     Scene("demo_card", dialog(demo_card_dialog)),
     Scene("kiosk_start", nothing, kiosk=True),
-    Scene("kiosk_services", kiosk_services, kiosk=True, shows=lambda apps: ["张三"]),
-    Scene("kiosk_confirm", kiosk_confirm, kiosk=True, shows=lambda apps: ["张三"]),
-    Scene("kiosk_done", pushed(kiosk_done), kiosk=True, shows=lambda apps: [third_receipt(apps)]),
+    Scene("kiosk_services", kiosk_services, kiosk=True, shows=lambda apps, lang: ["张三"]),
+    Scene("kiosk_confirm", kiosk_confirm, kiosk=True, shows=lambda apps, lang: ["张三"]),
+    Scene("kiosk_done", pushed(kiosk_done), kiosk=True, shows=lambda apps, lang: [third_receipt(apps)]),
     Scene("kiosk_leave", pushed(kiosk_leave), kiosk=True),
 ]
