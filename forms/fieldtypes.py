@@ -9,7 +9,7 @@ from typing import Any
 
 from forms.divisions import hangzhou_divisions
 from forms.errors import IdentifierError
-from forms.identifiers import parse_id_number, validate_credit_code
+from forms.identifiers import validate_credit_code, validate_person_number
 from forms.models import Field
 from forms.phones import normalize_phone
 from forms.text import compact_identifier
@@ -132,7 +132,7 @@ def _identifier(check: Callable[[str], object]) -> Callable[[Field, object], obj
 
 
 def _id_number(text: str) -> str:
-    return parse_id_number(text).value
+    return validate_person_number(text)
 
 
 def _division(field: Field, raw: object) -> str:

@@ -8,6 +8,7 @@ an ID number issued while it was in use, a code that never existed does not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,9 +35,16 @@ USCC_AUTHORITIES: dict[str, frozenset[str]] = {
 NATIONAL_REGISTRY = "100000"
 
 
+#: The first digit of a 2023 foreigner permanent-residence number (no GB/T 2260 code starts
+#: with 9); and the shape of the 2017 card's 15-character number.
+FOREIGNER_PR_PREFIX = "9"
+FOREIGNER_PR_2017 = re.compile(r"[A-Z]{3}[0-9]{12}")
+
+
 @dataclass(frozen=True, slots=True)
 class IdNumber:
-    """A valid 18-character citizen ID number and what it encodes."""
+    """A valid 18-character ID number (citizen, HK/Macao/Taiwan permit or 2023 foreigner
+    permanent-residence card) and what it encodes."""
 
     value: str
     division: str
@@ -44,6 +52,9 @@ class IdNumber:
     gender: str
     hmt_permit: bool
     division_retired: bool
+    #: A 2023 foreigner permanent-residence number: 9, the accepting province's two digits and a
+    #: three-digit nationality code in place of the place code (`division` is the province).
+    foreigner_pr: bool = False
 
 
 def normalize_id_number(raw: str) -> str:
@@ -59,11 +70,37 @@ def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
         raise IdentifierError("id_format", value)
     if id_check_char(value[:17]) != value[17]:
         raise IdentifierError("id_check", value)
-    division = value[:6]
-    retired = _check_id_division(division)
+    if value[0] == FOREIGNER_PR_PREFIX:
+        division, retired = _check_pr_province(value[1:3]), False
+    else:
+        division = value[:6]
+        retired = _check_id_division(division)
     born = _birth_date(value[6:14], today or date.today())
     gender = "male" if int(value[16]) % 2 else "female"
-    return IdNumber(value, division, born, gender, division in HMT_PERMIT_CODES, retired)
+    return IdNumber(value, division, born, gender, division in HMT_PERMIT_CODES, retired,
+                    foreigner_pr=value[0] == FOREIGNER_PR_PREFIX)
+
+
+def validate_person_number(raw: str) -> str:
+    """A person's number as a card carries it: an 18-character ID number (citizen, HK/Macao/
+    Taiwan permit, 2023 foreigner permanent-residence card), or the 15-character number of a
+    2017 foreigner permanent-residence card (three letters of nationality, then the province
+    that accepted it and ten digits; its check is not published, so only its shape and
+    province are checked)."""
+    value = normalize_id_number(raw)
+    if FOREIGNER_PR_2017.fullmatch(value):
+        _check_pr_province(value[3:5])
+        return value
+    return parse_id_number(value).value
+
+
+def _check_pr_province(digits: str) -> str:
+    """The province code a permanent-residence number names, as a GB/T 2260 code."""
+    code = f"{digits}0000"
+    known = national_codes().get(code)
+    if known is None or known.status != "province":
+        raise IdentifierError("id_division", code)
+    return code
 
 
 def _check_id_division(division: str) -> bool:

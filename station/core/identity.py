@@ -7,8 +7,8 @@ identified at all.
 
 from __future__ import annotations
 
-from forms import IdentifierError, parse_id_number, validate_credit_code
-from forms.identifiers import normalize_id_number
+from forms import IdentifierError, validate_credit_code
+from forms.identifiers import normalize_id_number, validate_person_number
 from kernel.masking import mask_id
 
 #: `mask_id` is the kernel's; station/ui still imports it from here.
@@ -21,9 +21,10 @@ def normalise_id_number(text: str) -> str:
 
 
 def is_valid_id_number(text: str) -> bool:
-    """A well-formed ID number (or HK/Macao/Taiwan permit number) with a real birth date."""
+    """A well-formed number of a person's card: a citizen ID number, an HK/Macao/Taiwan permit
+    number or a foreigner's permanent-residence number (2023 or 2017 card)."""
     try:
-        parse_id_number(text)
+        validate_person_number(text)
     except IdentifierError:
         return False
     return True

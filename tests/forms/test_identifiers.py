@@ -18,6 +18,7 @@ from forms.identifiers import (
     parse_id_number,
     uscc_check_char,
     validate_credit_code,
+    validate_person_number,
 )
 from forms.phones import normalize_phone
 
@@ -259,3 +260,17 @@ def test_full_width_input_means_the_same_as_half_width(number: str) -> None:
         except IdentifierError as exc:
             outcomes.append(exc.code)
     assert outcomes[0] == outcomes[1]
+
+
+def test_foreigner_permanent_residence_numbers() -> None:
+    """The 2023 card: 9, the accepting province (33 浙江), a three-digit nationality code (250),
+    birth date, sequence and the GB 11643 check. The 2017 card's 15 characters: nationality in
+    letters, then the province and ten digits (shape and province only: no check is published)."""
+    parsed = parse_id_number("933250199006150023")
+    assert (parsed.foreigner_pr, parsed.division, parsed.birth_date, parsed.gender) == (
+        True, "330000", date(1990, 6, 15), "female")
+    assert validate_person_number("can330075010512") == "CAN330075010512"
+    for bad, code in (("99925019900615002X", "id_division"), ("933250199006150024", "id_check"),
+                      ("CAN990075010512", "id_division"), ("CA1330075010512", "id_format")):
+        with pytest.raises(IdentifierError, match=code):
+            validate_person_number(bad)

@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
+from devices import RawCard, decode_card, fixture_names, load_fixture
 from station.core import audit, outbox
 from station.core.applications import Applicant, DraftInput, Status
+from station.core.counter import Counter, identity_from_card
 from station.core.errors import InvalidTransition, ValidationFailed
 from station.core.models import Application
 from station.core.store import StationStore
@@ -172,3 +174,14 @@ def test_the_list_puts_the_latest_accepted_first_and_marks_rongque(
     assert [r.applicant_name for r in rows] == ["晚", "早", "中"]
     assert [r.updated_at[11:] for r in rows] == ["09:42", "09:41", "09:31"]
     assert rows[1].rongque and rows[1].status == Status.ACCEPTED_PENDING_MATERIALS and not rows[2].rongque
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_every_demo_card_starts_an_application(store: StationStore, sessions: Sessions, name: str) -> None:
+    """Each card the demo reader offers — residents, a minor, the HK/Macao/Taiwan permit, both
+    foreigner permanent-residence cards — starts an application as it is read."""
+    fixture = load_fixture(name)
+    card = decode_card(RawCard(fixture.text_block(), fixture.photo()), store.clock().date()).as_card_data()
+    counter = Counter(store)
+    draft = counter.start(sessions.operator, counter.item("HZ-YB-106"), identity_from_card(card))
+    assert Application.get_by_id(draft.app_id).applicant_id == card["id_number"]
