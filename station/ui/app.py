@@ -174,11 +174,12 @@ class JiujinApp(DeviceHostApp):
                 except JiujinError as error:  # a full disk, or a session the hub ended: lock all the same
                     self.notify(error.message(self.lang), title=_("未能保存"), severity="error", timeout=30)
         self.stop_background_sync()
+        name = self.session.operator_name
         self.session.end()
         self.session = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(LoginScreen(self.store.config, self.demo_operators))
+        self.switch_screen(LoginScreen(self.store.config, self.demo_operators, locked_by=name))
 
     def session_ended_by_hub(self) -> None:
         super().session_ended_by_hub()

@@ -29,10 +29,11 @@ class LoginScreen(StationScreen):
                 tooltip=N_("切换界面语言（中文/English）")),
     ]
 
-    def __init__(self, config: StationConfig, demo_operators: list[DemoOperator]) -> None:
+    def __init__(self, config: StationConfig, demo_operators: list[DemoOperator], locked_by: str = "") -> None:
         super().__init__()
         self.config = config
         self.demo_operators = demo_operators
+        self.locked_by = locked_by  # after a lock: whose screen it was, so only the password is asked
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -58,7 +59,11 @@ class LoginScreen(StationScreen):
             for person in self.demo_operators:
                 table.add_row(person.name, person.display_name, _(ROLE_NAMES[person.role]),
                               person.password)
-        self.query_one("#name", Input).focus()
+        if self.locked_by:
+            self.query_one("#name", Input).value = self.locked_by
+            self.query_one("#password", Input).focus()
+        else:
+            self.query_one("#name", Input).focus()
 
     @on(Input.Submitted, "#name")
     def focus_password(self) -> None:

@@ -63,6 +63,16 @@ def day_close_text(report: dict[str, Any]) -> str:
     return text
 
 
+#: The operators' keys and the role each needs.
+OPERATOR_ACTIONS = {"add_operator": Action.OPERATOR_ADD, "disable_operator": Action.OPERATOR_DISABLE,
+                    "set_password": Action.OPERATOR_RESET, "unlock_operator": Action.OPERATOR_UNLOCK}
+
+
+def labelled(label: str, control: Any) -> Vertical:
+    """A settings field with its label above it (a placeholder disappears once there is a value)."""
+    return Vertical(Label(label), control, classes="labelled")
+
+
 class SupervisorScreen(StationScreen):
     """管理."""
 
@@ -109,14 +119,16 @@ class SupervisorScreen(StationScreen):
 
     def device_form(self, devices: DeviceSettings) -> ComposeResult:
         with Horizontal(classes="form-row"):
-            yield Input(devices.reader_port, id="reader-port", placeholder=_("读卡器串口（空：自动查找）"))
-            yield Input(str(devices.reader_baud), id="reader-baud", placeholder=_("波特率"))
+            yield labelled(_("读卡器串口"), Input(devices.reader_port, id="reader-port",
+                                              placeholder=_("空：自动查找")))
+            yield labelled(_("读卡器波特率"), Input(str(devices.reader_baud), id="reader-baud"))
         with Horizontal(classes="form-row"):
-            yield Input(devices.printer_port, id="printer-port", placeholder=_("打印机串口（空：自动查找）"))
-            yield Input(str(devices.printer_baud), id="printer-baud", placeholder=_("波特率"))
-            yield Select([("80 mm", 80), ("58 mm", 58)], id="paper", value=devices.paper_width_mm,
-                         allow_blank=False)
-        yield Input(devices.scan_inbox, id="scan-inbox", placeholder=_("高拍仪文件夹（空：不使用）"))
+            yield labelled(_("打印机串口"), Input(devices.printer_port, id="printer-port",
+                                              placeholder=_("空：自动查找")))
+            yield labelled(_("打印机波特率"), Input(str(devices.printer_baud), id="printer-baud"))
+            yield labelled(_("纸宽"), Select([("80 mm", 80), ("58 mm", 58)], id="paper",
+                                            value=devices.paper_width_mm, allow_blank=False))
+        yield labelled(_("高拍仪文件夹"), Input(devices.scan_inbox, id="scan-inbox", placeholder=_("空：不使用")))
         with Horizontal(classes="form-row"):
             yield Button(_("测试（打印测试页）"), id="test-devices")
             yield Button(_("保存设备设置"), id="save-devices", variant="primary")
@@ -139,11 +151,28 @@ class SupervisorScreen(StationScreen):
         self.load_operators()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        role = self.session.role
-        return {"add_operator": allowed(role, Action.OPERATOR_ADD),
-                "disable_operator": allowed(role, Action.OPERATOR_DISABLE),
-                "set_password": allowed(role, Action.OPERATOR_RESET),
-                "unlock_operator": allowed(role, Action.OPERATOR_UNLOCK)}.get(action, True)
+        """The operators' keys act, and show, only on the operators' tab (a letter typed on
+        another tab must not disable someone), and only for a role allowed to use them."""
+        needed = OPERATOR_ACTIONS.get(action)
+        if needed is None:
+            return True
+        return self.on_operators_tab() and allowed(self.session.role, needed)
+
+    def on_operators_tab(self) -> bool:
+        found = self.query(TabbedContent).results(TabbedContent)
+        tabs = next(iter(found), None)
+        return tabs is None or tabs.active in ("", "tab-operators")
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self.refresh_bindings()
+        if self.on_operators_tab():
+            self.query_one("#operators", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: the operators' table has the focus again, on the same row."""
+        if self.on_operators_tab():
+            self.query_one("#operators", DataTable).focus()
 
     # -- operators ----------------------------------------------------------------------------
 

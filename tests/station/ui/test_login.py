@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from station.core.store import StationStore
 from station.ui.app import make_app
 from station.ui.messages import LoggedIn, LoginRefused
 from station.ui.screens.home import HomeScreen
 from station.ui.screens.login import LoginScreen
+from tests.conftest import PASSWORDS
 from tests.pilot import workers_done
 from tests.station.ui.conftest import MessageLog, login
 
@@ -43,6 +44,13 @@ async def test_lock_key_returns_to_login_and_ends_the_session(store: StationStor
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and not session.active
+        # the locked screen keeps whose it was: only the password is asked
+        assert app.screen.query_one("#name", Input).value == "wang"
+        assert app.focused is app.screen.query_one("#password", Input)
+        await pilot.press(*PASSWORDS["wang"], "enter")
+        await workers_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.session is not None
 
 
 @pytest.mark.asyncio
