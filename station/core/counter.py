@@ -18,7 +18,6 @@ from typing import Any
 from forms import (
     Catalog,
     Evaluation,
-    IdentifierError,
     Item,
     ItemNotFound,
     Text,
@@ -35,7 +34,11 @@ from station.core.calendar_bundle import station_calendar
 from station.core.clock import local_day
 from station.core.db import write_transaction
 from station.core.errors import NotAcceptedHere, NotFound, ValidationFailed
-from station.core.identity import is_valid_credit_code, normalise_id_number
+from station.core.identity import (
+    is_valid_credit_code,
+    is_valid_typed_id_number,
+    normalise_id_number,
+)
 from station.core.models import Attachment
 from station.core.models import CounterDraft as DraftRow
 from station.core.roles import Action, require
@@ -69,21 +72,13 @@ def typed_identity(id_number: str, name: str) -> Identity:
     """An ID number typed without a card: checked (check digit, birth date) and kept as typed."""
     number = normalise_id_number(id_number)
     errors = {}
-    if not _parses(number):  # typed, the number must carry its birth date and gender
+    if not is_valid_typed_id_number(number):
         errors["id_number"] = "身份证号码校验位不符或日期无效 / the ID number fails its check"
     if not name.strip():
         errors["name"] = "请填写姓名 / the name is required"
     if errors:
         raise ValidationFailed(errors)
     return Identity(number, name.strip())
-
-
-def _parses(number: str) -> bool:
-    try:
-        parse_id_number(number)
-    except IdentifierError:
-        return False
-    return True
 
 
 def business_applicant(credit_code: str, business_name: str, representative: Identity) -> Applicant:
