@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from peewee import fn
 
 from forms import (
     Catalog,
@@ -39,7 +41,7 @@ from station.core.identity import (
     is_valid_typed_id_number,
     normalise_id_number,
 )
-from station.core.models import Attachment
+from station.core.models import Application, Attachment
 from station.core.models import CounterDraft as DraftRow
 from station.core.roles import Action, require
 from station.core.services import station_catalog
@@ -48,6 +50,9 @@ from station.core.shared_data import shared_data_state
 from station.core.store import StationStore
 
 GENDERS = {"male": "男", "female": "女"}  # as the card writes them
+FREQUENT_DAYS = 90  # 常办事项 are learned from this many days of the station's own history
+FREQUENT_COUNT = 8
+FREQUENT_AT_LEAST = 2  # accepted this often in those days to count as 常办
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,18 @@ class Counter:
                  else self.catalog.items_for(point_type, on=self.today()))
         return sorted((i for i in items if target is None or i.target == target),
                       key=lambda i: i.code)
+
+    def frequent(self, target: str | None = None, limit: int = FREQUENT_COUNT) -> list[Item]:
+        """常办事项: the items this station accepted most often in the last `FREQUENT_DAYS`
+        days, most first, among those it accepts today (drafts never count)."""
+        since = self.today() - timedelta(days=FREQUENT_DAYS)
+        accepted = fn.COUNT(Application.id)
+        rows = (Application.select(Application.item_code, accepted.alias("accepted"))
+                .where(Application.day >= since, Application.status != Status.DRAFT)
+                .group_by(Application.item_code).having(accepted >= FREQUENT_AT_LEAST)
+                .order_by(accepted.desc(), Application.item_code))
+        offered = {item.code: item for item in self.services(target)}
+        return [offered[row.item_code] for row in rows if row.item_code in offered][:limit]
 
     def item(self, code: str, version: str | None = None) -> Item:
         """The item in force today, or the exact version a draft was started under."""

@@ -127,13 +127,15 @@ class DeviceHostApp(App[None]):
             self.notify(_("市级中心停用了您的账户或更改了您的角色，请重新登录"), title=_("市级中心"),
                         severity="warning", timeout=30)
             self.session_ended_by_hub()
-        elif report is not None and report.bundles_applied:
-            self.notify(_("已收到市级中心的 {count} 项更新（办件状态、政策等）").format(count=report.bundles_applied),
-                        title=_("市级中心"))
-            self.hub_news()
+        else:
+            if report is not None and report.bundles_applied:
+                self.notify(_("已收到市级中心的 {count} 项更新（办件状态、政策等）").format(
+                    count=report.bundles_applied), title=_("市级中心"))
+            self.hub_news()  # the home's outbox and last contact say what the bar says
 
     def hub_news(self) -> None:
-        """The hub changed something here (statuses, policy...): screens that show it reload."""
+        """A round with the hub ended (it may have changed statuses, policy...): screens that
+        show what it touched reload."""
 
     def station_re_keyed(self, error: StationBusy) -> None:
         """Another program re-keyed the database: this program's key is old, so the session

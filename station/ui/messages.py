@@ -173,9 +173,12 @@ class ActionDone(Message):
 
 @dataclass
 class ServicesFound(Message):
-    """Catalog items matching the operator's search."""
+    """Catalog items matching the operator's search `query`; with no query, the station's
+    常办事项 (`frequent`) too."""
 
     items: list[Item]
+    query: str = ""
+    frequent: list[Item] = field(default_factory=list)
 
 
 @dataclass

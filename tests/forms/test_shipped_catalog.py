@@ -52,3 +52,21 @@ def test_police_and_bank_items_sit_at_their_windows() -> None:
     assert {"housing-fund", "citizen-card", "market-regulation", "natural-resources"} <= \
         bank_departments
 
+
+
+def test_a_first_disability_certificate_notice_never_asks_for_the_assessment_form() -> None:
+    """残疾人证新办: the assessment form (残疾评定表) is filled by the designated hospital
+    after acceptance, so the one-time notice cannot ask the citizen to bring it."""
+    from datetime import date
+
+    from forms import evaluate
+    from forms.results import ONE_TIME_NOTICE
+    from tests.forms.helpers import ADULT_CARD
+
+    item = load_catalog().get("HZ-CL-101", on=date(2026, 12, 4))
+    result = evaluate(item, {}, card=ADULT_CARD, today=date(2026, 12, 4))
+    assert result.outcome.kind == ONE_TIME_NOTICE
+    asked = [entry.what.zh for entry in result.outcome.notice]
+    assert asked and not any("评定" in what for what in asked)
+    assessment = next(step for step in item.steps if step.name.zh == "残疾评定")
+    assert assessment.text is not None and "受理后" in assessment.text.zh

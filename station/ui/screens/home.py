@@ -113,8 +113,9 @@ class HomeScreen(StationScreen):
         self.query_one("#outbox", Static).update(
             _("待上报 {depth} 条 · 最近与市级中心联系：{contact}").format(depth=overview.outbox_depth,
                                                                  contact=contact))
-        state = "ok" if overview.last_hub_contact else "warning"
-        self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
+        if self.station.hub_status[0] == "absent":  # no round yet: what the store knows
+            state = "ok" if overview.last_hub_contact else "warning"
+            self.station.hub_status = (state, _("待上报 {depth}").format(depth=overview.outbox_depth))
         offer, self.offer_drafts = self.offer_drafts, False
         if offer and self.own_drafts() and self.counter_role and self.is_current:
             self.ask_to_resume()

@@ -32,7 +32,7 @@ async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: s
     assert isinstance(pilot.app.screen, StartScreen)
     pilot.app.screen.query_one("#service-search", Input).value = code
     await settle(pilot)
-    await pilot.press("enter", "enter")
+    await pilot.press("enter")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, FormScreen) and screen.draft.item.code == code
@@ -49,7 +49,7 @@ async def choose_service_first(pilot, code: str) -> FormScreen:  # type: ignore[
     search.focus()
     search.value = code
     await settle(pilot)
-    await pilot.press("enter", "enter")
+    await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
     form = pilot.app.screen
     assert isinstance(form, FormScreen) and form.awaiting_card

@@ -65,3 +65,21 @@ async def test_the_hubs_receipt_reads_on_the_station_clock(store: StationStore, 
         rows = app.screen.query_one("#history", ValueList).rows
         assert ("2026-11-26 09:45", "", "市级中心已收到受理记录") in rows
 
+
+
+@pytest.mark.asyncio
+async def test_the_home_summary_follows_a_sync_round_after_login(store: StationStore, sessions: Sessions,
+                                                               clock: FakeClock) -> None:
+    accepted(store, sessions.operator)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        await until(pilot, lambda: "尚未联系" in str(app.screen.query_one("#outbox").render()))
+        assert "待上报 1 条" in str(app.screen.query_one("#outbox").render())
+
+        with write_transaction():  # the background round: the hub acknowledged everything
+            outbox.acknowledge(1, 10**6, clock.now)
+        app.post_message(SyncRoundDone(app.session, BackgroundReport(PushReport(), PushReport(), {}), None))
+        await until(pilot, lambda: "待上报 0 条" in str(app.screen.query_one("#outbox").render()))
+        assert "尚未联系" not in str(app.screen.query_one("#outbox").render())
+        assert app.hub_status[1].startswith("已同步")  # the bar keeps the round's word

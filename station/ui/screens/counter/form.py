@@ -54,15 +54,18 @@ class FormScreen(StationScreen):
         Binding("escape", "leave", N_("返回"), id="back", tooltip=N_("草稿已自动保存")),
     ]
 
-    def __init__(self, draft: CounterDraft) -> None:
+    def __init__(self, draft: CounterDraft, fresh: bool = False) -> None:
         super().__init__()
         self.draft = draft
+        self.fresh = fresh  # opened just now from the service picker, not resumed
+        self.opened: tuple[dict[str, Any], set[str]] | None = None  # values and papers as opened
         self.evaluation: Evaluation | None = None
         self.locked = locked_fields(draft)
         self.pending_scans: list[ScanArrived] = []
         self.autosave_timer: Timer | None = None
         self.dirty = False
         self.outcome_shown = ""
+        self.reviewing = False  # the review is open above this form
 
     @property
     def awaiting_card(self) -> bool:
@@ -102,10 +105,12 @@ class FormScreen(StationScreen):
     def first_show(self) -> None:
         """Fill and check the form once every field is mounted (a long form mounts in steps)."""
         evaluation = self.services.counter.evaluate(self.session, self.draft)
-        self.query_one(FormView).load(self.draft.values, jsonable(evaluation.values))
+        form = self.query_one(FormView)
+        form.load(self.draft.values, jsonable(evaluation.values))
         self.show(evaluation)
         if self.awaiting_card:
             return
+        self.opened = (form.to_values(), set(self.draft.received))
         self.focus_first_field()
         self.call_after_refresh(self.services.mark, "form.shown")
 
@@ -186,7 +191,17 @@ class FormScreen(StationScreen):
         self.save_draft()
         self.notify(_("草稿已保存"), timeout=2)
 
+    @property
+    def untouched(self) -> bool:
+        """A draft opened just now and left as it opened (a wrong pick in the service list)."""
+        return (self.fresh and self.opened is not None and not self.draft.scans
+                and self.opened == (self.query_one(FormView).to_values(), self.draft.received))
+
     def action_leave(self) -> None:
+        if self.untouched:  # nothing was entered: keep no draft behind
+            self.notify(_("未填写任何内容，未保留草稿"), timeout=3)
+            self.discard_draft()
+            return
         if self.dirty and not self.awaiting_card:
             self.dirty = False
             self.save_draft()
@@ -219,7 +234,24 @@ class FormScreen(StationScreen):
     def action_review(self) -> None:
         self.query_one(FormView).show_all_errors = True
         self.reevaluate()
+        self.reviewing = True
         self.app.push_screen(self.new_screen("review", self.draft))
+
+    def on_screen_resume(self) -> None:
+        """Back from the review to correct: the focus goes to the first field it found wrong,
+        not to wherever it was, so what is typed next goes where it is meant to."""
+        if self.reviewing:
+            self.reviewing = False
+            self.call_after_refresh(self.focus_first_problem)  # after the focus is restored
+
+    def focus_first_problem(self) -> None:
+        paths = {error.path for error in self.evaluation.errors} if self.evaluation else set()
+        for widget in self.query_one(FormView).widgets():
+            control = widget.control
+            if (widget.field.id in paths and widget.display and control is not None
+                    and not control.disabled and control.focusable):
+                control.focus()
+                return
 
     @on(ScanArrived)
     def scan_arrived(self, message: ScanArrived) -> None:

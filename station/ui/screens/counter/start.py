@@ -29,11 +29,32 @@ from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
+FREQUENT = "frequent:"  # the option id prefix of a 常办事项 line (its item is also listed below)
+
 
 def service_label(item: Item) -> str:
     """One line of the catalog browser: code, name, and 一证通办 when the card is enough."""
     tag = _("［一证通办］") if item.card_only else ""
     return f"{item.code}  {item.name.get(language())} {tag}"
+
+
+class IdNumberInput(Input):
+    """The typed ID number. An ID number starts with a digit: a letter or a Chinese character
+    typed into the empty field is a service being searched for, so it goes to the search."""
+
+    def __init__(self, search: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.search = search  # the selector of the search field on the same screen
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.value and event.character and event.is_printable and not event.character.isdigit():
+            event.stop()
+            event.prevent_default()  # not Input's own handler: the character is not a number
+            search = self.screen.query_one(self.search, Input)
+            search.focus()
+            search.insert_text_at_cursor(event.character)
+            return
+        await super()._on_key(event)
 
 
 class StartScreen(StationScreen):
@@ -51,6 +72,7 @@ class StartScreen(StationScreen):
         self.card = card
         self.business = business
         self.items: list[Item] = []
+        self.listed_query: str | None = None  # the search the list shows; None while stale
         self.opening = False
 
     def compose(self) -> ComposeResult:
@@ -66,12 +88,13 @@ class StartScreen(StationScreen):
                                     max_length=18)
                         yield Input(id="business-name", placeholder=_("单位名称"))
                 with Horizontal(classes="typed-row", id="typed-person"):
-                    yield Input(id="id-number", max_length=18,
+                    yield IdNumberInput("#service-search", id="id-number", max_length=18,
                                 placeholder=_("无卡时输入法定代表人身份证号") if self.business
                                 else _("无卡时输入身份证号"))
                     yield Input(id="person-name", placeholder=_("姓名"))
                 yield Static("", id="applicant-error", markup=False)
-            yield Input(id="service-search", placeholder=_("搜索事项：名称、编码或拼音首字母（如 jzz）"))
+            yield Input(id="service-search", placeholder=_("搜索事项：名称、编码或拼音首字母（如 jzz）"),
+                        select_on_focus=False)  # typing sent here from elsewhere goes on, not over
             yield OptionList(id="services")
             yield Static("", id="service-hint", markup=False)
         yield StatusBar(id="status-bar")
@@ -116,28 +139,44 @@ class StartScreen(StationScreen):
 
     @on(Input.Changed, "#service-search")
     def search_changed(self, event: Input.Changed) -> None:
+        self.listed_query = None  # the list is stale until this query's results arrive
         self.find_services(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
     def find_services(self, query: str) -> None:
-        """Search the catalog (pinyin needs a moment the first time)."""
+        """Search the catalog (pinyin needs a moment the first time); with no query, the
+        station's 常办事项 come first."""
         target = "business" if self.business else "person"
-        self.post_message(ServicesFound(self.services.counter.services(target, query)))
+        counter = self.services.counter
+        frequent = [] if query.strip() else counter.frequent(target)
+        self.post_message(ServicesFound(counter.services(target, query), query, frequent))
 
     @on(ServicesFound)
     def show_services(self, message: ServicesFound) -> None:
+        """Show the results of the query still in the search field; an older query's results
+        (a slower search finishing late) are dropped, so Enter never acts on a stale list."""
+        if message.query != self.query_one("#service-search", Input).value:
+            return
         self.items = items = message.items
+        self.listed_query = message.query
         options = self.query_one("#services", OptionList)
         options.clear_options()
+        if message.frequent:
+            options.add_option(Option(_("常办事项"), disabled=True))
+            options.add_options([Option(service_label(item), id=FREQUENT + item.code)
+                                 for item in message.frequent])
+            options.add_option(Option(_("全部可办事项"), disabled=True))
         options.add_options([Option(service_label(item), id=item.code) for item in items])
         if items:
-            options.highlighted = 0
+            options.highlighted = 1 if message.frequent else 0
         self.query_one("#service-hint", Static).update(
             _("共 {count} 项；↑↓ 选择，回车开始填表，F2 办事指南").format(count=len(items)))
 
     @on(Input.Submitted, "#service-search")
     def search_submitted(self) -> None:
-        self.query_one("#services", OptionList).focus()
+        """Enter in the search opens the highlighted service once the list shows this search."""
+        if self.listed_query is not None:
+            self.start_with(self.highlighted_item())
 
     @on(Input.Submitted, "#id-number")
     def id_submitted(self) -> None:
@@ -148,8 +187,13 @@ class StartScreen(StationScreen):
         self.query_one("#service-search", Input).focus()
 
     def highlighted_item(self) -> Item | None:
-        index = self.query_one("#services", OptionList).highlighted
-        return self.items[index] if index is not None and index < len(self.items) else None
+        """The service under the list's cursor, if the list shows the current search."""
+        options = self.query_one("#services", OptionList)
+        if self.listed_query is None or options.highlighted is None:
+            return None
+        code = options.get_option_at_index(options.highlighted).id
+        by_code = {item.code: item for item in self.items}
+        return by_code.get(code.removeprefix(FREQUENT)) if code else None
 
     def action_guide(self) -> None:
         item = self.highlighted_item()
@@ -165,11 +209,12 @@ class StartScreen(StationScreen):
     def on_key(self, event: events.Key) -> None:
         """Typing while the list has the focus goes on with the search."""
         search = self.query_one("#service-search", Input)
-        if event.is_printable and event.character and isinstance(self.focused, OptionList):
+        focused = self.focused
+        if event.is_printable and event.character and isinstance(focused, OptionList):
             search.focus()
             search.insert_text_at_cursor(event.character)
             event.stop()
-        elif event.key == "backspace" and isinstance(self.focused, OptionList):
+        elif event.key == "backspace" and isinstance(focused, OptionList):
             search.focus()
             search.action_delete_left()
             event.stop()
@@ -204,7 +249,7 @@ class StartScreen(StationScreen):
         from station.core.counter import CounterDraft
 
         draft = CounterDraft(item, Identity("", ""), Applicant("person", "", ""))
-        self.app.switch_screen(self.new_screen("form", draft))
+        self.app.switch_screen(self.new_screen("form", draft, fresh=True))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")
     def open_draft(self, item: Item, identity: Identity, applicant: Any) -> None:
@@ -213,5 +258,5 @@ class StartScreen(StationScreen):
 
     @on(DraftOpened)
     def show_form(self, message: DraftOpened) -> None:
-        self.app.switch_screen(self.new_screen("form", draft=message.draft))
+        self.app.switch_screen(self.new_screen("form", message.draft, fresh=True))
 

@@ -71,8 +71,10 @@ def control_for(field: Field, widget_id: str) -> Widget:
         hint = (DIVISION_PLACEHOLDERS.get(field.scope, "") if field.type == "division"
                 else PLACEHOLDERS.get(field.type, ""))
         placeholder = tooltip or (_(hint) if hint else "")
+        # The focus coming back (after the review, a dialog, a lock) never selects the value,
+        # so the next key typed cannot replace what was entered.
         control = FieldInput(id=widget_id, placeholder=placeholder,
-                             max_length=field.max_length or 0, compact=True)
+                             max_length=field.max_length or 0, compact=True, select_on_focus=False)
     control.tooltip = tooltip
     return control
 
