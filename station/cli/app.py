@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from station.cli.common import data_dir, lang, read_password
+from station.core.config import POINT_TYPES
 from station.core.store import StationStore
 
 log = logging.getLogger(__name__)
@@ -97,23 +98,25 @@ class _DemoHub:
 @click.command()
 @click.option("--data-dir", "data_dir_option", type=click.Path(file_okay=False), default=None)
 @click.option("--fresh", is_flag=True, help="Start from a new demo station. / 重建演示站点")
+@click.option("--point-type", type=click.Choice(POINT_TYPES), default="community", show_default=True,
+              help="The kind of service point to demonstrate (each has its own demo folder). / 受理点类型")
 @click.pass_context
-def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool) -> None:
-    """A demo community station: simulated card reader and printer (F9 taps a demo card),
-    a local hub, demo operators shown at login. / 演示站点"""
+def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool, point_type: str) -> None:
+    """A demo station (a community centre unless --point-type says otherwise): simulated card
+    reader and printer (F9 taps a demo card), a local hub, demo operators shown at login. / 演示站点"""
     import shutil
 
     from devices import DemoDevices
-    from station.core.demo import DEMO_OPERATORS, ensure_demo_station
+    from station.core.demo import DEMO_OPERATORS, demo_folder_name, ensure_demo_station
     from station.ui.app import make_app
 
     folder = data_dir(ctx, data_dir_option)
     if data_dir_option is None and (ctx.find_root().obj or {}).get("data_dir") is None:
-        folder = Path(folder) / "demo"
+        folder = Path(folder) / demo_folder_name(point_type)
     if fresh and folder.exists():
         shutil.rmtree(folder)
     click.echo(f"演示站点 / demo station: {folder}")
-    store = ensure_demo_station(folder)
+    store = ensure_demo_station(folder, point_type)
     _log_to_file(folder)
     hub = _DemoHub(folder, store)
     if not hub.installed:
