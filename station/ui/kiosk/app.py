@@ -17,7 +17,7 @@ from station.core import kiosk
 from station.core.session import Session
 from station.ui.context import StationServices
 from station.ui.device_host import DeviceHostApp
-from station.ui.i18n import _
+from station.ui.i18n import _, language, set_language
 from station.ui.kiosk.screens import KioskStartScreen
 from station.ui.navigation import Routes
 
@@ -45,6 +45,7 @@ class KioskApp(DeviceHostApp):
         self.monotonic = monotonic
         self.last_input = monotonic()
         self.exit_presses: list[float] = []
+        self.default_language = language()  # each citizen starts in the kiosk's own language
         services.on_device_event = self.relay_device_event
 
     def on_mount(self) -> None:
@@ -81,10 +82,14 @@ class KioskApp(DeviceHostApp):
             self.restart()
 
     def restart(self) -> None:
-        """Drop every screen above the start; what they held goes with them."""
+        """Drop every screen above the start; what they held goes with them, and the next
+        citizen starts in the kiosk's own language."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.last_input = self.monotonic()
+        if language() != self.default_language:
+            set_language(self.default_language)
+            self.screen.refresh(recompose=True)
 
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:

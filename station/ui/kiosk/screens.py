@@ -18,7 +18,8 @@ from station.core.counter import FormIncomplete
 from station.core.identity import mask_id
 from station.core.issuing import CounterResult
 from station.ui.base import StationScreen
-from station.ui.i18n import N_, _, language
+from station.ui.dialogs.demo_card import DemoCardDialog, demo_cards
+from station.ui.i18n import N_, _, language, set_language
 from station.ui.labels import TO_CONFIRM, mark
 from station.ui.messages import (
     ApplicationRefused,
@@ -31,9 +32,13 @@ from station.ui.messages import (
 from station.ui.widgets.counter.fields import FieldWidget
 from station.ui.widgets.rating.panel import RatingPanel, level_name
 
+LANGUAGE_BUTTONS = {"zh": "English", "en": "中文"}  # each names the other language in itself
+
 
 class KioskStartScreen(StationScreen):
-    """请将身份证放在读卡区."""
+    """请将身份证放在读卡区 — in Chinese or English, as the citizen chooses."""
+
+    BINDINGS = [Binding("f9", "demo_card", N_("演示读卡"), id="demo-card", show=False)]
 
     def compose(self) -> ComposeResult:
         with Center(id="kiosk-start"), Vertical(classes="kiosk-box"):
@@ -42,6 +47,31 @@ class KioskStartScreen(StationScreen):
             yield Static(_("Please place your ID card on the reader") if language() == "zh" else "",
                          classes="kiosk-subprompt")
             yield Static("", id="kiosk-message", markup=False)
+            with Center():
+                yield Button(LANGUAGE_BUTTONS[language()], id="kiosk-language")
+            if self.services.demo is not None:
+                yield Static(_("演示：按 F9 把一张模拟身份证放到读卡器上"), classes="kiosk-hint",
+                             id="kiosk-demo-hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "demo_card" or self.services.demo is not None
+
+    @on(Button.Pressed, "#kiosk-language")
+    async def switch_language(self) -> None:
+        """The citizen reads the kiosk in the other language until the session ends."""
+        set_language("en" if language() == "zh" else "zh")
+        await self.recompose()
+        self.query_one("#kiosk-language", Button).focus()
+
+    def action_demo_card(self) -> None:
+        """Demo only: choose one of the simulator's cards and place it on the reader."""
+        demo = self.services.demo
+        if demo is not None:
+            self.app.push_screen(DemoCardDialog(demo_cards(demo)), self.present_demo_card)
+
+    def present_demo_card(self, name: str | None) -> None:
+        if name and self.services.demo is not None:
+            self.services.demo.present_card(name)
 
     @on(CardTapped)
     def card_tapped(self, message: CardTapped) -> None:

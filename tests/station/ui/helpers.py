@@ -95,9 +95,13 @@ def english_catalog() -> dict[str, str]:
         return {m.id: m.string for m in read_po(po) if m.id}
 
 
-def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float]):  # type: ignore[no-untyped-def]
+def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float], *,  # type: ignore[no-untyped-def]
+              as_demo: bool = False):
+    """A kiosk whose reader and printer are the simulators: as a real kiosk (the simulators only
+    behind its devices), or `as_demo` as `jiujin kiosk --demo` (F9 taps a demo card)."""
     session = store.login("wang", PASSWORDS["wang"])  # the kiosk's own operator account
-    return make_app(store, demo_devices=demo, kiosk=True, session=session, monotonic=lambda: now[0])
+    return make_app(store, devices=demo.config(), demo_devices=demo if as_demo else None, kiosk=True,
+                    session=session, monotonic=lambda: now[0])
 
 
 async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> KioskConfirmScreen:  # type: ignore[no-untyped-def]

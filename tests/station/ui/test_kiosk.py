@@ -18,7 +18,7 @@ from station.ui.kiosk.screens import (
 from station.ui.messages import ApplicationSubmitted, CardTapped, PrintJobChanged
 from tests.conftest import PASSWORDS
 from tests.pilot import screen_lines
-from tests.station.ui.conftest import MessageLog, settle
+from tests.station.ui.conftest import MessageLog, settle, until
 from tests.station.ui.helpers import choose, kiosk_app
 
 KIOSK_SCREENS = (KioskStartScreen, KioskServicesScreen, KioskConfirmScreen, KioskDoneScreen,
@@ -142,3 +142,50 @@ async def test_the_kiosk_says_take_the_receipt_only_when_one_was_printed(
         await settle(pilot)
         shown = "\n".join(screen_lines(app))
         assert "请取走回执" not in shown and "已受理" in shown and "请到人工窗口领取回执" in shown
+
+
+@pytest.mark.asyncio
+async def test_the_demo_kiosk_taps_a_card_with_f9_and_the_citizen_reads_it_in_english(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    from station.ui.dialogs.demo_card import DemoCardDialog
+
+    now = [100.0]
+    app = kiosk_app(store, demo, now, as_demo=True)
+    async with app.run_test(size=(80, 24), message_hook=log) as pilot:
+        start = app.screen
+        assert isinstance(start, KioskStartScreen)
+        assert "F9" in str(start.query_one("#kiosk-demo-hint").render())
+        await pilot.press("enter")  # the language button has the focus: English
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "Please place your ID card on the reader" in shown and "请将身份证" not in shown
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, DemoCardDialog)
+        await pilot.press("enter")  # 张三 is first
+        await log.wait_for(CardTapped)
+        await settle(pilot)
+        services = app.screen
+        assert isinstance(services, KioskServicesScreen)
+        assert "Hello, 张三! Choose a service" in "\n".join(screen_lines(app))
+        services.query_one("#kiosk-services").highlighted = [i.code for i in services.items].index("HZ-SMK-103")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskConfirmScreen)
+        confirm = "\n".join(screen_lines(app))
+        assert "Time limit" in confirm and "Phone" in confirm and "办结时限" not in confirm
+
+        now[0] += 61  # the citizen walked away: the next one starts in Chinese
+        await until(pilot, lambda: isinstance(app.screen, KioskStartScreen)
+                    and "请将身份证放在读卡区" in "\n".join(screen_lines(app)))
+
+
+@pytest.mark.asyncio
+async def test_a_kiosk_that_is_not_a_demo_has_no_demo_card(store: StationStore, demo: DemoDevices) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not app.screen.query("#kiosk-demo-hint")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskStartScreen)
