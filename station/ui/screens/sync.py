@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, ProgressBar, Static
+from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
@@ -23,7 +23,7 @@ from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from station.core.sync_service import BatchLine, SyncService
+    from station.core.sync_service import BatchLine, PushReport, SyncService
 from sync.errors import SyncError
 
 BATCH_STATES = {"sealed": N_("已封装"), "sent": N_("已发送"), "acknowledged": N_("已确认"),
@@ -62,6 +62,39 @@ def ledger_lines(ledger: dict[str, Any]) -> list[str]:
     return lines
 
 
+def result_text(what: str, report: PushReport, bundles: dict[str, Any]) -> str:
+    """What one push, pull, USB export or USB import did, in the user's language; when it had
+    nothing to do it says so rather than counting zeros."""
+    parts: list[str] = []
+    if what == "push":
+        parts.append(_("已上报 {sent} 批").format(sent=report.sent) if report.sent else _("没有需要上报的批次"))
+        if report.delivered:
+            parts.append(_("送达附件 {count} 个").format(count=report.delivered))
+    elif what == "export":
+        parts.append(_("已写入 U 盘 {files} 个文件，请交市级中心导入").format(files=report.files)
+                     if report.files else _("没有需要写入 U 盘的批次"))
+    else:
+        parts.append(_("从 U 盘导入：") if what == "import" else _("从市级中心拉取："))
+    if what in ("push", "pull", "import"):
+        parts.append(_("市级中心确认 {batches} 批（{records} 条事件）").format(
+            batches=report.acknowledged, records=report.records_acknowledged)
+            if report.acknowledged else _("没有新的确认"))
+    if what in ("pull", "import"):
+        applied, refused = len(bundles.get("applied", [])), len(bundles.get("refused", []))
+        parts.append(_("收到下行包 {count} 个（办件状态、政策等）").format(count=applied)
+                     if applied else _("没有新的下行包"))
+        if refused:
+            parts.append(_("拒收下行包 {count} 个（签名或内容不符，已记入日志）").format(count=refused))
+    if report.quarantined:
+        parts.append(_("被市级中心隔离 {count} 批，原因见下表").format(count=len(report.quarantined)))
+    if report.problems:
+        first = report.problems[0].partition(" / ")
+        parts.append(_("跳过无法读取的文件 {count} 个：{first}").format(
+            count=len(report.problems), first=first[2] if language() == "en" and first[2] else first[0]))
+    head, *rest = parts
+    return head + _("；").join(rest) if what in ("pull", "import") and rest else _("；").join(parts)
+
+
 class SyncScreen(StationScreen):
     """同步."""
 
@@ -74,13 +107,17 @@ class SyncScreen(StationScreen):
         Binding("escape", "app.pop_screen", N_("返回"), id="back"),
     ]
 
+    usb_pending: str | None = None  # the USB export or import waiting for its folder
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="sync"):
             yield Static(_("加载中…"), id="sync-status", markup=False)
             yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
-            with Horizontal(classes="form-row"):
+            with Horizontal(classes="form-row", id="usb-row"):
                 yield Input(id="usb-folder", placeholder=_("U 盘文件夹，例如 /media/usb/jiujin"))
+                yield Button(_("导出到U盘"), id="usb-export", compact=True)
+                yield Button(_("从U盘导入"), id="usb-import", compact=True)
             with Horizontal(id="sync-progress-row", classes="form-row"):
                 yield Static("", id="sync-progress-label", markup=False)
                 yield ProgressBar(id="sync-progress", show_eta=False)
@@ -138,13 +175,37 @@ class SyncScreen(StationScreen):
         for line in message.batches:
             table.add_row(*batch_cells(line), key=str(line.batch_no))
 
-    def folder(self) -> Path | None:
+    def folder(self, what: str) -> Path | None:
+        """The USB folder typed; when there is none yet, ask for it and remember `what` was
+        asked, so that Enter in the field goes on with it."""
         text = self.query_one("#usb-folder", Input).value.strip()
         if not text:
-            self.query_one("#sync-result", Static).update(_("请先填写 U 盘文件夹"))
+            self.usb_pending = what
+            self.query_one("#sync-result", Static).update(
+                _("请先填写 U 盘文件夹，回车后导出") if what == "export" else _("请先填写 U 盘文件夹，回车后导入"))
             self.query_one("#usb-folder", Input).focus()
             return None
         return Path(text).expanduser()
+
+    @on(Input.Submitted, "#usb-folder")
+    def usb_folder_entered(self) -> None:
+        """Enter in the folder field: go on with the export or import that asked for it, else
+        move to the export button (the import button beside it)."""
+        pending, self.usb_pending = self.usb_pending, None
+        if pending == "export":
+            self.action_export()
+        elif pending == "import":
+            self.action_import_folder()
+        else:
+            self.query_one("#usb-export", Button).focus()
+
+    @on(Button.Pressed, "#usb-export")
+    def export_pressed(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#usb-import")
+    def import_pressed(self) -> None:
+        self.action_import_folder()
 
     def action_push(self) -> None:
         self.run_sync("push", None)
@@ -153,12 +214,12 @@ class SyncScreen(StationScreen):
         self.run_sync("pull", None)
 
     def action_export(self) -> None:
-        folder = self.folder()
+        folder = self.folder("export")
         if folder is not None:
             self.run_sync("export", folder)
 
     def action_import_folder(self) -> None:
-        folder = self.folder()
+        folder = self.folder("import")
         if folder is not None:
             self.run_sync("import", folder)
 
@@ -185,14 +246,7 @@ class SyncScreen(StationScreen):
         except (JiujinError, SyncError) as error:
             self.post_message(ActionDone(error.message(language()), ok=False))
             return
-        text = _("完成：发送 {sent} 批，确认 {acked} 批，送达 {delivered} 件").format(
-            sent=report.sent, acked=report.acknowledged, delivered=report.delivered)
-        if what == "export":
-            text = _("已写入 U 盘 {files} 个文件，请交市级中心导入").format(files=report.files)
-        if bundles.get("applied") or bundles.get("refused"):
-            text += "；" + _("中心下行包：应用 {applied} 个，拒收 {refused} 个").format(
-                applied=len(bundles["applied"]), refused=len(bundles["refused"]))
-        self.post_message(ActionDone(text))
+        self.post_message(ActionDone(result_text(what, report, bundles)))
 
     @on(SyncProgressed)
     def progressed(self, message: SyncProgressed) -> None:

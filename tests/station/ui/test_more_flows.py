@@ -203,9 +203,13 @@ async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
             await login(pilot, "zhao")
             await pilot.press("s")
             await until(pilot, lambda: isinstance(app.screen, SyncScreen))
-            app.screen.query_one("#usb-folder", Input).value = str(usb)
             app.screen.query_one("#batches").focus()
-            await pilot.press("e")
+            await pilot.press("e")  # no folder yet: the screen asks for it and waits
+            await settle(pilot)
+            folder = app.screen.query_one("#usb-folder", Input)
+            assert folder.has_focus and "回车后导出" in str(app.screen.query_one("#sync-result").render())
+            folder.value = str(usb)
+            await pilot.press("enter")  # Enter in the folder field goes on with the export
             exported = await log.wait_for(ActionDone)
             assert exported.ok, exported.message
             steps = [m for m in log.of(SyncProgressed) if m.what == "export"]
@@ -217,10 +221,12 @@ async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
             answered = import_folder(HubService(hub.hub), usb)
             assert answered.stored >= 1 and not answered.problems
 
+            app.screen.query_one("#batches").focus()
             await pilot.press("i")
             imported = await log.wait_for(ActionDone, lambda m: m is not exported)
             assert imported.ok, imported.message
-            assert "中心下行包：应用 1 个" in imported.message
+            assert imported.message.startswith("从 U 盘导入：市级中心确认 1 批")
+            assert "收到下行包 1 个" in imported.message
             assert [m for m in log.of(SyncProgressed) if m.what == "import"][-1].done >= 1
             assert Application.get_by_id(filed.id).status == "accepted"
             assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() == 0
@@ -312,7 +318,7 @@ async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
             await pilot.press("l")
             pulled = await log.wait_for(ActionDone, lambda m: m is not pushed)
             assert pulled.ok, pulled.message
-            assert "中心下行包：应用 1 个" in pulled.message
+            assert "收到下行包 1 个" in pulled.message
             assert Application.get_by_id(filed.id).status == "accepted"
     finally:
         link.stop()

@@ -245,6 +245,8 @@ class FormScreen(StationScreen):
             self.call_after_refresh(self.focus_first_problem)  # after the focus is restored
 
     def focus_first_problem(self) -> None:
+        if not self.is_current:  # the review submitted and this form is on its way out
+            return
         paths = {error.path for error in self.evaluation.errors} if self.evaluation else set()
         for widget in self.query_one(FormView).widgets():
             control = widget.control
