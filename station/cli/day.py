@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from station.cli.common import emit_json, open_session, operator_options
+from station.cli.common import emit_json, lang, open_session, operator_options
 from station.cli.inputs import parse_day
+
+if TYPE_CHECKING:
+    from station.core.day_close import DayPreview
 
 
 @click.group()
@@ -21,21 +25,34 @@ def day() -> None:
 @click.option("--to", "folder", type=click.Path(file_okay=False), default=None,
               help="Write the manifest to a USB folder instead of sending it.")
 @click.option("--no-send", is_flag=True, help="Sign and record only.")
+@click.option("--preview", is_flag=True,
+              help="Show what the close would sign and the open drafts it leaves out; sign nothing. / 预览")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def close(ctx: click.Context, data_dir_option: str | None, operator: str, password_file: str | None,
-          day_: str | None, folder: str | None, no_send: bool, as_json: bool) -> None:
+          day_: str | None, folder: str | None, no_send: bool, preview: bool, as_json: bool) -> None:
     """Sign the day's manifest and send it to the hub (supervisor). / 日终清单"""
+    from dataclasses import asdict
+
     from station.core.clock import local_day
-    from station.core.day_close import close_day
+    from station.core.day_close import close_day, preview_day
 
     chosen = parse_day(day_) if day_ else None  # a bad date is refused before the store is opened
     store, session = open_session(ctx, data_dir_option, operator, password_file)
     which = chosen or local_day(store.clock())
+    before = preview_day(store, session, which)
+    if preview:
+        if as_json:
+            emit_json({**asdict(before), "day": which.isoformat(), "count": before.count})
+        else:
+            click.echo("\n".join(preview_lines(before, lang(ctx))))
+        return
     out = close_day(store, session, which, folder=Path(folder) if folder else None, send=not no_send)
     if as_json:
         emit_json(out)
         return
+    for line in preview_lines(before, lang(ctx))[1:]:  # the open drafts the close left out
+        click.echo(line)
     summary = out["manifest"]
     click.echo(f"{summary['day']}: {summary['count']} 件申请 applications, digest {summary['digest'][:16]}…")
     result = out["result"]
@@ -44,6 +61,21 @@ def close(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
         click.echo(f"中心比对 hub comparison: {verdict}; missing {len(result['missing'])}, "
                    f"extra {len(result['extra'])}, mismatch {len(result['content_mismatch'])}, "
                    f"missing seqs {result['missing_seqs']}")
+
+
+def preview_lines(preview: DayPreview, language: str) -> list[str]:
+    """The day close preview: what it signs (first line), then the open drafts it leaves out."""
+    from reports.wording import status_text
+
+    day, en = preview.day.isoformat(), language == "en"
+    counts = (", " if en else "，").join(f"{status_text(s).get(language)} {n}" for s, n in sorted(preview.counts.items()))
+    lines = [f"{day}: the close would sign {preview.count} application(s){': ' + counts if counts else ''}" if en
+             else f"{day} 日结将签署 {preview.count} 件{'：' + counts if counts else ''}"]
+    if preview.drafts:
+        lines.append(f"{len(preview.drafts)} open draft(s) are left out of the close:" if en
+                     else f"另有 {len(preview.drafts)} 份草稿未提交，不计入日结：")
+        lines += [f"  · {d.operator} · {d.item_code} {d.item_name} · {d.updated_at}" for d in preview.drafts]
+    return lines
 
 
 @day.command("bundles")

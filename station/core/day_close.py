@@ -12,18 +12,20 @@ import contextlib
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 from peewee import fn
 
+from kernel.times import local_time
 from station.core import audit, outbox
 from station.core.applications import Status
 from station.core.db import write_transaction
 from station.core.downstream import bundle_version, resend_requests
 from station.core.errors import JiujinError
-from station.core.models import Application, OutboxEvent, Setting, SyncBatch
+from station.core.models import Application, Operator, OutboxEvent, Setting, SyncBatch
 from station.core.offline_policy import LAST_CONTACT, last_contact, offline_state, setting
 from station.core.roles import Action, require
 from station.core.session import Session
@@ -64,6 +66,46 @@ def build_manifest(store: StationStore, day: date) -> dict[str, Any]:
     document["district"], document["point_type"] = store.config.district, store.config.point_type
     document["digest"] = manifest.applications_digest(document["applications"])
     return document
+
+
+@dataclass(frozen=True)
+class OpenDraft:
+    """A draft not yet submitted: it is not part of any day's manifest."""
+
+    operator: str  # the operator's display name
+    item_code: str
+    item_name: str  # as stored with the draft (Chinese)
+    updated_at: str  # on the station's clock, to the minute
+
+
+@dataclass(frozen=True)
+class DayPreview:
+    """What a day close would sign, before it is signed: the day's applications by status and
+    the drafts still open at the station (they are left out)."""
+
+    day: date
+    counts: dict[str, int]
+    drafts: list[OpenDraft]
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+
+def preview_day(store: StationStore, session: Session, day: date) -> DayPreview:
+    """The day's manifest as it stands (counts by status) and every open draft (supervisor)."""
+    require(session, Action.DAY_CLOSE)
+    counts = (Application.select(Application.status, fn.COUNT(Application.id))
+              .where((Application.day == day) & (Application.status != Status.DRAFT))
+              .group_by(Application.status).tuples())
+    drafts = (Application.select(Application.item_code, Application.item_name, Application.updated_at,
+                                 Operator.display_name)
+              .join(Operator).where(Application.status == Status.DRAFT)
+              .order_by(Application.updated_at.desc()))
+    zone = store.config.zone
+    return DayPreview(day, {str(status): int(n) for status, n in cast(Iterable[tuple[str, int]], counts)},
+                      [OpenDraft(str(d.operator.display_name), str(d.item_code), str(d.item_name),
+                                 local_time(str(d.updated_at), zone)) for d in drafts])
 
 
 def close_day(store: StationStore, session: Session, day: date, *, folder: Path | None = None,

@@ -3,9 +3,10 @@ test, station settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from reports.wording import VERDICTS
+from reports.wording import VERDICTS, status_text
 from station.core.clock import local_day
 from station.core.config import DeviceSettings
 from station.core.errors import JiujinError
@@ -40,6 +41,9 @@ from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 from sync.errors import SyncError
 
+if TYPE_CHECKING:
+    from station.core.day_close import DayPreview
+
 
 @dataclass
 class DayClosed(Message):
@@ -47,6 +51,13 @@ class DayClosed(Message):
 
     message: str
     ok: bool = True
+
+
+@dataclass
+class DayPreviewed(Message):
+    """What a day close would sign, ready to be confirmed."""
+
+    preview: DayPreview
 
 
 def day_close_text(report: dict[str, Any]) -> str:
@@ -61,6 +72,27 @@ def day_close_text(report: dict[str, Any]) -> str:
         named = VERDICTS[verdict].get(language()) if verdict in VERDICTS else verdict
         text += _("中心核对结果：{verdict}").format(verdict=named)
     return text
+
+
+DRAFTS_NAMED = 5  # open drafts listed by name in the day close preview; the rest are counted
+
+
+def day_preview_text(preview: DayPreview, service_name: Callable[[str, str], str]) -> str:
+    """What the day close is about to sign, and the open drafts it leaves out, as the question
+    the supervisor answers; `service_name(code, stored)` names a service in the user's language."""
+    day = preview.day.isoformat()
+    if preview.count:
+        counts = _("，").join(f"{status_text(s).get(language())} {n}" for s, n in sorted(preview.counts.items()))
+        text = _("{day} 日结将签署 {count} 件：{counts}。").format(day=day, count=preview.count, counts=counts)
+    else:
+        text = _("{day} 没有已受理的申请，日结将签署一份空清单。").format(day=day)
+    if preview.drafts:
+        text += "\n" + _("另有 {count} 份草稿未提交，不计入日结：").format(count=len(preview.drafts))
+        for draft in preview.drafts[:DRAFTS_NAMED]:
+            text += f"\n· {draft.operator} · {service_name(draft.item_code, draft.item_name)} · {draft.updated_at}"
+        if len(preview.drafts) > DRAFTS_NAMED:
+            text += "\n" + _("……等 {count} 份").format(count=len(preview.drafts))
+    return text + "\n" + _("确认日结？")
 
 
 #: The operators' keys and the role each needs.
@@ -251,9 +283,33 @@ class SupervisorScreen(StationScreen):
 
     @on(Button.Pressed, "#close-day")
     def close_day_pressed(self) -> None:
-        text = self.query_one("#day-folder", Input).value.strip()
-        self.query_one("#day-result", Static).update(_("正在日结…"))
-        self.close_day(Path(text).expanduser() if text else None)
+        self.preview_day()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="day", description="day close preview")
+    def preview_day(self) -> None:
+        """What the close would sign and the drafts it leaves out, to confirm first."""
+        from station.core.day_close import preview_day
+
+        store = self.services.store
+        try:
+            preview = preview_day(store, self.session, local_day(store.clock()))
+        except JiujinError as error:
+            self.post_message(DayClosed(error.message(language()), ok=False))
+            return
+        self.post_message(DayPreviewed(preview))
+
+    @on(DayPreviewed)
+    def confirm_day_close(self, message: DayPreviewed) -> None:
+        def close(yes: bool | None) -> None:
+            if yes:
+                text = self.query_one("#day-folder", Input).value.strip()
+                self.query_one("#day-result", Static).update(_("正在日结…"))
+                self.close_day(Path(text).expanduser() if text else None)
+
+        def named(code: str, stored: str) -> str:
+            return self.services.counter.service_name(code, stored).get(language())
+
+        self.app.push_screen(self.new_screen("confirm", day_preview_text(message.preview, named)), close)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day", description="day close")
     def close_day(self, folder: Path | None) -> None:

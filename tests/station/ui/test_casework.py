@@ -19,7 +19,7 @@ from station.ui.screens.applications import ApplicationsScreen
 from station.ui.screens.counter.amend import AmendScreen
 from station.ui.screens.detail import DetailScreen
 from tests.conftest import Sessions
-from tests.station.ui.conftest import MessageLog, login, settle
+from tests.station.ui.conftest import MessageLog, login, settle, until
 from tests.station.ui.helpers import accepted
 
 
@@ -188,9 +188,13 @@ async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, se
                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
     from textual.widgets import Static
 
+    from station.core.counter import typed_identity
     from station.core.models import Setting
+    from station.ui.dialogs.confirm import ConfirmDialog
 
     accepted(store, sessions.operator)
+    counter = Counter(store)
+    counter.start(sessions.operator, counter.item("HZ-YB-103"), typed_identity("11010519491231002X", "李四"))
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await login(pilot, "li")
@@ -200,9 +204,21 @@ async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, se
         screen.query_one("TabbedContent").active = "tab-day"
         screen.query_one("#day-folder", Input).value = str(tmp_path / "usb")
         await settle(pilot)
-        await pilot.click("#close-day")
+        await pilot.click("#close-day")  # first the preview: what it signs, what it leaves out
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = app.screen.question
+        assert "2026-11-26 日结将签署 1 件：已受理 1。" in question
+        assert "另有 1 份草稿未提交，不计入日结：" in question
+        assert "王小红 · 异地长期居住人员就医备案 · 2026-11-26" in question
+        assert "11010519491231002X" not in question and "李四" not in question
+        await pilot.press("n")  # not yet: nothing is signed
         await settle(pilot)
-        assert Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is not None
+        assert Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is None
+        await pilot.click("#close-day")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is not None)
+        await settle(pilot)
         assert list((tmp_path / "usb").rglob("2026-11-26.json"))
         assert "1 件已签署" in str(screen.query_one("#day-result", Static).render())
 
