@@ -36,6 +36,7 @@ from reports.inputs import (
     Promise,
     ReceiptData,
     StationInfo,
+    Supplement,
 )
 from reports.layout import ReceiptLayout
 from reports.masking import mask_id
@@ -75,6 +76,7 @@ __all__ = [
     "ReportsError",
     "StationInfo",
     "StationLedger",
+    "Supplement",
     "amendment_pdf",
     "case_link",
     "city_pdf",

@@ -105,8 +105,18 @@ class MissingItem:
 
 
 @dataclass(frozen=True)
+class Supplement:
+    """补交 — 容缺 materials handed in after acceptance: when, to whom, which."""
+
+    at: datetime
+    operator: str
+    materials: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
 class ReceiptData:
-    """受理回执 — everything the acceptance receipt says."""
+    """受理回执 — everything the acceptance receipt says; with `supplement`, the 补交回执 that
+    confirms the 容缺 materials handed in later (and what is still owed)."""
 
     station: StationInfo
     receipt_number: str
@@ -124,6 +134,7 @@ class ReceiptData:
     rongque_deadline: date | None = None
     consult_phone: str = "12345"
     consult_verified: bool = True
+    supplement: Supplement | None = None
 
 
 @dataclass(frozen=True)

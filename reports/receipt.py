@@ -25,6 +25,7 @@ from reports.wording import (
 )
 
 TITLE = Text("受理回执", "Acceptance Receipt")
+SUPPLEMENT_TITLE = Text("补交回执", "Receipt for Documents Handed In")
 VERIFY = Text("扫码核验回执真伪", "Scan to verify this receipt")
 STAMP = Text("受理单位（盖章）", "Issuing point (stamp)")
 
@@ -35,10 +36,11 @@ def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
         raise ValueError(f"paper width {paper_mm} mm: 58 or 80")
     elements: list[Element] = [
         Line(data.station.name, "center", bold=True),
-        Line(TITLE.zh, "center", bold=True, size=2),
+        Line(_title(data).zh, "center", bold=True, size=2),
         Rule(),
         *(Columns(key.zh, value) for key, value in _summary(data)),
         Line(f"办理事项：{data.service.zh}"),
+        *_supplement_rows(data),
         *_promise_rows(data),
         Line(f"收费：{fee_text(data.fee).zh}"),
         Rule(),
@@ -49,7 +51,8 @@ def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
     if not data.materials:
         elements.append(Line("无需提交纸质材料"))
     if data.rongque:
-        elements += [Rule(), Line(f"容缺受理：{deadline_text(data.rongque_deadline).zh}", bold=True)]
+        owed = "仍待补交" if data.supplement else "容缺受理"
+        elements += [Rule(), Line(f"{owed}：{deadline_text(data.rongque_deadline).zh}", bold=True)]
         elements += [Line(f"{i}. {marked_str(item.what.zh, item.verified)}")
                      for i, item in enumerate(data.rongque, 1)]
     elements += [
@@ -62,7 +65,21 @@ def receipt_layout(data: ReceiptData, paper_mm: int = 80) -> ReceiptLayout:
         Feed(3),
         Cut(),
     ]
-    return ReceiptLayout(tuple(elements), title=f"{TITLE.zh} {data.receipt_number}")
+    return ReceiptLayout(tuple(elements), title=f"{_title(data).zh} {data.receipt_number}")
+
+
+def _title(data: ReceiptData) -> Text:
+    return SUPPLEMENT_TITLE if data.supplement else TITLE
+
+
+def _supplement_rows(data: ReceiptData) -> list[Element]:
+    """补交: when, to whom, and each material handed in this time."""
+    if data.supplement is None:
+        return []
+    given = data.supplement
+    return [Rule(), Columns("补交时间", pdf.stamp(given.at)), Columns("经办人", given.operator),
+            Line("本次补交：", bold=True),
+            *(Line(f"{i}. {name.zh}") for i, name in enumerate(given.materials, 1))]
 
 
 def _promise_rows(data: ReceiptData) -> list[Element]:
@@ -111,11 +128,22 @@ def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
         _head(data, styles),
         pdf.spacer(3),
         pdf.field_table(rows, styles),
+    ]
+    if data.supplement is not None:
+        given = data.supplement
+        story += [*pdf.heading(Text("本次补交", "Handed in this time"), styles),
+                  pdf.field_table([(Text("补交时间", "Handed in at"), pdf.stamp(given.at)),
+                                   (Text("经办人", "Received by"), given.operator),
+                                   *((Text(f"材料 {i}", f"Document {i}"), name)
+                                     for i, name in enumerate(given.materials, 1))], styles)]
+    story += [
         *pdf.heading(Text("已收材料", "Materials received"), styles),
         _materials(data, styles),
     ]
     if data.rongque:
-        story += [*pdf.heading(Text("容缺受理", "Accepted with materials to follow"), styles),
+        owed = (Text("仍待补交", "Still to bring") if data.supplement
+                else Text("容缺受理", "Accepted with materials to follow"))
+        story += [*pdf.heading(owed, styles),
                   pdf.markup(pdf.label(deadline_text(data.rongque_deadline)), styles.body),
                   pdf.spacer(2), _rongque(data, styles)]
     story += [
@@ -127,12 +155,12 @@ def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
         pdf.spacer(10),
         pdf.signature_lines([STAMP, Text("日期", "Date")], styles),
     ]
-    return pdf.build_pdf(story, styles, title=f"{TITLE.zh} {data.receipt_number}",
-                         footer=f"{TITLE.zh} · {data.receipt_number} · 就近 Jiujin")
+    return pdf.build_pdf(story, styles, title=f"{_title(data).zh} {data.receipt_number}",
+                         footer=f"{_title(data).zh} · {data.receipt_number} · 就近 Jiujin")
 
 
 def _head(data: ReceiptData, styles: pdf.Styles) -> Table:
-    title = [*pdf.title_block(TITLE, data.station.name, styles)]
+    title = [*pdf.title_block(_title(data), data.station.name, styles)]
     code = [QRFlowable(data.qr_payload, 36 * mm), pdf.markup(pdf.label(VERIFY), styles.small)]
     table = Table([[title, code]], colWidths=[pdf.WIDTH - 42 * mm, 42 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.font.name),

@@ -123,6 +123,7 @@ EVENTS = {
     "application.submitted": Text("窗口受理", "Accepted at the counter"),
     "application.voided": Text("作废", "Voided"),
     "application.amended": Text("补正后重新提交", "Amended and submitted again"),
+    "application.supplemented": Text("补交容缺材料", "Deferred documents handed in"),
     "application.attached": Text("附加扫描件", "Scan attached"),
     "document.receipt_issued": Text("出具受理回执", "Receipt issued"),
     "document.notice_issued": Text("出具一次性告知书", "One-time notice issued"),
@@ -134,6 +135,7 @@ HUB_RECEIVED = {
     "submitted": Text("市级中心已收到受理记录", "The hub received the application"),
     "voided": Text("市级中心已收到作废记录", "The hub received the voiding"),
     "amended": Text("市级中心已收到补正", "The hub received the amendment"),
+    "supplemented": Text("市级中心已收到补交记录", "The hub received the documents handed in"),
 }
 
 

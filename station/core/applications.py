@@ -18,11 +18,12 @@ from typing import Any, cast
 import uuid_utils.compat as uuid_compat
 from peewee import fn
 
+from forms.results import MISSING_RONGQUE, PROVIDED
 from kernel.canonical import canonical_json
 from station.core import audit, outbox
 from station.core.clock import Clock, local_day
 from station.core.db import database, write_transaction
-from station.core.errors import InvalidTransition, NotFound, ValidationFailed
+from station.core.errors import InvalidTransition, NotFound, NothingToSupplement, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
 from station.core.models import Application, Attachment, Operator
 from station.core.roles import Action, require
@@ -46,6 +47,8 @@ class Status(StrEnum):
 
 
 VOIDABLE = {Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS}
+#: Statuses in which a 容缺 application may still be waiting for its materials.
+RONGQUE_OPEN = frozenset({Status.ACCEPTED_PENDING_MATERIALS, Status.DELIVERED, Status.ACCEPTED})
 # Submission is the counter's hot path: fixed SQL, no query building.
 _SELECT_BY_ID = "SELECT * FROM application WHERE id = ?"
 _SUBMIT_UPDATE = ("UPDATE application SET receipt_number = ?, status = ?, submitted_at = ?,"
@@ -220,6 +223,33 @@ class ApplicationService:
             self._record(session, now, "amended", app, {})
         return app
 
+    def supplement(self, session: Session, app_id: str, received: Collection[str]) -> Application:
+        """补交: the 容缺 materials in `received` were handed in after acceptance. They count as
+        provided from now on; once none is still owed, an application not yet at the hub
+        leaves 容缺受理 for 已受理. The amended record goes to the hub (`supplemented`)."""
+        require(session, Action.APPLICATION_SUPPLEMENT)
+        now = self.clock()
+        with write_transaction():
+            app = self._get_for_update(app_id)
+            materials = json.loads(app.materials)
+            owed = deferred_materials(materials)
+            if not app.rongque_deadline or not owed or str(app.status) not in RONGQUE_OPEN:
+                raise NothingToSupplement()
+            unknown = sorted(set(received) - set(owed))
+            if unknown or not received:
+                raise ValidationFailed({"materials": "只能补交容缺的材料 / only materials accepted under 容缺 "
+                                                     f"can be handed in later: {', '.join(unknown) or '—'}"})
+            materials.update({code: PROVIDED for code in received})
+            app.materials = _json(materials)
+            if not deferred_materials(materials) and app.status == Status.ACCEPTED_PENDING_MATERIALS:
+                app.status = Status.SUBMITTED
+            app.updated_at = now.isoformat()
+            app.content_hash = content_hash(app, attachment_hashes(app.id))
+            app.save()
+            self._record(session, now, "supplemented", app,
+                         {"materials": sorted(received), "owed": sorted(deferred_materials(materials))})
+        return app
+
     def record_hub_status(self, session: Session, app_id: str, status: Status,
                           message: str | None = None) -> Application:
         """Apply a status the hub reported (delivered, accepted, needs amendment, ...)."""
@@ -353,6 +383,17 @@ def snapshot(app: Application, station_code: str, operator_name: str,
         "operator": operator_name,
         "content_hash": app.content_hash,
     }
+
+
+def deferred_materials(materials: dict[str, str]) -> list[str]:
+    """The materials accepted under 容缺 and not handed in yet, in the form's order."""
+    return [code for code, status in materials.items() if status == MISSING_RONGQUE]
+
+
+def owes_materials(app: Application) -> bool:
+    """True while an application accepted under 容缺 still waits for a material (补交)."""
+    return (bool(app.rongque_deadline) and str(app.status) in RONGQUE_OPEN
+            and bool(deferred_materials(json.loads(app.materials))))
 
 
 def content_hash(app: Application, attachments: list[str]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -83,11 +84,13 @@ def receipt_data(store: StationStore, session: Session, key: str,
 
 
 def receipt_layout(store: StationStore, session: Session, key: str, *, paper_mm: int | None = None,
-                   catalog: Catalog | None = None, record: bool = True) -> PrinterLayout:
-    """The receipt in the printer's layout model, for 58 or 80 mm paper (default: configured)."""
+                   catalog: Catalog | None = None, record: bool = True,
+                   supplement: reports.Supplement | None = None) -> PrinterLayout:
+    """The receipt in the printer's layout model, for 58 or 80 mm paper (default: configured);
+    with `supplement`, the 补交回执."""
     from devices.printer.layout import ReceiptLayout as PrinterLayout
 
-    data = receipt_data(store, session, key, catalog)
+    data = replace(receipt_data(store, session, key, catalog), supplement=supplement)
     width = paper_mm or store.config.devices.paper_width_mm
     layout = PrinterLayout.from_dict(reports.receipt_layout(data, width).to_dict())
     if record:
@@ -96,9 +99,9 @@ def receipt_layout(store: StationStore, session: Session, key: str, *, paper_mm:
 
 
 def receipt_pdf(store: StationStore, session: Session, key: str, catalog: Catalog | None = None,
-                record: bool = True) -> bytes:
-    """The receipt as an A4 PDF."""
-    data = receipt_data(store, session, key, catalog)
+                record: bool = True, supplement: reports.Supplement | None = None) -> bytes:
+    """The receipt as an A4 PDF (with `supplement`, the 补交回执)."""
+    data = replace(receipt_data(store, session, key, catalog), supplement=supplement)
     document = reports.receipt_pdf(data)
     if record:
         _record(store, session, "receipt", data.application_id, "pdf")
@@ -417,6 +420,15 @@ def _applicant(app: Application) -> ApplicantInfo:
 def _material_statuses(app: Application) -> dict[str, str]:
     raw = json.loads(str(app.materials or "{}"))
     return {str(k): str(v.get("status", "") if isinstance(v, dict) else v) for k, v in raw.items()}
+
+
+def supplement_data(store: StationStore, session: Session, key: str, received: list[str],
+                    catalog: Catalog | None = None) -> reports.Supplement:
+    """What a 补交回执 says of the materials just handed in: now, who took them, their names."""
+    app = _accepted(store, session, key)
+    item = _item(catalog, app)
+    return reports.Supplement(store.clock(), session.display_name,
+                              tuple(_missing(item, mid).what for mid in received))
 
 
 def _material_line(item: Item | None, material_id: str, status: str) -> MaterialLine:

@@ -166,6 +166,13 @@ class NotFound(JiujinError):
     """No such record."""
 
 
+class NothingToSupplement(JiujinError):
+    """补交 on an application that owes no material accepted under 容缺."""
+
+    def __init__(self) -> None:
+        super().__init__("该申请没有待补交的容缺材料", "this application owes no materials accepted under 容缺")
+
+
 class InvalidTransition(JiujinError):
     """The application's status does not allow the requested change."""
 

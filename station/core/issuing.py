@@ -40,7 +40,7 @@ class ReceiptPrinterPort(Protocol):
 class Issued:
     """A document handed out: which, where to, its print job, and its text for the screen."""
 
-    kind: Literal["receipt", "notice"]
+    kind: Literal["receipt", "notice", "supplement"]
     output: Output
     job_id: str | None
     destination: str  # printer | cups | held
@@ -88,6 +88,23 @@ def issue_receipt(store: StationStore, session: Session, application_id: str, ou
         layout = documents.receipt_layout(store, session, application_id)
     job = printer.print_receipt(layout)
     return Issued("receipt", output, job, "printer", preview_lines(layout, _paper(store)))
+
+
+def supplement_and_issue(store: StationStore, session: Session, application_id: str, received: list[str],
+                         printer: ReceiptPrinterPort | None, a4: A4Output) -> Issued:
+    """补交: record the 容缺 materials handed in (the hub hears of it at the next sync) and print
+    the 补交回执 on the receipt printer, or as an A4 PDF without one."""
+    store.applications.supplement(session, application_id, received)
+    with write_transaction():  # documents records the issue in the audit trail
+        given = documents.supplement_data(store, session, application_id, received)
+        if printer is None:
+            pdf = documents.receipt_pdf(store, session, application_id, supplement=given)
+        else:
+            layout = documents.receipt_layout(store, session, application_id, supplement=given)
+    if printer is None:
+        return Issued("supplement", "a4", None, a4.spool(pdf, "补交回执"), ())
+    job = printer.print_receipt(layout)
+    return Issued("supplement", "receipt_printer", job, "printer", preview_lines(layout, _paper(store)))
 
 
 def issue_notice(store: StationStore, session: Session, draft: CounterDraft, evaluation: Evaluation,

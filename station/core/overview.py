@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from typing import Any
 
@@ -11,16 +11,13 @@ from forms import Item, Text
 from forms.display import field_rows
 from kernel.masking import mask_id
 from station.core import outbox
-from station.core.applications import Status
+from station.core.applications import Status, deferred_materials, owes_materials
 from station.core.clock import CST, local_day, local_time
 from station.core.db import database
 from station.core.models import Application, AuditEvent, Operator, OutboxEvent
 from station.core.roles import Action, allowed
 from station.core.session import Session
 from station.core.store import StationStore
-
-#: Statuses in which a 容缺 application still waits for its materials.
-RONGQUE_OPEN = frozenset({Status.ACCEPTED_PENDING_MATERIALS, Status.DELIVERED, Status.ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ def row(app: Application, operator: str = "", zone: tzinfo = CST) -> Application
     return ApplicationRow(str(app.id), app.receipt_number or "", str(app.status), str(app.item_code),
                           str(app.item_name), str(app.applicant_name), mask_id(str(app.applicant_id)),
                           local_time(str(app.submitted_at or app.updated_at), zone), operator,
-                          bool(app.rongque_deadline) and str(app.status) in RONGQUE_OPEN)
+                          owes_materials(app))
 
 
 def counter_overview(store: StationStore, session: Session) -> CounterOverview:
@@ -150,6 +147,7 @@ class ApplicationDetail:
     materials: list[tuple[Text, str]]  # name, stored status, in the guide's order
     history: list[HistoryEntry]
     service: Text  # the item's name in both languages
+    owed: list[tuple[str, Text]] = field(default_factory=list)  # 容缺 materials still to bring (补交)
 
 
 def application_detail(store: StationStore, session: Session, app_id: str,
@@ -165,13 +163,21 @@ def application_detail(store: StationStore, session: Session, app_id: str,
         _text(app.due_date), _text(app.rongque_deadline),
         _values(item, values), _materials(item, materials),
         application_history(session, str(app.id), store.config.zone),
-        item.name if item is not None else Text(str(app.item_name), str(app.item_name)))
+        item.name if item is not None else Text(str(app.item_name), str(app.item_name)),
+        [(mid, name) for mid, name in _names(item, deferred_materials(materials))] if owes_materials(app) else [])
 
 
 def _values(item: Item | None, values: dict[str, Any]) -> list[tuple[Text, Text]]:
     if item is None:
         return [(Text(k, k), Text(_value(v), _value(v))) for k, v in values.items() if _value(v)]
     return [(label, value) for _id, label, value in field_rows(item, values)]
+
+
+def _names(item: Item | None, material_ids: list[str]) -> list[tuple[str, Text]]:
+    """Materials with their names, in the guide's order (the item's), unknown ones last."""
+    names = {m.id: m.name for m in item.materials} if item is not None else {}
+    order = [m for m in names if m in material_ids] + [m for m in material_ids if m not in names]
+    return [(m, names.get(m, Text(m, m))) for m in order]
 
 
 def _materials(item: Item | None, stored: dict[str, Any]) -> list[tuple[Text, str]]:

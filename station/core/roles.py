@@ -35,6 +35,7 @@ class Action(StrEnum):
     APPLICATION_CREATE = "application.create"
     APPLICATION_SUBMIT = "application.submit"
     APPLICATION_AMEND = "application.amend"
+    APPLICATION_SUPPLEMENT = "application.supplement"  # 补交: record 容缺 materials handed in later
     APPLICATION_VOID = "application.void"
     APPLICATION_RATE = "application.rate"  # record the citizen's 好差评 (counter screen, kiosk)
     OPERATOR_LIST = "operator.list"
@@ -61,6 +62,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPLICATION_CREATE: frozenset(_COUNTER),
     Action.APPLICATION_SUBMIT: frozenset(_COUNTER),
     Action.APPLICATION_AMEND: frozenset(_COUNTER),
+    Action.APPLICATION_SUPPLEMENT: frozenset(_COUNTER),
     Action.APPLICATION_VOID: frozenset({Role.SUPERVISOR}),
     Action.APPLICATION_RATE: frozenset(_COUNTER),
     Action.OPERATOR_LIST: frozenset(_OVERSIGHT),

@@ -52,6 +52,7 @@ COUNTER_ROUTES = Routes({
     "scan": "station.ui.dialogs.scan:AttachScanDialog",
     "save_pdf": "station.ui.dialogs.save_pdf:SavePdfDialog",
     "void": "station.ui.dialogs.void:VoidDialog",
+    "supplement": "station.ui.dialogs.supplement:SupplementDialog",
     "add_operator": "station.ui.dialogs.operator:AddOperatorDialog",
     "set_password": "station.ui.dialogs.operator:SetPasswordDialog",
 })

@@ -17,7 +17,7 @@ ScreenName = Literal[
     "login", "home", "start", "form", "review", "result", "amend", "detail", "applications",
     "sync", "supervisor",
     "help", "demo_card", "resume", "confirm", "guide", "scan", "save_pdf", "void",
-    "add_operator", "set_password", "leave_kiosk", "rating",
+    "add_operator", "set_password", "leave_kiosk", "rating", "supplement",
 ]
 
 

@@ -136,7 +136,7 @@ def case(application_id: str) -> Case | None:
     if received is not None:
         found.steps.append(Step("forwarded", str(received.received_at)))
     for kind, at, _, _ in rows[1:]:
-        if kind in ("amended", "voided"):
+        if kind in ("amended", "supplemented", "voided"):
             found.steps.append(Step(str(kind), str(at)))
     for step in HubCaseStep.select().where(HubCaseStep.application_id == application_id):
         found.steps.append(Step(str(step.status), str(step.at), str(step.message or ""), step.deadline))

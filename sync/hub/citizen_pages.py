@@ -34,6 +34,7 @@ STEP_NAMES: dict[str, tuple[str, str]] = {
     "accepted": ("部门受理", "Taken up by the department"),
     "needs_amendment": ("补正", "More documents needed"),
     "amended": ("已补正", "Documents supplied"),
+    "supplemented": ("容缺材料已补交", "Deferred documents handed in"),
     "completed": ("办结", "Completed"),
     "rejected": ("不予受理", "Not accepted"),
     "returned": ("部门退回", "Returned by the department"),

@@ -62,6 +62,8 @@ class DetailScreen(StationScreen):
     BINDINGS = [
         Binding("c", "continue_draft", N_("继续办理"), id="continue", tooltip=N_("打开草稿继续填写")),
         Binding("r", "reprint", N_("补打回执"), id="reprint"),
+        Binding("b", "supplement", N_("补交材料"), id="supplement",
+                tooltip=N_("申请人带来容缺材料：记录并打印补交回执")),
         Binding("n", "notice", N_("打印告知书"), id="notice",
                 tooltip=N_("按草稿现在缺少的材料再打印一次性告知书")),
         Binding("a", "amend", N_("补正"), id="amend", tooltip=N_("按市级中心的要求补正后重新提交")),
@@ -140,6 +142,8 @@ class DetailScreen(StationScreen):
             return status == Status.NEEDS_AMENDMENT and allowed(role, Action.APPLICATION_AMEND)
         if action == "void":
             return status in VOIDABLE and allowed(role, Action.APPLICATION_VOID)
+        if action == "supplement":
+            return bool(self.detail and self.detail.owed) and allowed(role, Action.APPLICATION_SUPPLEMENT)
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="resume")
@@ -174,10 +178,29 @@ class DetailScreen(StationScreen):
         else:
             self.post_message(DocumentIssued(issued))
 
+    def action_supplement(self) -> None:
+        if self.detail is not None:
+            owed = [(material, name.get(language())) for material, name in self.detail.owed]
+            self.app.push_screen(self.new_screen("supplement", owed), self.supplement)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="supplement")
+    def supplement(self, received: list[str] | None) -> None:
+        """补交: record what the citizen brought and print the 补交回执 (A4 without a printer)."""
+        from station.core.issuing import supplement_and_issue
+
+        if not received:
+            return
+        devices = self.services.devices
+        self.post_message(DocumentIssued(supplement_and_issue(
+            self.services.store, self.session, self.app_id, received,
+            devices if self.services.has_devices else None, self.services.a4)))
+
     @on(DocumentIssued)
     def issued(self, message: DocumentIssued) -> None:
         a4 = message.issued.output == "a4"
-        if message.issued.kind == "notice":
+        if message.issued.kind == "supplement":
+            self.notify(_("已记录补交，A4 补交回执已生成（无收据打印机）") if a4 else _("已记录补交，补交回执已打印"))
+        elif message.issued.kind == "notice":
             self.notify(_("A4 一次性告知书已生成") if a4 else _("一次性告知书已打印"))
         else:
             self.notify(_("A4 回执已生成") if a4 else _("回执已补打"))

@@ -4,6 +4,7 @@ transaction), void before delivery, amendment, and the counter's queries."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -162,7 +163,8 @@ def test_the_list_puts_the_latest_accepted_first_and_marks_rongque(
         store: StationStore, sessions: Sessions, clock: FakeClock) -> None:
     from station.core.overview import ListFilters, application_rows
 
-    early = store.applications.create_draft(sessions.operator, draft(name="早"))
+    owing = replace(draft(name="早"), materials={"rental_contract": "missing_rongque"})
+    early = store.applications.create_draft(sessions.operator, owing)
     clock.advance(minutes=1)
     other = store.applications.create_draft(sessions.operator, draft(name="中"))
     store.applications.submit(sessions.operator, other.id)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -20,6 +22,13 @@ from tests.station.core.helpers import draft
 def _submitted(store: StationStore, sessions: Sessions) -> str:
     app = store.applications.create_draft(sessions.operator, draft())
     return str(store.applications.submit(sessions.operator, app.id).id)
+
+
+def _owing_materials(store: StationStore, sessions: Sessions) -> str:
+    """Accepted under 容缺: one material to bring later (补交)."""
+    owing = replace(draft(), materials={"rental_contract": "missing_rongque"})
+    app = store.applications.create_draft(sessions.operator, owing)
+    return str(store.applications.submit(sessions.operator, app.id, rongque_deadline=date(2026, 12, 3)).id)
 
 
 def _needs_amendment(store: StationStore, sessions: Sessions) -> str:
@@ -43,6 +52,8 @@ CALLS: dict[Action, Callable[[StationStore, Sessions, Session], object]] = {
     Action.APPLICATION_SUBMIT: lambda st, ss, s: st.applications.submit(
         s, st.applications.create_draft(ss.operator, draft()).id),
     Action.APPLICATION_AMEND: lambda st, ss, s: st.applications.amend(s, _needs_amendment(st, ss), {}, {}),
+    Action.APPLICATION_SUPPLEMENT: lambda st, ss, s: st.applications.supplement(
+        s, _owing_materials(st, ss), ["rental_contract"]),
     Action.APPLICATION_VOID: lambda st, ss, s: st.applications.void(s, _submitted(st, ss), "撤回"),
     Action.APPLICATION_RATE: lambda st, ss, s: ratings.rate(s, st.clock, st.config.code, _submitted(st, ss),
                                                             Rating(5, (), "", "counter")),

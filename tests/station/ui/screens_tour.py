@@ -221,6 +221,22 @@ def void_dialog(app: Any, apps: Applications) -> Any:
     return VoidDialog(apps.accepted)
 
 
+OWED = ("employment_proof", "rental_contract")  # 居住证申领's materials accepted under 容缺
+
+
+def owed(lang: str) -> list[tuple[str, str]]:
+    from forms import load_catalog
+
+    return [(m.id, m.name.get(lang)) for m in load_catalog().get("HZ-GA-004").materials if m.id in OWED]
+
+
+def supplement_dialog(app: Any, apps: Applications) -> Any:
+    from station.ui.dialogs.supplement import SupplementDialog
+    from station.ui.i18n import language
+
+    return SupplementDialog(owed(language()))
+
+
 def confirm_dialog(app: Any, apps: Applications) -> Any:
     from station.ui.dialogs.confirm import ConfirmDialog
     from station.ui.i18n import _
@@ -356,6 +372,7 @@ SCENES = [
     Scene("set_password", dialog(set_password_dialog), user="admin"),
     Scene("confirm", dialog(confirm_dialog), user="admin"),
     Scene("void", dialog(void_dialog), user="li"),
+    Scene("supplement", dialog(supplement_dialog), shows=lambda apps, lang: [name for _m, name in owed(lang)]),
     Scene("sync", press("s"), user="zhao"),
     Scene("help", press("f1")),
     Scene("locked", press("ctrl+l")),

@@ -8,6 +8,7 @@ import json
 import pytest
 from textual.widgets import Checkbox, DataTable, Input
 
+from devices import DemoDevices
 from station.core.applications import Status
 from station.core.counter import Counter
 from station.core.models import Application, OutboxEvent
@@ -241,3 +242,43 @@ async def test_a_draft_found_in_the_list_can_be_continued(store: StationStore, s
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen) and app.screen.draft.app_id == draft.app_id
+
+
+@pytest.mark.asyncio
+async def test_a_clerk_records_deferred_materials_and_prints_the_supplement_receipt(
+        store: StationStore, sessions: Sessions, demo: DemoDevices, log: MessageLog) -> None:
+    from datetime import date
+
+    from station.ui.dialogs.supplement import SupplementDialog
+    from station.ui.messages import PrintJobChanged
+    from tests.reports.helpers import draft_input
+
+    owed = {"identity": "satisfied_by_card", "rental_contract": "missing_rongque",
+            "employment_proof": "missing_rongque"}
+    app_row = store.applications.create_draft(sessions.operator, draft_input(owed))
+    store.applications.submit(sessions.operator, app_row.id, rongque_deadline=date(2026, 12, 3))
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(80, 24), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        app.push_screen(DetailScreen(str(app_row.id)))
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.detail is not None)
+        detail = app.screen
+        assert "b" in app.screen.active_bindings
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, SupplementDialog))
+        await pilot.press("down", "space")  # the guide's order: the citizen brought the proof of employment only
+        await pilot.press("enter")
+        printed = await log.wait_for(PrintJobChanged, lambda m: m.state == "printed")
+        assert printed.state == "printed"
+        receipt = "\n".join(demo.printer_model.receipts[-1].lines)
+        handed_in, _sep, still_owed = receipt.partition("仍待补交")
+        assert "补交回执" in handed_in and "本次补交" in handed_in
+        assert "就业证明" in handed_in.partition("本次补交")[2].partition("已收材料")[0]
+        assert "房屋租赁合同" in still_owed
+        await until(pilot, lambda: app.screen is detail and [m for m, _n in detail.detail.owed] == ["rental_contract"])
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, SupplementDialog))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is detail and detail.detail.owed == [])
+        assert "b" not in app.screen.active_bindings  # nothing more is owed
+        assert Application.get_by_id(app_row.id).status == "submitted"
