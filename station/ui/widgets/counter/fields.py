@@ -9,25 +9,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+)
+from textual.widgets.option_list import Option
 
 from forms import Evaluation, Field, hangzhou_divisions
+from forms.search import find_divisions
 from forms.serialize import jsonable
 from station.ui.i18n import N_, _, language
 
 PLACEHOLDERS = {"date": N_("年-月-日，如 2026-01-31"), "phone": N_("手机或固定电话"),
                 "money": N_("金额（元）"), "id_number": N_("18 位身份证号"),
                 "credit_code": N_("18 位统一社会信用代码")}
-DIVISION_PLACEHOLDERS = {"hangzhou-county": N_("6 位区县代码，如 330106"),
-                         "hangzhou-town": N_("9 位乡镇（街道）代码，如 330106002"),
-                         "hangzhou": N_("区县或乡镇（街道）代码")}
+DIVISION_PLACEHOLDERS = {"hangzhou-county": N_("区县名称或拼音，如 西湖区、xhq"),
+                         "hangzhou-town": N_("乡镇（街道）名称或拼音，如 北山、bsj"),
+                         "hangzhou": N_("区县或乡镇（街道）名称或拼音")}
 
 
 class FieldChanged(Message):
@@ -200,16 +211,84 @@ class FieldWidget(Vertical):
 
 
 class DivisionField(FieldWidget):
-    """A division code, with the division's name shown as it is typed."""
+    """A division chosen by name: typing a name, its pinyin or pinyin initials (`bsj`, `beishan`)
+    lists the matching current divisions with their district; ↓ and Enter pick one, and the
+    field holds its code, with the name shown beside it. A code typed in full is taken as it is."""
+
+    LEVELS = {"hangzhou-county": "county", "hangzhou-town": "town"}
+    CHOICES = 8
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield OptionList(classes="division-choices")
 
     def controls(self) -> ComposeResult:
         yield from super().controls()
         yield Static("", classes="division-name", markup=False)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(".division-choices", OptionList).display = False
+
+    @property
+    def level(self) -> str:
+        return self.LEVELS.get(self.field.scope or "", "any")
+
     @on(Input.Changed)
     def show_name(self, event: Input.Changed) -> None:
-        division = hangzhou_divisions().get(event.value.strip())
-        self.query_one(".division-name", Static).update(division.name if division else "")
+        typed = event.value.strip()
+        division = hangzhou_divisions().get(typed)
+        self.query_one(".division-name", Static).update(division_label(typed) if division else "")
+        choices = self.query_one(".division-choices", OptionList)
+        found = [] if division is not None or not typed else find_divisions(typed, self.level, self.CHOICES)
+        choices.clear_options()
+        choices.add_options([Option(f"{division_label(d.code)}  {d.code}", id=d.code) for d in found])
+        choices.display = bool(found)
+        if found:
+            choices.highlighted = 0
+
+    def on_key(self, event: events.Key) -> None:
+        """↓ from the field goes into the list of matches; ↑ from its top comes back."""
+        choices = self.query_one(".division-choices", OptionList)
+        if event.key == "down" and choices.display and self.control is not None and self.control.has_focus:
+            choices.focus()
+            event.stop()
+        elif event.key == "up" and choices.has_focus and choices.highlighted in (0, None):
+            if self.control is not None:
+                self.control.focus()
+            event.stop()
+
+    @on(Input.Submitted)
+    def pick_first(self, event: Input.Submitted) -> None:
+        """Enter in the field picks the best match (the top of the list)."""
+        choices = self.query_one(".division-choices", OptionList)
+        if choices.display and choices.option_count:
+            event.stop()
+            self.pick(str(choices.get_option_at_index(choices.highlighted or 0).id))
+
+    @on(OptionList.OptionSelected, ".division-choices")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.pick(str(event.option.id))
+
+    def pick(self, code: str) -> None:
+        """Hold `code` (the change goes to the form as if it were typed) and hide the list."""
+        control = self.control
+        if isinstance(control, Input):
+            control.value = code
+            control.cursor_position = len(code)
+            control.focus()
+        self.query_one(".division-choices", OptionList).display = False
+
+
+def division_label(code: str) -> str:
+    """A division's name, a town's with its district: 北山街道（西湖区）."""
+    table = hangzhou_divisions()
+    division = table.get(code)
+    if division is None:
+        return code
+    parent = table.get(division.parent or "") if len(code) == 9 else None
+    return f"{division.name}（{parent.name}）" if parent is not None else division.name
 
 
 class GroupField(FieldWidget):
