@@ -15,8 +15,8 @@ from station.cli.lazy import Lazy, LazyGroup
 #: command name -> where its click command lives, and its line in `jiujin --help`.
 LAZY_COMMANDS: dict[str, Lazy] = {
     "run": Lazy("station.cli.app:run", "Open the station UI."),
-    "demo": Lazy("station.cli.app:demo", "A demo community station: simulated card reader and printer (F9 taps a "
-                 "demo card), a local hub, demo operators shown at login."),
+    "demo": Lazy("station.cli.app:demo", "A demo station (a community centre unless --point-type says otherwise): "
+                 "simulated card reader and printer (F9 taps a demo card), a local hub, demo operators shown at login."),
     "kiosk": Lazy("station.cli.app:kiosk", "The self-service kiosk: full screen, the citizen's own card-only services."),
     "init": Lazy("station.cli.setup:init", "Create a station in the data folder, non-interactively."),
     "seed": Lazy("station.cli.setup:seed", "File COUNT synthetic applications (valid ID numbers, Hangzhou addresses)."),

@@ -21,8 +21,10 @@ LOG_BYTES = 1024 * 1024
 LOG_BACKUPS = 3
 
 if TYPE_CHECKING:
+    from forms import Text
     from station.cli.local_hub import LocalHubLink
     from station.core.print_jobs import A4Output
+    from station.core.session import Session
 
 
 
@@ -64,11 +66,13 @@ def run(ctx: click.Context, data_dir_option: str | None = None) -> None:
 
 class _DemoHub:
     """The demo's local hub (None when the hub extra is not installed: the demo station then
-    works offline, its applications waiting in the outbox as on a station without network)."""
+    works offline, its applications waiting in the outbox as on a station without network).
+    A demo just made hands over its admin's session, with which the hub enrols the station."""
 
-    def __init__(self, folder: Path, store: StationStore) -> None:
+    def __init__(self, folder: Path, store: StationStore, admin: Session | None = None) -> None:
         self.folder, self.store = folder, store
         self.link: LocalHubLink | None = None
+        self._admin = admin
         self._lock = threading.Lock()
         self._stopped = False
 
@@ -79,20 +83,50 @@ class _DemoHub:
         return not missing_modules("hub")
 
     def start(self) -> None:
-        """Start the hub; on first use this enrols the station, which logs in as the demo admin."""
+        """Start the hub; on first use this enrols the station, as the admin of a demo just made
+        or else by logging in as the demo admin."""
         from station.cli.local_hub import start_demo_hub
 
         with self._lock:
             if self._stopped:  # the demo closed before its hub started
                 return
-            self.link = start_demo_hub(self.folder, self.store)
+            admin, self._admin = self._admin, None
+            self.link = start_demo_hub(self.folder, self.store, admin)
         log.info("demo hub listening on %s", self.link.url)
 
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
+            if self._admin is not None:
+                self._admin.end()
             if self.link is not None:
                 self.link.stop()
+
+
+def _create_demo(folder: Path, point_type: str) -> tuple[StationStore, Session]:
+    """Make the demo station, showing each step as it happens (a progress bar and a line per
+    step on a terminal; nothing in a pipe)."""
+    import sys
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from station.core.demo import create_demo_station
+
+    shown = sys.stdout.isatty()
+    if shown:
+        click.echo("创建演示站点 / making the demo station")
+    with Progress(TextColumn("  {task.description}"), BarColumn(bar_width=20), TaskProgressColumn(),
+                  disable=not shown) as bar:
+        task = bar.add_task("", total=None)
+        previous: list[str] = []
+
+        def step(done: int, total: int, what: Text) -> None:
+            if shown and previous:
+                bar.console.print(f"  ✓ {previous[0]}")
+            previous[:] = [f"{what.zh} / {what.en}"]
+            bar.update(task, completed=done, total=total, description=previous[0])
+
+        return create_demo_station(folder, point_type, step)
 
 
 @click.command()
@@ -107,7 +141,7 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool, point_typ
     import shutil
 
     from devices import DemoDevices
-    from station.core.demo import DEMO_OPERATORS, demo_folder_name, ensure_demo_station
+    from station.core.demo import DEMO_OPERATORS, demo_folder_name, open_demo_station
     from station.ui.app import make_app
 
     folder = data_dir(ctx, data_dir_option)
@@ -116,16 +150,15 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool, point_typ
     if fresh and folder.exists():
         shutil.rmtree(folder)
     click.echo(f"演示站点 / demo station: {folder}")
-    store = ensure_demo_station(folder, point_type)
+    store, admin = open_demo_station(folder, point_type), None
+    if store is None:
+        store, admin = _create_demo(folder, point_type)
     _log_to_file(folder)
-    hub = _DemoHub(folder, store)
+    hub = _DemoHub(folder, store, admin)
     if not hub.installed:
+        hub.stop()  # nothing to enrol with: the admin's session ends here
         click.echo("本地市级中心未安装，演示站点离线运行（pip install 'jiujin[hub]' 可加装）"
                    " / no local hub: the hub extra is not installed, the demo station runs offline")
-    elif not store.config.hub_url:
-        hub.start()  # the first run enrols the station before anyone can log in
-        if hub.link is not None:
-            click.echo(f"本地市级中心 / local hub: {hub.link.url}")
     scans = folder / "scans"
     scans.mkdir(exist_ok=True)
     try:
@@ -133,7 +166,7 @@ def demo(ctx: click.Context, data_dir_option: str | None, fresh: bool, point_typ
             click.echo(f"高拍仪文件夹 / scan folder: {scans}")
             make_app(store, lang=lang(ctx), demo_operators=DEMO_OPERATORS, demo_devices=simulators,
                      devices=simulators.config(scan_folder=scans),
-                     after_start=hub.start if hub.installed and hub.link is None else None).run()
+                     after_start=hub.start if hub.installed else None).run()  # once the login screen is up
     finally:
         hub.stop()
         store.close()

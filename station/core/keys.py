@@ -11,6 +11,7 @@ password is lost. Slots are kept in the key file (`keyfile.py`).
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -35,6 +36,12 @@ def new_database_key() -> bytes:
     return os.urandom(DB_KEY_BYTES)
 
 
+#: Two Argon2id derivations with several lanes at once in one process never return (seen with
+#: cryptography 50: a login on the UI's worker thread beside the demo hub's enrolment login), so
+#: they take turns; each already keeps a core busy, so nothing is lost by waiting.
+_DERIVING = threading.Lock()
+
+
 @dataclass(frozen=True)
 class KdfParams:
     """Argon2id parameters, stored with each slot so they can be raised later."""
@@ -49,7 +56,7 @@ class KdfParams:
         return cls(salt=os.urandom(16))
 
     def derive(self, password: str) -> bytes:
-        """The 32-byte wrapping key for `password`."""
+        """The 32-byte wrapping key for `password` (one derivation at a time in this program)."""
         kdf = Argon2id(
             salt=self.salt,
             length=32,
@@ -57,7 +64,8 @@ class KdfParams:
             lanes=self.lanes,
             memory_cost=self.memory_kib,
         )
-        return kdf.derive(password.encode("utf-8"))
+        with _DERIVING:
+            return kdf.derive(password.encode("utf-8"))
 
 
 #: Used to spend the same Argon2id work on an unknown operator name as on a known one.

@@ -137,46 +137,23 @@ class StationStore:
                    recovery_public_key: bytes | None = None,
                    clock: Clock = system_clock) -> StationStore:
         """Create a station: folder, config, key file, database, first admin."""
-        data_dir = Path(data_dir)
-        _check_new(admin_name, admin_display_name, admin_password)
-        if (data_dir / DATABASE_NAME).exists():
-            raise ValidationFailed({"data_dir": f"{data_dir} 已有站点 / already holds a station"})
-        try:
-            data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            config.save(data_dir)
-        except OSError as exc:
-            translated = storage_error(exc)
-            if translated is exc:
-                zh, en = write_failure_reason(exc)
-                translated = StoreError(f"无法创建数据目录 {data_dir}：{zh}", f"cannot create the data folder {data_dir}: {en}")
-            raise translated from None
-        db_key = new_database_key()
-        admin_signer = Ed25519PrivateKey.generate()
-        slot = create_slot(admin_name, admin_password, db_key, signing_key=admin_signer)
-        recovery = None if recovery_public_key is None else new_recovery_slot(recovery_public_key, db_key)
-        roots = [slot.signing_public_key.hex()] + ([recovery.signer_public_key.hex()] if recovery else [])
-        (data_dir / DATABASE_NAME).touch(mode=0o600)  # SQLite gives -wal and -shm the same mode
-        db = open_database(data_dir / DATABASE_NAME, db_key)
-        try:
-            migrations.migrate(db)
-            now = clock()
-            with db.atomic():
-                Station.create(code=config.code, name=config.name, point_type=config.point_type,
-                               district=config.district, created_at=now.isoformat(),
-                               signing_key=Ed25519PrivateKey.generate().private_bytes_raw())
-                admin = Operator(name=admin_name, display_name=admin_display_name, role=Role.ADMIN,
-                                 public_key=slot.public_key, created_at=now.isoformat(),
-                                 updated_at=now.isoformat(), signing_key=slot.signing_public_key)
-                signatures.sign_row(config.code, admin, admin_signer)
-                admin.save(force_insert=True)
-                audit.append(now, admin_name, "station.initialised", config.code,
-                             {"recovery_slot": recovery is not None, "roots": roots})
-            KeyFile(config.code, {admin_name: slot}, recovery).save(data_dir / KEYFILE_NAME, db_key)
-            if recovery is not None:
-                save_recovery_copy(data_dir / RECOVERY_NAME, config.code, recovery)
-        finally:
-            db.close()
+        _create(Path(data_dir), config, admin_name, admin_display_name, admin_password, recovery_public_key, clock)
         return cls(data_dir, clock)
+
+    @classmethod
+    def initialise_as_admin(cls, data_dir: Path, config: StationConfig, admin_name: str,
+                            admin_display_name: str, admin_password: str,
+                            clock: Clock = system_clock) -> tuple[StationStore, Session]:
+        """Create a station and open it as its first admin: the admin's session comes from the
+        key just made, so the password is not derived a second time to log in (the demo, which
+        goes on to add its operators, spends Argon2id only where a slot needs it)."""
+        db_key, admin_signer = _create(Path(data_dir), config, admin_name, admin_display_name, admin_password,
+                                       None, clock)
+        store = cls(data_dir, clock)
+        with store.lock.shared(wait=True, adopt=True):
+            store._open_database(db_key)
+            session = store._start_session(admin_name, db_key, admin_signer)
+        return store, session
 
     # -- unlocking ------------------------------------------------------------------
 
@@ -513,6 +490,52 @@ class StationStore:
             self.db = None
         self._db_key = b""
         self.lock.close()
+
+
+def _create(data_dir: Path, config: StationConfig, admin_name: str, admin_display_name: str,
+            admin_password: str, recovery_public_key: bytes | None,
+            clock: Clock) -> tuple[bytes, Ed25519PrivateKey]:
+    """The station's folder, config, key file, database and first admin; the new database key
+    and the admin's signing key."""
+    _check_new(admin_name, admin_display_name, admin_password)
+    if (data_dir / DATABASE_NAME).exists():
+        raise ValidationFailed({"data_dir": f"{data_dir} 已有站点 / already holds a station"})
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config.save(data_dir)
+    except OSError as exc:
+        translated = storage_error(exc)
+        if translated is exc:
+            zh, en = write_failure_reason(exc)
+            translated = StoreError(f"无法创建数据目录 {data_dir}：{zh}", f"cannot create the data folder {data_dir}: {en}")
+        raise translated from None
+    db_key = new_database_key()
+    admin_signer = Ed25519PrivateKey.generate()
+    slot = create_slot(admin_name, admin_password, db_key, signing_key=admin_signer)
+    recovery = None if recovery_public_key is None else new_recovery_slot(recovery_public_key, db_key)
+    roots = [slot.signing_public_key.hex()] + ([recovery.signer_public_key.hex()] if recovery else [])
+    (data_dir / DATABASE_NAME).touch(mode=0o600)  # SQLite gives -wal and -shm the same mode
+    db = open_database(data_dir / DATABASE_NAME, db_key)
+    try:
+        migrations.migrate(db)
+        now = clock()
+        with db.atomic():
+            Station.create(code=config.code, name=config.name, point_type=config.point_type,
+                           district=config.district, created_at=now.isoformat(),
+                           signing_key=Ed25519PrivateKey.generate().private_bytes_raw())
+            admin = Operator(name=admin_name, display_name=admin_display_name, role=Role.ADMIN,
+                             public_key=slot.public_key, created_at=now.isoformat(),
+                             updated_at=now.isoformat(), signing_key=slot.signing_public_key)
+            signatures.sign_row(config.code, admin, admin_signer)
+            admin.save(force_insert=True)
+            audit.append(now, admin_name, "station.initialised", config.code,
+                         {"recovery_slot": recovery is not None, "roots": roots})
+        KeyFile(config.code, {admin_name: slot}, recovery).save(data_dir / KEYFILE_NAME, db_key)
+        if recovery is not None:
+            save_recovery_copy(data_dir / RECOVERY_NAME, config.code, recovery)
+    finally:
+        db.close()
+    return db_key, admin_signer
 
 
 def new_recovery_slot(hub_public_key: bytes, db_key: bytes) -> RecoverySlot:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from station.core.errors import JiujinError, StationBusy
@@ -57,6 +58,10 @@ COUNTER_ROUTES = Routes({
     "set_password": "station.ui.dialogs.operator:SetPasswordDialog",
 })
 STYLES = ["base", "login", "home", "counter", "applications", "supervisor", "dialogs", "rating"]
+
+
+class DeferredStartDone(Message):
+    """The work the command left until the login screen was drawn is done."""
 
 
 class JiujinApp(DeviceHostApp):
@@ -116,6 +121,15 @@ class JiujinApp(DeviceHostApp):
             self.after_start()
         except Exception:
             log.exception("deferred start failed")
+            return
+        self.post_message(DeferredStartDone())
+
+    @on(DeferredStartDone)
+    def sync_after_start(self) -> None:
+        """Someone who logged in before the deferred start gave the station its hub (a demo
+        just made enrols after its login screen is drawn) syncs from now on."""
+        if self.session is not None and self.sync_loop is None:
+            self.start_background_sync(self.session)
 
     @work(thread=True, exit_on_error=False, group="catalog", description="load the service catalog")
     def load_catalog(self) -> None:

@@ -250,9 +250,10 @@ def start_local_hub(folder: Path, timeout: float = 10.0) -> LocalHub:
     from sync.hub.config import HubFolder
     from sync.hub.store import initialise_hub
 
-    if not HubFolder(folder).exists():
+    made = not HubFolder(folder).exists()
+    if made:
         initialise_hub(folder).close()
-    app, service = build_app(folder)
+    app, service = build_app(folder, ensure_schema=not made)  # a hub just made has its schema
     sock = bound_socket("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="jiujin-local-hub",

@@ -4,16 +4,25 @@ that point offers; a folder holding another kind is refused in one line."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
 
+from forms import load_catalog
 from station.core.counter import Counter
-from station.core.demo import DEMO_POINTS, DemoOfAnotherType, demo_folder_name, ensure_demo_station
+from station.core.demo import (
+    DEMO_APPLICATIONS,
+    DEMO_POINTS,
+    DemoOfAnotherType,
+    demo_folder_name,
+    ensure_demo_station,
+)
 from tests.e2e.cli import jiujin
 from tests.e2e.terminal import Terminal
+from tests.sync.station_helpers import hub_station
 
 
 @pytest.mark.parametrize("point_type", sorted(DEMO_POINTS))
@@ -40,19 +49,60 @@ def test_a_demo_folder_of_another_point_type_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
-def test_the_bank_demo_opens_as_a_bank_branch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("point_type", sorted(DEMO_POINTS))
+def test_a_fresh_demo_shows_its_making_then_opens_as_that_point_and_syncs(tmp_path: Path, point_type: str) -> None:
+    """`jiujin demo --point-type T` in a new data folder: each step of making the station is
+    shown as it happens, the login screen names that point, the clerk's session syncs with the
+    local hub (enrolled after the login screen was drawn), and every application seeded is a
+    service that point offers."""
     env = {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": "120", "LINES": "40",
            "XDG_DATA_HOME": str(tmp_path)}  # the platform's data folder, below which the demo goes
     env.pop("JIUJIN_DATA_DIR", None)
-    term = Terminal([sys.executable, "-m", "station.cli", "demo", "--point-type", "bank"], env)
+    config = DEMO_POINTS[point_type]
+    term = Terminal([sys.executable, "-m", "station.cli", "demo", "--point-type", point_type], env)
     try:
         shown = term.wait_for("演示账户")
-        assert "银行网点" in shown and "GS0004" in shown
+        made = [shown.index(f"✓ {step}") for step in ("站点与密钥 / the station and its keys",
+                                                       "演示人员 王小红", "事项目录 / the service catalog",
+                                                       "24 件示例申请 / 24 sample applications")]
+        assert made == sorted(made) and made[-1] < shown.index("演示账户")
+        assert config.name in shown and config.code in shown
         since = term.press("wang", "tab", "wang-demo-1", "enter")
         term.wait_for("您好，王小红", since=since)
+        term.wait_for("已同步", since=since)  # the hub enrolled the station and took its applications
         term.press("ctrl+q")
         assert term.close() == 0
     finally:
         with contextlib.suppress(ProcessLookupError, ChildProcessError):
             os.kill(term.pid, 9)
-    assert [p.parent.name for p in tmp_path.rglob("station.db")] == ["demo-bank"]
+    folder = next(tmp_path.rglob("station.db")).parent
+    assert [p.parent.name for p in tmp_path.rglob("station.db")] == [demo_folder_name(point_type)]
+    rows = json.loads(jiujin("applications", "list", "--json", "--data-dir", str(folder),
+                             env={"JIUJIN_OPERATOR": "wang", "JIUJIN_PASSWORD": "wang-demo-1"}).stdout)
+    offered = {item.code for item in load_catalog().items_for(point_type)}
+    assert len(rows) == DEMO_APPLICATIONS and {row["item_code"] for row in rows} <= offered
+    assert hub_station(folder / "hub") == ("active", DEMO_APPLICATIONS)
+
+
+def test_making_a_demo_derives_each_password_once_and_enrols_without_a_login(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id is most of a fresh demo's wait: once per operator's slot and once for the clerk
+    who files the applications; the admin's session made with the station enrols it."""
+    from station.cli.local_hub import start_demo_hub
+    from station.core.demo import CREATION_STEPS, DEMO_OPERATORS, create_demo_station
+    from station.core.keys import KdfParams
+
+    derived: list[int] = []
+    original = KdfParams.derive
+    monkeypatch.setattr(KdfParams, "derive", lambda self, password: derived.append(1) or original(self, password))
+    steps: list[tuple[int, int, str]] = []
+    store, admin = create_demo_station(tmp_path, "police", lambda done, total, what: steps.append((done, total, what.en)))
+    assert len(derived) == len(DEMO_OPERATORS) + 1
+    assert [(done, total) for done, total, _ in steps] == [(n, CREATION_STEPS) for n in range(CREATION_STEPS + 1)]
+    link = start_demo_hub(tmp_path, store, admin)
+    try:
+        assert len(derived) == len(DEMO_OPERATORS) + 1 and not admin.active
+        assert store.hub.enrolled and store.config.hub_url == link.url
+    finally:
+        link.stop()
+        store.close()

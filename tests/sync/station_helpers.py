@@ -3,6 +3,8 @@ and seed it with applications."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from station.core.seed import seed_applications
 from station.core.services import service_choices
 from station.core.store import StationStore
@@ -28,3 +30,13 @@ def connect_to(store: StationStore, sessions: Sessions, hub: HubStore, url: str)
 
 def seed(store: StationStore, sessions: Sessions, count: int, seed: int = 1) -> None:
     seed_applications(sessions.operator, service_choices(store.config.point_type), count, seed=seed, days=2)
+
+
+def hub_station(hub_folder: Path) -> tuple[str, int]:
+    """What the hub in `hub_folder` (a demo's) knows of its one station: status, applications."""
+    hub = HubStore(hub_folder)
+    try:
+        station = hub.stats()["stations"][0]
+        return station["status"], station["applications"]
+    finally:
+        hub.close()

@@ -9,7 +9,7 @@ from station.cli.local_hub import start_demo_hub
 from station.core import outbox
 from station.core.demo import DEMO_APPLICATIONS, DEMO_OPERATORS, ensure_demo_station
 from station.core.sync_service import SyncService
-from sync.hub.store import HubStore
+from tests.sync.station_helpers import hub_station
 
 
 def test_the_demo_hub_starts_enrols_receives_and_stops(tmp_path: Path) -> None:
@@ -32,9 +32,4 @@ def test_the_demo_hub_starts_enrols_receives_and_stops(tmp_path: Path) -> None:
     finally:
         again.stop()
         store.close()
-    hub = HubStore(folder / "hub")
-    try:
-        station = hub.stats()["stations"][0]
-        assert (station["status"], station["applications"]) == ("active", DEMO_APPLICATIONS)
-    finally:
-        hub.close()
+    assert hub_station(folder / "hub") == ("active", DEMO_APPLICATIONS)

@@ -95,3 +95,21 @@ def test_status_in_the_store_wins_over_a_slot_left_in_the_key_file(
     with pytest.raises(OperatorDisabled):
         store.login("wang", PASSWORDS["wang"])
     store.close()
+
+
+def test_two_logins_at_once_in_one_program_both_open(store: StationStore) -> None:
+    """A clerk logs in on the UI's worker thread while the demo hub's enrolment logs in as the
+    admin: two Argon2id derivations at once used to hang both threads for ever."""
+    import threading
+
+    sessions: dict[str, str] = {}
+
+    def login(name: str) -> None:
+        sessions[name] = store.login(name, PASSWORDS[name]).operator_name
+
+    threads = [threading.Thread(target=login, args=(name,), daemon=True) for name in ("wang", "admin")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sessions == {"wang": "wang", "admin": "admin"}

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.messages import LoggedIn, LoginRefused
+from station.ui.messages import LoggedIn, LoginRefused, SyncRoundDone
 from station.ui.screens.home import HomeScreen
 from station.ui.screens.login import LoginScreen
 from tests.conftest import PASSWORDS
 from tests.pilot import workers_done
-from tests.station.ui.conftest import MessageLog, login
+from tests.station.ui.conftest import MessageLog, login, until
 
 
 @pytest.mark.asyncio
@@ -133,3 +134,37 @@ async def test_a_failing_deferred_start_leaves_the_station_working(store: Statio
         await login(pilot, "wang")
         assert isinstance(app.screen, HomeScreen)
     assert "deferred start failed" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_clerk_logged_in_before_the_deferred_start_enrolled_the_station_syncs_once_it_has(
+        store: StationStore, tmp_path: Path, log: MessageLog) -> None:
+    """A demo just made enrols with its local hub after the login screen is drawn; a clerk
+    quicker than that still gets the background sync, once the station has its hub."""
+    from station.cli.local_hub import LocalHubLink, connect_local_hub
+
+    logged_in = threading.Event()
+    links: list[LocalHubLink] = []
+
+    def enrol_after_the_login() -> None:
+        assert logged_in.wait(30)
+        links.append(connect_local_hub(store, tmp_path / "hub", ("admin", PASSWORDS["admin"])))
+
+    app = make_app(store, after_start=enrol_after_the_login)
+    try:
+        async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+            screen = app.screen
+            screen.query_one("#name", Input).value = "wang"
+            screen.query_one("#password", Input).value = PASSWORDS["wang"]
+            await pilot.click("#login")  # the deferred start is still waiting: no waiting for workers
+            await log.wait_for(LoggedIn)
+            await pilot.pause()  # the app takes the session in
+            assert app.sync_loop is None and not store.config.hub_url  # no hub yet: nothing to sync with
+            logged_in.set()
+            done = await log.wait_for(SyncRoundDone, timeout=30)
+            assert done.error is None and done.report is not None
+            await until(pilot, lambda: app.hub_status[0] == "ok")
+            assert store.config.hub_url == links[0].url
+    finally:
+        for link in links:
+            link.stop()
