@@ -16,7 +16,7 @@ from tests.conftest import REPO
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1bP.*?\x1b\\|\x1b\].*?\x07")
 KEYS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "f5": "\x1b[15~", "f9": "\x1b[20~",
-        "ctrl+s": "\x13", "ctrl+q": "\x11", "down": "\x1b[B"}
+        "ctrl+s": "\x13", "ctrl+q": "\x11", "down": "\x1b[B", "f12": "\x1b[24~"}
 
 
 class Terminal:

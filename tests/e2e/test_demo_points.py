@@ -106,3 +106,30 @@ def test_making_a_demo_derives_each_password_once_and_enrols_without_a_login(
     finally:
         link.stop()
         store.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
+def test_a_visitor_tries_the_demo_kiosk_in_english_with_a_demo_card(tmp_path: Path) -> None:
+    """`jiujin kiosk --demo` on the demo station, as its README says: the visitor switches to
+    English on the first screen, taps a demo card with F9 and reaches the services offered to
+    that card; an admin leaves kiosk mode with F12 three times."""
+    ensure_demo_station(tmp_path).close()
+    env = {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": "80", "LINES": "24",
+           "JIUJIN_PASSWORD": "wang-demo-1"}
+    term = Terminal([sys.executable, "-m", "station.cli", "kiosk", "--demo", "--data-dir", str(tmp_path),
+                     "--operator", "wang"], env, size=(80, 24))
+    try:
+        term.wait_for("请将身份证放在读卡区")
+        since = term.press("enter")  # the language button has the focus
+        term.wait_for("Please place your ID card on the reader", since=since)
+        since = term.press("f9")
+        term.wait_for("张三", since=since)
+        since = term.press("enter")
+        term.wait_for("Hello, 张三! Choose a service", since=since)
+        since = term.press("f12", "f12", "f12")
+        term.wait_for("Leave kiosk mode", since=since)
+        term.press("admin", "enter", "admin-demo-1", "enter")
+        assert term.close() == 0
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(term.pid, 9)

@@ -104,8 +104,19 @@ def kiosk_app(store: StationStore, demo: DemoDevices, now: list[float], *,  # ty
                     session=session, monotonic=lambda: now[0])
 
 
-async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> KioskConfirmScreen:  # type: ignore[no-untyped-def]
-    demo.present_card("resident_zhangsan")
+async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str, *,  # type: ignore[no-untyped-def]
+                 with_f9: bool = False) -> KioskConfirmScreen:
+    """张三's card on the reader (placed by the test, or `with_f9` chosen in the demo kiosk's
+    card picker as a visitor does), then the service `code` chosen: its confirm screen."""
+    if with_f9:
+        from station.ui.dialogs.demo_card import DemoCardDialog
+
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DemoCardDialog)
+        await pilot.press("enter")  # 张三 is first
+    else:
+        demo.present_card("resident_zhangsan")
     await log.wait_for(CardTapped)
     await settle(pilot)
     screen = pilot.app.screen

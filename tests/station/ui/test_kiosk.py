@@ -189,3 +189,24 @@ async def test_a_kiosk_that_is_not_a_demo_has_no_demo_card(store: StationStore, 
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, KioskStartScreen)
+
+
+@pytest.mark.asyncio
+async def test_the_demo_kiosk_in_chinese_taps_a_card_with_f9_and_files_a_card_only_service(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now, as_demo=True)
+    async with app.run_test(size=(80, 24), message_hook=log) as pilot:
+        start = "\n".join(screen_lines(app))
+        assert "请将身份证放在读卡区" in start and "演示：按 F9" in start and "English" in start
+        confirm = await choose(pilot, demo, log, "HZ-SMK-103", with_f9=True)
+        shown = "\n".join(screen_lines(app))
+        assert "办结时限" in shown and "Time limit" not in shown
+        confirm.query_one("#input-phone", Input).value = "13800000000"
+        await pilot.press("f5")
+        submitted = await log.wait_for(ApplicationSubmitted)
+        stored = Application.get_by_id(submitted.result.submission.application_id)
+        assert (stored.status, stored.item_code, stored.applicant_name) == ("submitted", "HZ-SMK-103", "张三")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskDoneScreen)
+        assert "已受理" in "\n".join(screen_lines(app))
