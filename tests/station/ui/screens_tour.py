@@ -124,6 +124,30 @@ def press(*keys: str) -> Steps:
     return steps
 
 
+#: The batches the sync screen lists in its scene: one the hub quarantined, one damaged on a stick.
+BATCH_REASONS = ("unknown_catalog_version", "damaged:decrypt_failed")
+
+
+async def sync_with_batches(pilot: Any, apps: Applications) -> None:
+    """The sync screen listing three batches, as the hub answered them: acknowledged, set aside
+    as a damaged copy (to be sent again), and quarantined with the reason code only."""
+    from station.core.models import SyncBatch
+
+    for no, (state, reason) in enumerate([("acknowledged", None), ("sealed", BATCH_REASONS[1]),
+                                          ("quarantined", BATCH_REASONS[0])], start=1):
+        SyncBatch.create(batch_no=no, first_seq=no * 100 - 99, last_seq=no * 100, record_count=100,
+                         batch_id=f"batch-{no}", prev_batch=f"batch-{no - 1}", body_sha256="0" * 64,
+                         created_at="2026-11-26T01:30:00+00:00", size=1, state=state, transport="folder",
+                         sent_at="2026-11-26T01:30:00+00:00", last_error=reason)
+    await press("s")(pilot, apps)
+
+
+def batch_reasons(apps: Applications, lang: str) -> list[str]:
+    from reports.wording import quarantine_text
+
+    return [quarantine_text(reason).get(lang) for reason in BATCH_REASONS]
+
+
 async def new_with_typed_id(pilot: Any, apps: Applications) -> None:
     await pilot.press("n")
     await settle(pilot)
@@ -374,6 +398,7 @@ SCENES = [
     Scene("void", dialog(void_dialog), user="li"),
     Scene("supplement", dialog(supplement_dialog), shows=lambda apps, lang: [name for _m, name in owed(lang)]),
     Scene("sync", press("s"), user="zhao"),
+    Scene("sync_batches", sync_with_batches, user="zhao", shows=batch_reasons),
     Scene("help", press("f1")),
     Scene("locked", press("ctrl+l")),
     Scene("guide", dialog(guide_dialog)),
