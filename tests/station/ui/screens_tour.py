@@ -235,6 +235,22 @@ def supervisor_tab(tab: str) -> Steps:
     return steps
 
 
+async def day_close_preview(pilot: Any, apps: Applications) -> None:
+    """The supervisor asks to close the day: the preview waits for the answer."""
+    from station.ui.dialogs.confirm import ConfirmDialog
+
+    await supervisor_tab("tab-day")(pilot, apps)
+    pilot.app.screen.query_one("#close-day").press()
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+
+
+def open_draft_line(apps: Applications, lang: str) -> list[str]:
+    """The fixture's open draft as the day close preview names it: who, 李四 masked, the service."""
+    from forms import load_catalog
+
+    return [f"· 王小红 · 李* · {load_catalog().get('HZ-MZ-102').name.get(lang)} · 2026-11-26 09:30"]
+
+
 def dialog(make: Callable[[Any, Applications], Any]) -> Steps:
     return pushed(make)
 
@@ -392,6 +408,7 @@ SCENES = [
     Scene("manage_station", supervisor_tab("tab-station"), user="admin"),
     Scene("manage_void", supervisor_tab("tab-void"), user="li"),
     Scene("manage_day_close", supervisor_tab("tab-day"), user="li"),
+    Scene("day_close_preview", day_close_preview, user="li", shows=open_draft_line),
     Scene("add_operator", dialog(add_operator_dialog), user="admin"),
     Scene("set_password", dialog(set_password_dialog), user="admin"),
     Scene("confirm", dialog(confirm_dialog), user="admin"),
