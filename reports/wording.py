@@ -153,3 +153,36 @@ def event_text(action: str, detail: str = "") -> Text:
         status = status_text(action.removeprefix("application.hub_"))
         return Text(f"市级中心将状态改为：{status.zh}", f"The hub set the status to: {status.en}")
     return EVENTS.get(action, Text(action, action))
+
+
+#: Why the hub set a station's batch aside (its quarantine reason codes, `sync.errors`).
+QUARANTINE_REASONS = {
+    "malformed": Text("批次文件格式有误，无法读取", "the batch file is malformed and cannot be read"),
+    "unsupported_suite": Text("批次使用了中心不支持的加密格式", "the batch uses a format the hub does not support"),
+    "bad_signature": Text("签名无效：数据在途中被改动或并非本站所发",
+                          "the signature does not verify: altered on the way or not sent by this station"),
+    "wrong_recipient": Text("批次加密给了另一个中心密钥", "the batch is sealed to another hub key"),
+    "decrypt_failed": Text("无法解密：批次文件已损坏", "the batch cannot be opened: the file is damaged"),
+    "body_mismatch": Text("批次内容与其头部不符", "the batch content disagrees with its header"),
+    "bad_records": Text("批次中的记录与头部不符", "records in the batch disagree with its header"),
+    "unknown_station": Text("市级中心不认识本站点（未注册）", "the hub does not know this station (not enrolled)"),
+    "revoked_station": Text("本站点已被市级中心吊销", "this station has been revoked by the hub"),
+    "unknown_catalog_version": Text("批次引用了中心不认识的事项版本",
+                                    "the batch cites a service version the hub does not know"),
+    "chain_mismatch": Text("批次与中心已有的批次不衔接", "the batch does not chain to the batches the hub holds"),
+    "conflict": Text("中心已有同一序号而内容不同的记录", "the hub holds a different record under the same number"),
+    "wrong_uploader": Text("批次由其他站点签名", "the batch is signed by another station"),
+}
+#: A batch whose copy reached the hub damaged: the hub set that copy aside, the station sends it again.
+DAMAGED_COPY = "damaged:"
+
+
+def quarantine_text(reason: str | None) -> Text:
+    """Why a batch was set aside, as a sentence; an unknown code is named as it is."""
+    code = (reason or "").removeprefix(DAMAGED_COPY)
+    words = QUARANTINE_REASONS.get(code, Text(f"原因代码 {code}", f"reason code {code}") if code
+                                   else Text("原因未说明", "no reason given"))
+    if reason and reason.startswith(DAMAGED_COPY):
+        return Text(f"中心收到的副本已损坏（{words.zh}），将重新发送",
+                    f"the copy the hub received was damaged ({words.en}); it will be sent again")
+    return words

@@ -153,10 +153,15 @@ class StationFolder:
 
     def write_object(self, relative: str, data: bytes, kind: str, object_id: str,
                      batch: tuple[int, int, int] | None = None) -> FolderObject:
-        """Write one sealed file (atomically, skipping an identical one already there)."""
+        """Write one sealed file (atomically, skipping an identical one already there). Other
+        bytes there (a copy damaged on the stick, say) are replaced, and the hub's answer to
+        them is dropped, so that the hub's next import reads the new copy."""
         digest = hashlib.sha256(data).hexdigest()
-        if confined.sha256_of(self.root, self._relative(relative), MAX_SEALED_FILE) != digest:
+        there = confined.sha256_of(self.root, self._relative(relative), MAX_SEALED_FILE)
+        if there != digest:
             self._write(relative, data)
+            if there is not None:
+                self.remove_ack(f"{object_id}.json")
         batch_no, first, last = batch or (None, None, None)
         return FolderObject(relative, kind, object_id, digest, len(data), batch_no, first, last)
 

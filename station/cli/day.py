@@ -51,7 +51,7 @@ def close(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
     if as_json:
         emit_json(out)
         return
-    for line in preview_lines(before, lang(ctx))[1:]:  # the open drafts the close left out
+    for line in preview_lines(before, lang(ctx))[1:]:  # 容缺 still owed, the open drafts left out
         click.echo(line)
     summary = out["manifest"]
     click.echo(f"{summary['day']}: {summary['count']} 件申请 applications, digest {summary['digest'][:16]}…")
@@ -64,17 +64,23 @@ def close(ctx: click.Context, data_dir_option: str | None, operator: str, passwo
 
 
 def preview_lines(preview: DayPreview, language: str) -> list[str]:
-    """The day close preview: what it signs (first line), then the open drafts it leaves out."""
+    """The day close preview: what it signs (first line: the station's day, counts by status,
+    容缺 still owed), then the open drafts of that day it leaves out (operator, the citizen
+    masked, service, last saved)."""
     from reports.wording import status_text
 
-    day, en = preview.day.isoformat(), language == "en"
+    day, en = f"{preview.day.isoformat()} ({preview.zone})", language == "en"
     counts = (", " if en else "，").join(f"{status_text(s).get(language)} {n}" for s, n in sorted(preview.counts.items()))
     lines = [f"{day}: the close would sign {preview.count} application(s){': ' + counts if counts else ''}" if en
              else f"{day} 日结将签署 {preview.count} 件{'：' + counts if counts else ''}"]
+    if preview.rongque_pending:
+        lines.append(f"{preview.rongque_pending} of them still wait for materials accepted under 容缺" if en
+                     else f"其中 {preview.rongque_pending} 件容缺材料尚未补交")
     if preview.drafts:
-        lines.append(f"{len(preview.drafts)} open draft(s) are left out of the close:" if en
+        lines.append(f"{len(preview.drafts)} open draft(s) of the day are left out of the close:" if en
                      else f"另有 {len(preview.drafts)} 份草稿未提交，不计入日结：")
-        lines += [f"  · {d.operator} · {d.item_code} {d.item_name} · {d.updated_at}" for d in preview.drafts]
+        lines += [f"  · {d.operator} · {d.applicant} · {d.item_code} {d.item_name} · {d.updated_at}"
+                  for d in preview.drafts]
     return lines
 
 

@@ -12,6 +12,7 @@ from station.cli.common import (
     allow_insecure_option,
     checked_hub_url,
     emit_json,
+    lang,
     open_session,
     operator_options,
     tls_pin_option,
@@ -66,7 +67,9 @@ def status(ctx: click.Context, data_dir_option: str | None, operator: str, passw
     if state.quarantined_batches:
         click.echo(f"被中心隔离的批次 quarantined batches: {state.quarantined_batches}")
     if state.last_error:
-        click.echo(f"最近错误 last error: {state.last_error}")
+        from reports.wording import quarantine_text
+
+        click.echo(f"最近错误 last error: {quarantine_text(state.last_error).get(lang(ctx))} ({state.last_error})")
 
 
 @sync.command("push")

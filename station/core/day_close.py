@@ -19,9 +19,11 @@ from typing import Any, cast
 
 from peewee import fn
 
+from kernel.masking import mask_name
 from kernel.times import local_time
 from station.core import audit, outbox
-from station.core.applications import Status
+from station.core.applications import Status, owes_materials
+from station.core.clock import local_day
 from station.core.db import write_transaction
 from station.core.downstream import bundle_version, resend_requests
 from station.core.errors import JiujinError
@@ -70,9 +72,11 @@ def build_manifest(store: StationStore, day: date) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class OpenDraft:
-    """A draft not yet submitted: it is not part of any day's manifest."""
+    """A draft not yet submitted: it is not part of any day's manifest. It names the citizen
+    only masked (张*), never by ID number."""
 
     operator: str  # the operator's display name
+    applicant: str  # the citizen's name, masked
     item_code: str
     item_name: str  # as stored with the draft (Chinese)
     updated_at: str  # on the station's clock, to the minute
@@ -80,11 +84,14 @@ class OpenDraft:
 
 @dataclass(frozen=True)
 class DayPreview:
-    """What a day close would sign, before it is signed: the day's applications by status and
-    the drafts still open at the station (they are left out)."""
+    """What a day close would sign, before it is signed: the day's applications by status, how
+    many of them still wait for 容缺 materials, and the drafts saved that day that are still
+    open (they are left out). The day is the station's (`zone`)."""
 
     day: date
+    zone: str
     counts: dict[str, int]
+    rongque_pending: int
     drafts: list[OpenDraft]
 
     @property
@@ -93,19 +100,25 @@ class DayPreview:
 
 
 def preview_day(store: StationStore, session: Session, day: date) -> DayPreview:
-    """The day's manifest as it stands (counts by status) and every open draft (supervisor)."""
+    """The day's manifest as it stands (counts by status, 容缺 still owed) and the drafts last
+    saved that day, on the station's clock, that are still open (supervisor)."""
     require(session, Action.DAY_CLOSE)
     counts = (Application.select(Application.status, fn.COUNT(Application.id))
               .where((Application.day == day) & (Application.status != Status.DRAFT))
               .group_by(Application.status).tuples())
+    owing = (Application.select().where((Application.day == day) & Application.rongque_deadline.is_null(False)
+                                        & (Application.status != Status.DRAFT)))
     drafts = (Application.select(Application.item_code, Application.item_name, Application.updated_at,
-                                 Operator.display_name)
+                                 Application.applicant_name, Operator.display_name)
               .join(Operator).where(Application.status == Status.DRAFT)
               .order_by(Application.updated_at.desc()))
     zone = store.config.zone
-    return DayPreview(day, {str(status): int(n) for status, n in cast(Iterable[tuple[str, int]], counts)},
-                      [OpenDraft(str(d.operator.display_name), str(d.item_code), str(d.item_name),
-                                 local_time(str(d.updated_at), zone)) for d in drafts])
+    return DayPreview(day, store.config.time_zone,
+                      {str(status): int(n) for status, n in cast(Iterable[tuple[str, int]], counts)},
+                      sum(1 for app in owing if owes_materials(app)),
+                      [OpenDraft(str(d.operator.display_name), mask_name(str(d.applicant_name)), str(d.item_code),
+                                 str(d.item_name), local_time(str(d.updated_at), zone))
+                       for d in drafts if local_day(datetime.fromisoformat(str(d.updated_at)), zone) == day])
 
 
 def close_day(store: StationStore, session: Session, day: date, *, folder: Path | None = None,

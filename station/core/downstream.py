@@ -64,7 +64,8 @@ def apply_all(store: StationStore, session: Session, signed: list[bytes]) -> dic
 
 def _apply_in_order(store: StationStore, session: Session, signed: list[bytes]) -> dict[str, Any]:
     hub = store.hub.keys()
-    report: dict[str, Any] = {"applied": [], "skipped": [], "refused": []}
+    report: dict[str, Any] = {"applied": [], "skipped": [], "refused": [], "kinds": {}, "decisions": 0,
+                              "amendments": 0}
     candidates = []
     for data in signed:
         try:
@@ -84,7 +85,18 @@ def _apply_in_order(store: StationStore, session: Session, signed: list[bytes]) 
             _refused(store, session, report, version, error, data)
             continue
         report["applied"].append(version)
+        _tally(report, bundle)
     return report
+
+
+def _tally(report: dict[str, Any], bundle: bundles.Bundle) -> None:
+    """Count an applied bundle by kind; a statuses bundle's updates as the departments'
+    decisions and their requests for amendment, which the sync operator is told apart."""
+    report["kinds"][bundle.kind] = report["kinds"].get(bundle.kind, 0) + 1
+    if bundle.kind == "statuses":
+        statuses = [str(u.get("status")) for u in bundle.payload.get("updates", []) if isinstance(u, dict)]
+        report["amendments"] += statuses.count("needs_amendment")
+        report["decisions"] += sum(1 for s in statuses if s in HUB_STATUSES and s != "needs_amendment")
 
 
 def _refused(store: StationStore, session: Session, report: dict[str, Any], version: int,

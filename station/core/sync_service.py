@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast
 
 from peewee import JOIN, fn
 
+from reports.wording import DAMAGED_COPY
 from station.core import outbox
 from station.core.anchors import guard as guard_audit_chain
 from station.core.applications import HubStatus, Status
@@ -132,6 +133,8 @@ class PushReport:
     attachments_sent: int = 0
     bytes_sent: int = 0
     quarantined: list[int] = field(default_factory=list)
+    #: Batches whose copy reached the hub damaged (the hub set the copy aside): sent again.
+    damaged: list[int] = field(default_factory=list)
     files: int = 0
     #: Files a USB folder held that were skipped, one Chinese / English line each.
     problems: list[str] = field(default_factory=list)
@@ -171,7 +174,8 @@ def _line(batch: SyncBatch) -> BatchLine:
             answer = json.loads(batch.ack)["document"]
     return BatchLine(int(batch.batch_no), int(batch.first_seq), int(batch.last_seq), int(batch.record_count),
                      str(batch.state), batch.transport, str(batch.created_at), batch.sent_at, batch.acknowledged_at,
-                     (str(answer.get("reason") or batch.last_error) if batch.state == "quarantined" else None),
+                     (str(answer.get("reason") or batch.last_error) if batch.state == "quarantined"
+                      else batch.last_error),
                      str(answer.get("message_zh") or ""), str(answer.get("message_en") or ""))
 
 
@@ -518,6 +522,9 @@ class SyncService:
             self._acknowledge(session, ack.held, report)
             return ack
         sent = self._sent.pop(batch.batch_id, None) or hashlib.sha256(self.sealed_bytes(batch)).hexdigest()
+        if not ack.names_bytes(sent) and not ack.ok and ack.sealed_sha256 is not None:
+            self._damaged_copy(batch, ack, report)  # the hub names the other bytes it set aside
+            return ack
         if not ack.names_bytes(sent):
             raise AckError("回执针对的不是本站点发送的批次字节，已忽略",
                            "an acknowledgement for other bytes than the batch this station sent was ignored")
@@ -535,6 +542,18 @@ class SyncService:
                                               & (SyncBatch.state != "acknowledged")).execute()
         report.acknowledged += int(marked)
         return ack
+
+    def _damaged_copy(self, batch: SyncBatch, ack: Ack, report: PushReport) -> None:
+        """The hub set aside a copy of `batch` whose bytes are not the ones this station sealed
+        (damaged on a USB stick, say): the batch is not quarantined but sealed again, so the next
+        push or export sends it again, and the hub's reason is kept to be shown."""
+        with write_transaction():
+            SyncBatch.update(state="sealed", upload_url=None,
+                             last_error=f"{DAMAGED_COPY}{ack.document.get('reason') or ''}"
+                             ).where((SyncBatch.batch_no == batch.batch_no) & (SyncBatch.state != "acknowledged")
+                                     ).execute()
+        log.warning("the hub set aside a damaged copy of batch %d; it will be sent again", batch.batch_no)
+        report.damaged.append(int(batch.batch_no))
 
     def _acknowledge(self, session: Session, held: list[tuple[int, int]], report: PushReport) -> None:
         """Mark the outbox events in `held` acknowledged and their applications delivered, a

@@ -11,7 +11,7 @@ import pytest
 from station.core import outbox
 from station.core.models import SyncBatch
 from station.core.store import StationStore
-from station.core.sync_service import SyncService
+from station.core.sync_service import PushReport, SyncService
 from sync import acks
 from sync.errors import AckError
 from sync.hub.serve import LocalHub, start_local_hub
@@ -40,8 +40,10 @@ def test_a_tampered_copys_quarantine_ack_leaves_the_genuine_batch_alone(
     tampered[-100] ^= 1  # inside the ciphertext: the header, hence the batch id, is unchanged
     result = local_hub.service.ingest(bytes(tampered), "folder")  # someone slipped it onto the stick
     assert (result.status, result.object_id) == ("quarantined", batch.batch_id) and result.ack
-    with pytest.raises(AckError):
-        service.apply_ack(sessions.sync_operator, result.ack)
+    report = PushReport()
+    service.apply_ack(sessions.sync_operator, result.ack, report)
+    # Named as a damaged copy, to be sent again: never quarantined by another copy's answer.
+    assert report.damaged == [batch.batch_no] and not report.quarantined
     assert SyncBatch.get_by_id(batch.batch_no).state == "sealed"
     report = service.push(sessions.sync_operator)
     assert report.acknowledged == 1 and outbox.depth() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,18 +79,23 @@ DRAFTS_NAMED = 5  # open drafts listed by name in the day close preview; the res
 
 
 def day_preview_text(preview: DayPreview, service_name: Callable[[str, str], str]) -> str:
-    """What the day close is about to sign, and the open drafts it leaves out, as the question
-    the supervisor answers; `service_name(code, stored)` names a service in the user's language."""
-    day = preview.day.isoformat()
+    """What the day close is about to sign (the station's day, counts by status, 容缺 still
+    owed), and the drafts of that day it leaves out (who, the citizen masked, which service), as
+    the question the supervisor answers; `service_name(code, stored)` names a service in the
+    user's language."""
+    day = _("{day}（{zone}）").format(day=preview.day.isoformat(), zone=preview.zone)
     if preview.count:
         counts = _("，").join(f"{status_text(s).get(language())} {n}" for s, n in sorted(preview.counts.items()))
         text = _("{day} 日结将签署 {count} 件：{counts}。").format(day=day, count=preview.count, counts=counts)
     else:
         text = _("{day} 没有已受理的申请，日结将签署一份空清单。").format(day=day)
+    if preview.rongque_pending:
+        text += _("其中 {count} 件容缺材料尚未补交。").format(count=preview.rongque_pending)
     if preview.drafts:
         text += "\n" + _("另有 {count} 份草稿未提交，不计入日结：").format(count=len(preview.drafts))
         for draft in preview.drafts[:DRAFTS_NAMED]:
-            text += f"\n· {draft.operator} · {service_name(draft.item_code, draft.item_name)} · {draft.updated_at}"
+            text += (f"\n· {draft.operator} · {draft.applicant} · {service_name(draft.item_code, draft.item_name)}"
+                     f" · {draft.updated_at}")
         if len(preview.drafts) > DRAFTS_NAMED:
             text += "\n" + _("……等 {count} 份").format(count=len(preview.drafts))
     return text + "\n" + _("确认日结？")
@@ -301,10 +307,10 @@ class SupervisorScreen(StationScreen):
     @on(DayPreviewed)
     def confirm_day_close(self, message: DayPreviewed) -> None:
         def close(yes: bool | None) -> None:
-            if yes:
+            if yes:  # the day shown, even if the clock has passed midnight meanwhile
                 text = self.query_one("#day-folder", Input).value.strip()
                 self.query_one("#day-result", Static).update(_("正在日结…"))
-                self.close_day(Path(text).expanduser() if text else None)
+                self.close_day(message.preview.day, Path(text).expanduser() if text else None)
 
         def named(code: str, stored: str) -> str:
             return self.services.counter.service_name(code, stored).get(language())
@@ -312,13 +318,13 @@ class SupervisorScreen(StationScreen):
         self.app.push_screen(self.new_screen("confirm", day_preview_text(message.preview, named)), close)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="day", description="day close")
-    def close_day(self, folder: Path | None) -> None:
-        """Sign today's manifest and send it; the hub's comparison comes back when online."""
+    def close_day(self, day: date, folder: Path | None) -> None:
+        """Sign the day's manifest and send it; the hub's comparison comes back when online."""
         from station.core.day_close import close_day
 
         store = self.services.store
         try:
-            report = close_day(store, self.session, local_day(store.clock()), folder=folder)
+            report = close_day(store, self.session, day, folder=folder)
         except (JiujinError, SyncError) as error:
             self.post_message(DayClosed(error.message(language()), ok=False))
             return

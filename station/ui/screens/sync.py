@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
+from kernel.times import local_time
+from kernel.width import text_width
+from reports import wording
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
 from station.core.roles import Action, allowed
@@ -32,19 +36,29 @@ BATCH_STATES = {"sealed": N_("已封装"), "sent": N_("已发送"), "acknowledge
 
 BATCHES_SHOWN = 200
 TRANSPORTS = {"http": N_("网络"), "folder": N_("U 盘")}
+#: The narrowest the reason column gets; below it the table scrolls sideways rather than cut.
+MIN_REASON_WIDTH = 16
 
 
-def batch_cells(line: BatchLine) -> list[str | Text]:
-    """One batch row: number, range, records, state (quarantined in red), path, sent, the hub's reason."""
-    reason = ""
-    if line.state == "quarantined":
-        words = line.message_zh if language() == "zh" else line.message_en
-        reason = f"{line.reason}：{words}" if words else str(line.reason or "")
+def batch_cells(line: BatchLine, zone: tzinfo) -> list[str | Text]:
+    """One batch row, each cell whole and wrapping: its number, the outbox sequence numbers it
+    carries, its record count, its state above the way it went (quarantined in red), when it
+    was sent (or sealed) on the station's clock, and why the hub set it (or a copy) aside."""
     state = _(BATCH_STATES.get(line.state, line.state))
+    way = _(TRANSPORTS[line.transport]) if line.transport in TRANSPORTS else "—"
+    when = local_time(line.sent_at or line.created_at, zone)
     return [str(line.batch_no), f"{line.first_seq}–{line.last_seq}", str(line.records),
-            Text(state, style="bold red") if line.state == "quarantined" else state,
-            _(TRANSPORTS[line.transport]) if line.transport in TRANSPORTS else "—",
-            (line.sent_at or "—")[:16].replace("T", " "), reason]
+            Text(f"{state}\n{way}", style="bold red" if line.state == "quarantined" else ""),
+            when.replace(" ", "\n"), batch_reason(line)]
+
+
+def batch_reason(line: BatchLine) -> str:
+    """Why the hub set the batch aside, in the user's language: the hub's own words when its
+    signed answer carries them, else the reason code's sentence; nothing for a batch in order."""
+    if line.state != "quarantined" and not (line.reason or "").startswith(wording.DAMAGED_COPY):
+        return ""
+    words = line.message_zh if language() == "zh" else line.message_en
+    return words or wording.quarantine_text(line.reason).get(language())
 
 
 def ledger_lines(ledger: dict[str, Any]) -> list[str]:
@@ -62,37 +76,87 @@ def ledger_lines(ledger: dict[str, Any]) -> list[str]:
     return lines
 
 
-def result_text(what: str, report: PushReport, bundles: dict[str, Any]) -> str:
-    """What one push, pull, USB export or USB import did, in the user's language; when it had
-    nothing to do it says so rather than counting zeros."""
+#: What a bundle of each kind brought down, counted by bundles (statuses are counted by update).
+BUNDLE_WORDS = {"catalog": N_("事项目录更新 {count} 个"), "calendar": N_("节假日日历更新 {count} 个"),
+                "shared_data": N_("共享数据可用情况更新 {count} 个"), "offline_policy": N_("离线受理规则更新 {count} 个"),
+                "roster": N_("人员名单更新 {count} 个"), "revocations": N_("人员停用通知 {count} 个"),
+                "resend": N_("重发要求 {count} 个"), "reconciled": N_("日终对账结果 {count} 个")}
+
+
+def sent_words(what: str, report: PushReport, folder: Path | None) -> list[str]:
+    """What a push or a USB export sent."""
+    attachments = _("，附件 {count} 个").format(count=report.attachments_sent) if report.attachments_sent else ""
+    if what == "export":
+        if not report.sent and not report.attachments_sent:
+            return [_("没有需要写入 U 盘的批次（{folder}）").format(folder=folder)]
+        return [_("已写入 {folder}：{sent} 批{attachments}，请交市级中心导入").format(
+            folder=folder, sent=report.sent, attachments=attachments)]
+    if not report.sent and not report.attachments_sent:
+        return [_("没有需要上报的批次")]
+    return [_("已上报 {sent} 批{attachments}").format(sent=report.sent, attachments=attachments)]
+
+
+def acknowledged_words(report: PushReport) -> list[str]:
+    """What the hub acknowledged, and how many applications it made `delivered`."""
+    if not report.acknowledged:
+        return [_("没有新的确认")]
+    words = _("市级中心确认 {batches} 批（{records} 条事件）").format(
+        batches=report.acknowledged, records=report.records_acknowledged)
+    if report.delivered:
+        words += _("，{count} 件申请已送达").format(count=report.delivered)
+    return [words]
+
+
+def bundle_words(bundles: dict[str, Any]) -> list[str]:
+    """What came down from the hub: decisions and requests for amendment, then the other
+    bundles by kind; refused ones are named too."""
     parts: list[str] = []
-    if what == "push":
-        parts.append(_("已上报 {sent} 批").format(sent=report.sent) if report.sent else _("没有需要上报的批次"))
-        if report.delivered:
-            parts.append(_("送达附件 {count} 个").format(count=report.delivered))
-    elif what == "export":
-        parts.append(_("已写入 U 盘 {files} 个文件，请交市级中心导入").format(files=report.files)
-                     if report.files else _("没有需要写入 U 盘的批次"))
-    else:
-        parts.append(_("从 U 盘导入：") if what == "import" else _("从市级中心拉取："))
-    if what in ("push", "pull", "import"):
-        parts.append(_("市级中心确认 {batches} 批（{records} 条事件）").format(
-            batches=report.acknowledged, records=report.records_acknowledged)
-            if report.acknowledged else _("没有新的确认"))
-    if what in ("pull", "import"):
-        applied, refused = len(bundles.get("applied", [])), len(bundles.get("refused", []))
-        parts.append(_("收到下行包 {count} 个（办件状态、政策等）").format(count=applied)
-                     if applied else _("没有新的下行包"))
-        if refused:
-            parts.append(_("拒收下行包 {count} 个（签名或内容不符，已记入日志）").format(count=refused))
+    if bundles.get("decisions"):
+        parts.append(_("办件决定 {count} 件").format(count=bundles["decisions"]))
+    if bundles.get("amendments"):
+        parts.append(_("补正要求 {count} 件").format(count=bundles["amendments"]))
+    for kind, count in sorted(bundles.get("kinds", {}).items()):
+        if kind in BUNDLE_WORDS:
+            parts.append(_(BUNDLE_WORDS[kind]).format(count=count))
+    if not parts:
+        parts.append(_("没有新的下行包") if not bundles.get("applied") else
+                     _("收到下行包 {count} 个").format(count=len(bundles["applied"])))
+    refused = len(bundles.get("refused", []))
+    if refused:
+        parts.append(_("拒收下行包 {count} 个（签名或内容不符，已记入日志）").format(count=refused))
+    return parts
+
+
+def trouble_words(report: PushReport) -> list[str]:
+    """Batches the hub quarantined, copies it set aside as damaged, files that were skipped."""
+    parts: list[str] = []
+    numbers = _("、")
     if report.quarantined:
-        parts.append(_("被市级中心隔离 {count} 批，原因见下表").format(count=len(report.quarantined)))
+        parts.append(_("被市级中心隔离 {count} 批（第 {batches} 批），原因见下表").format(
+            count=len(report.quarantined), batches=numbers.join(map(str, report.quarantined))))
+    if report.damaged:
+        parts.append(_("第 {batches} 批在途中损坏，市级中心未收，下次上报或导出时重发").format(
+            batches=numbers.join(map(str, report.damaged))))
     if report.problems:
         first = report.problems[0].partition(" / ")
         parts.append(_("跳过无法读取的文件 {count} 个：{first}").format(
             count=len(report.problems), first=first[2] if language() == "en" and first[2] else first[0]))
-    head, *rest = parts
-    return head + _("；").join(rest) if what in ("pull", "import") and rest else _("；").join(parts)
+    return parts
+
+
+def result_text(what: str, report: PushReport, bundles: dict[str, Any], folder: Path | None = None) -> str:
+    """What one push, pull, USB export or USB import did, in the user's language; when it had
+    nothing to do it says so rather than counting zeros."""
+    if what in ("push", "export"):
+        parts = sent_words(what, report, folder)
+        if what == "push" or report.acknowledged:
+            parts += acknowledged_words(report)
+        return _("；").join(parts + trouble_words(report))
+    if what == "import":
+        head = _("从 U 盘 {folder} 导入：").format(folder=folder)
+    else:
+        head = _("从市级中心拉取：")
+    return head + _("；").join(acknowledged_words(report) + bundle_words(bundles) + trouble_words(report))
 
 
 class SyncScreen(StationScreen):
@@ -108,6 +172,7 @@ class SyncScreen(StationScreen):
     ]
 
     usb_pending: str | None = None  # the USB export or import waiting for its folder
+    batch_lines: tuple[BatchLine, ...] = ()  # the batches on show
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -126,9 +191,28 @@ class SyncScreen(StationScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#batches", DataTable).add_columns(
-            _("批次"), _("序号"), _("条数"), _("状态"), _("途径"), _("发送时间"), _("隔离原因"))
         self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.batch_lines:
+            self.show_batches(list(self.batch_lines))
+
+    def show_batches(self, lines: list[BatchLine]) -> None:
+        """The batches, newest (and quarantined) first; every column as wide as its widest
+        line and the reason taking what is left, so that at 80 columns cells wrap, never cut."""
+        self.batch_lines = tuple(lines)
+        table = self.query_one("#batches", DataTable)
+        zone = self.services.store.config.zone
+        rows = [batch_cells(line, zone) for line in lines]
+        headers = [_("批次"), _("序号"), _("条数"), _("状态"), _("时间"), _("隔离原因")]
+        widths = [max(text_width(line) for cell in [header, *(row[i] for row in rows)]
+                      for line in str(cell).split("\n")) for i, header in enumerate(headers[:-1])]
+        reason = max(MIN_REASON_WIDTH, table.size.width - sum(widths) - 2 * len(headers) - 2)  # padding, scrollbar
+        table.clear(columns=True)
+        for header, width in zip(headers, [*widths, reason], strict=True):
+            table.add_column(header, width=width)
+        for line, row in zip(lines, rows, strict=True):
+            table.add_row(*row, key=str(line.batch_no), height=None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("push", "pull", "export", "import_folder"):
@@ -168,12 +252,10 @@ class SyncScreen(StationScreen):
             lines.append(_("被隔离的批次：{batches}，请联系市级中心").format(
                 batches=", ".join(map(str, status.quarantined_batches))))
         if status.last_error:
-            lines.append(_("最近一次错误：{error}").format(error=status.last_error))
+            lines.append(_("最近一次错误：{error}").format(
+                error=wording.quarantine_text(status.last_error).get(language())))
         self.query_one("#sync-status", Static).update("\n".join(lines))
-        table = self.query_one("#batches", DataTable)
-        table.clear()
-        for line in message.batches:
-            table.add_row(*batch_cells(line), key=str(line.batch_no))
+        self.show_batches(message.batches)
 
     def folder(self, what: str) -> Path | None:
         """The USB folder typed; when there is none yet, ask for it and remember `what` was
@@ -246,7 +328,7 @@ class SyncScreen(StationScreen):
         except (JiujinError, SyncError) as error:
             self.post_message(ActionDone(error.message(language()), ok=False))
             return
-        self.post_message(ActionDone(result_text(what, report, bundles)))
+        self.post_message(ActionDone(result_text(what, report, bundles, folder)))
 
     @on(SyncProgressed)
     def progressed(self, message: SyncProgressed) -> None:

@@ -124,6 +124,30 @@ def press(*keys: str) -> Steps:
     return steps
 
 
+#: The batches the sync screen lists in its scene: one the hub quarantined, one damaged on a stick.
+BATCH_REASONS = ("unknown_catalog_version", "damaged:decrypt_failed")
+
+
+async def sync_with_batches(pilot: Any, apps: Applications) -> None:
+    """The sync screen listing three batches, as the hub answered them: acknowledged, set aside
+    as a damaged copy (to be sent again), and quarantined with the reason code only."""
+    from station.core.models import SyncBatch
+
+    for no, (state, reason) in enumerate([("acknowledged", None), ("sealed", BATCH_REASONS[1]),
+                                          ("quarantined", BATCH_REASONS[0])], start=1):
+        SyncBatch.create(batch_no=no, first_seq=no * 100 - 99, last_seq=no * 100, record_count=100,
+                         batch_id=f"batch-{no}", prev_batch=f"batch-{no - 1}", body_sha256="0" * 64,
+                         created_at="2026-11-26T01:30:00+00:00", size=1, state=state, transport="folder",
+                         sent_at="2026-11-26T01:30:00+00:00", last_error=reason)
+    await press("s")(pilot, apps)
+
+
+def batch_reasons(apps: Applications, lang: str) -> list[str]:
+    from reports.wording import quarantine_text
+
+    return [quarantine_text(reason).get(lang) for reason in BATCH_REASONS]
+
+
 async def new_with_typed_id(pilot: Any, apps: Applications) -> None:
     await pilot.press("n")
     await settle(pilot)
@@ -209,6 +233,22 @@ def supervisor_tab(tab: str) -> Steps:
         await settle(pilot)
 
     return steps
+
+
+async def day_close_preview(pilot: Any, apps: Applications) -> None:
+    """The supervisor asks to close the day: the preview waits for the answer."""
+    from station.ui.dialogs.confirm import ConfirmDialog
+
+    await supervisor_tab("tab-day")(pilot, apps)
+    pilot.app.screen.query_one("#close-day").press()
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+
+
+def open_draft_line(apps: Applications, lang: str) -> list[str]:
+    """The fixture's open draft as the day close preview names it: who, 李四 masked, the service."""
+    from forms import load_catalog
+
+    return [f"· 王小红 · 李* · {load_catalog().get('HZ-MZ-102').name.get(lang)} · 2026-11-26 09:30"]
 
 
 def dialog(make: Callable[[Any, Applications], Any]) -> Steps:
@@ -368,12 +408,14 @@ SCENES = [
     Scene("manage_station", supervisor_tab("tab-station"), user="admin"),
     Scene("manage_void", supervisor_tab("tab-void"), user="li"),
     Scene("manage_day_close", supervisor_tab("tab-day"), user="li"),
+    Scene("day_close_preview", day_close_preview, user="li", shows=open_draft_line),
     Scene("add_operator", dialog(add_operator_dialog), user="admin"),
     Scene("set_password", dialog(set_password_dialog), user="admin"),
     Scene("confirm", dialog(confirm_dialog), user="admin"),
     Scene("void", dialog(void_dialog), user="li"),
     Scene("supplement", dialog(supplement_dialog), shows=lambda apps, lang: [name for _m, name in owed(lang)]),
     Scene("sync", press("s"), user="zhao"),
+    Scene("sync_batches", sync_with_batches, user="zhao", shows=batch_reasons),
     Scene("help", press("f1")),
     Scene("locked", press("ctrl+l")),
     Scene("guide", dialog(guide_dialog)),

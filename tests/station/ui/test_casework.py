@@ -187,17 +187,26 @@ async def test_an_operator_cannot_void(store: StationStore, sessions: Sessions) 
 @pytest.mark.asyncio
 async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, sessions: Sessions,
                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """At 80×24 the close first shows what it will sign (the station's day, counts by status,
+    容缺 still owed) and the day's open drafts it leaves out (who, the citizen masked, which
+    service), and signs only once confirmed."""
+    from datetime import date
+
     from textual.widgets import Static
 
     from station.core.counter import typed_identity
     from station.core.models import Setting
     from station.ui.dialogs.confirm import ConfirmDialog
+    from tests.reports.helpers import draft_input
 
     accepted(store, sessions.operator)
+    owing = store.applications.create_draft(sessions.operator, draft_input(
+        {"identity": "satisfied_by_card", "rental_contract": "missing_rongque"}))
+    store.applications.submit(sessions.operator, owing.id, rongque_deadline=date(2026, 12, 3))
     counter = Counter(store)
     counter.start(sessions.operator, counter.item("HZ-YB-103"), typed_identity("11010519491231002X", "李四"))
     app = make_app(store)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "li")
         await pilot.press("m")
         await settle(pilot)
@@ -205,23 +214,23 @@ async def test_supervisor_closes_the_day_to_a_usb_folder(store: StationStore, se
         screen.query_one("TabbedContent").active = "tab-day"
         screen.query_one("#day-folder", Input).value = str(tmp_path / "usb")
         await settle(pilot)
-        await pilot.click("#close-day")  # first the preview: what it signs, what it leaves out
+        screen.query_one("#close-day").press()  # first the preview: what it signs, what it leaves out
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         question = app.screen.question
-        assert "2026-11-26 日结将签署 1 件：已受理 1。" in question
-        assert "另有 1 份草稿未提交，不计入日结：" in question
-        assert "王小红 · 异地长期居住人员就医备案 · 2026-11-26" in question
+        assert question.startswith("2026-11-26（Asia/Shanghai） 日结将签署 2 件：容缺受理 1，已受理 1。"
+                                   "其中 1 件容缺材料尚未补交。\n另有 1 份草稿未提交，不计入日结：\n")
+        assert "\n· 王小红 · 李* · 异地长期居住人员就医备案 · 2026-11-26 09:30\n确认日结？" in question
         assert "11010519491231002X" not in question and "李四" not in question
         await pilot.press("n")  # not yet: nothing is signed
         await settle(pilot)
         assert Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is None
-        await pilot.click("#close-day")
+        screen.query_one("#close-day").press()
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
         await until(pilot, lambda: Setting.get_or_none(Setting.key == "day.closed.2026-11-26") is not None)
         await settle(pilot)
         assert list((tmp_path / "usb").rglob("2026-11-26.json"))
-        assert "1 件已签署" in str(screen.query_one("#day-result", Static).render())
+        assert "2 件已签署" in str(screen.query_one("#day-result", Static).render())
 
 
 @pytest.mark.asyncio

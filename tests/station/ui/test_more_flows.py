@@ -214,7 +214,7 @@ async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
             assert exported.ok, exported.message
             steps = [m for m in log.of(SyncProgressed) if m.what == "export"]
             assert steps[-1].done == steps[-1].total >= 1
-            assert "已写入 U 盘" in exported.message
+            assert exported.message == f"已写入 {usb}：1 批，请交市级中心导入"
 
             reconcile.issue_bundle(hub.hub, hub.code, "statuses",
                                    {"updates": [{"application_id": filed.id, "status": "accepted"}]})
@@ -225,8 +225,7 @@ async def test_usb_export_and_import_show_progress_and_apply_the_hubs_answer(
             await pilot.press("i")
             imported = await log.wait_for(ActionDone, lambda m: m is not exported)
             assert imported.ok, imported.message
-            assert imported.message.startswith("从 U 盘导入：市级中心确认 1 批")
-            assert "收到下行包 1 个" in imported.message
+            assert imported.message == f"从 U 盘 {usb} 导入：市级中心确认 1 批（1 条事件），1 件申请已送达；办件决定 1 件"
             assert [m for m in log.of(SyncProgressed) if m.what == "import"][-1].done >= 1
             assert Application.get_by_id(filed.id).status == "accepted"
             assert OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count() == 0
@@ -318,7 +317,7 @@ async def test_pulling_brings_the_hubs_statuses_as_well_as_its_acknowledgements(
             await pilot.press("l")
             pulled = await log.wait_for(ActionDone, lambda m: m is not pushed)
             assert pulled.ok, pulled.message
-            assert "收到下行包 1 个" in pulled.message
+            assert pulled.message == "从市级中心拉取：没有新的确认；办件决定 1 件"
             assert Application.get_by_id(filed.id).status == "accepted"
     finally:
         link.stop()
@@ -436,9 +435,9 @@ async def test_the_sync_screen_lists_batches_with_the_hubs_quarantine_reason(
             assert [(b.batch_no, b.state) for b in loaded.batches] == [(1, "quarantined"), (2, "acknowledged")]
             table = app.screen.query_one("#batches")
             rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]  # type: ignore[attr-defined]
-            assert rows[0][:4] == ["1", "1–1", "1", "已隔离"] and rows[0][4] == "—"  # handed to the hub by hand
-            assert rows[0][6].startswith("unknown_catalog_version：中心不认识的事项版本")
-            assert rows[1][:4] == ["2", "2–2", "1", "已确认"] and rows[1][6] == ""
+            assert rows[0][:4] == ["1", "1–1", "1", "已隔离\n—"]  # handed to the hub by hand
+            assert rows[0][5].startswith("中心不认识的事项版本") and "unknown_catalog_version" not in rows[0][5]
+            assert rows[1][:4] == ["2", "2–2", "1", "已确认\n—"] and rows[1][5] == ""
             assert "批次：已封装 0，已发送 0，已确认 1，已隔离 1" in str(app.screen.query_one("#sync-status").render())
     finally:
         hub.close()
