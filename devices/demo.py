@@ -44,6 +44,11 @@ class DemoDevices:
         self._printer_baud = printer_baud or PrinterConfig.baud
         self._started = False
 
+    def cards(self) -> list[CardFixture]:
+        """The simulator's cards as a demo offers them: residents first, 张三 at the top."""
+        return sorted(self.fixtures,
+                      key=lambda f: (f.card_type != "resident", f.name != "resident_zhangsan", f.name))
+
     def start(self) -> DemoDevices:
         self._reader_link.start()
         self._printer_link.start()

@@ -223,9 +223,7 @@ class JiujinApp(DeviceHostApp):
     def action_demo_card(self) -> None:
         demo = self.services.demo
         if demo is not None and self.session is not None:
-            from station.ui.dialogs.demo_card import demo_cards
-
-            self.push_screen(self.ROUTES.build("demo_card", demo_cards(demo)), self.present_demo_card)
+            self.push_screen(self.ROUTES.build("demo_card", demo.cards()), self.present_demo_card)
 
     def present_demo_card(self, name: str | None) -> None:
         if name and self.services.demo is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,17 +13,9 @@ from devices import CardFixture
 from station.ui.dialogs.base import StationDialog
 from station.ui.i18n import N_, _
 
-if TYPE_CHECKING:
-    from devices import DemoDevices
-
 CARD_TYPES = {"resident": N_("居民身份证"), "hmt_permit": N_("港澳台居民居住证"),
               "foreigner_old": N_("外国人永久居留身份证（2017 版）"),
               "foreigner_new": N_("外国人永久居留身份证（2023 版）")}
-
-
-def demo_cards(demo: DemoDevices) -> list[CardFixture]:
-    """The simulator's cards as the picker lists them: residents first, 张三 at the top."""
-    return sorted(demo.fixtures, key=lambda f: (f.card_type != "resident", f.name != "resident_zhangsan", f.name))
 
 
 def card_line(fixture: CardFixture) -> str:

@@ -33,7 +33,8 @@ class KioskApp(DeviceHostApp):
         Binding("ctrl+c", "ignore", show=False, priority=True),
         Binding(kiosk.EXIT_KEYS[0], "exit_key", show=False, priority=True),
     ]
-    ROUTES = Routes({"leave_kiosk": "station.ui.kiosk.leave:LeaveKioskDialog"})
+    ROUTES = Routes({"leave_kiosk": "station.ui.kiosk.leave:LeaveKioskDialog",
+                     "demo_card": "station.ui.dialogs.demo_card:DemoCardDialog"})
     IDLE_CHECK_SECONDS = 1.0
 
     def __init__(self, services: StationServices, session: Session,

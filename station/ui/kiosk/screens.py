@@ -18,7 +18,6 @@ from station.core.counter import FormIncomplete
 from station.core.identity import mask_id
 from station.core.issuing import CounterResult
 from station.ui.base import StationScreen
-from station.ui.dialogs.demo_card import DemoCardDialog, demo_cards
 from station.ui.i18n import N_, _, language, set_language
 from station.ui.labels import TO_CONFIRM, mark
 from station.ui.messages import (
@@ -67,7 +66,7 @@ class KioskStartScreen(StationScreen):
         """Demo only: choose one of the simulator's cards and place it on the reader."""
         demo = self.services.demo
         if demo is not None:
-            self.app.push_screen(DemoCardDialog(demo_cards(demo)), self.present_demo_card)
+            self.app.push_screen(self.app.ROUTES.build("demo_card", demo.cards()), self.present_demo_card)
 
     def present_demo_card(self, name: str | None) -> None:
         if name and self.services.demo is not None:
