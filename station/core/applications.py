@@ -319,6 +319,17 @@ class ApplicationService:
         accepted_at = fn.COALESCE(Application.submitted_at, Application.created_at)
         return list(query.order_by(accepted_at.desc(), Application.created_at.desc()).limit(limit))
 
+    def owing_materials(self, session: Session, limit: int = 20) -> builtins.list[Application]:
+        """Applications accepted under 容缺 still waiting for a material (补交), the nearest
+        deadline first: the counter's open work beside the hub's amendment requests."""
+        require(session, Action.APPLICATION_VIEW)
+        query = (Application.select()
+                 .where(Application.rongque_deadline.is_null(False),
+                        Application.status.in_(sorted(RONGQUE_OPEN)),
+                        Application.materials.contains(f'"{MISSING_RONGQUE}"'))
+                 .order_by(Application.rongque_deadline, Application.submitted_at))
+        return [app for app in query.limit(limit) if owes_materials(app)]
+
     def find_by_id_number(self, session: Session, id_number: str) -> builtins.list[Application]:
         """Every application of one applicant (or of a business's representative)."""
         require(session, Action.APPLICATION_VIEW)

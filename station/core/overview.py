@@ -34,6 +34,7 @@ class ApplicationRow:
     updated_at: str  # when it was accepted, or last changed while a draft
     operator: str = ""
     rongque: bool = False  # accepted with materials still to follow (容缺)
+    deadline: str = ""  # the day those materials are due (补交), while one is owed
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class CounterOverview:
     counts: dict[str, int]
     drafts: list[ApplicationRow]
     awaiting_amendment: list[ApplicationRow]
+    owing_materials: list[ApplicationRow]  # 容缺 materials still to be handed in (补交)
     outbox_depth: int
     last_hub_contact: str | None
     hub_url: str
@@ -51,24 +53,26 @@ class CounterOverview:
 
 def row(app: Application, operator: str = "", zone: tzinfo = CST) -> ApplicationRow:
     """The list form of an application, its time on the station's clock (`zone`)."""
+    owes = owes_materials(app)
     return ApplicationRow(str(app.id), app.receipt_number or "", str(app.status), str(app.item_code),
                           str(app.item_name), str(app.applicant_name), mask_id(str(app.applicant_id)),
                           local_time(str(app.submitted_at or app.updated_at), zone), operator,
-                          owes_materials(app))
+                          owes, str(app.rongque_deadline) if owes else "")
 
 
 def counter_overview(store: StationStore, session: Session) -> CounterOverview:
-    """Today's counts, drafts to continue, amendments asked for, and the outbox."""
+    """Today's counts, drafts to continue, amendments asked for, materials owed, the outbox."""
     day = local_day(store.clock())
     if not allowed(session.role, Action.APPLICATION_VIEW):
-        return CounterOverview(day, {}, [], [], outbox.depth(), last_hub_contact(store.config.zone),
+        return CounterOverview(day, {}, [], [], [], outbox.depth(), last_hub_contact(store.config.zone),
                                store.config.hub_url)
     applications = store.applications
     counts = applications.counts_for_day(session, day)
     zone = store.config.zone
     drafts = [row(a, str(a.operator.name), zone) for a in applications.list(session, status=Status.DRAFT, limit=20)]
     amend = [row(a, zone=zone) for a in applications.list(session, status=Status.NEEDS_AMENDMENT, limit=20)]
-    return CounterOverview(day, counts, drafts, amend, outbox.depth(), last_hub_contact(zone),
+    owing = [row(a, zone=zone) for a in applications.owing_materials(session)]
+    return CounterOverview(day, counts, drafts, amend, owing, outbox.depth(), last_hub_contact(zone),
                            store.config.hub_url)
 
 

@@ -13,16 +13,13 @@ from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ApplicationsLoaded
 from station.ui.widgets.applications.rows import STATUS_NAMES, narrow_cells, row_cells
+from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
-#: Below this many columns the list shows four columns whose cells wrap.
+#: Below this many columns the list shows four columns (time and operator are on the detail).
 NARROW = 100
-RECEIPT_WIDTH = 20  # TS0001-20261126-0001
-APPLICANT_WIDTH = 18  # a masked ID number
-STATUS_WIDTH = 10
-MIN_SERVICE_WIDTH = 12
 
 
 class ApplicationsScreen(StationScreen):
@@ -51,12 +48,12 @@ class ApplicationsScreen(StationScreen):
             yield Select([(f"{display}（{name}）", name) for name, display in operator_names(self.session)],
                          id="operator", prompt=_("全部人员"))
             yield Checkbox(_("仅今天"), True, id="today-only")
-        yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="applications", wrap=(2, 1))
         yield StatusBar(id="status-bar")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#applications", DataTable).focus()
+        self.query_one("#applications", FittedTable).focus()
         self.load(self.filters())
 
     @property
@@ -67,19 +64,6 @@ class ApplicationsScreen(StationScreen):
     def on_resize(self, event: events.Resize) -> None:
         if self.rows and self.narrow != self.shown_narrow:
             self.show_rows(ApplicationsLoaded(self.rows))
-
-    def set_columns(self, table: DataTable[str]) -> None:
-        table.clear(columns=True)
-        self.shown_narrow = self.narrow
-        if not self.narrow:
-            table.add_columns(_("回执号"), _("状态"), _("事项"), _("申请人"), _("身份证号"), _("时间"), _("经办"))
-            return
-        fixed = RECEIPT_WIDTH + APPLICANT_WIDTH + STATUS_WIDTH
-        service = max(MIN_SERVICE_WIDTH, table.size.width - fixed - 2 * 4 - 2)  # cell padding, scrollbar
-        table.add_column(_("回执号"), width=RECEIPT_WIDTH)
-        table.add_column(_("申请人"), width=APPLICANT_WIDTH)
-        table.add_column(_("状态"), width=STATUS_WIDTH)
-        table.add_column(_("事项"), width=service)
 
     def on_screen_resume(self) -> None:
         self.load(self.filters())
@@ -99,14 +83,18 @@ class ApplicationsScreen(StationScreen):
 
     @on(ApplicationsLoaded)
     def show_rows(self, message: ApplicationsLoaded) -> None:
+        """Every cell whole: the service (then the status) wraps when the columns do not fit."""
         self.rows = message.rows
-        table = self.query_one("#applications", DataTable)
-        self.set_columns(table)
-        for row in message.rows:
-            if self.shown_narrow:
-                table.add_row(*narrow_cells(row, self.listed_service(row)), height=None)
-            else:
-                table.add_row(*row_cells(row, self.listed_service(row)))
+        self.shown_narrow = self.narrow
+        table = self.query_one("#applications", FittedTable)
+        if self.shown_narrow:
+            table.wrap = (3, 2)
+            table.show([_("回执号"), _("申请人"), _("状态"), _("事项")],
+                       [narrow_cells(row, self.listed_service(row)) for row in message.rows])
+        else:
+            table.wrap = (2, 1)
+            table.show([_("回执号"), _("状态"), _("事项"), _("申请人"), _("身份证号"), _("时间"), _("经办")],
+                       [row_cells(row, self.listed_service(row)) for row in message.rows])
 
     @on(Input.Submitted, "#search")
     @on(Select.Changed)

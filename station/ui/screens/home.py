@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from station.ui.i18n import N_, _
 from station.ui.labels import ROLE_NAMES
 from station.ui.messages import CardTapped, DraftOpened, OverviewLoaded
 from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
+from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
@@ -56,10 +59,10 @@ class HomeScreen(StationScreen):
             with Horizontal(id="home-tables"):
                 with Vertical(classes="home-column"):
                     yield Static(_("未完成的草稿（回车继续办理）"), classes="section-title")
-                    yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+                    yield FittedTable(id="drafts", wrap=(0,))
                 with Vertical(classes="home-column"):
-                    yield Static(_("待补正（回车打开）"), classes="section-title")
-                    yield DataTable(id="amendments", cursor_type="row", zebra_stripes=True)
+                    yield Static(_("待补正、待补交（回车打开）"), classes="section-title")
+                    yield FittedTable(id="amendments", wrap=(0, -1))
             yield Static(self.hints(), id="hints", markup=False)
         yield StatusBar(id="status-bar")
         yield KeyFooter()
@@ -88,8 +91,6 @@ class HomeScreen(StationScreen):
         return True
 
     def on_mount(self) -> None:
-        for table_id in ("#drafts", "#amendments"):
-            self.query_one(table_id, DataTable).add_columns(_("事项"), _("申请人"), _("身份证号"), _("时间"))
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -104,11 +105,14 @@ class HomeScreen(StationScreen):
         overview = message.overview
         self.show_counts(overview)
         self.drafts, self.amendments = overview.drafts, overview.awaiting_amendment
-        for table_id, rows in (("#drafts", self.drafts), ("#amendments", self.amendments)):
-            table = self.query_one(table_id, DataTable)
-            table.clear()
-            for row in rows:
-                table.add_row(self.listed_service(row), row.applicant_name, row.masked_id, row.updated_at[11:])
+        self.amendments = [*self.amendments, *overview.owing_materials]
+        self.query_one("#drafts", FittedTable).show(
+            [_("事项"), _("申请人"), _("身份证号"), _("时间")],
+            [(self.listed_service(row), row.applicant_name, row.masked_id, row.updated_at[11:]) for row in self.drafts])
+        self.query_one("#amendments", FittedTable).show(
+            [_("事项"), _("申请人"), _("身份证号"), _("待办")],
+            [(self.listed_service(row), row.applicant_name, row.masked_id, self.awaited(row, overview.day))
+             for row in self.amendments])
         contact = overview.last_hub_contact or _("尚未联系")
         self.query_one("#outbox", Static).update(
             _("待上报 {depth} 条 · 最近与市级中心联系：{contact}").format(depth=overview.outbox_depth,
@@ -119,6 +123,16 @@ class HomeScreen(StationScreen):
         offer, self.offer_drafts = self.offer_drafts, False
         if offer and self.own_drafts() and self.counter_role and self.is_current:
             self.ask_to_resume()
+
+    @staticmethod
+    def awaited(row: ApplicationRow, today: date) -> str:
+        """What the application waits for: the hub's amendment request, or the 容缺 materials
+        by their deadline (overdue once it has passed)."""
+        if not row.deadline:
+            return _("待补正")
+        if row.deadline < today.isoformat():
+            return _("补交已逾期（{day}）").format(day=row.deadline)
+        return _("补交，{day} 前").format(day=row.deadline)
 
     def own_drafts(self) -> list[ApplicationRow]:
         """The drafts this person started: the ones to offer to continue after login."""

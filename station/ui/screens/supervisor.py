@@ -23,6 +23,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 
 from reports.wording import VERDICTS, status_text
@@ -114,7 +115,9 @@ def labelled(label: str, control: Any) -> Vertical:
 class SupervisorScreen(StationScreen):
     """管理."""
 
-    BINDINGS = [
+    BINDINGS = [  # the tabs' keys first: on a narrow footer the operators' keys give way (F1 lists them)
+        Binding("f6", "switch_tab(-1)", N_("上一页"), id="previous-tab", tooltip=N_("切换到左边的标签页")),
+        Binding("f7", "switch_tab(1)", N_("下一页"), id="next-tab", tooltip=N_("切换到右边的标签页")),
         Binding("a", "add_operator", N_("添加人员"), id="add-operator"),
         Binding("d", "disable_operator", N_("停用人员"), id="disable-operator"),
         Binding("p", "set_password", N_("设置密码"), id="set-password",
@@ -138,11 +141,11 @@ class SupervisorScreen(StationScreen):
                     yield DataTable(id="operators", cursor_type="row", zebra_stripes=True)
                 if allowed(role, Action.APPLICATION_VOID):
                     with TabPane(_("作废申请"), id="tab-void"):
-                        yield Label(_("输入回执号后回车，再填写作废原因（仅限尚未上报的申请）"))
+                        yield Static(_("输入回执号后回车，再填写作废原因（仅限尚未上报的申请）"), markup=False)
                         yield Input(id="void-receipt", placeholder=_("回执号"))
                 if allowed(role, Action.DAY_CLOSE):
                     with TabPane(_("日结"), id="tab-day"):
-                        yield Label(_("签署今日清单（件数与每件申请的摘要）并发送到市级中心；无网络时填写 U 盘文件夹"))
+                        yield Static(_("签署今日清单（件数与每件申请的摘要）并发送到市级中心；无网络时填写 U 盘文件夹"), markup=False)
                         yield Input(id="day-folder", placeholder=_("U 盘文件夹（留空：通过网络发送）"))
                         yield Button(_("日结并发送"), id="close-day", variant="primary")
                         yield Static("", id="day-result", markup=False)
@@ -201,11 +204,25 @@ class SupervisorScreen(StationScreen):
         tabs = next(iter(found), None)
         return tabs is None or tabs.active in ("", "tab-operators")
 
+    def action_switch_tab(self, step: int) -> None:
+        """The tab to the left (-1) or right (1) of the one shown, round the end."""
+        tabs = self.query_one(TabbedContent).query_one(Tabs)
+        if step < 0:
+            tabs.action_previous_tab()
+        else:
+            tabs.action_next_tab()
+
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        """The keys of the tab shown, and the focus in it: on its table or first field."""
         self.refresh_bindings()
         if self.on_operators_tab():
             self.query_one("#operators", DataTable).focus()
+            return
+        pane = self.query_one(TabbedContent).active_pane
+        first = next((w for w in pane.query("Input, Select, Button") if w.focusable), None) if pane else None
+        if first is not None:
+            first.focus()
 
     def on_screen_resume(self) -> None:
         """Back from a dialog: the operators' table has the focus again, on the same row."""

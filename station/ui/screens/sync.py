@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, ProgressBar, Static
+from textual.widgets import Button, Input, ProgressBar, Static
 
 from kernel.times import local_time
-from kernel.width import text_width
 from reports import wording
 from station.core.errors import JiujinError
 from station.core.overview import last_hub_contact
@@ -22,6 +21,7 @@ from station.core.roles import Action, allowed
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
 from station.ui.messages import ActionDone, SyncLoaded, SyncProgressed
+from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
@@ -36,8 +36,6 @@ BATCH_STATES = {"sealed": N_("已封装"), "sent": N_("已发送"), "acknowledge
 
 BATCHES_SHOWN = 200
 TRANSPORTS = {"http": N_("网络"), "folder": N_("U 盘")}
-#: The narrowest the reason column gets; below it the table scrolls sideways rather than cut.
-MIN_REASON_WIDTH = 16
 
 
 def batch_cells(line: BatchLine, zone: tzinfo) -> list[str | Text]:
@@ -178,7 +176,7 @@ class SyncScreen(StationScreen):
         yield TitleBar()
         with Vertical(id="sync"):
             yield Static(_("加载中…"), id="sync-status", markup=False)
-            yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="batches", wrap=(-1,))
             with Horizontal(classes="form-row", id="usb-row"):
                 yield Input(id="usb-folder", placeholder=_("U 盘文件夹，例如 /media/usb/jiujin"))
                 yield Button(_("导出到U盘"), id="usb-export", compact=True)
@@ -193,26 +191,14 @@ class SyncScreen(StationScreen):
     def on_mount(self) -> None:
         self.load()
 
-    def on_resize(self, event: events.Resize) -> None:
-        if self.batch_lines:
-            self.show_batches(list(self.batch_lines))
-
     def show_batches(self, lines: list[BatchLine]) -> None:
         """The batches, newest (and quarantined) first; every column as wide as its widest
         line and the reason taking what is left, so that at 80 columns cells wrap, never cut."""
         self.batch_lines = tuple(lines)
-        table = self.query_one("#batches", DataTable)
         zone = self.services.store.config.zone
-        rows = [batch_cells(line, zone) for line in lines]
-        headers = [_("批次"), _("序号"), _("条数"), _("状态"), _("时间"), _("隔离原因")]
-        widths = [max(text_width(line) for cell in [header, *(row[i] for row in rows)]
-                      for line in str(cell).split("\n")) for i, header in enumerate(headers[:-1])]
-        reason = max(MIN_REASON_WIDTH, table.size.width - sum(widths) - 2 * len(headers) - 2)  # padding, scrollbar
-        table.clear(columns=True)
-        for header, width in zip(headers, [*widths, reason], strict=True):
-            table.add_column(header, width=width)
-        for line, row in zip(lines, rows, strict=True):
-            table.add_row(*row, key=str(line.batch_no), height=None)
+        self.query_one("#batches", FittedTable).show(
+            [_("批次"), _("序号"), _("条数"), _("状态"), _("时间"), _("隔离原因")],
+            [batch_cells(line, zone) for line in lines], [str(line.batch_no) for line in lines])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("push", "pull", "export", "import_folder"):

@@ -14,6 +14,8 @@ from kernel.width import text_width
 #: The label column takes what its longest label needs, up to this share of the width; a
 #: longer label wraps inside it, so the value keeps the rest of the line.
 LABEL_SHARE = 0.34
+#: The narrowest a value gets before the label and notes beside it wrap to leave it room.
+MIN_VALUE_WIDTH = 10
 
 
 class ValueList(Static):
@@ -44,7 +46,12 @@ class ValueList(Static):
             cells.append(self.headers + ("",) * (columns - len(self.headers)))
         widest = [max((text_width(row[i]) for row in cells), default=0) for i in range(columns - 1)]
         label = min(max(widest[:1] or [4]), max(4, int(width * self.label_share)))
-        return [max(label, 4), *widest[1:]]
+        widths = [max(label, 4), *widest[1:]]
+        room = width - len(widths) - max(MIN_VALUE_WIDTH, width // 3)  # the value keeps a third
+        if sum(widths) > room > 0:  # the label and notes give way, in proportion, and wrap
+            total = sum(widths)
+            widths = [max(4, w * room // total) for w in widths]
+        return widths
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """As many lines as the rows take wrapped at `width` (not at the width last drawn)."""
@@ -63,7 +70,7 @@ class ValueList(Static):
         headers = self.headers + ("",) * (len(widths) + 1 - len(self.headers))
         table.add_column(headers[0], width=widths[0], overflow="fold", style="bold")
         for header, width in zip(headers[1:-1], widths[1:], strict=True):
-            table.add_column(header, width=width, no_wrap=True)
+            table.add_column(header, width=width, overflow="fold")
         table.add_column(headers[-1], ratio=1, overflow="fold")
         for row in self.rows:
             label, *notes, value = row + ("",) * (len(widths) + 1 - len(row))

@@ -37,7 +37,7 @@ async def test_list_filters_search_and_masks(store: StationStore, sessions: Sess
         assert isinstance(screen, ApplicationsScreen)
         assert len(log.of(ApplicationsLoaded)[-1].rows) == 2
         table = screen.query_one("#applications", DataTable)
-        assert all(table.get_row_at(i)[4] == "110101********0011" for i in range(table.row_count))
+        assert all(str(table.get_row_at(i)[4]) == "110101********0011" for i in range(table.row_count))
 
         screen.query_one("#search", Input).value = first.receipt_number
         screen.query_one("#search", Input).focus()

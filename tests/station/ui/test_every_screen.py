@@ -1,6 +1,6 @@
 """The walker: every screen and dialog (`screens_tour.SCENES`), at 80×24 and 120×40, in
 Chinese and English, shows each value a citizen checks on it whole — never cut at a column's
-or the screen's edge — and its footer keys and device states whole. It scrolls every
+or the screen's edge — and its footer keys, device states and table columns whole. It scrolls every
 scrolling region page by page, so a value below the fold counts when it is whole there."""
 
 from __future__ import annotations
@@ -8,13 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import DataTable
+from textual.widgets._data_table import default_cell_formatter
 from textual.widgets._footer import FooterKey
 
 from kernel.width import text_width
 from station.core.store import StationStore
 from station.ui.widgets.status.status_bar import StatusCell
+from station.ui.widgets.value_list import MIN_VALUE_WIDTH, ValueList
 from tests.conftest import Sessions
 from tests.pilot import settle
 from tests.station.ui.screens_tour import (
@@ -92,11 +96,13 @@ async def test_what_a_citizen_checks_is_whole(store: StationStore, sessions: Ses
     async with app.run_test(size=size) as pilot:
         await arrive(pilot, scene, apps)
         cut_chrome = chrome_cut(pilot.app)
+        cut_tables = tables_cut(pilot.app) + values_squeezed(pilot.app) + clipped(pilot.app)
         rows = await everything_shown(pilot)
     wanted = scene.shows(apps, lang) if scene.shows else []
     cut = [value for value in wanted if not any(value.replace(" ", "") in text for text in rows)]
     assert not cut, f"{scene.name}: not shown whole: {cut}"
     assert not cut_chrome, f"{scene.name}: cut: {cut_chrome}"
+    assert not cut_tables, f"{scene.name}: not whole: {cut_tables}"
 
 
 def chrome_cut(app: Any) -> list[str]:
@@ -109,3 +115,84 @@ def chrome_cut(app: Any) -> list[str]:
     cells = [c.fitted(c.content_size.width) for c in screen.query(StatusCell).results(StatusCell)
              if c.content_size.width and text_width(c.fitted(c.content_size.width)) > c.content_size.width]
     return keys + cells
+
+
+def tables_cut(app: Any) -> list[str]:
+    """The columns of every table on the screen that cannot show a cell whole: a cell that
+    wraps to more lines than its row is high, or a column reaching past the table's right
+    edge (a table never needs scrolling sideways)."""
+    cut = []
+    for table in app.screen.query(DataTable).results(DataTable):
+        right = table.scrollable_content_region.width
+        if not table.row_count or not right:  # empty, or on a tab not shown
+            continue
+        x = 0
+        for col in table.ordered_columns:
+            width = col.get_render_width(table)
+            name = f"#{table.id} {col.label.plain}"
+            if x + width > right:
+                cut.append(f"{name}: past the edge ({x + width} > {right})")
+            elif not col.auto_width and (lines := cell_lines(app, table, col)) is not None:
+                cut.append(f"{name}: {lines} lines in a row of fewer, {col.width} cells wide")
+            x += width
+    return cut
+
+
+def clipped(app: Any) -> list[str]:
+    """The widgets of text that reach past the right edge of what holds them (a line that does
+    not wrap, cut at the screen's or a panel's edge)."""
+    found = []
+    for widget in app.screen.query("Static, Label"):
+        if not widget.display or not widget.region.width:
+            continue
+        edge = min((node.region.right for node in widget.ancestors if hasattr(node, "region")
+                    and node.region.width), default=app.size.width)
+        if widget.region.right > min(edge, app.size.width):
+            found.append(f"{type(widget).__name__}#{widget.id}: {str(widget.render())[:40]!r}")
+    return found
+
+
+def values_squeezed(app: Any) -> list[str]:
+    """The label-and-value lists whose value column is left too narrow to read (a word broken
+    every few cells), though its values are wider."""
+    squeezed = []
+    for values in app.screen.query(ValueList).results(ValueList):
+        width = values.size.width
+        if not values.rows or not width:
+            continue
+        room = width - sum(w + 1 for w in values.column_widths(width))
+        widest = max(text_width(row[-1]) for row in values.rows)
+        if room < min(widest, MIN_VALUE_WIDTH):
+            squeezed.append(f"#{values.id}: values get {room} cells")
+    return squeezed
+
+
+def cell_lines(app: Any, table: DataTable[Any], col: Any) -> int | None:
+    """The lines of the first cell in `col` that its row is too low to show, if any."""
+    for row in table.ordered_rows:
+        value = default_cell_formatter(table.get_cell(row.key, col.key))
+        if not isinstance(value, Text):
+            continue
+        lines = len(value.wrap(app.console, col.width))
+        if lines > row.height:
+            return lines
+    return None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("width", "height", "cut"), [(4, 1, True), (4, 2, False), (None, 1, False)])
+async def test_the_walker_sees_a_cell_cut(width: int | None, height: int, cut: bool) -> None:
+    """The check itself: a cell wider than its fixed column and its row's height is cut; the
+    same cell wrapped onto a row high enough, or in a column as wide as it, is whole."""
+
+    class Table(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable(id="t")
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_column("x", width=width)
+            table.add_row("abcdefgh", height=height)
+
+    async with Table().run_test(size=(40, 10)) as pilot:
+        assert bool(tables_cut(pilot.app)) is cut

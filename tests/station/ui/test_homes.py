@@ -4,6 +4,8 @@ drafts to continue."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from textual.widgets import Static
 
@@ -72,3 +74,46 @@ async def test_ctrl_l_locks_while_the_drafts_are_offered(store: StationStore, se
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert app.session is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("deadline", "zh", "en"), [
+    (date(2026, 12, 3), "补交，2026-12-03 前", "Documents due by 2026-12-03"),
+    (date(2026, 11, 25), "补交已逾期（2026-11-25）", "Documents overdue (due 2026-11-25)"),
+], ids=["due", "overdue"])
+async def test_materials_owed_under_rongque_wait_on_the_home_until_handed_in(
+        store: StationStore, sessions: Sessions, deadline: date, zh: str, en: str) -> None:
+    """待补交: an application accepted under 容缺 waits beside the hub's amendment requests,
+    with its deadline (overdue once passed), opens to its detail, and leaves once handed in."""
+    from station.ui.widgets.fitted_table import FittedTable
+    from tests.reports.helpers import draft_input
+
+    owed = {"identity": "satisfied_by_card", "rental_contract": "missing_rongque"}
+    draft = store.applications.create_draft(sessions.operator, draft_input(owed))
+    store.applications.submit(sessions.operator, draft.id, rongque_deadline=deadline)
+    for lang, words in (("zh", zh), ("en", en)):
+        assert await awaiting_row_opens_the_detail(store, lang) == ["张三", "110105********002X", words]
+    store.applications.supplement(sessions.operator, str(draft.id), ["rental_contract"])
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        assert isinstance(app.screen, HomeScreen)
+        await until(pilot, lambda: app.screen.query_one("#today", Static).render() != "")
+        await settle(pilot)
+        assert app.screen.query_one("#amendments", FittedTable).row_count == 0
+
+
+async def awaiting_row_opens_the_detail(store: StationStore, lang: str) -> list[str]:
+    """The one row awaiting something on the home (after its service), once Enter opened it."""
+    from station.ui.widgets.fitted_table import FittedTable
+
+    app = make_app(store, lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot, "wang")
+        table = app.screen.query_one("#amendments", FittedTable)
+        await until(pilot, lambda: table.row_count == 1)
+        cells = [str(cell) for cell in table.get_row_at(0)][1:]
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+    return cells

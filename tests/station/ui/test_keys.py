@@ -75,5 +75,5 @@ async def test_the_help_dialog_lists_the_keys_in_english(store: StationStore) ->
         await settle(pilot)
         table = app.screen.query_one("#keys")
         rows = [table.get_row_at(i) for i in range(table.row_count)]  # type: ignore[attr-defined]
-        assert ("n", "New application") in {(row[0], row[1]) for row in rows}
-        assert ("^l", "Lock") in {(row[0], row[1]) for row in rows}
+        assert ("n", "New application") in {(str(row[0]), str(row[1])) for row in rows}
+        assert ("^l", "Lock") in {(str(row[0]), str(row[1])) for row in rows}

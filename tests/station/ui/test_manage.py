@@ -4,7 +4,7 @@ focus back to the table it came from, and every device setting has a label."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Label, TabbedContent, Tabs
+from textual.widgets import Button, DataTable, Label, Select, TabbedContent, TabPane, Tabs
 
 from station.core.store import StationStore
 from station.ui.app import make_app
@@ -73,3 +73,30 @@ async def test_every_device_setting_has_a_label(store: StationStore, lang: str) 
             assert field is not None and field.has_class("labelled")
             label = str(field.query_one(Label).render())
             assert label and (lang == "zh") == any("\u4e00" <= c <= "\u9fff" for c in label)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_f6_and_f7_change_tabs_and_the_footer_says_so(store: StationStore, lang: str) -> None:
+    """The tabs are reached by keys the footer names; the focus lands in the tab shown."""
+    from textual.widgets import Input
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(store, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _manage(pilot)
+        footer = {str(key.description) for key in screen.query(FooterKey).results(FooterKey)}
+        assert ({"下一页", "上一页"} if lang == "zh" else {"Next tab", "Previous tab"}) <= footer, footer
+        tabs = screen.query_one(TabbedContent)
+        panes = [str(pane.id) for pane in tabs.query(TabPane)]
+        assert tabs.active == "tab-operators" and len(panes) > 2
+        await pilot.press("f7")
+        await settle(pilot)
+        assert tabs.active == panes[1]
+        assert isinstance(app.focused, Input | Select | Button) and app.focused in tabs.active_pane.query("*")
+        await pilot.press("f6", "f6")
+        await settle(pilot)
+        assert tabs.active == panes[-1]  # round the end
+        await pilot.press("f7")
+        await settle(pilot)
+        assert tabs.active == "tab-operators" and app.focused is screen.query_one("#operators", DataTable)

@@ -86,6 +86,10 @@ async def test_the_review_shows_labels_whole(store: StationStore, sessions: Sess
         labels = [row[0] for row in screen.query_one("#review-list", ValueList).rows]
         assert labels.index("联系电话" if lang == "zh" else "Phone") < labels.index(
             "困难类型" if lang == "zh" else "Type of hardship")  # the form's order
+        if lang == "en":  # what is missing, listed the English way
+            outcome = " ".join(screen_lines(app))
+            assert "Missing" in outcome or "missing" in outcome, outcome
+            assert "、" not in outcome
 
 
 @pytest.mark.asyncio
@@ -109,6 +113,9 @@ async def test_the_detail_shows_labels_whole_and_events_as_sentences(
         for code in CODES[lang]:
             assert code not in seen
         assert values.value_offset <= 0.34 * values.size.width + 2  # the label column is not the widest name
+        labels = [row[0] for row in values.rows]
+        assert labels.index("联系电话" if lang == "zh" else "Phone") < labels.index(
+            "困难类型" if lang == "zh" else "Type of hardship")  # the form's order, as on the review
         history = await whole_values(pilot, app.screen.query_one("#history", ValueList))
         assert ("建立草稿" if lang == "zh" else "Draftstarted") in history
 

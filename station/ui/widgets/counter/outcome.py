@@ -12,11 +12,11 @@ def outcome_text(evaluation: Evaluation) -> str:
     outcome, lang = evaluation.outcome, language()
     due = evaluation.due.date.isoformat() + ("" if evaluation.due.confirmed else _("（待确认）"))
     if outcome.kind == "one_time_notice":
-        missing = "、".join(entry.what.get(lang) + ("" if entry.verified else MARK)
+        missing = _("、").join(entry.what.get(lang) + ("" if entry.verified else MARK)
                            for entry in outcome.notice)
         text = _("材料不全：提交将打印一次性告知书，草稿保留。缺：{missing}").format(missing=missing)
     elif outcome.kind == "accept_with_rongque":
-        missing = "、".join(m.material.name.get(lang) + ("" if m.material.source.verified else MARK)
+        missing = _("、").join(m.material.name.get(lang) + ("" if m.material.source.verified else MARK)
                            for m in outcome.rongque)
         deadline = outcome.rongque_deadline.date.isoformat() if outcome.rongque_deadline else ""
         text = _("可容缺受理：{missing} 须于 {deadline} 前补交；承诺 {due} 办结").format(
