@@ -86,6 +86,8 @@ async def test_the_review_shows_labels_whole(store: StationStore, sessions: Sess
         labels = [row[0] for row in screen.query_one("#review-list", ValueList).rows]
         assert labels.index("联系电话" if lang == "zh" else "Phone") < labels.index(
             "困难类型" if lang == "zh" else "Type of hardship")  # the form's order
+        # no receipt printer at this station: the review says the documents come as an A4 PDF
+        assert "A4 PDF" in str(screen.query_one("#review-output").render())
         if lang == "en":  # what is missing, listed the English way
             outcome = " ".join(screen_lines(app))
             assert "Missing" in outcome or "missing" in outcome, outcome
