@@ -89,6 +89,12 @@ class FittedTable(DataTable[Text]):
         for header, width in zip(self.headers, widths, strict=True):
             self.add_column(header, width=width)
         for cells, key in zip(self.cells, self.keys, strict=True):
-            self.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells), key=key, height=None)
+            texts = [c if isinstance(c, Text) else Text(c) for c in cells]
+            self.add_row(*texts, key=key, height=self.height_of(texts, widths))
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
+
+    def height_of(self, texts: Sequence[Text], widths: Sequence[int]) -> int:
+        """The lines a row needs with its cells wrapped at their columns' widths (counted here:
+        a row left to size itself was at times drawn empty on a real terminal)."""
+        return max([1, *(len(text.wrap(self.app.console, max(width, 1))) for text, width in zip(texts, widths, strict=True))])
