@@ -104,8 +104,8 @@ class HomeScreen(StationScreen):
     def show_overview(self, message: OverviewLoaded) -> None:
         overview = message.overview
         self.show_counts(overview)
-        self.drafts, self.amendments = overview.drafts, overview.awaiting_amendment
-        self.amendments = [*self.amendments, *overview.owing_materials]
+        self.drafts = overview.drafts
+        self.amendments = [*overview.awaiting_amendment, *overview.owing_materials]
         self.query_one("#drafts", FittedTable).show(
             [_("事项"), _("申请人"), _("身份证号"), _("时间")],
             [(self.listed_service(row), row.applicant_name, row.masked_id, row.updated_at[11:]) for row in self.drafts])

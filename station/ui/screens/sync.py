@@ -170,7 +170,6 @@ class SyncScreen(StationScreen):
     ]
 
     usb_pending: str | None = None  # the USB export or import waiting for its folder
-    batch_lines: tuple[BatchLine, ...] = ()  # the batches on show
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -194,7 +193,6 @@ class SyncScreen(StationScreen):
     def show_batches(self, lines: list[BatchLine]) -> None:
         """The batches, newest (and quarantined) first; every column as wide as its widest
         line and the reason taking what is left, so that at 80 columns cells wrap, never cut."""
-        self.batch_lines = tuple(lines)
         zone = self.services.store.config.zone
         self.query_one("#batches", FittedTable).show(
             [_("批次"), _("序号"), _("条数"), _("状态"), _("时间"), _("隔离原因")],
