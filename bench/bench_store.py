@@ -1,7 +1,10 @@
 """Station store benchmarks (issue: foundation).
 
 - submit latency p50/p95 with 100,000 applications already stored, and submit throughput
-  against bare peewee inserts of the same payload into plain SQLite (same durability);
+  against a bare peewee insert of the same payload into SQLCipher with the station's cipher
+  settings (same durability; issue 21 holds it to ≥ 0.6×), beside the same insert into plain
+  SQLite;
+- WAL frames (pages) written per submission, ≤ 8 (issue 21), beside a bare insert's;
 - find by ID number among 100,000;
 - station start to login screen ready against a bare Textual app started the same way;
 - login time (Argon2id) beside a bare Argon2id derivation with the same parameters;
@@ -94,12 +97,12 @@ def _submit_figures(folder: Path) -> list[Figure]:
         Figure("submit latency p50", percentile(submits, 50) * 1000, "ms"),
         Figure("submit latency p95", percentile(submits, 95) * 1000, "ms", target="≤ 20 ms",
                passed=percentile(submits, 95) * 1000 <= 20, notes={"stored": APPLICATIONS}),
-        Figure("submit throughput", ours_rate, "per s", baseline=bare_rate,
-               baseline_name=f"bare peewee insert of the same payload into plain SQLite holding {APPLICATIONS:,} rows, WAL, synchronous=FULL",
-               target="≥ 0.5× bare", passed=ours_rate / bare_rate >= 0.5),
-        Figure("submit throughput, beside an encrypted bare insert (figure only)", ours_rate, "per s",
-               baseline=cipher_rate,
-               baseline_name="the same bare peewee insert into SQLCipher with the station's cipher settings"),
+        Figure("submit throughput", ours_rate, "per s", baseline=cipher_rate,
+               baseline_name="the same bare peewee insert into SQLCipher with the station's cipher settings",
+               target="≥ 0.6× bare", passed=ours_rate / cipher_rate >= 0.6),
+        Figure("submit throughput, beside a plain SQLite insert (figure only)", ours_rate, "per s",
+               baseline=bare_rate,
+               baseline_name=f"bare peewee insert of the same payload into plain SQLite holding {APPLICATIONS:,} rows, WAL, synchronous=FULL"),
         Figure("find by ID number p95", percentile(find, 95) * 1000, "ms", target="≤ 5 ms",
                passed=percentile(find, 95) * 1000 <= 5, notes={"stored": APPLICATIONS}),
     ]
@@ -137,6 +140,17 @@ def _bare_inserter(path: Path, payload: dict[str, object], *, encrypted: bool = 
             Row.insert_many([{"applicant_id": f"{rng.randrange(10**17):017d}X", "payload": text}
                              for _ in range(min(1000, APPLICATIONS - start))]).execute()
     return lambda: Row.create(applicant_id="11010519491231002X", payload=text)
+
+
+def _pages_figure() -> Figure:
+    """WAL frames per submission (each one page, encrypted, written and flushed at commit), in a
+    fresh process on a plain copy of the schema (`bench.submit_pages` says why)."""
+    out = subprocess.run([sys.executable, "-m", "bench.submit_pages", str(APPLICATIONS), "--json"], cwd=REPO,
+                         capture_output=True, text=True, check=True, timeout=900)
+    pages = json.loads(out.stdout.strip().splitlines()[-1])
+    return Figure("WAL frames per submission", pages["per_submit"], "pages", baseline=pages["bare_per_insert"],
+                  baseline_name="a bare insert into a table with one index", target="≤ 8",
+                  passed=pages["per_submit"] <= 8, notes={"stored": APPLICATIONS, "owners": pages["owners"]})
 
 
 def _startup_figure(folder: Path) -> Figure:
@@ -187,6 +201,7 @@ def main() -> list[Figure]:
         backup = Path(scratch) / "seeded"
         shutil.copytree(folder, backup)
         figures += _submit_figures(folder)
+        figures.append(_pages_figure())
         figures.append(_startup_figure(backup))
         figures.append(_login_figure(backup))
     write_results("store", figures)

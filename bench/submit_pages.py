@@ -1,7 +1,8 @@
 """Where a submission's writes go: WAL frames per submission, by table and index.
 
-A diagnostic for the submit-throughput figure of `bench_store`, not a benchmark (`make
-bench` does not run it): `python -m bench.submit_pages [STORED]` (default 20,000).
+`bench_store` runs it in a child process for its "WAL frames per submission" figure
+(target ≤ 8, issue 21); run alone, `python -m bench.submit_pages [STORED]` (default 20,000)
+prints which table or index owns each frame. `--json` prints the figures as one JSON line.
 
 Each page a commit changes is one WAL frame, encrypted and MACed on SQLCipher, written
 and flushed, so frames per submission are what the commit costs. SQLite's `dbstat` table
@@ -69,7 +70,8 @@ def _plain_station(folder: Path, stored: int) -> None:
     _make_station(folder)
 
 
-def main(stored: int) -> None:
+def measure(stored: int) -> tuple[float, collections.Counter[str], float, collections.Counter[str]]:
+    """Frames per submission and per bare insert, each with the frames by owner."""
     from bench.bench_store import PASSWORD
     from station.core.db import DATABASE_NAME, database
     from station.core.seed import people, seed_applications
@@ -117,7 +119,15 @@ def main(stored: int) -> None:
 
         bare_per_insert, bare_owners = frames_by_owner(bare_path, insert_all)
         bare.close()
+    return per_submit, owners, bare_per_insert, bare_owners
 
+
+def main(stored: int, as_json: bool = False) -> None:
+    per_submit, owners, bare_per_insert, bare_owners = measure(stored)
+    if as_json:
+        print(json.dumps({"per_submit": per_submit, "bare_per_insert": bare_per_insert,
+                          "owners": {name: count / SUBMITS for name, count in owners.items()}}))
+        return
     print(f"{stored:,} applications stored; WAL frames per submission: {per_submit:.2f}")
     for name, count in owners.most_common():
         print(f"  {count / SUBMITS:5.2f}  {name}")
@@ -127,4 +137,5 @@ def main(stored: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(numbers[0]) if numbers else 20_000, as_json="--json" in sys.argv[1:])
