@@ -1,20 +1,25 @@
 """The self-service kiosk's rules (综合自助服务机): which services, how long a citizen may pause,
 and one call from the confirmed card data to the receipt.
 
-A kiosk offers at most twenty services: those of this point type flagged for the kiosk in
-the catalog, for people, that need nothing but the ID card (一证通办), most used here first.
-It runs as its own operator account; every application it takes is an ordinary one.
+A kiosk offers every service of this point type flagged for the kiosk in the catalog, for
+people, that needs nothing but the ID card (一证通办): the ones most used here first (常办),
+then all of them by department, and any of them by a word of its name or its pinyin
+initials. It runs as its own operator account; every application it takes is an ordinary one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
 from peewee import fn
 
 from forms import Field, Item
+from forms.search import matches
+from forms.text import Text
+from forms.vocab import DEPARTMENTS
 from station.core.applications import Applicant
 from station.core.counter import Counter, CounterDraft, identity_from_card
 from station.core.issuing import CounterResult, ReceiptPrinterPort, submit_and_issue
@@ -23,20 +28,48 @@ from station.core.print_jobs import A4Output
 from station.core.roles import Role
 from station.core.session import Session
 
-MAX_SERVICES = 20
+#: how many of the services most used here head the menu (常办事项)
+FREQUENT = 8
 IDLE_SECONDS = 60.0
 EXIT_KEYS = ("f12", "f12", "f12")  # then an admin's name and password
 EXIT_KEYS_WITHIN_SECONDS = 3.0
 
 
+@dataclass(frozen=True)
+class KioskMenu:
+    """What the kiosk offers: every service, the most used here first, the rest by department."""
+
+    items: tuple[Item, ...]  # most used here first, then by code
+    frequent: tuple[Item, ...]  # used here in the last 90 days, at most FREQUENT
+    sections: tuple[tuple[Text, tuple[Item, ...]], ...]  # department name, its services by code
+
+    def find(self, query: str) -> tuple[Item, ...]:
+        """The services whose name, code, keywords or pinyin (initials) contain `query`."""
+        return tuple(i for i in self.items if matches(i, query))
+
+    def get(self, code: str) -> Item:
+        return next(i for i in self.items if i.code == code)
+
+
 def kiosk_services(counter: Counter) -> list[Item]:
-    """Up to twenty kiosk-flagged, card-only services for people, most used here first."""
+    """Every kiosk-flagged, card-only service for people, most used here first."""
+    return list(kiosk_menu(counter).items)
+
+
+def kiosk_menu(counter: Counter) -> KioskMenu:
+    """The kiosk's services as the citizen finds them (see the module's docstring)."""
     items = [i for i in counter.services("person") if i.access.kiosk and i.card_only]
     since = (counter.store.clock() - timedelta(days=90)).isoformat()
     rows = (Application.select(Application.item_code, fn.COUNT(Application.id))
             .where(Application.created_at >= since).group_by(Application.item_code).tuples())
     used: dict[str, int] = {str(row[0]): int(row[1]) for row in cast(Iterable[tuple[str, int]], rows)}
-    return sorted(items, key=lambda i: (-used.get(i.code, 0), i.code))[:MAX_SERVICES]
+    ordered = sorted(items, key=lambda i: (-used.get(i.code, 0), i.code))
+    order = {slug: n for n, slug in enumerate(DEPARTMENTS)}
+    sections = []
+    for slug in sorted({i.department for i in items}, key=lambda d: order.get(d, len(order))):
+        name = DEPARTMENTS[slug][1] if slug in DEPARTMENTS else Text(slug, slug)
+        sections.append((name, tuple(sorted((i for i in items if i.department == slug), key=lambda i: i.code))))
+    return KioskMenu(tuple(ordered), tuple(i for i in ordered if used.get(i.code))[:FREQUENT], tuple(sections))
 
 
 def questions(counter: Counter, session: Session, item: Item, card: Mapping[str, Any]) -> list[Field]:

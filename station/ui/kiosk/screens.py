@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical, VerticalScroll
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms import Field, Item
@@ -82,32 +82,89 @@ class KioskStartScreen(StationScreen):
 
 
 class KioskServicesScreen(StationScreen):
-    """选择事项."""
+    """选择事项: the services used here most first, then all by department; typing finds one."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", N_("返回"), id="back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", N_("返回"), id="back"),
+        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("pageup", "move(-8)", show=False, priority=True),
+        Binding("pagedown", "move(8)", show=False, priority=True),
+    ]
 
     def __init__(self, card: dict[str, Any]) -> None:
         super().__init__()
         self.card = card
-        self.items: list[Item] = []
+        self.menu = kiosk.KioskMenu((), (), ())
+
+    @property
+    def items(self) -> list[Item]:
+        """Every service this kiosk offers, most used here first."""
+        return list(self.menu.items)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="kiosk-page"):
             yield Static(_("{name}，您好！请选择要办理的事项").format(name=self.card["name"]),
                          classes="kiosk-title", markup=False)
+            yield Input(placeholder=_("输入事项名称或拼音首字母查找"), id="kiosk-search")
             yield OptionList(id="kiosk-services")
-            yield Static(_("↑↓ 选择，回车确认；Esc 返回"), classes="kiosk-hint")
+            yield Static(_("输入文字查找，↑↓ 选择，回车确认；Esc 返回"), classes="kiosk-hint")
 
     def on_mount(self) -> None:
-        self.items = kiosk.kiosk_services(self.services.counter)
-        options = self.query_one(OptionList)
-        options.add_options([Option(i.name.get(language()), id=i.code) for i in self.items])
-        options.highlighted = 0
-        options.focus()
+        self.menu = kiosk.kiosk_menu(self.services.counter)
+        self.show("")
+        self.query_one("#kiosk-search", Input).focus()
+
+    def show(self, query: str) -> None:
+        """List the services for `query`: the whole menu when empty, else the ones it finds."""
+        lang = language()
+        options: list[Option] = []
+        if not query.strip():
+            if self.menu.frequent:
+                options.append(Option(_("— 常办事项 —"), disabled=True))
+                options += [Option(i.name.get(lang), id=f"frequent:{i.code}") for i in self.menu.frequent]
+            for name, items in self.menu.sections:
+                options.append(Option(f"— {name.get(lang)} —", disabled=True))
+                options += [Option(i.name.get(lang), id=i.code) for i in items]
+        else:
+            found = self.menu.find(query)
+            options += [Option(i.name.get(lang), id=i.code) for i in found]
+            if not found:
+                options.append(Option(_("没有找到该事项，请换个词，或到窗口咨询"), disabled=True))
+        services = self.query_one("#kiosk-services", OptionList)
+        services.clear_options()
+        services.add_options(options)
+        services.highlighted = next((n for n, o in enumerate(options) if not o.disabled), None)
+
+    def highlight(self, code: str) -> None:
+        """Move the highlight to `code`'s line (where the citizen would move it with ↑↓)."""
+        services = self.query_one("#kiosk-services", OptionList)
+        services.highlighted = next(n for n in range(services.option_count)
+                                    if services.get_option_at_index(n).id in (code, f"frequent:{code}"))
+
+    @on(Input.Changed, "#kiosk-search")
+    def searched(self, event: Input.Changed) -> None:
+        self.show(event.value)
+
+    def action_move(self, step: int) -> None:
+        services = self.query_one("#kiosk-services", OptionList)
+        for _n in range(abs(step)):
+            services.action_cursor_down() if step > 0 else services.action_cursor_up()
+
+    @on(Input.Submitted, "#kiosk-search")
+    def confirmed(self) -> None:
+        services = self.query_one("#kiosk-services", OptionList)
+        if services.highlighted is not None:
+            self.open(services.get_option_at_index(services.highlighted))
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        item = self.items[event.option_index]
+        self.open(event.option)
+
+    def open(self, option: Option) -> None:
+        if option.disabled or option.id is None:
+            return
+        item = self.menu.get(option.id.removeprefix("frequent:"))
         fields = kiosk.questions(self.services.counter, self.session, item, self.card)
         self.app.push_screen(KioskConfirmScreen(self.card, item, fields))
 

@@ -121,9 +121,8 @@ async def choose(pilot, demo: DemoDevices, log: MessageLog, code: str, *,  # typ
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, KioskServicesScreen)
-    assert 0 < len(screen.items) <= 20 and all(i.access.kiosk and i.card_only for i in screen.items)
-    index = [i.code for i in screen.items].index(code)
-    screen.query_one("#kiosk-services").highlighted = index
+    assert screen.items and all(i.access.kiosk and i.card_only for i in screen.items)
+    screen.highlight(code)
     await pilot.press("enter")
     await settle(pilot)
     confirm = pilot.app.screen

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from devices import DemoDevices
 from station.core.models import Application
@@ -168,7 +168,7 @@ async def test_the_demo_kiosk_taps_a_card_with_f9_and_the_citizen_reads_it_in_en
         services = app.screen
         assert isinstance(services, KioskServicesScreen)
         assert "Hello, 张三! Choose a service" in "\n".join(screen_lines(app))
-        services.query_one("#kiosk-services").highlighted = [i.code for i in services.items].index("HZ-SMK-103")
+        services.highlight("HZ-SMK-103")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskConfirmScreen)
@@ -210,3 +210,57 @@ async def test_the_demo_kiosk_in_chinese_taps_a_card_with_f9_and_files_a_card_on
         await settle(pilot)
         assert isinstance(app.screen, KioskDoneScreen)
         assert "已受理" in "\n".join(screen_lines(app))
+
+
+async def _services(pilot, app, demo: DemoDevices, log: MessageLog) -> KioskServicesScreen:  # type: ignore[no-untyped-def]
+    demo.present_card("resident_zhangsan")
+    await log.wait_for(CardTapped)
+    await settle(pilot)
+    assert isinstance(app.screen, KioskServicesScreen)
+    return app.screen
+
+
+@pytest.mark.asyncio
+async def test_every_kiosk_service_is_offered_by_department_and_found_by_its_initials(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(80, 24), message_hook=log) as pilot:
+        services = await _services(pilot, app, demo, log)
+        catalog = services.services.counter.catalog
+        offered = {i.code for i in catalog.current() if i.target == "person" and i.access.kiosk and i.card_only
+                   and store.config.point_type in i.access.point_types}
+        assert {i.code for i in services.items} == offered  # no cut to the first twenty
+        listed = services.query_one("#kiosk-services", OptionList)
+        headings = [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)
+                    if listed.get_option_at_index(n).disabled]
+        assert "— 市民卡服务中心 —" in headings
+
+        await pilot.press(*"gs")  # 社会保障卡（市民卡）挂失, by the initials of 挂失
+        await settle(pilot)
+        found = [listed.get_option_at_index(n).id for n in range(listed.option_count)]
+        assert "HZ-SMK-103" in found and len(found) < len(offered)
+        services.highlight("HZ-SMK-103")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskConfirmScreen) and app.screen.item.code == "HZ-SMK-103"
+
+
+@pytest.mark.asyncio
+async def test_a_word_that_finds_nothing_says_so_and_arrows_move_through_the_list(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        services = await _services(pilot, app, demo, log)
+        listed = services.query_one("#kiosk-services", OptionList)
+        start = listed.highlighted
+        await pilot.press("down", "down")
+        assert listed.highlighted is not None and start is not None and listed.highlighted > start
+        assert not listed.get_option_at_index(listed.highlighted).disabled  # headings are skipped
+        await pilot.press(*"zzzz")
+        await settle(pilot)
+        assert "没有找到该事项" in "\n".join(screen_lines(app))
+        await pilot.press("enter")  # nothing to open
+        await settle(pilot)
+        assert app.screen is services
