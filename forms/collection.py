@@ -11,7 +11,7 @@ from typing import Any
 
 from forms.errors import CatalogInvalid, ItemNotFound
 from forms.loader.files import PACKAGED_CATALOG, LoadResult, load_path
-from forms.models import Citation, Item, OneThing
+from forms.models import Citation, Field, Item, OneThing
 from forms.search import matches
 
 
@@ -103,6 +103,7 @@ class Catalog:
             "kiosk_items": len(kiosk), "bundles": len(self.bundles),
             "kiosk_items_at_community": sum("community" in i.access.point_types for i in kiosk),
             "near_personal_share": round(len(near) / len(personal), 4) if personal else 0.0,
+            "fields": field_provenance(items),
         }
 
     def fingerprint(self) -> str:
@@ -147,6 +148,26 @@ def kinded_citations(item: Item) -> list[tuple[str, Citation]]:
         ("codes", [item.codes] if item.codes else [])]
     found += [(kind, entry.source) for kind, entries in groups for entry in entries]
     return [(kind, c) for kind, c in found if c is not None]
+
+
+def field_provenance(items: Iterable[Item]) -> dict[str, int]:
+    """Form fields (sub-fields included) and how many of them a law names, by citation status.
+
+    Kept apart from the facts' cited share: a field no law names carries no source and is no
+    unverified fact, so counting only the sourced ones there would overstate the share."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        for field in _all_fields(item.fields):
+            counts["total"] += 1
+            if field.source is not None:
+                counts[field.source.status] += 1
+    return dict(counts)
+
+
+def _all_fields(fields: Iterable[Field]) -> Iterator[Field]:
+    for field in fields:
+        yield field
+        yield from _all_fields(field.fields)
 
 
 def citations(item: Item) -> list[Citation]:

@@ -224,6 +224,7 @@ class Field:
     max_items: int = 50
     check: Expression | None = None
     check_message: Text | None = None
+    source: Citation | None = None  # the law that names what this field asks, where one does
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import Any
 from forms.errors import ExpressionError
 from forms.expr import Expression, compile_expression
 from forms.fieldtypes import FieldProblem, coerce, to_decimal
+from forms.loader.citations import read_citation
 from forms.loader.tables import MISSING, SLUG, Table
 from forms.models import Choice, Field
 from forms.text import Text
@@ -26,14 +27,16 @@ MAX_GROUP_ROWS = 200
 
 @dataclass(frozen=True)
 class Scope:
-    """Names an expression may use, repeat groups and their sub-fields, and material ids."""
+    """Names an expression may use, repeat groups and their sub-fields, material ids, and the
+    source keys a field's `source` may cite."""
 
     names: frozenset[str]
     groups: Mapping[str, frozenset[str]]
     materials: frozenset[str]
+    sources: frozenset[str] = frozenset()
 
 
-def form_scope(raw_fields: object, materials: Collection[str]) -> Scope:
+def form_scope(raw_fields: object, materials: Collection[str], sources: Collection[str] = ()) -> Scope:
     """The top-level scope, read from raw field tables before they are parsed."""
     names: set[str] = set()
     groups: dict[str, frozenset[str]] = {}
@@ -44,7 +47,7 @@ def form_scope(raw_fields: object, materials: Collection[str]) -> Scope:
                 groups[entry["id"]] = frozenset(
                     sub["id"] for sub in entry["fields"]
                     if isinstance(sub, dict) and isinstance(sub.get("id"), str))
-    return Scope(frozenset(names), groups, frozenset(materials))
+    return Scope(frozenset(names), groups, frozenset(materials), frozenset(sources))
 
 
 def read_expression(table: Table, key: str, scope: Scope) -> Expression | None:
@@ -88,6 +91,8 @@ def read_field(table: Table, scope: Scope, nested: bool) -> Field | None:
         "id": field_id or "?", "type": kind or "text", "label": label or Text("?", "?"),
         "help": table.text("help", required=False), "required": table.boolean("required"),
         "read_only": table.boolean("read_only"),
+        # where a law names what the form asks (optional: a field no law names has none)
+        "source": read_citation(table, scope.sources) if "source" in table.data else None,
     }
     options.update(_expressions(table, options["id"], scope))
     options["read_only"] = options["read_only"] or options["compute"] is not None
@@ -213,7 +218,7 @@ def _choices(table: Table) -> tuple[Choice, ...]:
 
 def _group(table: Table, field_id: str, scope: Scope) -> dict[str, Any]:
     sub_names = scope.groups.get(field_id, frozenset())
-    inner = Scope(scope.names | sub_names, scope.groups, scope.materials)
+    inner = Scope(scope.names | sub_names, scope.groups, scope.materials, scope.sources)
     subfields = read_fields(table.tables("fields", required=True), inner, nested=True)
     if not subfields:
         table.error("fields", "a group needs at least one sub-field")

@@ -68,7 +68,7 @@ def _item(top: Table, sources: set[str], path: Path | None) -> Item | None:
     materials_raw = top.data.get("materials")
     material_ids = [m.get("id") for m in materials_raw if isinstance(m, dict)] \
         if isinstance(materials_raw, list) else []
-    scope = form_scope(top.data.get("fields"), [m for m in material_ids if isinstance(m, str)])
+    scope = form_scope(top.data.get("fields"), [m for m in material_ids if isinstance(m, str)], sources)
     effective_from, effective_to = top.day("effective_from", True), top.day("effective_to")
     if effective_from and effective_to and effective_to < effective_from:
         top.error("effective_to", "before effective_from")

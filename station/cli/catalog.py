@@ -156,7 +156,8 @@ def _stats_line(stats: dict[str, Any]) -> str:
             f"{facts.get('cited', 0)} ({stats['facts_cited_share']:.1%}), partly "
             f"{facts.get('partly', 0)}, unverified {facts.get('unverified', 0)}; kiosk "
             f"{stats['kiosk_items']} ({stats['kiosk_items_at_community']} at community points); "
-            f"就近办 {stats['near_personal_share']:.1%}; 一件事 {stats['bundles']}")
+            f"就近办 {stats['near_personal_share']:.1%}; 一件事 {stats['bundles']}; fields named by a law "
+            f"{stats['fields'].get('cited', 0) + stats['fields'].get('partly', 0)}/{stats['fields'].get('total', 0)}")
 
 
 @click.group()

@@ -73,6 +73,7 @@ def drop_key(path: str) -> Edit:
     (set_key("effective_from", "2024-01-01"), "item.toml:effective_from: expected a TOML date"),
     (set_key("fields.2.compute", "age + 1"), "item.toml:fields[2].compute: a field cannot"),
     (drop_key("rongque"), "item.toml:rongque: required key is missing"),
+    (set_key("fields.1.source", "L-NOPE 第1条"), "item.toml:fields[1].source: unknown source key 'L-NOPE'"),
 ])
 def test_lint_reports_file_key_path_and_reason(tmp_path: Path, edit: Edit, expected: str) -> None:
     lines = lint_lines(tmp_path, edit)
@@ -158,3 +159,20 @@ def test_provenance_is_counted() -> None:
     facts = stats["facts"]
     assert isinstance(facts, dict) and facts.get("cited", 0) > 0 and facts.get("unverified", 0) > 0
     assert 0 < float(stats["card_only_share"]) <= 1  # type: ignore[arg-type]
+
+
+def test_a_field_a_law_names_carries_its_source_and_is_counted_apart_from_the_facts(tmp_path: Path) -> None:
+    root = new_catalog(tmp_path / "catalog")
+    data = engine_item_data()
+    write_item(root, data, "item")
+    before = Catalog(lint(root).items).stats()
+    data["fields"][1]["source"] = "L-RP 第2条"
+    data["fields"][2]["source"] = "L-RP 第2条; unverified: whether Hangzhou asks it this way"
+    write_item(root, data, "item")
+    result = lint(root)
+    assert not result.issues
+    field = result.items[0].fields[1]
+    assert field.source is not None and field.source.keys == ("L-RP",) and field.source.status == "cited"
+    after = Catalog(result.items).stats()
+    assert after["fields"] == {"total": before["fields"]["total"], "cited": 1, "partly": 1}  # type: ignore[index]
+    assert after["facts"] == before["facts"]  # a sourced field is not one more cited fact
