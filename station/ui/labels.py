@@ -17,6 +17,8 @@ ROLE_NAMES = {"operator": N_("窗口人员"), "supervisor": N_("主管"),
 #: After every fact the catalog has no full source for (docs/catalog-format.md §9).
 MARK = "※"
 TO_CONFIRM = N_("※ 以窗口核实为准：标※的内容尚未与公开的办事指南核对，请勿当作规定告知群众。")
+#: The same note as the citizen reads it on the kiosk (the line above speaks to the clerk).
+TO_CONFIRM_CITIZEN = N_("※ 标※的内容以窗口核实为准，有疑问请到窗口咨询。")
 
 
 def mark(source: Citation) -> str:

@@ -19,7 +19,7 @@ from station.core.identity import mask_id
 from station.core.issuing import CounterResult
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language, set_language
-from station.ui.labels import TO_CONFIRM, mark
+from station.ui.labels import TO_CONFIRM_CITIZEN, mark
 from station.ui.messages import (
     ApplicationRefused,
     ApplicationSubmitted,
@@ -195,7 +195,7 @@ class KioskConfirmScreen(StationScreen):
             yield Static(_("办结时限：{limit}").format(limit=limit.text().get(lang)) + mark(limit.source),
                          classes="kiosk-line", markup=False)
             if not limit.source.verified:
-                yield Static(_(TO_CONFIRM), classes="kiosk-line", id="kiosk-to-confirm", markup=False)
+                yield Static(_(TO_CONFIRM_CITIZEN), classes="kiosk-line", id="kiosk-to-confirm", markup=False)
             if self.fields:
                 yield Static(_("请补充以下信息："), classes="kiosk-line")
             for field in self.fields:

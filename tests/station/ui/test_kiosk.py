@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from devices import DemoDevices
 from station.core.models import Application
@@ -264,3 +264,17 @@ async def test_a_word_that_finds_nothing_says_so_and_arrows_move_through_the_lis
         await pilot.press("enter")  # nothing to open
         await settle(pilot)
         assert app.screen is services
+
+
+@pytest.mark.asyncio
+async def test_the_kiosk_tells_the_citizen_to_confirm_marked_facts_at_the_window(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    now = [100.0]
+    app = kiosk_app(store, demo, now)
+    async with app.run_test(size=(80, 24), message_hook=log) as pilot:
+        confirm = await choose(pilot, demo, log, "HZ-SMK-103")
+        shown = "\n".join(screen_lines(app))
+        assert "※" in shown  # its time limit is not confirmed against a published guide yet
+        note = str(confirm.query_one("#kiosk-to-confirm", Static).render())
+        assert "以窗口核实为准" in note and "有疑问请到窗口咨询" in note
+        assert "请勿当作规定告知群众" not in shown  # that line speaks to the clerk, not to the citizen
