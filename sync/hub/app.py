@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import anchors
 from sync.errors import EnrolmentError, SealError
-from sync.hub import department_feeds, departments, tus
+from sync.hub import department_feeds, departments, shared_checks, tus
 from sync.hub.anchors import receive_anchor
 from sync.hub.answers import MAX_JSON, Unauthorised, parse_json, problem
 from sync.hub.logs import ACCESS_LOGGER
@@ -86,11 +86,15 @@ def create_app(service: HubService, *,
         await in_thread(service.recover_uploads)
         expiring = asyncio.create_task(_expire_uploads(service))
         webhooks = asyncio.create_task(department_feeds.deliver_forever(service.store))
+        platform = service.store.config.shared_data_url
+        checks = asyncio.create_task(shared_checks.check_forever(service.store, platform)) if platform else None
         if on_startup:
             await in_thread(on_startup)
         yield
         expiring.cancel()
         webhooks.cancel()
+        if checks is not None:
+            checks.cancel()
         if on_shutdown:
             on_shutdown()
 

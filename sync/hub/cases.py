@@ -305,7 +305,8 @@ def steps(app_id: str) -> list[dict[str, Any]]:
 #: what a citizen may read of each step's details (never an officer's name or the applicant's data)
 PUBLIC_DETAILS = ("items", "deadline", "note", "result", "document_number", "collection", "reason", "basis")
 STEP_NAMES = {"claim": "部门已签收", "accept": "部门已受理", "request_amendment": "需要补正", "amended": "已补交材料",
-              "complete": "已办结", "not_accept": "不予受理", "refuse": "不予许可", "return": "已退回受理点"}
+              "complete": "已办结", "not_accept": "不予受理", "refuse": "不予许可", "return": "已退回受理点",
+              "shared_data_confirmed": "共享数据已核验", "shared_data_refused": "共享数据未能核验"}
 
 
 def public_steps(app_id: str) -> list[dict[str, Any]]:
@@ -409,6 +410,24 @@ def apply(store: HubStore, actor: str, department: str, items: frozenset[str], a
     return answer, False
 
 
+def request_amendment_by_hub(store: HubStore, app_id: str, body: dict[str, Any], officer: str) -> bool:
+    """补正 decided by the hub itself (shared data the platform did not confirm,
+    `sync.hub.shared_checks`) on a case no department has decided yet: sent to the station and
+    the citizens' page like a department's request and kept as the case's step; False when the
+    case has moved on meanwhile."""
+    details = _amendment(body, today(store))
+    with write_transaction():
+        case = _locked(app_id)
+        if case is None or case.status not in (CaseStatus.NEW.value, CaseStatus.CLAIMED.value):
+            return False
+        answer = _decide(store, case, Decision.REQUEST_AMENDMENT, officer, details, by_hub=True)
+        HubCaseEvent.create(application_id=app_id, department=case.department, step=Decision.REQUEST_AMENDMENT.value,
+                            at=store.now(), officer=officer, details=canonical_json(details).decode(),
+                            answer=canonical_json(answer).decode())
+        _audit_row(store, "hub", "request_amendment", app_id, case.station, {"by": "shared_data"})
+    return True
+
+
 def _claim(store: HubStore, case: HubCase, officer: str) -> dict[str, Any]:
     if case.status != CaseStatus.NEW.value:
         raise bad("already_claimed", f"该办件已由 {case.officer or '他人'} 签收", "the case is already claimed", 409)
@@ -418,8 +437,10 @@ def _claim(store: HubStore, case: HubCase, officer: str) -> dict[str, Any]:
 
 
 def _decide(store: HubStore, case: HubCase, decision: Decision, officer: str,
-            details: dict[str, Any]) -> dict[str, Any]:
+            details: dict[str, Any], by_hub: bool = False) -> dict[str, Any]:
     allowed, target, station_status = RULES[decision]
+    if by_hub:  # the hub's own 补正 comes before any department has claimed the case
+        allowed = allowed | {CaseStatus.NEW}
     current = CaseStatus(case.status)
     if current not in allowed or (decision == Decision.ACCEPT and case.accepted_at is not None) or (
             decision in (Decision.COMPLETE, Decision.REFUSE) and case.accepted_at is None):
@@ -441,7 +462,7 @@ def _decide(store: HubStore, case: HubCase, decision: Decision, officer: str,
     _record_for_city(case, station_status, on)
     issue_bundle(store, case.station, "statuses", {"updates": [
         {"application_id": case.application_id, "status": station_status, "message": message}]},
-        operator=f"department:{case.department}")
+        operator="hub:shared-data" if by_hub else f"department:{case.department}")
     from sync.hub.citizen_cases import record_steps
 
     record_steps([{"application_id": case.application_id, "status": station_status,

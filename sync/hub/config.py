@@ -90,6 +90,9 @@ class HubConfig:
     body_timeout: float = 30.0
     #: Seconds an idle kept-alive connection stays open.
     keep_alive_timeout: float = 15.0
+    #: The city's data-sharing platform the hub asks to confirm shared data after sync
+    #: (`sync.hub.shared_checks`); empty: no platform, nothing is confirmed or sent back.
+    shared_data_url: str = ""
 
     def __post_init__(self) -> None:
         if not 1 <= self.pool_min_size <= self.pool_size or not 1 <= self.workers <= 64:
@@ -99,6 +102,8 @@ class HubConfig:
         if min(self.quarantine_max_objects, self.quarantine_max_bytes, self.uploads_max_bytes) < 1 or min(
                 self.header_timeout, self.body_timeout, self.keep_alive_timeout) <= 0:
             raise _invalid("quotas ≥ 1, timeouts > 0")
+        if self.shared_data_url and not self.shared_data_url.startswith(("https://", "http://")):
+            raise _invalid("shared_data_url is an http(s) URL")
         if self.log_format not in LOG_FORMATS or self.log_level not in LOG_LEVELS:
             raise _invalid(f"log_format in {LOG_FORMATS}, log_level in {LOG_LEVELS}")
 

@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.hub.ingest import Ingestor
+from sync.hub.serve import LocalHub, start_local_hub
 from sync.hub.store import HubStore, initialise_hub
 from tests.sync.helpers import STATION, enrol_key, hub_database
 
@@ -41,3 +42,11 @@ def enrolled(hub: HubStore, station_key: Ed25519PrivateKey) -> str:
 @pytest.fixture
 def ingestor(hub: HubStore) -> Ingestor:
     return Ingestor(hub)
+
+
+@pytest.fixture
+def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
+    """A SQLite hub serving on 127.0.0.1 from a thread of this process."""
+    hub = start_local_hub(tmp_path / "hub")
+    yield hub
+    hub.stop()
