@@ -33,6 +33,8 @@ import logging
 from datetime import timedelta
 from typing import Any, NamedTuple
 
+from peewee import fn
+
 from kernel.canonical import canonical_json
 from sync.hub import cases, department_feeds, timelimits
 from sync.hub.db import tuples, write_transaction
@@ -179,6 +181,15 @@ def _send_back(store: HubStore, app_id: str, items: list[dict[str, str]]) -> Non
     department = HubCase.get(HubCase.application_id == app_id).department
     department_feeds.queue_step(store, department, app_id, "request_amendment")
     log.info("shared_data_amendment", extra={"materials": len(items)})
+
+
+def state() -> dict[str, int]:
+    """What waits for the platform (materials of the next round's cases, at most BATCH) and
+    what it has answered so far, for the hub's operators."""
+    answered = dict(tuples(HubCaseEvent.select(HubCaseEvent.step, fn.COUNT(HubCaseEvent.id))
+                           .where(HubCaseEvent.step.in_((CONFIRMED, REFUSED))).group_by(HubCaseEvent.step)))
+    return {"waiting": len(pending()[0]), "confirmed": int(answered.get(CONFIRMED, 0)),
+            "refused": int(answered.get(REFUSED, 0))}
 
 
 async def check_forever(store: HubStore, url: str, every: float = 30.0) -> None:

@@ -27,6 +27,7 @@ from sync.hub.serve import LocalHub
 from tests.conftest import Sessions
 from tests.station.ui.helpers import accepted
 from tests.sync.department_helpers import in_touch, sync_station
+from tests.sync.hubproc import jiujin
 
 ITEM = "HZ-YB-106"  # 医疗保险参保凭证打印: its 医保参保信息 is replaced by shared:medical_insurance
 
@@ -146,3 +147,23 @@ def test_the_platform_address_must_be_a_web_address() -> None:
     with pytest.raises(HubError):
         HubConfig(shared_data_url="file:///etc/passwd")
     assert HubConfig(shared_data_url="https://data.hangzhou.example/api").shared_data_url.startswith("https://")
+
+
+def test_the_hub_operator_sees_what_waits_and_asks_the_platform_from_the_command_line(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub, platform: Platform) -> None:
+    service = in_touch(store, sessions, local_hub.service.store, local_hub.url)
+    app = accepted(store, sessions.operator, ITEM)
+    service.push(sessions.sync_operator)
+    folder = str(local_hub.service.store.folder.path)
+
+    unset = jiujin("hub", "shared-data", "--check", "--data-dir", folder, check=False)
+    assert unset.returncode != 0 and "shared_data_url" in unset.stderr and not platform.asked
+    env = {"JIUJIN_HUB_SHARED_DATA_URL": platform.url}
+    before = json.loads(jiujin("hub", "shared-data", "--json", "--data-dir", folder, env=env).stdout)
+    assert (before["platform"], before["round"], before["waiting"], before["confirmed"]) == (platform.url, None, 1, 0)
+    platform.answers["medical_insurance"] = {"confirmed": False, "reason": "未查到参保记录"}
+    checked = jiujin("hub", "shared-data", "--check", "--data-dir", folder, env=env).stdout
+    assert "未通过 refused 1" in checked and app.applicant_id not in checked
+    assert HubCase.get(HubCase.application_id == app.id).status == "amendment_requested"
+    after = json.loads(jiujin("hub", "shared-data", "--json", "--data-dir", folder, env=env).stdout)
+    assert (after["waiting"], after["refused"]) == (0, 1)
