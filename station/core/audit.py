@@ -1,8 +1,10 @@
 """The audit trail: an append-only hash chain inside the encrypted store.
 
 Each event's hash is SHA-256 over the previous hash and the event's canonical JSON. The
-chain head is kept in `setting.audit_head` (so cutting off the newest rows shows) and is
-copied into every outbox event. Someone holding the database key can still cut rows and fix
+chain's newest link is always written down outside the chain, so cutting off the newest rows
+shows: an event that goes to the hub is copied into its outbox event, in the same transaction
+(`anchored`); any other event moves `setting.audit_head`. The head is the newer of the two.
+(A submission so writes no `setting` page: its outbox event, written anyway, holds the head.) Someone holding the database key can still cut rows and fix
 the head, or recompute every later hash: the hub, which witnesses the head every sync round,
 is the outside anchor against both (`station.core.anchors`). Details hold ids, never
 personal data.
@@ -34,6 +36,9 @@ def event_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, su
 
 # Appends run on every state change, so they use fixed SQL rather than built queries.
 _SELECT_HEAD = "SELECT value FROM setting WHERE key = 'audit_head'"
+#: The newest outbox event's link: outbox and audit sequences grow together, so it is the
+#: newest anchored link.
+_SELECT_ANCHORED = "SELECT audit_seq, audit_hash FROM outbox_event ORDER BY seq DESC LIMIT 1"
 _INSERT_EVENT = ("INSERT INTO audit_event (seq, at, operator, action, subject, details, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 #: An upsert rewrites the row where it is; INSERT OR REPLACE would delete and re-insert it,
@@ -56,13 +61,20 @@ class AuditLink:
 def head() -> tuple[int, str]:
     """The newest (seq, hash), or (0, GENESIS) for an empty chain."""
     row = database.execute_sql(_SELECT_HEAD).fetchone()
-    if row is None:
-        return 0, GENESIS
-    parsed = _parse_head(str(row[0]))
-    if parsed is None:  # a damaged head must not stop logins: carry on from the newest row
+    kept = (0, GENESIS) if row is None else _parse_head(str(row[0]))
+    if kept is None:  # a damaged head must not stop logins: carry on from the newest row
         last = database.execute_sql("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
         return (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
-    return parsed
+    return _newer(kept, _anchored())
+
+
+def _anchored() -> tuple[int, str] | None:
+    row = database.execute_sql(_SELECT_ANCHORED).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _newer(kept: tuple[int, str], anchored: tuple[int, str] | None) -> tuple[int, str]:
+    return anchored if anchored is not None and anchored[0] > kept[0] else kept
 
 
 def _parse_head(text: str) -> tuple[int, str] | None:
@@ -73,13 +85,15 @@ def _parse_head(text: str) -> tuple[int, str] | None:
 
 
 def append(at: datetime, operator: str, action: str, subject: str = "",
-           details: dict[str, Any] | None = None) -> AuditLink:
-    """Add one link; call inside the transaction of the change it records."""
+           details: dict[str, Any] | None = None, *, anchored: bool = False) -> AuditLink:
+    """Add one link; call inside the transaction of the change it records. `anchored`: the
+    caller writes an outbox event carrying this link in the same transaction, which then holds
+    the head (`setting.audit_head` is left as it is)."""
     row = database.execute_sql(_SELECT_HEAD).fetchone()
     parsed = (0, GENESIS) if row is None else _parse_head(str(row[0]))
     if parsed is None:  # say so in the chain, then carry on from the newest row
         parsed = _append(head(), at, "-", "audit.head_damaged", "audit_head", {}).as_head()
-    return _append(parsed, at, operator, action, subject, details)
+    return _append(_newer(parsed, _anchored()), at, operator, action, subject, details, keep_head=not anchored)
 
 
 def append_many(at: datetime, operator: str, events: list[tuple[str, str]]) -> AuditLink | None:
@@ -101,14 +115,15 @@ def append_many(at: datetime, operator: str, events: list[tuple[str, str]]) -> A
 
 
 def _append(previous: tuple[int, str], at: datetime, operator: str, action: str, subject: str,
-            details: dict[str, Any] | None) -> AuditLink:
+            details: dict[str, Any] | None, keep_head: bool = True) -> AuditLink:
     prev_seq, prev_hash = previous
     seq = prev_seq + 1
     stamp = at.isoformat()
     text = canonical_json(details or {}).decode("utf-8")
     digest = event_hash(prev_hash, seq, stamp, operator, action, subject, text)
     database.execute_sql(_INSERT_EVENT, (seq, stamp, operator, action, subject, text, prev_hash, digest))
-    database.execute_sql(_UPDATE_HEAD, (f"{seq}:{digest}",))
+    if keep_head:
+        database.execute_sql(_UPDATE_HEAD, (f"{seq}:{digest}",))
     return AuditLink(seq, digest)
 
 

@@ -22,7 +22,7 @@ from peewee import fn
 from kernel.masking import mask_name
 from kernel.times import local_time
 from station.core import audit, outbox
-from station.core.applications import Status, owes_materials
+from station.core.applications import Status, open_only, owes_materials
 from station.core.clock import local_day
 from station.core.db import write_transaction
 from station.core.downstream import bundle_version, resend_requests
@@ -110,7 +110,7 @@ def preview_day(store: StationStore, session: Session, day: date) -> DayPreview:
                                         & (Application.status != Status.DRAFT)))
     drafts = (Application.select(Application.item_code, Application.item_name, Application.updated_at,
                                  Application.applicant_name, Operator.display_name)
-              .join(Operator).where(Application.status == Status.DRAFT)
+              .join(Operator).where((Application.status == Status.DRAFT) & open_only())
               .order_by(Application.updated_at.desc()))
     zone = store.config.zone
     return DayPreview(day, store.config.time_zone,

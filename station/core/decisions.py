@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from station.core.applications import Status
+from station.core.applications import Status, open_only
 from station.core.clock import local_day
 from station.core.models import Application
 from station.core.roles import Action, require
@@ -125,7 +125,7 @@ def amendment_tasks(store: StationStore, session: Session) -> list[AmendmentTask
     require(session, Action.APPLICATION_VIEW)
     today = local_day(store.clock())
     tasks = []
-    for app in Application.select().where(Application.status == Status.NEEDS_AMENDMENT):
+    for app in Application.select().where((Application.status == Status.NEEDS_AMENDMENT) & open_only()):
         decision = read_decision(app.status_message)
         tasks.append(AmendmentTask(str(app.id), str(app.receipt_number or ""), str(app.item_name),
                                    str(app.applicant_name), decision.items, decision.message, decision.deadline,

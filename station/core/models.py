@@ -80,7 +80,7 @@ class Application(BaseModel):
     payload = TextField()  # JSON: the form's values
     provenance = TextField()  # JSON: field -> card | typed | scanned | shared_data
     materials = TextField(default="{}")  # JSON: material code -> status
-    status = CharField(index=True)
+    status = CharField()  # indexed only while open: application_open (migration 9)
     status_message = TextField(null=True)
     created_at = CharField()
     updated_at = CharField()

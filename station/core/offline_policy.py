@@ -4,8 +4,9 @@ station stops accepting new applications, with a message naming the limit, and s
 again as soon as it is back within them.
 
 Every submission asks `check_accepting`, so the common case (no policy installed) costs one
-primary-key read of a `setting` row, and a policy with `max_unsent` one more (a count kept by
-triggers, not a count over the applications).
+primary-key read of a `setting` row, and a policy with `max_unsent` a count over the index of
+open applications (`application_open`, migration 9), which holds only the rows the point still
+works on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from station.core.clock import Clock
 from station.core.db import database
 from station.core.errors import JiujinError
+from station.core.migrations import OPEN_TERM, UNSENT_STATUSES
 
 POLICY = "bundle.offline_policy"
 LAST_CONTACT = "sync.last_contact"
@@ -26,9 +28,9 @@ ENROLLED_AT = "sync.enrolled_at"
 
 _SETTING = "SELECT value FROM setting WHERE key = ?"
 _LAST_ACKNOWLEDGED = "SELECT MAX(acknowledged_at) FROM sync_batch"
-#: Kept by triggers in the same transaction as every change of status (migration 7), so the
-#: check reads one row, and what it reads inside a submission's transaction is exact.
-_UNSENT = "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'application.unsent'"
+#: Read from the open applications' index alone (its WHERE term repeated so SQLite uses it);
+#: inside a submission's transaction, so what it counts is exact.
+_UNSENT = f"SELECT COUNT(*) FROM application WHERE {OPEN_TERM} AND status IN {UNSENT_STATUSES}"
 
 
 class StationFrozen(JiujinError):
@@ -39,6 +41,11 @@ def setting(key: str, default: str = "") -> str:
     """One `setting` row's value, or `default` when the row is absent."""
     row = database.execute_sql(_SETTING, (key,)).fetchone()
     return str(row[0]) if row is not None else default
+
+
+def unsent_count() -> int:
+    """Applications accepted here that the hub does not hold yet."""
+    return int(database.execute_sql(_UNSENT).fetchone()[0])
 
 
 def last_contact() -> str:
@@ -63,8 +70,7 @@ def offline_state(clock: Clock) -> dict[str, Any]:
                              "en": f"{silent:.1f} days without contact with the hub (limit {max_days})"})
     max_unsent = policy.get("max_unsent")
     if max_unsent is not None:
-        row = database.execute_sql(_UNSENT).fetchone()
-        unsent = int(row[0]) if row is not None else 0
+        unsent = unsent_count()
         if unsent > int(max_unsent):
             exceeded.append({"limit": "max_unsent", "value": unsent, "max": max_unsent,
                              "zh": f"{unsent} 件申请尚未送达中心（上限 {max_unsent} 件）",

@@ -43,7 +43,7 @@ def rate(session: Session, clock: Clock, station_code: str, key: str, rating: Ra
                                 text=rating.text, channel=rating.channel, rated_at=now.isoformat(),
                                 recorded_by=session.operator_name)
         link = audit.append(now, session.operator_name, "application.rated", app.id,
-                            {"level": rating.level, "channel": rating.channel})
+                            {"level": rating.level, "channel": rating.channel}, anchored=True)
         accepted_by = str(app.operator.name)
         record = snapshot(app, station_code, accepted_by, attachment_hashes(app.id))
         record["rating"] = rating.to_json() | {"rated_at": now.isoformat()}

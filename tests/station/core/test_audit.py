@@ -84,3 +84,29 @@ def test_a_rewrite_from_one_row_on_is_caught_by_the_outbox_anchors(chain: Statio
     report = audit.verify()
     anchored = OutboxEvent.select().order_by(OutboxEvent.seq).first().audit_seq
     assert not report.ok and report.first_broken_seq == anchored
+
+
+def test_a_submission_is_held_by_its_outbox_event_and_other_events_by_the_head_setting(
+        chain: StationStore, sessions: Sessions) -> None:
+    kept = database.execute_sql("SELECT value FROM setting WHERE key = 'audit_head'").fetchone()[0]
+    app = chain.applications.create_draft(sessions.operator, draft())  # moves the head setting
+    moved = database.execute_sql("SELECT value FROM setting WHERE key = 'audit_head'").fetchone()[0]
+    assert moved != kept
+    chain.applications.submit(sessions.operator, app.id)  # anchored by its outbox event instead
+    assert database.execute_sql("SELECT value FROM setting WHERE key = 'audit_head'").fetchone()[0] == moved
+    newest = AuditEvent.select().order_by(AuditEvent.seq.desc()).get()
+    anchor = OutboxEvent.select().order_by(OutboxEvent.seq.desc()).get()
+    assert audit.head() == (newest.seq, newest.hash) == (anchor.audit_seq, anchor.audit_hash)
+    assert audit.verify().ok
+
+
+@pytest.mark.parametrize("newest", ["submitted", "login"])
+def test_cutting_off_the_newest_row_is_caught_whichever_kind_it_is(
+        chain: StationStore, sessions: Sessions, newest: str) -> None:
+    if newest == "login":  # an event no outbox event carries
+        audit.append(chain.clock(), "wang", "operator.login", "wang")
+    last = AuditEvent.select().order_by(AuditEvent.seq.desc()).get()
+    assert last.action == ("operator.login" if newest == "login" else "application.submitted")
+    _sql("DELETE FROM audit_event WHERE seq = ?", last.seq)
+    report = audit.verify()
+    assert not report.ok and report.first_broken_seq == last.seq

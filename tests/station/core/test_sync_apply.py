@@ -21,7 +21,7 @@ from station.core.applications import Status
 from station.core.counter import Counter
 from station.core.db import SHORT_TRANSACTION_ROWS, database
 from station.core.models import AmendmentDraft, Application, AuditEvent, OutboxEvent, SyncBatch
-from station.core.offline_policy import StationFrozen
+from station.core.offline_policy import StationFrozen, unsent_count
 from station.core.store import StationStore
 from sync.hub import reconcile
 from tests.conftest import REPO, Sessions
@@ -33,7 +33,8 @@ UNSENT = (Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERIALS, Status.AMENDED)
 
 
 def _kept_count() -> int:
-    return int(database.execute_sql("SELECT value FROM setting WHERE key = 'application.unsent'").fetchone()[0])
+    """The offline policy's count, read from the open applications' index."""
+    return unsent_count()
 
 
 def _counted() -> int:
