@@ -53,6 +53,23 @@ OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED_PENDING_MATERI
                   Status.NEEDS_AMENDMENT, Status.RETURNED})
 
 
+def receipt_range(station_code: str, first: date, last: date | None = None) -> tuple[str, str]:
+    """The bounds of the receipt numbers of applications accepted from `first` to `last`
+    (inclusive; to the newest when None). A receipt number is `CODE-YYYYMMDD-NNNN` and a
+    station's code never changes, so its receipt numbers sort by day: one range of the
+    receipt-number index finds any day's applications, and the day keeps no index of its own
+    (one page fewer per submission)."""
+    low = f"{station_code}-{first:%Y%m%d}-"
+    high = f"{station_code}-{last:%Y%m%d}." if last is not None else f"{station_code}."  # '.' sorts after '-'
+    return low, high
+
+
+def accepted_between(station_code: str, first: date, last: date | None = None) -> Expression:
+    """The applications accepted from `first` to `last` (drafts have no receipt number)."""
+    low, high = receipt_range(station_code, first, last)
+    return (Application.receipt_number >= low) & (Application.receipt_number < high)
+
+
 def open_only() -> Expression:
     """The open applications, written as the WHERE term of their index (`application_open`),
     values inline: SQLite uses a partial index only for a query that repeats its term."""
@@ -315,8 +332,8 @@ class ApplicationService:
         require(session, Action.APPLICATION_VIEW)
         query = Application.select(Application, Operator).join(Operator)
         if day is not None:
-            query = query.where((Application.day == day) | (
-                Application.day.is_null() & Application.created_at.startswith(day.isoformat())))
+            query = query.where(accepted_between(self.station_code, day, day) | (
+                (Application.status == Status.DRAFT) & open_only() & Application.created_at.startswith(day.isoformat())))
         if status:
             query = query.where(Application.status == status)
             if status in OPEN:
@@ -356,8 +373,8 @@ class ApplicationService:
         """Status -> count of the day's applications (drafts by creation day)."""
         require(session, Action.APPLICATION_VIEW)
         query = (Application.select(Application.status, fn.COUNT(Application.id))
-                 .where((Application.day == day) | (Application.day.is_null()
-                        & Application.created_at.startswith(day.isoformat())))
+                 .where(accepted_between(self.station_code, day, day) | (
+                     (Application.status == Status.DRAFT) & open_only() & Application.created_at.startswith(day.isoformat())))
                  .group_by(Application.status).tuples())
         rows = cast(Iterable[tuple[str, int]], query)
         return {str(status): int(count) for status, count in rows}
@@ -454,8 +471,8 @@ _LAST_WIDE_RECEIPT = ("SELECT MAX(CAST(substr(receipt_number, ?) AS INTEGER)) FR
 
 
 def _next_receipt_number(station_code: str, day: date) -> str:
-    prefix = f"{station_code}-{day:%Y%m%d}-"
-    bounds = (prefix, prefix[:-1] + ".")  # every receipt number of the day sorts between these
+    bounds = receipt_range(station_code, day, day)  # every receipt number of the day sorts between these
+    prefix = bounds[0]
     row = database.execute_sql(_LAST_RECEIPT, bounds).fetchone()
     last = int(str(row[0])[len(prefix):]) if row else 0
     if last >= 9999:

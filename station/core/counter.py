@@ -31,7 +31,7 @@ from forms.fieldtypes import is_blank
 from forms.models import OneThing
 from forms.results import ONE_TIME_NOTICE
 from forms.serialize import jsonable
-from station.core.applications import Applicant, DraftInput, Status
+from station.core.applications import Applicant, DraftInput, Status, accepted_between
 from station.core.calendar_bundle import station_calendar
 from station.core.clock import local_day
 from station.core.db import write_transaction
@@ -172,7 +172,7 @@ class Counter:
         since = self.today() - timedelta(days=FREQUENT_DAYS)
         accepted = fn.COUNT(Application.id)
         rows = (Application.select(Application.item_code, accepted.alias("accepted"))
-                .where(Application.day >= since, Application.status != Status.DRAFT)
+                .where(accepted_between(self.store.config.code, since))
                 .group_by(Application.item_code).having(accepted >= FREQUENT_AT_LEAST)
                 .order_by(accepted.desc(), Application.item_code))
         offered = {item.code: item for item in self.services(target)}

@@ -22,9 +22,9 @@ from peewee import fn
 from kernel.masking import mask_name
 from kernel.times import local_time
 from station.core import audit, outbox
-from station.core.applications import Status, open_only, owes_materials
+from station.core.applications import Status, accepted_between, open_only, owes_materials
 from station.core.clock import local_day
-from station.core.db import write_transaction
+from station.core.db import database, write_transaction
 from station.core.downstream import bundle_version, resend_requests
 from station.core.errors import JiujinError
 from station.core.models import Application, Operator, OutboxEvent, Setting, SyncBatch
@@ -50,12 +50,22 @@ def _put(key: str, value: str) -> None:
 
 # -- the day manifest -------------------------------------------------------------------
 
+def applications_by_day(station_code: str, days: int) -> list[tuple[str, int]]:
+    """(day, applications accepted) of the newest `days` days with any, newest first: read from
+    the receipt-number index alone (the day is in the number)."""
+    rows = database.execute_sql(
+        "SELECT substr(receipt_number, ?, 8) AS d, COUNT(*) FROM application"
+        " WHERE receipt_number >= ? AND receipt_number < ? GROUP BY d ORDER BY d DESC LIMIT ?",
+        (len(station_code) + 2, f"{station_code}-", f"{station_code}.", days))
+    return [(f"{d[:4]}-{d[4:6]}-{d[6:]}", int(n)) for d, n in rows]
+
+
 def build_manifest(store: StationStore, day: date) -> dict[str, Any]:
     """The day's manifest: every application submitted that day (not drafts), its content
     hash and status; the day's outbox range; the audit-chain head."""
     rows = [(a.id, a.item_code, str(a.status), a.content_hash or "") for a in Application.select(
         Application.id, Application.item_code, Application.status, Application.content_hash)
-        .where((Application.day == day) & (Application.status != Status.DRAFT))]
+        .where(accepted_between(store.config.code, day, day))]
     ids = [r[0] for r in rows]
     span = None
     if ids:
@@ -104,10 +114,10 @@ def preview_day(store: StationStore, session: Session, day: date) -> DayPreview:
     saved that day, on the station's clock, that are still open (supervisor)."""
     require(session, Action.DAY_CLOSE)
     counts = (Application.select(Application.status, fn.COUNT(Application.id))
-              .where((Application.day == day) & (Application.status != Status.DRAFT))
+              .where(accepted_between(store.config.code, day, day))
               .group_by(Application.status).tuples())
-    owing = (Application.select().where((Application.day == day) & Application.rongque_deadline.is_null(False)
-                                        & (Application.status != Status.DRAFT)))
+    owing = (Application.select().where(accepted_between(store.config.code, day, day)
+                                        & Application.rongque_deadline.is_null(False)))
     drafts = (Application.select(Application.item_code, Application.item_name, Application.updated_at,
                                  Application.applicant_name, Operator.display_name)
               .join(Operator).where((Application.status == Status.DRAFT) & open_only())
@@ -178,12 +188,7 @@ def ledger(store: StationStore) -> dict[str, Any]:
     if oldest:
         age = round((store.clock() - datetime.fromisoformat(oldest)).total_seconds() / 3600, 2)
     days: dict[str, Any] = {}
-    rows: list[tuple[Any, Any]] = list(cast(Iterable[tuple[Any, Any]], Application.select(Application.day, fn.COUNT(Application.id))
-                                       .where(Application.day.is_null(False) & (Application.status != Status.DRAFT))
-                                       .group_by(Application.day).order_by(Application.day.desc()).limit(30)
-                                       .tuples()))
-    for day_value, count in rows:
-        key = str(day_value)
+    for key, count in applications_by_day(store.config.code, 30):
         days[key] = {"applications": int(count), "closed": Setting.get_or_none(
             Setting.key == f"day.closed.{key}") is not None,
             "reconciled": Setting.get_or_none(Setting.key == f"day.reconciled.{key}") is not None}

@@ -30,6 +30,7 @@ from reports import ApplicantInfo, MaterialLine, MissingItem, Promise, StationIn
 from reports.ratings import RatingCount
 from reports.wording import STATUS_NAMES
 from station.core import audit
+from station.core.applications import receipt_range
 from station.core.calendar_bundle import station_calendar
 from station.core.db import database, write_transaction
 from station.core.decisions import hub_message
@@ -222,7 +223,7 @@ def daily_figures(store: StationStore, session: Session, day: date,
                   catalog: Catalog | None = None) -> reports.DailyFigures:
     """The numbers of the daily report."""
     require(session, Action.DAY_CLOSE)
-    key = (day.isoformat(),)
+    key = receipt_range(store.config.code, day, day)
     counts = {str(s): int(n) for s, n in _query(_DAY_BY_STATUS, key)}
     voided = counts.get("voided", 0)
     hours = [0] * 24
@@ -254,7 +255,7 @@ def station_ledger(store: StationStore, session: Session) -> reports.StationLedg
     require(session, Action.OUTBOX_READ)
     high_water, events, oldest, last_ack = _query(_OUTBOX_SUMMARY)[0]
     days = tuple(reports.LedgerDay(str(d), int(a or 0), int(s or 0), int(e or 0), int(k or 0))
-                 for d, a, s, e, k in _query(_LEDGER_DAYS))
+                 for d, a, s, e, k in _query(_LEDGER_DAYS, _ledger_params(store.config.code)))
     return reports.StationLedger(
         station=station_info(store), generated_at=store.clock(), high_water=int(high_water or 0),
         events=int(events or 0), acknowledged_runs=_runs("IS NOT NULL"), pending_runs=_runs("IS NULL"),
@@ -270,15 +271,16 @@ def reconcile_pdf(store: StationStore, session: Session) -> bytes:
 
 
 # The day's figures and the outbox ledger, aggregated by SQLite. A day's applications are
-# those accepted that day (drafts excluded); submitted_at is local time, so characters
-# 12-13 are the hour.
-_ACCEPTED = "day = ? AND status <> 'draft'"
-_COUNTED = "day = ? AND status NOT IN ('draft', 'voided')"
+# those accepted that day, found by their receipt numbers (`applications.receipt_range`;
+# drafts have none); submitted_at is local time, so characters 12-13 are the hour.
+_ACCEPTED = "receipt_number >= ? AND receipt_number < ?"
+_COUNTED = "receipt_number >= ? AND receipt_number < ? AND status <> 'voided'"
 _DAY_BY_STATUS = f"SELECT status, COUNT(*) FROM application WHERE {_ACCEPTED} GROUP BY status ORDER BY 2 DESC"
 _DAY_BY_SERVICE = (f"SELECT item_code, item_name, COUNT(*) FROM application WHERE {_COUNTED}"
                    " GROUP BY item_code, item_name ORDER BY 3 DESC, 1")
 _DAY_BY_OPERATOR = ("SELECT o.name, o.display_name, COUNT(*) FROM application a JOIN operator o"
-                    " ON o.id = a.operator_id WHERE a.day = ? AND a.status NOT IN ('draft', 'voided') GROUP BY o.id ORDER BY 3 DESC, 1")
+                    " ON o.id = a.operator_id WHERE a.receipt_number >= ? AND a.receipt_number < ?"
+                    " AND a.status <> 'voided' GROUP BY o.id ORDER BY 3 DESC, 1")
 _DAY_BY_HOUR = (f"SELECT CAST(substr(submitted_at, 12, 2) AS INTEGER), COUNT(*) FROM application"
                 f" WHERE {_COUNTED} GROUP BY 1")
 _DAY_HANDLING = ("SELECT AVG((julianday(submitted_at) - julianday(created_at)) * 1440.0)"
@@ -293,8 +295,9 @@ _RUNS = ("SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() OVER (O
          " FROM outbox_event WHERE acknowledged_at {}) GROUP BY run ORDER BY 1")
 _LEDGER_DAYS = (
     "SELECT d, SUM(apps), SUM(submitted), SUM(events), SUM(acked) FROM ("
-    " SELECT day AS d, COUNT(*) AS apps, 0 AS submitted, 0 AS events, 0 AS acked FROM application"
-    "  WHERE status <> 'draft' AND day IS NOT NULL GROUP BY day"
+    " SELECT substr(receipt_number, :at, 4) || '-' || substr(receipt_number, :at + 4, 2) || '-'"
+    "  || substr(receipt_number, :at + 6, 2) AS d, COUNT(*) AS apps, 0 AS submitted, 0 AS events, 0 AS acked"
+    "  FROM application WHERE receipt_number >= :low AND receipt_number < :high GROUP BY 1"
     " UNION ALL SELECT substr(at, 1, 10), 0, SUM(kind = 'submitted'), COUNT(*), COUNT(acknowledged_at)"
     "  FROM outbox_event GROUP BY 1"
     ") GROUP BY d ORDER BY d DESC LIMIT 62")
@@ -302,7 +305,12 @@ _BATCH_STATES = "SELECT state, COUNT(*) FROM sync_batch GROUP BY state ORDER BY 
 _CARD_STATUSES = {"satisfied_by_card", "satisfied_by_shared_data"}
 
 
-def _query(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def _ledger_params(station_code: str) -> dict[str, Any]:
+    """Where the day starts in this station's receipt numbers, and the bounds of them all."""
+    return {"at": len(station_code) + 2, "low": f"{station_code}-", "high": f"{station_code}."}
+
+
+def _query(sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in database.execute_sql(sql, params).fetchall()]
 
 

@@ -85,7 +85,7 @@ class Application(BaseModel):
     created_at = CharField()
     updated_at = CharField()
     submitted_at = CharField(null=True)
-    day = DateField(null=True, index=True)  # local day of submission
+    day = DateField(null=True)  # local day of submission (queries by day read receipt-number ranges)
     due_date = DateField(null=True)
     rongque_deadline = DateField(null=True)
     content_hash = CharField(null=True)

@@ -1,5 +1,5 @@
-"""The open applications' index (migration 9): the rows the point still works on are indexed
-apart, the queries that look for them use that index, and a submission rewrites one page of it."""
+"""The indexes a submission writes: the open applications indexed apart (migration 9), found
+through that index, and a day's applications found by their receipt numbers (migration 10)."""
 
 from __future__ import annotations
 
@@ -53,3 +53,21 @@ def test_the_unsent_count_follows_submissions_and_drafts_do_not_count(store: Sta
     assert offline_policy.unsent_count() == 2
     store.applications.void(sessions.supervisor, ids[0], "重复受理")
     assert offline_policy.unsent_count() == 1
+
+
+def test_a_days_applications_are_found_by_their_receipt_numbers(store: StationStore, sessions: Sessions) -> None:
+    from station.core.applications import accepted_between
+    from station.core.clock import local_day
+    from station.core.day_close import applications_by_day
+
+    ids = [store.applications.create_draft(sessions.operator, draft()).id for _ in range(3)]
+    for app_id in ids[:2]:
+        store.applications.submit(sessions.operator, app_id)
+    today = local_day(store.clock())
+    assert "application_day" not in {row[1] for row in database.execute_sql("PRAGMA index_list(application)")}
+    days = Application.select().where(accepted_between(store.config.code, today, today))
+    assert "application_receipt_number" in _query_plan(days)
+    assert sorted(a.id for a in days) == sorted(ids[:2])  # the draft has no receipt number
+    assert applications_by_day(store.config.code, 30) == [(today.isoformat(), 2)]
+    listed = store.applications.list(sessions.operator, day=today)
+    assert {a.id for a in listed} == set(ids)  # the day's list shows its drafts as well
