@@ -1,0 +1,104 @@
+"""一件事 as one case at the counter: the drafts share a case id, one submit accepts every item
+together (or none, with one notice), one receipt lists each item's receipt number, and the
+record of each item carries its case to the hub."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from forms import load_catalog
+from reports import ApplicantInfo
+from station.core import documents
+from station.core.counter import Counter, identity_from_card
+from station.core.errors import PermissionDenied, SubmitWithCase
+from station.core.issuing import preview_lines
+from station.core.models import Application, OutboxEvent
+from station.core.store import StationStore
+from tests.conftest import Sessions
+from tests.reports.helpers import pdf_text
+from tests.station.core.onething_helpers import CARD, fill_case
+
+CATALOG = load_catalog()
+
+
+def _compact(text: str) -> str:
+    return text.replace("\n", "").replace(" ", "")
+
+
+def test_retirement_is_one_submit_one_case_and_one_receipt_listing_each_item(
+        store: StationStore, sessions: Sessions) -> None:
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, CATALOG.bundle("HZ-YJS-002"), identity_from_card(CARD),
+                              include=("HZ-SMK-106",))
+    assert [d.item.code for d in case.drafts] == ["HZ-RS-102", "HZ-GJJ-101", "HZ-SMK-106"]
+    rows = list(Application.select().where(Application.case_id == case.case_id))
+    assert len(rows) == 3 and {r.bundle_code for r in rows} == {"HZ-YJS-002"}
+    fill_case(counter, sessions.operator, case)
+
+    submitted = counter.submit_case(sessions.operator, case)
+
+    assert submitted.accepted and submitted.outcome == "accept"
+    numbers = [s.receipt_number for s in submitted.submissions]
+    assert len(numbers) == 3 and all(numbers) and len(set(numbers)) == 3
+    events = [json.loads(e.payload) for e in OutboxEvent.select().where(OutboxEvent.kind == "submitted")]
+    assert [e["case"] for e in events] == [{"id": case.case_id, "bundle": "HZ-YJS-002"}] * 3
+    text = _compact(pdf_text(documents.case_receipt_pdf(store, sessions.operator, case.case_id)))
+    assert "一件事受理回执" in text and "退休一件事" in text and "HZ-YJS-002" in text
+    for draft, number in zip(case.drafts, numbers, strict=True):
+        assert number in text and draft.item.code in text
+    thermal = "\n".join(preview_lines(documents.case_receipt_layout(store, sessions.operator, case.case_id,
+                                                                    paper_mm=58), 58))
+    assert "一件事受理回执" in thermal.replace(" ", "")
+    assert all(number in thermal for number in numbers)
+
+
+def test_after_a_death_with_papers_missing_gives_one_notice_and_keeps_every_draft(
+        store: StationStore, sessions: Sessions) -> None:
+    counter = Counter(store)
+    bundle = CATALOG.bundle("HZ-YJS-003")
+    case = counter.start_case(sessions.operator, bundle, identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+
+    submitted = counter.submit_case(sessions.operator, case)
+
+    assert not submitted.accepted and submitted.submissions == ()
+    assert {a.status for a in Application.select().where(Application.case_id == case.case_id)} == {"draft"}
+    assert OutboxEvent.select().count() == 0
+    notice = _compact(pdf_text(documents.bundle_notice_pdf(
+        store, sessions.operator, bundle, list(submitted.evaluations), ApplicantInfo(CARD["name"], CARD["id_number"]))))
+    assert "身后一件事" in notice
+    resumed = counter.resume_case(sessions.operator, case.case_id)
+    assert [d.app_id for d in resumed.drafts] == [d.app_id for d in case.drafts]
+    assert resumed.drafts[0].values == case.drafts[0].values
+    lead = resumed.drafts[0]
+    missing = {m.material.id for m in counter.evaluate(sessions.operator, lead).materials if m.status == "missing"}
+    lead.received |= missing  # the papers are brought the next time
+    again = counter.submit_case(sessions.operator, resumed)
+    assert again.accepted and len(again.submissions) == 2
+
+
+def test_an_item_of_a_case_is_never_submitted_on_its_own(store: StationStore, sessions: Sessions) -> None:
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, CATALOG.bundle("HZ-YJS-002"), identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+    with pytest.raises(SubmitWithCase) as caught:
+        counter.submit(sessions.operator, case.drafts[0])
+    assert "HZ-YJS-002" in caught.value.message("zh") and "一件事" in caught.value.message("en")
+    assert Application.select().where(Application.status != "draft").count() == 0
+
+
+def test_a_role_without_the_right_is_refused_by_the_counter(store: StationStore, sessions: Sessions) -> None:
+    counter = Counter(store)
+    bundle = CATALOG.bundle("HZ-YJS-002")
+    for session in (sessions.sync_operator, sessions.admin):
+        with pytest.raises(PermissionDenied):
+            counter.start_case(session, bundle, identity_from_card(CARD))
+    case = counter.start_case(sessions.operator, bundle, identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+    with pytest.raises(PermissionDenied):
+        counter.submit_case(sessions.sync_operator, case)
+    with pytest.raises(PermissionDenied):
+        documents.case_receipt_pdf(store, sessions.admin, case.case_id)
+    assert Application.select().where(Application.status != "draft").count() == 0
