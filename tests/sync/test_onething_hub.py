@@ -1,0 +1,110 @@
+"""一件事 from the counter to the hub: a real station (SQLCipher) accepts 退休一件事 as one case,
+pushes it to a real hub process on 127.0.0.1 (SQLite and PostgreSQL), and the hub shows the case
+with its items — to its operators (`jiujin hub onething`) and, beside each item's own case, to
+every deciding department (`onething` of the department API)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from forms import load_catalog
+from station.core.clock import CST
+from station.core.counter import Counter, identity_from_card
+from station.core.store import StationStore
+from station.core.sync_service import SyncService
+from sync.hub import timelimits
+from sync.hub.store import initialise_hub
+from tests.conftest import FakeClock, Sessions
+from tests.station.core.onething_helpers import CARD, fill_case
+from tests.sync.department_helpers import DepartmentClient, department_token
+from tests.sync.hubproc import HubProcess, jiujin
+
+BUNDLE = "HZ-YJS-002"  # 退休一件事: 养老保险待遇领取 + 公积金提取 (+ 老年卡), all at a community point
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The station's clock at the hub's real time, so both count the same days."""
+    return FakeClock(datetime.now(CST))
+
+
+def _departments() -> dict[str, str]:
+    catalog = load_catalog()
+    bundle = catalog.bundle(BUNDLE)
+    found = {}
+    for code in bundle.codes:
+        item = catalog.get(code)
+        found[code] = timelimits.department_of(item.code, item.version) or ""
+    return found
+
+
+@pytest.fixture
+def hub_process(tmp_path: Path, db_url: str, store: StationStore, sessions: Sessions
+                ) -> Iterator[tuple[HubProcess, dict[str, str]]]:
+    """A hub process with the station enrolled and a token for each department of the bundle."""
+    folder = tmp_path / "hub"
+    hub = initialise_hub(folder, db_url)
+    store.hub.configure(sessions.admin, hub.public)
+    enrolment = hub.add_station(store.config.code)
+    tokens = {dept: department_token(hub, dept) for dept in set(_departments().values())}
+    hub.close()
+    process = HubProcess(folder, db_url).start()
+    store.hub.enrol(sessions.admin, enrolment, process.url)
+    yield process, tokens
+    process.stop()
+
+
+def test_a_bundle_accepted_at_the_counter_is_one_case_and_its_items_at_the_hub(
+        store: StationStore, sessions: Sessions, hub_process: tuple[HubProcess, dict[str, str]]) -> None:
+    process, tokens = hub_process
+    service = SyncService(store)
+    service.pull_from_hub(sessions.sync_operator)
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, load_catalog().bundle(BUNDLE), identity_from_card(CARD),
+                              include=("HZ-SMK-106",))
+    fill_case(counter, sessions.operator, case)
+    submitted = counter.submit_case(sessions.operator, case)
+    assert submitted.accepted
+    receipts = {s.application_id: s.receipt_number for s in submitted.submissions}
+
+    service.push(sessions.sync_operator)
+
+    shown = jiujin("hub", "onething", "show", case.case_id, "--json", "--data-dir", str(process.folder))
+    view = json.loads(shown.stdout)
+    assert (view["case_id"], view["bundle_code"], view["bundle_name"]) == (case.case_id, BUNDLE, "退休一件事")
+    assert view["station"] == store.config.code and view["state"] == "open"
+    assert view["applicant"]["name"] == CARD["name"] and CARD["id_number"] not in shown.stdout
+    assert {i["application_id"]: i["receipt_number"] for i in view["items"]} == receipts
+    assert [i["item_code"] for i in view["items"]] == [d.item.code for d in case.drafts]
+    listed = json.loads(jiujin("hub", "onething", "list", "--json", "--data-dir", str(process.folder)).stdout)
+    assert [(c["case_id"], c["items"]) for c in listed["cases"]] == [(case.case_id, 3)]
+    words = jiujin("hub", "onething", "show", case.case_id, "--data-dir", str(process.folder)).stdout
+    assert "退休一件事" in words and all(number in words for number in receipts.values())
+
+    departments = _departments()
+    for draft in case.drafts:
+        client = DepartmentClient(process.url, tokens[departments[draft.item.code]])
+        mine = {c["application_id"] for c in client.cases()}
+        assert draft.app_id in mine
+        detail = client.get(f"/cases/{draft.app_id}")
+        assert detail.status_code == 200, detail.text
+        together = detail.json()["onething"]
+        assert together["case_id"] == case.case_id and together["bundle_code"] == BUNDLE
+        assert {i["application_id"]: i["receipt_number"] for i in together["items"]} == receipts
+        assert all(set(i) == {"application_id", "item_code", "receipt_number", "status", "department",
+                              "department_status"} for i in together["items"])
+
+
+def test_a_case_the_hub_never_received_is_refused_and_none_is_listed(
+        store: StationStore, sessions: Sessions, hub_process: tuple[HubProcess, dict[str, str]]) -> None:
+    process, _tokens = hub_process
+    missing = jiujin("hub", "onething", "show", "01900000-0000-7000-8000-000000000000", "--data-dir",
+                     str(process.folder), check=False)
+    assert missing.returncode != 0 and "no such 一件事 case" in missing.stderr
+    listed = json.loads(jiujin("hub", "onething", "list", "--json", "--data-dir", str(process.folder)).stdout)
+    assert listed == {"cases": []}
