@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from forms import Evaluation
 from forms.onething import bundle_notice
-from station.core.counter import BundleCase, FormIncomplete
+from station.core.counter import BundleCase, CounterDraft, FormIncomplete
 from station.core.errors import JiujinError
 from station.core.identity import mask_id
 from station.core.issuing import CaseResult, Output, submit_case_and_issue
@@ -29,11 +29,21 @@ OUTPUTS = {"receipt_printer": N_("收据打印机"), "a4": N_("A4 PDF")}
 
 def item_state(evaluation: Evaluation) -> str:
     """One item of the case in a few words: ready, ready with 容缺, papers missing, fields to fill."""
+    states = []
     if evaluation.outcome.kind == "one_time_notice":
-        return _("缺材料")
+        states.append(_("缺材料"))
     if evaluation.errors:
-        return _("待填写 {count} 处").format(count=len(evaluation.errors))
-    return _("可容缺受理") if evaluation.outcome.kind == "accept_with_rongque" else _("可受理")
+        states.append(_("待填写 {count} 处").format(count=len(evaluation.errors)))
+    if not states:
+        states.append(_("可容缺受理") if evaluation.outcome.kind == "accept_with_rongque" else _("可受理"))
+    return _("，").join(states)
+
+
+def item_label(draft: CounterDraft) -> str:
+    """An item of the case: its name in the current language, and its code."""
+    lang = language()
+    name = draft.item.name.get(lang)
+    return f"{name} ({draft.item.code})" if lang == "en" else f"{name}（{draft.item.code}）"
 
 
 class BundleScreen(StationScreen):
@@ -60,6 +70,7 @@ class BundleScreen(StationScreen):
         yield TitleBar()
         yield Static(self.heading(), id="bundle-head", markup=False)
         yield FittedTable(id="bundle-items", wrap=(1, -1))
+        yield Static(_("回车填写所选事项；各项填好后 ctrl+s 一并提交"), id="bundle-hint", markup=False)
         with VerticalScroll(id="bundle-side"):
             yield Static("", id="bundle-outcome", markup=False)
             yield Static("", id="bundle-output", markup=False)
@@ -87,9 +98,9 @@ class BundleScreen(StationScreen):
             self.show_case()
 
     def show_case(self) -> None:
-        counter, lang = self.services.counter, language()
+        counter = self.services.counter
         self.evaluations = [counter.evaluate(self.session, draft) for draft in self.case.drafts]
-        rows = [(str(number), f"{draft.item.name.get(lang)}（{draft.item.code}）", item_state(evaluation))
+        rows = [(str(number), item_label(draft), item_state(evaluation))
                 for number, (draft, evaluation) in enumerate(zip(self.case.drafts, self.evaluations,
                                                                   strict=True), 1)]
         self.query_one("#bundle-items", FittedTable).show([_("序号"), _("事项"), _("状态")], rows)
@@ -102,7 +113,7 @@ class BundleScreen(StationScreen):
             missing = _("、").join(entry.what.get(lang) for entry in bundle_notice(self.evaluations))
             return _("材料不全：提交将打印一份一次性告知书，全部草稿保留。缺：{missing}").format(missing=missing)
         lines = [_("全部事项可一并受理，提交后打印一张回执。")]
-        lines += [f"{draft.item.name.get(lang)}：{outcome_text(evaluation)}"
+        lines += [_("{item}：{outcome}").format(item=draft.item.name.get(lang), outcome=outcome_text(evaluation))
                   for draft, evaluation in zip(self.case.drafts, self.evaluations, strict=True)]
         return "\n".join(lines)
 
@@ -175,7 +186,8 @@ class BundleScreen(StationScreen):
         self.result = result = message.result
         submission = result.submission
         if submission.accepted:
-            numbers = "\n".join(f"{draft.item.name.get(language())}：{s.receipt_number}"
+            numbers = "\n".join(_("{item}：{outcome}").format(item=draft.item.name.get(language()),
+                                                                outcome=s.receipt_number)
                                 for draft, s in zip(self.case.drafts, submission.submissions, strict=True))
             text = _("已一并受理 {count} 项，回执号：").format(count=len(submission.submissions)) + "\n" + numbers
         else:
