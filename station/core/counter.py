@@ -283,6 +283,16 @@ class Counter:
                            for code in codes]
         return case
 
+    def add_to_case(self, session: Session, case: BundleCase, code: str) -> CounterDraft:
+        """Add one of the bundle's optional items to the case (a draft for the same person)."""
+        require(session, Action.APPLICATION_CREATE)
+        if code not in case.bundle.optional or code in {d.item.code for d in case.drafts}:
+            raise ValidationFailed({"item": f"{code} 不是此一件事可加办的事项 / {code} is not an item "
+                                            "that may be added to this 一件事"})
+        draft = self.start(session, self.item(code), case.lead.identity, case=(case.case_id, case.bundle.code))
+        case.drafts.append(draft)
+        return draft
+
     def resume_case(self, session: Session, case_id: str) -> BundleCase:
         """A 一件事 whose drafts were saved, as it was last saved (its items in the order filed)."""
         rows = list(Application.select(Application.id, Application.bundle_code)

@@ -12,9 +12,10 @@ from forms import load_catalog
 from reports import ApplicantInfo
 from station.core import documents
 from station.core.counter import Counter, identity_from_card
-from station.core.errors import PermissionDenied, SubmitWithCase
+from station.core.errors import PermissionDenied, SubmitWithCase, ValidationFailed
 from station.core.issuing import preview_lines
 from station.core.models import Application, OutboxEvent
+from station.core.offline_policy import StationFrozen
 from station.core.store import StationStore
 from tests.conftest import Sessions
 from tests.reports.helpers import pdf_text
@@ -102,3 +103,42 @@ def test_a_role_without_the_right_is_refused_by_the_counter(store: StationStore,
     with pytest.raises(PermissionDenied):
         documents.case_receipt_pdf(store, sessions.admin, case.case_id)
     assert Application.select().where(Application.status != "draft").count() == 0
+
+
+def test_every_item_is_accepted_together_or_none_is(store: StationStore, sessions: Sessions) -> None:
+    """A refusal while the second item is accepted (here the offline policy's guard, which runs
+    inside each submission) leaves the first one a draft too: one transaction for the case."""
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, CATALOG.bundle("HZ-YJS-002"), identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+    calls: list[int] = []
+
+    def second_refused() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise StationFrozen("本站暂停受理新申请：离线受理已达上限。请同步后再试。",
+                                "this station takes no new applications: the offline limit is reached")
+
+    store.applications.accepting_guard = second_refused
+    with pytest.raises(StationFrozen):
+        counter.submit_case(sessions.operator, case)
+    assert len(calls) == 2
+    assert {a.status for a in Application.select().where(Application.case_id == case.case_id)} == {"draft"}
+    assert Application.select().where(Application.receipt_number.is_null(False)).count() == 0
+    assert OutboxEvent.select().count() == 0
+    store.applications.accepting_guard = None
+    assert counter.submit_case(sessions.operator, case).accepted
+
+
+def test_an_optional_item_joins_the_case_and_nothing_else_does(store: StationStore, sessions: Sessions) -> None:
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, CATALOG.bundle("HZ-YJS-003"), identity_from_card(CARD))
+    added = counter.add_to_case(sessions.operator, case, "HZ-CL-104")
+    assert (added.case_id, added.bundle_code, case.drafts[-1]) == (case.case_id, "HZ-YJS-003", added)
+    for code in ("HZ-CL-104", "HZ-GA-112", "HZ-YB-106"):  # twice, a required one, not of the bundle
+        with pytest.raises(ValidationFailed):
+            counter.add_to_case(sessions.operator, case, code)
+    with pytest.raises(PermissionDenied):
+        counter.add_to_case(sessions.sync_operator, case, "HZ-CL-104")
+    assert [d.item.code for d in counter.resume_case(sessions.operator, case.case_id).drafts] == [
+        "HZ-GA-112", "HZ-MZ-106", "HZ-CL-104"]

@@ -13,7 +13,13 @@ from devices import DemoDevices
 from station.core.models import Application
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.messages import CaseOpened, CaseSubmitted, PrintJobChanged
+from station.ui.messages import (
+    CaseOpened,
+    CaseSubmitted,
+    DocumentIssued,
+    DraftOpened,
+    PrintJobChanged,
+)
 from station.ui.screens.counter.bundle import BundleScreen
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.start import StartScreen
@@ -75,6 +81,11 @@ async def test_retirement_is_filled_item_by_item_and_submitted_once_with_one_rec
         await login(pilot, "wang")
         bundle = await _pick_bundle(pilot, log, "HZ-YJS-002")
         assert [d.item.code for d in bundle.case.drafts] == ["HZ-RS-102", "HZ-GJJ-101"]
+        await pilot.press("a")  # the bundle's optional item: 老年卡
+        await log.wait_for(DraftOpened)
+        await settle(pilot)
+        assert [d.item.code for d in bundle.case.drafts] == ["HZ-RS-102", "HZ-GJJ-101", "HZ-SMK-106"]
+        assert bundle.query_one("#bundle-items").row_count == 3
         await _fill_each_item_in_its_form(pilot, bundle, frozenset({"identity"}))  # no card: ID seen on paper
         assert "全部事项可一并受理" in str(bundle.query_one("#bundle-outcome").render())
 
@@ -92,7 +103,12 @@ async def test_retirement_is_filled_item_by_item_and_submitted_once_with_one_rec
         assert all(number in printed for number in numbers)
         await settle(pilot)
         shown = str(bundle.query_one("#bundle-outcome").render())
-        assert all(number in shown for number in numbers)
+        assert len(numbers) == 3 and all(number in shown for number in numbers)
+        await pilot.press("r")  # the citizen asks for the receipt again
+        again = await log.wait_for(DocumentIssued)
+        assert again.issued.job_id != result.issued.job_id
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == again.issued.job_id and m.state == "printed")
+        assert all(number in demo.printer_model.receipts[-1].render_text() for number in numbers)
         await pilot.press("escape")
         await settle(pilot)
 

@@ -14,10 +14,10 @@ from forms.onething import bundle_notice
 from station.core.counter import BundleCase, CounterDraft, FormIncomplete
 from station.core.errors import JiujinError
 from station.core.identity import mask_id
-from station.core.issuing import CaseResult, Output, submit_case_and_issue
+from station.core.issuing import CaseResult, Output, issue_case_receipt, submit_case_and_issue
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, bilingual, language
-from station.ui.messages import CaseRefused, CaseSubmitted
+from station.ui.messages import CaseRefused, CaseSubmitted, DocumentIssued, DraftOpened
 from station.ui.widgets.counter.outcome import outcome_text
 from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -54,7 +54,9 @@ class BundleScreen(StationScreen):
         Binding("ctrl+s", "submit", N_("一并提交"), id="submit",
                 tooltip=N_("全部事项一并受理并打印一张回执，或打印一份一次性告知书")),
         Binding("f5", "submit", N_("一并提交"), id="submit-f5", show=False),
+        Binding("a", "add_optional", N_("加办事项"), id="add-item", tooltip=N_("加入此一件事可选的事项")),
         Binding("p", "switch_output", N_("切换输出"), id="output", tooltip=N_("收据打印机或 A4 PDF")),
+        Binding("r", "reprint", N_("补打回执"), id="reprint", tooltip=N_("再打印一次这张一件事回执")),
         Binding("escape", "leave", N_("返回"), id="back", tooltip=N_("草稿已自动保存")),
     ]
 
@@ -122,9 +124,18 @@ class BundleScreen(StationScreen):
             _("输出：{output}（p 切换）").format(output=_(OUTPUTS[self.output])))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.result is not None:  # submitted: only the way back is left
+        if action == "reprint":
+            return self.result is not None and self.result.submission.accepted
+        if self.result is not None:  # submitted: only the way back (and the reprint) is left
             return action == "leave"
+        if action == "add_optional":
+            return self.next_optional() is not None
         return True
+
+    def next_optional(self) -> str | None:
+        """The first optional item of the bundle not in the case yet."""
+        held = {draft.item.code for draft in self.case.drafts}
+        return next((code for code in self.case.bundle.optional if code not in held), None)
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -136,6 +147,41 @@ class BundleScreen(StationScreen):
     @on(DataTable.RowSelected, "#bundle-items")
     def item_selected(self) -> None:
         self.action_open_item()
+
+    def action_add_optional(self) -> None:
+        code = self.next_optional()
+        if code is not None and not self.submitting:
+            self.add_optional(code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="add an item")
+    def add_optional(self, code: str) -> None:
+        """One more draft in the case, for the optional item `code`."""
+        self.post_message(DraftOpened(self.services.counter.add_to_case(self.session, self.case, code)))
+
+    @on(DraftOpened)
+    def item_added(self) -> None:
+        self.query_one("#bundle-head", Static).update(self.heading())
+        self.show_case()
+        self.refresh_bindings()
+
+    def action_reprint(self) -> None:
+        if self.result is not None and self.result.submission.accepted:
+            self.reprint()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="reprint a 一件事 receipt")
+    def reprint(self) -> None:
+        """Print the case's receipt again (recorded as issued again in the audit trail)."""
+        assert self.result is not None
+        output = self.result.issued.output if self.result.issued else self.output
+        printer = self.services.devices if self.services.has_devices else None
+        self.post_message(DocumentIssued(issue_case_receipt(self.services.store, self.session, self.case.case_id,
+                                                            output, printer, self.services.a4)))
+
+    @on(DocumentIssued)
+    def reprinted(self, message: DocumentIssued) -> None:
+        assert self.result is not None
+        self.result = CaseResult(self.result.submission, message.issued)
+        self.query_one("#bundle-error", Static).update(self.print_text(self.result))
 
     def action_switch_output(self) -> None:
         self.output = "a4" if self.output == "receipt_printer" else "receipt_printer"
