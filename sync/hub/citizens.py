@@ -137,8 +137,9 @@ class _Pages:
                 "The service point has not yet sent this case to the city hub; please look again later.")))
         case, given = found
         action = f"/c/{token}/rating"
-        response = _html(citizen_pages.case_page(lang, case, given, _english_names().get(case.item_code, ""),
-                                                 action, notice), status)
+        names = _english_names()
+        response = _html(citizen_pages.case_page(lang, case, given, names.get(case.item_code, ""),
+                                                 action, notice, names), status)
         # audited once the page is on its way: the view's record costs the citizen no wait
         response.background = BackgroundTask(in_thread, audit, self.store, "citizen", "case.viewed",
                                              case.station, application_id, {})

@@ -42,7 +42,7 @@ def case_view(case_id: str) -> dict[str, Any] | None:
     items = [_item(app, departments.get(app.id)) for app in apps]
     lead = _latest(apps[0].id)
     applicant = lead.get("applicant") or {}
-    return {"case_id": case_id, "bundle_code": apps[0].bundle_code or "", "bundle_name": _bundle_name(
+    return {"case_id": case_id, "bundle_code": apps[0].bundle_code or "", "bundle_name": bundle_name(
         apps[0].bundle_code or ""), "station": apps[0].station, "day": apps[0].day,
         "applicant": {"name": applicant.get("name", ""), "id": mask_id(str(applicant.get("id", "")))},
         "state": _state(items), "items": items}
@@ -59,7 +59,7 @@ def case_list(station: str | None = None, limit: int = 100) -> list[dict[str, An
     rows = tuples(query.group_by(HubApplication.case_id)
                   .order_by(fn.MIN(HubApplication.day).desc(), HubApplication.case_id.desc())
                   .limit(min(limit, MAX_LIST)))
-    return [{"case_id": str(case_id), "bundle_code": str(code or ""), "bundle_name": _bundle_name(str(code or "")),
+    return [{"case_id": str(case_id), "bundle_code": str(code or ""), "bundle_name": bundle_name(str(code or "")),
              "station": str(station_code), "day": str(day), "items": int(count)}
             for case_id, code, station_code, day, count in rows]
 
@@ -116,12 +116,13 @@ def _latest(app_id: str) -> dict[str, Any]:
 
 
 @cache
-def _bundle_names() -> dict[str, str]:
+def _bundle_names() -> dict[str, tuple[str, str]]:
     from forms import load_catalog
 
-    return {bundle.code: bundle.name.zh for bundle in load_catalog().bundles}
+    return {bundle.code: (bundle.name.zh, bundle.name.en) for bundle in load_catalog().bundles}
 
 
-def _bundle_name(code: str) -> str:
+def bundle_name(code: str, lang: str = "zh") -> str:
     """The bundle's name in the packaged catalog; the code when the catalog has no such bundle."""
-    return _bundle_names().get(code, code)
+    zh, en = _bundle_names().get(code, (code, code))
+    return en if lang == "en" else zh

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
+import zxingcpp
 
 from forms import load_catalog
+from station.core import documents
 from station.core.clock import CST
 from station.core.counter import Counter, identity_from_card
 from station.core.store import StationStore
@@ -20,6 +23,7 @@ from station.core.sync_service import SyncService
 from sync.hub import timelimits
 from sync.hub.store import initialise_hub
 from tests.conftest import FakeClock, Sessions
+from tests.reports.helpers import render_pages
 from tests.station.core.onething_helpers import CARD, fill_case
 from tests.sync.department_helpers import DepartmentClient, department_token
 from tests.sync.hubproc import HubProcess, jiujin
@@ -98,6 +102,29 @@ def test_a_bundle_accepted_at_the_counter_is_one_case_and_its_items_at_the_hub(
         assert {i["application_id"]: i["receipt_number"] for i in together["items"]} == receipts
         assert all(set(i) == {"application_id", "item_code", "receipt_number", "status", "department",
                               "department_status"} for i in together["items"])
+
+
+def test_the_case_receipts_qr_opens_a_page_that_lists_every_item_of_the_case(
+        store: StationStore, sessions: Sessions, hub_process: tuple[HubProcess, dict[str, str]],
+        tmp_path: Path) -> None:
+    process, _tokens = hub_process
+    service = SyncService(store)
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, load_catalog().bundle(BUNDLE), identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+    numbers = [s.receipt_number for s in counter.submit_case(sessions.operator, case).submissions]
+    service.push(sessions.sync_operator)
+
+    receipt = documents.case_receipt_pdf(store, sessions.operator, case.case_id)
+    (tmp_path / "receipt").mkdir()
+    page = render_pages(receipt, tmp_path / "receipt", 150)[0]
+    (link,) = [r.text for r in zxingcpp.read_barcodes(page)]
+    assert link.startswith(f"{process.url}/c/") and numbers[0] in link  # the lead item's page
+    shown = httpx.get(link, timeout=30)
+    assert shown.status_code == 200
+    assert "退休一件事（HZ-YJS-002）" in shown.text and all(number in shown.text for number in numbers)
+    english = httpx.get(link, params={"lang": "en"}, timeout=30).text
+    assert "Retirement" in english and numbers[1] in english
 
 
 def test_a_case_the_hub_never_received_is_refused_and_none_is_listed(
