@@ -1,7 +1,9 @@
-"""一件事 from the counter to the hub: a real station (SQLCipher) accepts 退休一件事 as one case,
+"""一件事 from the counter to the hub: a real station (SQLCipher) of the point type that files each
+shipped bundle (出生 at a police point, 退休 and 身后 at a community point) accepts it as one case,
 pushes it to a real hub process on 127.0.0.1 (SQLite and PostgreSQL), and the hub shows the case
-with its items — to its operators (`jiujin hub onething`) and, beside each item's own case, to
-every deciding department (`onething` of the department API)."""
+with its items — to its operators (`jiujin hub onething`), beside each item's own case to every
+deciding department (`onething` of the department API), and to the citizen whose receipt's QR
+code opens the lead item's page."""
 
 from __future__ import annotations
 
@@ -24,11 +26,17 @@ from sync.hub import timelimits
 from sync.hub.store import initialise_hub
 from tests.conftest import FakeClock, Sessions
 from tests.reports.helpers import render_pages
-from tests.station.core.onething_helpers import CARD, fill_case
+from tests.station.core.onething_helpers import (
+    BUNDLE_POINTS,
+    CARD,
+    fill_case,
+    hand_in_missing,
+    station_at,
+)
 from tests.sync.department_helpers import DepartmentClient, department_token
 from tests.sync.hubproc import HubProcess, jiujin
 
-BUNDLE = "HZ-YJS-002"  # 退休一件事: 养老保险待遇领取 + 公积金提取 (+ 老年卡), all at a community point
+BUNDLE = "HZ-YJS-002"  # 退休一件事: the bundle of the tests that need only one
 
 
 @pytest.fixture
@@ -37,25 +45,38 @@ def clock() -> FakeClock:
     return FakeClock(datetime.now(CST))
 
 
-def _departments() -> dict[str, str]:
+def _departments(bundle: str) -> dict[str, str]:
     catalog = load_catalog()
-    bundle = catalog.bundle(BUNDLE)
     found = {}
-    for code in bundle.codes:
+    for code in catalog.bundle(bundle).codes:
         item = catalog.get(code)
         found[code] = timelimits.department_of(item.code, item.version) or ""
     return found
 
 
+@pytest.fixture(params=sorted(BUNDLE_POINTS))
+def bundle(request: pytest.FixtureRequest) -> str:
+    """Each shipped 一件事 (出生、退休、身后)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def hub_process(tmp_path: Path, db_url: str, store: StationStore, sessions: Sessions
+def station(tmp_path: Path, clock: FakeClock, bundle: str) -> Iterator[tuple[StationStore, Sessions]]:
+    """A station of the point type that files `bundle` (its lead item's)."""
+    with station_at(tmp_path / "station", clock, BUNDLE_POINTS[bundle]) as opened:
+        yield opened
+
+
+@pytest.fixture
+def hub_process(tmp_path: Path, db_url: str, station: tuple[StationStore, Sessions], bundle: str
                 ) -> Iterator[tuple[HubProcess, dict[str, str]]]:
     """A hub process with the station enrolled and a token for each department of the bundle."""
+    store, sessions = station
     folder = tmp_path / "hub"
     hub = initialise_hub(folder, db_url)
     store.hub.configure(sessions.admin, hub.public)
     enrolment = hub.add_station(store.config.code)
-    tokens = {dept: department_token(hub, dept) for dept in set(_departments().values())}
+    tokens = {dept: department_token(hub, dept) for dept in set(_departments(bundle).values())}
     hub.close()
     process = HubProcess(folder, db_url).start()
     store.hub.enrol(sessions.admin, enrolment, process.url)
@@ -64,14 +85,17 @@ def hub_process(tmp_path: Path, db_url: str, store: StationStore, sessions: Sess
 
 
 def test_a_bundle_accepted_at_the_counter_is_one_case_and_its_items_at_the_hub(
-        store: StationStore, sessions: Sessions, hub_process: tuple[HubProcess, dict[str, str]]) -> None:
+        station: tuple[StationStore, Sessions], bundle: str, hub_process: tuple[HubProcess, dict[str, str]]) -> None:
+    store, sessions = station
     process, tokens = hub_process
     service = SyncService(store)
     service.pull_from_hub(sessions.sync_operator)
     counter = Counter(store)
-    case = counter.start_case(sessions.operator, load_catalog().bundle(BUNDLE), identity_from_card(CARD),
-                              include=("HZ-SMK-106",))
+    optional = load_catalog().bundle(bundle).optional
+    case = counter.start_case(sessions.operator, load_catalog().bundle(bundle), identity_from_card(CARD),
+                              include=optional)
     fill_case(counter, sessions.operator, case)
+    hand_in_missing(counter, sessions.operator, case)
     submitted = counter.submit_case(sessions.operator, case)
     assert submitted.accepted
     receipts = {s.application_id: s.receipt_number for s in submitted.submissions}
@@ -80,17 +104,18 @@ def test_a_bundle_accepted_at_the_counter_is_one_case_and_its_items_at_the_hub(
 
     shown = jiujin("hub", "onething", "show", case.case_id, "--json", "--data-dir", str(process.folder))
     view = json.loads(shown.stdout)
-    assert (view["case_id"], view["bundle_code"], view["bundle_name"]) == (case.case_id, BUNDLE, "退休一件事")
+    assert (view["case_id"], view["bundle_code"], view["bundle_name"]) == (
+        case.case_id, bundle, load_catalog().bundle(bundle).name.zh)
     assert view["station"] == store.config.code and view["state"] == "open"
     assert view["applicant"]["name"] == CARD["name"] and CARD["id_number"] not in shown.stdout
     assert {i["application_id"]: i["receipt_number"] for i in view["items"]} == receipts
     assert [i["item_code"] for i in view["items"]] == [d.item.code for d in case.drafts]
     listed = json.loads(jiujin("hub", "onething", "list", "--json", "--data-dir", str(process.folder)).stdout)
-    assert [(c["case_id"], c["items"]) for c in listed["cases"]] == [(case.case_id, 3)]
+    assert [(c["case_id"], c["items"]) for c in listed["cases"]] == [(case.case_id, len(case.drafts))]
     words = jiujin("hub", "onething", "show", case.case_id, "--data-dir", str(process.folder)).stdout
-    assert "退休一件事" in words and all(number in words for number in receipts.values())
+    assert load_catalog().bundle(bundle).name.zh in words and all(number in words for number in receipts.values())
 
-    departments = _departments()
+    departments = _departments(bundle)
     for draft in case.drafts:
         client = DepartmentClient(process.url, tokens[departments[draft.item.code]])
         mine = {c["application_id"] for c in client.cases()}
@@ -98,15 +123,17 @@ def test_a_bundle_accepted_at_the_counter_is_one_case_and_its_items_at_the_hub(
         detail = client.get(f"/cases/{draft.app_id}")
         assert detail.status_code == 200, detail.text
         together = detail.json()["onething"]
-        assert together["case_id"] == case.case_id and together["bundle_code"] == BUNDLE
+        assert together["case_id"] == case.case_id and together["bundle_code"] == bundle
         assert {i["application_id"]: i["receipt_number"] for i in together["items"]} == receipts
         assert all(set(i) == {"application_id", "item_code", "receipt_number", "status", "department",
                               "department_status"} for i in together["items"])
 
 
+@pytest.mark.parametrize("bundle", [BUNDLE])
 def test_the_case_receipts_qr_opens_a_page_that_lists_every_item_of_the_case(
-        store: StationStore, sessions: Sessions, hub_process: tuple[HubProcess, dict[str, str]],
+        station: tuple[StationStore, Sessions], hub_process: tuple[HubProcess, dict[str, str]],
         tmp_path: Path) -> None:
+    store, sessions = station
     process, _tokens = hub_process
     service = SyncService(store)
     counter = Counter(store)
@@ -127,8 +154,9 @@ def test_the_case_receipts_qr_opens_a_page_that_lists_every_item_of_the_case(
     assert "Retirement" in english and numbers[1] in english
 
 
+@pytest.mark.parametrize("bundle", [BUNDLE])
 def test_a_case_the_hub_never_received_is_refused_and_none_is_listed(
-        store: StationStore, sessions: Sessions, hub_process: tuple[HubProcess, dict[str, str]]) -> None:
+        hub_process: tuple[HubProcess, dict[str, str]]) -> None:
     process, _tokens = hub_process
     missing = jiujin("hub", "onething", "show", "01900000-0000-7000-8000-000000000000", "--data-dir",
                      str(process.folder), check=False)

@@ -3,11 +3,18 @@ value of its type, so the tests follow the catalog's forms as they change."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from forms import Item, hangzhou_divisions
+from station.core.clock import Clock
 from station.core.counter import BundleCase, Counter, CounterDraft
 from station.core.session import Session
+from station.core.store import StationStore
+from tests.conftest import CONFIG, PASSWORDS, ROLES, Sessions
 
 CARD = {"name": "测试人", "gender": "男", "nation": "汉", "birth_date": "1960-03-07",
         "address": "浙江省杭州市西湖区文三路90号", "id_number": "110101196003070018",
@@ -26,7 +33,7 @@ def town() -> str:
 SAMPLES: dict[str, Any] = {"text": "测试内容", "phone": "13800138000", "address": "浙江省杭州市西湖区文三路100号",
                            "id_number": OTHER_PERSON, "date": "2026-11-20", "integer": 1, "number": 1,
                            "money": "100.00",
-                           "bank_account": "6222021202041234567"}
+                           "bank_account": "6222021202041234567", "birth_cert_no": "O330123456"}
 
 
 def sample(item: Item, field_id: str) -> Any:
@@ -53,3 +60,28 @@ def fill(counter: Counter, session: Session, draft: CounterDraft) -> None:
 def fill_case(counter: Counter, session: Session, case: BundleCase) -> None:
     for draft in case.drafts:
         fill(counter, session, draft)
+
+
+def hand_in_missing(counter: Counter, session: Session, case: BundleCase) -> None:
+    """The papers the notice asked for are brought: every missing material counts as received."""
+    for draft in case.drafts:
+        evaluation = counter.evaluate(session, draft)
+        draft.received |= {m.material.id for m in evaluation.materials if m.status == "missing"}
+
+
+#: Where each shipped bundle is filed (its lead item's point type) in the end-to-end tests.
+BUNDLE_POINTS = {"HZ-YJS-001": "police", "HZ-YJS-002": "community", "HZ-YJS-003": "community"}
+
+
+@contextmanager
+def station_at(folder: Path, clock: Clock, point_type: str) -> Iterator[tuple[StationStore, Sessions]]:
+    """A station of `point_type` with the test operators, logged in, closed afterwards."""
+    config = replace(CONFIG, point_type=point_type, name=f"测试{point_type}受理点")
+    store = StationStore.initialise(folder, config, "admin", "陈管理员", PASSWORDS["admin"], clock=clock)
+    admin = store.login("admin", PASSWORDS["admin"])
+    for name, display in (("wang", "王小红"), ("li", "李主管"), ("zhao", "赵同步")):
+        store.operators.add(admin, name, display, ROLES[name], PASSWORDS[name])
+    try:
+        yield store, Sessions(admin, *(store.login(n, PASSWORDS[n]) for n in ("wang", "li", "zhao")))
+    finally:
+        store.close()

@@ -5,6 +5,7 @@ record of each item carries its case to the hub."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -17,9 +18,15 @@ from station.core.issuing import preview_lines
 from station.core.models import Application, OutboxEvent
 from station.core.offline_policy import StationFrozen
 from station.core.store import StationStore
-from tests.conftest import Sessions
+from tests.conftest import FakeClock, Sessions
 from tests.reports.helpers import pdf_text
-from tests.station.core.onething_helpers import CARD, fill_case
+from tests.station.core.onething_helpers import (
+    BUNDLE_POINTS,
+    CARD,
+    fill_case,
+    hand_in_missing,
+    station_at,
+)
 
 CATALOG = load_catalog()
 
@@ -142,3 +149,28 @@ def test_an_optional_item_joins_the_case_and_nothing_else_does(store: StationSto
         counter.add_to_case(sessions.sync_operator, case, "HZ-CL-104")
     assert [d.item.code for d in counter.resume_case(sessions.operator, case.case_id).drafts] == [
         "HZ-GA-112", "HZ-MZ-106", "HZ-CL-104"]
+
+
+@pytest.mark.parametrize("code", sorted(BUNDLE_POINTS))
+def test_each_shipped_bundle_is_one_receipt_at_the_point_that_files_it(
+        tmp_path: Path, clock: FakeClock, code: str) -> None:
+    """Each bundle at its lead item's point type; what the card and shared data do not prove is
+    first asked for in one notice (身后一件事 always: the deceased's papers), then brought."""
+    bundle = CATALOG.bundle(code)
+    with station_at(tmp_path / "station", clock, BUNDLE_POINTS[code]) as (store, sessions):
+        counter = Counter(store)
+        case = counter.start_case(sessions.operator, bundle, identity_from_card(CARD), include=bundle.optional)
+        assert [d.item.code for d in case.drafts] == list(bundle.codes)
+        fill_case(counter, sessions.operator, case)
+        first = counter.submit_case(sessions.operator, case)
+        assert first.accepted or code != "HZ-YJS-002"  # 退休: the card and shared data prove everything
+        if not first.accepted:
+            notice = _compact(pdf_text(documents.bundle_notice_pdf(
+                store, sessions.operator, bundle, list(first.evaluations),
+                ApplicantInfo(CARD["name"], CARD["id_number"]))))
+            assert bundle.name.zh in notice and "一次性告知书" in notice
+            hand_in_missing(counter, sessions.operator, case)
+            first = counter.submit_case(sessions.operator, case)
+        assert first.accepted and len(first.submissions) == len(bundle.codes)
+        text = _compact(pdf_text(documents.case_receipt_pdf(store, sessions.operator, case.case_id)))
+        assert bundle.name.zh in text and all(s.receipt_number in text for s in first.submissions)
