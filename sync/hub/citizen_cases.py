@@ -153,14 +153,11 @@ def case(application_id: str, with_bundle: bool = True) -> Case | None:
 
 
 def _add_bundle(found: Case, record: dict[str, Any]) -> None:
-    """一件事: name the bundle and add the case's other items, each as its own page shows it
-    (the records received so far are folded in first, so an item that arrived is listed)."""
-    from sync.hub.reconcile import refresh_applications
-
+    """一件事: name the bundle and add the case's other items (those folded into hub_application
+    so far), each as its own page shows it."""
     together = onething_case(record)
     if not together:
         return
-    refresh_applications()
     code = together["bundle_code"]
     found.bundle = (code, bundle_name(code), bundle_name(code, "en"))
     others = [str(app_id) for (app_id,) in tuples(

@@ -28,6 +28,7 @@ from sync.hub import citizen_cases as cases
 from sync.hub import citizen_pages, ratings
 from sync.hub.actions import audit
 from sync.hub.pool import in_thread
+from sync.hub.reconcile import refresh_applications
 from sync.hub.service import HubService
 
 MAX_FORM = 8 * 1024
@@ -153,6 +154,9 @@ class _Pages:
             return None, None
         ratings.absorb(self.store)
         case = cases.case(application_id)
+        if case is not None and case.bundle is not None:  # its 一件事's items are read from hub_application
+            refresh_applications()
+            case = cases.case(application_id)
         return application_id, ((case, ratings.given(application_id)) if case is not None else None)
 
     async def rate(self, request: Request) -> Response:
