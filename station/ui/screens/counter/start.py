@@ -173,18 +173,26 @@ class StartScreen(StationScreen):
         self.listed_query = message.query
         options = self.query_one("#services", OptionList)
         options.clear_options()
-        if message.bundles:
-            options.add_option(Option(_("一件事（多个事项一次申请）"), disabled=True))
-            options.add_options([Option(f"{b.code}  {b.name.get(language())}", id=BUNDLE + b.code)
-                                 for b in message.bundles])
         if message.frequent:
             options.add_option(Option(_("常办事项"), disabled=True))
             options.add_options([Option(service_label(item), id=FREQUENT + item.code)
                                  for item in message.frequent])
+        first_bundle = options.option_count + 1
+        if message.bundles:
+            options.add_option(Option(_("一件事（多个事项一次申请）"), disabled=True))
+            options.add_options([Option(f"{b.code}  {b.name.get(language())}", id=BUNDLE + b.code)
+                                 for b in message.bundles])
+        if message.frequent or message.bundles:
             options.add_option(Option(_("全部可办事项"), disabled=True))
+        first_item = options.option_count
         options.add_options([Option(service_label(item), id=item.code) for item in items])
-        if items or message.bundles:
-            options.highlighted = 1 if message.frequent or message.bundles else 0
+        # Enter from the search opens a 常办事项 first, else the first match, else a 一件事.
+        if message.frequent:
+            options.highlighted = 1
+        elif items:
+            options.highlighted = first_item
+        elif message.bundles:
+            options.highlighted = first_bundle
         self.query_one("#service-hint", Static).update(
             _("共 {count} 项；↑↓ 选择，回车开始填表，F2 办事指南").format(count=len(items)))
         if message.bundles:
