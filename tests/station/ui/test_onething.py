@@ -10,12 +10,15 @@ import pytest
 from textual.widgets import Input
 
 from devices import DemoDevices
+from forms import load_catalog
+from station.core.counter import Counter, identity_from_card
 from station.core.models import Application
 from station.core.store import StationStore
 from station.ui.app import make_app
 from station.ui.messages import (
     CaseOpened,
     CaseSubmitted,
+    DetailLoaded,
     DocumentIssued,
     DraftOpened,
     PrintJobChanged,
@@ -24,11 +27,13 @@ from station.ui.screens.counter.bundle import BundleScreen
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.start import StartScreen
 from station.ui.widgets.counter.materials import MaterialsChecklist, MaterialToggled
+from tests.conftest import Sessions
 from tests.pilot import until
-from tests.station.core.onething_helpers import sample
+from tests.station.core.onething_helpers import CARD, fill_case, sample
 from tests.station.ui.conftest import MessageLog, login, settle
 from tests.station.ui.helpers import set_field
 
+CATALOG = load_catalog()
 OLDER = ("110101196003070018", "测试人")  # typed: born 1960, of an age to retire
 
 
@@ -132,3 +137,31 @@ async def test_after_a_death_with_papers_missing_prints_one_notice_and_keeps_eve
         await log.wait_for(PrintJobChanged, lambda m: m.state == "printed")
         printed = demo.printer_model.receipts[-1].render_text().replace(" ", "")
         assert "一次性告知书" in printed and "身后一件事" in printed
+
+
+@pytest.mark.asyncio
+async def test_an_item_of_a_case_names_its_case_and_reprints_the_cases_one_receipt(
+        store: StationStore, sessions: Sessions, demo: DemoDevices, log: MessageLog) -> None:
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, CATALOG.bundle("HZ-YJS-002"), identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+    numbers = [s.receipt_number for s in counter.submit_case(sessions.operator, case).submissions]
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        app.push_screen(app.ROUTES.build("detail", case.lead.app_id))
+        await log.wait_for(DetailLoaded)
+        await settle(pilot)
+        shown = "\n".join(" ".join(str(cell) for cell in row) for row in _value_rows(app.screen))
+        assert "退休一件事（HZ-YJS-002）" in shown and numbers[1] in shown
+        await pilot.press("r")
+        issued = await log.wait_for(DocumentIssued)
+        await log.wait_for(PrintJobChanged, lambda m: m.job_id == issued.issued.job_id and m.state == "printed")
+        printed = demo.printer_model.receipts[-1].render_text()
+        assert "一件事受理回执" in printed.replace(" ", "") and all(number in printed for number in numbers)
+
+
+def _value_rows(screen: Any) -> list[tuple[str, ...]]:
+    from station.ui.widgets.value_list import ValueList
+
+    return list(screen.query_one("#detail-values", ValueList).rows)
