@@ -8,9 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from forms import load_catalog
 from reports import ApplicantInfo
+from station.cli import main
 from station.core import documents
 from station.core.counter import Counter, identity_from_card
 from station.core.errors import PermissionDenied, SubmitWithCase, ValidationFailed
@@ -18,7 +20,7 @@ from station.core.issuing import preview_lines
 from station.core.models import Application, OutboxEvent
 from station.core.offline_policy import StationFrozen
 from station.core.store import StationStore
-from tests.conftest import FakeClock, Sessions
+from tests.conftest import PASSWORDS, FakeClock, Sessions
 from tests.reports.helpers import pdf_text
 from tests.station.core.onething_helpers import (
     BUNDLE_POINTS,
@@ -174,3 +176,29 @@ def test_each_shipped_bundle_is_one_receipt_at_the_point_that_files_it(
         assert first.accepted and len(first.submissions) == len(bundle.codes)
         text = _compact(pdf_text(documents.case_receipt_pdf(store, sessions.operator, case.case_id)))
         assert bundle.name.zh in text and all(s.receipt_number in text for s in first.submissions)
+
+
+def test_the_command_line_prints_the_case_receipt_from_any_of_its_items(
+        station_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
+    store = StationStore(station_dir, clock)
+    session = store.login("wang", PASSWORDS["wang"])
+    counter = Counter(store)
+    case = counter.start_case(session, CATALOG.bundle("HZ-YJS-002"), identity_from_card(CARD))
+    fill_case(counter, session, case)
+    numbers = [s.receipt_number for s in counter.submit_case(session, case).submissions]
+    lone = counter.start(session, counter.item("HZ-YB-106"), identity_from_card(CARD))
+    lone.values["phone"] = "13800000000"
+    lone_number = counter.submit(session, lone).receipt_number
+    store.close()
+    env = {"JIUJIN_OPERATOR": "wang", "JIUJIN_PASSWORD": PASSWORDS["wang"], "JIUJIN_LANG": "zh",
+           "JIUJIN_DATA_DIR": str(station_dir)}
+    pdf, raw = tmp_path / "case.pdf", tmp_path / "case.bin"
+    done = CliRunner().invoke(main, ["report", "receipt", str(numbers[1]), "--case", "--pdf", str(pdf),
+                                     "--escpos", str(raw), "--paper", "58"], env=env)
+    assert done.exit_code == 0, done.output
+    text = _compact(pdf_text(pdf.read_bytes()))
+    assert "一件事受理回执" in text and all(str(n) in text for n in numbers)
+    assert "一件事受理回执".encode("gb18030") in raw.read_bytes()
+    refused = CliRunner().invoke(main, ["report", "receipt", str(lone_number), "--case", "--pdf", str(pdf)],
+                                 env=env)
+    assert refused.exit_code != 0 and "不属于一件事" in refused.output
