@@ -293,6 +293,12 @@ class Counter:
         case.drafts.append(draft)
         return draft
 
+    def discard_case(self, session: Session, case: BundleCase) -> None:
+        """Delete every draft of a 一件事 that will not be submitted, in one transaction."""
+        with write_transaction():
+            for draft in case.drafts:
+                self.store.applications.discard_draft(session, draft.app_id)
+
     def resume_case(self, session: Session, case_id: str) -> BundleCase:
         """A 一件事 whose drafts were saved, as it was last saved (its items in the order filed)."""
         rows = list(Application.select(Application.id, Application.bundle_code)

@@ -20,6 +20,7 @@ from station.ui.messages import (
     CaseSubmitted,
     DetailLoaded,
     DocumentIssued,
+    DraftDiscarded,
     DraftOpened,
     PrintJobChanged,
 )
@@ -165,3 +166,25 @@ def _value_rows(screen: Any) -> list[tuple[str, ...]]:
     from station.ui.widgets.value_list import ValueList
 
     return list(screen.query_one("#detail-values", ValueList).rows)
+
+
+@pytest.mark.asyncio
+async def test_a_case_is_discarded_whole_and_none_of_its_items_alone(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(80, 24), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        bundle = await _pick_bundle(pilot, log, "HZ-YJS-003")
+        bundle.query_one("#bundle-items").move_cursor(row=0)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+        assert pilot.app.screen.check_action("discard", ()) is False  # an item alone: no
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is bundle)
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("y")
+        await log.wait_for(DraftDiscarded)
+        await settle(pilot)
+        assert Application.select().where(Application.case_id == bundle.case.case_id).count() == 0
+        assert not isinstance(pilot.app.screen, BundleScreen)

@@ -17,7 +17,13 @@ from station.core.identity import mask_id
 from station.core.issuing import CaseResult, Output, issue_case_receipt, submit_case_and_issue
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, bilingual, language
-from station.ui.messages import CaseRefused, CaseSubmitted, DocumentIssued, DraftOpened
+from station.ui.messages import (
+    CaseRefused,
+    CaseSubmitted,
+    DocumentIssued,
+    DraftDiscarded,
+    DraftOpened,
+)
 from station.ui.widgets.counter.outcome import outcome_text
 from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -57,6 +63,7 @@ class BundleScreen(StationScreen):
         Binding("a", "add_optional", N_("加办事项"), id="add-item", tooltip=N_("加入此一件事可选的事项")),
         Binding("p", "switch_output", N_("切换输出"), id="output", tooltip=N_("收据打印机或 A4 PDF")),
         Binding("r", "reprint", N_("补打回执"), id="reprint", tooltip=N_("再打印一次这张一件事回执")),
+        Binding("f8", "discard", N_("放弃一件事"), id="discard", tooltip=N_("删除这件一件事的全部草稿")),
         Binding("escape", "leave", N_("返回"), id="back", tooltip=N_("草稿已自动保存")),
     ]
 
@@ -163,6 +170,22 @@ class BundleScreen(StationScreen):
         self.query_one("#bundle-head", Static).update(self.heading())
         self.show_case()
         self.refresh_bindings()
+
+    def action_discard(self) -> None:
+        def discard(yes: bool | None) -> None:
+            if yes:
+                self.discard_case()
+
+        self.app.push_screen(self.new_screen("confirm", _("放弃这件一件事？各事项已填写的内容将被删除。")), discard)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="discard a 一件事")
+    def discard_case(self) -> None:
+        self.services.counter.discard_case(self.session, self.case)
+        self.post_message(DraftDiscarded(self.case.case_id))
+
+    @on(DraftDiscarded)
+    def case_discarded(self) -> None:
+        self.app.pop_screen()
 
     def action_reprint(self) -> None:
         if self.result is not None and self.result.submission.accepted:
