@@ -18,8 +18,10 @@ import zxingcpp
 
 from forms import load_catalog
 from station.core import documents
+from station.core.applications import Status
 from station.core.clock import CST
 from station.core.counter import Counter, identity_from_card
+from station.core.models import Application
 from station.core.store import StationStore
 from station.core.sync_service import SyncService
 from sync.hub import timelimits
@@ -33,7 +35,7 @@ from tests.station.core.onething_helpers import (
     hand_in_missing,
     station_at,
 )
-from tests.sync.department_helpers import DepartmentClient, department_token
+from tests.sync.department_helpers import COMPLETION, DepartmentClient, department_token
 from tests.sync.hubproc import HubProcess, jiujin
 
 BUNDLE = "HZ-YJS-002"  # 退休一件事: the bundle of the tests that need only one
@@ -163,3 +165,36 @@ def test_a_case_the_hub_never_received_is_refused_and_none_is_listed(
     assert missing.returncode != 0 and "no such 一件事 case" in missing.stderr
     listed = json.loads(jiujin("hub", "onething", "list", "--json", "--data-dir", str(process.folder)).stdout)
     assert listed == {"cases": []}
+
+
+@pytest.mark.parametrize("bundle", [BUNDLE])
+def test_the_case_is_completed_when_every_department_has_completed_its_item(
+        station: tuple[StationStore, Sessions], hub_process: tuple[HubProcess, dict[str, str]]) -> None:
+    """Each department decides its own item; the hub's case follows them (open until the last one
+    is 办结), and the station hears of every decision at its next sync."""
+    store, sessions = station
+    process, tokens = hub_process
+    service = SyncService(store)
+    service.pull_from_hub(sessions.sync_operator)
+    counter = Counter(store)
+    case = counter.start_case(sessions.operator, load_catalog().bundle(BUNDLE), identity_from_card(CARD))
+    fill_case(counter, sessions.operator, case)
+    assert counter.submit_case(sessions.operator, case).accepted
+    service.push(sessions.sync_operator)
+    departments = _departments(BUNDLE)
+
+    def state() -> str:
+        shown = jiujin("hub", "onething", "show", case.case_id, "--json", "--data-dir", str(process.folder))
+        return str(json.loads(shown.stdout)["state"])
+
+    for number, draft in enumerate(case.drafts, 1):
+        client = DepartmentClient(process.url, tokens[departments[draft.item.code]])
+        assert draft.app_id in {c["application_id"] for c in client.cases()}
+        assert client.claim(draft.app_id).status_code == 200
+        assert client.decide(draft.app_id, "accept").json()["status"] == "accepted"
+        done = client.decide(draft.app_id, "complete", **COMPLETION)
+        assert done.json()["status"] == "completed", done.text
+        assert state() == ("completed" if number == len(case.drafts) else "open")
+
+    service.pull_from_hub(sessions.sync_operator)
+    assert {Application.get_by_id(d.app_id).status for d in case.drafts} == {Status.COMPLETED}
