@@ -3,13 +3,15 @@
 Citizen documents are made from plain inputs (`ReceiptData`, `NoticeData`, `FormData`,
 `AmendmentData`) that the station fills from its store and the catalog:
 `receipt_layout()` for the thermal printer, `receipt_pdf()`, `notice_pdf()`,
-`form_pdf()`, `amendment_pdf()`. Reports: `daily_pdf(DailyFigures)`,
+`form_pdf()`, `amendment_pdf()`; a 一件事's one receipt for all its items from `CaseReceiptData`
+(`case_receipt_pdf()`, `case_receipt_layout()`). Reports: `daily_pdf(DailyFigures)`,
 `reconcile_pdf(StationLedger, [HubStationLedger])`, and `city_pdf(CityFigures)`, whose
 figures the hub's database aggregates (`sync.hub.queries`). Receipt QR codes: `sign_payload()` and
 `verify_payload()` (format in `reports.qr`). Every PDF is set in `cjk_font()`.
 """
 
 from reports.amendment import amendment_pdf
+from reports.case_receipt import case_receipt_layout, case_receipt_pdf
 from reports.city import CityFigures, CityRow, city_pdf
 from reports.daily import Count, DailyFigures, DaySync, daily_pdf
 from reports.errors import (
@@ -26,6 +28,7 @@ from reports.form import form_fields, form_pdf
 from reports.inputs import (
     AmendmentData,
     ApplicantInfo,
+    CaseReceiptData,
     Fee,
     FeeLine,
     FormData,
@@ -48,6 +51,7 @@ from reports.reconcile import HubStationLedger, LedgerDay, StationLedger, reconc
 __all__ = [
     "AmendmentData",
     "ApplicantInfo",
+    "CaseReceiptData",
     "CityFigures",
     "CityRow",
     "CjkFont",
@@ -79,6 +83,8 @@ __all__ = [
     "Supplement",
     "amendment_pdf",
     "case_link",
+    "case_receipt_layout",
+    "case_receipt_pdf",
     "city_pdf",
     "cjk_font",
     "daily_pdf",

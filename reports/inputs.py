@@ -138,6 +138,25 @@ class ReceiptData:
 
 
 @dataclass(frozen=True)
+class CaseReceiptData:
+    """一件事受理回执 — one receipt for the items of a 一件事 accepted together; `items` are their
+    own receipts (each with its receipt number), the lead item first."""
+
+    station: StationInfo
+    case_id: str
+    bundle: Text
+    bundle_code: str
+    applicant: ApplicantInfo
+    accepted_at: datetime
+    operator: str
+    items: tuple[ReceiptData, ...]
+
+    @property
+    def lead(self) -> ReceiptData:
+        return self.items[0]
+
+
+@dataclass(frozen=True)
 class NoticeData:
     """一次性告知书 — every missing item once; with a deadline when accepted with 容缺."""
 

@@ -62,25 +62,39 @@ _document_command("amendment", "补正通知书", "Amendment notice (补正). / 
               help="ESC/POS bytes for the receipt printer.")
 @click.option("--paper", type=click.Choice(["58", "80"]), default=None,
               help="Paper width in mm (default: the station's printer).")
+@click.option("--case", "whole_case", is_flag=True,
+              help="APP is an item of a 一件事: the case's one receipt, every item on it. / 一件事回执")
 @click.pass_context
 def receipt(ctx: click.Context, data_dir_option: str | None, operator: str,
             password_file: str | None, app: str, pdf_path: str | None, escpos_path: str | None,
-            paper: str | None) -> None:
+            paper: str | None, whole_case: bool) -> None:
     """The acceptance receipt, as A4 PDF and/or printer bytes. / 受理回执"""
     from station.core import documents
 
     if not pdf_path and not escpos_path:
         raise click.UsageError("give --pdf and/or --escpos / 请指定 --pdf 或 --escpos")
     store, session = open_session(ctx, data_dir_option, operator, password_file)
+    case_id = _case_of(store, session, app) if whole_case else None
     if pdf_path:
-        _write(pdf_path, documents.receipt_pdf(store, session, app), "受理回执")
+        data = (documents.case_receipt_pdf(store, session, case_id) if case_id
+                else documents.receipt_pdf(store, session, app))
+        _write(pdf_path, data, "一件事受理回执" if case_id else "受理回执")
     if escpos_path:
         from devices.printer.encoder import PrinterProfile, encode_receipt
 
         width = int(paper) if paper else store.config.devices.paper_width_mm
-        layout = documents.receipt_layout(store, session, app, paper_mm=width)
+        layout = (documents.case_receipt_layout(store, session, case_id, paper_mm=width) if case_id
+                  else documents.receipt_layout(store, session, app, paper_mm=width))
         profile = PrinterProfile(paper_mm=58 if width == 58 else 80)
         _write(escpos_path, encode_receipt(layout, profile), "ESC/POS")
+
+
+def _case_of(store: Any, session: Any, app: str) -> str:
+    """The 一件事 case the application `app` is an item of (a usage error when it is none)."""
+    found = store.applications.get(session, app)
+    if not found.case_id:
+        raise click.UsageError(f"{app} 不属于一件事 / is not an item of a 一件事")
+    return str(found.case_id)
 
 
 @report.command("daily")

@@ -116,6 +116,8 @@ class DraftInput:
     values: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
     materials: dict[str, str] = field(default_factory=dict)
+    case_id: str | None = None  # 一件事: the case shared by a bundle's items (set once, at creation)
+    bundle_code: str | None = None
 
 
 class ApplicationService:
@@ -143,6 +145,7 @@ class ApplicationService:
                 payload=_json(draft.values), provenance=_json(draft.provenance),
                 materials=_json(draft.materials), status=Status.DRAFT,
                 created_at=now.isoformat(), updated_at=now.isoformat(), operator=session.operator_id,
+                case_id=draft.case_id, bundle_code=draft.bundle_code,
             )
             audit.append(now, session.operator_name, "application.draft_created", app.id,
                          {"item_code": draft.item_code})
@@ -402,8 +405,9 @@ class ApplicationService:
 
 def snapshot(app: Application, station_code: str, operator_name: str,
              attachments: list[str]) -> dict[str, Any]:
-    """The complete, self-contained record of an application that travels to the hub."""
-    return {
+    """The complete, self-contained record of an application that travels to the hub; an item of
+    a 一件事 carries its case as `case` = {"id", "bundle"} (other records have no such key)."""
+    record: dict[str, Any] = {
         "id": app.id,
         "station": station_code,
         "receipt_number": app.receipt_number,
@@ -425,6 +429,9 @@ def snapshot(app: Application, station_code: str, operator_name: str,
         "operator": operator_name,
         "content_hash": app.content_hash,
     }
+    if app.case_id:
+        record["case"] = {"id": app.case_id, "bundle": app.bundle_code}
+    return record
 
 
 def deferred_materials(materials: dict[str, str]) -> list[str]:

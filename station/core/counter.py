@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import uuid_utils.compat as uuid_compat
 from peewee import fn
 
 from forms import (
@@ -29,13 +30,13 @@ from forms import (
 )
 from forms.fieldtypes import is_blank
 from forms.models import OneThing
-from forms.results import ONE_TIME_NOTICE
+from forms.results import ACCEPT, ACCEPT_WITH_RONGQUE, ONE_TIME_NOTICE
 from forms.serialize import jsonable
 from station.core.applications import Applicant, DraftInput, Status, accepted_between
 from station.core.calendar_bundle import station_calendar
 from station.core.clock import local_day
 from station.core.db import write_transaction
-from station.core.errors import NotAcceptedHere, NotFound, ValidationFailed
+from station.core.errors import NotAcceptedHere, NotFound, SubmitWithCase, ValidationFailed
 from station.core.identity import (
     is_valid_credit_code,
     is_valid_typed_id_number,
@@ -114,6 +115,8 @@ class CounterDraft:
     received: set[str] = field(default_factory=set)
     scans: dict[str, str] = field(default_factory=dict)
     app_id: str = ""
+    case_id: str = ""  # 一件事: the case this draft is an item of ("" for an application on its own)
+    bundle_code: str = ""
 
     def materials_provided(self) -> set[str]:
         return self.received | set(self.scans.values())
@@ -129,6 +132,34 @@ class Submission:
     due_date: date | None
     rongque_deadline: date | None
     evaluation: Evaluation
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome != ONE_TIME_NOTICE
+
+
+@dataclass
+class BundleCase:
+    """一件事办件 — the drafts of one bundle for one person, filed, submitted and tracked as one case."""
+
+    bundle: OneThing = field(repr=False)
+    case_id: str
+    drafts: list[CounterDraft] = field(default_factory=list)
+
+    @property
+    def lead(self) -> CounterDraft:
+        """The lead item's draft: the case is filed, and its receipt signed, under it."""
+        return self.drafts[0]
+
+
+@dataclass(frozen=True)
+class CaseSubmission:
+    """What submitting a 一件事 gave: every item accepted together, or one notice and the drafts kept."""
+
+    outcome: str  # accept | accept_with_rongque | one_time_notice
+    case_id: str
+    submissions: tuple[Submission, ...]  # one per item when accepted, none otherwise
+    evaluations: tuple[Evaluation, ...]  # one per item, in the case's order
 
     @property
     def accepted(self) -> bool:
@@ -213,10 +244,13 @@ class Counter:
     # -- drafts ------------------------------------------------------------------------
 
     def start(self, session: Session, item: Item, identity: Identity,
-              applicant: Applicant | None = None) -> CounterDraft:
-        """Open a draft for `item`; a typed identity fills the fields a card would have."""
+              applicant: Applicant | None = None, case: tuple[str, str] | None = None) -> CounterDraft:
+        """Open a draft for `item`; a typed identity fills the fields a card would have. `case`
+        (case id, bundle code) makes it an item of a 一件事."""
         applicant = applicant or Applicant("person", identity.id_number, identity.name)
-        draft = CounterDraft(item, identity, applicant, values=_typed_prefill(item, identity, applicant))
+        case_id, bundle_code = case or ("", "")
+        draft = CounterDraft(item, identity, applicant, values=_typed_prefill(item, identity, applicant),
+                             case_id=case_id, bundle_code=bundle_code)
         with write_transaction():
             app = self.store.applications.create_draft(session, self._input(session, draft))
             draft.app_id = app.id
@@ -228,12 +262,75 @@ class Counter:
         """一件事: one draft per item of `bundle` (its required items and the optional ones in
         `include`), for the same person, filed together; refused where the lead item is not
         accepted."""
-        point_type = self.store.config.point_type
-        if point_type not in bundle.point_types:
+        return self.start_case(session, bundle, identity, include).drafts
+
+    def bundles(self) -> list[OneThing]:
+        """The 一件事 this point files (those whose lead item it accepts)."""
+        return list(self.catalog.bundles_for(self.store.config.point_type))
+
+    def start_case(self, session: Session, bundle: OneThing, identity: Identity,
+                   include: tuple[str, ...] = ()) -> BundleCase:
+        """一件事: one case, with one draft per item (the required ones and the optional ones in
+        `include`) for the same person, all made in one transaction."""
+        require(session, Action.APPLICATION_CREATE)
+        if self.store.config.point_type not in bundle.point_types:
             raise NotAcceptedHere(f"本受理点不受理{bundle.name.zh}",
                                   f"this point does not accept {bundle.name.en}")
         codes = [*bundle.items, *(c for c in bundle.optional if c in include)]
-        return [self.start(session, self.item(code), identity) for code in codes]
+        case = BundleCase(bundle, str(uuid_compat.uuid7()))
+        with write_transaction():
+            case.drafts = [self.start(session, self.item(code), identity, case=(case.case_id, bundle.code))
+                           for code in codes]
+        return case
+
+    def add_to_case(self, session: Session, case: BundleCase, code: str) -> CounterDraft:
+        """Add one of the bundle's optional items to the case (a draft for the same person)."""
+        require(session, Action.APPLICATION_CREATE)
+        if code not in case.bundle.optional or code in {d.item.code for d in case.drafts}:
+            raise ValidationFailed({"item": f"{code} 不是此一件事可加办的事项 / {code} is not an item "
+                                            "that may be added to this 一件事"})
+        draft = self.start(session, self.item(code), case.lead.identity, case=(case.case_id, case.bundle.code))
+        case.drafts.append(draft)
+        return draft
+
+    def discard_case(self, session: Session, case: BundleCase) -> None:
+        """Delete every draft of a 一件事 that will not be submitted, in one transaction."""
+        with write_transaction():
+            for draft in case.drafts:
+                self.store.applications.discard_draft(session, draft.app_id)
+
+    def resume_case(self, session: Session, case_id: str) -> BundleCase:
+        """A 一件事 whose drafts were saved, as it was last saved (its items in the order filed)."""
+        rows = list(Application.select(Application.id, Application.bundle_code)
+                    .where(Application.case_id == case_id, Application.status == Status.DRAFT)
+                    .order_by(Application.created_at, Application.id))
+        if not rows:
+            raise NotFound("找不到该一件事的草稿", "no drafts of this 一件事")
+        drafts = [self.resume(session, str(row.id)) for row in rows]
+        return BundleCase(self.catalog.bundle(str(rows[0].bundle_code)), case_id, drafts)
+
+    def submit_case(self, session: Session, case: BundleCase) -> CaseSubmission:
+        """受理 every item of a 一件事 together, in one transaction, when all can be accepted; else
+        keep every draft for one notice of what all of them still need.
+
+        Raises `FormIncomplete` (paths prefixed with the item code) when fields are wrong.
+        """
+        require(session, Action.APPLICATION_SUBMIT)
+        evaluations = tuple(self.evaluate(session, draft) for draft in case.drafts)
+        if any(e.outcome.kind == ONE_TIME_NOTICE for e in evaluations):
+            with write_transaction():
+                for draft in case.drafts:
+                    self.save(session, draft)
+            return CaseSubmission(ONE_TIME_NOTICE, case.case_id, (), evaluations)
+        errors = {f"{d.item.code}:{e.path}": f"{d.item.name.zh}：{e.message.zh} / {d.item.name.en}: {e.message.en}"
+                  for d, ev in zip(case.drafts, evaluations, strict=True) for e in ev.errors}
+        if errors:
+            raise FormIncomplete(errors)
+        with write_transaction():
+            submissions = tuple(self._submit(session, draft) for draft in case.drafts)
+        rongque = any(s.outcome == ACCEPT_WITH_RONGQUE for s in submissions)
+        return CaseSubmission(ACCEPT_WITH_RONGQUE if rongque else ACCEPT, case.case_id, submissions,
+                              tuple(s.evaluation for s in submissions))
 
     def evaluate(self, session: Session, draft: CounterDraft) -> Evaluation:
         """The engine's verdict on the draft as it stands (pure; fast enough per keystroke)."""
@@ -279,16 +376,23 @@ class Counter:
                  Attachment.select(Attachment.sha256, Attachment.material_code)
                  .where(Attachment.application == app.id) if a.material_code}
         return CounterDraft(self.item(str(app.item_code), str(app.catalog_version)), identity,
-                            applicant, values, received, scans, str(app.id))
+                            applicant, values, received, scans, str(app.id), app.case_id or "",
+                            app.bundle_code or "")
 
     # -- submission --------------------------------------------------------------------
 
     def submit(self, session: Session, draft: CounterDraft) -> Submission:
         """受理 when the engine accepts (with 容缺 if so); else keep the draft for a notice.
 
-        Raises `FormIncomplete` when the application could be accepted but fields are wrong.
+        Raises `FormIncomplete` when the application could be accepted but fields are wrong, and
+        `SubmitWithCase` for an item of a 一件事 (`submit_case` submits those).
         """
         require(session, Action.APPLICATION_SUBMIT)
+        if draft.case_id:
+            raise SubmitWithCase(draft.bundle_code)
+        return self._submit(session, draft)
+
+    def _submit(self, session: Session, draft: CounterDraft) -> Submission:
         evaluation = self.evaluate(session, draft)
         if not evaluation.acceptable and evaluation.outcome.kind == ONE_TIME_NOTICE:
             self.save(session, draft)
@@ -325,7 +429,8 @@ class Counter:
             item_code=draft.item.code, item_name=draft.item.name.zh,
             catalog_version=draft.item.version, applicant=draft.applicant, values=values,
             provenance=provenance(draft, evaluation, self.context(session)),
-            materials={m.material.id: m.status for m in evaluation.materials})
+            materials={m.material.id: m.status for m in evaluation.materials},
+            case_id=draft.case_id or None, bundle_code=draft.bundle_code or None)
 
     def _save_state(self, draft: CounterDraft) -> None:
         identity = {"id_number": draft.identity.id_number, "name": draft.identity.name,

@@ -109,6 +109,56 @@ def receipt_pdf(store: StationStore, session: Session, key: str, catalog: Catalo
     return document
 
 
+def case_receipt_data(store: StationStore, session: Session, case_id: str,
+                      catalog: Catalog | None = None) -> reports.CaseReceiptData:
+    """一件事: what the one receipt of a case says — each accepted item's own receipt, in the order
+    the items were filed (the lead item first)."""
+    require(session, Action.APPLICATION_VIEW)
+    rows = list(Application.select(Application.id, Application.bundle_code)
+                .where(Application.case_id == case_id, Application.status.not_in(sorted(NOT_YET_ACCEPTED)))
+                .order_by(Application.created_at, Application.id))
+    if not rows:
+        raise reports.DocumentInputError("该一件事尚未受理，不能出具回执", "the case is not accepted: no receipt")
+    items = tuple(receipt_data(store, session, str(row.id), catalog) for row in rows)
+    code = str(rows[0].bundle_code)
+    try:
+        name = (catalog or default_catalog()).bundle(code).name
+    except ItemNotFound:
+        name = Text(code, code)
+    lead = items[0]
+    return reports.CaseReceiptData(station_info(store), case_id, name, code, lead.applicant,
+                                   lead.accepted_at, lead.operator, items)
+
+
+def case_receipt_pdf(store: StationStore, session: Session, case_id: str, catalog: Catalog | None = None,
+                     record: bool = True) -> bytes:
+    """一件事: the one receipt of every item of a case, as an A4 PDF."""
+    data = case_receipt_data(store, session, case_id, catalog)
+    document = reports.case_receipt_pdf(data)
+    if record:
+        _record_case(store, session, data, "pdf")
+    return document
+
+
+def case_receipt_layout(store: StationStore, session: Session, case_id: str, *, paper_mm: int | None = None,
+                        catalog: Catalog | None = None, record: bool = True) -> PrinterLayout:
+    """一件事: the one receipt of a case in the printer's layout model (58 or 80 mm paper)."""
+    from devices.printer.layout import ReceiptLayout as PrinterLayout
+
+    data = case_receipt_data(store, session, case_id, catalog)
+    width = paper_mm or store.config.devices.paper_width_mm
+    layout = PrinterLayout.from_dict(reports.case_receipt_layout(data, width).to_dict())
+    if record:
+        _record_case(store, session, data, "escpos")
+    return layout
+
+
+def _record_case(store: StationStore, session: Session, data: reports.CaseReceiptData, form: str) -> None:
+    """The case's receipt is each item's receipt: recorded once per item, as a receipt is."""
+    for item in data.items:
+        _record(store, session, "receipt", item.application_id, form)
+
+
 def notice_pdf(store: StationStore, session: Session, key: str, catalog: Catalog | None = None,
                record: bool = True) -> bytes:
     """The one-time notice of what an application still lacks (with the 容缺 deadline)."""
@@ -156,13 +206,19 @@ def notice_pdf_from_evaluation(store: StationStore, session: Session, evaluation
 
 def bundle_notice_pdf(store: StationStore, session: Session, bundle: OneThing,
                       evaluations: list[Evaluation], applicant: ApplicantInfo,
-                      reference: str = "") -> bytes:
-    """一件事: one notice of everything the bundle's items still need, each named once."""
+                      reference: str = "", record_subjects: Iterable[str] = ()) -> bytes:
+    """一件事: one notice of everything the bundle's items still need, each named once.
+
+    `record_subjects` (the drafts' ids) record the notice in the audit trail, once per item.
+    """
     require(session, Action.APPLICATION_VIEW)
     items = reports.items_from_entries(bundle_notice(evaluations))
     data = reports.NoticeData(station_info(store), applicant, bundle.name, bundle.code, store.clock(),
                               session.display_name, items, reference)
-    return reports.notice_pdf(data)
+    document = reports.notice_pdf(data)
+    for subject in record_subjects:
+        _record(store, session, "notice", subject, "pdf")
+    return document
 
 
 def form_pdf(store: StationStore, session: Session, key: str, catalog: Catalog | None = None,

@@ -18,6 +18,7 @@
     ├── PermissionDenied             the caller's role may not do this
     ├── NotFound                     no such application, operator or attachment
     ├── InvalidTransition            e.g. voiding an application the hub already holds
+    │   └── SubmitWithCase           an item of a 一件事 submitted on its own
     └── ValidationFailed             bad input to a core service (field errors attached)
 """
 
@@ -183,6 +184,16 @@ class InvalidTransition(JiujinError):
         )
         self.action = action
         self.status = status
+
+
+class SubmitWithCase(InvalidTransition):
+    """An item of a 一件事 is submitted with the other items of its case, never on its own."""
+
+    def __init__(self, bundle_code: str) -> None:
+        JiujinError.__init__(self, f"该申请属于一件事（{bundle_code}），请在一件事中与其他事项一并提交",
+                             f"this application is part of a 一件事 ({bundle_code}): submit it with the "
+                             "other items of its case")
+        self.action, self.status = "submit", "draft"
 
 
 class NotAcceptedHere(JiujinError):

@@ -15,12 +15,13 @@ from typing import Literal, Protocol
 from devices.errors import DeviceError
 from devices.printer.layout import Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
 from devices.printer.width import COLUMNS, align, spread, wrap
-from forms import Evaluation
-from forms.results import ONE_TIME_NOTICE
+from forms import Evaluation, Text
+from forms.onething import bundle_notice
+from forms.results import ONE_TIME_NOTICE, NoticeEntry
 from kernel.masking import mask_id
 from reports import ApplicantInfo, ReportsError
 from station.core import audit, documents
-from station.core.counter import Counter, CounterDraft, Submission
+from station.core.counter import BundleCase, CaseSubmission, Counter, CounterDraft, Submission
 from station.core.db import write_transaction
 from station.core.print_jobs import A4Output
 from station.core.roles import Action, require
@@ -75,6 +76,70 @@ def submit_and_issue(counter: Counter, session: Session, draft: CounterDraft, ou
         en = getattr(error, "message_en", None) or type(error).__name__
         return CounterResult(submission, None, (str(zh), str(en)))
     return CounterResult(submission, issued)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """A 一件事 submitted and the one document it gave (the case's receipt, or one notice)."""
+
+    submission: CaseSubmission
+    issued: Issued | None
+    print_error: tuple[str, str] | None = None
+
+
+def submit_case_and_issue(counter: Counter, session: Session, case: BundleCase, output: Output,
+                          printer: ReceiptPrinterPort | None, a4: A4Output) -> CaseResult:
+    """一件事: submit every item together, then print one receipt listing each item's receipt
+    number — or one notice of everything the items still need. Accepted stays accepted when
+    printing fails (the receipts can be printed again from the applications list)."""
+    submission = counter.submit_case(session, case)
+    store = counter.store
+    try:
+        if submission.accepted:
+            issued = issue_case_receipt(store, session, case.case_id, output, printer, a4)
+        else:
+            issued = issue_case_notice(store, session, case, list(submission.evaluations), output, printer, a4)
+    except (DeviceError, ReportsError, OSError, subprocess.SubprocessError) as error:
+        zh = getattr(error, "message_zh", None) or type(error).__name__
+        en = getattr(error, "message_en", None) or type(error).__name__
+        return CaseResult(submission, None, (str(zh), str(en)))
+    return CaseResult(submission, issued)
+
+
+def issue_case_receipt(store: StationStore, session: Session, case_id: str, output: Output,
+                       printer: ReceiptPrinterPort | None, a4: A4Output) -> Issued:
+    """Print (or reprint) the one receipt of an accepted 一件事."""
+    if output == "a4" or printer is None:
+        with write_transaction():
+            pdf = documents.case_receipt_pdf(store, session, case_id)
+        return Issued("receipt", "a4", None, a4.spool(pdf, "一件事受理回执"), ())
+    with write_transaction():
+        layout = documents.case_receipt_layout(store, session, case_id)
+    job = printer.print_receipt(layout)
+    return Issued("receipt", output, job, "printer", preview_lines(layout, _paper(store)))
+
+
+def issue_case_notice(store: StationStore, session: Session, case: BundleCase, evaluations: list[Evaluation],
+                      output: Output, printer: ReceiptPrinterPort | None, a4: A4Output) -> Issued:
+    """一件事: one notice of everything the case's items still need, each thing once; drafts stay."""
+    require(session, Action.APPLICATION_VIEW)
+    lead = case.lead.applicant
+    applicant = ApplicantInfo(lead.name, lead.id_number, lead.kind, lead.representative_id)
+    subjects = [draft.app_id for draft in case.drafts]
+    if output == "a4" or printer is None:
+        with write_transaction():
+            pdf = documents.bundle_notice_pdf(store, session, case.bundle, evaluations, applicant,
+                                              record_subjects=subjects)
+        return Issued("notice", "a4", None, a4.spool(pdf, "一件事一次性告知书"), ())
+    entries = bundle_notice(evaluations)
+    layout = _notice_layout(store, session, case.bundle.name, case.bundle.code, entries, applicant,
+                            case.lead.item.contact.consult)
+    job = printer.print_receipt(layout)
+    with write_transaction():
+        for subject in subjects:
+            audit.append(store.clock(), session.operator_name, "document.notice_issued", subject,
+                         {"format": "escpos"})
+    return Issued("notice", output, job, "printer", preview_lines(layout, _paper(store)))
 
 
 def issue_receipt(store: StationStore, session: Session, application_id: str, output: Output,
@@ -140,30 +205,36 @@ def reissue_notice(counter: Counter, session: Session, app_id: str, printer: Rec
 def notice_layout(store: StationStore, session: Session, evaluation: Evaluation,
                   applicant: ApplicantInfo) -> ReceiptLayout:
     """The one-time notice for the receipt printer: what is missing, why, and where to get it."""
-    item, outcome = evaluation.item, evaluation.outcome
+    item = evaluation.item
+    return _notice_layout(store, session, item.name, item.code, evaluation.outcome.notice, applicant,
+                          item.contact.consult)
+
+
+def _notice_layout(store: StationStore, session: Session, service: Text, code: str,
+                   entries: tuple[NoticeEntry, ...], applicant: ApplicantInfo, consult: str) -> ReceiptLayout:
     elements: list[Element] = [
         Line(store.config.name, "center", bold=True),
         Line("一次性告知书", "center", bold=True, size=2),
         Rule(),
         Columns("申请人", applicant.name),
         Columns("证件号码", mask_id(applicant.id_number)),
-        Line(f"办理事项：{item.name.zh}"),
+        Line(f"办理事项：{service.zh}"),
         Columns("告知时间", store.clock().strftime("%Y-%m-%d %H:%M")),
         Columns("告知人", session.display_name),
         Rule(),
-        Line(f"尚需材料和条件（共 {len(outcome.notice)} 项）：", bold=True),
+        Line(f"尚需材料和条件（共 {len(entries)} 项）：", bold=True),
     ]
-    for number, entry in enumerate(outcome.notice, 1):
+    for number, entry in enumerate(entries, 1):
         elements += [Line(f"{number}. {entry.what.zh}", bold=True), Line(f"   原因：{entry.why.zh}"),
                      Line(f"   获取：{entry.where.zh}")]
     elements += [
         Rule(),
         Line("备齐以上材料后，无需再因本事项的其他材料往返。"),
-        Line(f"咨询电话：{item.contact.consult}"),
+        Line(f"咨询电话：{consult}"),
         Feed(3),
         Cut(),
     ]
-    return ReceiptLayout(tuple(elements), title=f"一次性告知书 {item.code}")
+    return ReceiptLayout(tuple(elements), title=f"一次性告知书 {code}")
 
 
 def preview_lines(layout: ReceiptLayout, paper_mm: int = 80) -> tuple[str, ...]:

@@ -237,6 +237,21 @@ def _no_day_index(db: Database, migrator: SqliteMigrator) -> None:
     db.execute_sql("DROP INDEX application_day")
 
 
+_SCHEMA_11 = """
+ALTER TABLE application ADD COLUMN case_id VARCHAR(36);
+ALTER TABLE application ADD COLUMN bundle_code VARCHAR(255);
+CREATE INDEX application_case_id ON application (case_id) WHERE case_id IS NOT NULL;
+"""
+
+
+def _onething_cases(db: Database, migrator: SqliteMigrator) -> None:
+    """一件事: the applications of one bundle share a case id (set when their drafts are made), so
+    they are submitted, printed and tracked together; other applications leave both empty."""
+    for statement in _SCHEMA_11.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _initial_schema),
     (2, "sync batches and delivered attachments", _sync_batches),
@@ -248,6 +263,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (8, "count of applications not yet delivered, kept by triggers", _unsent_counter),
     (9, "open applications indexed apart; the unsent counted from that index, not kept by triggers", _open_index),
     (10, "a day's applications found by receipt-number ranges; no index of the day", _no_day_index),
+    (11, "一件事: the case and bundle an application belongs to", _onething_cases),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

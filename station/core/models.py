@@ -90,6 +90,8 @@ class Application(BaseModel):
     rongque_deadline = DateField(null=True)
     content_hash = CharField(null=True)
     operator = ForeignKeyField(Operator, backref="applications", column_name="operator_id")
+    case_id = CharField(null=True, max_length=36, index=True)  # 一件事: the case (UUIDv7) shared by a bundle's items
+    bundle_code = CharField(null=True)  # 一件事: the bundle (HZ-YJS-NNN) the case files
 
     if TYPE_CHECKING:
         from collections.abc import Iterable

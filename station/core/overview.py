@@ -152,6 +152,19 @@ class ApplicationDetail:
     history: list[HistoryEntry]
     service: Text  # the item's name in both languages
     owed: list[tuple[str, Text]] = field(default_factory=list)  # 容缺 materials still to bring (补交)
+    case_id: str | None = None  # 一件事: the case this application is an item of
+    bundle_code: str | None = None
+    together: list[CaseItem] = field(default_factory=list)  # 一件事: the case's other items
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    """Another item of the same 一件事: its service, receipt number (none while a draft) and status."""
+
+    item_code: str
+    item_name: str
+    receipt_number: str | None
+    status: str
 
 
 def application_detail(store: StationStore, session: Session, app_id: str,
@@ -168,7 +181,19 @@ def application_detail(store: StationStore, session: Session, app_id: str,
         _values(item, values), _materials(item, materials),
         application_history(session, str(app.id), store.config.zone),
         item.name if item is not None else Text(str(app.item_name), str(app.item_name)),
-        [(mid, name) for mid, name in _names(item, deferred_materials(materials))] if owes_materials(app) else [])
+        [(mid, name) for mid, name in _names(item, deferred_materials(materials))] if owes_materials(app) else [],
+        app.case_id, app.bundle_code, _together(app))
+
+
+def _together(app: Application) -> list[CaseItem]:
+    """一件事: the other items of the application's case, in the order they were filed."""
+    if not app.case_id:
+        return []
+    rows = (Application.select(Application.item_code, Application.item_name, Application.receipt_number,
+                               Application.status)
+            .where(Application.case_id == app.case_id, Application.id != app.id)
+            .order_by(Application.created_at, Application.id))
+    return [CaseItem(str(r.item_code), str(r.item_name), r.receipt_number, str(r.status)) for r in rows]
 
 
 def _values(item: Item | None, values: dict[str, Any]) -> list[tuple[Text, Text]]:

@@ -36,6 +36,7 @@ COUNTER_ROUTES = Routes({
     "login": "station.ui.screens.login:LoginScreen",
     "home": "station.ui.screens.home:HomeScreen",
     "start": "station.ui.screens.counter.start:StartScreen",
+    "bundle": "station.ui.screens.counter.bundle:BundleScreen",
     "form": "station.ui.screens.counter.form:FormScreen",
     "review": "station.ui.screens.counter.review:ReviewScreen",
     "result": "station.ui.screens.counter.result:ResultScreen",

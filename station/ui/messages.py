@@ -15,10 +15,11 @@ from textual.message import Message
 if TYPE_CHECKING:  # types only: the documents and PDF code load when first used
     from devices import HealthSummary
     from forms import Item
+    from forms.models import OneThing
     from station.core.amendments import OpenedAmendment
-    from station.core.counter import CounterDraft
+    from station.core.counter import BundleCase, CounterDraft
     from station.core.errors import JiujinError
-    from station.core.issuing import CounterResult, Issued
+    from station.core.issuing import CaseResult, CounterResult, Issued
     from station.core.models import Operator
     from station.core.overview import ApplicationDetail, ApplicationRow, CounterOverview
     from station.core.session import Session
@@ -128,6 +129,28 @@ class ApplicationRefused(Message):
 
 
 @dataclass
+class CaseOpened(Message):
+    """一件事: a case was made (one draft per item) or resumed, and its items can be filled in."""
+
+    case: BundleCase
+
+
+@dataclass
+class CaseSubmitted(Message):
+    """一件事: every item was accepted together (or one notice was given) and its document issued."""
+
+    result: CaseResult
+
+
+@dataclass
+class CaseRefused(Message):
+    """一件事: submitting the case failed; field errors by item and path, or one message."""
+
+    message: str
+    errors: dict[str, str]
+
+
+@dataclass
 class DocumentIssued(Message):
     """A receipt or notice went to the printer or the A4 output."""
 
@@ -174,11 +197,12 @@ class ActionDone(Message):
 @dataclass
 class ServicesFound(Message):
     """Catalog items matching the operator's search `query`; with no query, the station's
-    常办事项 (`frequent`) too."""
+    常办事项 (`frequent`) too; `bundles`, the 一件事 this point files that match."""
 
     items: list[Item]
     query: str = ""
     frequent: list[Item] = field(default_factory=list)
+    bundles: list[OneThing] = field(default_factory=list)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from textual.screen import Screen
 
 ScreenName = Literal[
-    "login", "home", "start", "form", "review", "result", "amend", "detail", "applications",
+    "login", "home", "start", "bundle", "form", "review", "result", "amend", "detail", "applications",
     "sync", "supervisor",
     "help", "demo_card", "resume", "confirm", "guide", "scan", "save_pdf", "void",
     "add_operator", "set_password", "leave_kiosk", "rating", "supplement",

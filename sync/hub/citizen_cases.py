@@ -30,6 +30,7 @@ import reports
 from kernel.masking import mask_name
 from sync.hub.db import tuples, write_transaction
 from sync.hub.models import (
+    HubApplication,
     HubBatch,
     HubCaseKey,
     HubCaseStep,
@@ -38,6 +39,7 @@ from sync.hub.models import (
     HubSetting,
     HubStation,
 )
+from sync.hub.onething import bundle_name, onething_case
 from sync.hub.store import HubStore
 
 HUB_TAG = "JJH1"
@@ -75,6 +77,8 @@ class Case:
     due_date: str | None
     status: str
     steps: list[Step] = field(default_factory=list)
+    bundle: tuple[str, str, str] | None = None  # 一件事: its code and names (zh, en), when this is one of its items
+    together: list[Case] = field(default_factory=list)  # 一件事: the case's other items
 
 
 def hub_token(store: HubStore, application_id: str) -> str:
@@ -117,9 +121,9 @@ def _hub_token_application(store: HubStore, token: str) -> str | None:
 
 # -- the case ---------------------------------------------------------------------------
 
-def case(application_id: str) -> Case | None:
+def case(application_id: str, with_bundle: bool = True) -> Case | None:
     """The case as its records and the departments' decisions tell it; None when the hub holds
-    no record of it yet."""
+    no record of it yet. An item of a 一件事 comes with the case's other items (`with_bundle`)."""
     rows = tuples(HubRecord.select(HubRecord.kind, HubRecord.at, HubRecord.record, HubRecord.batch_id)
                   .where(HubRecord.application_id == application_id).order_by(HubRecord.seq))
     if not rows:
@@ -143,7 +147,24 @@ def case(application_id: str) -> Case | None:
     found.steps.sort(key=lambda s: s.at)
     decided = [s.kind for s in found.steps if s.kind in (*DECISIONS, "voided")]
     found.status = decided[-1] if decided else ("forwarded" if received is not None else "submitted")
+    if with_bundle:
+        _add_bundle(found, first)
     return found
+
+
+def _add_bundle(found: Case, record: dict[str, Any]) -> None:
+    """一件事: name the bundle and add the case's other items (those folded into hub_application
+    so far), each as its own page shows it."""
+    together = onething_case(record)
+    if not together:
+        return
+    code = together["bundle_code"]
+    found.bundle = (code, bundle_name(code), bundle_name(code, "en"))
+    others = [str(app_id) for (app_id,) in tuples(
+        HubApplication.select(HubApplication.id).where(HubApplication.case_id == together["case_id"],
+                                                       HubApplication.id != found.application_id)
+        .order_by(HubApplication.id))]
+    found.together = [item for item in (case(app_id, with_bundle=False) for app_id in others) if item is not None]
 
 
 def record_steps(updates: list[dict[str, Any]], at: str) -> None:

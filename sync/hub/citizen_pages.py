@@ -6,7 +6,7 @@ no one beyond the masked name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from urllib.parse import quote
 
@@ -57,10 +57,12 @@ def page(lang: str, title: tuple[str, str], body: str, switch_to: str) -> str:
             f'<main>{body}</main><footer>{t(lang, "就近办 · 杭州", "Jiujin · Hangzhou")}</footer></body></html>')
 
 
-def case_page(lang: str, case: Case, given: Given | None, item_en: str, action: str, notice: str = "") -> str:
-    """The case: what, where, the steps, the promised day, and the rating (form or result)."""
+def case_page(lang: str, case: Case, given: Given | None, item_en: str, action: str, notice: str = "",
+              names_en: Mapping[str, str] | None = None) -> str:
+    """The case: what, where, the steps, the promised day, the other items of its 一件事 (with
+    `names_en`, item code -> English name), and the rating (form or result)."""
     body = f'<div class="err" role="alert">{escape(notice)}</div>' if notice else ""
-    body += _summary(lang, case, item_en) + _steps(lang, case.steps)
+    body += _summary(lang, case, item_en) + _together(lang, case, names_en or {}) + _steps(lang, case.steps)
     body += _rating_result(lang, given) if given is not None else _rating_form(lang, action)
     return page(lang, ("办件进度", "Case progress"), body, _other(lang, action.removesuffix("/rating")))
 
@@ -75,6 +77,22 @@ def _summary(lang: str, case: Case, item_en: str) -> str:
             (("承诺办结日期", "Promised by"), _promise(lang, case.due_date))]
     items = "".join(f"<dt>{t(lang, *label)}</dt><dd>{escape(value)}</dd>" for label, value in rows)
     return f"<section><h2>{t(lang, '办件信息', 'Your case')}</h2><dl>{items}</dl></section>"
+
+
+def _together(lang: str, case: Case, names_en: Mapping[str, str]) -> str:
+    """一件事: the bundle, and each of its other items with its receipt number and status."""
+    if case.bundle is None:
+        return ""
+    code, name, name_en = case.bundle
+    rows = []
+    for item in case.together:
+        status = STEP_NAMES.get(item.status, (item.status, item.status))
+        shown = names_en.get(item.item_code) or item.item_name if lang == "en" else item.item_name
+        rows.append(f"<li>{escape(shown)} · {escape(item.receipt_number)} · "
+                    f"{escape(status[1] if lang == 'en' else status[0])}</li>")
+    title = t(lang, f"一件事：{name}（{code}）", f"{name_en} ({code})")
+    lead = t(lang, "与本事项一并受理的其他事项：", "Accepted together with this one:")
+    return f"<section><h2>{title}</h2><p>{lead}</p><ol>{''.join(rows)}</ol></section>"
 
 
 def _promise(lang: str, due: str | None) -> str:

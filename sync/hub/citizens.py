@@ -28,6 +28,7 @@ from sync.hub import citizen_cases as cases
 from sync.hub import citizen_pages, ratings
 from sync.hub.actions import audit
 from sync.hub.pool import in_thread
+from sync.hub.reconcile import refresh_applications
 from sync.hub.service import HubService
 
 MAX_FORM = 8 * 1024
@@ -137,8 +138,9 @@ class _Pages:
                 "The service point has not yet sent this case to the city hub; please look again later.")))
         case, given = found
         action = f"/c/{token}/rating"
-        response = _html(citizen_pages.case_page(lang, case, given, _english_names().get(case.item_code, ""),
-                                                 action, notice), status)
+        names = _english_names()
+        response = _html(citizen_pages.case_page(lang, case, given, names.get(case.item_code, ""),
+                                                 action, notice, names), status)
         # audited once the page is on its way: the view's record costs the citizen no wait
         response.background = BackgroundTask(in_thread, audit, self.store, "citizen", "case.viewed",
                                              case.station, application_id, {})
@@ -152,6 +154,9 @@ class _Pages:
             return None, None
         ratings.absorb(self.store)
         case = cases.case(application_id)
+        if case is not None and case.bundle is not None:  # its 一件事's items are read from hub_application
+            refresh_applications()
+            case = cases.case(application_id)
         return application_id, ((case, ratings.given(application_id)) if case is not None else None)
 
     async def rate(self, request: Request) -> Response:

@@ -17,10 +17,10 @@ from starlette.routing import Route
 
 from sync import seal
 from sync.errors import CaseRefused
-from sync.hub import cases, department_feeds, department_keys, timelimits
+from sync.hub import cases, department_feeds, department_keys, onething, timelimits
 from sync.hub.answers import bounded_body, parse_json, problem
 from sync.hub.department_keys import Scope
-from sync.hub.models import HubAttachment, HubCase
+from sync.hub.models import HubApplication, HubAttachment, HubCase
 from sync.hub.pool import in_thread
 from sync.hub.service import HubService
 from sync.hub.store import HubStore
@@ -76,7 +76,14 @@ def case_detail(store: HubStore, case: HubCase) -> dict[str, Any]:
                          "href": f"/v1/departments/cases/{case.application_id}/attachments/{sha}"}
                         for sha in attachments],
         "steps": cases.steps(case.application_id),
+        "onething": _onething(case.application_id),
     }
+
+
+def _onething(app_id: str) -> dict[str, Any] | None:
+    """The 一件事 the case is an item of (its other items by code, receipt number and status)."""
+    row = HubApplication.get_or_none(HubApplication.id == app_id)
+    return onething.case_summary(str(row.case_id)) if row is not None and row.case_id else None
 
 
 def attachment_bytes(store: HubStore, case: HubCase, sha256: str) -> tuple[bytes, str]:

@@ -19,6 +19,7 @@ Versions:
     7  incremental reconciliation: manifest lines indexed by application, manifest spans by
        station, the marks of manifests to compare again (every open one, once) and the
        ledgers last seen
+    8  一件事: the case and bundle each application belongs to (filled in from the records)
 """
 
 from __future__ import annotations
@@ -118,6 +119,19 @@ def _incremental_reconciliation(db: Database) -> None:
     execute(db, "INSERT INTO hub_manifest_stale (manifest) SELECT id FROM hub_manifest WHERE reconciled_at IS NULL")
 
 
+def _onething_cases(db: Database) -> None:
+    """The case columns and their index; applications folded before take them from their records."""
+    from sync.hub.onething import mark_cases_from_records as mark_onething
+
+    migrator = SchemaMigrator.from_database(db)
+    present = {column.name for column in db.get_columns("hub_application")}
+    run_steps(*[migrator.add_column("hub_application", name, field) for name, field in (
+        ("case_id", CharField(null=True, max_length=36)), ("bundle_code", CharField(null=True)))
+        if name not in present])
+    execute(db, "CREATE INDEX IF NOT EXISTS hub_application_case_id ON hub_application (case_id)")
+    mark_onething()
+
+
 #: version -> the step that brings the schema from version - 1 to it.
 MIGRATIONS: dict[int, Migration] = {
     2: _station_registration,
@@ -126,6 +140,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _departments,
     6: _citizens,
     7: _incremental_reconciliation,
+    8: _onething_cases,
 }
 LATEST = max(MIGRATIONS)
 

@@ -250,6 +250,8 @@ class HubApplication(HubModel):
     proxy = IntegerField(default=0)  # 1 when filed by an agent on the applicant's behalf (代办)
     content_hash = CharField(default="")
     last_seq = BigIntegerField(default=0)
+    case_id = CharField(null=True, max_length=36, index=True)  # 一件事: the case its items share
+    bundle_code = CharField(null=True)  # 一件事: HZ-YJS-NNN
 
     class Meta:
         table_name = "hub_application"

@@ -119,7 +119,15 @@ def department_schemas() -> dict[str, Any]:
             "sha256": _text(), "held": {"type": "boolean"}, "media_type": _text(nullable=True),
             "size": {"type": "integer", "nullable": True}, "href": _text()}}},
         "steps": {"type": "array", "items": {"type": "object", "properties": {
-            "step": _text(), "at": _text(), "officer": _text(), "details": {"type": "object"}}}}}}]}
+            "step": _text(), "at": _text(), "officer": _text(), "details": {"type": "object"}}}},
+        "onething": {"type": "object", "nullable": True,
+                     "description": "一件事: the case this application is an item of, with every item",
+                     "properties": {
+            "case_id": _text(), "bundle_code": _text(), "bundle_name": _text(),
+            "state": {"type": "string", "enum": ["open", "closed", "completed"]},
+            "items": {"type": "array", "items": {"type": "object", "properties": {
+                "application_id": _text(), "item_code": _text(), "receipt_number": _text(), "status": _text(),
+                "department": _text(nullable=True), "department_status": _text(nullable=True)}}}}}}}]}
     request_id = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,64}$",
                   "description": "Chosen by the caller; the same id and body again returns the first answer"}
     officer = {"type": "string", "minLength": 1, "maxLength": 64, "description": "经办人"}

@@ -46,6 +46,7 @@ from sync.hub.models import (
     HubSetting,
     HubStation,
 )
+from sync.hub.onething import onething_case
 from sync.hub.store import HubStore, Place
 
 log = logging.getLogger("jiujin.hub.reconcile")
@@ -115,7 +116,8 @@ def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[
     values = {"station": station, "district": place[0], "point_type": place[1],
               "item_code": str(record.get("item_code", "")), "day": str(record.get("day") or at[:10]),
               "card_only": card_only, "due_date": record.get("due_date"),
-              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq, **case_marks(record)}
+              "content_hash": str(record.get("content_hash") or ""), "last_seq": seq, **case_marks(record),
+              **onething_case(record)}
     if existing is None:
         HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
         return {(station, str(values["day"]))}

@@ -6,12 +6,12 @@ import reports
 import reports.errors
 
 EXPECTED = {
-    "AmendmentData", "ApplicantInfo", "CityFigures", "CityRow", "CjkFont",
+    "AmendmentData", "ApplicantInfo", "CaseReceiptData", "CityFigures", "CityRow", "CjkFont",
     "Count", "DailyFigures", "DaySync", "DocumentInputError", "Fee", "FeeLine",
     "FontFallbackWarning", "FormData", "FormField", "HubDataError", "HubStationLedger",
     "LedgerDay", "MaterialLine", "MissingItem", "NoticeData", "Promise", "QRError",
     "QRFormatError", "QRSignatureError", "ReceiptClaim", "ReceiptData", "ReceiptLayout",
-    "ReportsError", "StationInfo", "StationLedger", "Supplement", "amendment_pdf", "case_link", "cjk_font", "city_pdf",
+    "ReportsError", "StationInfo", "StationLedger", "Supplement", "amendment_pdf", "case_link", "case_receipt_layout", "case_receipt_pdf", "cjk_font", "city_pdf",
     "daily_pdf", "form_fields", "form_pdf", "items_from_entries",
     "load_cjk_font", "mask_id", "notice_pdf", "parse_payload", "receipt_layout", "receipt_pdf",
     "reconcile_pdf", "sign_payload", "verify_payload",

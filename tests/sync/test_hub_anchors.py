@@ -109,7 +109,7 @@ def test_a_hub_at_schema_2_witnesses_the_heads_of_the_batches_it_holds(tmp_path:
     store.close()
     store = HubStore(tmp_path / "hub", db_url)
     try:
-        assert store.create_schema() == [3, 4, 5, 6, 7]
+        assert store.create_schema() == [3, 4, 5, 6, 7, 8]
         assert hub_anchors.latest(STATION) == (4, f"{4:064x}")
         migrations.require_current(store.db)
     finally:

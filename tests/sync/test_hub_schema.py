@@ -48,7 +48,7 @@ def test_a_first_release_hub_with_data_migrates_to_this_release(tmp_path: Path, 
         assert migrations.schema_version(store.db) == 1
         with pytest.raises(migrations.SchemaTooOld):
             migrations.require_current(store.db)
-        assert store.create_schema() == [2, 3, 4, 5, 6, 7]
+        assert store.create_schema() == [2, 3, 4, 5, 6, 7, 8]
         assert {c.name for c in store.db.get_columns("hub_station")} >= set(V2_COLUMNS)
         assert set(DEPARTMENT_TABLES) <= set(store.db.get_tables())
         assert set(CITIZEN_TABLES) <= set(store.db.get_tables())
@@ -131,7 +131,7 @@ def test_a_second_release_hub_marks_its_rongque_and_proxy_cases(tmp_path: Path, 
     store.close()
     store = HubStore(tmp_path / "hub", db_url)
     try:
-        assert store.create_schema() == [4, 5, 6, 7]
+        assert store.create_schema() == [4, 5, 6, 7, 8]
         marks = {a.id[-1]: (a.rongque, a.proxy) for a in HubApplication.select()}
         assert marks == {"1": (0, 0), "2": (1, 0), "3": (0, 1), "4": (0, 0)}
     finally:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from forms import ItemNotFound
 from reports.wording import event_text
 from station.core.amendments import amendment_draft
 from station.core.applications import VOIDABLE, Status
@@ -19,6 +20,7 @@ from station.ui.i18n import N_, _, language
 from station.ui.messages import (
     ActionDone,
     AmendmentOpened,
+    CaseOpened,
     DetailLoaded,
     DocumentIssued,
     DraftOpened,
@@ -120,6 +122,7 @@ class DetailScreen(StationScreen):
             rows.append((_("法定代表人身份证号"), detail.representative_id))
         rows += [(_("受理时间"), detail.submitted_at or ""),
                  (_("承诺办结"), detail.due_date or ""), (_("容缺补交期限"), detail.rongque_deadline or "")]
+        rows += self.case_rows(detail)
         rows += [(label.get(lang), value.get(lang)) for label, value in detail.values]
         rows += [(_("材料：{name}").format(name=name.get(lang)), stored_status_text(status))
                  for name, status in detail.materials]
@@ -128,6 +131,22 @@ class DetailScreen(StationScreen):
             [(entry.at, entry.operator, event_text(entry.action, entry.detail).get(lang))
              for entry in detail.history])
         self.refresh_bindings()
+
+    def case_rows(self, detail: ApplicationDetail) -> list[tuple[str, str]]:
+        """一件事: the bundle, and each other item of the case with its receipt number and status."""
+        if not detail.case_id:
+            return []
+        code = str(detail.bundle_code or "")
+        try:
+            name = self.services.counter.catalog.bundle(code).name.get(language())
+        except ItemNotFound:
+            name = code
+        rows = [(_("一件事"), f"{name}（{code}）")]
+        rows += [(_("同一件事：{service}").format(
+                     service=self.services.counter.service_name(other.item_code, other.item_name).get(language())),
+                  f"{other.receipt_number or _('（草稿）')} · {status_name(other.status)}")
+                 for other in detail.together]
+        return rows
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         status = self.detail.row.status if self.detail else ""
@@ -148,19 +167,33 @@ class DetailScreen(StationScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="resume")
     def action_continue_draft(self) -> None:
-        """Load the draft with its card, papers and scans."""
-        self.post_message(DraftOpened(self.services.counter.resume(self.session, self.app_id)))
+        """Load the draft with its card, papers and scans; an item of a 一件事 opens its case."""
+        draft = self.services.counter.resume(self.session, self.app_id)
+        if draft.case_id:
+            self.post_message(CaseOpened(self.services.counter.resume_case(self.session, draft.case_id)))
+            return
+        self.post_message(DraftOpened(draft))
 
     @on(DraftOpened)
     def show_draft(self, message: DraftOpened) -> None:
         self.app.switch_screen(self.new_screen("form", message.draft))
 
+    @on(CaseOpened)
+    def show_case(self, message: CaseOpened) -> None:
+        self.app.switch_screen(self.new_screen("bundle", message.case))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="print", description="reprint")
     def action_reprint(self) -> None:
-        """Print the receipt again on the receipt printer (or A4 without one)."""
-        from station.core.issuing import issue_receipt
+        """Print the receipt again on the receipt printer (or A4 without one); an item of a 一件事
+        gets its case's one receipt again."""
+        from station.core.issuing import issue_case_receipt, issue_receipt
 
         devices = self.services.devices
+        if self.detail is not None and self.detail.case_id:
+            self.post_message(DocumentIssued(issue_case_receipt(
+                self.services.store, self.session, self.detail.case_id, "receipt_printer",
+                devices if self.services.has_devices else None, self.services.a4)))
+            return
         self.post_message(DocumentIssued(issue_receipt(
             self.services.store, self.session, self.app_id, "receipt_printer",
             devices if self.services.has_devices else None, self.services.a4)))

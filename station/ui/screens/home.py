@@ -15,7 +15,7 @@ from station.core.roles import Action, Role, allowed
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _
 from station.ui.labels import ROLE_NAMES
-from station.ui.messages import CardTapped, DraftOpened, OverviewLoaded
+from station.ui.messages import CardTapped, CaseOpened, DraftOpened, OverviewLoaded
 from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
 from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -168,12 +168,20 @@ class HomeScreen(StationScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="resume a draft")
     def open_draft(self, app_id: str) -> None:
-        """Load a saved draft with its card, papers and scans."""
-        self.post_message(DraftOpened(self.services.counter.resume(self.session, app_id)))
+        """Load a saved draft with its card, papers and scans; an item of a 一件事 opens its case."""
+        draft = self.services.counter.resume(self.session, app_id)
+        if draft.case_id:
+            self.post_message(CaseOpened(self.services.counter.resume_case(self.session, draft.case_id)))
+            return
+        self.post_message(DraftOpened(draft))
 
     @on(DraftOpened)
     def show_draft(self, message: DraftOpened) -> None:
         self.app.push_screen(self.new_screen("form", message.draft))
+
+    @on(CaseOpened)
+    def show_case(self, message: CaseOpened) -> None:
+        self.app.push_screen(self.new_screen("bundle", message.case))
 
     @on(CardTapped)
     def start_with_card(self, message: CardTapped) -> None:

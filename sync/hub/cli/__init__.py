@@ -1,6 +1,6 @@
 """`jiujin hub …`: the hub's command group, loaded by the one `jiujin` command when used."""
 
-from sync.hub.cli import followups, shared_data
+from sync.hub.cli import followups, onething, shared_data
 from sync.hub.cli.commands import hub, quarantine
 from sync.hub.cli.departments import COMMANDS as DEPARTMENT_COMMANDS
 from sync.hub.cli.keys import keys
@@ -14,7 +14,7 @@ for _command in QUARANTINE_COMMANDS:
 hub.add_command(keys)
 hub.add_command(watch)
 hub.add_command(operator)
-for _command in (*DEPARTMENT_COMMANDS, *followups.COMMANDS, *shared_data.COMMANDS):
+for _command in (*DEPARTMENT_COMMANDS, *followups.COMMANDS, *shared_data.COMMANDS, *onething.COMMANDS):
     hub.add_command(_command)
 
 __all__ = ["hub"]

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sync.hub import reconcile, station_watch
+from sync.hub import onething, reconcile, station_watch
 from sync.hub.db import tuples
 from sync.hub.models import HubManifest
 from sync.hub.service import HubService
@@ -83,3 +83,14 @@ class HubDesk:
     def watch(self) -> station_watch.WatchReport:
         """The watch over every station: silent, backlogs, anchors, bundles, tokens, quarantine."""
         return self._run(lambda: station_watch.look(self.store, silent_hours=self.silent_days * 24.0))
+
+    def onething_cases(self) -> list[dict[str, Any]]:
+        """一件事: the newest cases, with the records received so far folded in."""
+        def call() -> list[dict[str, Any]]:
+            reconcile.refresh_applications()
+            return onething.case_list()
+        return self._run(call)
+
+    def onething_case(self, case_id: str) -> dict[str, Any] | None:
+        """一件事: one case with each of its items."""
+        return self._run(lambda: onething.case_view(case_id))

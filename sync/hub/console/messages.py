@@ -38,3 +38,17 @@ class WatchLoaded(Message):
     """What the hub's watch found (`station_watch.look`)."""
 
     report: WatchReport
+
+
+@dataclass
+class OneThingListed(Message):
+    """一件事: the newest cases (`onething.case_list`)."""
+
+    cases: list[dict[str, Any]]
+
+
+@dataclass
+class OneThingShown(Message):
+    """一件事: one case with its items (`onething.case_view`); None when the hub has none such."""
+
+    case: dict[str, Any] | None

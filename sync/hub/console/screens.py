@@ -15,7 +15,14 @@ from textual.worker import Worker
 
 from kernel.times import local_time
 from sync.hub.console.dialogs import ReasonDialog
-from sync.hub.console.messages import ActionRecorded, LedgerLoaded, StationLoaded, WatchLoaded
+from sync.hub.console.messages import (
+    ActionRecorded,
+    LedgerLoaded,
+    OneThingListed,
+    OneThingShown,
+    StationLoaded,
+    WatchLoaded,
+)
 
 if TYPE_CHECKING:
     from sync.hub.console.desk import HubDesk
@@ -61,6 +68,8 @@ class LedgerScreen(ConsoleScreen):
         Binding("enter", "open_station", "详情 details", id="open", tooltip="站点缺号、隔离、日终清单 / gaps, quarantine, days"),
         Binding("f5,g", "refresh", "刷新 refresh", id="refresh", tooltip="重新对账 / reconcile again"),
         Binding("w", "watch", "巡检 watch", id="watch", tooltip="失联、积压、锚点、下行包、隔离 / what needs attention"),
+        Binding("o", "onething", "一件事 one thing", id="onething",
+                tooltip="一并受理的多个事项，作为一件办件 / bundles accepted as one case"),
         Binding("q", "app.quit", "退出 quit", id="quit"),
     ]
     COLUMNS = [("code", "站点 code"), ("name", "名称 name"), ("status", "状态 status"),
@@ -123,6 +132,9 @@ class LedgerScreen(ConsoleScreen):
 
     def action_watch(self) -> None:
         self.app.push_screen(WatchScreen())
+
+    def action_onething(self) -> None:
+        self.app.push_screen(OneThingScreen())
 
     @on(DataTable.RowSelected, "#stations")
     def action_open_station(self) -> None:
@@ -336,3 +348,73 @@ def watch_rows(report: Any) -> list[tuple[str, str, str]]:
     rows += [("隔离 quarantined", q.station or "?", f"#{q.id} {q.reason}: {q.message_zh} / {q.message_en}")
              for q in report.quarantined]
     return rows
+
+
+ONETHING_STATES = {"open": "办理中 open", "closed": "已结束 closed", "completed": "已办结 completed"}
+
+
+class OneThingScreen(ConsoleScreen):
+    """一件事办件 — the bundles points accepted as one case, and the items of the chosen one."""
+
+    BINDINGS = [
+        Binding("enter", "open_case", "事项 items", id="open", tooltip="所选一件事的各个事项 / the case's items"),
+        Binding("f5,g", "refresh", "刷新 refresh", id="refresh"),
+        Binding("escape", "app.pop_screen", "返回 back", id="back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="onething"):
+            yield Static("加载中… / loading…", id="onething-summary", markup=False)
+            yield DataTable(id="onething-cases", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="onething-case", markup=False)
+            yield DataTable(id="onething-items", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#onething-cases", DataTable).add_columns(
+            "一件事 bundle", "站点 station", "日期 day", "事项数 items", "办件号 case")
+        self.query_one("#onething-items", DataTable).add_columns(
+            "事项 item", "受理编号 receipt No.", "状态 status", "部门 department", "部门状态 department status")
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="onething", description="一件事 cases")
+    def load(self) -> None:
+        self.post_message(OneThingListed(self.desk.onething_cases()))
+
+    @on(OneThingListed)
+    def show_cases(self, message: OneThingListed) -> None:
+        table = self.query_one("#onething-cases", DataTable)
+        table.clear()
+        for case in message.cases:
+            table.add_row(f"{case['bundle_name']}（{case['bundle_code']}）", case["station"], case["day"],
+                          str(case["items"]), case["case_id"], key=case["case_id"])
+        self.query_one("#onething-summary", Static).update(
+            f"{len(message.cases)} 件一件事 cases" if message.cases else "没有一件事办件 / no 一件事 cases")
+
+    @on(DataTable.RowSelected, "#onething-cases")
+    def action_open_case(self) -> None:
+        table = self.query_one("#onething-cases", DataTable)
+        if table.row_count:
+            self.show_case(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="onething-case", description="一件事 case")
+    def show_case(self, case_id: str) -> None:
+        self.post_message(OneThingShown(self.desk.onething_case(case_id)))
+
+    @on(OneThingShown)
+    def show_items(self, message: OneThingShown) -> None:
+        case, table = message.case, self.query_one("#onething-items", DataTable)
+        table.clear()
+        if case is None:
+            self.query_one("#onething-case", Static).update("中心没有此一件事办件 / no such case at the hub")
+            return
+        self.query_one("#onething-case", Static).update(
+            f"{case['bundle_name']}（{case['bundle_code']}） · {case['applicant']['name']} {case['applicant']['id']}"
+            f" · {ONETHING_STATES.get(case['state'], case['state'])} · {case['case_id']}")
+        for item in case["items"]:
+            table.add_row(f"{item['item_name']}（{item['item_code']}）", item["receipt_number"], item["status"],
+                          item["department"] or "-", item["department_status"] or "-")

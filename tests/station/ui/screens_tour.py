@@ -160,6 +160,30 @@ async def new_with_typed_id(pilot: Any, apps: Applications) -> None:
     await until(pilot, lambda: bool(screen.items) and all(matches(i, "jzz") for i in screen.items))
 
 
+async def bundle_case(pilot: Any, apps: Applications) -> None:
+    """一件事: 李四 (typed ID number) and 退休一件事 chosen on the start screen; its two items listed."""
+    from station.ui.screens.counter.bundle import BundleScreen
+
+    await pilot.press("n")
+    await settle(pilot)
+    screen = pilot.app.screen
+    screen.query_one("#id-number", Input).value = LISI_ID
+    screen.query_one("#person-name", Input).value = "李四"
+    search = screen.query_one("#service-search", Input)
+    search.focus()
+    search.value = "HZ-YJS-002"
+    await until(pilot, lambda: bool(screen.bundles) and screen.listed_query == "HZ-YJS-002")
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, BundleScreen))
+
+
+def bundle_shows(apps: Applications, lang: str) -> list[str]:
+    from forms import load_catalog
+
+    catalog = load_catalog()
+    return ["李四", LISI_MASKED, *(catalog.get(code).name.get(lang) for code in catalog.bundle("HZ-YJS-002").items)]
+
+
 async def form_waiting_for_card(pilot: Any, apps: Applications) -> None:
     from tests.station.ui.helpers import choose_service_first
 
@@ -393,6 +417,7 @@ SCENES = [
     Scene("home_admin", nothing, user="admin"),
     Scene("resume_drafts", nothing, offer=True, shows=lambda apps, lang: ["李四"]),
     Scene("counter_start", new_with_typed_id, shows=lambda apps, lang: [LISI_ID, "李四"]),
+    Scene("bundle", bundle_case, shows=bundle_shows),
     Scene("form_waiting_for_card", form_waiting_for_card),
     Scene("form_with_errors", draft_with_errors,
           shows=lambda apps, lang: ["李四", LISI_ID, *material_names("HZ-MZ-102", lang)]),

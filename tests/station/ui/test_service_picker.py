@@ -77,8 +77,11 @@ async def test_the_station_frequent_services_head_the_list_and_enter_opens_one(
     async with app.run_test(size=(120, 40), message_hook=log) as pilot:
         start = await card_at_the_start(pilot, demo, log)
         options = start.query_one("#services", OptionList)
-        prompts = [str(options.get_option_at_index(i).prompt) for i in range(3)]
-        assert prompts[0] == "常办事项" and "HZ-YB-106" in prompts[1] and prompts[2] == "全部可办事项"
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts[0] == "常办事项" and "HZ-YB-106" in prompts[1]
+        # then the 一件事 this point files, then every service
+        assert prompts[2] == "一件事（多个事项一次申请）" and "HZ-YJS-002" in prompts[3]
+        assert prompts.index("全部可办事项") > 3
         assert start.highlighted_item() is not None and start.highlighted_item().code == "HZ-YB-106"
         assert start.query_one("#service-search", Input).has_focus
         await pilot.press("enter")  # one Enter from the search opens the highlighted service

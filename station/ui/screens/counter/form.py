@@ -115,7 +115,10 @@ class FormScreen(StationScreen):
         self.call_after_refresh(self.services.mark, "form.shown")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the form waits for the card there is no draft to review, save or discard."""
+        """While the form waits for the card there is no draft to review, save or discard; an
+        item of a 一件事 is discarded only with its case."""
+        if action == "discard" and self.draft.case_id:
+            return False
         return not (self.awaiting_card and action in NEEDS_A_DRAFT)
 
     def focus_first_field(self) -> None:
@@ -234,6 +237,9 @@ class FormScreen(StationScreen):
     def action_review(self) -> None:
         self.query_one(FormView).show_all_errors = True
         self.reevaluate()
+        if self.draft.case_id:  # a 一件事 is reviewed and submitted as one, on its own screen
+            self.action_leave()
+            return
         self.reviewing = True
         self.app.push_screen(self.new_screen("review", self.draft))
 

@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms import Item
+from forms.models import OneThing
 from station.core.applications import Applicant
 from station.core.counter import (
     Identity,
@@ -24,12 +25,20 @@ from station.core.errors import ValidationFailed
 from station.core.identity import mask_id
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, error_text, language
-from station.ui.messages import CardTapped, CardUnreadable, DraftOpened, ServicesFound
+from station.ui.messages import CardTapped, CardUnreadable, CaseOpened, DraftOpened, ServicesFound
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
 FREQUENT = "frequent:"  # the option id prefix of a 常办事项 line (its item is also listed below)
+BUNDLE = "bundle:"  # the option id prefix of a 一件事 line
+
+
+def bundle_matches(bundle: OneThing, query: str) -> bool:
+    """A 一件事 is listed for an empty search, or one its code or names contain (一件事 too)."""
+    words = query.strip().lower()
+    return not words or any(words in text.lower() for text in (
+        bundle.code, bundle.name.zh, bundle.name.en, "一件事", "yjs"))
 
 
 def service_label(item: Item) -> str:
@@ -72,6 +81,7 @@ class StartScreen(StationScreen):
         self.card = card
         self.business = business
         self.items: list[Item] = []
+        self.bundles: dict[str, OneThing] = {}
         self.listed_query: str | None = None  # the search the list shows; None while stale
         self.opening = False
 
@@ -149,7 +159,8 @@ class StartScreen(StationScreen):
         target = "business" if self.business else "person"
         counter = self.services.counter
         frequent = [] if query.strip() else counter.frequent(target)
-        self.post_message(ServicesFound(counter.services(target, query), query, frequent))
+        bundles = [] if self.business else [b for b in counter.bundles() if bundle_matches(b, query)]
+        self.post_message(ServicesFound(counter.services(target, query), query, frequent, bundles))
 
     @on(ServicesFound)
     def show_services(self, message: ServicesFound) -> None:
@@ -158,6 +169,7 @@ class StartScreen(StationScreen):
         if message.query != self.query_one("#service-search", Input).value:
             return
         self.items = items = message.items
+        self.bundles = {bundle.code: bundle for bundle in message.bundles}
         self.listed_query = message.query
         options = self.query_one("#services", OptionList)
         options.clear_options()
@@ -165,18 +177,34 @@ class StartScreen(StationScreen):
             options.add_option(Option(_("常办事项"), disabled=True))
             options.add_options([Option(service_label(item), id=FREQUENT + item.code)
                                  for item in message.frequent])
+        first_bundle = options.option_count + 1
+        if message.bundles:
+            options.add_option(Option(_("一件事（多个事项一次申请）"), disabled=True))
+            options.add_options([Option(f"{b.code}  {b.name.get(language())}", id=BUNDLE + b.code)
+                                 for b in message.bundles])
+        if message.frequent or message.bundles:
             options.add_option(Option(_("全部可办事项"), disabled=True))
+        first_item = options.option_count
         options.add_options([Option(service_label(item), id=item.code) for item in items])
-        if items:
-            options.highlighted = 1 if message.frequent else 0
+        # Enter from the search opens a 常办事项 first, else the first match, else a 一件事.
+        if message.frequent:
+            options.highlighted = 1
+        elif items:
+            options.highlighted = first_item
+        elif message.bundles:
+            options.highlighted = first_bundle
         self.query_one("#service-hint", Static).update(
             _("共 {count} 项；↑↓ 选择，回车开始填表，F2 办事指南").format(count=len(items)))
+        if message.bundles:
+            self.query_one("#service-hint", Static).update(
+                _("共 {count} 项、一件事 {bundles} 个；↑↓ 选择，回车开始填表，F2 办事指南").format(
+                    count=len(items), bundles=len(message.bundles)))
 
     @on(Input.Submitted, "#service-search")
     def search_submitted(self) -> None:
         """Enter in the search opens the highlighted service once the list shows this search."""
         if self.listed_query is not None:
-            self.start_with(self.highlighted_item())
+            self.start_highlighted()
 
     @on(Input.Submitted, "#id-number")
     def id_submitted(self) -> None:
@@ -192,6 +220,8 @@ class StartScreen(StationScreen):
         if self.listed_query is None or options.highlighted is None:
             return None
         code = options.get_option_at_index(options.highlighted).id
+        if code and code.startswith(BUNDLE):
+            return None
         by_code = {item.code: item for item in self.items}
         return by_code.get(code.removeprefix(FREQUENT)) if code else None
 
@@ -221,7 +251,52 @@ class StartScreen(StationScreen):
 
     @on(OptionList.OptionSelected, "#services")
     def service_selected(self) -> None:
-        self.start_with(self.highlighted_item())
+        self.start_highlighted()
+
+    def start_highlighted(self) -> None:
+        """Open the highlighted line: a 一件事, or one service."""
+        bundle = self.highlighted_bundle()
+        if bundle is not None:
+            self.start_bundle(bundle)
+        else:
+            self.start_with(self.highlighted_item())
+
+    def highlighted_bundle(self) -> OneThing | None:
+        """The 一件事 under the list's cursor, if that is what it shows."""
+        options = self.query_one("#services", OptionList)
+        if self.listed_query is None or options.highlighted is None:
+            return None
+        code = options.get_option_at_index(options.highlighted).id or ""
+        return self.bundles.get(code.removeprefix(BUNDLE)) if code.startswith(BUNDLE) else None
+
+    def start_bundle(self, bundle: OneThing) -> None:
+        """一件事 needs the person first (card or typed ID number): then one draft per item."""
+        error = self.query_one("#applicant-error", Static)
+        if self.opening:
+            return
+        if self.card is None and not self.query_one("#id-number", Input).value.strip():
+            error.update(_("一件事须先读卡或输入身份证号"))
+            return
+        try:
+            identity = self.identity()
+        except ValidationFailed as exc:
+            error.update(error_text(exc))
+            return
+        error.update(_("正在建立草稿…"))
+        self.opening = True
+        self.open_case(bundle, identity)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a 一件事")
+    def open_case(self, bundle: OneThing, identity: Identity) -> None:
+        """Make the case: one draft per item for the same person, in one transaction."""
+        try:
+            self.post_message(CaseOpened(self.services.counter.start_case(self.session, bundle, identity)))
+        finally:
+            self.opening = False
+
+    @on(CaseOpened)
+    def show_case(self, message: CaseOpened) -> None:
+        self.app.switch_screen(self.new_screen("bundle", message.case))
 
     def start_with(self, item: Item | None) -> None:
         """Check the applicant, then open the draft for `item`. With no card and no ID number
