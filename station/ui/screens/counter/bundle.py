@@ -112,7 +112,7 @@ class BundleScreen(StationScreen):
         rows = [(str(number), item_label(draft), item_state(evaluation))
                 for number, (draft, evaluation) in enumerate(zip(self.case.drafts, self.evaluations,
                                                                   strict=True), 1)]
-        self.query_one("#bundle-items", FittedTable).show([_("序号"), _("事项"), _("状态")], rows)
+        self.query_one("#bundle-items", FittedTable).show([_("项次"), _("事项"), _("状态")], rows)
         self.query_one("#bundle-outcome", Static).update(self.outcome_text())
 
     def outcome_text(self) -> str:
