@@ -13,7 +13,7 @@ from reports.fonts import CjkFont
 from reports.inputs import CaseReceiptData, ReceiptData
 from reports.layout import COLUMNS, Columns, Cut, Element, Feed, Line, QRCode, ReceiptLayout, Rule
 from reports.qr import QRFlowable
-from reports.receipt import VERIFY, has_unverified
+from reports.receipt import STAMP, VERIFY, has_unverified
 from reports.wording import (
     TO_CONFIRM,
     deadline_text,
@@ -26,7 +26,6 @@ from reports.wording import (
 )
 
 TITLE = Text("一件事受理回执", "One-thing Acceptance Receipt")
-STAMP = Text("受理单位（盖章）", "Issuing point (stamp)")
 
 
 def case_receipt_layout(data: CaseReceiptData, paper_mm: int = 80) -> ReceiptLayout:

@@ -48,6 +48,17 @@ class Issued:
     preview: tuple[str, ...]
 
 
+#: What may stop a document going out after the application was accepted.
+PRINT_ERRORS = (DeviceError, ReportsError, OSError, subprocess.SubprocessError)
+
+
+def print_error(error: Exception) -> tuple[str, str]:
+    """Why a document did not go out, in Chinese and English."""
+    zh = getattr(error, "message_zh", None) or type(error).__name__
+    en = getattr(error, "message_en", None) or type(error).__name__
+    return str(zh), str(en)
+
+
 @dataclass(frozen=True)
 class CounterResult:
     """A submission and the document it gave; `print_error` when the document did not go out."""
@@ -71,10 +82,8 @@ def submit_and_issue(counter: Counter, session: Session, draft: CounterDraft, ou
             issued = issue_receipt(store, session, submission.application_id, output, printer, a4)
         else:
             issued = issue_notice(store, session, draft, submission.evaluation, output, printer, a4)
-    except (DeviceError, ReportsError, OSError, subprocess.SubprocessError) as error:
-        zh = getattr(error, "message_zh", None) or type(error).__name__
-        en = getattr(error, "message_en", None) or type(error).__name__
-        return CounterResult(submission, None, (str(zh), str(en)))
+    except PRINT_ERRORS as error:
+        return CounterResult(submission, None, print_error(error))
     return CounterResult(submission, issued)
 
 
@@ -99,10 +108,8 @@ def submit_case_and_issue(counter: Counter, session: Session, case: BundleCase, 
             issued = issue_case_receipt(store, session, case.case_id, output, printer, a4)
         else:
             issued = issue_case_notice(store, session, case, list(submission.evaluations), output, printer, a4)
-    except (DeviceError, ReportsError, OSError, subprocess.SubprocessError) as error:
-        zh = getattr(error, "message_zh", None) or type(error).__name__
-        en = getattr(error, "message_en", None) or type(error).__name__
-        return CaseResult(submission, None, (str(zh), str(en)))
+    except PRINT_ERRORS as error:
+        return CaseResult(submission, None, print_error(error))
     return CaseResult(submission, issued)
 
 

@@ -51,11 +51,6 @@ class KioskMenu:
         return next(i for i in self.items if i.code == code)
 
 
-def kiosk_services(counter: Counter) -> list[Item]:
-    """Every kiosk-flagged, card-only service for people, most used here first."""
-    return list(kiosk_menu(counter).items)
-
-
 def kiosk_menu(counter: Counter) -> KioskMenu:
     """The kiosk's services as the citizen finds them (see the module's docstring)."""
     items = [i for i in counter.services("person") if i.access.kiosk and i.card_only]
