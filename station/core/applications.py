@@ -22,7 +22,7 @@ from forms.results import MISSING_RONGQUE, PROVIDED
 from kernel.canonical import canonical_json
 from station.core import audit, outbox
 from station.core.clock import Clock, local_day
-from station.core.db import database, write_transaction
+from station.core.db import database, statement, write_transaction
 from station.core.errors import InvalidTransition, NotFound, NothingToSupplement, ValidationFailed
 from station.core.identity import is_valid_credit_code, is_valid_id_number, normalise_id_number
 from station.core.migrations import OPEN_STATUSES
@@ -217,7 +217,7 @@ class ApplicationService:
             app.day, app.due_date, app.rongque_deadline = day, due_date, rongque_deadline
             attachments = attachment_hashes(app.id)
             app.content_hash = content_hash(app, attachments)
-            database.execute_sql(_SUBMIT_UPDATE, (
+            statement(_SUBMIT_UPDATE, (
                 app.receipt_number, app.status, app.submitted_at, app.updated_at, day,
                 due_date, rongque_deadline, app.content_hash, app.id))
             self._record(session, now, "submitted", app, {"receipt_number": app.receipt_number},
@@ -385,14 +385,16 @@ class ApplicationService:
     # -- helpers ------------------------------------------------------------------
 
     def _get_for_update(self, app_id: str) -> Application:
-        cursor = database.execute_sql(_SELECT_BY_ID, (app_id,))
+        cursor = statement(_SELECT_BY_ID, (app_id,))
         row = cursor.fetchone()
         if row is None:
             raise NotFound("找不到该申请", "no such application")
-        # What peewee's own reader builds, at less than half its cost on the submit path.
+        # What peewee's own reader builds (a clean instance: nothing dirty), at a fraction of
+        # its cost on the submit path.
         columns = Application._meta.columns
-        app = Application(**{d[0]: columns[d[0]].python_value(v) for d, v in zip(cursor.description, row, strict=True)})
-        app._dirty.clear()  # type: ignore[attr-defined]
+        app = Application(__no_default__=1)
+        fields = [columns[d[0]] for d in cursor.description]
+        app.__data__ = {f.name: f.python_value(v) for f, v in zip(fields, row, strict=True)}
         return app
 
     def _record(self, session: Session, now: datetime, kind: str, app: Application,
@@ -458,7 +460,7 @@ def content_hash(app: Application, attachments: list[str]) -> str:
 
 def attachment_hashes(app_id: str) -> list[str]:
     """The SHA-256 of each attachment of an application, sorted."""
-    rows = database.execute_sql(_ATTACHMENT_HASHES, (app_id,)).fetchall()
+    rows = statement(_ATTACHMENT_HASHES, (app_id,)).fetchall()
     return [str(row[0]) for row in rows]
 
 
@@ -480,7 +482,7 @@ _LAST_WIDE_RECEIPT = ("SELECT MAX(CAST(substr(receipt_number, ?) AS INTEGER)) FR
 def _next_receipt_number(station_code: str, day: date) -> str:
     bounds = receipt_range(station_code, day, day)  # every receipt number of the day sorts between these
     prefix = bounds[0]
-    row = database.execute_sql(_LAST_RECEIPT, bounds).fetchone()
+    row = statement(_LAST_RECEIPT, bounds).fetchone()
     last = int(str(row[0])[len(prefix):]) if row else 0
     if last >= 9999:
         last = int(database.execute_sql(_LAST_WIDE_RECEIPT, (len(prefix) + 1, *bounds)).fetchone()[0])

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from kernel.canonical import canonical_json
-from station.core.db import database
+from station.core.db import database, statement
 from station.core.models import AuditEvent, OutboxEvent
 
 GENESIS = "0" * 64
@@ -39,6 +39,10 @@ _SELECT_HEAD = "SELECT value FROM setting WHERE key = 'audit_head'"
 #: The newest outbox event's link: outbox and audit sequences grow together, so it is the
 #: newest anchored link.
 _SELECT_ANCHORED = "SELECT audit_seq, audit_hash FROM outbox_event ORDER BY seq DESC LIMIT 1"
+#: Both of the above in one read, for `append`: the kept head, then the newest anchored link.
+_SELECT_HEADS = ("SELECT (SELECT value FROM setting WHERE key = 'audit_head'), anchor.audit_seq, anchor.audit_hash"
+                 " FROM (SELECT 1) LEFT JOIN (SELECT audit_seq, audit_hash FROM outbox_event"
+                 " ORDER BY seq DESC LIMIT 1) AS anchor ON 1")
 _INSERT_EVENT = ("INSERT INTO audit_event (seq, at, operator, action, subject, details, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 #: An upsert rewrites the row where it is; INSERT OR REPLACE would delete and re-insert it,
@@ -89,11 +93,13 @@ def append(at: datetime, operator: str, action: str, subject: str = "",
     """Add one link; call inside the transaction of the change it records. `anchored`: the
     caller writes an outbox event carrying this link in the same transaction, which then holds
     the head (`setting.audit_head` is left as it is)."""
-    row = database.execute_sql(_SELECT_HEAD).fetchone()
-    parsed = (0, GENESIS) if row is None else _parse_head(str(row[0]))
+    kept, anchor_seq, anchor_hash = statement(_SELECT_HEADS).fetchone()
+    parsed = (0, GENESIS) if kept is None else _parse_head(str(kept))
     if parsed is None:  # say so in the chain, then carry on from the newest row
         parsed = _append(head(), at, "-", "audit.head_damaged", "audit_head", {}).as_head()
-    return _append(_newer(parsed, _anchored()), at, operator, action, subject, details, keep_head=not anchored)
+        anchor_seq = None  # that link is newer than any anchor
+    newest = parsed if anchor_seq is None else _newer(parsed, (int(anchor_seq), str(anchor_hash)))
+    return _append(newest, at, operator, action, subject, details, keep_head=not anchored)
 
 
 def append_many(at: datetime, operator: str, events: list[tuple[str, str]]) -> AuditLink | None:
@@ -121,9 +127,9 @@ def _append(previous: tuple[int, str], at: datetime, operator: str, action: str,
     stamp = at.isoformat()
     text = canonical_json(details or {}).decode("utf-8")
     digest = event_hash(prev_hash, seq, stamp, operator, action, subject, text)
-    database.execute_sql(_INSERT_EVENT, (seq, stamp, operator, action, subject, text, prev_hash, digest))
+    statement(_INSERT_EVENT, (seq, stamp, operator, action, subject, text, prev_hash, digest))
     if keep_head:
-        database.execute_sql(_UPDATE_HEAD, (f"{seq}:{digest}",))
+        statement(_UPDATE_HEAD, (f"{seq}:{digest}",))
     return AuditLink(seq, digest)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from station.core.clock import Clock
-from station.core.db import database
+from station.core.db import database, statement
 from station.core.errors import JiujinError
 from station.core.migrations import OPEN_TERM, UNSENT_STATUSES
 
@@ -39,13 +39,13 @@ class StationFrozen(JiujinError):
 
 def setting(key: str, default: str = "") -> str:
     """One `setting` row's value, or `default` when the row is absent."""
-    row = database.execute_sql(_SETTING, (key,)).fetchone()
+    row = statement(_SETTING, (key,)).fetchone()
     return str(row[0]) if row is not None else default
 
 
 def unsent_count() -> int:
     """Applications accepted here that the hub does not hold yet."""
-    return int(database.execute_sql(_UNSENT).fetchone()[0])
+    return int(statement(_UNSENT).fetchone()[0])
 
 
 def last_contact() -> str:

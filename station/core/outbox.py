@@ -16,7 +16,7 @@ from peewee import fn
 
 from kernel.canonical import canonical_json
 from station.core.audit import AuditLink
-from station.core.db import database
+from station.core.db import database, statement
 from station.core.models import OutboxEvent
 
 
@@ -43,7 +43,7 @@ def append(at: datetime, kind: str, application_id: str, payload: dict[str, Any]
     """Add the next event and return its sequence number; call inside the transaction of
     the change it records."""
     text = canonical_json(payload).decode("utf-8")
-    row = database.execute_sql(
+    row = statement(
         _APPEND, (kind, application_id, text, at.isoformat(), audit_link.seq, audit_link.hash)).fetchone()
     return int(row[0])
 
