@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from peewee import DatabaseError, DatabaseProxy, OperationalError
-from peewee import __exception_wrapper__ as _translate_errors
+from peewee import __exception_wrapper__ as _translate_errors  # type: ignore[attr-defined]
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from station.core.errors import StorageFull, StorageReadOnly, StoreCorrupt

@@ -16,7 +16,7 @@ from peewee import fn
 
 from kernel.canonical import canonical_json
 from station.core.audit import AuditLink
-from station.core.db import database, statement
+from station.core.db import statement
 from station.core.models import OutboxEvent
 
 
