@@ -17,8 +17,10 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import random
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,10 +151,25 @@ def _transport(settings: ClientSettings) -> httpx.HTTPTransport:
     return transport
 
 
-def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    return verify
+#: TLS settings by (verify, the CA file's version, the environment httpx reads): loading a CA
+#: bundle costs milliseconds of CPU, and every sync round makes a client. A context is safe to
+#: share between threads; a replaced CA file, or another environment, gets its own.
+_contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext:
+    """The TLS context for `verify`: True, the trusted CAs httpx would load; a path, that CA
+    file; False, none (tests only). Made once per process for each."""
+    version = os.stat(verify).st_mtime_ns if isinstance(verify, str) else None
+    key = (verify, version, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    with _contexts_lock:
+        context = _contexts.get(key)
+        if context is None:
+            context = (ssl.create_default_context(cafile=verify) if isinstance(verify, str)
+                       else httpx.create_ssl_context(verify=verify))
+            _contexts[key] = context
+        return context
 
 
 class HubClient:
@@ -317,10 +334,13 @@ class HubClient:
                      on_location: Callable[[str], None] | None,
                      progress: Progress | None) -> UploadOutcome:
         if state.location is None:
-            state.location = self._create(len(state.data), metadata)
-            state.offset = 0
+            # creation-with-upload: the first chunk rides on the request that creates the upload,
+            # so an object of one chunk (a day's batch) takes two requests, with the result.
+            state.location, state.offset = self._create(state, metadata)
             if on_location:
                 on_location(state.location)
+            if progress and state.offset:
+                progress(state.offset, len(state.data))
         if state.offset is None:
             state.offset = self._server_offset(state)
             if state.location is None:
@@ -331,15 +351,24 @@ class HubClient:
                 progress(state.offset, len(state.data))
         return UploadOutcome(state.location, self._result(state.location), state.sent)
 
-    def _create(self, length: int, metadata: dict[str, str]) -> str:
+    def _create(self, state: _UploadState, metadata: dict[str, str]) -> tuple[str, int]:
+        """Create the upload with its first chunk; its location and the offset the hub holds."""
         encoded = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in sorted(metadata.items()))
-        headers = TUS | {"Upload-Length": str(length)}
+        chunk = state.data[:self.settings.chunk_size]
+        headers = TUS | {"Upload-Length": str(len(state.data))}
         if encoded:
             headers["Upload-Metadata"] = encoded
-        response = self._request("POST", "/v1/uploads", headers=headers)
+        if chunk:
+            headers |= {"Content-Type": "application/offset+octet-stream",
+                        "Upload-Checksum": f"sha256 {base64.b64encode(hashlib.sha256(chunk).digest()).decode()}"}
+            state.sent += len(chunk)
+        response = self._request("POST", "/v1/uploads", headers=headers, content=chunk)
         if response.status_code != 201 or "location" not in response.headers:
             raise self._refused(response)
-        return urljoin(self.settings.url + "/", response.headers["location"])
+        offset = response.headers.get("upload-offset", "0")
+        if not offset.isdigit() or int(offset) > len(state.data):
+            raise HubRejected(response.status_code, "the hub answered an impossible Upload-Offset")
+        return urljoin(self.settings.url + "/", response.headers["location"]), int(offset)
 
     def _server_offset(self, state: _UploadState) -> int:
         assert state.location is not None

@@ -148,3 +148,25 @@ def test_upload_headers_that_are_not_ascii_digits_are_refused(walk: tuple[TestCl
         answer = client.post("/v1/uploads", headers={"Upload-Length": value.encode("utf-8")})
         assert answer.status_code == 400, value
         assert answer.json()["error"] == "bad_length"
+
+
+@pytest.mark.parametrize(("chunk_size", "methods"), [
+    pytest.param(1 << 20, ["POST", "GET"], id="one-chunk"),
+    pytest.param(500, ["POST", "PATCH", "PATCH", "GET"], id="three-chunks"),
+])
+def test_the_station_sends_its_first_chunk_with_the_request_that_creates_the_upload(
+        served: tuple[HubProcess, Enrolled], chunk_size: int, methods: list[str]) -> None:
+    """A day's batch (one chunk) costs the station and the hub two requests: create-with-upload,
+    then the result with the signed acknowledgement; a larger object continues with PATCHes."""
+    from sync.transport_http import ClientSettings, HubClient
+
+    hub, enrolled = served
+    assert 1000 < len(enrolled.batch) <= 1500  # three chunks of 500
+    sent: list[str] = []
+    with HubClient(ClientSettings(hub.url, enrolled.credential, chunk_size=chunk_size)) as client:
+        client.http.event_hooks["request"].append(lambda request: sent.append(request.method))
+        outcome = client.upload(enrolled.batch, {"kind": "batch"})
+    assert sent == methods
+    assert (outcome.result["status"], outcome.result["first_seq"], outcome.result["last_seq"]) == ("stored", 1, 3)
+    assert outcome.result["ack"]
+    assert _records(enrolled.folder) == 3
