@@ -340,7 +340,7 @@ class _Handlers:
             headers = {"Location": f"/v1/uploads/{upload.id}"} | tus.expires_header(upload)
             if with_body:
                 # creation-with-upload: the body is the first PATCH, at offset 0.
-                patch = await in_thread(self.service.patches.begin, upload.id, 0, checksum)
+                patch = self.service.patches.begin_created(upload.id, length, checksum)
                 headers |= await self._received(request, patch, length)
             elif length == 0:
                 headers |= await self._finished(upload.id, 0)
@@ -350,11 +350,11 @@ class _Handlers:
     async def _within_quotas(self, station: str, length: int) -> None:
         """Refuse a new upload while the station's quarantine is full (429) or when it would take
         its unfinished uploads past their quota (413); the operator finds either in the log."""
-        if await in_thread(self.store.quarantine_full, station):
+        full, pending = await in_thread(lambda: (self.store.quarantine_full(station), tus.unfinished_bytes(station)))
+        if full:
             raise tus.TusProblem(429, "quarantine_full",
                                  "this station's quarantine is full; the hub operator must resolve it first",
                                  "本站点在中心的隔离区已满，请联系中心处理后再上传")
-        pending = await in_thread(tus.unfinished_bytes, station)
         if pending + length > self.store.config.uploads_max_bytes:
             log.warning("quota_exceeded", extra={"station": station, "reason": "uploads_full"})
             raise tus.TusProblem(413, "uploads_full",

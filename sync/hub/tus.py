@@ -216,6 +216,14 @@ class PatchRegistry:
             self._owners[upload_id] = patch.token
             return patch
 
+    def begin_created(self, upload_id: str, length: int, checksum: tuple[str, bytes] | None) -> Patch:
+        """Own an upload this request just created (creation-with-upload): it is at offset 0
+        with nothing stored, so there is nothing to read or clear."""
+        patch = Patch(upload_id, 0, length, checksum)
+        with self._lock(upload_id):
+            self._owners[upload_id] = patch.token
+        return patch
+
     def feed(self, patch: Patch, data: bytes) -> bool:
         """Take bytes from the request (no IO); True once a piece is ready for `flush`."""
         if patch.start + patch.received + len(data) > patch.length:
@@ -243,12 +251,15 @@ class PatchRegistry:
         if patch.checksum is not None and patch.digest.digest() != patch.checksum[1]:
             self.abandon(patch)
             raise TusProblem(460, "checksum_mismatch", "checksum mismatch", "校验和不符")
-        self.flush(patch)
         with self._lock(patch.upload_id):
             self._check_owner(patch)
-            offset = patch.start + patch.written
-            with write_transaction():
+            offset = patch.start + patch.written + len(patch.buffer)
+            with write_transaction():  # the last piece and the new offset together
+                if patch.buffer:
+                    HubUploadChunk.create(upload=patch.upload_id, offset=patch.start + patch.written,
+                                          data=bytes(patch.buffer))
                 HubUpload.update(offset=offset).where(HubUpload.id == patch.upload_id).execute()
+            patch.written, patch.buffer = offset - patch.start, bytearray()
             self._owners.pop(patch.upload_id, None)
             return offset
 
