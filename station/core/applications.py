@@ -485,7 +485,7 @@ def _next_receipt_number(station_code: str, day: date) -> str:
     row = statement(_LAST_RECEIPT, bounds).fetchone()
     last = int(str(row[0])[len(prefix):]) if row else 0
     if last >= 9999:
-        last = int(database.execute_sql(_LAST_WIDE_RECEIPT, (len(prefix) + 1, *bounds)).fetchone()[0])
+        last = int(statement(_LAST_WIDE_RECEIPT, (len(prefix) + 1, *bounds)).fetchone()[0])
     return f"{prefix}{last + 1:04d}"
 
 

@@ -36,10 +36,8 @@ def event_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, su
 
 # Appends run on every state change, so they use fixed SQL rather than built queries.
 _SELECT_HEAD = "SELECT value FROM setting WHERE key = 'audit_head'"
-#: The newest outbox event's link: outbox and audit sequences grow together, so it is the
-#: newest anchored link.
-_SELECT_ANCHORED = "SELECT audit_seq, audit_hash FROM outbox_event ORDER BY seq DESC LIMIT 1"
-#: Both of the above in one read, for `append`: the kept head, then the newest anchored link.
+#: The kept head, then the newest outbox event's link in one read: outbox and audit sequences
+#: grow together, so that event holds the newest anchored link.
 _SELECT_HEADS = ("SELECT (SELECT value FROM setting WHERE key = 'audit_head'), anchor.audit_seq, anchor.audit_hash"
                  " FROM (SELECT 1) LEFT JOIN (SELECT audit_seq, audit_hash FROM outbox_event"
                  " ORDER BY seq DESC LIMIT 1) AS anchor ON 1")
@@ -64,17 +62,19 @@ class AuditLink:
 
 def head() -> tuple[int, str]:
     """The newest (seq, hash), or (0, GENESIS) for an empty chain."""
-    row = database.execute_sql(_SELECT_HEAD).fetchone()
-    kept = (0, GENESIS) if row is None else _parse_head(str(row[0]))
+    kept, anchored = _stored_heads()
     if kept is None:  # a damaged head must not stop logins: carry on from the newest row
         last = database.execute_sql("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
         return (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
-    return _newer(kept, _anchored())
+    return _newer(kept, anchored)
 
 
-def _anchored() -> tuple[int, str] | None:
-    row = database.execute_sql(_SELECT_ANCHORED).fetchone()
-    return None if row is None else (int(row[0]), str(row[1]))
+def _stored_heads() -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """The kept head ((0, GENESIS) when none was kept yet, None when it is damaged) and the
+    newest anchored link (None before the first), in one read."""
+    kept, anchor_seq, anchor_hash = statement(_SELECT_HEADS).fetchone()
+    parsed = (0, GENESIS) if kept is None else _parse_head(str(kept))
+    return parsed, None if anchor_seq is None else (int(anchor_seq), str(anchor_hash))
 
 
 def _newer(kept: tuple[int, str], anchored: tuple[int, str] | None) -> tuple[int, str]:
@@ -93,13 +93,10 @@ def append(at: datetime, operator: str, action: str, subject: str = "",
     """Add one link; call inside the transaction of the change it records. `anchored`: the
     caller writes an outbox event carrying this link in the same transaction, which then holds
     the head (`setting.audit_head` is left as it is)."""
-    kept, anchor_seq, anchor_hash = statement(_SELECT_HEADS).fetchone()
-    parsed = (0, GENESIS) if kept is None else _parse_head(str(kept))
-    if parsed is None:  # say so in the chain, then carry on from the newest row
-        parsed = _append(head(), at, "-", "audit.head_damaged", "audit_head", {}).as_head()
-        anchor_seq = None  # that link is newer than any anchor
-    newest = parsed if anchor_seq is None else _newer(parsed, (int(anchor_seq), str(anchor_hash)))
-    return _append(newest, at, operator, action, subject, details, keep_head=not anchored)
+    kept, anchor = _stored_heads()
+    if kept is None:  # say so in the chain, then carry on from the newest row
+        kept, anchor = _append(head(), at, "-", "audit.head_damaged", "audit_head", {}).as_head(), None
+    return _append(_newer(kept, anchor), at, operator, action, subject, details, keep_head=not anchored)
 
 
 def append_many(at: datetime, operator: str, events: list[tuple[str, str]]) -> AuditLink | None:
