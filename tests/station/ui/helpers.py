@@ -33,7 +33,7 @@ async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: s
     pilot.app.screen.query_one("#service-search", Input).value = code
     await settle(pilot)
     await pilot.press("enter")
-    await settle(pilot)
+    await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
     screen = pilot.app.screen
     assert isinstance(screen, FormScreen) and screen.draft.item.code == code
     return screen

@@ -110,14 +110,34 @@ async def test_an_older_search_finishing_late_never_replaces_the_list(
 
 
 @pytest.mark.asyncio
-async def test_enter_does_nothing_while_the_list_is_stale(store: StationStore, demo: DemoDevices,
-                                                          log: MessageLog) -> None:
+async def test_enter_pressed_before_the_search_answers_opens_that_search_s_first_match(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    """A worker who types a code and presses Enter faster than the search runs gets the form
+    of what they typed, never the line the older list had under its cursor."""
     app = make_app(store, demo_devices=demo)
     async with app.run_test(size=(120, 40), message_hook=log) as pilot:
         start = await card_at_the_start(pilot, demo, log)
-        start.listed_query = None  # a search typed and not yet answered
-        start.search_submitted()
-        start.service_selected()
+        search = start.query_one("#service-search", Input)
+        older_first = start.highlighted_item()
+        assert older_first is not None and older_first.code != "HZ-YB-106"
+        search.value = "HZ-YB-106"  # its search has not run yet
+        start.search_submitted(Input.Submitted(search, "HZ-YB-106"))
+        assert app.screen is start and drafts() == 0  # nothing opened from the older list
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert app.screen.draft.item.code == "HZ-YB-106" and drafts() == 1
+
+
+@pytest.mark.asyncio
+async def test_an_early_enter_lapses_when_the_search_is_typed_on(store: StationStore, demo: DemoDevices,
+                                                                 log: MessageLog) -> None:
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        start = await card_at_the_start(pilot, demo, log)
+        search = start.query_one("#service-search", Input)
+        search.value = "jz"
+        start.search_submitted(Input.Submitted(search, "jz"))
+        search.value = "jzz"  # typed on before the results of "jz" arrived
+        await until(pilot, lambda: start.listed_query == "jzz")
         await settle(pilot)
         assert app.screen is start and drafts() == 0
 

@@ -83,6 +83,7 @@ class StartScreen(StationScreen):
         self.items: list[Item] = []
         self.bundles: dict[str, OneThing] = {}
         self.listed_query: str | None = None  # the search the list shows; None while stale
+        self.entered_query: str | None = None  # Enter pressed on this search before its results
         self.opening = False
 
     def compose(self) -> ComposeResult:
@@ -199,12 +200,19 @@ class StartScreen(StationScreen):
             self.query_one("#service-hint", Static).update(
                 _("共 {count} 项、一件事 {bundles} 个；↑↓ 选择，回车开始填表，F2 办事指南").format(
                     count=len(items), bundles=len(message.bundles)))
+        if self.entered_query == message.query:
+            self.entered_query = None
+            self.start_highlighted()
 
     @on(Input.Submitted, "#service-search")
-    def search_submitted(self) -> None:
-        """Enter in the search opens the highlighted service once the list shows this search."""
-        if self.listed_query is not None:
+    def search_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search opens the highlighted service once the list shows this search:
+        at once, or when its results arrive if the worker typed and pressed Enter faster than
+        the search ran. Typing on after Enter changes the search, and the early Enter lapses."""
+        if self.listed_query == event.value:
             self.start_highlighted()
+        else:
+            self.entered_query = event.value
 
     @on(Input.Submitted, "#id-number")
     def id_submitted(self) -> None:
