@@ -176,7 +176,7 @@ def migrate(db: Database) -> list[int]:
     """
     if check(db) == LATEST:
         return []
-    with _migration_lock(db):
+    with migration_lock(db):
         version = check(db)
         if version is None:
             db.create_tables(ALL_MODELS, safe=True)
@@ -198,7 +198,7 @@ def _record(version: int) -> None:
 
 
 @contextmanager
-def _migration_lock(db: Database) -> Iterator[None]:
+def migration_lock(db: Database) -> Iterator[None]:
     with write_transaction():
         if is_postgres(db):
             execute(db, f"SELECT pg_advisory_xact_lock({LOCK_KEY})")

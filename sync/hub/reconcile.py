@@ -47,6 +47,7 @@ from sync.hub.models import (
     HubStation,
 )
 from sync.hub.onething import onething_case
+from sync.hub.partitions import is_partitioned, keep_key, the_application
 from sync.hub.store import HubStore, Place
 
 log = logging.getLogger("jiujin.hub.reconcile")
@@ -86,11 +87,12 @@ def refresh_applications(batch: int = 20000) -> int:
         places: dict[str, tuple[str, str]] = {}
         days: set[tuple[str, str]] = set()
         with write_transaction():
+            keyed = is_partitioned()
             for _rid, station, seq, kind, app_id, at, text in rows:
                 record = json.loads(text)["record"]
                 if station not in places:
                     places[station] = _place(station)
-                days |= _fold(station, int(seq), str(kind), app_id, str(at), record, places[station])
+                days |= _fold(station, int(seq), str(kind), app_id, str(at), record, places[station], keyed)
             mark_changed(days, [str(r[4]) for r in rows])
             _put(WATERMARK, str(rows[-1][0]))
         done += len(rows)
@@ -106,26 +108,40 @@ def _place(station: str) -> tuple[str, str]:
 
 
 def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[str, Any],
-          place: tuple[str, str]) -> set[tuple[str, str]]:
-    """Fold one record; the (station, day) pairs whose manifests it may change."""
+          place: tuple[str, str], keyed: bool = False) -> set[tuple[str, str]]:
+    """Fold one record; the (station, day) pairs whose manifests it may change.
+
+    An application keeps the day its first record gave it: a station fixes the day when it
+    accepts the application, and a later record naming another day is not allowed to move it
+    (on a partitioned table, `keyed`, the day is part of the row's key and names its partition).
+    """
     materials = record.get("materials") or {}
     card_only = int(all(v in CARD_ONLY for v in materials.values()))
-    existing = HubApplication.get_or_none(HubApplication.id == app_id)
+    existing = _existing(app_id, keyed)
     if existing is not None and existing.last_seq >= seq:
         return set()
+    day = str(existing.day) if existing is not None else str(record.get("day") or at[:10])
     values = {"station": station, "district": place[0], "point_type": place[1],
-              "item_code": str(record.get("item_code", "")), "day": str(record.get("day") or at[:10]),
+              "item_code": str(record.get("item_code", "")), "day": day,
               "card_only": card_only, "due_date": record.get("due_date"),
               "content_hash": str(record.get("content_hash") or ""), "last_seq": seq, **case_marks(record),
               **onething_case(record)}
     if existing is None:
+        if keyed:
+            keep_key(app_id, day)
         HubApplication.create(id=app_id, status=str(record.get("status", kind)), **values)
-        return {(station, str(values["day"]))}
+        return {(station, day)}
     # the hub's own statuses (accepted, completed, ...) are newer than the station's snapshots
     keep = existing.status in ("accepted", "needs_amendment", "rejected", "completed", "returned")
     status = existing.status if keep and kind != "amended" else str(record.get("status", kind))
-    HubApplication.update(status=status, **values).where(HubApplication.id == app_id).execute()
-    return {(station, str(values["day"])), (str(existing.station), str(existing.day))}
+    HubApplication.update(status=status, **values).where(
+        (HubApplication.id == app_id) & (HubApplication.day == day)).execute()
+    return {(station, day), (str(existing.station), day)}
+
+
+def _existing(app_id: str, keyed: bool) -> HubApplication | None:
+    """The application's row; on a partitioned table found through its day, in one partition."""
+    return HubApplication.get_or_none(the_application(app_id, keyed))
 
 
 def _absorb_ratings(store: HubStore) -> None:
@@ -585,6 +601,7 @@ def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], ope
     today = store.clock().date().isoformat()
     refresh_applications()
     with write_transaction():
+        keyed = is_partitioned()
         for update in updates:
             status = update["status"]
             if status not in ("accepted", "needs_amendment", "rejected", "completed"):
@@ -594,7 +611,7 @@ def set_status(store: HubStore, station: str, updates: list[dict[str, Any]], ope
                 values[HubApplication.completed_on] = today
             if status == "needs_amendment":
                 values[HubApplication.amendments] = HubApplication.amendments + 1
-            HubApplication.update(values).where(HubApplication.id == update["application_id"]).execute()
+            HubApplication.update(values).where(the_application(update["application_id"], keyed)).execute()
         from sync.hub.citizen_cases import record_steps
 
         record_steps(updates, store.now())

@@ -259,6 +259,30 @@ def migrate(ctx: click.Context, data_dir_option: str | None, database: str | Non
                else f"结构已是版本 {LATEST} / schema already at version {LATEST}")
 
 
+@hub.command("partition")
+@hub_folder_option
+@click.option("--months-ahead", type=click.IntRange(0, 24), default=3, show_default=True,
+              help="Create the months up to this many after the current one. / 提前创建的月份数")
+@click.pass_context
+def partition(ctx: click.Context, data_dir_option: str | None, months_ahead: int) -> None:
+    """Partition the applications table by month and district (PostgreSQL; run monthly). / 按月份和区县分区"""
+    from sync.hub.cases import CHINA
+    from sync.hub.partitions import partition_applications
+
+    store = open_hub(ctx, data_dir_option)
+    report = partition_applications(store.db, store.clock().astimezone(CHINA).date(), months_ahead)
+    if report.converted:
+        click.echo("申请表已改为分区表 / the applications table is now partitioned")
+    if report.months_created:
+        months = "、".join(report.months_created)
+        districts = ", ".join(report.districts) or "—"
+        click.echo(f"新建月份 {months}（区县 {districts}），移入 {report.rows_moved} 行 / "
+                   f"months created: {', '.join(report.months_created)} (districts {districts}); "
+                   f"{report.rows_moved} rows moved")
+    else:
+        click.echo("所需月份均已存在 / every month needed exists")
+
+
 @hub.command("backup")
 @hub_folder_option
 @click.option("--to", "target", required=True, type=click.Path(file_okay=False), help="A new backup folder.")
