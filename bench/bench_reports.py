@@ -9,7 +9,8 @@
 - city report (SQL aggregation and PDF) over 1,000,000 applications in a SQLite hub
   database, in a fresh process, beside a bare SQL COUNT over the same rows; peak RSS of
   that process (targets ≤ 10 s, ≤ 500 MB). With JIUJIN_TEST_POSTGRES_URL set, the same on
-  PostgreSQL as a note.
+  PostgreSQL as a note, and the hub's own table partitioned by month and district (the
+  conversion's time; a month's and all history's aggregation beside the plain table's).
 """
 
 from __future__ import annotations
@@ -230,12 +231,14 @@ def _city_figures(root: Path) -> list[Figure]:
     ]
     postgres = os.environ.get("JIUJIN_TEST_POSTGRES_URL")
     if postgres:
-        figures.append(_city_postgres(postgres))
+        figures += _city_postgres(postgres)
+        figures += _partitioned(postgres)
     return figures
 
 
-def _city_postgres(url: str) -> Figure:
-    """The same aggregation on PostgreSQL, in a private schema (a note, no target)."""
+def _city_postgres(url: str) -> list[Figure]:
+    """The same aggregation on PostgreSQL, in a private schema, plain and then partitioned
+    (notes, no target)."""
     import uuid
 
     import psycopg
@@ -265,11 +268,87 @@ def _city_postgres(url: str) -> Figure:
             bare = statistics.median(time_calls(lambda: connection.execute(
                 "SELECT COUNT(*) FROM hub_application").fetchone(), 3))
             aggregate = statistics.median(time_calls(lambda: city_figures(connection), 3))
+            figures = [Figure(f"city aggregation, {CITY_APPLICATIONS:,} applications, PostgreSQL (median)",
+                              aggregate, "s", bare, "bare SQL COUNT over the same rows")]
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    return Figure(f"city aggregation, {CITY_APPLICATIONS:,} applications, PostgreSQL (median)",
-                  aggregate, "s", bare, "bare SQL COUNT over the same rows")
+    return figures
+
+
+#: The month the partitioned figures report on (the generated days run from January to October).
+ONE_MONTH = {"start": date(2026, 10, 1), "end": date(2026, 10, 31)}
+
+
+def _partitioned(url: str) -> list[Figure]:
+    """A hub's own `hub_application` (its full schema, in a private schema) on the plain table
+    and then partitioned by month and district (`jiujin hub partition`), in the same run: the
+    time to convert it, and a month's and the whole history's aggregation beside the plain
+    table's (notes, no target)."""
+    import uuid
+
+    import psycopg
+
+    from sync.hub.db import execute, open_database
+    from sync.hub.models import ALL_MODELS
+    from sync.hub.partitions import partition_applications
+    from sync.hub.queries import city_figures
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    db = open_database(f"{url}?schema={schema}")
+    try:
+        db.create_tables(ALL_MODELS)
+        execute(db, PARTITIONED_GENERATE.format(count=CITY_APPLICATIONS))
+        execute(db, "ANALYZE hub_application")
+        connection = db.connection()
+
+        def timings() -> tuple[float, float]:
+            return (statistics.median(time_calls(lambda: city_figures(connection, **ONE_MONTH), 3)),
+                    statistics.median(time_calls(lambda: city_figures(connection), 3)))
+
+        month_plain, all_plain = timings()
+        start = time.perf_counter()
+        with db.atomic():
+            report = partition_applications(db, date(2026, 10, 15), months_ahead=0)
+        converted = time.perf_counter() - start
+        execute(db, "ANALYZE hub_application")
+        month, everything = timings()
+    finally:
+        db.close()
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    notes = {"months": len(report.months_created), "districts": len(report.districts),
+             "rows_moved": report.rows_moved}
+    return [
+        Figure(f"partitioning hub_application, {CITY_APPLICATIONS:,} applications, PostgreSQL", converted, "s",
+               notes=notes),
+        Figure("city aggregation for one month, partitioned by month and district (median)", month, "s",
+               month_plain, "the same on the plain table, same run", notes=notes),
+        Figure("city aggregation over all history, partitioned by month and district (median)", everything, "s",
+               all_plain, "the same on the plain table, same run", notes=notes),
+    ]
+
+
+#: The month the partitioned figures report on (the generated days run from January to October).
+ONE_MONTH = {"start": date(2026, 10, 1), "end": date(2026, 10, 31)}
+#: The generated applications of CITY_GENERATE, with every column of the hub's own table.
+PARTITIONED_GENERATE = (
+    "INSERT INTO hub_application (id, station, district, point_type, item_code, day, status, card_only,"
+    " due_date, completed_on, amendments, rongque, proxy, content_hash, last_seq)"
+    " SELECT lpad(to_hex(i), 32, '0'), 'ST' || (i %% 600),"
+    " (ARRAY['330102','330105','330106','330108','330109','330110','330111','330112',"
+    "'330113','330114','330122','330127','330182'])[(1 + (i * 7919) %% 13)::int],"
+    " (ARRAY['village','village','community','community','community','police','bank',"
+    "'bank','district_hall','community'])[(1 + (i * 104729) %% 10)::int],"
+    " 'HZ-GA-00' || (i %% 9), to_char(date '2026-01-01' + (i %% 300)::int, 'YYYY-MM-DD'),"
+    " CASE WHEN i %% 97 = 0 THEN 'voided' WHEN i %% 3 = 0 THEN 'completed' ELSE 'delivered' END,"
+    " CASE WHEN (i * 31) %% 100 < 86 THEN 1 ELSE 0 END,"
+    " to_char(date '2026-01-01' + (i %% 300 + 10)::int, 'YYYY-MM-DD'),"
+    " CASE WHEN i %% 3 = 0 THEN to_char(date '2026-01-01' + (i %% 300 + (i * 13) %% 12)::int,"
+    " 'YYYY-MM-DD') END, CASE WHEN i %% 17 = 0 THEN 1 ELSE 0 END, 0, 0, '', i"
+    " FROM generate_series(1::bigint, {count}) AS i")
 
 
 def main() -> list[Figure]:
