@@ -7,19 +7,15 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from forms import load_catalog
 from forms.collection import Catalog
 from reports import city_pdf
 from reports.street import street_pdf
 from station.core.clock import CST
-from sync.hub import reconcile
 from sync.hub.db import reporting_connection
-from sync.hub.ingest import Ingestor
 from sync.hub.queries import (
     active_stations,
     catalog_figures,
@@ -27,69 +23,13 @@ from sync.hub.queries import (
     rating_figures,
     street_month,
 )
-from sync.hub.store import HubStore, Place
+from sync.hub.store import HubStore
 from tests.reports.helpers import pdf_text, render_pages
-from tests.sync.helpers import enrol_key, entry, seal_entries
-
-CARD = {"id_card": "satisfied_by_card"}
-PAPER = {"household_register": "provided"}
-STATIONS = {  # code: (district, point type, town)
-    "XH0001": ("330106", "community", "330106004"),
-    "XH0002": ("330106", "police", "330106004"),
-    "BJ0001": ("330108", "bank", "330108001"),
-    "YH0001": ("330110", "village", "330110005"),
-}
-# name: station, item, day, due date, materials, extra record fields
-APPLICATIONS: dict[str, tuple[str, str, str, str | None, dict[str, str], dict[str, Any]]] = {
-    "c1": ("XH0001", "HZ-GA-004", "2026-11-02", "2026-11-10", CARD, {}),
-    "c2": ("XH0001", "HZ-GA-004", "2026-11-02", "2026-11-10", PAPER, {}),
-    "c3": ("XH0001", "HZ-MZ-001", "2026-11-03", "2026-11-20", CARD, {"rongque_deadline": "2026-11-10"}),
-    "c4": ("XH0001", "HZ-MZ-001", "2026-11-16", "2026-12-05", CARD, {"values": {"by_proxy": True}}),
-    "p1": ("XH0002", "HZ-GA-010", "2026-11-04", None, CARD, {}),
-    "p2": ("XH0002", "HZ-GA-010", "2026-10-28", "2026-11-03", CARD, {}),
-    "b1": ("BJ0001", "HZ-GJJ-001", "2026-11-05", "2026-11-06", CARD, {}),
-    "b2": ("BJ0001", "HZ-GJJ-001", "2026-11-20", "2026-11-25", PAPER, {"rongque_deadline": "2026-11-27"}),
-    "v1": ("YH0001", "HZ-RS-002", "2026-11-10", "2026-11-17", CARD, {"values": {"by_proxy": True}}),
-    "v2": ("YH0001", "HZ-RS-002", "2026-11-10", None, CARD, {"status": "voided"}),
-}
-# the departments' decisions, in order: (day, application, status)
-DECISIONS = [("2026-11-03", "p2", "completed"), ("2026-11-04", "p1", "completed"),
-             ("2026-11-05", "c2", "needs_amendment"), ("2026-11-06", "b1", "completed"),
-             ("2026-11-09", "c1", "completed"), ("2026-11-12", "v1", "needs_amendment"),
-             ("2026-11-12", "c2", "completed")]
-NOVEMBER = {"start": date(2026, 11, 1), "end": date(2026, 11, 30)}
-
-
-def _app_id(name: str) -> str:
-    return f"00000000-0000-7000-8000-{name.encode().hex():0>12}"
-
-
-def _fill(hub: HubStore) -> None:
-    ingest = Ingestor(hub)
-    for code, (district, point_type, town) in STATIONS.items():
-        key = Ed25519PrivateKey.generate()
-        enrol_key(hub, code, hub.add_station(code, code, place=Place(district, point_type, town)), key)
-        mine = [(n, a) for n, a in APPLICATIONS.items() if a[0] == code]
-        entries = [entry(seq, code, item=item, app_id=_app_id(name), day=day, due_date=due, materials=materials,
-                         **extra)
-                   for seq, (name, (_s, item, day, due, materials, extra)) in enumerate(mine, start=1)]
-        assert ingest.ingest(seal_entries(key, hub.public, entries,
-                                          station=code), "http").status == "stored"
-    reconcile.refresh_applications()
-    for day, name, status in DECISIONS:
-        hub.clock = lambda day=day: datetime.fromisoformat(f"{day}T10:00:00+00:00")
-        reconcile.set_status(hub, APPLICATIONS[name][0], [{"application_id": _app_id(name), "status": status}],
-                             "部门")
-
-
-def _counts(row: Any) -> tuple[int, ...]:
-    return (row.applications, row.card_only, row.near_home, row.completed, row.first_time,
-            row.completed_with_due, row.on_time, row.overdue, row.amended, row.on_the_spot, row.rongque,
-            row.proxy)
+from tests.sync.city_helpers import NOVEMBER, counts, fill_city
 
 
 def test_the_city_figures_match_the_hand_count(hub: HubStore, db_url: str, tmp_path: Path) -> None:
-    _fill(hub)
+    fill_city(hub)
     with reporting_connection(db_url, tmp_path / "hub") as connection:
         figures = city_figures(connection, **NOVEMBER, generated_at=datetime(2026, 12, 1, 8, tzinfo=CST))
         everything = city_figures(connection, as_of=date(2026, 11, 30))
@@ -102,7 +42,7 @@ def test_the_city_figures_match_the_hand_count(hub: HubStore, db_url: str, tmp_p
     #   completed c1 c2 p1 b1, without 补正 c1 p1 b1; with a due date c1 c2 b1, on time c1 b1;
     #   open past due on 11-30: c3 (11-20) b2 (11-25) v1 (11-17); 补正 c2 v1; on the spot p1;
     #   容缺 c3 b2; 代办 c4 v1.
-    assert _counts(figures.total) == (8, 6, 8, 4, 3, 3, 2, 3, 2, 1, 2, 2)
+    assert counts(figures.total) == (8, 6, 8, 4, 3, 3, 2, 3, 2, 1, 2, 2)
     assert figures.total.first_time_rate == pytest.approx(3 / 4)
     assert figures.total.on_time_rate == pytest.approx(2 / 3)
     assert figures.total.near_home_rate == 1.0
@@ -111,13 +51,13 @@ def test_the_city_figures_match_the_hand_count(hub: HubStore, db_url: str, tmp_p
         "330106": ("西湖区", 5), "330108": ("滨江区", 2), "330110": ("余杭区", 1)}
     points = {r.key: r for r in figures.by_point_type}
     assert {k: r.applications for k, r in points.items()} == {"community": 4, "police": 1, "bank": 2, "village": 1}
-    assert _counts(points["community"]) == (4, 3, 4, 2, 1, 2, 1, 1, 1, 0, 1, 1)
-    assert _counts(points["bank"]) == (2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0)
+    assert counts(points["community"]) == (4, 3, 4, 2, 1, 2, 1, 1, 1, 0, 1, 1)
+    assert counts(points["bank"]) == (2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0)
     departments = {r.key: r for r in figures.by_department}
     assert {k: (r.label, r.applications) for k, r in departments.items()} == {
         "police": ("公安", 3), "civil-affairs": ("民政", 2), "housing-fund": ("住房公积金", 2),
         "human-resources": ("人力资源和社会保障", 1)}
-    assert _counts(departments["police"]) == (3, 2, 3, 3, 2, 2, 1, 0, 1, 1, 0, 0)
+    assert counts(departments["police"]) == (3, 2, 3, 3, 2, 2, 1, 0, 1, 1, 0, 0)
     assert [(r.key, r.applications) for r in figures.by_month] == [("2026-11", 8)]
     # no period: p2 (October, completed on its due day) joins
     assert [(r.key, r.applications) for r in everything.by_month] == [("2026-10", 1), ("2026-11", 8)]
@@ -125,7 +65,7 @@ def test_the_city_figures_match_the_hand_count(hub: HubStore, db_url: str, tmp_p
     # 西溪街道: XH0001 and XH0002, November
     assert street.stations == ("XH0001", "XH0002") and (street.town_name, street.district_name) == ("西溪街道", "西湖区")
     by_department = {r.key: r for r in street.by_department}
-    assert _counts(street.total) == (5, 4, 5, 3, 2, 2, 1, 1, 1, 1, 1, 1)
+    assert counts(street.total) == (5, 4, 5, 3, 2, 2, 1, 1, 1, 1, 1, 1)
     assert (by_department["police"].applications, by_department["police"].on_the_spot) == (3, 1)
     assert (by_department["civil-affairs"].rongque, by_department["civil-affairs"].proxy) == (1, 1)
     assert stations == {"community": 1, "police": 1, "bank": 1, "village": 1}
@@ -154,7 +94,7 @@ def test_the_catalog_measures_match_the_hand_count() -> None:
 
 
 def test_the_city_pdf_states_every_figure(hub: HubStore, db_url: str, tmp_path: Path) -> None:
-    _fill(hub)
+    fill_city(hub)
     with reporting_connection(db_url, tmp_path / "hub") as connection:
         figures = city_figures(connection, **NOVEMBER, generated_at=datetime(2026, 12, 1, 8, tzinfo=CST),
                                catalog=catalog_figures(_small_catalog(), date(2026, 11, 30), active_stations(connection)),

@@ -21,8 +21,8 @@ from sync.hub.models import HubApplication
 from sync.hub.partitions import PartitioningNeedsPostgres, is_partitioned, partition_applications
 from sync.hub.queries import city_figures
 from sync.hub.store import HubStore, Place, initialise_hub
+from tests.sync.city_helpers import NOVEMBER, STATIONS, app_id, counts, fill_city
 from tests.sync.helpers import enrol_key, entry, hub_database, seal_entries
-from tests.sync.test_city_figures import NOVEMBER, STATIONS, _app_id, _counts, _fill
 
 DECEMBER = date(2026, 12, 4)
 
@@ -44,13 +44,13 @@ def where(store: HubStore) -> dict[str, str]:
 def figures(store: HubStore, tmp_path: Path) -> tuple[tuple[int, ...], dict[str, int], list[tuple[str, int]]]:
     with reporting_connection(store.database_url, tmp_path / "hub") as connection:
         found = city_figures(connection, **NOVEMBER)
-        return (_counts(found.total), {r.key: r.applications for r in found.by_district},
+        return (counts(found.total), {r.key: r.applications for r in found.by_district},
                 [(r.key, r.applications) for r in found.by_month])
 
 
 def test_partitioning_keeps_every_figure_and_places_each_row_by_month_and_district(
         pg_hub: HubStore, tmp_path: Path) -> None:
-    _fill(pg_hub)
+    fill_city(pg_hub)
     before = figures(pg_hub, tmp_path)
     count = HubApplication.select().count()
 
@@ -62,10 +62,10 @@ def test_partitioning_keeps_every_figure_and_places_each_row_by_month_and_distri
     assert report.rows_moved == count == 10
     assert figures(pg_hub, tmp_path) == before
     placed = where(pg_hub)
-    assert placed[_app_id("c1")] == "hub_application_y2026m11_d330106"
-    assert placed[_app_id("b1")] == "hub_application_y2026m11_d330108"
-    assert placed[_app_id("p2")] == "hub_application_y2026m10_d330106"  # accepted in October
-    assert placed[_app_id("v1")] == "hub_application_y2026m11_d330110"
+    assert placed[app_id("c1")] == "hub_application_y2026m11_d330106"
+    assert placed[app_id("b1")] == "hub_application_y2026m11_d330108"
+    assert placed[app_id("p2")] == "hub_application_y2026m10_d330106"  # accepted in October
+    assert placed[app_id("v1")] == "hub_application_y2026m11_d330110"
     # a report for one month and district reads that partition only
     plan = "\n".join(str(r[0]) for r in execute(pg_hub.db, (
         "EXPLAIN SELECT count(*) FROM hub_application "
@@ -78,12 +78,12 @@ def test_partitioning_keeps_every_figure_and_places_each_row_by_month_and_distri
 
 def test_records_fold_into_their_partition_and_the_default_one_catches_a_month_not_created(
         pg_hub: HubStore, tmp_path: Path) -> None:
-    _fill(pg_hub)
+    fill_city(pg_hub)
     partition_applications(pg_hub.db, DECEMBER, months_ahead=0)
     key = Ed25519PrivateKey.generate()
     enrol_key(pg_hub, "XH0009", pg_hub.add_station("XH0009", "新站", place=Place("330106", "community", "330106004")),
               key)
-    late, early = _app_id("late"), _app_id("early")
+    late, early = app_id("late"), app_id("early")
     entries = [entry(1, "XH0009", item="HZ-GA-004", app_id=early, day="2026-12-03"),
                entry(2, "XH0009", item="HZ-GA-004", app_id=late, day="2027-03-01")]
     assert Ingestor(pg_hub).ingest(seal_entries(key, pg_hub.public, entries, station="XH0009"), "http").status == "stored"
@@ -108,7 +108,7 @@ def test_a_record_naming_another_day_for_a_known_application_makes_no_second_row
     code = "XH0001"
     enrol_key(pg_hub, code, pg_hub.add_station(code, code, place=Place(*STATIONS[code])), key)
     partition_applications(pg_hub.db, DECEMBER, months_ahead=0)
-    app = _app_id("moved")
+    app = app_id("moved")
     entries = [entry(1, code, app_id=app, day="2026-12-01"),
                entry(2, code, app_id=app, day="2026-11-02", kind="amended")]
     assert Ingestor(pg_hub).ingest(seal_entries(key, pg_hub.public, entries, station=code), "http").status == "stored"
@@ -131,7 +131,7 @@ def test_a_hub_on_sqlite_is_told_partitioning_needs_postgres(tmp_path: Path) -> 
 
 
 def test_the_partition_command_reports_what_it_created(pg_hub: HubStore, tmp_path: Path) -> None:
-    _fill(pg_hub)
+    fill_city(pg_hub)
     folder = str(tmp_path / "hub")
     first = CliRunner().invoke(main, ["hub", "partition", "--data-dir", folder, "--months-ahead", "1"])
     assert first.exit_code == 0, first.output
