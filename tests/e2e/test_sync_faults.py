@@ -43,7 +43,11 @@ def hub_url_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple
 
 
 class HubKiller:
-    """Kills the hub (SIGKILL) and restarts it when the upload passes given byte counts."""
+    """Kills the hub (SIGKILL) and restarts it when the upload passes given byte counts.
+
+    The proxy holds the station's bytes while the hub restarts: behind nginx another hub takes
+    the upload meanwhile, and on a slow machine the whole upload could finish before the
+    restarted hub is up, leaving the next kill no upload to interrupt."""
 
     def __init__(self, hub: HubProcess, proxy: FaultProxy, at_bytes: list[int]) -> None:
         self.hub, self.proxy, self.at_bytes = hub, proxy, sorted(at_bytes)
@@ -56,9 +60,13 @@ class HubKiller:
         while not self.stop.is_set() and self.at_bytes:
             if self.proxy.bytes_up >= self.at_bytes[0]:
                 self.at_bytes.pop(0)
-                self.hub.kill()
-                self.kills += 1
-                self.hub.start()  # same port: the proxy forwards there again
+                self.proxy.hold()
+                try:
+                    self.hub.kill()
+                    self.kills += 1
+                    self.hub.start()  # same port: the proxy forwards there again
+                finally:
+                    self.proxy.release()
             self.stop.wait(0.005)
 
 

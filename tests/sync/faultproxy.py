@@ -7,6 +7,9 @@ Each accepted connection draws a plan from a seeded generator:
 - cut_reply: forward the whole request, then drop the connection part-way through the reply
   (the hub acted, the station never heard);
 - delay: hold every piece for a while before forwarding it.
+
+`hold()` stops every request byte where it is until `release()` (a network stall), so that a
+test can restart the hub without the upload running on past it meanwhile.
 """
 
 from __future__ import annotations
@@ -52,10 +55,20 @@ class FaultProxy:
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.closed = threading.Event()
+        self.flowing = threading.Event()
+        self.flowing.set()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def hold(self) -> None:
+        """Forward no request byte until `release`."""
+        self.flowing.clear()
+
+    def release(self) -> None:
+        self.flowing.set()
 
     def close(self) -> None:
         self.closed.set()
+        self.flowing.set()
         self.listener.close()
 
     def _plan(self) -> Plan:
@@ -106,6 +119,8 @@ class FaultProxy:
                 data = source.recv(65536)
                 if not data:
                     break
+                if upward:
+                    self.flowing.wait()
                 if plan.kind == "delay":
                     time.sleep(plan.delay)
                 limit = plan.limit if (upward and plan.kind in ("cut", "reset")) else None
