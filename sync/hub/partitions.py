@@ -180,10 +180,12 @@ def the_application(app_id: str, keyed: bool) -> Expression:
     application's day as a value, so PostgreSQL plans for the one month holding it rather
     than for every partition (an id alone costs milliseconds of planning per statement)."""
     condition: Expression = HubApplication.id == app_id
-    if keyed:
-        day = application_day(app_id)
-        condition &= HubApplication.day == day if day is not None else False
-    return condition
+    if not keyed:
+        return condition
+    day = application_day(app_id)
+    if day is None:  # not in the key table: the hub holds no such application
+        return condition & False
+    return condition & (HubApplication.day == day)
 
 
 def keep_key(app_id: str, day: str) -> None:

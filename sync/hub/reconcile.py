@@ -108,7 +108,7 @@ def _place(station: str) -> tuple[str, str]:
 
 
 def _fold(station: str, seq: int, kind: str, app_id: str, at: str, record: dict[str, Any],
-          place: tuple[str, str], keyed: bool = False) -> set[tuple[str, str]]:
+          place: tuple[str, str], keyed: bool) -> set[tuple[str, str]]:
     """Fold one record; the (station, day) pairs whose manifests it may change.
 
     An application keeps the day its first record gave it: a station fixes the day when it

@@ -266,11 +266,11 @@ def migrate(ctx: click.Context, data_dir_option: str | None, database: str | Non
 @click.pass_context
 def partition(ctx: click.Context, data_dir_option: str | None, months_ahead: int) -> None:
     """Partition the applications table by month and district (PostgreSQL; run monthly). / 按月份和区县分区"""
-    from sync.hub.cases import CHINA
+    from sync.hub.cases import today
     from sync.hub.partitions import partition_applications
 
     store = open_hub(ctx, data_dir_option)
-    report = partition_applications(store.db, store.clock().astimezone(CHINA).date(), months_ahead)
+    report = partition_applications(store.db, today(store), months_ahead)
     if report.converted:
         click.echo("申请表已改为分区表 / the applications table is now partitioned")
     if report.months_created:
