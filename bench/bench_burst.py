@@ -14,7 +14,9 @@ Figures, each run with 1, 2 and 4 hub workers:
 - p99 time from the start of an upload to its signed acknowledgement;
 - no batch lost or duplicated: the hub's counts and each station's ledger (one range 1..n,
   no gap, no duplicate batch, nothing quarantined); with JIUJIN_BURST_FOLD=1 also every
-  application folded into the city report's table (`hub_application`) after the first run.
+  application folded into the city report's table (`hub_application`) after the first run;
+- once, the same days ingested by the hub's `Ingestor` in this one process with no web server
+  in between, against the same `\\copy`: the part of the gap that lies in ingest itself.
 
 Bounded in count (JIUJIN_BURST_STATIONS × JIUJIN_BURST_APPLICATIONS) and in time
 (JIUJIN_BURST_SECONDS per run); loopback only. JIUJIN_BURST_CONCURRENCY stations upload at
@@ -254,6 +256,34 @@ def copy_baseline(url: str, schema: str, tmp: Path) -> float:
     return seconds
 
 
+def ingest_alone(tmp: Path, base: str, hub: HubPublicKeys, stations: list[Station]) -> float:
+    """Seconds for the hub's own ingest of every station's day in this one process, with no
+    HTTP, tus or worker in between: each batch opened, verified, stored and acknowledged by
+    `Ingestor.ingest`, one after another, on a fresh schema of the same fsync=on server. It is
+    the part of the burst that the web server does not touch, so beside the end-to-end figure
+    it says how much of the gap to `psql \\copy` lies in ingest itself."""
+    from sync.hub.ingest import Ingestor
+
+    schema = f"burst_{os.getpid()}_alone"
+    store = HubStore(tmp / "hub", f"{base}?schema={schema}")
+    try:
+        store.create_schema()
+        for s in stations:
+            token = store.add_station(s.code, f"受理点 {s.code}", place=s.place)
+            store.enrol(s.code, make_request(s.key, s.code, token, hub, "http", datetime.now(UTC)), "http")
+        ingestor = Ingestor(store)
+        started = time.perf_counter()
+        for s in stations:
+            result = ingestor.ingest(s.sealed, "http", uploader=s.code)
+            if result.status != "stored" or not result.ack:
+                raise RuntimeError(f"{s.code}: {result.status} {result.reason}")
+        return time.perf_counter() - started
+    finally:
+        store.close()
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 def one_run(tmp: Path, base: str, hub: HubPublicKeys, stations: list[Station], workers: int) -> Run:
     """A fresh schema, every station registered and enrolled, then the burst and the checks."""
     run, schema = Run(workers), f"burst_{os.getpid()}_{workers}"
@@ -273,7 +303,7 @@ def one_run(tmp: Path, base: str, hub: HubPublicKeys, stations: list[Station], w
     return run
 
 
-def figures(runs: list[Run], fsync: str, generated_s: float) -> list[Figure]:
+def figures(runs: list[Run], fsync: str, generated_s: float, alone_s: float) -> list[Figure]:
     out = []
     notes_all = {"stations": STATIONS, "applications_per_station": APPLICATIONS, "concurrency": CONCURRENCY,
                  "folded_into_hub_application": FOLD, "time_bound_s": SECONDS, "fsync": fsync, "cores": os.cpu_count(),
@@ -304,6 +334,13 @@ def figures(runs: list[Run], fsync: str, generated_s: float) -> list[Figure]:
                           len(run.errors) + run.unfinished + len(run.problems), "batches",
                           baseline=STATIONS, baseline_name="batches sent", target="0",
                           passed=complete, notes={"errors": run.errors[:5], "problems": run.problems[:5]}))
+    copy_s = next((r.copy_seconds for r in runs if r.copy_seconds), 0.0)
+    if alone_s and copy_s:
+        out.append(Figure("city burst: the hub's ingest of the same days in one process, no HTTP (figure only)",
+                          STATIONS * APPLICATIONS / alone_s, "records/s", baseline=STATIONS * APPLICATIONS / copy_s,
+                          baseline_name="psql \\copy of the same rows (first run)",
+                          notes={"ingest_s": round(alone_s, 3), "what": "opened, verified, stored and acknowledged "
+                                 "one batch after another by Ingestor.ingest: the burst's work without the web server"}))
     one = next((r for r in runs if r.workers == 1 and r.seconds), None)
     for run in runs:
         if one is not None and run is not one and run.seconds:
@@ -328,9 +365,10 @@ def main() -> list[Figure]:
             stations = make_stations(hub)
             generated = time.perf_counter() - began
             runs = [one_run(tmp, base, hub, stations, workers) for workers in WORKERS]
+            alone = ingest_alone(tmp, base, hub, stations)
             with psycopg.connect(base, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "burst_{os.getpid()}_keys" CASCADE')
-        result = figures(runs, fsync, generated)
+        result = figures(runs, fsync, generated, alone)
     finally:
         if started_pg:
             stop_postgres()
