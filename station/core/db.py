@@ -178,10 +178,14 @@ def statement(sql: str, params: Sequence[object] = ()) -> Any:
     with `execute_sql`. The submission's hot path (applications, audit, outbox) uses it;
     everything else keeps peewee.
     """
-    if not database.in_transaction():
+    state = database.obj._state
+    if not state.transactions:
         return database.execute_sql(sql, params)
-    with _translate_errors:
-        return database.connection().execute(sql, params)
+    try:
+        return state.conn.execute(sql, params)
+    except Exception as exc:  # peewee's own translation, by the driver's class names, only on a failure
+        _translate_errors.__exit__(type(exc), exc, exc.__traceback__)
+        raise
 
 
 @contextmanager
@@ -198,13 +202,14 @@ def write_transaction() -> Iterator[None]:
     waiting (the counter's submission) gets it the moment another (sync) lets go, instead of
     polling SQLite's lock in growing sleeps; other processes still wait on SQLite's lock.
     """
-    if database.in_transaction():
-        with database.atomic():
+    db = database.obj
+    if db.in_transaction():
+        with db.atomic():
             yield
         return
     queued = _writers.acquire(timeout=_WRITERS_WAIT_S)  # past it, SQLite's busy timeout decides
     try:
-        with database.atomic("IMMEDIATE"):
+        with _immediate(db):
             yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         raise storage_failure(exc) from None
@@ -213,6 +218,29 @@ def write_transaction() -> Iterator[None]:
             _writers.release()
         if not getattr(_background, "on", False):
             _foreground[threading.get_ident()] = time.monotonic()
+
+
+@contextmanager
+def _immediate(db: StationDatabase) -> Iterator[None]:
+    """What `db.atomic("IMMEDIATE")` does at the top level, without its layers (a submission
+    runs one per accepted application): begin (taking the station lock), enter the
+    transaction on peewee's stack, so that nested `atomic` blocks become savepoints and
+    `statement` sees it, then commit, or roll back on any failure."""
+    db.begin("IMMEDIATE")
+    transactions = db._state.transactions
+    transactions.append(db.transaction())
+    try:
+        yield
+    except BaseException:
+        transactions.pop()
+        db.rollback()
+        raise
+    transactions.pop()
+    try:
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def in_short_transactions(items: Sequence[T], size: int = SHORT_TRANSACTION_ROWS) -> Iterator[Sequence[T]]:

@@ -61,6 +61,29 @@ def test_receipt_numbers_keep_counting_past_9999_and_after_a_void(
     assert numbers == ["TS0001-20261126-10000", "TS0001-20261126-10001"]
 
 
+def test_a_submission_that_fails_part_way_leaves_nothing_behind(
+        store: StationStore, sessions: Sessions) -> None:
+    """The outbox refuses the event (a trigger stands in for any failure of the last write):
+    the receipt number, the status and the audit link go with it, the error is peewee's as
+    everywhere else, and the station's next submission takes the number the failed one had."""
+    from peewee import IntegrityError
+
+    from station.core.db import database
+
+    app = store.applications.create_draft(sessions.operator, draft())
+    head = audit.head()
+    database.execute_sql("CREATE TEMP TRIGGER refuse BEFORE INSERT ON outbox_event"
+                         " BEGIN SELECT RAISE(ABORT, 'outbox refused'); END")
+    with pytest.raises(IntegrityError, match="outbox refused"):
+        store.applications.submit(sessions.operator, app.id)
+    kept = Application.get_by_id(app.id)
+    assert (kept.status, kept.receipt_number, kept.content_hash) == (Status.DRAFT, None, None)
+    assert audit.head() == head and outbox.high_water() == 0
+    database.execute_sql("DROP TRIGGER temp.refuse")
+    assert store.applications.submit(sessions.operator, app.id).receipt_number == "TS0001-20261126-0001"
+    assert audit.verify().ok
+
+
 def test_submitted_content_is_frozen(store: StationStore, sessions: Sessions) -> None:
     app = store.applications.create_draft(sessions.operator, draft())
     store.applications.submit(sessions.operator, app.id)
