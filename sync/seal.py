@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import zstandard
@@ -85,9 +86,9 @@ class Sealed:
     ciphertext: bytes
     signature: bytes
 
-    @property
+    @cached_property
     def object_id(self) -> str:
-        """Batch id (or attachment id): hex SHA-256 of the header bytes."""
+        """Batch id (or attachment id): hex SHA-256 of the header bytes (worked out once)."""
         return hashlib.sha256(self.header_bytes).hexdigest()
 
     @property

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from sync import acks, anchors
 from sync.errors import HubError
 from sync.hub.config import HubKeys
-from sync.hub.db import tuples, write_transaction
+from sync.hub.db import statement, tuples, write_transaction
 from sync.hub.models import HubAnchor, HubAnchorDivergence, HubRecoveryCopy, HubStation
 
 log = logging.getLogger("jiujin.hub.anchors")
@@ -68,19 +68,24 @@ def witness(anchor: Witnessed, now: str, checked: tuple[int, str | None] | None 
         held = latest(anchor.station)
         found.append(_divergence(anchor, "reported", held[0] if held else anchor.seq, held, None))
     if not found:
-        HubAnchor.insert(station=anchor.station, seq=anchor.seq, hash=anchor.hash, station_at=anchor.station_at,
-                         received_at=now, source=anchor.source, via=anchor.via).on_conflict_ignore().execute()
+        statement(_KEEP, (anchor.station, anchor.seq, anchor.hash, anchor.station_at, now, anchor.source, anchor.via))
         return []
     for row in found:
         _record(row, now)
     return found
 
 
+# Every batch is witnessed in its ingest's transaction: fixed SQL, as ingest's own queries.
+_HELD = "SELECT hash FROM hub_anchor WHERE station = ? AND seq = ?"
+_KEEP = ("INSERT INTO hub_anchor (station, seq, hash, station_at, received_at, source, via)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+
+
 def _position(anchor: Witnessed, seq: int, digest: str | None) -> list[HubAnchorDivergence]:
-    held = HubAnchor.get_or_none((HubAnchor.station == anchor.station) & (HubAnchor.seq == seq))
-    if held is None or held.hash == digest:
+    held = statement(_HELD, (anchor.station, seq)).fetchone()
+    if held is None or held[0] == digest:
         return []
-    return [_divergence(anchor, "rewritten" if digest else "backwards", seq, (held.seq, held.hash), digest)]
+    return [_divergence(anchor, "rewritten" if digest else "backwards", seq, (seq, str(held[0])), digest)]
 
 
 def _behind(anchor: Witnessed) -> list[HubAnchorDivergence]:

@@ -9,10 +9,11 @@ on the search path; tests give each worker its own).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,24 @@ def write_transaction() -> Iterator[None]:
 def execute(db: Database, sql: str) -> Any:
     """Run one SQL statement (peewee's execute_sql is untyped)."""
     return db.execute_sql(sql)  # type: ignore[no-untyped-call]
+
+
+def statement(sql: str, params: Sequence[object] = ()) -> Any:
+    """Run one fixed statement, its parameters marked `?`, and return its cursor.
+
+    A batch's ingest runs about twenty short queries, and peewee building each one cost more
+    than the database answering it; ingest writes its queries out (`sync.hub.ingest`).
+    On PostgreSQL the marks become psycopg's `%s`.
+    """
+    db = database.obj
+    if isinstance(db, PostgresqlDatabase):
+        sql = _postgres_marks(sql)
+    return db.execute_sql(sql, params)
+
+
+@functools.lru_cache(maxsize=128)
+def _postgres_marks(sql: str) -> str:
+    return sql.replace("?", "%s")
 
 
 def tuples(query: Any) -> list[tuple[Any, ...]]:

@@ -42,6 +42,20 @@ def test_gaps_are_recorded_and_filled_out_of_order(
     assert (stats["records"], stats["batches"], stats["high_seq"]) == (30, 3, 30)
 
 
+def test_a_batch_that_does_not_chain_to_the_batches_held_on_either_side_is_quarantined(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    one = sealed_batch(station_key, hub.public, 1, 10, 1)
+    three = sealed_batch(station_key, hub.public, 21, 30, 3, "e" * 64)  # names a batch 2 the hub never sees
+    assert ingestor.ingest(one, "test").ok and ingestor.ingest(three, "test").ok
+    after_another_one = sealed_batch(station_key, hub.public, 11, 20, 2, "f" * 64)
+    after_one = sealed_batch(station_key, hub.public, 11, 20, 2, seal.read(one).object_id)
+    for batch in (after_another_one, after_one):  # the one before differs; then the one after does
+        result = ingestor.ingest(batch, "test")
+        assert (result.status, result.reason) == ("quarantined", "chain_mismatch")
+    assert HubRecord.select().count() == 20 and hub.held_ranges(STATION) == [(1, 10), (21, 30)]
+    assert hub.open_gaps(STATION) == [(11, 20)]
+
+
 def _quarantined(hub: HubStore, ingestor: Ingestor, data: bytes, reason: str) -> None:
     result = ingestor.ingest(data, "test")
     assert (result.status, result.reason) == ("quarantined", reason)
