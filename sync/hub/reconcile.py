@@ -28,7 +28,7 @@ from sync.errors import HubError, SealError
 from sync.hub import anchors
 from sync.hub.actions import audit
 from sync.hub.case_marks import case_marks
-from sync.hub.db import database, execute, is_postgres, tuples, write_transaction
+from sync.hub.db import database, execute, is_postgres, statement, tuples, write_transaction
 from sync.hub.models import (
     HubAction,
     HubApplication,
@@ -389,19 +389,17 @@ def mark_changed(days: set[tuple[str, str]], application_ids: list[str]) -> None
     """Mark for the next reconciliation the open manifests of these (station, day) pairs and
     those listing any of these applications; call inside the transaction of the change."""
     m, e, st = HubManifest._meta.table_name, HubManifestEntry._meta.table_name, HubManifestStale._meta.table_name
-    mark = "%s" if is_postgres() else "?"
     pairs = sorted(days)
     for start in range(0, len(pairs), 250):
         part = pairs[start:start + 250]
-        where = " OR ".join(f"(station = {mark} AND day = {mark})" for _ in part)
-        database.obj.execute_sql(f"INSERT INTO {st} (manifest) SELECT id FROM {m}"
-                                 f" WHERE reconciled_at IS NULL AND ({where})", [v for pair in part for v in pair])
+        where = " OR ".join("(station = ? AND day = ?)" for _ in part)
+        statement(f"INSERT INTO {st} (manifest) SELECT id FROM {m} WHERE reconciled_at IS NULL AND ({where})",
+                  [v for pair in part for v in pair])
     ids = sorted(set(application_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        database.obj.execute_sql(
-            f"INSERT INTO {st} (manifest) SELECT DISTINCT e.manifest FROM {e} e JOIN {m} m ON m.id = e.manifest"
-            f" WHERE m.reconciled_at IS NULL AND e.application_id IN ({', '.join(mark for _ in chunk)})", chunk)
+        statement(f"INSERT INTO {st} (manifest) SELECT DISTINCT e.manifest FROM {e} e JOIN {m} m ON m.id = e.manifest"
+                  f" WHERE m.reconciled_at IS NULL AND e.application_id IN ({', '.join('?' for _ in chunk)})", chunk)
 
 
 def _mark_ledger_changes(station: str | None = None) -> None:
