@@ -164,9 +164,9 @@ class Ingestor:
                 header["audit_head"]["hash"]))
             witness(Witnessed(station, header["audit_head"]["seq"], header["audit_head"]["hash"],
                               header["created_at"], "batch", via), now)
-            _extend_ledger(station, first, last, now)
+            ledger = _extend_ledger(station, first, last, now)
             statement(_RECEIVED, (now, station))
-        return self._result(sealed, "stored" if new else "duplicate", new)
+        return self._result(sealed, "stored" if new else "duplicate", new, ledger=ledger)
 
     def _check_chain(self, sealed: seal.Sealed) -> None:
         header, number = sealed.header, sealed.header["batch_no"]
@@ -194,22 +194,25 @@ class Ingestor:
     # -- outcomes -----------------------------------------------------------------------
 
     def _result(self, sealed: seal.Sealed, status: str, new: int, reason: str | None = None,
-                quarantine_id: int | None = None, error: SealError | None = None) -> IngestResult:
+                quarantine_id: int | None = None, error: SealError | None = None,
+                ledger: list[tuple[int, int]] | None = None) -> IngestResult:
         header = sealed.header
         first, last = header.get("first_seq"), header.get("last_seq")
         result = IngestResult(status, sealed.kind, sealed.station, sealed.object_id, first, last,
                               new, reason, quarantine_id, hashlib.sha256(sealed.data).hexdigest(),
                               message_zh=error.message_zh if error else "", message_en=error.message_en if error else "")
-        result.ack = self.acknowledge(result, header.get("batch_no"))
+        result.ack = self.acknowledge(result, header.get("batch_no"), ledger)
         return result
 
-    def acknowledge(self, result: IngestResult, batch_no: int | None = None) -> bytes:
-        """The signed acknowledgement of a result, with the station's ledger."""
+    def acknowledge(self, result: IngestResult, batch_no: int | None = None,
+                    ledger: list[tuple[int, int]] | None = None) -> bytes:
+        """The signed acknowledgement of a result, with the station's ledger (`ledger`, when the
+        caller has just written it; else read)."""
         document = {
             "station": result.station, "object_id": result.object_id, "kind": result.kind,
             "status": result.status, "first_seq": result.first_seq, "last_seq": result.last_seq,
             "batch_no": batch_no, "reason": result.reason, "sealed_sha256": result.sealed_sha256,
-            "held": [list(r) for r in self.store.held_ranges(result.station or "")],
+            "held": [list(r) for r in (self.store.held_ranges(result.station or "") if ledger is None else ledger)],
             "hub": self.store.fingerprint, "at": self.store.now(),
         }
         if result.message_zh or result.message_en:
@@ -296,9 +299,10 @@ def _batch_held(batch_id: str) -> bool:
     return statement(_BATCH_HELD, (batch_id,)).fetchone() is not None
 
 
-def _extend_ledger(station: str, first: int, last: int, now: str) -> None:
+def _extend_ledger(station: str, first: int, last: int, now: str) -> list[tuple[int, int]]:
     """Add [first, last] to the station's ledger, merging the runs it touches, then record the
-    holes below the highest held number and mark filled the ones that closed."""
+    holes below the highest held number and mark filled the ones that closed. Returns the
+    ledger as it now stands, ascending."""
     runs = [(int(i), int(a), int(b)) for i, a, b in statement(_RUNS, (station,)).fetchall()]
     touching = [r for r in runs if r[1] <= last + 1 and r[2] >= first - 1]
     merged = (min([first, *(r[1] for r in touching)]), max([last, *(r[2] for r in touching)]))
@@ -306,8 +310,9 @@ def _extend_ledger(station: str, first: int, last: int, now: str) -> None:
     if ids:
         statement(f"DELETE FROM hub_range WHERE id IN ({', '.join('?' for _ in ids)})", ids)
     statement(_INSERT_RUN, (station, *merged))
+    ledger = sorted([(a, b) for run_id, a, b in runs if run_id not in ids] + [merged])
     holes, expected = set(), 1
-    for low, high in sorted([(a, b) for run_id, a, b in runs if run_id not in ids] + [merged]):
+    for low, high in ledger:
         if low > expected:
             holes.add((expected, low - 1))
         expected = high + 1
@@ -318,3 +323,4 @@ def _extend_ledger(station: str, first: int, last: int, now: str) -> None:
     for low, high in sorted(holes - set(open_gaps)):
         HubGap.create(station=station, first_seq=low, last_seq=high, detected_at=now)
         log.info("gap", extra={"station": station, "first_seq": low, "last_seq": high})
+    return ledger

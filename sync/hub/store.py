@@ -21,7 +21,7 @@ from sync.errors import EnrolmentError, HubError, SealError, StationNotFound
 from sync.hub import migrations
 from sync.hub.anchors import keep_recovery, open_divergences_by_station
 from sync.hub.config import HubFolder, HubKeys
-from sync.hub.db import PoolSettings, execute, open_database, statement, tuples, write_transaction
+from sync.hub.db import PoolSettings, execute, open_database, tuples, write_transaction
 from sync.hub.models import (
     HubApplication,
     HubAttachment,
@@ -29,6 +29,7 @@ from sync.hub.models import (
     HubCatalogVersion,
     HubGap,
     HubQuarantine,
+    HubRange,
     HubRecord,
     HubSetting,
     HubStation,
@@ -335,9 +336,9 @@ class HubStore:
 
     def held_ranges(self, station: str) -> list[tuple[int, int]]:
         """The runs of sequence numbers held for `station`, ascending."""
-        rows = statement("SELECT first_seq, last_seq FROM hub_range WHERE station = ? ORDER BY first_seq",
-                         (station,)).fetchall()  # in every acknowledgement: fixed SQL, as ingest's
-        return [(int(a), int(b)) for a, b in rows]
+        query = (HubRange.select(HubRange.first_seq, HubRange.last_seq)
+                 .where(HubRange.station == station).order_by(HubRange.first_seq))
+        return [(int(a), int(b)) for a, b in tuples(query)]
 
     def open_gaps(self, station: str) -> list[tuple[int, int]]:
         query = (HubGap.select(HubGap.first_seq, HubGap.last_seq)

@@ -32,11 +32,16 @@ def test_gaps_are_recorded_and_filled_out_of_order(
     one = sealed_batch(station_key, hub.public, 1, 10, 1)
     two = sealed_batch(station_key, hub.public, 11, 20, 2, seal.read(one).object_id)
     three = sealed_batch(station_key, hub.public, 21, 30, 3, seal.read(two).object_id)
-    assert ingestor.ingest(three, "test").ok
+    def held_in_ack(batch: bytes) -> list[tuple[int, int]]:
+        result = ingestor.ingest(batch, "test")
+        assert result.ok
+        return acks.verify(result.ack or b"", hub.public, STATION).held
+
+    assert held_in_ack(three) == [(21, 30)]
     assert hub.open_gaps(STATION) == [(1, 20)]
-    assert ingestor.ingest(one, "test").ok
+    assert held_in_ack(one) == [(1, 10), (21, 30)]
     assert hub.open_gaps(STATION) == [(11, 20)]
-    assert ingestor.ingest(two, "test").ok
+    assert held_in_ack(two) == [(1, 30)]
     assert hub.open_gaps(STATION) == [] and hub.held_ranges(STATION) == [(1, 30)]
     stats = hub.stats()["stations"][0]
     assert (stats["records"], stats["batches"], stats["high_seq"]) == (30, 3, 30)
