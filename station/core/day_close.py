@@ -183,7 +183,7 @@ def ledger(store: StationStore) -> dict[str, Any]:
     batches = [{"batch_no": b.batch_no, "first_seq": b.first_seq, "last_seq": b.last_seq, "state": b.state,
                 "transport": b.transport, "sent_at": b.sent_at, "acknowledged_at": b.acknowledged_at,
                 "error": b.last_error} for b in SyncBatch.select().order_by(SyncBatch.batch_no.desc()).limit(50)]
-    oldest = (OutboxEvent.select(fn.MIN(OutboxEvent.at)).where(OutboxEvent.acknowledged_at.is_null()).scalar())
+    oldest = outbox.oldest_waiting_at()
     age = None
     if oldest:
         age = round((store.clock() - datetime.fromisoformat(oldest)).total_seconds() / 3600, 2)

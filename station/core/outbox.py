@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from peewee import fn
+from peewee import Expression, fn
 
 from kernel.canonical import canonical_json
 from station.core.audit import AuditLink
-from station.core.db import statement
+from station.core.db import database, statement
 from station.core.models import OutboxEvent
 
 
@@ -60,16 +60,40 @@ def read_range(first: int, last: int) -> list[OutboxRecord]:
     return [_record(row) for row in query]
 
 
+_FIRST_WAITING = ("SELECT coalesce((SELECT MIN(first_seq) FROM sync_batch WHERE state != 'acknowledged'),"
+                  " (SELECT MAX(last_seq) + 1 FROM sync_batch), 1)")
+
+
+def first_waiting_seq() -> int:
+    """The first sequence number that may still wait for the hub: the first of the oldest batch
+    not acknowledged, else the one after the last batch (1 with none).
+
+    Every event below it is acknowledged, because a batch is marked acknowledged only after its
+    events are. So whatever asks about the events still waiting reads the outbox from here, a
+    short tail, and not its whole history (no index of the unacknowledged is kept: it would
+    cost every submission a page).
+    """
+    return int(database.execute_sql(_FIRST_WAITING).fetchone()[0])
+
+
+def _waiting() -> Expression:
+    return (OutboxEvent.seq >= first_waiting_seq()) & OutboxEvent.acknowledged_at.is_null()
+
+
 def unacknowledged(limit: int = 2000) -> list[OutboxRecord]:
     """The oldest events the hub has not acknowledged yet."""
-    query = (OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null())
-             .order_by(OutboxEvent.seq).limit(limit))
+    query = OutboxEvent.select().where(_waiting()).order_by(OutboxEvent.seq).limit(limit)
     return [_record(row) for row in query]
 
 
 def depth() -> int:
     """How many events wait for the hub."""
-    return int(OutboxEvent.select().where(OutboxEvent.acknowledged_at.is_null()).count())
+    return int(OutboxEvent.select().where(_waiting()).count())
+
+
+def oldest_waiting_at() -> str | None:
+    """When the oldest event still waiting for the hub was made; None when none waits."""
+    return OutboxEvent.select(fn.MIN(OutboxEvent.at)).where(_waiting()).scalar()  # type: ignore[no-any-return]
 
 
 def acknowledge(first: int, last: int, at: datetime) -> int:

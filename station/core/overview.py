@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from typing import Any
 
+from peewee import SQL
+
 from forms import Item, Text
 from forms.display import field_rows
 from kernel.masking import mask_id
 from station.core import outbox
 from station.core.applications import Status, deferred_materials, owes_materials
 from station.core.clock import CST, local_day, local_time
-from station.core.db import database
+from station.core.migrations import SUBMITTED_ACTION
 from station.core.models import Application, AuditEvent, Operator, OutboxEvent
+from station.core.offline_policy import last_contact
 from station.core.roles import Action, allowed
 from station.core.session import Session
 from station.core.store import StationStore
@@ -77,9 +80,10 @@ def counter_overview(store: StationStore, session: Session) -> CounterOverview:
 
 
 def last_hub_contact(zone: tzinfo = CST) -> str | None:
-    """When the hub last acknowledged anything from this station, on the station's clock."""
-    found = database.execute_sql("SELECT MAX(acknowledged_at) FROM outbox_event").fetchone()
-    return local_time(str(found[0]), zone) if found and found[0] else None
+    """When the hub last answered this station (an acknowledgement or a bundle), on the
+    station's clock."""
+    found = last_contact()
+    return local_time(found, zone) if found else None
 
 
 @dataclass(frozen=True)
@@ -123,15 +127,23 @@ class HistoryEntry:
 
 def application_history(session: Session, app_id: str, zone: tzinfo = CST) -> list[HistoryEntry]:
     """What happened to an application, on the station's clock: the audit trail, then whether
-    the hub holds it."""
+    the hub holds it.
+
+    The trail is read by subject (`audit_event_subject`), which leaves the submissions out; a
+    submission's audit link is found through its outbox event, which names it.
+    """
     if not allowed(session.role, Action.APPLICATION_VIEW):
         return []
+    events = list(OutboxEvent.select(OutboxEvent.kind, OutboxEvent.audit_seq, OutboxEvent.acknowledged_at)
+                  .where(OutboxEvent.application_id == app_id).order_by(OutboxEvent.seq))
+    submitted = [int(e.audit_seq) for e in events if e.kind == "submitted"]
+    trail = AuditEvent.select().where(
+        ((AuditEvent.subject == app_id) & (AuditEvent.action != SQL(f"'{SUBMITTED_ACTION}'")))
+        | AuditEvent.seq.in_(submitted))
     entries = [HistoryEntry(local_time(str(e.at), zone), str(e.action), str(e.operator))
-               for e in AuditEvent.select().where(AuditEvent.subject == app_id).order_by(AuditEvent.seq)]
-    for event in OutboxEvent.select().where(OutboxEvent.application_id == app_id).order_by(OutboxEvent.seq):
-        if event.acknowledged_at:
-            entries.append(HistoryEntry(local_time(str(event.acknowledged_at), zone),
-                                        "hub.acknowledged", "", str(event.kind)))
+               for e in trail.order_by(AuditEvent.seq)]
+    entries += [HistoryEntry(local_time(str(e.acknowledged_at), zone), "hub.acknowledged", "", str(e.kind))
+                for e in events if e.acknowledged_at]
     return sorted(entries, key=lambda e: e.at)
 
 

@@ -559,7 +559,7 @@ class SyncService:
         """Mark the outbox events in `held` acknowledged and their applications delivered, a
         bounded slice of sequence numbers per transaction. `held` is the station's whole ledger
         at the hub; events below the first batch not yet acknowledged are acknowledged already."""
-        floor = _first_unacknowledged_seq()
+        floor = outbox.first_waiting_seq()
         slices = [(a, min(a + SHORT_TRANSACTION_ROWS - 1, last))
                   for first, last in held for a in range(max(first, floor), last + 1, SHORT_TRANSACTION_ROWS)]
         for part in in_short_transactions(slices, 1):
@@ -579,17 +579,6 @@ class SyncService:
 
 _UNACKNOWLEDGED_APPLICATIONS = ("SELECT application_id FROM outbox_event"
                                 " WHERE seq BETWEEN ? AND ? AND acknowledged_at IS NULL")
-
-
-def _first_unacknowledged_seq() -> int:
-    """The first outbox sequence number that may still wait for an acknowledgement: the first
-    of the oldest batch not acknowledged, else the one after the last batch (1 with none)."""
-    row = database.execute_sql(
-        "SELECT MIN(first_seq) FROM sync_batch WHERE state != 'acknowledged'").fetchone()
-    if row[0] is not None:
-        return int(row[0])
-    last = database.execute_sql("SELECT MAX(last_seq) FROM sync_batch").fetchone()[0]
-    return int(last or 0) + 1
 
 
 def _acknowledged_batches() -> set[str]:

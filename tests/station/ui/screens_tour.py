@@ -130,15 +130,21 @@ BATCH_REASONS = ("unknown_catalog_version", "damaged:decrypt_failed")
 
 async def sync_with_batches(pilot: Any, apps: Applications) -> None:
     """The sync screen listing three batches, as the hub answered them: acknowledged, set aside
-    as a damaged copy (to be sent again), and quarantined with the reason code only."""
+    as a damaged copy (to be sent again), and quarantined with the reason code only. The first
+    holds the events filed so far, acknowledged with it."""
+    from datetime import datetime
+
+    from station.core import outbox
     from station.core.models import SyncBatch
 
+    outbox.acknowledge(1, 100, datetime.fromisoformat("2026-11-26T01:30:00+00:00"))
     for no, (state, reason) in enumerate([("acknowledged", None), ("sealed", BATCH_REASONS[1]),
                                           ("quarantined", BATCH_REASONS[0])], start=1):
         SyncBatch.create(batch_no=no, first_seq=no * 100 - 99, last_seq=no * 100, record_count=100,
                          batch_id=f"batch-{no}", prev_batch=f"batch-{no - 1}", body_sha256="0" * 64,
                          created_at="2026-11-26T01:30:00+00:00", size=1, state=state, transport="folder",
-                         sent_at="2026-11-26T01:30:00+00:00", last_error=reason)
+                         sent_at="2026-11-26T01:30:00+00:00", last_error=reason,
+                         acknowledged_at="2026-11-26T01:30:00+00:00" if state == "acknowledged" else None)
     await press("s")(pilot, apps)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from station.core import outbox
 from station.core.db import write_transaction
+from station.core.models import SyncBatch
 from station.core.store import StationStore
 from station.core.sync_service import BackgroundReport, PushReport
 from station.ui.app import make_app
@@ -77,8 +78,12 @@ async def test_the_home_summary_follows_a_sync_round_after_login(store: StationS
         await until(pilot, lambda: "尚未联系" in str(app.screen.query_one("#outbox").render()))
         assert "待上报 1 条" in str(app.screen.query_one("#outbox").render())
 
-        with write_transaction():  # the background round: the hub acknowledged everything
-            outbox.acknowledge(1, 10**6, clock.now)
+        with write_transaction():  # the background round: the hub acknowledged the batch and its event
+            at = clock.now.isoformat()
+            SyncBatch.create(batch_no=1, first_seq=1, last_seq=1, record_count=1, batch_id="batch-1",
+                             prev_batch="0" * 64, body_sha256="0" * 64, created_at=at, size=1,
+                             state="acknowledged", transport="http", sent_at=at, acknowledged_at=at)
+            outbox.acknowledge(1, 1, clock.now)
         app.post_message(SyncRoundDone(app.session, BackgroundReport(PushReport(), PushReport(), {}), None))
         await until(pilot, lambda: "待上报 0 条" in str(app.screen.query_one("#outbox").render()))
         assert "尚未联系" not in str(app.screen.query_one("#outbox").render())
