@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -309,14 +309,17 @@ def _day_ratings(session: Session, day: date) -> tuple[RatingCount, ...]:
 def station_ledger(store: StationStore, session: Session) -> reports.StationLedger:
     """The station's side of reconciliation: its outbox and the hub's acknowledgements."""
     require(session, Action.OUTBOX_READ)
-    high_water, events, oldest, last_ack = _query(_OUTBOX_SUMMARY)[0]
-    days = tuple(reports.LedgerDay(str(d), int(a or 0), int(s or 0), int(e or 0), int(k or 0))
-                 for d, a, s, e, k in _query(_LEDGER_DAYS, _ledger_params(store.config.code)))
+    outbox = _outbox_ledger()
+    days: dict[str, list[int]] = {d: [int(n), 0, 0, 0] for d, n in
+                                  _query(_APPLICATION_DAYS, _ledger_params(store.config.code))}
+    for day, counts in outbox.days.items():
+        days.setdefault(day, [0, 0, 0, 0])[1:] = counts
     return reports.StationLedger(
-        station=station_info(store), generated_at=store.clock(), high_water=int(high_water or 0),
-        events=int(events or 0), acknowledged_runs=_runs("IS NOT NULL"), pending_runs=_runs("IS NULL"),
-        missing_runs=_missing_runs(int(high_water or 0)), oldest_pending_at=oldest,
-        last_acknowledged_at=last_ack, days=days,
+        station=station_info(store), generated_at=store.clock(), high_water=outbox.high_water,
+        events=outbox.events, acknowledged_runs=_runs(outbox.acknowledged), pending_runs=_runs(outbox.waiting),
+        missing_runs=outbox.missing_runs(), oldest_pending_at=outbox.oldest_pending_at,
+        last_acknowledged_at=outbox.last_acknowledged_at,
+        days=tuple(reports.LedgerDay(d, *days[d]) for d in sorted(days, reverse=True)[:62]),
         batches=tuple((str(state), int(n)) for state, n in _query(_BATCH_STATES)))
 
 
@@ -344,19 +347,13 @@ _DAY_HANDLING = ("SELECT AVG((julianday(submitted_at) - julianday(created_at)) *
 _DAY_MATERIALS = f"SELECT item_code, materials, status FROM application WHERE {_COUNTED}"
 _DAY_NOTICES = ("SELECT COUNT(DISTINCT subject) FROM audit_event"
                 " WHERE action = 'document.notice_issued' AND at LIKE ?")
-_DAY_SYNC = ("SELECT COUNT(*), COUNT(acknowledged_at) FROM outbox_event WHERE at LIKE ?")
-_OUTBOX_SUMMARY = ("SELECT MAX(seq), COUNT(*), MIN(CASE WHEN acknowledged_at IS NULL THEN at END),"
-                   " MAX(acknowledged_at) FROM outbox_event")
-_RUNS = ("SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() OVER (ORDER BY seq) AS run"
-         " FROM outbox_event WHERE acknowledged_at {}) GROUP BY run ORDER BY 1")
-_LEDGER_DAYS = (
-    "SELECT d, SUM(apps), SUM(submitted), SUM(events), SUM(acked) FROM ("
-    " SELECT substr(receipt_number, :at, 4) || '-' || substr(receipt_number, :at + 4, 2) || '-'"
-    "  || substr(receipt_number, :at + 6, 2) AS d, COUNT(*) AS apps, 0 AS submitted, 0 AS events, 0 AS acked"
-    "  FROM application WHERE receipt_number >= :low AND receipt_number < :high GROUP BY 1"
-    " UNION ALL SELECT substr(at, 1, 10), 0, SUM(kind = 'submitted'), COUNT(*), COUNT(acknowledged_at)"
-    "  FROM outbox_event GROUP BY 1"
-    ") GROUP BY d ORDER BY d DESC LIMIT 62")
+#: The outbox in sequence order, without its payloads: both reports fold it in one pass
+#: (`_outbox_ledger`), since no index holds these columns (every submission would write it).
+_OUTBOX_ROWS = "SELECT seq, at, kind, acknowledged_at FROM outbox_event ORDER BY seq"
+_APPLICATION_DAYS = (
+    "SELECT substr(receipt_number, :at, 4) || '-' || substr(receipt_number, :at + 4, 2) || '-'"
+    " || substr(receipt_number, :at + 6, 2), COUNT(*)"
+    " FROM application WHERE receipt_number >= :low AND receipt_number < :high GROUP BY 1")
 _BATCH_STATES = "SELECT state, COUNT(*) FROM sync_batch GROUP BY state ORDER BY state"
 _CARD_STATUSES = {"satisfied_by_card", "satisfied_by_shared_data"}
 
@@ -394,27 +391,62 @@ def _card_only_and_rongque(catalog: Catalog | None, params: tuple[Any, ...]) -> 
 
 
 def _day_sync(day: date) -> reports.DaySync:
-    events, acknowledged = _query(_DAY_SYNC, (day.isoformat() + "%",))[0]
-    high_water, _, oldest, last_ack = _query(_OUTBOX_SUMMARY)[0]
-    pending = _query("SELECT COUNT(*) FROM outbox_event WHERE acknowledged_at IS NULL")[0][0]
-    return reports.DaySync(int(events), int(acknowledged), int(pending), int(high_water or 0),
-                           oldest, last_ack)
+    outbox = _outbox_ledger()
+    _, events, acknowledged = outbox.days.get(day.isoformat(), (0, 0, 0))
+    return reports.DaySync(events, acknowledged, len(outbox.waiting), outbox.high_water,
+                           outbox.oldest_pending_at, outbox.last_acknowledged_at)
 
 
-def _runs(condition: str) -> tuple[tuple[int, int], ...]:
-    return tuple((int(a), int(b)) for a, b in _query(_RUNS.format(condition)))
+@dataclass
+class _OutboxLedger:
+    """What the reports say of the outbox, from one pass over it in sequence order."""
+
+    high_water: int = 0
+    events: int = 0
+    oldest_pending_at: str | None = None
+    last_acknowledged_at: str | None = None
+    held: list[int] = field(default_factory=list)  # every sequence number the outbox holds
+    acknowledged: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)
+    days: dict[str, list[int]] = field(default_factory=dict)  # day -> [submitted, events, acknowledged]
+
+    def missing_runs(self) -> tuple[tuple[int, int], ...]:
+        """Sequence numbers below the highest that the outbox no longer holds."""
+        gaps, expected = [], 1
+        for first, last in _runs(self.held):
+            if first > expected:
+                gaps.append((expected, first - 1))
+            expected = last + 1
+        return tuple(gaps)
 
 
-def _missing_runs(high_water: int) -> tuple[tuple[int, int], ...]:
-    """Sequence numbers below the highest that the outbox no longer holds."""
-    held = _query("SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() OVER"
-                  " (ORDER BY seq) AS run FROM outbox_event) GROUP BY run ORDER BY 1")
-    gaps, expected = [], 1
-    for first, last in held:
-        if int(first) > expected:
-            gaps.append((expected, int(first) - 1))
-        expected = int(last) + 1
-    return tuple(gaps)
+def _outbox_ledger() -> _OutboxLedger:
+    ledger = _OutboxLedger()
+    for seq, at, kind, acknowledged_at in database.execute_sql(_OUTBOX_ROWS):
+        ledger.held.append(seq)
+        day = ledger.days.setdefault(str(at)[:10], [0, 0, 0])
+        day[0] += kind == "submitted"
+        day[1] += 1
+        if acknowledged_at is None:
+            ledger.waiting.append(seq)
+            ledger.oldest_pending_at = min(ledger.oldest_pending_at or at, at)
+        else:
+            ledger.acknowledged.append(seq)
+            day[2] += 1
+            ledger.last_acknowledged_at = max(ledger.last_acknowledged_at or acknowledged_at, acknowledged_at)
+    ledger.events, ledger.high_water = len(ledger.held), ledger.held[-1] if ledger.held else 0
+    return ledger
+
+
+def _runs(seqs: list[int]) -> tuple[tuple[int, int], ...]:
+    """Ascending sequence numbers as runs of consecutive ones: [1, 2, 3, 7] -> ((1, 3), (7, 7))."""
+    runs: list[list[int]] = []
+    for seq in seqs:
+        if runs and seq == runs[-1][1] + 1:
+            runs[-1][1] = seq
+        else:
+            runs.append([seq, seq])
+    return tuple((first, last) for first, last in runs)
 
 
 # -- the receipt's QR code ------------------------------------------------------------------

@@ -207,6 +207,30 @@ def test_station_reconciliation_follows_the_outbox(store: StationStore, sessions
         documents.station_ledger(store, sessions.operator)
 
 
+def test_the_ledger_names_each_run_and_each_lost_event(store: StationStore, sessions: Sessions,
+                                                     clock: FakeClock) -> None:
+    """Acknowledgements out of order and an event gone from the outbox (a hostile edit): the
+    reports still show every run as it is, from one pass over the outbox."""
+    from station.core.db import database
+
+    for _ in range(6):
+        _file(store, sessions.operator, clock, CARD_ONLY)
+    outbox.acknowledge(1, 2, clock())
+    outbox.acknowledge(5, 5, clock())
+    database.execute_sql("DELETE FROM outbox_event WHERE seq = 4")
+    third = outbox.read_range(3, 3)[0].at
+    ledger = documents.station_ledger(store, sessions.sync_operator)
+    assert ledger.high_water == 6 and ledger.events == 5 and ledger.pending == 2
+    assert ledger.acknowledged_runs == ((1, 2), (5, 5)) and ledger.pending_runs == ((3, 3), (6, 6))
+    assert ledger.missing_runs == ((4, 4),) and ledger.oldest_pending_at == third
+    (day,) = ledger.days
+    assert (day.applications, day.submitted_events, day.events, day.acknowledged) == (6, 5, 5, 3)
+    assert not day.consistent
+    sync = documents.daily_figures(store, sessions.supervisor, date(2026, 11, 26), CATALOG).sync
+    assert (sync.events, sync.acknowledged, sync.pending_total, sync.high_water) == (5, 3, 2, 6)
+    assert sync.oldest_pending_at == third and sync.last_acknowledged_at == ledger.last_acknowledged_at
+
+
 def test_notice_straight_from_the_engine(store: StationStore, sessions: Sessions) -> None:
     from forms import evaluate
     from reports import ApplicantInfo
