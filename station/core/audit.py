@@ -20,7 +20,6 @@ from typing import Any
 
 from kernel.canonical import canonical_json
 from station.core.db import database, statement
-from station.core.models import AuditEvent, OutboxEvent
 
 GENESIS = "0" * 64
 _CHUNK = 2000
@@ -182,38 +181,47 @@ def anchor_report(seq: int, digest: str) -> ChainReport:
     return ChainReport(False, seq - 1, seq, *_anchor_break(seq))
 
 
+#: A chunk of the chain as plain rows: the walk reads every event, and building a model for
+#: each cost more than hashing it.
+_CHAIN_CHUNK = ("SELECT seq, at, operator, action, subject, details, prev_hash, hash FROM audit_event"
+                " WHERE seq >= ? ORDER BY seq LIMIT ?")
+
+
+_ANCHORS_FROM = "SELECT seq, audit_seq, audit_hash FROM outbox_event WHERE audit_seq >= ?"
+
+
 def _walk(expected_seq: int, running: str, last: int) -> ChainReport:
     """Walk from event `expected_seq` (`running`: the hash before it), then check the head and
     the outbox anchors from there on."""
     first = expected_seq
     hashes: dict[int, str] = {}
     while True:
-        rows = list(AuditEvent.select().where(AuditEvent.seq >= expected_seq)
-                    .order_by(AuditEvent.seq).limit(_CHUNK))
+        rows = database.execute_sql(_CHAIN_CHUNK, (expected_seq, _CHUNK)).fetchall()
         if not rows:
             break
         for row in rows:
             broken = _check_link(row, expected_seq, running)
             if broken:
                 return ChainReport(False, last, expected_seq, *broken)
-            running = row.hash
-            hashes[row.seq] = row.hash
+            running = row[7]
+            hashes[row[0]] = running
             last = expected_seq
             expected_seq += 1
     return _check_anchors(last, running, hashes, first)
 
 
-def _check_link(row: AuditEvent, expected_seq: int, running: str) -> tuple[str, str] | None:
-    if row.seq != expected_seq:
+def _check_link(row: tuple[Any, ...], expected_seq: int, running: str) -> tuple[str, str] | None:
+    seq, at, operator, action, subject, details, prev_hash, digest = row
+    if seq != expected_seq:
         return (f"第 {expected_seq} 条记录缺失", f"event {expected_seq} is missing")
-    if row.prev_hash != running:
-        return (f"第 {row.seq} 条记录与前一条不衔接", f"event {row.seq} does not link to its predecessor")
+    if prev_hash != running:
+        return (f"第 {seq} 条记录与前一条不衔接", f"event {seq} does not link to its predecessor")
     try:
-        json.loads(row.details)
+        json.loads(details)
     except ValueError:
-        return (f"第 {row.seq} 条记录内容损坏", f"event {row.seq} has damaged details")
-    if event_hash(row.prev_hash, row.seq, row.at, row.operator, row.action, row.subject, row.details) != row.hash:
-        return (f"第 {row.seq} 条记录被修改", f"event {row.seq} was altered")
+        return (f"第 {seq} 条记录内容损坏", f"event {seq} has damaged details")
+    if event_hash(prev_hash, seq, at, operator, action, subject, details) != digest:
+        return (f"第 {seq} 条记录被修改", f"event {seq} was altered")
     return None
 
 
@@ -226,10 +234,9 @@ def _check_anchors(last: int, running: str, hashes: dict[int, str], first: int =
         return ChainReport(False, last, min(head_seq, last) + 1,
                            f"审计链被截断：应有 {head_seq} 条，实有 {last} 条",
                            f"the chain was cut: the head says {head_seq} events, {last} remain")
-    outbox = OutboxEvent.select(OutboxEvent.seq, OutboxEvent.audit_seq, OutboxEvent.audit_hash)
-    for event in outbox if first == 1 else outbox.where(OutboxEvent.audit_seq >= first):
-        if hashes.get(event.audit_seq) != event.audit_hash:
-            return ChainReport(False, last, event.audit_seq,
-                               f"第 {event.audit_seq} 条记录与发件箱 {event.seq} 号事件记下的不符",
-                               f"event {event.audit_seq} differs from the head recorded by outbox event {event.seq}")
+    for seq, audit_seq, audit_hash in database.execute_sql(_ANCHORS_FROM, (first,)):
+        if hashes.get(audit_seq) != audit_hash:
+            return ChainReport(False, last, audit_seq,
+                               f"第 {audit_seq} 条记录与发件箱 {seq} 号事件记下的不符",
+                               f"event {audit_seq} differs from the head recorded by outbox event {seq}")
     return ChainReport(True, last)
