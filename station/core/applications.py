@@ -364,14 +364,16 @@ class ApplicationService:
             if day is not None:
                 query = query.where(accepted_between(self.station_code, day, day) | drafts_started(day))
             accepted_at = fn.COALESCE(Application.submitted_at, Application.created_at)
-            return builtins.list(query.order_by(accepted_at.desc(), Application.created_at.desc()).limit(limit))
+            return builtins.list(query.order_by(accepted_at.desc(), Application.created_at.desc(),
+                                                Application.receipt_number.desc()).limit(limit))
         accepted = (accepted_between(self.station_code, day, day) if day is not None
                     else Application.receipt_number.is_null(False))
         found = builtins.list(query.where(accepted).order_by(Application.receipt_number.desc()).limit(limit))
         if not status:
             drafts = drafts_started(day) if day is not None else (Application.status == Status.DRAFT) & open_only()
             found.extend(query.where(drafts).order_by(Application.created_at.desc()).limit(limit))
-        found.sort(key=lambda a: (a.submitted_at or a.created_at, a.created_at), reverse=True)
+        found.sort(key=lambda a: (a.submitted_at or a.created_at, a.created_at, a.receipt_number or ""),
+                   reverse=True)
         return found[:limit]
 
     def owing_materials(self, session: Session, limit: int = 20) -> builtins.list[Application]:
