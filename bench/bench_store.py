@@ -11,7 +11,7 @@
 - peak RSS while seeding 100,000 applications, and its growth from 25,000 to 100,000;
 - the counter's screens (home, today's list, the whole list, a closed status, an
   application's detail) on a store of 100,000 synced all but its last day, each p95 ≤ 100 ms,
-  beside the same screens on a store holding only that last day.
+  beside the same screens on a store of two days at the same rate, synced the same way.
 """
 
 from __future__ import annotations
@@ -330,7 +330,8 @@ def _screen_times(folder: Path) -> dict[str, list[float]]:
 
 def _screen_figures(seeded: Path, scratch: Path) -> list[Figure]:
     """The counter's screens on the 100,000 store synced but its last day, beside the same
-    screens on a store that holds only as many as that last day (seeded at the same rate)."""
+    screens on a store of two days seeded at the same rate and synced but its last day: the
+    same day's work on the screen, without the history."""
     from station.core.seed import seed_applications
     from station.core.services import service_choices
     from station.core.store import StationStore
