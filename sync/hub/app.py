@@ -30,6 +30,7 @@ from sync.hub.anchors import receive_anchor
 from sync.hub.answers import MAX_JSON, Unauthorised, parse_json, problem
 from sync.hub.logs import ACCESS_LOGGER
 from sync.hub.metrics import CONTENT_TYPE, UNMATCHED, HubState
+from sync.hub.models import HubUpload
 from sync.hub.openapi import openapi_document
 from sync.hub.pool import PoolExhausted, in_thread
 from sync.hub.service import HubService
@@ -332,25 +333,29 @@ class _Handlers:
                                      "需要 Upload-Length")
             if length > tus.MAX_SIZE:
                 raise tus.TusProblem(413, "too_large", "the upload is larger than Tus-Max-Size", "上传超过大小上限")
-            await self._within_quotas(station, length)
             metadata = tus.parse_metadata(request.headers.get("upload-metadata", ""))
             with_body = request.headers.get("content-type") == "application/offset+octet-stream"
             checksum = tus.parse_checksum(request.headers.get("upload-checksum")) if with_body else None
-            upload = await in_thread(tus.create, station, length, metadata, self.store.now())
+
+            def admit() -> HubUpload:
+                self._check_quotas(station, length)
+                return tus.create(station, length, metadata, self.store.now())
+
+            upload = await in_thread(admit)
             headers = {"Location": f"/v1/uploads/{upload.id}"} | tus.expires_header(upload)
             if with_body:
                 # creation-with-upload: the body is the first PATCH, at offset 0.
                 patch = self.service.patches.begin_created(upload.id, length, checksum)
-                headers |= await self._received(request, patch, length)
+                headers |= await self._received(request, patch, station)
             elif length == 0:
                 headers |= await self._finished(upload.id, 0)
             return Response(status_code=201, headers=headers)
         return await self._tus(request, work)
 
-    async def _within_quotas(self, station: str, length: int) -> None:
+    def _check_quotas(self, station: str, length: int) -> None:
         """Refuse a new upload while the station's quarantine is full (429) or when it would take
         its unfinished uploads past their quota (413); the operator finds either in the log."""
-        full, pending = await in_thread(lambda: (self.store.quarantine_full(station), tus.unfinished_bytes(station)))
+        full, pending = self.store.quarantine_full(station), tus.unfinished_bytes(station)
         if full:
             raise tus.TusProblem(429, "quarantine_full",
                                  "this station's quarantine is full; the hub operator must resolve it first",
@@ -361,11 +366,8 @@ class _Handlers:
                                  "this station's unfinished uploads are at their quota; finish or delete them first",
                                  "本站点未完成的上传已达上限，请先完成或删除")
 
-    async def _upload(self, request: Request, station: str) -> Any:
-        upload_id = request.path_params["upload_id"]
-        if not _UPLOAD_ID.match(upload_id):
-            raise tus.TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
-        return await in_thread(tus.find, upload_id, station, self.store.clock())
+    async def _upload(self, request: Request, station: str) -> HubUpload:
+        return await in_thread(tus.find, _upload_id(request), station, self.store.clock())
 
     async def tus_head(self, request: Request) -> Response:
         async def work(station: str) -> Response:
@@ -391,25 +393,27 @@ class _Handlers:
             checksum = tus.parse_checksum(request.headers.get("upload-checksum"))
             upload = await self._upload(request, station)
             patch = await in_thread(self.service.patches.begin, upload.id, offset, checksum)
-            headers = await self._received(request, patch, upload.length) | tus.expires_header(upload)
+            headers = await self._received(request, patch, station) | tus.expires_header(upload)
             if "Jiujin-Status" in headers:
                 headers.pop("Upload-Expires", None)
             return Response(status_code=204, headers=headers)
         return await self._tus(request, work)
 
-    async def _received(self, request: Request, patch: tus.Patch, length: int) -> dict[str, str]:
-        """Stream the body into `patch`; ingest when the upload is complete."""
-        new_offset = await self._receive(request, patch)
-        return await self._finished(patch.upload_id, new_offset) if new_offset == length else {
+    async def _received(self, request: Request, patch: tus.Patch, station: str) -> dict[str, str]:
+        """Stream the body into `patch`; ingest when the upload is complete, straight from
+        memory when this request carried the whole object."""
+        await self._receive(request, patch)
+        if patch.whole:
+            return _finished_headers(patch.length, await in_thread(self.service.finish_whole, patch, station))
+        new_offset = int(await in_thread(self.service.patches.commit, patch))
+        return await self._finished(patch.upload_id, new_offset) if new_offset == patch.length else {
             "Upload-Offset": str(new_offset)}
 
     async def _finished(self, upload_id: str, offset: int) -> dict[str, str]:
         """Ingest a complete upload; the headers that tell the station what became of it."""
-        result = await in_thread(self.service.finish_upload, upload_id)
-        return {"Upload-Offset": str(offset), "Jiujin-Status": str(result["status"]),
-                "Jiujin-Object": str(result["object_id"] or "")}
+        return _finished_headers(offset, await in_thread(self.service.finish_upload, upload_id))
 
-    async def _receive(self, request: Request, patch: tus.Patch) -> int:
+    async def _receive(self, request: Request, patch: tus.Patch) -> None:
         registry = self.service.patches
         try:
             async for data in self._arriving(request):
@@ -428,7 +432,6 @@ class _Handlers:
         except tus.TusProblem:
             await in_thread(registry.abandon, patch)
             raise
-        return int(await in_thread(registry.commit, patch))
 
     async def tus_delete(self, request: Request) -> Response:
         async def work(station: str) -> Response:
@@ -450,10 +453,15 @@ class _Handlers:
 
     async def upload_result(self, request: Request) -> Response:
         async def work(station: str) -> Response:
-            upload = await self._upload(request, station)
-            if upload.offset < upload.length:
+            upload_id = _upload_id(request)
+
+            def outcome() -> dict[str, Any] | None:
+                upload = tus.find(upload_id, station, self.store.clock())
+                return self.service.upload_result(upload) if upload.offset == upload.length else None
+
+            result = await in_thread(outcome)
+            if result is None:
                 return problem(409, "incomplete", "the upload is not complete", "上传尚未完成")
-            result = await in_thread(self.service.finish_upload, upload.id)
             if result["status"] == "refused":
                 return _refusal(str(result["reason"]))
             return JSONResponse(result)
@@ -533,6 +541,19 @@ def _refusal(reason: str) -> Response:
                        "本站点在中心的隔离区已满，请联系中心处理后再上传")
     return problem(403, reason, "the object is signed by another station; a station uploads only its own",
                    "对象由其他站点签名，本站点不能上传")
+
+
+def _upload_id(request: Request) -> str:
+    upload_id: str = request.path_params["upload_id"]
+    if not _UPLOAD_ID.match(upload_id):
+        raise tus.TusProblem(404, "no_such_upload", "no such upload", "没有该上传")
+    return upload_id
+
+
+def _finished_headers(offset: int, result: dict[str, Any]) -> dict[str, str]:
+    """The headers that tell the station what became of its complete upload."""
+    return {"Upload-Offset": str(offset), "Jiujin-Status": str(result["status"]),
+            "Jiujin-Object": str(result["object_id"] or "")}
 
 
 def _int_header(request: Request, name: str) -> int | None:

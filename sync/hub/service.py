@@ -40,11 +40,22 @@ class HubService:
 
     def finish_upload(self, upload_id: str) -> dict[str, Any]:
         """Ingest a complete upload once; later calls return the stored result."""
-        upload = HubUpload.get_by_id(upload_id)
+        return self.upload_result(HubUpload.get_by_id(upload_id))
+
+    def upload_result(self, upload: HubUpload) -> dict[str, Any]:
+        """What became of a complete upload: ingested on the first call, read after."""
         if upload.result is not None:
             stored: dict[str, Any] = json.loads(upload.result)
             return stored
-        result = self.ingestor.ingest(tus.assemble(upload), "http", uploader=upload.station)
+        return self._finish(upload.id, tus.assemble(upload), upload.station)
+
+    def finish_whole(self, patch: tus.Patch, station: str) -> dict[str, Any]:
+        """Ingest an upload that one PATCH by `station` carried whole (`tus.Patch.whole`)
+        straight from memory, and record it finished with its result."""
+        return self.patches.finish_whole(patch, lambda data: self._finish(patch.upload_id, data, station))
+
+    def _finish(self, upload_id: str, data: bytes, station: str) -> dict[str, Any]:
+        result = self.ingestor.ingest(data, "http", uploader=station)
         document = result.as_json() | {"ack": (result.ack or b"").decode() or None}
         tus.finish(upload_id, document, self.store.now())
         return document

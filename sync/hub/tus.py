@@ -12,6 +12,11 @@ A newer PATCH on the same upload takes over from an older one still streaming.
 
 An upload not finished within `EXPIRY` of its creation expires: its bytes are dropped and
 the client is told 410 Gone (the `Upload-Expires` header says when, on every answer).
+
+An object that one request carries whole from offset 0 (a day's batch, sent with
+creation-with-upload) is ingested from memory and never stored as runs: its upload goes from
+offset 0 straight to finished, with the result. Were the hub to stop in between, the upload
+still reads offset 0 and the station sends the object again; ingest knows it by its id.
 """
 
 from __future__ import annotations
@@ -24,10 +29,11 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import fn
 
@@ -43,6 +49,7 @@ PIECE = 1024 * 1024
 #: mid-upload in the morning and resumes after the evening close.
 EXPIRY = timedelta(hours=24)
 _DIGITS = re.compile(r"[0-9]{1,18}")
+T = TypeVar("T")
 
 
 class TusProblem(Exception):
@@ -164,10 +171,10 @@ def assemble(upload: HubUpload) -> bytes:
 
 
 def finish(upload_id: str, result: dict[str, Any], now: str) -> None:
-    """Record what ingest made of a finished upload and drop its bytes."""
+    """Record what ingest made of a finished upload (all of it received) and drop its bytes."""
     with write_transaction():
-        HubUpload.update(completed_at=now, result=json.dumps(result, ensure_ascii=False)).where(
-            HubUpload.id == upload_id).execute()
+        HubUpload.update(completed_at=now, result=json.dumps(result, ensure_ascii=False),
+                         offset=HubUpload.length).where(HubUpload.id == upload_id).execute()
         HubUploadChunk.delete().where(HubUploadChunk.upload == upload_id).execute()
 
 
@@ -188,6 +195,11 @@ class Patch:
     def __post_init__(self) -> None:
         if self.checksum is not None:
             self.digest = CHECKSUMS[self.checksum[0]]()
+
+    @property
+    def whole(self) -> bool:
+        """Whether this PATCH holds the whole object in memory, from offset 0, none of it stored."""
+        return self.start == 0 and self.written == 0 and len(self.buffer) == self.length
 
 
 class PatchRegistry:
@@ -248,9 +260,7 @@ class PatchRegistry:
 
     def commit(self, patch: Patch) -> int:
         """End the PATCH: check the checksum, move the offset; returns the new offset."""
-        if patch.checksum is not None and patch.digest.digest() != patch.checksum[1]:
-            self.abandon(patch)
-            raise TusProblem(460, "checksum_mismatch", "checksum mismatch", "校验和不符")
+        self._check_checksum(patch)
         with self._lock(patch.upload_id):
             self._check_owner(patch)
             offset = patch.start + patch.written + len(patch.buffer)
@@ -262,6 +272,19 @@ class PatchRegistry:
             patch.written, patch.buffer = offset - patch.start, bytearray()
             self._owners.pop(patch.upload_id, None)
             return offset
+
+    def finish_whole(self, patch: Patch, finish: Callable[[bytes], T]) -> T:
+        """End a PATCH that carried the whole object from offset 0 (`Patch.whole`): check the
+        checksum, then, still the upload's owner, hand the bytes to `finish` (which ingests them
+        and records the upload finished) with the upload locked; returns what it returns."""
+        self._check_checksum(patch)
+        with self._lock(patch.upload_id):
+            self._check_owner(patch)
+            try:
+                return finish(bytes(patch.buffer))
+            finally:
+                self._owners.pop(patch.upload_id, None)
+                patch.buffer = bytearray()
 
     def interrupted(self, patch: Patch) -> None:
         """The client went away: keep what arrived unless the PATCH carried a checksum."""
@@ -278,6 +301,11 @@ class PatchRegistry:
                     HubUploadChunk.delete().where((HubUploadChunk.upload == patch.upload_id)
                                                   & (HubUploadChunk.offset >= patch.start)).execute()
                 self._owners.pop(patch.upload_id, None)
+
+    def _check_checksum(self, patch: Patch) -> None:
+        if patch.checksum is not None and patch.digest.digest() != patch.checksum[1]:
+            self.abandon(patch)
+            raise TusProblem(460, "checksum_mismatch", "checksum mismatch", "校验和不符")
 
     def _check_owner(self, patch: Patch) -> None:
         if self._owners.get(patch.upload_id) != patch.token:

@@ -4,10 +4,13 @@ and a walk of the protocol's headers, beside the Python client (tuspy) of test_s
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import json
 import shutil
+import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,9 +18,12 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from sync import acks
+from sync.hub import tus
 from sync.hub.app import create_app
 from sync.hub.service import HubService
 from sync.hub.store import HubStore
+from sync.hubkeys import load_hub_public_keys
 from tests.conftest import REPO, FakeClock
 from tests.e2e.helpers import TUS, Enrolled, enrolled_hub
 from tests.sync.helpers import STATION
@@ -115,6 +121,94 @@ def test_creation_with_upload_stores_the_batch_in_one_request(walk: tuple[TestCl
     assert created.status_code == 201
     assert created.headers["Upload-Offset"] == str(len(enrolled.batch))
     assert created.headers["Jiujin-Status"] == "stored"
+
+
+def _count_stored_runs(folder: Path) -> Callable[[], int]:
+    """How many runs (`hub_upload_chunk` rows) the hub writes from now on, counted by a trigger
+    in its database: the runs themselves are dropped once an upload is finished."""
+    with sqlite3.connect(folder / "hub.db") as db:
+        db.executescript("CREATE TABLE runs_written (n INTEGER);"
+                         "CREATE TRIGGER count_runs AFTER INSERT ON hub_upload_chunk "
+                         "BEGIN INSERT INTO runs_written VALUES (1); END;")
+
+    def written() -> int:
+        with contextlib.closing(sqlite3.connect(folder / "hub.db")) as db:
+            return int(db.execute("SELECT COUNT(*) FROM runs_written").fetchone()[0])
+    return written
+
+
+def test_a_batch_sent_whole_is_ingested_from_memory(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    """A request that carries the whole object from offset 0 hands it to ingest from memory:
+    no run is stored, and the upload reads complete with its result. An object sent in parts
+    is kept as runs until its last part arrives."""
+    client, enrolled, _ = walk
+    written = _count_stored_runs(enrolled.folder)
+    whole = client.post("/v1/uploads", content=enrolled.batch, headers={
+        "Upload-Length": str(len(enrolled.batch)), "Content-Type": "application/offset+octet-stream"})
+    assert (whole.status_code, whole.headers["Jiujin-Status"]) == (201, "stored")
+    assert written() == 0
+    head = client.head(whole.headers["Location"])
+    assert head.headers["Upload-Offset"] == str(len(enrolled.batch)) and "Upload-Expires" not in head.headers
+    result = client.get(f"{whole.headers['Location']}/result").json()
+    assert (result["status"], result["first_seq"], result["last_seq"]) == ("stored", 1, 3) and result["ack"]
+
+    # The same object again, created empty and sent whole by one PATCH: from memory too.
+    location = _create(client, len(enrolled.batch)).headers["Location"]
+    patched = client.patch(location, content=enrolled.batch, headers={
+        "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+    assert (patched.status_code, patched.headers["Jiujin-Status"]) == (204, "duplicate")
+    assert written() == 0
+
+    # In two parts, the first part is stored as a run until the second completes it.
+    location = _create(client, len(enrolled.batch)).headers["Location"]
+    half = len(enrolled.batch) // 2
+    for offset, part in ((0, enrolled.batch[:half]), (half, enrolled.batch[half:])):
+        client.patch(location, content=part, headers={
+            "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"})
+    assert written() == 2
+    assert client.get(f"{location}/result").json()["status"] == "duplicate"
+    assert _records(enrolled.folder) == 3
+
+
+def test_a_whole_batch_with_a_wrong_checksum_is_refused_and_sent_again(
+        walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
+    client, enrolled, _ = walk
+    length = {"Upload-Length": str(len(enrolled.batch)), "Content-Type": "application/offset+octet-stream"}
+    wrong = base64.b64encode(hashlib.sha256(b"other bytes").digest()).decode()
+    refused = client.post("/v1/uploads", content=enrolled.batch, headers=length | {
+        "Upload-Checksum": f"sha256 {wrong}"})
+    assert refused.status_code == 460 and refused.json()["error"] == "checksum_mismatch"
+    assert _records(enrolled.folder) == 0
+    right = base64.b64encode(hashlib.sha256(enrolled.batch).digest()).decode()
+    stored = client.post("/v1/uploads", content=enrolled.batch, headers=length | {
+        "Upload-Checksum": f"sha256 {right}"})
+    assert stored.headers["Jiujin-Status"] == "stored" and _records(enrolled.folder) == 3
+
+
+def test_a_hub_stopping_after_ingest_loses_nothing_and_duplicates_nothing(
+        walk: tuple[TestClient, Enrolled, FakeClock], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub stops between storing a batch sent whole and marking its upload finished (the
+    stop is simulated by failing that step): the upload still reads offset 0, the station sends
+    the object again and is answered with a signed acknowledgement, and the records are held once."""
+    client, enrolled, _ = walk
+    location = _create(client, len(enrolled.batch)).headers["Location"]
+
+    def stop(*args: object) -> None:
+        raise ConnectionResetError("the hub stopped")
+
+    monkeypatch.setattr(tus, "finish", stop)
+    headers = {"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+    assert client.patch(location, content=enrolled.batch, headers=headers).status_code == 500
+    monkeypatch.undo()
+    assert client.head(location).headers["Upload-Offset"] == "0"
+    assert _records(enrolled.folder) == 3
+
+    again = client.patch(location, content=enrolled.batch, headers=headers)
+    assert (again.status_code, again.headers["Jiujin-Status"]) == (204, "duplicate")
+    ack = acks.verify(client.get(f"{location}/result").json()["ack"].encode(),
+                      load_hub_public_keys(enrolled.folder / "hub-public-keys.json"), STATION)
+    assert ack.ok and ack.held == [(1, 3)]
+    assert _records(enrolled.folder) == 3
 
 
 def test_a_post_with_method_override_is_handled_as_patch_and_head(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
