@@ -29,7 +29,7 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -203,16 +203,33 @@ class Patch:
 
 
 class PatchRegistry:
-    """Which PATCH owns each upload right now (a newer one takes over), with a lock per upload."""
+    """Which PATCH owns each upload right now (a newer one takes over), with a lock per upload
+    that exists only while a request holds it or waits for it (a hub serves millions of uploads
+    between restarts; it keeps nothing for the finished ones)."""
 
     def __init__(self) -> None:
         self._owners: dict[str, str] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, tuple[threading.Lock, list[int]]] = {}
         self._guard = threading.Lock()
 
-    def _lock(self, upload_id: str) -> threading.Lock:
+    @contextlib.contextmanager
+    def _lock(self, upload_id: str) -> Iterator[None]:
         with self._guard:
-            return self._locks.setdefault(upload_id, threading.Lock())
+            lock, users = self._locks.setdefault(upload_id, (threading.Lock(), [0]))
+            users[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                users[0] -= 1
+                if not users[0]:
+                    del self._locks[upload_id]
+
+    def in_flight(self) -> int:
+        """How many uploads a request owns, holds or waits for right now."""
+        with self._guard:
+            return len(self._locks.keys() | self._owners.keys())
 
     def begin(self, upload_id: str, offset_header: int, checksum: tuple[str, bytes] | None) -> Patch:
         """Take the upload over; 409 unless the client's offset is the stored one."""

@@ -211,6 +211,29 @@ def test_a_hub_stopping_after_ingest_loses_nothing_and_duplicates_nothing(
     assert _records(enrolled.folder) == 3
 
 
+def test_the_hub_keeps_nothing_for_uploads_that_ended(tmp_path: Path) -> None:
+    """A hub serves millions of uploads between restarts: once a request ends, whole, in
+    parts or refused, the hub holds no lock or owner for its upload."""
+    enrolled = enrolled_hub(tmp_path / "hub")
+    store = HubStore(enrolled.folder)
+    service = HubService(store)
+    octets = {"Content-Type": "application/offset+octet-stream"}
+    with TestClient(create_app(service)) as client:
+        client.headers.update(TUS | {"Authorization": f"Bearer {enrolled.credential}"})
+        client.post("/v1/uploads", content=enrolled.batch, headers=octets | {
+            "Upload-Length": str(len(enrolled.batch))})
+        location = _create(client, len(enrolled.batch)).headers["Location"]
+        half = len(enrolled.batch) // 2
+        client.patch(location, content=enrolled.batch[:half], headers=octets | {"Upload-Offset": "0"})
+        client.patch(location, content=enrolled.batch[half:], headers=octets | {"Upload-Offset": str(half)})
+        refused = client.post("/v1/uploads", content=enrolled.batch, headers=octets | {
+            "Upload-Length": str(len(enrolled.batch)), "Upload-Checksum": "sha256 " + base64.b64encode(
+                hashlib.sha256(b"other bytes").digest()).decode()})
+        assert refused.status_code == 460
+        assert service.patches.in_flight() == 0
+    store.close()
+
+
 def test_a_post_with_method_override_is_handled_as_patch_and_head(walk: tuple[TestClient, Enrolled, FakeClock]) -> None:
     client, enrolled, _ = walk
     location = _create(client, len(enrolled.batch)).headers["Location"]
