@@ -34,7 +34,7 @@ from sync.hub.models import HubUpload
 from sync.hub.openapi import openapi_document
 from sync.hub.pool import PoolExhausted, in_thread
 from sync.hub.service import HubService
-from sync.hub.store import STATION_CODE
+from sync.hub.store import STATION_CODE, Enrolment
 
 log = logging.getLogger("jiujin.hub.http")
 access = logging.getLogger(ACCESS_LOGGER)
@@ -294,8 +294,15 @@ class _Handlers:
         except (ValueError, KeyError, TypeError):
             return problem(400, "bad_request", "expected a signed enrolment request (jiujin-enrolment/1)",
                            "请求应为已签名的注册请求（jiujin-enrolment/1）")
+        release = request.headers.get(RELEASE_HEADER, "")
+
+        def enrol() -> Enrolment:
+            done = self.store.enrol(station, body, "http")
+            self.store.record_release(station, release)  # first contact: `hub station list` shows it
+            return done
+
         try:
-            enrolment = await in_thread(self.store.enrol, station, body, "http")
+            enrolment = await in_thread(enrol)
         except EnrolmentError as error:
             log.warning("enrolment_refused", extra={"station": station})
             return problem(403, "enrolment_refused", error.message_en, error.message_zh)

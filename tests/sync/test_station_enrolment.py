@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,3 +46,14 @@ def test_the_station_recovers_a_lost_enrolment_answer_with_a_new_signed_request(
         assert SyncService(store).push(sessions.sync_operator).acknowledged == 1 and outbox.depth() == 0
     finally:
         proxy.close()
+
+
+def test_the_hub_learns_the_station_s_release_when_it_enrols(
+        store: StationStore, sessions: Sessions, local_hub: LocalHub) -> None:
+    """`hub station list` shows the release a station runs from its enrolment on, before its
+    first upload."""
+    hub = local_hub.service.store
+    store.hub.configure(sessions.admin, hub.public)
+    store.hub.enrol(sessions.admin, hub.add_station(store.config.code), local_hub.url)
+    [listed] = hub.stations()
+    assert (listed["code"], listed["release"]) == (store.config.code, importlib.metadata.version("jiujin"))
