@@ -343,12 +343,7 @@ class _Handlers:
             metadata = tus.parse_metadata(request.headers.get("upload-metadata", ""))
             with_body = request.headers.get("content-type") == "application/offset+octet-stream"
             checksum = tus.parse_checksum(request.headers.get("upload-checksum")) if with_body else None
-
-            def admit() -> HubUpload:
-                self._check_quotas(station, length)
-                return tus.create(station, length, metadata, self.store.now())
-
-            upload = await in_thread(admit)
+            upload = await in_thread(self.service.open_upload, station, length, metadata)
             headers = {"Location": f"/v1/uploads/{upload.id}"} | tus.expires_header(upload)
             if with_body:
                 # creation-with-upload: the body is the first PATCH, at offset 0.
@@ -358,20 +353,6 @@ class _Handlers:
                 headers |= await self._finished(upload.id, 0)
             return Response(status_code=201, headers=headers)
         return await self._tus(request, work)
-
-    def _check_quotas(self, station: str, length: int) -> None:
-        """Refuse a new upload while the station's quarantine is full (429) or when it would take
-        its unfinished uploads past their quota (413); the operator finds either in the log."""
-        full, pending = self.store.quarantine_full(station), tus.unfinished_bytes(station)
-        if full:
-            raise tus.TusProblem(429, "quarantine_full",
-                                 "this station's quarantine is full; the hub operator must resolve it first",
-                                 "本站点在中心的隔离区已满，请联系中心处理后再上传")
-        if pending + length > self.store.config.uploads_max_bytes:
-            log.warning("quota_exceeded", extra={"station": station, "reason": "uploads_full"})
-            raise tus.TusProblem(413, "uploads_full",
-                                 "this station's unfinished uploads are at their quota; finish or delete them first",
-                                 "本站点未完成的上传已达上限，请先完成或删除")
 
     async def _upload(self, request: Request, station: str) -> HubUpload:
         return await in_thread(tus.find, _upload_id(request), station, self.store.clock())
@@ -410,11 +391,8 @@ class _Handlers:
         """Stream the body into `patch`; ingest when the upload is complete, straight from
         memory when this request carried the whole object."""
         await self._receive(request, patch)
-        if patch.whole:
-            return _finished_headers(patch.length, await in_thread(self.service.finish_whole, patch, station))
-        new_offset = int(await in_thread(self.service.patches.commit, patch))
-        return await self._finished(patch.upload_id, new_offset) if new_offset == patch.length else {
-            "Upload-Offset": str(new_offset)}
+        offset, result = await in_thread(self.service.end_patch, patch, station)
+        return {"Upload-Offset": str(offset)} if result is None else _finished_headers(offset, result)
 
     async def _finished(self, upload_id: str, offset: int) -> dict[str, str]:
         """Ingest a complete upload; the headers that tell the station what became of it."""
@@ -460,13 +438,7 @@ class _Handlers:
 
     async def upload_result(self, request: Request) -> Response:
         async def work(station: str) -> Response:
-            upload_id = _upload_id(request)
-
-            def outcome() -> dict[str, Any] | None:
-                upload = tus.find(upload_id, station, self.store.clock())
-                return self.service.upload_result(upload) if upload.offset == upload.length else None
-
-            result = await in_thread(outcome)
+            result = await in_thread(self.service.upload_outcome, _upload_id(request), station)
             if result is None:
                 return problem(409, "incomplete", "the upload is not complete", "上传尚未完成")
             if result["status"] == "refused":

@@ -38,21 +38,46 @@ class HubService:
     def ingest(self, data: bytes, via: str, uploader: str | None = None) -> IngestResult:
         return self.ingestor.ingest(data, via, uploader)
 
+    def open_upload(self, station: str, length: int, metadata: dict[str, str]) -> HubUpload:
+        """A new tus upload for `station`. Refused while the station's quarantine is full (429),
+        or when it would take its unfinished uploads past their quota (413); the operator finds
+        either in the log."""
+        if self.store.quarantine_full(station):
+            raise tus.TusProblem(429, "quarantine_full",
+                                 "this station's quarantine is full; the hub operator must resolve it first",
+                                 "本站点在中心的隔离区已满，请联系中心处理后再上传")
+        if tus.unfinished_bytes(station) + length > self.store.config.uploads_max_bytes:
+            log.warning("quota_exceeded", extra={"station": station, "reason": "uploads_full"})
+            raise tus.TusProblem(413, "uploads_full",
+                                 "this station's unfinished uploads are at their quota; finish or delete them first",
+                                 "本站点未完成的上传已达上限，请先完成或删除")
+        return tus.create(station, length, metadata, self.store.now())
+
+    def end_patch(self, patch: tus.Patch, station: str) -> tuple[int, dict[str, Any] | None]:
+        """End a PATCH by `station` whose body has arrived: the upload's offset now, and what
+        ingest made of the upload when this PATCH completed it (else None). A PATCH that
+        carried the whole object is ingested straight from memory (`tus.Patch.whole`)."""
+        if patch.whole:
+            return patch.length, self.patches.finish_whole(
+                patch, lambda data: self._finish(patch.upload_id, data, station))
+        offset = self.patches.commit(patch)
+        return offset, self.finish_upload(patch.upload_id) if offset == patch.length else None
+
+    def upload_outcome(self, upload_id: str, station: str) -> dict[str, Any] | None:
+        """What became of `station`'s upload, ingested on the first call once complete; None
+        while it is not complete (`tus.TusProblem` when there is no such upload)."""
+        upload = tus.find(upload_id, station, self.store.clock())
+        return self._result(upload) if upload.offset == upload.length else None
+
     def finish_upload(self, upload_id: str) -> dict[str, Any]:
         """Ingest a complete upload once; later calls return the stored result."""
-        return self.upload_result(HubUpload.get_by_id(upload_id))
+        return self._result(HubUpload.get_by_id(upload_id))
 
-    def upload_result(self, upload: HubUpload) -> dict[str, Any]:
-        """What became of a complete upload: ingested on the first call, read after."""
+    def _result(self, upload: HubUpload) -> dict[str, Any]:
         if upload.result is not None:
             stored: dict[str, Any] = json.loads(upload.result)
             return stored
         return self._finish(upload.id, tus.assemble(upload), upload.station)
-
-    def finish_whole(self, patch: tus.Patch, station: str) -> dict[str, Any]:
-        """Ingest an upload that one PATCH by `station` carried whole (`tus.Patch.whole`)
-        straight from memory, and record it finished with its result."""
-        return self.patches.finish_whole(patch, lambda data: self._finish(patch.upload_id, data, station))
 
     def _finish(self, upload_id: str, data: bytes, station: str) -> dict[str, Any]:
         result = self.ingestor.ingest(data, "http", uploader=station)
