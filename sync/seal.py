@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -114,12 +114,10 @@ def iter_records(body: bytes) -> Iterator[dict[str, Any]]:
         yield record
 
 
-_DECODER = json.JSONDecoder()
-
-
-def iter_lines(body: bytes) -> Iterator[tuple[bytes, str, dict[str, Any]]]:
+def iter_lines(body: bytes, loads: Callable[[bytes], Any] = json.loads) -> Iterator[tuple[bytes, str, dict[str, Any]]]:
     """Each line of a batch body, as bytes and as text, with its parsed record (the hub checks
-    the fields itself). Each line is decoded from UTF-8 once, for both the parser and the hub."""
+    the fields itself). `loads` parses a line's UTF-8 bytes: the hub passes orjson's, which
+    takes about a third of the standard library's time over a day's records."""
     if not body.endswith(b"\n"):
         raise BodyMismatch("批次正文不完整", "the batch body is incomplete", "bad_records")
     start = 0
@@ -128,8 +126,9 @@ def iter_lines(body: bytes) -> Iterator[tuple[bytes, str, dict[str, Any]]]:
         line, start = body[start:end], end + 1
         try:
             text = line.decode("utf-8")
-            record = _DECODER.decode(text)
-        except ValueError:  # UnicodeDecodeError is one
+            record = loads(line)
+        except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors;
+            # a record nested past the parser's depth is refused like any other unreadable line
             raise BodyMismatch("批次记录无法解析", "a batch record cannot be parsed", "bad_records") from None
         if not isinstance(record, dict):
             raise BodyMismatch("批次记录格式有误", "a batch record is not an object", "bad_records")
@@ -211,7 +210,7 @@ def read(data: bytes) -> Sealed:
 def _parse_header(header_bytes: bytes) -> dict[str, Any]:
     try:
         header = json.loads(header_bytes)
-    except ValueError:
+    except (ValueError, RecursionError):  # a header of nested brackets cannot escape as another error
         raise MalformedSealed("头部不是有效的 JSON", "the header is not valid JSON") from None
     if not isinstance(header, dict) or canonical_json(header) != header_bytes:
         raise MalformedSealed("头部不是规范 JSON", "the header is not canonical JSON")

@@ -31,7 +31,7 @@ def read_document(data: bytes) -> dict[str, Any]:
     """The envelope's document, unverified (to learn who signed it); BadEnvelope if none."""
     try:
         document = json.loads(data)["document"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise BadEnvelope from None
     if not isinstance(document, dict):
         raise BadEnvelope
@@ -44,6 +44,6 @@ def open_document(data: bytes, context: bytes, public_key: bytes) -> dict[str, A
     try:
         signature = base64.b64decode(json.loads(data)["signature"], validate=True)
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, context + canonical_json(document))
-    except (ValueError, KeyError, TypeError, InvalidSignature):
+    except (ValueError, KeyError, TypeError, RecursionError, InvalidSignature):
         raise BadEnvelope from None
     return document

@@ -6,7 +6,8 @@ import importlib.util
 
 #: extra name -> the top-level modules it brings (pyproject.toml's optional dependencies).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
-    "hub": ("starlette", "uvicorn", "psycopg", "psycopg_pool", "prometheus_client", "shamir_mnemonic"),
+    "hub": ("starlette", "uvicorn", "psycopg", "psycopg_pool", "prometheus_client", "shamir_mnemonic",
+            "orjson"),
 }
 
 

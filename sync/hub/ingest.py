@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from sync import acks, seal
 from sync.errors import BodyMismatch, SealError
 from sync.hub.anchors import Witnessed, witness
@@ -134,7 +136,7 @@ class Ingestor:
         header, station, batch_id = sealed.header, sealed.station, sealed.object_id
         pairs = {tuple(v.split("@", 1)) for v in header["catalog_versions"] if "@" in v}
         expected = header["first_seq"]
-        for line, text, entry in seal.iter_lines(body):
+        for line, text, entry in seal.iter_lines(body, orjson.loads):
             yield _row(line, text, entry, station, expected, pairs, batch_id)
             expected += 1
         if expected - header["first_seq"] != header["count"]:

@@ -6,11 +6,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import acks, seal
+from sync.batches import cut_batch
 from sync.errors import AckError, EnrolmentError
 from sync.hub.ingest import Ingestor
 from sync.hub.models import HubQuarantine, HubRecord
 from sync.hub.store import HubStore
-from tests.sync.helpers import STATION, enrol_key, sealed_batch
+from tests.sync.helpers import CREATED, GENESIS, STATION, enrol_key, entry, sealed_batch
 
 pytestmark = pytest.mark.usefixtures("enrolled")
 
@@ -79,6 +80,24 @@ def test_flipped_bytes_in_header_ciphertext_and_signature_are_quarantined(
         damaged[offset] ^= 0x01
         _quarantined(hub, ingestor, bytes(damaged), reason)
     assert HubQuarantine.select().count() == 4
+
+
+def test_objects_nested_past_any_parser_depth_are_quarantined_not_raised(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    """A header of 30,000 nested brackets (read before any signature) and a signed record
+    nested 100,000 deep: each is kept in quarantine with its reason, as any other bad object."""
+    nest = b"[" * 30_000 + b"]" * 30_000
+    framed = (seal.MAGIC + bytes([seal.LAYOUT_VERSION]) + len(nest).to_bytes(4, "big") + nest
+              + (48).to_bytes(8, "big") + bytes(48 + seal.SIGNATURE_SIZE))
+    _quarantined(hub, ingestor, framed, "malformed")
+    cut = cut_batch([entry(1), entry(2)])
+    assert cut is not None
+    first, second = cut.body.splitlines()
+    deep = second[:-1] + b',"x":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    meta = seal.BatchMeta(STATION, 1, 1, 2, GENESIS, cut.catalog_versions, cut.audit_head, CREATED)
+    body = first + b"\n" + deep + b"\n"
+    _quarantined(hub, ingestor, seal.seal_batch(meta, body, station_key, hub.public), "bad_records")
+    assert HubQuarantine.select().count() == 2
 
 
 def test_unknown_and_revoked_stations_and_unknown_versions_are_quarantined(

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from cryptography.hazmat.primitives import hpke as library_hpke
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -165,9 +166,16 @@ def test_an_entry_carrying_its_canonical_record_gives_the_same_line() -> None:
         assert carried.line() == plain.line() == canonical_json(plain.to_json())
 
 
+_NESTED = b'{"seq": 1, "record": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
+
+
+@pytest.mark.parametrize("loads", [json.loads, orjson.loads], ids=["json", "orjson"])
 @pytest.mark.parametrize("body", [b'{"seq": 1}\n\xff\xfe{"seq": 2}\n', b'{"seq": 1}\n[1, 2]\n', b'{"seq": 1}\n{"seq"\n',
-                                  b'{"seq": 1}'])
-def test_a_body_that_is_not_utf8_json_lines_is_a_bad_records_mismatch(body: bytes) -> None:
+                                  b'{"seq": 1}', b'{"seq": 1}\n' + _NESTED],
+                         ids=["not-utf8", "not-an-object", "cut-short", "no-newline", "nested-past-any-depth"])
+def test_a_body_that_is_not_utf8_json_lines_is_a_bad_records_mismatch(body: bytes, loads: Any) -> None:
+    """With the station's parser and with the hub's (orjson): each is refused as bad records,
+    a record nested 100,000 deep included, rather than escaping as another error."""
     with pytest.raises(BodyMismatch) as refused:
-        list(seal.iter_records(body))
+        list(seal.iter_lines(body, loads))
     assert refused.value.reason == "bad_records"

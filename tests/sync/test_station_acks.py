@@ -75,3 +75,14 @@ def test_an_old_quarantine_ack_is_refused_and_an_old_success_still_read(
     assert SyncBatch.get_by_id(batch.batch_no).state == "sealed"
     service.apply_ack(sessions.sync_operator, _old_ack(local_hub, store.config.code, batch, "stored"))
     assert SyncBatch.get_by_id(batch.batch_no).state == "acknowledged" and outbox.depth() == 0
+
+
+def test_an_acknowledgement_nested_past_any_depth_is_refused_as_a_bad_one() -> None:
+    """A hostile peer's answer of 100,000 nested brackets: the station refuses it as it refuses
+    any malformed acknowledgement (AckError), rather than failing with another error."""
+    from tests.sync.make_vectors import keys
+
+    _station, _hpke, hub = keys()
+    nested = b'{"document": ' + b"[" * 100_000 + b"]" * 100_000 + b', "signature": ""}'
+    with pytest.raises(AckError):
+        acks.verify(nested, hub, "TS0001")
