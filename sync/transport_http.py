@@ -230,9 +230,24 @@ class HubClient:
         try:
             body = response.json()
             detail = f"{body.get('error')}: {body.get('message_en')}"
-        except ValueError:
+        except (ValueError, RecursionError, AttributeError):
             detail = response.reason_phrase
         return HubRejected(response.status_code, detail)
+
+    @staticmethod
+    def _answer(response: httpx.Response, key: str | None = None, kind: type = dict) -> Any:
+        """The hub's JSON answer (its `key`, when given), checked to be a `kind`. An answer of
+        another form, from a broken or hostile peer, is HubRejected: the round ends with an
+        error the station shows, never with one that stops its background sync."""
+        try:
+            value = response.json()
+            if key is not None:
+                value = value[key]
+        except (ValueError, RecursionError, KeyError, TypeError):
+            raise HubRejected(response.status_code, "the hub's answer is not the JSON expected") from None
+        if not isinstance(value, kind):
+            raise HubRejected(response.status_code, "the hub's answer is not the JSON expected")
+        return value
 
     # -- endpoints ----------------------------------------------------------------------
 
@@ -240,7 +255,7 @@ class HubClient:
         response = self._request("GET", "/health")
         if response.status_code != 200:
             raise HubUnavailable(response.status_code)
-        value: dict[str, Any] = response.json()
+        value: dict[str, Any] = self._answer(response)
         return value
 
     def enrol(self, request: Callable[[], bytes]) -> dict[str, Any]:
@@ -249,11 +264,11 @@ class HubClient:
         response = self._retrying(lambda: self._request(
             "POST", "/v1/enrolments", content=request(), headers={"Content-Type": "application/json"}))
         if response.status_code == 403:
-            detail = response.json()
+            detail = self._answer(response)
             raise EnrolmentError(detail.get("message_zh", "注册被拒绝"), detail.get("message_en", "enrolment refused"))
         if response.status_code != 201:
             raise self._refused(response)
-        value: dict[str, Any] = response.json()
+        value: dict[str, Any] = self._answer(response)
         return value
 
     def batch_ack(self, batch_id: str) -> bytes | None:
@@ -269,7 +284,7 @@ class HubClient:
         response = self._retrying(lambda: self._request("GET", "/v1/acks", params={"after": batch_no}))
         if response.status_code != 200:
             raise self._refused(response)
-        acks: list[dict[str, Any]] = response.json()["acks"]
+        acks: list[dict[str, Any]] = self._answer(response, "acks", list)
         return acks
 
     def bundles_after(self, version: int) -> list[bytes]:
@@ -277,7 +292,7 @@ class HubClient:
         response = self._retrying(lambda: self._request("GET", "/v1/bundles", params={"after": version}))
         if response.status_code != 200:
             raise self._refused(response)
-        return [json.dumps(bundle).encode() for bundle in response.json()["bundles"]]
+        return [json.dumps(bundle).encode() for bundle in self._answer(response, "bundles", list)]
 
     def post_manifest(self, signed: bytes) -> bytes:
         """Send a signed day manifest; the hub's signed comparison of it with what it holds."""
@@ -304,7 +319,7 @@ class HubClient:
                                                         json={"sha256": digests}))
         if response.status_code != 200:
             raise self._refused(response)
-        missing: list[str] = response.json()["missing"]
+        missing: list[str] = self._answer(response, "missing", list)
         return missing
 
     # -- tus upload -----------------------------------------------------------------------
@@ -401,7 +416,7 @@ class HubClient:
         response = self._request("GET", location + "/result")
         if response.status_code != 200:
             raise self._refused(response)
-        result: dict[str, Any] = response.json()
+        result: dict[str, Any] = self._answer(response)
         return result
 
 
