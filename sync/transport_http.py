@@ -351,7 +351,7 @@ class HubClient:
         if state.location is None:
             # creation-with-upload: the first chunk rides on the request that creates the upload,
             # so an object of one chunk (a day's batch) takes two requests, with the result.
-            state.location, state.offset = self._create(state, metadata)
+            state.location, state.offset, state.result = self._create(state, metadata)
             if on_location:
                 on_location(state.location)
             if progress and state.offset:
@@ -364,10 +364,13 @@ class HubClient:
             state.offset = self._patch(state)
             if progress:
                 progress(state.offset, len(state.data))
-        return UploadOutcome(state.location, self._result(state.location), state.sent)
+        if state.result is None:
+            state.result = self._result(state.location)
+        return UploadOutcome(state.location, state.result, state.sent)
 
-    def _create(self, state: _UploadState, metadata: dict[str, str]) -> tuple[str, int]:
-        """Create the upload with its first chunk; its location and the offset the hub holds."""
+    def _create(self, state: _UploadState, metadata: dict[str, str]) -> tuple[str, int, dict[str, Any] | None]:
+        """Create the upload with its first chunk; its location, the offset the hub holds, and
+        the result when that chunk was the whole object (the hub answers with it)."""
         encoded = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in sorted(metadata.items()))
         chunk = state.data[:self.settings.chunk_size]
         headers = TUS | {"Upload-Length": str(len(state.data))}
@@ -383,7 +386,10 @@ class HubClient:
         offset = response.headers.get("upload-offset", "0")
         if not offset.isdigit() or int(offset) > len(state.data):
             raise HubRejected(response.status_code, "the hub answered an impossible Upload-Offset")
-        return urljoin(self.settings.url + "/", response.headers["location"]), int(offset)
+        result = None
+        if int(offset) == len(state.data) and response.headers.get("content-type", "").startswith("application/json"):
+            result = self._answer(response)
+        return urljoin(self.settings.url + "/", response.headers["location"]), int(offset), result
 
     def _server_offset(self, state: _UploadState) -> int:
         assert state.location is not None
@@ -430,3 +436,4 @@ class _UploadState:
     location: str | None
     offset: int | None = None
     sent: int = 0
+    result: dict[str, Any] | None = None  # the hub's answer for the whole object, once it has one

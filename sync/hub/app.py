@@ -348,7 +348,13 @@ class _Handlers:
             if with_body:
                 # creation-with-upload: the body is the first PATCH, at offset 0.
                 patch = self.service.patches.begin_created(upload.id, length, checksum)
-                headers |= await self._received(request, patch, station)
+                received, result = await self._received(request, patch, station)
+                headers |= received
+                if result is not None and result["status"] != "refused":
+                    # The whole object came in this request (a day's batch does): its result,
+                    # the signed acknowledgement with it, rides on the answer and saves the
+                    # station the request for /result. tus clients read only the headers.
+                    return JSONResponse(result, status_code=201, headers=headers)
             elif length == 0:
                 headers |= await self._finished(upload.id, 0)
             return Response(status_code=201, headers=headers)
@@ -381,18 +387,21 @@ class _Handlers:
             checksum = tus.parse_checksum(request.headers.get("upload-checksum"))
             upload = await self._upload(request, station)
             patch = await in_thread(self.service.patches.begin, upload.id, offset, checksum)
-            headers = await self._received(request, patch, station) | tus.expires_header(upload)
+            received, _result = await self._received(request, patch, station)
+            headers = received | tus.expires_header(upload)
             if "Jiujin-Status" in headers:
                 headers.pop("Upload-Expires", None)
             return Response(status_code=204, headers=headers)
         return await self._tus(request, work)
 
-    async def _received(self, request: Request, patch: tus.Patch, station: str) -> dict[str, str]:
+    async def _received(self, request: Request, patch: tus.Patch,
+                        station: str) -> tuple[dict[str, str], dict[str, Any] | None]:
         """Stream the body into `patch`; ingest when the upload is complete, straight from
-        memory when this request carried the whole object."""
+        memory when this request carried the whole object. The headers to answer with, and
+        the result when the upload is complete."""
         await self._receive(request, patch)
         offset, result = await in_thread(self.service.end_patch, patch, station)
-        return {"Upload-Offset": str(offset)} if result is None else _finished_headers(offset, result)
+        return {"Upload-Offset": str(offset)} if result is None else _finished_headers(offset, result), result
 
     async def _finished(self, upload_id: str, offset: int) -> dict[str, str]:
         """Ingest a complete upload; the headers that tell the station what became of it."""

@@ -72,7 +72,10 @@ def openapi_document() -> dict[str, Any]:
                              "schema": {"type": "string", "format": "binary"}}}},
                          "responses": {"201": {"description": "Created; Location names the upload, Upload-Expires "
                                                               "when it lapses; with a body (creation-with-upload), "
-                                                              "Upload-Offset says how much was kept"},
+                                                              "Upload-Offset says how much was kept. When that body "
+                                                              "was the whole object, the answer carries its result, "
+                                                              "as /v1/uploads/{upload_id}/result gives it",
+                                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
                                        **_errors(400, 401, 408, 409, 412, 413, 429, 460, 500)}}},
             "/v1/uploads/{upload_id}": {
                 "parameters": [_ID],

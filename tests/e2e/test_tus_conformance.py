@@ -121,6 +121,14 @@ def test_creation_with_upload_stores_the_batch_in_one_request(walk: tuple[TestCl
     assert created.status_code == 201
     assert created.headers["Upload-Offset"] == str(len(enrolled.batch))
     assert created.headers["Jiujin-Status"] == "stored"
+    # The answer carries the result, the same as /result gives, with an acknowledgement that
+    # verifies as the station's own and holds the day.
+    assert created.headers["Content-Type"] == "application/json"
+    asked = client.get(created.headers["Location"] + "/result")
+    assert created.json() == asked.json() and created.json()["status"] == "stored"
+    ack = acks.verify(created.json()["ack"].encode(), load_hub_public_keys(enrolled.folder / "hub-public-keys.json"),
+                      STATION)
+    assert ack.ok and ack.held == [(1, 3)]
 
 
 def _count_stored_runs(folder: Path) -> Callable[[], int]:
@@ -268,13 +276,14 @@ def test_upload_headers_that_are_not_ascii_digits_are_refused(walk: tuple[TestCl
 
 
 @pytest.mark.parametrize(("chunk_size", "methods"), [
-    pytest.param(1 << 20, ["POST", "GET"], id="one-chunk"),
+    pytest.param(1 << 20, ["POST"], id="one-chunk"),
     pytest.param(500, ["POST", "PATCH", "PATCH", "GET"], id="three-chunks"),
 ])
 def test_the_station_sends_its_first_chunk_with_the_request_that_creates_the_upload(
         served: tuple[HubProcess, Enrolled], chunk_size: int, methods: list[str]) -> None:
-    """A day's batch (one chunk) costs the station and the hub two requests: create-with-upload,
-    then the result with the signed acknowledgement; a larger object continues with PATCHes."""
+    """A day's batch (one chunk) costs the station and the hub one request: create-with-upload,
+    answered with the result and its signed acknowledgement; a larger object continues with
+    PATCHes, then asks for the result."""
     from sync.transport_http import ClientSettings, HubClient
 
     hub, enrolled = served

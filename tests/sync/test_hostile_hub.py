@@ -33,8 +33,14 @@ def peer() -> Iterator[tuple[str, dict[str, bytes]]]:
 
     class Answer(BaseHTTPRequestHandler):
         def _answer(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(403 if self.path.startswith("/v1/enrolments") else 200)
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            if self.path == "/v1/uploads":  # the whole object kept: the answer is its result
+                self.send_response(201)
+                self.send_header("Location", "/v1/uploads/x")
+                self.send_header("Upload-Offset", str(length))
+            else:
+                self.send_response(403 if self.path.startswith("/v1/enrolments") else 200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer["body"])))
             self.end_headers()
@@ -62,11 +68,12 @@ CALLS: dict[str, Callable[[HubClient], object]] = {
     "bundles_after": lambda c: c.bundles_after(0),
     "missing_attachments": lambda c: c.missing_attachments(["0" * 64]),
     "upload result": lambda c: c._result(c.settings.url + "/v1/uploads/x"),
+    "upload": lambda c: c.upload(b"sealed day").result,
 }
 
 
 #: The calls that take any JSON object as their answer (the station reads its fields with defaults).
-OBJECT_ANSWERS = {"health", "upload result"}
+OBJECT_ANSWERS = {"health", "upload result", "upload"}
 
 
 @pytest.mark.parametrize("name", sorted(ANSWERS))
