@@ -309,7 +309,12 @@ class HubStore:
         query = HubQuarantine.select(fn.COUNT(HubQuarantine.id), fn.COALESCE(fn.SUM(HubQuarantine.size), 0)).where(
             (HubQuarantine.station == station) & HubQuarantine.resolved_at.is_null())
         count, size = tuples(query)[0]
-        full = int(count) >= self.config.quarantine_max_objects or int(size) >= self.config.quarantine_max_bytes
+        return self.quarantine_at_quota(station, int(count), int(size))
+
+    def quarantine_at_quota(self, station: str, count: int, size: int) -> bool:
+        """Whether `station`'s unresolved quarantine, `count` objects of `size` bytes together,
+        reached its quota (hub.toml); the operator finds it in the log when it has."""
+        full = count >= self.config.quarantine_max_objects or size >= self.config.quarantine_max_bytes
         if full:
             log.warning("quota_exceeded", extra={"station": station, "reason": "quarantine_full"})
         return full
