@@ -350,7 +350,7 @@ class HubClient:
                      progress: Progress | None) -> UploadOutcome:
         if state.location is None:
             # creation-with-upload: the first chunk rides on the request that creates the upload,
-            # so an object of one chunk (a day's batch) takes two requests, with the result.
+            # so an object of one chunk (a day's batch) takes one request, answered with the result.
             state.location, state.offset, state.result = self._create(state, metadata)
             if on_location:
                 on_location(state.location)
