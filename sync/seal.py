@@ -214,6 +214,8 @@ def _parse_header(header_bytes: bytes) -> dict[str, Any]:
         raise MalformedSealed("头部不是有效的 JSON", "the header is not valid JSON") from None
     if not isinstance(header, dict) or canonical_json(header) != header_bytes:
         raise MalformedSealed("头部不是规范 JSON", "the header is not canonical JSON")
+    if b"\\u0000" in header_bytes:  # canonical JSON escapes NUL so; the hub keeps header strings as text
+        raise MalformedSealed("头部含有空字符", "the header holds a NUL character")
     if header.get("format") != FORMAT or header.get("suite") != SUITE:
         raise UnsupportedSuite("不支持的格式或加密套件", "unsupported format or crypto suite")
     kinds: dict[str, dict[str, type]] = {"batch": _BATCH, "attachment": _ATTACHMENT}
@@ -234,7 +236,9 @@ def _check_fields(header: dict[str, Any], fields: dict[str, type]) -> None:
         ok = bool(1 <= header["first_seq"] <= header["last_seq"] and header["batch_no"] >= 1
                   and header["count"] == header["last_seq"] - header["first_seq"] + 1
                   and _HEX64.match(header["prev_batch"])
-                  and all(isinstance(v, str) for v in header["catalog_versions"]))
+                  and all(isinstance(v, str) for v in header["catalog_versions"])
+                  and header["audit_head"].keys() == {"seq", "hash"} and type(header["audit_head"]["seq"]) is int
+                  and type(header["audit_head"]["hash"]) is str)
     if not ok:
         raise MalformedSealed("头部字段取值无效", "header field values are invalid")
 

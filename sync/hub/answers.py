@@ -26,23 +26,31 @@ class Unauthorised(Exception):
 
 
 def parse_json(body: bytes, max_depth: int = MAX_JSON_DEPTH, max_size: int = MAX_JSON) -> Any:
-    """A JSON body the hub reads: at most `max_size` bytes and `max_depth` levels of nesting;
-    ValueError otherwise (never a RecursionError)."""
+    """A JSON body the hub reads: at most `max_size` bytes and `max_depth` levels of nesting,
+    and no NUL in any string (PostgreSQL's text cannot hold one); ValueError otherwise (never
+    a RecursionError)."""
     if len(body) > max_size:
         raise ValueError("too large")
     try:
         value = json.loads(body)
     except RecursionError:
         raise ValueError("nested too deeply") from None
-    level: list[tuple[Any, int]] = [(value, 1)]
+    level: list[tuple[Any, int]] = [([value], 0)]
     while level:
         item, depth = level.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        if isinstance(item, dict):
+            if any("\x00" in key for key in item):
+                raise ValueError("a NUL character in a key")
+            children = item.values()
+        else:
+            children = item
         for child in children:
             if isinstance(child, dict | list):
                 if depth + 1 > max_depth:
                     raise ValueError("nested too deeply")
                 level.append((child, depth + 1))
+            elif isinstance(child, str) and "\x00" in child:
+                raise ValueError("a NUL character in a string")
     return value
 
 

@@ -252,7 +252,9 @@ def _row(line: bytes, text: str, entry: dict[str, Any], station: str, expected: 
             and type(entry["kind"]) is str and type(entry["at"]) is str and type(entry["audit_seq"]) is int
             and type(entry["audit_hash"]) is str and record.get("station") == station
             and record.get("id") == entry["application_id"] and type(entry["application_id"]) is str
-            and (record.get("item_code"), record.get("catalog_version")) in versions):
+            and (record.get("item_code"), record.get("catalog_version")) in versions
+            # each of these four is a column, and PostgreSQL's text cannot hold NUL (a line may escape one)
+            and "\x00" not in entry["kind"] + entry["at"] + entry["audit_hash"] + entry["application_id"]):
         raise BodyMismatch(f"第 {expected} 号记录与头部不符", f"record {expected} disagrees with the header",
                            "bad_records")
     return (station, expected, entry["kind"], entry["application_id"], entry["at"], entry["audit_seq"],

@@ -193,6 +193,26 @@ def test_json_nested_past_the_limit_is_refused_and_within_it_is_read() -> None:
         parse_json(b"[" * 33 + b"]" * 33)
 
 
+@pytest.mark.parametrize("body", [b'"a\\u0000"', b'{"sha256": ["a\\u0000"]}', b'{"a\\u0000": 1}',
+                                  b'[{"b": [[{"c": "\\u0000"}]]}]'],
+                         ids=["top-level", "in-a-list", "in-a-key", "deep-inside"])
+def test_a_nul_anywhere_in_a_json_body_is_refused(body: bytes) -> None:
+    """PostgreSQL's text holds no NUL: a body escaping one is refused before any database
+    work, as a 400, instead of failing in the database as a 500."""
+    with pytest.raises(ValueError, match="NUL"):
+        parse_json(body)
+    assert parse_json(body.replace(b"\\u0000", b"\\u4e2d")) is not None
+
+
+@pytest.mark.parametrize("path", ["/v1/enrolments", "/v1/attachments/missing", "/v1/manifests"])
+def test_a_json_body_with_a_nul_is_a_400_not_a_500(hub: HubStore, client: TestClient, station_key: Ed25519PrivateKey,
+                                                   path: str) -> None:
+    headers = _enrolled_as(hub, station_key)
+    body = b'{"document": {"station": "a\\u0000"}, "sha256": ["\\u0000"]}'
+    answer = client.post(path, content=body, headers=headers | {"Content-Type": "application/json"})
+    assert answer.status_code == 400 and answer.json()["error"] and answer.json()["message_zh"]
+
+
 def test_an_unexpected_failure_on_a_tus_route_is_json_with_tus_resumable(
         hub: HubStore, client: TestClient, station_key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch) -> None:
     headers = _enrolled_as(hub, station_key)

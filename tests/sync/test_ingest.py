@@ -6,12 +6,21 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import acks, seal
-from sync.batches import cut_batch
+from sync.batches import OutboxEntry, cut_batch
 from sync.errors import AckError, EnrolmentError
+from sync.hub import reconcile
 from sync.hub.ingest import Ingestor
-from sync.hub.models import HubQuarantine, HubRecord
+from sync.hub.models import HubApplication, HubQuarantine, HubRecord
 from sync.hub.store import HubStore
-from tests.sync.helpers import CREATED, GENESIS, STATION, enrol_key, entry, sealed_batch
+from tests.sync.helpers import (
+    CREATED,
+    GENESIS,
+    STATION,
+    enrol_key,
+    entry,
+    seal_entries,
+    sealed_batch,
+)
 
 pytestmark = pytest.mark.usefixtures("enrolled")
 
@@ -98,6 +107,24 @@ def test_objects_nested_past_any_parser_depth_are_quarantined_not_raised(
     body = first + b"\n" + deep + b"\n"
     _quarantined(hub, ingestor, seal.seal_batch(meta, body, station_key, hub.public), "bad_records")
     assert HubQuarantine.select().count() == 2
+
+
+def test_a_record_whose_columns_escape_a_nul_is_quarantined_and_one_elsewhere_is_stored(
+        hub: HubStore, ingestor: Ingestor, station_key: Ed25519PrivateKey) -> None:
+    """A NUL escaped in a field the hub keeps in its own column (the kind) cannot be stored by
+    PostgreSQL: the batch is quarantined as bad records on both databases, not failed with a
+    database error. One inside the application (a name, a value) stays in the line as signed,
+    and the city report's fold takes it."""
+    plain = entry(1)
+    nul_kind = OutboxEntry(1, "submitted\u0000", plain.application_id, plain.at, plain.audit_seq,
+                           plain.audit_hash, plain.record)
+    _quarantined(hub, ingestor, seal_entries(station_key, hub.public, [nul_kind]), "bad_records")
+    record = plain.record | {"applicant": plain.record["applicant"] | {"name": "测\u0000试"},
+                             "values": {"phone": "138\u000000000000"}}
+    inside = OutboxEntry(1, plain.kind, plain.application_id, plain.at, plain.audit_seq, plain.audit_hash, record)
+    stored = ingestor.ingest(seal_entries(station_key, hub.public, [inside]), "test")
+    assert (stored.status, stored.new_records) == ("stored", 1)
+    assert reconcile.refresh_applications() == 1 and HubApplication.select().count() == 1
 
 
 def test_unknown_and_revoked_stations_and_unknown_versions_are_quarantined(

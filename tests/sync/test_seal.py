@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -17,10 +18,10 @@ from hypothesis import strategies as st
 
 from sync import hpke, seal
 from sync.batches import OutboxEntry, cut_batch
-from sync.errors import BadSignature, BodyMismatch, DecryptFailed, SealError
+from sync.errors import BadSignature, BodyMismatch, DecryptFailed, MalformedSealed, SealError
 from sync.hubkeys import HubPublicKeys
 from sync.keys import station_fingerprint
-from tests.sync.helpers import entry, sealed_batch
+from tests.sync.helpers import CREATED, entry, sealed_batch
 from tests.sync.make_vectors import VECTORS, keys
 
 LIBRARY_SUITE = library_hpke.Suite(library_hpke.KEM.X25519, library_hpke.KDF.HKDF_SHA256,
@@ -179,3 +180,24 @@ def test_a_body_that_is_not_utf8_json_lines_is_a_bad_records_mismatch(body: byte
     with pytest.raises(BodyMismatch) as refused:
         list(seal.iter_lines(body, loads))
     assert refused.value.reason == "bad_records"
+
+
+@pytest.mark.parametrize("changes", [
+    {"created_at": "2026-11-26T09:30:00\u0000+08:00"},
+    {"catalog_versions": ("JZZ-SL@builtin-1\u0000",)},
+    {"audit_head": (3, "\u0000")},
+    {"audit_head": ("3", seal.GENESIS)},
+    {"audit_head": (True, seal.GENESIS)},
+], ids=["nul-in-created-at", "nul-in-a-catalog-version", "nul-in-the-audit-hash", "audit-seq-a-string",
+        "audit-seq-a-boolean"])
+def test_a_header_with_a_nul_or_a_malformed_audit_head_is_malformed(changes: dict[str, Any]) -> None:
+    """Signed by the station or not, such a header never reaches the hub's tables: PostgreSQL's
+    text holds no NUL, and the audit head's number and hash become columns of the batch."""
+    station, _hpke, hub = keys()
+    body = cut_batch([entry(1)])
+    assert body is not None
+    meta = seal.BatchMeta("TS0001", 1, 1, 1, seal.GENESIS, body.catalog_versions, body.audit_head, CREATED)
+    sealed = seal.seal_batch(dataclasses.replace(meta, **changes), body.body, station, hub)
+    with pytest.raises(MalformedSealed):
+        seal.read(sealed)
+    assert seal.read(seal.seal_batch(meta, body.body, station, hub)).header["audit_head"]["seq"] == 1
