@@ -84,7 +84,8 @@ def _english_names() -> dict[str, str]:
 
 
 async def _form(request: Request) -> dict[str, list[str]] | None:
-    """The urlencoded form, at most `MAX_FORM` bytes; None when larger or cut off."""
+    """The urlencoded form, at most `MAX_FORM` bytes and 20 fields, none holding a NUL (no one
+    types one; PostgreSQL's text cannot hold it); None when it is anything else or cut off."""
     body = b""
     try:
         async for chunk in request.stream():
@@ -93,7 +94,13 @@ async def _form(request: Request) -> dict[str, list[str]] | None:
                 return None
     except ClientDisconnect:
         return None
-    return parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+    try:
+        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+    except ValueError:  # more fields than any of these pages' forms has
+        return None
+    if any("\x00" in key or any("\x00" in value for value in values) for key, values in form.items()):
+        return None
+    return form
 
 
 class _Pages:

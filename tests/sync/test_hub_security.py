@@ -204,6 +204,19 @@ def test_a_nul_anywhere_in_a_json_body_is_refused(body: bytes) -> None:
     assert parse_json(body.replace(b"\\u0000", b"\\u4e2d")) is not None
 
 
+@pytest.mark.parametrize("form", ["receipt=XH0001-20261126-0001%00&tail=1234", "receipt%00=1",
+                                  "&".join(f"f{n}=1" for n in range(25))],
+                         ids=["nul-in-a-value", "nul-in-a-name", "more-fields-than-any-form"])
+@pytest.mark.parametrize("path", ["/c", "/c/JJH1:anything/rating"])
+def test_a_citizens_form_with_a_nul_or_too_many_fields_gets_the_page_not_a_500(
+        hub: HubStore, client: TestClient, form: str, path: str) -> None:
+    """The citizens' pages are open to anyone: a form no page sends is answered with the page
+    (the lookup form, or the invalid link), never with a database error."""
+    answer = client.post(path, content=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code in (200, 404) and "text/html" in answer.headers["content-type"]
+    assert ("办件查询" if path == "/c" else "链接无效") in answer.text
+
+
 @pytest.mark.parametrize("path", ["/v1/enrolments", "/v1/attachments/missing", "/v1/manifests"])
 def test_a_json_body_with_a_nul_is_a_400_not_a_500(hub: HubStore, client: TestClient, station_key: Ed25519PrivateKey,
                                                    path: str) -> None:
