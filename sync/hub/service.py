@@ -65,7 +65,7 @@ class HubService:
         carried the whole object is ingested straight from memory (`tus.Patch.whole`)."""
         if patch.whole:
             return patch.length, self.patches.finish_whole(
-                patch, lambda data: self._finish(patch.upload_id, data, station))
+                patch, lambda data: self._finish(patch.upload_id, data, station, stored=False))
         offset = self.patches.commit(patch)
         return offset, self.finish_upload(patch.upload_id) if offset == patch.length else None
 
@@ -85,10 +85,10 @@ class HubService:
             return stored
         return self._finish(upload.id, tus.assemble(upload), upload.station)
 
-    def _finish(self, upload_id: str, data: bytes, station: str) -> dict[str, Any]:
+    def _finish(self, upload_id: str, data: bytes, station: str, stored: bool = True) -> dict[str, Any]:
         result = self.ingestor.ingest(data, "http", uploader=station)
         document = result.as_json() | {"ack": (result.ack or b"").decode() or None}
-        tus.finish(upload_id, document, self.store.now())
+        tus.finish(upload_id, document, self.store.now(), stored)
         return document
 
     def recover_uploads(self) -> int:

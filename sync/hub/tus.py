@@ -124,8 +124,7 @@ _DROP_RUNS = "DELETE FROM hub_upload_chunk WHERE upload = ?"
 def create(station: str, length: int, metadata: dict[str, str], now: str) -> HubUpload:
     upload = HubUpload(id=secrets.token_hex(16), station=station, length=length, offset=0,
                        metadata=json.dumps(metadata, ensure_ascii=False, sort_keys=True), created_at=now)
-    with write_transaction():
-        statement(_CREATE, (upload.id, station, length, upload.metadata, now))
+    statement(_CREATE, (upload.id, station, length, upload.metadata, now))  # one statement: its own transaction
     return upload
 
 
@@ -168,10 +167,16 @@ def assemble(upload: HubUpload) -> bytes:
     return data
 
 
-def finish(upload_id: str, result: dict[str, Any], now: str) -> None:
-    """Record what ingest made of a finished upload (all of it received) and drop its bytes."""
+def finish(upload_id: str, result: dict[str, Any], now: str, stored: bool = True) -> None:
+    """Record what ingest made of a finished upload (all of it received) and drop its stored
+    bytes. An upload that came whole in one request stored none (`stored=False`, see
+    `Patch.whole`): its one statement is its own transaction."""
+    finished = (now, json.dumps(result, ensure_ascii=False), upload_id)
+    if not stored:
+        statement(_FINISH, finished)
+        return
     with write_transaction():
-        statement(_FINISH, (now, json.dumps(result, ensure_ascii=False), upload_id))
+        statement(_FINISH, finished)
         statement(_DROP_RUNS, (upload_id,))
 
 
