@@ -5,6 +5,8 @@
   cut costs at most one chunk.
 - Failures that may pass (network errors, timeouts, 5xx, 409/460) are retried with
   exponential backoff and full jitter up to a deadline; refusals (4xx) are not.
+- Every answer is read up to a bound (`MAX_ANSWER`, after any Content-Encoding is undone):
+  a larger one, from a broken or hostile peer, is refused before it fills the station's memory.
 - Timeouts on connect, read and write; a proxy setting (else the environment's); TLS
   verification with the system's or a given CA bundle, and optional pinning of the
   hub certificate's SHA-256, checked right after the handshake, before any request.
@@ -31,11 +33,15 @@ import httpcore
 import httpx
 
 from kernel.release import release
+from sync.confined import MAX_BUNDLE_JSON, MIB
 from sync.errors import EnrolmentError, HubRejected, HubUnavailable, HubUnreachable, PinMismatch
 
 log = logging.getLogger("jiujin.sync.http")
 TUS = {"Tus-Resumable": "1.0.0"}
 CHUNK = 1024 * 1024
+#: The most of one answer a station reads: a page of bundles (the hub's answer to /v1/bundles)
+#: always holds the next bundle, and one may carry a 50 MiB catalog (`MAX_BUNDLE_JSON`).
+MAX_ANSWER = MAX_BUNDLE_JSON + 8 * MIB
 Progress = Callable[[int, int], None]
 
 
@@ -68,6 +74,7 @@ class ClientSettings:
     read_timeout: float = 60.0
     write_timeout: float = 60.0
     chunk_size: int = CHUNK
+    max_answer: int = MAX_ANSWER
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -201,14 +208,34 @@ class HubClient:
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self.http.request(method, url, **kwargs)
+            response = self.http.send(self.http.build_request(method, url, **kwargs), stream=True)
+            try:
+                if response.status_code >= 500:
+                    raise HubUnavailable(response.status_code)
+                self._read(response)
+            finally:
+                response.close()
         except PinMismatch:
             raise
         except httpx.TransportError as exc:
             raise HubUnreachable(type(exc).__name__) from None
-        if response.status_code >= 500:
-            raise HubUnavailable(response.status_code)
+        except httpx.DecodingError:
+            raise HubRejected(response.status_code, "the hub's answer cannot be decoded") from None
         return response
+
+    def _read(self, response: httpx.Response) -> None:
+        """Read the answer's body, up to `max_answer` bytes as declared and as decoded; a longer
+        one is HubRejected with none of it kept (a compressed answer may decode far larger)."""
+        limit = self.settings.max_answer
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise HubRejected(response.status_code, "the hub's answer is larger than a station reads")
+        body = bytearray()
+        for piece in response.iter_bytes():
+            body += piece
+            if len(body) > limit:
+                raise HubRejected(response.status_code, "the hub's answer is larger than a station reads")
+        response._content = bytes(body)  # where httpx's own unbounded `read()` keeps the body
 
     def _retrying(self, action: Callable[[], Any]) -> Any:
         """Run `action`, retrying network errors and 5xx with backoff and jitter."""

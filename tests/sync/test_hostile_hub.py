@@ -4,10 +4,12 @@ station shows and its background sync survives, never with another exception."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -27,9 +29,10 @@ ANSWERS = {
 
 
 @pytest.fixture(scope="module")
-def peer() -> Iterator[tuple[str, dict[str, bytes]]]:
-    """The peer's address, and what it answers next (`answer["body"]`)."""
-    answer = {"body": b""}
+def peer() -> Iterator[tuple[str, dict[str, Any]]]:
+    """The peer's address, and what it answers next: `answer["body"]`, with its Content-Encoding
+    (`answer["encoding"]`) and with or without its Content-Length (`answer["declared"]`)."""
+    answer: dict[str, Any] = {"body": b"", "encoding": None, "declared": True}
 
     class Answer(BaseHTTPRequestHandler):
         def _answer(self) -> None:
@@ -42,7 +45,10 @@ def peer() -> Iterator[tuple[str, dict[str, bytes]]]:
             else:
                 self.send_response(403 if self.path.startswith("/v1/enrolments") else 200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer["body"])))
+            if answer["encoding"]:
+                self.send_header("Content-Encoding", answer["encoding"])
+            if answer["declared"]:  # else the body ends when the connection closes (HTTP/1.0)
+                self.send_header("Content-Length", str(len(answer["body"])))
             self.end_headers()
             self.wfile.write(answer["body"])
 
@@ -78,10 +84,10 @@ OBJECT_ANSWERS = {"health", "upload result", "upload"}
 
 @pytest.mark.parametrize("name", sorted(ANSWERS))
 @pytest.mark.parametrize("call", sorted(CALLS))
-def test_a_wrong_answer_is_a_refusal_the_station_shows(peer: tuple[str, dict[str, bytes]], call: str,
+def test_a_wrong_answer_is_a_refusal_the_station_shows(peer: tuple[str, dict[str, Any]], call: str,
                                                        name: str) -> None:
     url, answer = peer
-    answer["body"] = ANSWERS[name]
+    answer |= {"body": ANSWERS[name], "encoding": None, "declared": True}
     is_object = name in ("an-object-without-the-field", "the-field-of-another-kind")
     with HubClient(ClientSettings(url, "credential")) as client:
         if is_object and call in OBJECT_ANSWERS:
@@ -91,3 +97,41 @@ def test_a_wrong_answer_is_a_refusal_the_station_shows(peer: tuple[str, dict[str
         with pytest.raises(expected) as refused:
             CALLS[call](client)
         assert isinstance(refused.value, SyncError) and refused.value.message_zh and refused.value.message_en
+
+
+BOUND = 64 * 1024
+#: Answers past a station's bound (`ClientSettings.max_answer`, here 64 KiB): as the peer says it
+#: will send, as it sends without saying, and as it decodes from a few KiB of gzip.
+OVERSIZED = {
+    "declared-too-long": {"body": b" " * (BOUND + 1), "encoding": None, "declared": True},
+    "sent-without-a-length": {"body": b" " * (4 * BOUND), "encoding": None, "declared": False},
+    "gzip-that-decodes-past-it": {"body": gzip.compress(b" " * (64 * BOUND)), "encoding": "gzip", "declared": True},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERSIZED))
+@pytest.mark.parametrize("call", sorted(CALLS))
+def test_an_answer_past_the_stations_bound_is_refused(peer: tuple[str, dict[str, Any]], call: str,
+                                                      name: str) -> None:
+    url, answer = peer
+    answer |= OVERSIZED[name]
+    with HubClient(ClientSettings(url, "credential", max_answer=BOUND)) as client, \
+            pytest.raises(HubRejected, match="larger than a station reads"):
+        CALLS[call](client)
+
+
+def test_an_answer_within_the_bound_is_read_whole_even_compressed(peer: tuple[str, dict[str, Any]]) -> None:
+    url, answer = peer
+    acks = [{"n": n, "pad": " " * 100} for n in range(500)]  # about 60 KiB as JSON
+    document = json.dumps({"acks": acks}).encode()
+    assert len(document) < BOUND
+    answer |= {"body": gzip.compress(document), "encoding": "gzip", "declared": True}
+    with HubClient(ClientSettings(url, "credential", max_answer=BOUND)) as client:
+        assert client.acks_after(0) == acks
+
+
+def test_a_gzip_answer_that_does_not_decode_is_a_refusal(peer: tuple[str, dict[str, Any]]) -> None:
+    url, answer = peer
+    answer |= {"body": b"not gzip at all", "encoding": "gzip", "declared": True}
+    with HubClient(ClientSettings(url, "credential")) as client, pytest.raises(HubRejected, match="cannot be decoded"):
+        client.acks_after(0)
