@@ -584,12 +584,31 @@ def offer_bundles(store: HubStore, station: str, after: int) -> list[bytes]:
     it has installed, kept so the watch can tell a bundle it was offered and did not install."""
     with write_transaction():
         HubStation.update(bundle_seen=after, bundle_seen_at=store.now()).where(HubStation.code == station).execute()
-    return bundles_after(station, after)
+    return bundles_after(station, after, page_size=PAGE_SIZE)
 
 
-def bundles_after(station: str, version: int, limit: int = 200) -> list[bytes]:
-    query = (HubBundle.select(HubBundle.signed).where((HubBundle.station == station) & (HubBundle.version > version))
-             .order_by(HubBundle.version).limit(limit))
+#: How much one answer to /v1/bundles carries (in characters of the signed bundles): the bundles
+#: in version order up to this, and always the next one, so a station behind by many catalogs
+#: takes them over several rounds and never one answer past what it reads
+#: (`sync.transport_http.MAX_ANSWER`). A USB exchange writes every bundle to the stick.
+PAGE_SIZE = 16 * 1024 * 1024
+
+
+def bundles_after(station: str, version: int, limit: int = 200, page_size: int | None = None) -> list[bytes]:
+    """The station's bundles after `version`, oldest first: at most `limit`, and with
+    `page_size` only as many as fit in it (at least one)."""
+    newer = (HubBundle.station == station) & (HubBundle.version > version)
+    if page_size is not None:
+        chosen: list[int] = []
+        total = 0
+        for number, size in tuples(HubBundle.select(HubBundle.version, fn.LENGTH(HubBundle.signed).coerce(False))
+                                   .where(newer).order_by(HubBundle.version).limit(limit)):
+            if chosen and total + size > page_size:
+                break
+            chosen.append(number)
+            total += size
+        newer &= HubBundle.version.in_(chosen)
+    query = HubBundle.select(HubBundle.signed).where(newer).order_by(HubBundle.version).limit(limit)
     return [row.signed.encode() for row in query]
 
 

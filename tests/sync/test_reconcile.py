@@ -155,6 +155,21 @@ def test_quarantine_is_released_or_rejected_with_a_reason_and_audited(
     assert {"quarantine.released", "quarantine.rejected"} <= {a["action"] for a in reconcile.actions()}
 
 
+def test_a_page_of_bundles_holds_what_fits_and_always_the_next(hub: HubStore, enrolled: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for days in (3, 4, 5):
+        reconcile.issue_bundle(hub, STATION, "offline_policy", {"max_days_without_contact": days})
+    every = reconcile.bundles_after(STATION, 0)
+    first, second, _third = (len(signed.decode()) for signed in every)
+    assert reconcile.bundles_after(STATION, 0, page_size=first + second) == every[:2]
+    assert reconcile.bundles_after(STATION, 0, page_size=first + second - 1) == every[:1]
+    assert reconcile.bundles_after(STATION, 0, page_size=1) == every[:1]  # one past the page still goes
+    assert reconcile.bundles_after(STATION, 1, page_size=1) == every[1:2]
+    monkeypatch.setattr(reconcile, "PAGE_SIZE", first + second)  # what a station asking over HTTP gets
+    assert reconcile.offer_bundles(hub, STATION, 0) == every[:2]
+    assert reconcile.offer_bundles(hub, STATION, 2) == every[2:]
+
+
 def test_bundles_refuse_rollback_expiry_and_tampering(hub: HubStore, enrolled: str) -> None:
     now = datetime.now(UTC)
     reconcile.issue_bundle(hub, STATION, "offline_policy", {"max_days_without_contact": 3})
