@@ -153,7 +153,9 @@ def openapi_document() -> dict[str, Any]:
                 "operationId": "bundles", "security": _AUTH,
                 "parameters": [{"name": "after", "in": "query", "required": False,
                                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_VERSION}}],
-                "responses": {"200": {"description": "Bundles in version order", "content": {"application/json": {"schema": {
+                "responses": {"200": {"description": "Bundles in version order, one page: at most 200 and at most "
+                                                     "16 MiB of them, always at least the next one; a station "
+                                                     "asks again after the newest it installed", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"bundles": {"type": "array", "items": {"$ref": "#/components/schemas/SignedBundle"}}}}}}},
                     **_errors(400, 401)}}},
             **department_paths(),
