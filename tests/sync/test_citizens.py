@@ -82,7 +82,9 @@ def test_the_thermal_receipt_prints_the_same_link(case: SyncedCase, store: Stati
 def test_a_changed_or_foreign_token_opens_nothing(case: SyncedCase) -> None:
     number = case.receipt_number
     forged = case.link.replace(number, number[:-1] + ("2" if number[-1] != "2" else "3"))
-    for link in (forged, case.link[:-3] + "AAA", case.link.rsplit("/", 1)[0] + "/JJH1:" + "0" * 32 + ":" + "A" * 103):
+    resigned = case.link[:-3] + ("AAA" if not case.link.endswith("AAA") else "BBB")
+    foreign = case.link.rsplit("/", 1)[0] + "/JJH1:" + "0" * 32 + ":" + "A" * 103
+    for link in (forged, resigned, foreign):
         page = _get(link)
         assert page.status_code == 404 and "链接无效" in page.text and number not in page.text
 
