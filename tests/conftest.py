@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from station.core import keys
 from station.core.clock import CST
 from station.core.config import StationConfig
 from station.core.roles import Role
@@ -38,6 +41,39 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+class RememberedArgon2id:
+    """`Argon2id` that computes each distinct derivation once per test process and then
+    returns the same bytes again.
+
+    Argon2id is slow by design (about 0.35 s of a core at the station's floor), and the suite
+    logs the template's four operators in thousands of times with the same salts and
+    passwords. Every derivation is real the first time; `KdfParams.derive`, which the tests
+    that count derivations watch, is still called each time. Hub and station processes that
+    the tests start derive for real on every login."""
+
+    _known: dict[tuple[bytes, int, int, int, int, bytes], bytes] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, *, salt: bytes, length: int, iterations: int, lanes: int, memory_cost: int) -> None:
+        self._kdf = Argon2id(salt=salt, length=length, iterations=iterations, lanes=lanes,
+                             memory_cost=memory_cost)
+        self._key = (salt, length, iterations, lanes, memory_cost)
+
+    def derive(self, key_material: bytes) -> bytes:
+        known = (*self._key, key_material)
+        with self._lock:
+            if known not in self._known:
+                self._known[known] = self._kdf.derive(key_material)
+            return self._known[known]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _argon2id_once_per_input() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys, "Argon2id", RememberedArgon2id)
+        yield
 
 
 @pytest.fixture
