@@ -1,6 +1,5 @@
 """Every screen and dialog of the station, reached the way a worker or a citizen reaches it,
-for the snapshot set (`test_snapshots.py`) and the walker that looks for cut values
-(`test_values.py`).
+for the snapshot set and the walker that looks for cut values (`test_every_screen.py`).
 
 A scene starts from a fresh app on the login screen, over a store holding the same few
 applications (`counter_fixture`), and ends with the screen on show. Each scene names the
