@@ -103,6 +103,7 @@ class StationStore:
         self.recovery_path = self.data_dir / RECOVERY_NAME
         self.db: SqlCipherDatabase | None = None
         self._db_key = b""
+        self._opening = threading.Lock()
         self.applications = ApplicationService(clock, self.config.code)
         self.applications.accepting_guard = self._check_accepting
         self.operators = OperatorService(clock, self.keyfile_path, self.lockout, self.config.code,
@@ -307,16 +308,22 @@ class StationStore:
             return next_loaded, next_opened
 
     def _open_database(self, db_key: bytes) -> None:
-        if self.db is not None and not self.db.is_closed():
-            if db_key == self._db_key:
-                return
-            self.db.close()  # opened before another program re-keyed: open with the new key
-        self.db = open_database(self.database_path, db_key, self.lock)
-        self._db_key = db_key
-        try:
-            migrations.migrate(self.db)
-        except (OperationalError, sqlite3.OperationalError) as exc:
-            raise storage_failure(exc) from None
+        """Open the database with `db_key` once for every thread of this program. A login on
+        another thread (a UI worker, the demo hub's enrolment) keeps the one already open, on
+        which each thread connects at its first statement: opening it again would swap it under
+        a transaction under way on a third thread (the background sync), whose next statement
+        would run on a fresh connection outside it."""
+        with self._opening:
+            if self.db is not None:
+                if db_key == self._db_key:
+                    return
+                self.db.close()  # opened before another program re-keyed: open with the new key
+            self.db = open_database(self.database_path, db_key, self.lock)
+            self._db_key = db_key
+            try:
+                migrations.migrate(self.db)
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                raise storage_failure(exc) from None
 
     def _start_session(self, name: str, db_key: bytes,
                        signing_key: Ed25519PrivateKey | None = None) -> Session:

@@ -113,3 +113,43 @@ def test_two_logins_at_once_in_one_program_both_open(store: StationStore) -> Non
     for thread in threads:
         thread.join(timeout=30)
     assert sessions == {"wang": "wang", "admin": "admin"}
+
+
+def test_a_login_on_another_thread_leaves_a_transaction_under_way_on_a_third_whole(
+        store: StationStore, clock: FakeClock) -> None:
+    """The background sync reads in one transaction while a clerk logs in on a UI worker
+    thread: the login uses the database already open, so the sync's transaction keeps its own
+    connection and its snapshot (a second opening swapped under it would send its next
+    statement to a fresh connection outside the transaction)."""
+    import threading
+
+    from station.core.db import database
+
+    store.login("admin", PASSWORDS["admin"])
+    counted: list[int] = []
+    snapshot_taken, logged_in = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def sync_reading() -> None:
+        try:
+            with database.obj.atomic("DEFERRED"):
+                counted.append(AuditEvent.select().count())
+                snapshot_taken.set()
+                logged_in.wait(30)
+                counted.append(AuditEvent.select().count())
+        except BaseException as exc:  # reported below, with the counts
+            failures.append(exc)
+
+    reader = threading.Thread(target=sync_reading, daemon=True)
+    reader.start()
+    clerk = threading.Thread(target=lambda: store.login("wang", PASSWORDS["wang"]), daemon=True)
+    assert snapshot_taken.wait(30)
+    clerk.start()
+    clerk.join(30)
+    logged_in.set()
+    reader.join(30)
+    assert not failures and len(counted) == 2
+    assert counted[0] == counted[1]  # the clerk's login is not in the transaction's snapshot
+    assert AuditEvent.select().count() == counted[1] + 1  # ... and is stored
+    newest = AuditEvent.select().order_by(AuditEvent.seq.desc()).get()
+    assert (newest.action, newest.operator) == ("operator.login", "wang")
