@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: temporary stations made from one template."""
+"""Fixtures shared by the whole suite: temporary stations made from one template, whose logins
+derive each key once per test process."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -53,8 +55,8 @@ class RememberedArgon2id:
     that count derivations watch, is still called each time. Hub and station processes that
     the tests start derive for real on every login."""
 
-    _known: dict[tuple[bytes, int, int, int, int, bytes], bytes] = {}
-    _lock = threading.Lock()
+    _known: ClassVar[dict[tuple[bytes, int, int, int, int, bytes], bytes]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, *, salt: bytes, length: int, iterations: int, lanes: int, memory_cost: int) -> None:
         self._kdf = Argon2id(salt=salt, length=length, iterations=iterations, lanes=lanes,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from devices import DemoDevices
 from devices.simulators.reader import CardTiming
@@ -37,10 +37,16 @@ def log() -> MessageLog:
 
 
 async def login(pilot: Any, name: str) -> None:
-    """Log in from the login screen and wait until the session has started."""
+    """Log in from the login screen and wait until the session has started (the login's own
+    outcome, not only its worker: the click reaches the screen as a message of its own)."""
     screen = pilot.app.screen
     screen.query_one("#name", Input).value = name
     screen.query_one("#password", Input).value = PASSWORDS[name]
     await pilot.click("#login")
+    try:
+        await until(pilot, lambda: pilot.app.session is not None)
+    except AssertionError:
+        said = screen.query_one("#login-error", Static).render() if screen.is_mounted else ""
+        raise AssertionError(f"{name} was not logged in; the login screen says {str(said)!r}") from None
     await workers_done(pilot.app)
     await pilot.pause()

@@ -22,6 +22,7 @@ from station.core.store import StationStore
 from station.ui.app import make_app
 from tests.conftest import PASSWORDS, Sessions
 from tests.pilot import settle, until
+from tests.station.ui.conftest import login
 from tests.station.ui.helpers import CARD
 
 SIZES = [(80, 24), (120, 40)]
@@ -83,10 +84,7 @@ async def log_in(pilot: Any, name: str, offer: bool = False) -> None:
     """Log in on the login screen; unless `offer`, decline the offer to continue one's drafts."""
     from station.ui.dialogs.resume import ResumeDraftsDialog
 
-    pilot.app.screen.query_one("#name", Input).value = name
-    pilot.app.screen.query_one("#password", Input).value = PASSWORDS[name]
-    await pilot.click("#login")
-    await settle(pilot)
+    await login(pilot, name)
     if not offer and isinstance(pilot.app.screen, ResumeDraftsDialog):
         await pilot.press("escape")
         await settle(pilot)
