@@ -403,9 +403,9 @@ def third_receipt(apps: Applications) -> str:
 
 def material_names(code: str, lang: str) -> list[str]:
     """The names of an item's materials as the checklist shows them, in `lang`."""
-    from forms import load_catalog
+    from station.core.documents import default_catalog
 
-    return [m.name.get(lang) for m in load_catalog().get(code).materials if m.necessity != "optional"]
+    return [m.name.get(lang) for m in default_catalog().get(code).materials if m.necessity != "optional"]
 
 
 def _receipts(apps: Applications) -> list[str]:
