@@ -3,6 +3,10 @@
 Sync never imports the station: the station hands it outbox events as plain values.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from sync.acks import Ack
 from sync.batches import BatchBody, OutboxEntry, cut_batch
 from sync.errors import (
@@ -39,7 +43,13 @@ from sync.seal import (
     verify,
 )
 from sync.transport_folder import FolderObject, StationFolder
-from sync.transport_http import ClientSettings, HubClient, RetryPolicy, UploadOutcome
+
+if TYPE_CHECKING:
+    from sync.transport_http import ClientSettings, HubClient, RetryPolicy, UploadOutcome
+
+#: The HTTP client's names, imported from `sync.transport_http` on first use: httpx takes a
+#: quarter of a second to load, and a hub command or a USB exchange never needs it.
+_HTTP_CLIENT = {"ClientSettings", "HubClient", "RetryPolicy", "UploadOutcome"}
 
 __all__ = [
     "PUBLIC_KEYS_FILE_NAME",
@@ -86,3 +96,13 @@ __all__ = [
     "station_fingerprint",
     "verify",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HTTP_CLIENT:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sync import transport_http
+
+    value = getattr(transport_http, name)
+    globals()[name] = value
+    return value

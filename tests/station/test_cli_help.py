@@ -39,3 +39,21 @@ print("LOADED", loaded)
         assert f"\n  {name} " in listed
     assert "Send the outbox to the city hub" in listed
     assert out.splitlines()[-1] == "LOADED ['station.cli.lazy']"
+
+
+@pytest.mark.parametrize("args", [["hub", "--help"], ["hub", "status", "--help"]], ids=["hub", "hub status"])
+def test_a_hub_command_loads_neither_the_http_app_nor_the_http_client(args: list[str]) -> None:
+    """An operator's `jiujin hub …` at the terminal loads the command and the store, not the
+    hub's HTTP app (Starlette, every route's module) or httpx: a second saved on each."""
+    probe = f"""
+import sys
+from station.cli import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+heavy = ("sync.hub.app", "sync.hub.serve", "sync.transport_http", "httpx", "starlette", "uvicorn")
+print("LOADED", sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "Usage: " in out and out.splitlines()[-1] == "LOADED []"
