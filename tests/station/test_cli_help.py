@@ -41,10 +41,12 @@ print("LOADED", loaded)
     assert out.splitlines()[-1] == "LOADED ['station.cli.lazy']"
 
 
-@pytest.mark.parametrize("args", [["hub", "--help"], ["hub", "status", "--help"]], ids=["hub", "hub status"])
-def test_a_hub_command_loads_neither_the_http_app_nor_the_http_client(args: list[str]) -> None:
-    """An operator's `jiujin hub …` at the terminal loads the command and the store, not the
-    hub's HTTP app (Starlette, every route's module) or httpx: a second saved on each."""
+@pytest.mark.parametrize("args", [["hub", "--help"], ["hub", "status", "--help"], ["applications", "--help"],
+                                  ["sync", "--help"]], ids=["hub", "hub status", "applications", "sync"])
+def test_a_command_loads_neither_the_http_app_nor_the_http_client_nor_reportlab(args: list[str]) -> None:
+    """An operator's `jiujin hub …` or `jiujin applications …` at the terminal loads the
+    command and the store, not the hub's HTTP app (Starlette, every route's module), httpx or
+    reportlab: a second saved on each hub command, a third of one on the station's."""
     probe = f"""
 import sys
 from station.cli import main
@@ -52,7 +54,7 @@ try:
     main({args!r})
 except SystemExit:
     pass
-heavy = ("sync.hub.app", "sync.hub.serve", "sync.transport_http", "httpx", "starlette", "uvicorn")
+heavy = ("sync.hub.app", "sync.hub.serve", "sync.transport_http", "httpx", "starlette", "uvicorn", "reportlab")
 print("LOADED", sorted(m for m in sys.modules if m.startswith(heavy)))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
