@@ -5,7 +5,9 @@
 - `jiujin demo` on a demo station made before, until its login screen is drawn (≤ 2.5×);
 - `jiujin demo` in a fresh folder, making the demo station (its keys, operators and
   applications) until its login screen is drawn (≤ 11×; issue 16);
-- `jiujin --help` against `python -c "import click"` (≤ 1.5×).
+- `jiujin --help` against `python -c "import click"` (≤ 1.5×);
+- `jiujin hub --help` against the same, a figure: a hub command loads its command and the hub's
+  store, not the hub's HTTP app or httpx.
 
 Every process runs with compiled bytecode, as an installed station does
 (`_harness.installed_environment`); runs alternate with their baseline's, and each figure is
@@ -89,6 +91,8 @@ def main() -> list[Figure]:
             lambda: _drawn([*jiujin, "--data-dir", str(next(fresh_folders)), "demo"], "演示账户", env), bare_drawn)
         help_time, click_time = _fastest(lambda: _finished([*jiujin, "--help"], env),
                                          lambda: _finished([sys.executable, "-c", "import click"], env))
+        hub_help, hub_click = _fastest(lambda: _finished([*jiujin, "hub", "--help"], env),
+                                       lambda: _finished([sys.executable, "-c", "import click"], env))
         figures = [
             Figure("jiujin run → login screen drawn on a terminal", run, "s", baseline=run_bare,
                    baseline_name="bare Textual app drawn on a terminal", target="≤ 2.0×",
@@ -102,6 +106,8 @@ def main() -> list[Figure]:
             Figure("jiujin --help", help_time, "s", baseline=click_time,
                    baseline_name='python -c "import click"', target="≤ 1.5×",
                    passed=help_time / click_time <= 1.5),
+            Figure("jiujin hub --help", hub_help, "s", baseline=hub_click,
+                   baseline_name='python -c "import click"'),
         ]
     write_results("command", figures)
     return figures
