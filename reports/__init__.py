@@ -15,8 +15,9 @@ status (`reports.wording`) does not load reportlab.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy import lazy_names
 
 if TYPE_CHECKING:
     from reports.amendment import amendment_pdf
@@ -167,10 +168,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("reports", globals(), _HOMES)

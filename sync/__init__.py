@@ -5,8 +5,9 @@ Sync never imports the station: the station hands it outbox events as plain valu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from kernel.lazy import lazy_names
 from sync.acks import Ack
 from sync.batches import BatchBody, OutboxEntry, cut_batch
 from sync.errors import (
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 #: The HTTP client's names, imported from `sync.transport_http` on first use: httpx takes a
 #: quarter of a second to load, and a hub command or a USB exchange never needs it.
-_HTTP_CLIENT = {"ClientSettings", "HubClient", "RetryPolicy", "UploadOutcome"}
+_HTTP_CLIENT = {name: "sync.transport_http" for name in ("ClientSettings", "HubClient", "RetryPolicy", "UploadOutcome")}
 
 __all__ = [
     "PUBLIC_KEYS_FILE_NAME",
@@ -98,11 +99,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HTTP_CLIENT:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from sync import transport_http
-
-    value = getattr(transport_http, name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("sync", globals(), _HTTP_CLIENT)

@@ -6,8 +6,9 @@ The names below are imported from their modules on first use, so that a hub comm
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sync.hub.app import create_app
@@ -66,10 +67,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("sync.hub", globals(), _HOMES)
