@@ -11,7 +11,7 @@ from textual.screen import Screen
 
 from station.core.store import StationStore
 from station.ui.app import make_app
-from tests.station.ui.conftest import login, settle
+from tests.station.ui.conftest import footer_drawn, login, settle
 from tests.station.ui.helpers import english_catalog
 
 # who logs in, and the screens pushed from home by name
@@ -53,6 +53,7 @@ async def test_each_screens_keys_show_in_the_chosen_language(store: StationStore
     app = make_app(store, lang=lang)
     async with app.run_test(size=(240, 40)) as pilot:
         await settle(pilot)
+        await footer_drawn(pilot)
         assert check_footer(app.screen, lang, catalog) >= {"switch_language", "quit"}
         for name, screens in VISITS:
             await login(pilot, name)
@@ -60,6 +61,7 @@ async def test_each_screens_keys_show_in_the_chosen_language(store: StationStore
                 if screen_name != "home":
                     app.push_screen(app.ROUTES.build(screen_name))  # type: ignore[attr-defined]
                 await settle(pilot)
+                await footer_drawn(pilot)
                 ours = check_footer(app.screen, lang, catalog)
                 assert "lock" in ours and len(ours) > 2, (screen_name, ours)
             await pilot.press("ctrl+l")

@@ -11,7 +11,7 @@ from station.ui.app import make_app
 from station.ui.dialogs.confirm import ConfirmDialog
 from station.ui.screens.supervisor import SupervisorScreen
 from tests.pilot import settle
-from tests.station.ui.conftest import login
+from tests.station.ui.conftest import footer_drawn, login
 
 
 async def _manage(pilot) -> SupervisorScreen:  # type: ignore[no-untyped-def]
@@ -85,6 +85,7 @@ async def test_f6_and_f7_change_tabs_and_the_footer_says_so(store: StationStore,
     app = make_app(store, lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _manage(pilot)
+        await footer_drawn(pilot)
         footer = {str(key.description) for key in screen.query(FooterKey).results(FooterKey)}
         assert ({"下一页", "上一页"} if lang == "zh" else {"Next tab", "Previous tab"}) <= footer, footer
         tabs = screen.query_one(TabbedContent)
