@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual.message import Message
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled
 
 M = TypeVar("M", bound=Message)
@@ -67,6 +69,17 @@ async def until(pilot: Any, condition: Callable[[], bool], rounds: int = 200) ->
             return
         await settle(pilot)
     raise AssertionError("the screen never reached the expected state")
+
+
+async def footer_drawn(pilot: Any) -> None:
+    """Wait until each footer of the screen in front draws its keys (at once on a screen with
+    none). A footer learns its screen's bindings when the screen first publishes them and
+    composes its keys after the next refresh, so on a busy machine it can still be empty one
+    pause after the screen arrives."""
+    def drawn() -> bool:
+        return all(footer.query(FooterKey) for footer in pilot.app.screen.query(Footer))
+
+    await until(pilot, drawn)
 
 
 def screen_lines(app: Any) -> list[str]:

@@ -7,13 +7,12 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
-from textual.widgets._footer import FooterKey
 
 from devices import DemoDevices
 from devices.simulators.reader import CardTiming
 from station.ui.i18n import set_language
 from tests.conftest import PASSWORDS
-from tests.pilot import MessageLog, settle, until, workers_done
+from tests.pilot import MessageLog, footer_drawn, settle, until, workers_done
 
 __all__ = ["MessageLog", "footer_drawn", "login", "settle", "until"]
 
@@ -54,11 +53,4 @@ async def login(pilot: Any, name: str) -> None:
         raise AssertionError(f"{name} was not logged in; the login screen says {str(said)!r}") from None
     await workers_done(pilot.app)
     await pilot.pause()
-
-
-async def footer_drawn(pilot: Any) -> None:
-    """Wait until the footer of the screen in front draws its keys. A screen's footer learns its
-    bindings when the screen first publishes them and composes its keys after the next
-    refresh, so on a busy machine it can still be empty one pause after the screen arrives."""
-    await until(pilot, lambda: bool(pilot.app.screen.query(FooterKey)))
 

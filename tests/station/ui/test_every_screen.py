@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input
 
 from station.core.store import StationStore
 from tests.conftest import Sessions
-from tests.pilot import settle
+from tests.pilot import footer_drawn, settle
 from tests.station.ui.screens_tour import (
     LANGUAGES,
     SCENES,
@@ -38,6 +38,7 @@ def steady_and_walked(scene: Scene, apps: Applications, lang: str, cut: list[str
     cursor blinking, so the picture is the same each run."""
     async def run(pilot: Any) -> None:
         await arrive(pilot, scene, apps)
+        await footer_drawn(pilot)  # else the walker could find no footer key to read
         cut.extend(await cut_on_screen(pilot, scene.shows(apps, lang) if scene.shows else []))
         for node in pilot.app.screen.query(Input).results(Input):
             node.cursor_blink = False
