@@ -1,7 +1,8 @@
 """Documents and reports benchmarks (issue 8).
 
-- receipt A4 PDF (QR included), median, beside a minimal reportlab PDF with one line of
-  Chinese text in the same font (target ≤ 30 ms);
+- receipt A4 PDF, median, with its QR code holding a link to the case page as an enrolled
+  station prints it, beside a minimal reportlab PDF with one line of Chinese text in the
+  same font (target ≤ 30 ms);
 - receipt for the thermal printer: layout and ESC/POS bytes, median, beside the bytes of a
   one-line layout (target ≤ 2 ms);
 - daily report PDF for a day of 10,000 applications in a real SQLCipher station, beside a
@@ -49,6 +50,7 @@ def _receipt_data() -> Any:
         Promise,
         ReceiptData,
         StationInfo,
+        case_link,
         sign_payload,
     )
     from station.core.clock import CST
@@ -61,7 +63,8 @@ def _receipt_data() -> Any:
         datetime(2026, 11, 26, 9, 30, tzinfo=CST), "王小红",
         Promise(Text("7个工作日", "7 working days"), date(2026, 12, 7)),
         Fee(True, (FeeLine(Text("居住证工本费", "Permit fee"), "20元", Decimal("20.00")),)),
-        sign_payload(number, app_id, Ed25519PrivateKey.generate()),
+        # a link to the case page, as an enrolled station prints it (the larger symbol)
+        case_link("https://jiujin.hangzhou.example", sign_payload(number, app_id, Ed25519PrivateKey.generate())),
         (MaterialLine(Text("本人有效身份证件", "Valid ID"), "satisfied_by_card"),
          MaterialLine(Text("近期免冠照片", "Recent photo"), "satisfied_by_shared_data")),
         (MissingItem("rental_contract", Text("房屋租赁合同", "Tenancy contract"),

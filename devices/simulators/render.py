@@ -1,7 +1,7 @@
 """Render a simulated receipt to an image (PNG), for the UI's print preview and for tests.
 
 Text uses WenQuanYi Micro Hei at the printer's 24-dot line height. QR codes are drawn
-from their payload when reportlab's QR encoder is importable, else as a labelled box;
+from their payload (segno), or as a labelled box when no QR symbol holds the payload;
 barcodes are drawn as a labelled placeholder (the payload is in the model either way).
 """
 
@@ -96,16 +96,15 @@ def _qr_image(qr: PrintedQR) -> Image.Image:
 
 
 def _qr_matrix(text: str, level: str) -> list[list[bool]] | None:
+    """The symbol the printer would print (segno, as the receipt PDF); None for a text no QR
+    symbol holds, which the picture shows as a labelled box."""
+    import segno
+
     try:
-        from reportlab.graphics.barcode import qrencoder
-    except ImportError:
+        code = segno.make_qr(text, error=level if level in ("L", "M", "Q", "H") else "M", boost_error=False)
+    except segno.DataOverflowError:
         return None
-    levels = qrencoder.QRErrorCorrectLevel
-    code = qrencoder.QRCode(None, getattr(levels, level, levels.M))
-    code.addData(text)
-    code.make()
-    count = code.getModuleCount()
-    return [[bool(code.isDark(r, c)) for c in range(count)] for r in range(count)]
+    return [[bool(module) for module in row] for row in code.matrix]
 
 
 def _barcode_image(code: PrintedBarcode) -> Image.Image:

@@ -7,7 +7,7 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from devices.printer import commands as cmd
 from devices.printer.encoder import PrinterProfile, encode_receipt
@@ -75,6 +75,17 @@ def test_png_rendering() -> None:
         _print(encode_receipt(LAYOUT, PrinterProfile(58)), 58).model.receipts[0], 58
     )
     assert small.width == 384 and small.convert("L").getextrema() == (0, 255)
+
+
+def test_the_printed_qr_code_reads_back_as_its_payload() -> None:
+    """The preview draws the symbol the printer would print: a phone reads it (with the white
+    paper around it as its quiet zone)."""
+    zxingcpp = pytest.importorskip("zxingcpp", reason="QR decoding needs the zxing-cpp wheel")
+    layout = ReceiptLayout((QRCode("https://hub.example/r/330106-20250601-0001", 5, "Q"), Cut()))
+    image = ImageOps.expand(render_receipt(_print(encode_receipt(layout)).model.receipts[0]).convert("L"),
+                            border=40, fill=255)
+    texts = [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert texts == ["https://hub.example/r/330106-20250601-0001"]
 
 
 def test_raster_fallback_prints_an_image() -> None:

@@ -99,6 +99,8 @@ def test_the_link_to_the_case_page_carries_the_payload_and_still_verifies() -> N
 def test_the_pdf_qr_with_a_link_decodes_and_verifies(tmp_path: Path) -> None:
     zxingcpp = pytest.importorskip("zxingcpp", reason="QR decoding needs the zxing-cpp wheel")
     link = case_link("https://jiujin.hangzhou.example", sign_payload(RECEIPT_NUMBER, APP_ID, KEY))
+    # the signed payload rides in alphanumeric mode: version 8 (49 modules), not 10 (57) as one byte segment
+    assert len(qr_matrix(link)) == 49
     (page,) = render_pages(receipt_pdf(dataclasses.replace(receipt_data(), qr_payload=link)), tmp_path, dpi=150)
     assert [r.text for r in zxingcpp.read_barcodes(page)] == [link]
     assert verify_payload(link, PUBLIC).application_id == APP_ID
