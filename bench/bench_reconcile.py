@@ -59,9 +59,9 @@ def _load_days(store: HubStore, first: int, last: int) -> None:
     mix = "(s * 31 + d)"
     execute(db, f"""
         INSERT INTO hub_application (id, station, district, point_type, item_code, day, status, card_only,
-                                     amendments, content_hash, last_seq)
+                                     amendments, rongque, proxy, content_hash, last_seq)
         SELECT md5('a' || s || '-' || d || '-' || n)::uuid::text, {code}, '330106', 'community', '310101001',
-               {day}, 'submitted', 0, 0,
+               {day}, 'submitted', 0, 0, 0, 0,
                CASE WHEN mod({mix}, 200) = 3 AND n = 0 THEN repeat('0', 64)
                     ELSE md5('h' || s || '-' || d || '-' || n) || md5('g' || s || '-' || d || '-' || n) END,
                d * {PER_DAY} + n + 1
