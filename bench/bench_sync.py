@@ -141,11 +141,19 @@ class _CountingProxy:
 
 
 def _baseline_posts(url: str, hub: HubProcess, token: str, entries: list[object]) -> float:
+    from datetime import UTC, datetime
+    from functools import partial
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from sync.enrolment import make_request
+    from sync.hubkeys import load_hub_public_keys
+
     key = Ed25519PrivateKey.generate()
-    with HubClient(ClientSettings(hub.url)) as enrolment:
-        credential = enrolment.enrol("BL0001", token, key.public_key().public_bytes_raw())["credential"]
+    keys = load_hub_public_keys(hub.folder / "hub-public-keys.json")
+    with HubClient(ClientSettings(hub.url)) as client:  # enrols as a station does: a signed request
+        request = partial(make_request, key, "BL0001", token, keys, "http", datetime.now(UTC))
+        credential = client.enrol(request)["credential"]
     started = time.perf_counter()
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {credential}"}, timeout=30) as client:
         for e in entries:
@@ -163,10 +171,14 @@ def bench_postgres_ingest(tmp: Path, service: SyncService, hub_folder: Path) -> 
     name = "hub ingest on PostgreSQL (verify, open, parse, store)"
     if not base:
         return Figure(name, 0, "records/s", target="≥ 0.4× COPY", notes={"skipped": "no PostgreSQL"})
+    from datetime import UTC, datetime
+
     from station.core.models import SyncBatch
+    from sync.enrolment import make_request
     from sync.hub.ingest import Ingestor
     from sync.hub.models import HubStation
     from sync.hub.store import HubStore
+    from sync.hubkeys import load_hub_public_keys
 
     sealed = [service.sealed_bytes(b) for b in SyncBatch.select().order_by(SyncBatch.batch_no)]
     schema = f"bench_{os.getpid()}"
@@ -174,7 +186,10 @@ def bench_postgres_ingest(tmp: Path, service: SyncService, hub_folder: Path) -> 
     hub = HubStore(tmp / "pg-hub", f"{base}?schema={schema}")  # the same keys, on PostgreSQL
     hub.create_schema()
     try:
-        hub.enrol(CONFIG.code, hub.add_station(CONFIG.code), service.store.signing_key().public_key().public_bytes_raw())
+        token = hub.add_station(CONFIG.code)
+        keys = load_hub_public_keys(hub_folder / "hub-public-keys.json")
+        request = make_request(service.store.signing_key(), CONFIG.code, token, keys, "http", datetime.now(UTC))
+        hub.enrol(CONFIG.code, request, "http")
         ingestor = Ingestor(hub)
         started = time.perf_counter()
         for data in sealed:
@@ -228,7 +243,7 @@ def bench_resume(tmp: Path, store: StationStore, hub: HubProcess, service: SyncS
     """Figure 3: a 50 MB upload cut at 90%, resumed from the server's offset."""
     content = os.urandom(UPLOAD_MB * 1000 * 1000)
     data = seal.seal_attachment(CONFIG.code, content, "application/pdf", "2026-11-26T10:00:00+08:00",
-                                store.signing_key(), service.hub_keys())
+                                store.signing_key(), store.hub.keys())
     proxy = _CutOnce(hub.port, faults=True)
     proxy.limit = int(len(data) * 0.9)
     settings = dataclasses.replace(store.hub.client().settings, url=proxy.url)
@@ -246,16 +261,21 @@ def bench_resume(tmp: Path, store: StationStore, hub: HubProcess, service: SyncS
 
 def bench_hub_memory(tmp: Path) -> Figure:
     """Figure 4a: the hub process's peak RSS ingesting 100,000 applications over HTTP."""
+    from datetime import UTC, datetime
+    from functools import partial
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from sync.enrolment import make_request
     from sync.hubkeys import load_hub_public_keys
     from tests.sync.helpers import sealed_batch
 
     hub, tokens = _hub(tmp / "memory-hub", ["TS0001"])
     key = Ed25519PrivateKey.generate()
     public = load_hub_public_keys(hub.folder / "hub-public-keys.json")
-    with HubClient(ClientSettings(hub.url)) as enrolment:
-        credential = enrolment.enrol("TS0001", tokens["TS0001"], key.public_key().public_bytes_raw())["credential"]
+    with HubClient(ClientSettings(hub.url)) as client:  # enrols as a station does: a signed request
+        request = partial(make_request, key, "TS0001", tokens["TS0001"], public, "http", datetime.now(UTC))
+        credential = client.enrol(request)["credential"]
     peaks: dict[int, float] = {}
     prev = seal.GENESIS
     with HubClient(ClientSettings(hub.url, credential)) as client:
