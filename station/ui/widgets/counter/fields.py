@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -128,6 +129,7 @@ class FieldWidget(Vertical):
         self.error_text = ""
         self._control: Widget | None = None
         self.shown_value: str | None = None
+        self.locked_text: str | None = None  # the text shown in place of the input, if any
         self.attachments = -1
         self.required = field.required
 
@@ -194,11 +196,18 @@ class FieldWidget(Vertical):
     def show_locked(self, text: str | None) -> None:
         """A locked value is shown as text that wraps, whole however long (an address from the
         card), in place of its input; `None` gives the input back."""
-        shown = self.query_one(".locked-value", Static)
-        if text is not None:
-            shown.update(text)
-        shown.display = text is not None
-        if self.control is not None:
+        if text != self.locked_text:
+            shown = self.query_one(".locked-value", Static)
+            if text is not None:
+                # Laying out the screen again is most of a keystroke's time in a long form: a
+                # computed value that stays on one line keeps its size and is only redrawn.
+                width = shown.content_size.width
+                one_line = (shown.display and self.locked_text is not None
+                            and cell_len(self.locked_text) <= width and cell_len(text) <= width)
+                shown.update(text, layout=not one_line)
+            self.locked_text = text
+            shown.display = text is not None
+        if self.control is not None and self.control.display != (text is None):
             self.control.display = text is None
 
     def show_attachments(self, count: int) -> None:
