@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -24,11 +25,22 @@ class Issue:
 
 
 class IssueSink:
-    """Collects issues for one file."""
+    """Collects issues for one file.
 
-    def __init__(self, file: str) -> None:
-        self.file = file
+    `file` is its name as printed, or a function giving it: a catalog's files are named
+    relative to the working folder, which is worth working out only for a file with an issue.
+    """
+
+    def __init__(self, file: str | Callable[[], str]) -> None:
+        self._file = file
         self.issues: list[Issue] = []
+
+    @property
+    def file(self) -> str:
+        """The file's name as printed in its issues."""
+        if not isinstance(self._file, str):
+            self._file = self._file()
+        return self._file
 
     def add(self, path: str, reason: str) -> None:
         """Record a problem at a key path."""

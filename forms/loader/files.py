@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from forms.issues import Issue, IssueSink
@@ -71,7 +72,7 @@ def load_path(path: Path) -> LoadResult:
 
 def load_file(path: Path, sources: set[str]) -> tuple[Item | None, list[Issue]]:
     """One item file: its item (None on errors) and its issues."""
-    sink = IssueSink(display(path))
+    sink = IssueSink(partial(display, path))
     try:
         data = toml.loads(path.read_text("utf-8"))
     except (toml.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
@@ -117,21 +118,20 @@ def cross_checks(items: Iterable[Item]) -> list[Issue]:
 
 
 def _version_issues(versions: list[Item]) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     labels = {v.version for v in versions}
     for index, item in enumerate(versions):
-        file = display(item.path) if item.path else item.code
+        sink = IssueSink(partial(display, item.path) if item.path else item.code)
         if sum(v.version == item.version for v in versions) > 1:
-            issues.append(Issue(file, "version", f"duplicate version {item.version!r} of "
-                                                 f"{item.code}"))
+            sink.add("version", f"duplicate version {item.version!r} of {item.code}")
         if item.supersedes is not None and item.supersedes not in labels - {item.version}:
-            issues.append(Issue(file, "supersedes", f"no version {item.supersedes!r} of "
-                                                    f"{item.code}"))
+            sink.add("supersedes", f"no version {item.supersedes!r} of {item.code}")
         if item.department != versions[0].department:
-            issues.append(Issue(file, "department", f"{item.code} changes department"))
+            sink.add("department", f"{item.code} changes department")
         following = versions[index + 1] if index + 1 < len(versions) else None
         if following and (item.effective_to is None
                           or item.effective_to >= following.effective_from):
-            issues.append(Issue(file, "effective_to", f"overlaps version {following.version!r}"
-                                                      f" of {item.code}; set effective_to"))
+            sink.add("effective_to", f"overlaps version {following.version!r} of {item.code}; "
+                                     "set effective_to")
+        issues.extend(sink.issues)
     return issues

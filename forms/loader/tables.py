@@ -56,6 +56,13 @@ class Table:
 
     def string(self, key: str, required: bool = False, default: str | None = None) -> Any:
         """A non-empty string."""
+        value = self.data.get(key, MISSING)
+        if type(value) is str and value.strip():  # most of a catalog's values: checked first
+            self.seen.add(key)
+            return value
+        if value is MISSING and not required:  # the next most: an optional key left out
+            self.seen.add(key)
+            return default
         value = self.typed(key, str, "a string", required, default)
         if isinstance(value, str) and not value.strip():
             self.error(key, "must not be empty")
