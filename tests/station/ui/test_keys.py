@@ -9,10 +9,12 @@ import pytest
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from devices import DemoDevices
 from station.core.store import StationStore
 from station.ui.app import make_app
-from tests.station.ui.conftest import footer_drawn, login, settle
-from tests.station.ui.helpers import english_catalog
+from station.ui.messages import DraftOpened
+from tests.station.ui.conftest import MessageLog, footer_drawn, login, settle, until
+from tests.station.ui.helpers import choose_service_first, english_catalog
 
 # who logs in, and the screens pushed from home by name
 VISITS = [("wang", ["home", "start", "applications"]), ("li", ["supervisor"]), ("zhao", ["sync"])]
@@ -79,3 +81,22 @@ async def test_the_help_dialog_lists_the_keys_in_english(store: StationStore) ->
         rows = [table.get_row_at(i) for i in range(table.row_count)]  # type: ignore[attr-defined]
         assert ("n", "New application") in {(str(row[0]), str(row[1])) for row in rows}
         assert ("^l", "Lock") in {(str(row[0]), str(row[1])) for row in rows}
+
+
+
+@pytest.mark.asyncio
+async def test_the_footer_shows_the_keys_of_a_waiting_form_coming_alive_with_the_card(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    """The footer builds its keys again only when what they show changes. A form opened before
+    the card waits without F5 (review) and ^s (save): there is no draft yet. The tap gives
+    them to the same screen, and the footer draws them."""
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        form = await choose_service_first(pilot, "HZ-YB-106")
+        await footer_drawn(pilot)
+        assert "leave" in footer_keys(form) and not footer_keys(form).keys() & {"review", "save"}
+        demo.present_card("resident_zhangsan")
+        await log.wait_for(DraftOpened)
+        await until(pilot, lambda: {"review", "save"} <= footer_keys(form).keys())
+        assert app.screen is form and "leave" in footer_keys(form)

@@ -5,7 +5,11 @@ the footer's `compact` (a watcher that is only pruned when `compact` changes). O
 screen such as home that keeps every old key alive. When its keys do not fit the terminal the
 footer packs them closer and, if that is not enough, leaves out ^q and ^l, then the screen's
 rightmost keys — they still work, and F1 lists them — so that no key is cut and Esc, F1 and F9
-stay in sight at 80×24."""
+stay in sight at 80×24.
+
+A screen that opens changes its bindings several times in its first frames (its focus settles,
+its keys are checked); each change asks the footer to rebuild. Keys the same as those shown are
+not built again: a card tapped on the home screen rebuilt the new screen's footer seven times."""
 
 from __future__ import annotations
 
@@ -30,9 +34,19 @@ class KeyFooter(Footer):
 
     #: The width the keys were last laid out for.
     shown_for = 0
+    #: What the keys shown were built from (`keys_source`), or None before any were.
+    built_from: tuple[Any, ...] | None = None
+
+    def keys_source(self) -> tuple[Any, ...]:
+        """The width and every binding of the screen with its state: the keys follow from these."""
+        return (self.app.size.width, self.show_command_palette,
+                tuple((binding.key, binding.action, binding.description, binding.show,
+                       self.app.get_key_display(binding), enabled, tooltip)
+                      for _node, binding, enabled, tooltip in self.screen.active_bindings.values()))
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
+        self.built_from = self.keys_source() if widgets else None  # none: bindings not ready yet
         keys = [w for w in widgets if isinstance(w, FooterKey)]
         width = self.app.size.width
         self.compact = _width(keys, compact=False) > width
@@ -46,6 +60,8 @@ class KeyFooter(Footer):
             self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
+        if not self.is_attached or self.keys_source() == self.built_from:
+            return
         watchers: dict[str, list[tuple[Any, Any]]] = getattr(self, "__watchers", {})
         for entries in watchers.values():
             entries[:] = [(node, callback) for node, callback in entries
