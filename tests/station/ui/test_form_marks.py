@@ -1,6 +1,6 @@
 """Pilot: what the form shows of the engine's verdict as the operator types. A field that becomes
 required by the form's own answers (``required_if``) carries the * before ^s refuses it —
-用人单位统一社会信用代码 once the basis is employment; a computed value follows each keystroke."""
+用人单位统一社会信用代码 once the basis is employment; a computed value follows the typing."""
 
 from __future__ import annotations
 
@@ -45,11 +45,12 @@ async def test_a_field_required_by_an_answer_shows_its_star(store: StationStore,
 
 
 @pytest.mark.asyncio
-async def test_a_computed_value_follows_each_keystroke_and_wraps_whole_when_long(
+async def test_a_computed_value_follows_the_typing_and_wraps_whole_when_long(
         store: StationStore, sessions: Sessions, tmp_path: Path) -> None:
-    """A computed value is shown as text in place of its input. It is redrawn without laying the
-    form out again while it stays on one line; it must still show every change, and grow to
-    more lines, whole, when it no longer fits."""
+    """A computed value is shown as text in place of its input. While the operator types it is
+    redrawn once typing pauses, and without laying the form out again while it stays on one
+    line; it must still come to show each change, and grow to more lines, whole, when it no
+    longer fits."""
     data = engine_item_data()
     data["fields"] = [
         {"id": "first", "type": "text", "label": "名", "label_en": "First name"},

@@ -38,6 +38,10 @@ from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
 
 AUTOSAVE_SECONDS = 0.8
+#: While the operator types, computed values are redrawn once typing pauses this long, not at
+#: each key: redrawing one that is scrolled out of sight makes Textual map every widget of the
+#: form again, which in a 60-field form took about half of a keystroke's frame.
+VALUES_SETTLE_SECONDS = 0.15
 NEEDS_A_DRAFT = frozenset({"review", "attach_scan", "focus_materials", "save", "discard"})
 
 
@@ -63,6 +67,7 @@ class FormScreen(StationScreen):
         self.locked = locked_fields(draft)
         self.pending_scans: list[ScanArrived] = []
         self.autosave_timer: Timer | None = None
+        self.values_timer: Timer | None = None
         self.dirty = False
         self.outcome_shown = ""
         self.reviewing = False  # the review is open above this form
@@ -145,24 +150,34 @@ class FormScreen(StationScreen):
         self.reevaluate()
 
     def reevaluate(self) -> None:
-        self.show(self.services.counter.evaluate(self.session, self.draft))
+        self.show(self.services.counter.evaluate(self.session, self.draft), values=False)
         self.dirty = True
         if self.autosave_timer is not None:
             self.autosave_timer.stop()
         self.autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave)
+        if self.values_timer is not None:
+            self.values_timer.stop()
+        self.values_timer = self.set_timer(VALUES_SETTLE_SECONDS, self.show_values)
         self.call_after_refresh(self.report_render_time)
 
-    def show(self, evaluation: Evaluation) -> None:
+    def show(self, evaluation: Evaluation, values: bool = True) -> None:
+        """The engine's verdict on the form and the checklist; computed values too unless
+        `values` is False (`show_values` draws them once typing pauses)."""
         self.evaluation = evaluation
         scans: dict[str, int] = {}
         for material in self.draft.scans.values():
             scans[material] = scans.get(material, 0) + 1
-        self.query_one(FormView).apply(evaluation, self.locked, scans)
+        self.query_one(FormView).apply(evaluation, self.locked, scans, values=values)
         self.query_one(MaterialsChecklist).apply(evaluation)
         text = "" if self.awaiting_card else outcome_text(evaluation)  # no verdict before the card
         if text != self.outcome_shown:
             self.outcome_shown = text
             self.query_one("#outcome", Static).update(text)
+
+    def show_values(self) -> None:
+        """The computed values of the last evaluation."""
+        if self.evaluation is not None:
+            self.query_one(FormView).show_values(self.evaluation, self.locked)
 
     def report_render_time(self) -> None:
         """Keystroke to re-rendered form, for the app's timing hook."""

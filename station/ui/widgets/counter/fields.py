@@ -393,8 +393,10 @@ class FormView(VerticalScroll):
             value = values.get(widget.field.id)
             widget.load(value if value is not None else shown.get(widget.field.id))
 
-    def apply(self, evaluation: Evaluation, card_given: set[str], scans: dict[str, int]) -> None:
-        """Show the engine's verdict: visibility, computed and card values, errors.
+    def apply(self, evaluation: Evaluation, card_given: set[str], scans: dict[str, int],
+              values: bool = True) -> None:
+        """Show the engine's verdict: visibility, computed and card values (unless `values` is
+        False), errors.
 
         Only what changed is touched: a long form must redraw within a frame per keystroke.
         """
@@ -408,12 +410,19 @@ class FormView(VerticalScroll):
             if widget.display != visible:
                 widget.display = visible
             widget.show_required(field.required or field.id in evaluation.required)
-            if field.compute is not None or field.id in card_given:
+            if values and (field.compute is not None or field.id in card_given):
                 widget.show_value(evaluation.values.get(field.id), locked=True)
             if field.type == "attachment":
                 widget.show_attachments(scans.get(field.material or "", 0))
             shown = self.show_all_errors or field.id in self.touched
             widget.show_error("；".join(errors.get(field.id, ())) if shown else "")
+
+    def show_values(self, evaluation: Evaluation, card_given: set[str]) -> None:
+        """Only the computed and card values of the verdict."""
+        for widget in self.widgets():
+            field = widget.field
+            if field.compute is not None or field.id in card_given:
+                widget.show_value(evaluation.values.get(field.id), locked=True)
 
     @on(Input.Changed)
     @on(Select.Changed)
