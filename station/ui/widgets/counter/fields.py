@@ -410,15 +410,15 @@ class FormView(VerticalScroll):
             if widget.display != visible:
                 widget.display = visible
             widget.show_required(field.required or field.id in evaluation.required)
-            if values and (field.compute is not None or field.id in card_given):
-                widget.show_value(evaluation.values.get(field.id), locked=True)
             if field.type == "attachment":
                 widget.show_attachments(scans.get(field.material or "", 0))
             shown = self.show_all_errors or field.id in self.touched
             widget.show_error("；".join(errors.get(field.id, ())) if shown else "")
+        if values:
+            self.show_values(evaluation, card_given)
 
     def show_values(self, evaluation: Evaluation, card_given: set[str]) -> None:
-        """Only the computed and card values of the verdict."""
+        """The computed and card values of the verdict, each in place of its input."""
         for widget in self.widgets():
             field = widget.field
             if field.compute is not None or field.id in card_given:
