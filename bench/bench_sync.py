@@ -24,6 +24,7 @@ from contextlib import closing
 from pathlib import Path
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench._harness import Figure, write_results
 from kernel.canonical import canonical_json
@@ -140,20 +141,24 @@ class _CountingProxy:
         return self.proxy.bytes_up + self.proxy.bytes_down - self.start
 
 
-def _baseline_posts(url: str, hub: HubProcess, token: str, entries: list[object]) -> float:
+def _enrol_over_http(hub: HubProcess, code: str, token: str, key: Ed25519PrivateKey) -> str:
+    """The credential of `key` for `code`, enrolled through the hub's API with a signed request,
+    as a station enrols."""
     from datetime import UTC, datetime
     from functools import partial
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from sync.enrolment import make_request
     from sync.hubkeys import load_hub_public_keys
 
-    key = Ed25519PrivateKey.generate()
     keys = load_hub_public_keys(hub.folder / "hub-public-keys.json")
-    with HubClient(ClientSettings(hub.url)) as client:  # enrols as a station does: a signed request
-        request = partial(make_request, key, "BL0001", token, keys, "http", datetime.now(UTC))
-        credential = client.enrol(request)["credential"]
+    with HubClient(ClientSettings(hub.url)) as client:
+        credential: str = client.enrol(partial(make_request, key, code, token, keys, "http", datetime.now(UTC)))["credential"]
+    return credential
+
+
+def _baseline_posts(url: str, hub: HubProcess, token: str, entries: list[object]) -> float:
+    key = Ed25519PrivateKey.generate()
+    credential = _enrol_over_http(hub, "BL0001", token, key)
     started = time.perf_counter()
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {credential}"}, timeout=30) as client:
         for e in entries:
@@ -171,14 +176,11 @@ def bench_postgres_ingest(tmp: Path, service: SyncService, hub_folder: Path) -> 
     name = "hub ingest on PostgreSQL (verify, open, parse, store)"
     if not base:
         return Figure(name, 0, "records/s", target="≥ 0.4× COPY", notes={"skipped": "no PostgreSQL"})
-    from datetime import UTC, datetime
-
     from station.core.models import SyncBatch
-    from sync.enrolment import make_request
     from sync.hub.ingest import Ingestor
     from sync.hub.models import HubStation
     from sync.hub.store import HubStore
-    from sync.hubkeys import load_hub_public_keys
+    from tests.sync.helpers import enrol_key
 
     sealed = [service.sealed_bytes(b) for b in SyncBatch.select().order_by(SyncBatch.batch_no)]
     schema = f"bench_{os.getpid()}"
@@ -186,10 +188,7 @@ def bench_postgres_ingest(tmp: Path, service: SyncService, hub_folder: Path) -> 
     hub = HubStore(tmp / "pg-hub", f"{base}?schema={schema}")  # the same keys, on PostgreSQL
     hub.create_schema()
     try:
-        token = hub.add_station(CONFIG.code)
-        keys = load_hub_public_keys(hub_folder / "hub-public-keys.json")
-        request = make_request(service.store.signing_key(), CONFIG.code, token, keys, "http", datetime.now(UTC))
-        hub.enrol(CONFIG.code, request, "http")
+        enrol_key(hub, CONFIG.code, hub.add_station(CONFIG.code), service.store.signing_key())
         ingestor = Ingestor(hub)
         started = time.perf_counter()
         for data in sealed:
@@ -261,21 +260,13 @@ def bench_resume(tmp: Path, store: StationStore, hub: HubProcess, service: SyncS
 
 def bench_hub_memory(tmp: Path) -> Figure:
     """Figure 4a: the hub process's peak RSS ingesting 100,000 applications over HTTP."""
-    from datetime import UTC, datetime
-    from functools import partial
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from sync.enrolment import make_request
     from sync.hubkeys import load_hub_public_keys
     from tests.sync.helpers import sealed_batch
 
     hub, tokens = _hub(tmp / "memory-hub", ["TS0001"])
     key = Ed25519PrivateKey.generate()
     public = load_hub_public_keys(hub.folder / "hub-public-keys.json")
-    with HubClient(ClientSettings(hub.url)) as client:  # enrols as a station does: a signed request
-        request = partial(make_request, key, "TS0001", tokens["TS0001"], public, "http", datetime.now(UTC))
-        credential = client.enrol(request)["credential"]
+    credential = _enrol_over_http(hub, "TS0001", tokens["TS0001"], key)
     peaks: dict[int, float] = {}
     prev = seal.GENESIS
     with HubClient(ClientSettings(hub.url, credential)) as client:
