@@ -148,6 +148,12 @@ class Words(Flowable):  # type: ignore[misc]
             canvas.drawString(stringWidth(self.zh, style.fontName, style.fontSize) + 3,
                               baseline, self.en)
 
+    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 (reportlab's name)
+        return float(self.style.spaceAfter)
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         if self._paragraph is not None:
             return list(self._paragraph.split(available_width, available_height))
@@ -163,7 +169,7 @@ def words(text: Text | str, style: ParagraphStyle) -> Words:
 
 def heading(text: Text, styles: Styles) -> list[Flowable]:
     """A section heading, Chinese first; it starts a new page rather than end one."""
-    return [CondPageBreak(28 * mm), markup(label(text), styles.heading)]
+    return [CondPageBreak(28 * mm), words(text, styles.heading)]
 
 
 def title_block(title: Text, station_name: str, styles: Styles) -> list[Flowable]:

@@ -144,13 +144,13 @@ def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
         owed = (Text("仍待补交", "Still to bring") if data.supplement
                 else Text("容缺受理", "Accepted with materials to follow"))
         story += [*pdf.heading(owed, styles),
-                  pdf.markup(pdf.label(deadline_text(data.rongque_deadline)), styles.body),
+                  pdf.words(deadline_text(data.rongque_deadline), styles.body),
                   pdf.spacer(2), _rongque(data, styles)]
     story += [
         *pdf.heading(Text("查询办理进度", "How to track"), styles),
-        pdf.markup(pdf.label(tracking_text(data.receipt_number, data.consult_phone,
-                                           data.consult_verified)), styles.body),
-        *([pdf.spacer(2), pdf.markup(pdf.label(TO_CONFIRM), styles.small)]
+        pdf.words(tracking_text(data.receipt_number, data.consult_phone, data.consult_verified),
+                  styles.body),
+        *([pdf.spacer(2), pdf.words(TO_CONFIRM, styles.small)]
           if has_unverified(data) else []),
         pdf.spacer(10),
         pdf.signature_lines([STAMP, Text("日期", "Date")], styles),
@@ -161,7 +161,7 @@ def receipt_pdf(data: ReceiptData, font: CjkFont | None = None) -> bytes:
 
 def _head(data: ReceiptData, styles: pdf.Styles) -> Table:
     title = [*pdf.title_block(_title(data), data.station.name, styles)]
-    code = [QRFlowable(data.qr_payload, 36 * mm), pdf.markup(pdf.label(VERIFY), styles.small)]
+    code = [QRFlowable(data.qr_payload, 36 * mm), pdf.words(VERIFY, styles.small)]
     table = Table([[title, code]], colWidths=[pdf.WIDTH - 42 * mm, 42 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.font.name),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -171,7 +171,7 @@ def _head(data: ReceiptData, styles: pdf.Styles) -> Table:
 
 def _materials(data: ReceiptData, styles: pdf.Styles) -> Flowable:
     if not data.materials:
-        return pdf.markup(pdf.label(Text("无需提交纸质材料", "No paper documents needed")), styles.body)
+        return pdf.words(Text("无需提交纸质材料", "No paper documents needed"), styles.body)
     rows = [[str(i), marked(m.name, m.verified), material_status(m)]
             for i, m in enumerate(data.materials, 1)]
     header = [Text("序号", "No."), Text("材料", "Material"), Text("方式", "How")]
