@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ WEEKDAY_HOLIDAYS = sorted(d for d in chinese_calendar.holidays if d.weekday() < 
 WEEKEND_WORKDAYS = sorted(d for d in chinese_calendar.workdays if d.weekday() >= 5)
 _HOLIDAY_SET, _WORKDAY_SET = frozenset(WEEKDAY_HOLIDAYS), frozenset(WEEKEND_WORKDAYS)
 MAX_WORKING_DAYS = 2000
+#: The packaged 调休 and holiday overrides (read as a file, as `forms.divisions` reads its data).
+PACKAGED_OVERRIDES = Path(__file__).resolve().parent / "data" / "calendar-overrides.toml"
 #: Statutory holidays on fixed Gregorian dates (《全国年节及纪念日放假办法》, 2024 revision,
 #: in force from 2025-01-01): 元旦 1 January, 劳动节 1–2 May, 国庆节 1–3 October. They are
 #: known before each year's notice, so they hold for years past chinese-calendar's data.
@@ -56,7 +57,7 @@ class WorkingCalendar:
     @classmethod
     def load(cls, extra: Path | None = None) -> WorkingCalendar:
         """The packaged overrides, plus a hub-distributed overrides file when given."""
-        text = resources.files("forms").joinpath("data/calendar-overrides.toml").read_text("utf-8")
+        text = PACKAGED_OVERRIDES.read_text("utf-8")
         overrides, years = parse_overrides(text, "forms/data/calendar-overrides.toml")
         if extra is not None and extra.is_file():
             more, more_years = parse_overrides(extra.read_text("utf-8"), str(extra))
