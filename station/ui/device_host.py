@@ -4,10 +4,14 @@ the status bars kept current."""
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,12 +28,16 @@ from station.ui.messages import (
 )
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from devices import DeviceEvent, HealthSummary
     from station.core.errors import JiujinError, StationBusy
     from station.core.session import Session
     from station.core.sync_service import BackgroundReport, SyncLoop
     from station.ui.context import StationServices
     from sync.errors import SyncError
+
+log = logging.getLogger(__name__)
 
 
 class DeviceHostApp(App[None]):
@@ -44,6 +52,39 @@ class DeviceHostApp(App[None]):
     services: StationServices
     session: Session | None
     sync_loop: SyncLoop | None = None
+
+    TERMINAL_CHECK_SECONDS = 1.0  # how soon a station whose terminal went away notices
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver, made to survive the terminal going away
+        (`station.ui.terminal`); any other driver (Windows, a headless test) as Textual picks it."""
+        driver = super().get_driver_class()
+        if driver.__name__ != "LinuxDriver":
+            return driver
+        from station.ui.terminal import StationDriver  # imports termios: not on Windows
+
+        return StationDriver
+
+    @on(events.Mount)
+    def watch_terminal(self) -> None:
+        """Exit, as ^q does, once the terminal the station was started on has gone away.
+
+        A closed terminal window or a dropped SSH link hangs the terminal up. The hang-up signal
+        ends the station only when it reaches it: a wrapper such as `make run` can hold it back.
+        The station would then run on unseen, holding its store open, while Textual's input
+        reader turns at full speed on the dead terminal (Textualize/textual#6690). A terminal
+        that hung up is no longer a terminal (`isatty` fails), so a one-second check finds it;
+        the station's driver drops what it can no longer draw, so the exit runs to its end.
+        """
+        stdin = sys.__stdin__
+        if self.is_headless or stdin is None or not os.isatty(stdin.fileno()):
+            return
+        self.set_interval(self.TERMINAL_CHECK_SECONDS, partial(self._exit_without_terminal, stdin.fileno()))
+
+    def _exit_without_terminal(self, fd: int) -> None:
+        if not os.isatty(fd):
+            log.warning("the station's terminal has gone away: the station exits")
+            self.exit()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="devices", description="start devices")
     def start_devices(self) -> None:

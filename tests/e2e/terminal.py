@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import termios
 import time
@@ -23,10 +24,12 @@ class Terminal:
     """A child process on a pseudo-terminal; what it drew, as plain text, waited on."""
 
     def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (120, 40),
-                 cwd: Path = REPO) -> None:
+                 cwd: Path = REPO, hangup_ignored: bool = False) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the demo itself
             os.chdir(cwd)
+            if hangup_ignored:  # as under a wrapper that holds the hang-up signal back (`make run`)
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
             os.execvpe(args[0], args, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.text = ""
@@ -67,6 +70,20 @@ class Terminal:
                 os.write(self.fd, char.encode())
                 self.settle()  # one key at a time, each taken before the next, as a person types
         return mark
+
+    def hang_up(self, timeout: float) -> int | None:
+        """Close the terminal, as closing its window does; the exit code once the child has
+        exited, None if it is still running after `timeout` seconds."""
+        os.close(self.fd)
+        exited = os.pidfd_open(self.pid)
+        try:
+            ready, _, _ = select.select([exited], [], [], timeout)
+        finally:
+            os.close(exited)
+        if not ready:
+            return None
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status)
 
     def close(self) -> int:
         deadline = time.monotonic() + 30
