@@ -148,10 +148,10 @@ class Words(Flowable):  # type: ignore[misc]
             canvas.drawString(stringWidth(self.zh, style.fontName, style.fontSize) + 3,
                               baseline, self.en)
 
-    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+    def getSpaceBefore(self) -> float:
         return float(self.style.spaceBefore)
 
-    def getSpaceAfter(self) -> float:  # noqa: N802 (reportlab's name)
+    def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
