@@ -66,7 +66,7 @@ class DeviceHostApp(App[None]):
         return StationDriver
 
     @on(events.Mount)
-    def watch_terminal(self) -> None:
+    def guard_terminal(self) -> None:
         """Exit, as ^q does, once the terminal the station was started on has gone away.
 
         A closed terminal window or a dropped SSH link hangs the terminal up. The hang-up signal

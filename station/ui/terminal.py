@@ -4,7 +4,7 @@ A closed terminal window or a dropped SSH link hangs the terminal up: from then 
 to it fails (EIO). Textual's writer thread ends at its first failed write, and every later
 write waits for it forever, the app's own exit among them. The station writes through
 `TerminalOutput` instead, which drops what it cannot write, so that the station can still
-close itself in order (`DeviceHostApp.watch_terminal`).
+close itself in order (`DeviceHostApp.guard_terminal`).
 """
 
 from __future__ import annotations
