@@ -6,11 +6,9 @@ import csv
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-#: The packaged data files, read as files (as the packaged catalog is): importlib.resources
-#: would cost every program that imports `forms` about 8 ms.
-DATA = Path(__file__).resolve().parent / "data"
+from forms.packaged import DATA
+
 #: Province-level codes (GB/T 2260) plus 81/82/83 used by HK/Macao/Taiwan residence permits.
 PROVINCES = frozenset(
     {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",

@@ -19,6 +19,7 @@ import chinese_calendar
 
 from forms.errors import CalendarError
 from forms.models import Limit
+from forms.packaged import DATA
 
 KNOWN_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 #: Holidays falling on Monday–Friday, and 调休 workdays falling on weekends, sorted.
@@ -26,8 +27,8 @@ WEEKDAY_HOLIDAYS = sorted(d for d in chinese_calendar.holidays if d.weekday() < 
 WEEKEND_WORKDAYS = sorted(d for d in chinese_calendar.workdays if d.weekday() >= 5)
 _HOLIDAY_SET, _WORKDAY_SET = frozenset(WEEKDAY_HOLIDAYS), frozenset(WEEKEND_WORKDAYS)
 MAX_WORKING_DAYS = 2000
-#: The packaged 调休 and holiday overrides (read as a file, as `forms.divisions` reads its data).
-PACKAGED_OVERRIDES = Path(__file__).resolve().parent / "data" / "calendar-overrides.toml"
+#: The packaged 调休 and holiday overrides.
+PACKAGED_OVERRIDES = DATA / "calendar-overrides.toml"
 #: Statutory holidays on fixed Gregorian dates (《全国年节及纪念日放假办法》, 2024 revision,
 #: in force from 2025-01-01): 元旦 1 January, 劳动节 1–2 May, 国庆节 1–3 October. They are
 #: known before each year's notice, so they hold for years past chinese-calendar's data.

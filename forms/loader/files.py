@@ -14,8 +14,9 @@ from forms.loader.citations import REGISTRY_FILE, load_registry
 from forms.loader.items import read_item
 from forms.loader.onething import BUNDLES_FILE, load_bundles
 from forms.models import Item, OneThing
+from forms.packaged import CATALOG
 
-PACKAGED_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
+PACKAGED_CATALOG = CATALOG
 
 
 @dataclass
