@@ -51,12 +51,7 @@ _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 def masked_symbol(segments: str | list[str], level: str) -> list[list[bool]]:
     """The QR symbol of `segments` at error correction `level` exactly (True = dark), quiet
     zone not included, under the mask of the lowest penalty (the first of equal ones)."""
-    # segno takes a list of strings as one segment each (heuer/segno#76); its annotations
-    # name only str, int and bytes
-    code = segno.make_qr(segments, error=level, boost_error=False, mask=0)  # type: ignore[arg-type]
-    if code.is_micro:  # never asked for: micro symbols score the other way round (§7.8.3.2)
-        raise ValueError("a Micro QR symbol")
-    symbol = _Symbol.of(code.matrix, int(code.version))
+    symbol = _encoded(segments, level)
     scores = symbol.scores()
     best = scores.index(min(scores))
     size, geometry = symbol.size, symbol.geometry
@@ -68,9 +63,18 @@ def masked_symbol(segments: str | list[str], level: str) -> list[list[bool]]:
 
 def penalties(segments: str | list[str], level: str) -> list[tuple[int, int, int, int]]:
     """(N1, N2, N3, N4) of the symbol under each mask, in mask order."""
-    code = segno.make_qr(segments, error=level, boost_error=False, mask=0)  # type: ignore[arg-type]
-    symbol = _Symbol.of(code.matrix, int(code.version))
+    symbol = _encoded(segments, level)
     return [symbol.penalty(mask) for mask in range(len(MASKS))]
+
+
+def _encoded(segments: str | list[str], level: str) -> _Symbol:
+    """The symbol as segno encodes it with mask 0, ready to score under each mask."""
+    # segno takes a list of strings as one segment each (heuer/segno#76); its annotations
+    # name only str, int and bytes
+    code = segno.make_qr(segments, error=level, boost_error=False, mask=0)  # type: ignore[arg-type]
+    if code.is_micro:  # never asked for: micro symbols score the other way round (§7.8.3.2)
+        raise ValueError("a Micro QR symbol")
+    return _Symbol.of(code.matrix, int(code.version))
 
 
 class _Geometry:
