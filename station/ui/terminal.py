@@ -10,6 +10,8 @@ close itself in order (`DeviceHostApp.guard_terminal`).
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from textual.app import App
@@ -25,22 +27,24 @@ class TerminalOutput:
 
     def write(self, text: str) -> int:
         if not self.hung_up:
-            try:
+            with self._dropped_after_hang_up():
                 return self._file.write(text)
-            except OSError as error:
-                if error.errno != errno.EIO:
-                    raise
-                self.hung_up = True
         return len(text)
 
     def flush(self) -> None:
         if not self.hung_up:
-            try:
+            with self._dropped_after_hang_up():
                 self._file.flush()
-            except OSError as error:
-                if error.errno != errno.EIO:
-                    raise
-                self.hung_up = True
+
+    @contextmanager
+    def _dropped_after_hang_up(self) -> Iterator[None]:
+        """EIO (the terminal hung up) ends the writing for good; other failures are raised."""
+        try:
+            yield
+        except OSError as error:
+            if error.errno != errno.EIO:
+                raise
+            self.hung_up = True
 
     def fileno(self) -> int:
         return self._file.fileno()
