@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the names as mypy and readers see them; imported lazily at 
     from devices.health import DeviceHealth, HealthSummary
     from devices.idcard.card import CARD_DATA_KEYS, IdCard, RawCard, decode_card
     from devices.idcard.events import (
+        CardFound,
         CardPresented,
         CardReadFailed,
         CardRemoved,
@@ -110,6 +111,7 @@ _WHERE: dict[str, str] = {
     "CardDataError": "devices.errors",
     "CardError": "devices.errors",
     "CardFixture": "devices.fixtures",
+    "CardFound": "devices.idcard.events",
     "CardPoller": "devices.idcard.poller",
     "CardPresented": "devices.idcard.events",
     "CardReadError": "devices.errors",
@@ -223,6 +225,7 @@ __all__ = [
     "CardDataError",
     "CardError",
     "CardFixture",
+    "CardFound",
     "CardPoller",
     "CardPresented",
     "CardReadError",

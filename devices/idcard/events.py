@@ -16,6 +16,13 @@ class ReaderReady:
 
 
 @dataclass(frozen=True)
+class CardFound:
+    """A card was placed on the reader and is being read: a :class:`CardPresented` or a
+    :class:`CardReadFailed` follows. Reading takes a moment (the photo alone is 1,024 bytes
+    on the wire), so a screen can prepare for the card meanwhile."""
+
+
+@dataclass(frozen=True)
 class CardPresented:
     """A card was placed on the reader and read."""
 
@@ -41,4 +48,4 @@ class ReaderFault:
     error: DeviceError
 
 
-ReaderEvent = ReaderReady | CardPresented | CardReadFailed | CardRemoved | ReaderFault
+ReaderEvent = ReaderReady | CardFound | CardPresented | CardReadFailed | CardRemoved | ReaderFault

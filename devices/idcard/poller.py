@@ -2,8 +2,10 @@
 
 The reader halts a card after a successful read, so a second find fails until the card
 has left the field (reference §1.9). The poller therefore reports each presentation
-once, and reports :class:`CardRemoved` when find stops seeing the card. On readers that
-halt cards this comes right after the read: it means "ready for the next card".
+once: :class:`CardFound` as its read begins, then :class:`CardPresented` or
+:class:`CardReadFailed`. It reports :class:`CardRemoved` when find stops seeing the card.
+On readers that halt cards this comes right after the read: it means "ready for the next
+card".
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from devices.errors import (
     SamError,
 )
 from devices.idcard.events import (
+    CardFound,
     CardPresented,
     CardReadFailed,
     CardRemoved,
@@ -147,6 +150,7 @@ class CardPoller:
 
     def _read(self, reader: CardReader) -> None:
         """Select and read the found card; retry find → select → read on failure (§1.9)."""
+        self._emit(CardFound())
         settings = self._settings
         options = {"fingerprint": settings.fingerprint, "new_address": settings.new_address}
         try:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from devices import CardPresented, CardReadFailed, DeviceEvent, JobChanged, ScanOffered
+from devices import CardFound, CardPresented, CardReadFailed, DeviceEvent, JobChanged, ScanOffered
 from station.ui.i18n import language
-from station.ui.messages import CardTapped, CardUnreadable, PrintJobChanged, ScanArrived
+from station.ui.messages import (
+    CardReading,
+    CardTapped,
+    CardUnreadable,
+    PrintJobChanged,
+    ScanArrived,
+)
 
 
 def device_message(event: DeviceEvent) -> Message | None:
     """The message for a device event, or None when only the devices' health changed."""
+    if isinstance(event, CardFound):
+        return CardReading()
     if isinstance(event, CardPresented):
         return CardTapped(event.card.as_card_data())
     if isinstance(event, CardReadFailed):

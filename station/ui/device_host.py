@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from station.ui.i18n import _, language
 from station.ui.messages import (
     ApplicationSubmitted,
+    CardReading,
     CardTapped,
     CardUnreadable,
     DevicesChanged,
@@ -103,6 +104,7 @@ class DeviceHostApp(App[None]):
             self.post_message(message)
         self.post_message(DevicesChanged(self.services.devices.health()))
 
+    @on(CardReading)
     @on(CardTapped)
     @on(CardUnreadable)
     @on(PrintJobChanged)

@@ -14,6 +14,9 @@ POINT_TYPE_NAMES = {"village": N_("村便民服务中心"), "community": N_("社
 ROLE_NAMES = {"operator": N_("窗口人员"), "supervisor": N_("主管"),
               "sync_operator": N_("同步对账员"), "admin": N_("管理员")}
 
+#: Between a card's placing and its data: the read takes about half a second.
+CARD_READING = N_("正在读卡，请勿移开身份证…")
+
 #: After every fact the catalog has no full source for (docs/catalog-format.md §9).
 MARK = "※"
 TO_CONFIRM = N_("※ 以窗口核实为准：标※的内容尚未与公开的办事指南核对，请勿当作规定告知群众。")

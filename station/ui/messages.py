@@ -42,6 +42,11 @@ class LoginRefused(Message):
 
 
 @dataclass
+class CardReading(Message, bubble=False):  # the app hands it on; it must not come back
+    """A card was placed on the reader and is being read: a CardTapped or CardUnreadable follows."""
+
+
+@dataclass
 class CardTapped(Message, bubble=False):  # the app hands it on; it must not come back
     """The reader read a card; `card` is `IdCard.as_card_data()` (shown masked in lists)."""
 

@@ -11,6 +11,7 @@ from devices import errors
 from devices.config import PollSettings
 from devices.fixtures import load_fixture
 from devices.idcard.events import (
+    CardFound,
     CardPresented,
     CardReadFailed,
     CardRemoved,
@@ -22,6 +23,13 @@ from devices.idcard.reader import CardReader, ReaderTimeouts
 from devices.simulators.link import PtyLink
 from devices.simulators.reader import CardTiming, Fault, ReaderSimulator
 from tests.devices.helpers import FAST_BAUD, Recorder
+
+CARD_NEWS = (CardFound, CardPresented, CardReadFailed, CardRemoved)
+
+
+def _card_news(recorder: Recorder) -> list[str]:
+    """What the poller said about cards, in order, by event name."""
+    return [type(e).__name__ for e in recorder.events if isinstance(e, CARD_NEWS)]
 
 pytestmark = pytest.mark.xdist_group("devices_reader_pty")
 
@@ -56,6 +64,8 @@ def test_each_presentation_is_reported_once(
         second = recorder.wait_count(CardPresented, 2)[1]
         assert second.card.card_type == "hmt_permit"
     assert reader_sim.reads_served == 2
+    # each read is announced as it begins, once, before the card it gives
+    assert _card_news(recorder)[:5] == ["CardFound", "CardPresented", "CardRemoved", "CardFound", "CardPresented"]
 
 
 def test_a_moved_card_is_read_on_retry(reader_link: PtyLink, reader_sim: ReaderSimulator) -> None:
@@ -66,6 +76,7 @@ def test_a_moved_card_is_read_on_retry(reader_link: PtyLink, reader_sim: ReaderS
         (presented,) = recorder.wait_count(CardPresented)
     assert presented.card.valid_to is None
     assert not recorder.of(CardReadFailed)
+    assert _card_news(recorder)[:2] == ["CardFound", "CardPresented"]  # the retry is the same read
 
 
 def test_unreadable_card_is_reported_once_until_removed(
@@ -79,6 +90,7 @@ def test_unreadable_card_is_reported_once_until_removed(
         assert isinstance(failed.error, errors.CardAuthError)
         assert reader_sim.wait_for_commands(len(reader_sim.commands_seen) + 8)
         assert len(recorder.of(CardReadFailed)) == 1
+        assert _card_news(recorder) == ["CardFound", "CardReadFailed"]  # the failed card is not read again
         reader_sim.clear_faults()
         reader_sim.remove()
         recorder.wait_count(CardRemoved)

@@ -19,6 +19,7 @@ PUBLIC = [
     "CardDataError",
     "CardError",
     "CardFixture",
+    "CardFound",
     "CardPoller",
     "CardPresented",
     "CardReadError",

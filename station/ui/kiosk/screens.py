@@ -19,10 +19,11 @@ from station.core.identity import mask_id
 from station.core.issuing import CounterResult
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language, set_language
-from station.ui.labels import TO_CONFIRM_CITIZEN, mark
+from station.ui.labels import CARD_READING, TO_CONFIRM_CITIZEN, mark
 from station.ui.messages import (
     ApplicationRefused,
     ApplicationSubmitted,
+    CardReading,
     CardTapped,
     CardUnreadable,
     RatingRecorded,
@@ -72,8 +73,13 @@ class KioskStartScreen(StationScreen):
         if name and self.services.demo is not None:
             self.services.demo.present_card(name)
 
+    @on(CardReading)
+    def card_reading(self) -> None:
+        self.query_one("#kiosk-message", Static).update(_(CARD_READING))
+
     @on(CardTapped)
     def card_tapped(self, message: CardTapped) -> None:
+        self.query_one("#kiosk-message", Static).update("")  # not there when the citizen comes back
         self.app.push_screen(KioskServicesScreen(message.card))
 
     @on(CardUnreadable)

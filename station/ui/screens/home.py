@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from station.core.overview import ApplicationRow, CounterOverview, counter_overview
@@ -15,7 +18,14 @@ from station.core.roles import Action, Role, allowed
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _
 from station.ui.labels import ROLE_NAMES
-from station.ui.messages import CardTapped, CaseOpened, DraftOpened, OverviewLoaded
+from station.ui.messages import (
+    CardReading,
+    CardTapped,
+    CardUnreadable,
+    CaseOpened,
+    DraftOpened,
+    OverviewLoaded,
+)
 from station.ui.widgets.applications.rows import STATUS_NAMES, status_name
 from station.ui.widgets.fitted_table import FittedTable
 from station.ui.widgets.status.key_footer import KeyFooter
@@ -47,6 +57,7 @@ class HomeScreen(StationScreen):
         self.offer_drafts = offer_drafts
         self.drafts: list[ApplicationRow] = []
         self.amendments: list[ApplicationRow] = []
+        self.reading: Screen[Any] | None = None  # the start screen opened for the card being read
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -183,10 +194,25 @@ class HomeScreen(StationScreen):
     def show_case(self, message: CaseOpened) -> None:
         self.app.push_screen(self.new_screen("bundle", message.case))
 
-    @on(CardTapped)
-    def start_with_card(self, message: CardTapped) -> None:
-        """A card tapped on the home screen starts a new application for its holder."""
+    @on(CardReading)
+    def start_reading_card(self) -> None:
+        """A card placed on the home screen starts a new application for its holder. The start
+        screen opens as the reader begins to read, so it is drawn by the time the card's data
+        arrives (about 0.4 s later) and shows it at once."""
         if allowed(self.session.role, Action.APPLICATION_CREATE):
+            self.reading = self.new_screen("start", reading=True)
+            self.app.push_screen(self.reading)
+
+    @on(CardTapped)
+    @on(CardUnreadable)
+    def card_read(self, message: CardTapped | CardUnreadable) -> None:
+        """The read's outcome. The app hands device news to the screen in front, and it may
+        have done so before this screen opened the start screen: the outcome goes on to it.
+        A card read with no start screen open (it was left during the read) starts one."""
+        reading, self.reading = self.reading, None
+        if reading is not None and reading in self.app.screen_stack:
+            reading.post_message(replace(message))
+        elif isinstance(message, CardTapped) and allowed(self.session.role, Action.APPLICATION_CREATE):
             self.app.push_screen(self.new_screen("start", card=message.card))
 
     def action_new_application(self) -> None:

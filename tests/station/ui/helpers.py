@@ -24,13 +24,22 @@ from tests.station.ui.conftest import MessageLog, settle, until
 ZHANGSAN = "110101199003070011"  # the resident_zhangsan fixture card
 
 
+async def card_shown(pilot, log: MessageLog) -> StartScreen:  # type: ignore[no-untyped-def]
+    """Once the reader has delivered a card: the start screen in front, showing it. (The start
+    screen opens as the read begins; the card reaches it as one more message.)"""
+    await log.wait_for(CardTapped)
+    await until(pilot, lambda: isinstance(pilot.app.screen, StartScreen) and pilot.app.screen.card is not None)
+    await settle(pilot)  # the card's line drawn, the focus moved on to the search
+    start = pilot.app.screen
+    assert isinstance(start, StartScreen)
+    return start
+
+
 async def tap_card_and_choose(pilot, demo: DemoDevices, log: MessageLog, code: str) -> FormScreen:  # type: ignore[no-untyped-def]
     """From home: tap the demo card, search the service by code, open its form."""
     demo.present_card("resident_zhangsan")
-    await log.wait_for(CardTapped)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, StartScreen)
-    pilot.app.screen.query_one("#service-search", Input).value = code
+    start = await card_shown(pilot, log)
+    start.query_one("#service-search", Input).value = code
     await settle(pilot)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))

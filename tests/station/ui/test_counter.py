@@ -11,19 +11,28 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from devices import DemoDevices
+from devices import DemoDevices, RawCard, decode_card, load_fixture
+from devices.simulators.reader import Fault
 from station.core.models import Application, AuditEvent, CounterDraft
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.messages import ApplicationSubmitted, DraftOpened, PrintJobChanged
+from station.ui.messages import (
+    ApplicationSubmitted,
+    CardReading,
+    CardTapped,
+    CardUnreadable,
+    DraftOpened,
+    PrintJobChanged,
+)
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.result import ResultScreen
 from station.ui.screens.counter.start import StartScreen
 from station.ui.screens.home import HomeScreen
 from station.ui.screens.login import LoginScreen
-from tests.station.ui.conftest import MessageLog, login, settle
+from tests.station.ui.conftest import MessageLog, login, settle, until
 from tests.station.ui.helpers import (
     ZHANGSAN,
+    card_shown,
     choose_service_first,
     set_field,
     submit,
@@ -301,6 +310,74 @@ async def test_the_service_first_then_the_card_opens_the_form_prefilled(
         assert form.draft.item.code == "HZ-YB-106" and form.draft.identity.card is not None
         assert form.query_one("#input-applicant_name", Input).value == "张三"
         assert Application.get_by_id(form.draft.app_id).status == "draft"
+
+
+@pytest.mark.asyncio
+async def test_a_card_placed_at_home_opens_the_start_screen_as_its_read_begins(
+        store: StationStore, demo: DemoDevices, log: MessageLog) -> None:
+    """The start screen opens when the reader begins to read, so it is drawn by the time the
+    card's data arrives; the read's outcome goes to that one screen, a failure as much as a card."""
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        demo.reader_simulator.script(Fault.auth_failure(times=0))  # every read fails, retries too, until cleared
+        demo.present_card("resident_zhangsan")
+        failed = await log.wait_for(CardUnreadable)
+        await settle(pilot)
+        start = app.screen
+        assert isinstance(start, StartScreen)
+        assert failed.message in str(start.query_one("#card-state").render())
+        assert [type(s) for s in app.screen_stack[-2:]] == [HomeScreen, StartScreen]
+
+        demo.reader_simulator.clear_faults()
+        seen = len(demo.reader_simulator.commands_seen)
+        demo.remove_card()  # the reader reads a card again once it has seen it leave
+        assert demo.reader_simulator.wait_for_commands(seen + 3)
+        demo.present_card("resident_zhangsan")
+        assert await card_shown(pilot, log) is start
+        assert "张三" in str(start.query_one("#card-state").render())
+        assert [type(s) for s in app.screen_stack[-2:]] == [HomeScreen, StartScreen]
+        # each read was announced before its outcome, which reached the start screen
+        news = [type(m).__name__ for m in log.messages if isinstance(m, (CardReading, CardTapped, CardUnreadable))
+                and m._sender is app]
+        assert news == ["CardReading", "CardUnreadable", "CardReading", "CardTapped"]
+
+
+@pytest.mark.asyncio
+async def test_the_start_screen_says_while_a_card_is_read(store: StationStore, demo: DemoDevices,
+                                                         log: MessageLog) -> None:
+    """Between a card's placing and its data (about half a second) the clerk sees it being
+    read, on the start screen and on a form waiting for the card."""
+    app = make_app(store, demo_devices=demo)
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        await login(pilot, "wang")
+        app.post_message(CardReading())  # as the app gets it from the reader's CardFound
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        await settle(pilot)
+        assert "正在读卡，请勿移开身份证" in str(app.screen.query_one("#card-state").render())
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # a read so quick that its card reaches the home screen before the start screen opens
+        fixture = load_fixture("resident_wangwu_longterm")
+        card = decode_card(RawCard(fixture.text_block(), fixture.photo()), store.clock().date()).as_card_data()
+        app.post_message(CardReading())
+        app.post_message(CardTapped(card))
+        await log.wait_for(CardTapped, lambda m: m._sender is not app)  # the home screen handed it on
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack[-2:]] == [HomeScreen, StartScreen]
+        assert "王五" in str(app.screen.query_one("#card-state").render())
+        await pilot.press("escape")
+        await settle(pilot)
+
+        form = await choose_service_first(pilot, "HZ-YB-106")
+        app.post_message(CardReading())
+        await settle(pilot)
+        assert "正在读卡，请勿移开身份证" in str(form.query_one("#form-head").render())
+        app.post_message(CardUnreadable("读卡失败，请重新放置身份证"))
+        await settle(pilot)
+        assert "请将身份证放在读卡器上" in str(form.query_one("#form-head").render())  # asked again
+        assert form.awaiting_card
 
 
 @pytest.mark.asyncio

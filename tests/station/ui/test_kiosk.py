@@ -15,7 +15,7 @@ from station.ui.kiosk.screens import (
     KioskServicesScreen,
     KioskStartScreen,
 )
-from station.ui.messages import ApplicationSubmitted, CardTapped, PrintJobChanged
+from station.ui.messages import ApplicationSubmitted, CardReading, CardTapped, PrintJobChanged
 from tests.conftest import PASSWORDS
 from tests.pilot import screen_lines
 from tests.station.ui.conftest import MessageLog, settle, until
@@ -142,6 +142,23 @@ async def test_the_kiosk_says_take_the_receipt_only_when_one_was_printed(
         await settle(pilot)
         shown = "\n".join(screen_lines(app))
         assert "请取走回执" not in shown and "已受理" in shown and "请到人工窗口领取回执" in shown
+
+
+@pytest.mark.asyncio
+async def test_the_kiosk_says_while_the_card_is_read(store: StationStore, demo: DemoDevices,
+                                                     log: MessageLog) -> None:
+    """Between the card's placing and its data the citizen is asked to leave it there; the
+    words are gone when the citizen comes back to the start."""
+    app = kiosk_app(store, demo, [100.0])
+    async with app.run_test(size=(120, 40), message_hook=log) as pilot:
+        app.post_message(CardReading())  # as the app gets it from the reader's CardFound
+        await settle(pilot)
+        assert "正在读卡，请勿移开身份证" in str(app.screen.query_one("#kiosk-message", Static).render())
+        await choose(pilot, demo, log, "HZ-SMK-103")  # the real read
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskStartScreen)
+        assert "正在读卡" not in "\n".join(screen_lines(app))
 
 
 @pytest.mark.asyncio

@@ -25,7 +25,7 @@ from station.ui.widgets.counter.scan_preview import ScanPreview
 from tests.conftest import PASSWORDS
 from tests.station.core.helpers import CREDIT_CODE
 from tests.station.ui.conftest import MessageLog, login, settle, until
-from tests.station.ui.helpers import submit
+from tests.station.ui.helpers import card_shown, submit
 
 
 @pytest.mark.asyncio
@@ -79,9 +79,7 @@ async def test_a_scan_from_the_inbox_is_attached_with_a_preview(store: StationSt
         async with app.run_test(size=(120, 40), message_hook=log) as pilot:
             await login(pilot, "wang")
             demo.present_card("resident_zhangsan")
-            await log.wait_for(CardTapped)
-            await settle(pilot)
-            start = app.screen
+            start = await card_shown(pilot, log)
             start.query_one("#service-search", Input).value = "HZ-MZ-102"
             await until(pilot, lambda: [i.code for i in start.items] == ["HZ-MZ-102"])
             start.query_one("#services").focus()

@@ -15,14 +15,14 @@ from station.core.counter import FREQUENT_DAYS, Counter, identity_from_card
 from station.core.models import Application
 from station.core.store import StationStore
 from station.ui.app import make_app
-from station.ui.messages import CardTapped, ServicesFound
+from station.ui.messages import ServicesFound
 from station.ui.screens.counter.form import FormScreen
 from station.ui.screens.counter.start import StartScreen
 from station.ui.screens.home import HomeScreen
 from tests.conftest import Sessions
 from tests.pilot import settle, until
 from tests.station.ui.conftest import MessageLog, login
-from tests.station.ui.helpers import CARD, set_field, tap_card_and_choose
+from tests.station.ui.helpers import CARD, card_shown, set_field, tap_card_and_choose
 
 
 def accept(store: StationStore, sessions: Sessions, code: str, times: int) -> None:
@@ -37,9 +37,7 @@ async def card_at_the_start(pilot, demo: DemoDevices, log: MessageLog) -> StartS
     """Log in, tap the demo card and wait for the service list (no search typed yet)."""
     await login(pilot, "wang")
     demo.present_card("resident_zhangsan")
-    await log.wait_for(CardTapped)
-    start = pilot.app.screen
-    assert isinstance(start, StartScreen)
+    start = await card_shown(pilot, log)
     await until(pilot, lambda: start.listed_query == "")
     return start
 

@@ -22,7 +22,9 @@ from station.core.counter import CounterDraft, card_expired, identity_from_card,
 from station.core.identity import mask_id
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, language
+from station.ui.labels import CARD_READING
 from station.ui.messages import (
+    CardReading,
     CardTapped,
     CardUnreadable,
     DraftDiscarded,
@@ -71,6 +73,7 @@ class FormScreen(StationScreen):
         self.dirty = False
         self.outcome_shown = ""
         self.reviewing = False  # the review is open above this form
+        self.reading_card = False  # waiting for the card, one placed is being read
 
     @property
     def awaiting_card(self) -> bool:
@@ -90,10 +93,13 @@ class FormScreen(StationScreen):
         yield KeyFooter()
 
     def heading(self) -> str:
+        """The service and who applies; while the form waits for the card, what to do (or that
+        the card placed is being read)."""
         draft, lang = self.draft, language()
         if self.awaiting_card:
-            return f"{draft.item.name.get(lang)}（{draft.item.code}） · " + _(
+            wait = _(CARD_READING) if self.reading_card else _(
                 "请将身份证放在读卡器上（无卡：Esc 返回首页，按 n 后输入身份证号）")
+            return f"{draft.item.name.get(lang)}（{draft.item.code}） · {wait}"
         who = f"{draft.identity.name} {mask_id(draft.identity.id_number)}（{self.identity_source()}）"
         if draft.applicant.kind == "business":
             who = _("{business} {code} · 法定代表人 {person}").format(
@@ -304,10 +310,16 @@ class FormScreen(StationScreen):
         elif message.card.get("id_number") != self.draft.identity.id_number:
             self.notify(_("读到另一张身份证：请先完成或保存当前申请"), severity="warning")
 
+    @on(CardReading)
     @on(CardUnreadable)
-    def card_unreadable(self, message: CardUnreadable) -> None:
+    def card_reading(self, message: CardReading | CardUnreadable) -> None:
+        """While the form waits for the card, its heading says when a card is being read, and
+        a card that could not be read is said so (the heading asks for the card again)."""
         if self.awaiting_card:
-            self.notify(message.message, severity="warning")
+            self.reading_card = isinstance(message, CardReading)
+            self.query_one("#form-head", Static).update(self.heading())
+            if isinstance(message, CardUnreadable):
+                self.notify(message.message, severity="warning")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft", description="open a draft")
     def open_for_card(self, card: dict[str, Any]) -> None:

@@ -25,7 +25,15 @@ from station.core.errors import ValidationFailed
 from station.core.identity import mask_id
 from station.ui.base import StationScreen
 from station.ui.i18n import N_, _, error_text, language
-from station.ui.messages import CardTapped, CardUnreadable, CaseOpened, DraftOpened, ServicesFound
+from station.ui.labels import CARD_READING
+from station.ui.messages import (
+    CardReading,
+    CardTapped,
+    CardUnreadable,
+    CaseOpened,
+    DraftOpened,
+    ServicesFound,
+)
 from station.ui.widgets.status.key_footer import KeyFooter
 from station.ui.widgets.status.status_bar import StatusBar
 from station.ui.widgets.status.title_bar import TitleBar
@@ -76,10 +84,13 @@ class StartScreen(StationScreen):
         Binding("escape", "app.pop_screen", N_("返回"), id="back"),
     ]
 
-    def __init__(self, card: dict[str, Any] | None = None, business: bool = False) -> None:
+    def __init__(self, card: dict[str, Any] | None = None, business: bool = False,
+                 reading: bool = False) -> None:
+        """`reading`: opened as a card placed on the reader is being read; it shows once read."""
         super().__init__()
         self.card = card
         self.business = business
+        self.reading = reading
         self.items: list[Item] = []
         self.bundles: dict[str, OneThing] = {}
         self.listed_query: str | None = None  # the search the list shows; None while stale
@@ -92,7 +103,8 @@ class StartScreen(StationScreen):
             with Vertical(id="applicant-panel"):
                 yield Static(_("企业申请：统一社会信用代码与法定代表人") if self.business
                              else _("个人申请"), classes="section-title")
-                yield Static(_("请将身份证放在读卡器上"), id="card-state", markup=False)
+                yield Static(_(CARD_READING) if self.reading else _("请将身份证放在读卡器上"), id="card-state",
+                             markup=False)
                 if self.business:
                     with Horizontal(classes="typed-row"):
                         yield Input(id="credit-code", placeholder=_("统一社会信用代码（18 位）"),
@@ -119,6 +131,10 @@ class StartScreen(StationScreen):
             self.query_one("#credit-code" if self.business else "#id-number", Input).focus()
 
     # -- the applicant ---------------------------------------------------------------------
+
+    @on(CardReading)
+    def card_reading(self) -> None:
+        self.query_one("#card-state", Static).update(_(CARD_READING))
 
     @on(CardTapped)
     def card_tapped(self, message: CardTapped) -> None:
