@@ -105,6 +105,7 @@ class HomeScreen(StationScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
+        self.reading = None  # in front again: the start screen it opened for a card is closed
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home", description="home figures")
@@ -210,7 +211,7 @@ class HomeScreen(StationScreen):
         have done so before this screen opened the start screen: the outcome goes on to it.
         A card read with no start screen open (it was left during the read) starts one."""
         reading, self.reading = self.reading, None
-        if reading is not None and reading in self.app.screen_stack:
+        if reading is not None:
             reading.post_message(replace(message))
         elif isinstance(message, CardTapped) and allowed(self.session.role, Action.APPLICATION_CREATE):
             self.app.push_screen(self.new_screen("start", card=message.card))
