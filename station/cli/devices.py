@@ -133,6 +133,7 @@ def _wait_and_read(reader: CardReader, wait: float) -> IdCard:
     polls = max(1, int(wait / 0.3))
     for _ in range(polls):
         if reader.find_card():
+            click.echo("正在读卡，请勿移开身份证… / reading the card: keep it on the reader…", err=True)
             return reader.read_found_card(new_address=True)
         pause.wait(0.3)
     raise NoCardError(0x80, f"no card within {wait:g} s")

@@ -82,6 +82,7 @@ def test_read_card_full_and_text(demo: DemoDevices) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "证件号码: 330106194501010011" in result.stdout and "有效期至: 长期" in result.stdout
+    assert "正在读卡，请勿移开身份证" in result.stderr  # said once the card is found, as the read begins
     demo.remove_card()
     demo.present_card("resident_wangwu_longterm")
     english = CliRunner().invoke(main, ["--lang", "en", *args])
