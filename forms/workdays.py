@@ -8,7 +8,6 @@ Gregorian calendar, and flagged unconfirmed, never silently guessed: the year's 
 from __future__ import annotations
 
 import bisect
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from typing import Any
 import chinese_calendar
 
 from forms.errors import CalendarError
+from forms.loader import toml
 from forms.models import Limit
 from forms.packaged import DATA
 
@@ -157,16 +157,19 @@ def due_date(limit: Limit, start: date, calendar: WorkingCalendar) -> DueDate:
 def parse_overrides(text: str, name: str) -> tuple[dict[date, bool], set[int]]:
     """Overrides and complete years from an overrides TOML text; raise `CalendarError`."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         raise CalendarError(f"{name}: invalid TOML: {exc}") from exc
     years = data.get("complete_years", [])
     if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
         raise CalendarError(f"{name}:complete_years: expected a list of years")
+    days = data.get("days", [])
+    if not isinstance(days, list):
+        raise CalendarError(f"{name}:days: expected an array of tables ([[days]])")
     overrides: dict[date, bool] = {}
-    for index, entry in enumerate(data.get("days", [])):
+    for index, entry in enumerate(days):
         where = f"{name}:days[{index}]"
-        day, working = entry.get("date"), entry.get("working")
+        day, working = (entry.get("date"), entry.get("working")) if isinstance(entry, dict) else (None, None)
         if not isinstance(day, date) or hasattr(day, "hour") or not isinstance(working, bool):
             raise CalendarError(f"{where}: needs date = YYYY-MM-DD and working = true/false")
         overrides[day] = working

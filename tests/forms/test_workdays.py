@@ -85,7 +85,8 @@ def test_override_changes_a_known_year() -> None:
 
 @pytest.mark.parametrize("text", [
     "complete_years = 'x'", "[[days]]\ndate = '2027-01-01'\nworking = false", "not toml ==",
-])
+    "days = [1, 2]", "days = 'every day'", "days = " + "[" * 10_000 + "]" * 10_000,
+], ids=["years not a list", "date as text", "not TOML", "days not tables", "days not a list", "nested without end"])
 def test_bad_overrides_are_refused(tmp_path: Path, text: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, "utf-8")
