@@ -9,13 +9,26 @@ import re
 import select
 import signal
 import struct
+import sys
 import termios
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1bP.*?\x1b\\|\x1b\].*?\x07")
+#: The demo driven on a pseudo-terminal, as on the stations (Linux).
+ON_LINUX = pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
+
+
+def terminal_env(size: tuple[int, int] = (120, 40), **more: str) -> dict[str, str]:
+    """The environment of a station started on a terminal of `size`, in Chinese, with `more`."""
+    return {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": str(size[0]),
+            "LINES": str(size[1]), **more}
+
+
 KEYS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "f5": "\x1b[15~", "f9": "\x1b[20~",
         "ctrl+s": "\x13", "ctrl+q": "\x11", "down": "\x1b[B", "f12": "\x1b[24~"}
 

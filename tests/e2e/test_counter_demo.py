@@ -15,18 +15,16 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.cli import jiujin
-from tests.e2e.terminal import Terminal
+from tests.e2e.terminal import ON_LINUX, Terminal, terminal_env
 
 RECEIPT = re.compile(r"XH0001-\d{8}-\d{4}")
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
+@ON_LINUX
 def test_newcomer_path_through_the_demo(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
-    env = {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": "120", "LINES": "40"}
+    env = terminal_env()
     term = Terminal([sys.executable, "-m", "station.cli", "demo", "--data-dir", str(folder)], env)
     try:
         term.wait_for("演示账户")

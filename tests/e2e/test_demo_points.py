@@ -21,7 +21,7 @@ from station.core.demo import (
     ensure_demo_station,
 )
 from tests.e2e.cli import jiujin
-from tests.e2e.terminal import Terminal
+from tests.e2e.terminal import ON_LINUX, Terminal, terminal_env
 from tests.sync.station_helpers import hub_station
 
 
@@ -48,15 +48,14 @@ def test_a_demo_folder_of_another_point_type_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
+@ON_LINUX
 @pytest.mark.parametrize("point_type", sorted(DEMO_POINTS))
 def test_a_fresh_demo_shows_its_making_then_opens_as_that_point_and_syncs(tmp_path: Path, point_type: str) -> None:
     """`jiujin demo --point-type T` in a new data folder: each step of making the station is
     shown as it happens, the login screen names that point, the clerk's session syncs with the
     local hub (enrolled after the login screen was drawn), and every application seeded is a
     service that point offers."""
-    env = {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": "120", "LINES": "40",
-           "XDG_DATA_HOME": str(tmp_path)}  # the platform's data folder, below which the demo goes
+    env = terminal_env(XDG_DATA_HOME=str(tmp_path))  # the platform's data folder, below which the demo goes
     env.pop("JIUJIN_DATA_DIR", None)
     config = DEMO_POINTS[point_type]
     term = Terminal([sys.executable, "-m", "station.cli", "demo", "--point-type", point_type], env)
@@ -108,14 +107,13 @@ def test_making_a_demo_derives_each_password_once_and_enrols_without_a_login(
         store.close()
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
+@ON_LINUX
 def test_a_visitor_tries_the_demo_kiosk_in_english_with_a_demo_card(tmp_path: Path) -> None:
     """`jiujin kiosk --demo` on the demo station, as its README says: the visitor switches to
     English on the first screen, taps a demo card with F9 and reaches the services offered to
     that card; an admin leaves kiosk mode with F12 three times."""
     ensure_demo_station(tmp_path).close()
-    env = {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": "80", "LINES": "24",
-           "JIUJIN_PASSWORD": "wang-demo-1"}
+    env = terminal_env((80, 24), JIUJIN_PASSWORD="wang-demo-1")
     term = Terminal([sys.executable, "-m", "station.cli", "kiosk", "--demo", "--data-dir", str(tmp_path),
                      "--operator", "wang"], env, size=(80, 24))
     try:

@@ -9,16 +9,13 @@ import signal
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.terminal import Terminal
+from tests.e2e.terminal import ON_LINUX, Terminal, terminal_env
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on the stations")
+@ON_LINUX
 def test_the_demo_exits_when_its_terminal_goes_away_without_a_hang_up_signal(tmp_path: Path) -> None:
-    env = {**os.environ, "TERM": "xterm-256color", "JIUJIN_LANG": "zh", "COLUMNS": "120", "LINES": "40"}
-    term = Terminal([sys.executable, "-m", "station.cli", "demo", "--data-dir", str(tmp_path / "demo")], env,
-                    hangup_ignored=True)
+    term = Terminal([sys.executable, "-m", "station.cli", "demo", "--data-dir", str(tmp_path / "demo")],
+                    terminal_env(), hangup_ignored=True)
     try:
         term.wait_for("演示账户")
         code = term.hang_up(timeout=30)
