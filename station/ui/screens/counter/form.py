@@ -303,6 +303,9 @@ class FormScreen(StationScreen):
     @on(CardTapped)
     def card_tapped(self, message: CardTapped) -> None:
         if self.awaiting_card:
+            if self.reading_card:  # the read is over: should the draft fail, the form asks for the card again
+                self.reading_card = False
+                self.query_one("#form-head", Static).update(self.heading())
             if card_expired(message.card, self.services.counter.today()):
                 self.notify(_("证件已过期，有效期至 {day}").format(day=message.card["valid_to"]),
                             severity="warning", timeout=8)
