@@ -229,7 +229,7 @@ class ApplicationService:
             app.day, app.due_date, app.rongque_deadline = day, due_date, rongque_deadline
             attachments = attachment_hashes(app.id)
             content = _Content.of(app)
-            app.content_hash = content.digest(app, attachments)
+            app.content_hash = content_hash(app, attachments, content)
             statement(_SUBMIT_UPDATE, (
                 app.receipt_number, app.status, app.submitted_at, app.updated_at, day,
                 due_date, rongque_deadline, app.content_hash, app.id))
@@ -480,9 +480,18 @@ def owes_materials(app: Application) -> bool:
             and bool(deferred_materials(json.loads(app.materials))))
 
 
-def content_hash(app: Application, attachments: list[str]) -> str:
-    """SHA-256 over what the applicant submitted: the frozen content of the application."""
-    return _Content.of(app).digest(app, attachments)
+def content_hash(app: Application, attachments: list[str], content: _Content | None = None) -> str:
+    """SHA-256 over what the applicant submitted: the frozen content of the application.
+    `content`: the application's stored JSON as already read (else it is read here)."""
+    if content is None:
+        content = _Content.of(app)
+    frozen = {
+        "item_code": app.item_code, "catalog_version": app.catalog_version,
+        "applicant": [app.applicant_kind, app.applicant_id, app.applicant_name, app.representative_id],
+        "values": content.values, "materials": content.materials,
+        "attachments": attachments,
+    }
+    return hashlib.sha256(canonical_json(frozen)).hexdigest()
 
 
 class _Content(NamedTuple):
@@ -495,16 +504,6 @@ class _Content(NamedTuple):
     @classmethod
     def of(cls, app: Application) -> _Content:
         return cls(json.loads(app.payload), json.loads(app.materials))
-
-    def digest(self, app: Application, attachments: list[str]) -> str:
-        """The content hash (`content_hash`)."""
-        content = {
-            "item_code": app.item_code, "catalog_version": app.catalog_version,
-            "applicant": [app.applicant_kind, app.applicant_id, app.applicant_name, app.representative_id],
-            "values": self.values, "materials": self.materials,
-            "attachments": attachments,
-        }
-        return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def attachment_hashes(app_id: str) -> list[str]:
